@@ -1,0 +1,33 @@
+// `npm test`: type-check, bundle and package the extension, then run the unit tests and the
+// end-to-end tests in a real VS Code (code-server + Playwright + Debian's Chromium) under one
+// node:test run, so one summary closes the output. `--only-e2e` / `--only-unit` narrow it.
+import { bootstrap, ensureDebianPackages, NODE24, ROOT, runOrExit } from './bootstrap.mjs';
+
+bootstrap(import.meta.url);
+
+const onlyUnit = process.argv.includes('--only-unit');
+const onlyE2e = process.argv.includes('--only-e2e');
+const npx = (bin, args) => runOrExit(NODE24, [`${ROOT}/node_modules/${bin}`, ...args]);
+
+console.log('› type-check');
+npx('typescript/bin/tsc', ['-p', '.', '--noEmit']);
+
+const globs = [];
+if (!onlyE2e) globs.push('test/unit/**/*.test.ts');
+if (!onlyUnit) {
+  console.log('› bundle and package the VSIX');
+  runOrExit(NODE24, ['scripts/build.mjs', '--production']);
+  npx('@vscode/vsce/vsce', ['package', '--no-dependencies', '--out', 'dist/cluster-credentials.vsix']);
+  ensureDebianPackages([
+    { name: 'chromium', probe: '/usr/bin/chromium' },
+    { name: 'libkrb5-dev', probe: '/usr/include/krb5.h' },
+  ]);
+  const { ensureCodeServer } = await import('./ensure-code-server.mjs');
+  ensureCodeServer();
+  globs.push('test/e2e/**/*.test.ts');
+}
+
+console.log('› tests');
+runOrExit(NODE24, ['--import', 'tsx', '--test', '--test-reporter=spec', ...globs], {
+  env: { ...process.env, FORCE_COLOR: '0' },
+});

@@ -1,0 +1,32 @@
+// Decides what a piece of pasted or selected text holds: a JWT (perhaps inside a longer line, or base64'd),
+// a certificate, or a private key (which we refuse to show). Used by Decode Token and Review Token.
+import type { LocatedCredential } from './types';
+
+const JWT_IN_TEXT = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/;
+const BASE64 = /^[A-Za-z0-9+/=\s]+$/;
+
+export type ClassifiedInput = { ok: true; credential: LocatedCredential } | { ok: false; reason: string };
+
+function located(kind: LocatedCredential['kind'], value: string | undefined, text: string): LocatedCredential {
+  return { kind, start: 0, end: text.length, path: 'input', ...(value === undefined ? {} : { value }) };
+}
+
+export function classifyInput(input: string): ClassifiedInput {
+  const text = input.trim().replace(/^bearer\s+/i, '');
+  if (text.length === 0) return { ok: false, reason: 'nothing to decode: the text is empty' };
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) return { ok: true, credential: located('privateKey', undefined, text) };
+  if (text.includes('-----BEGIN CERTIFICATE-----')) return { ok: true, credential: located('certificate', text, text) };
+  const jwt = JWT_IN_TEXT.exec(text);
+  if (jwt) return { ok: true, credential: located('jwt', jwt[0], text) };
+  if (BASE64.test(text) && text.length >= 16) {
+    const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8').trim();
+    if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(decoded)) return { ok: true, credential: located('privateKey', undefined, text) };
+    if (decoded.includes('-----BEGIN CERTIFICATE-----')) return { ok: true, credential: located('certificate', decoded, text) };
+    const inner = JWT_IN_TEXT.exec(decoded);
+    if (inner) return { ok: true, credential: located('base64Jwt', inner[0], text) };
+    // Base64 DER of a certificate starts with a SEQUENCE tag.
+    if (text.startsWith('MII')) return { ok: true, credential: located('certificate', text, text) };
+  }
+  // Not recognisably anything: let the JWT decoder give its precise reason.
+  return { ok: true, credential: located('jwt', text, text) };
+}

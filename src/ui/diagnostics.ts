@@ -1,0 +1,133 @@
+// Problems for credentials in open YAML, JSON and kubeconfig documents: refreshed as documents change
+// (debounced) and as time passes, so a token that expires while its file is open turns into an error.
+import * as vscode from 'vscode';
+import { assessCredential, type Assessment } from '../diagnosis/credentialAssessment';
+import type { Severity } from '../diagnosis/severity';
+import { nextStateChange } from '../token/expiry';
+import { isCredentialDocument, type DocumentIndex } from './documentIndex';
+import type { Settings } from './settings';
+
+const DEBOUNCE_MS = 300;
+/** setTimeout cannot wait longer than 2^31-1 ms; re-check at least daily anyway. */
+const MAX_WAIT_MS = 24 * 3600 * 1000;
+
+const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+
+export class CredentialDiagnostics implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('clusterCredentials');
+  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private clockTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Per document, the earliest moment one of its credentials changes state. */
+  private readonly nextChange = new Map<string, number>();
+
+  constructor(
+    private readonly index: DocumentIndex,
+    private readonly settings: Settings,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.subscriptions.push(
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
+      settings.onDidChange(() => this.refreshAll()),
+    );
+    this.refreshAll();
+  }
+
+  refreshAll(): void {
+    for (const doc of vscode.workspace.textDocuments) this.update(doc);
+  }
+
+  private schedule(doc: vscode.TextDocument, delay: number): void {
+    if (!isCredentialDocument(doc)) return;
+    const key = doc.uri.toString();
+    clearTimeout(this.pending.get(key));
+    this.pending.set(
+      key,
+      setTimeout(() => {
+        this.pending.delete(key);
+        this.update(doc);
+      }, delay),
+    );
+  }
+
+  private forget(uri: vscode.Uri): void {
+    const key = uri.toString();
+    clearTimeout(this.pending.get(key));
+    this.pending.delete(key);
+    this.nextChange.delete(key);
+    this.collection.delete(uri);
+    this.armClock();
+  }
+
+  private update(doc: vscode.TextDocument): void {
+    if (doc.isClosed || !isCredentialDocument(doc)) return;
+    const key = doc.uri.toString();
+    if (!this.settings.problemsEnabled) {
+      this.collection.delete(doc.uri);
+      this.nextChange.delete(key);
+      return;
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const options = this.settings.expiryOptions;
+    const diagnostics: vscode.Diagnostic[] = [];
+    let earliest = Infinity;
+    for (const located of this.index.located(doc)) {
+      const a = assessCredential(located, now, options);
+      const change = changeOf(a);
+      if (change !== undefined && change > now) earliest = Math.min(earliest, change);
+      const d = toDiagnostic(doc, a);
+      if (d) diagnostics.push(d);
+    }
+    this.collection.set(doc.uri, diagnostics);
+    if (Number.isFinite(earliest)) this.nextChange.set(key, earliest);
+    else this.nextChange.delete(key);
+    this.armClock();
+  }
+
+  /** One timer for all documents, set for the next moment any credential changes state. */
+  private armClock(): void {
+    clearTimeout(this.clockTimer);
+    this.clockTimer = undefined;
+    if (this.nextChange.size === 0) return;
+    const next = Math.min(...this.nextChange.values());
+    const wait = Math.min(MAX_WAIT_MS, Math.max(1000, next * 1000 - Date.now() + 500));
+    this.clockTimer = setTimeout(() => {
+      this.log.debug('A credential changed state with time; re-checking open documents.');
+      this.refreshAll();
+    }, wait);
+  }
+
+  dispose(): void {
+    clearTimeout(this.clockTimer);
+    for (const t of this.pending.values()) clearTimeout(t);
+    this.pending.clear();
+    this.collection.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
+
+function changeOf(a: Assessment): number | undefined {
+  return a.kind === 'token' || a.kind === 'certificate' ? nextStateChange(a.expiry) : undefined;
+}
+
+function toDiagnostic(doc: vscode.TextDocument, a: Assessment): vscode.Diagnostic | undefined {
+  if (a.kind === 'privateKey' || a.kind === 'opaque') return undefined;
+  const range = new vscode.Range(doc.positionAt(a.located.start), doc.positionAt(a.located.end));
+  if (a.kind === 'invalid') {
+    // A scalar shaped like a token that does not decode is worth a hint, not an error.
+    const d = new vscode.Diagnostic(range, `Not a valid ${a.located.kind === 'certificate' ? 'certificate' : 'token'}: ${a.reason}`, vscode.DiagnosticSeverity.Hint);
+    d.source = 'Cluster Credentials';
+    return d;
+  }
+  if (!a.severity || !a.warning) return undefined;
+  const d = new vscode.Diagnostic(range, a.warning, SEVERITY[a.severity]);
+  d.source = 'Cluster Credentials';
+  d.code = `${a.kind}-${a.expiry.state}`;
+  return d;
+}

@@ -1,0 +1,69 @@
+// The foundation end to end, in a real VS Code (code-server) with the packaged VSIX installed.
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { writeSampleWorkspace, type SampleWorkspace } from '../support/sampleWorkspace';
+import { launchCodeServer, type Workbench } from './support/codeServer';
+import { RESULTS } from './support/paths';
+import { hoverSpan, openFile, runCommand } from './support/workbench';
+
+describe('foundation in code-server', { timeout: 240_000 }, () => {
+  let wb: Workbench;
+  let sample: SampleWorkspace;
+
+  before(async () => {
+    sample = writeSampleWorkspace(mkdtempSync(join(RESULTS, 'sample-')));
+    wb = await launchCodeServer({ name: 'foundation', folder: sample.dir });
+  });
+
+  after(async () => {
+    await wb?.stop();
+  });
+
+  test('the Cluster Credentials view container appears with its welcome', async () => {
+    const entry = wb.page.locator('.activitybar [aria-label^="Cluster Credentials"]').first();
+    await entry.waitFor({ state: 'visible', timeout: 30_000 });
+    await entry.click();
+    const welcome = wb.page.locator('.welcome-view-content', { hasText: 'hover a token' });
+    await welcome.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.ok(await wb.page.locator('.welcome-view-content a, .welcome-view-content .monaco-button', { hasText: 'Decode Token' }).count() > 0);
+    await wb.screenshot('explorer-welcome');
+  });
+
+  test('hovering a token in a kubeconfig shows its expiry and claims', async () => {
+    await openFile(wb.page, sample.files.kubeconfig);
+    const hover = await hoverSpan(wb.page, 'eyJ');
+    const text = await hover.innerText();
+    assert.match(text, /Service-account token: expired/);
+    assert.match(text, /expired \d+ (min|h|hours?|days?) ago|expired .* ago/);
+    assert.match(text, /payments\/api/);
+    assert.match(text, /Issued/);
+    assert.match(text, /kubernetes\.io\.serviceaccount\.name/);
+    await wb.screenshot('hover-token');
+  });
+
+  test('an expired token appears in the Problems panel', async () => {
+    await wb.page.keyboard.press('Escape');
+    await runCommand(wb.page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    const row = wb.page.locator('.markers-panel .monaco-list-row', { hasText: 'the API server answers 401 Unauthorized' }).first();
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match((await row.getAttribute('aria-label')) ?? (await row.innerText()), /Token expired/);
+    await wb.screenshot('problems');
+  });
+
+  test('Decode Token opens the decoded document', async () => {
+    const token = (await import('../support/fixtures')).fixtureToken('v1.32', 'api-unbound-600s.jwt');
+    await runCommand(wb.page, 'Cluster Credentials: Decode Token');
+    const input = wb.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(token);
+    await wb.page.keyboard.press('Enter');
+    const tab = wb.page.locator('.tabs-container .tab', { hasText: 'Decoded token' }).first();
+    await tab.waitFor({ state: 'visible', timeout: 30_000 });
+    const editorText = await wb.page.locator('.editor-instance .monaco-editor .view-lines').last().innerText();
+    assert.match(editorText, /decoded token/);
+    assert.match(editorText, /Service-account token: expired/);
+    await wb.screenshot('decoded-document');
+  });
+});

@@ -1,0 +1,180 @@
+// Runs the extension in a real VS Code: code-server (VS Code's workbench in the browser, its extension
+// host in Node 24) driven by Playwright in Debian's Chromium. One code-server per test file.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, RESULTS, ROOT, VSIX } from './paths';
+
+// The same module the test script uses to install code-server once into a cache folder.
+const codeServerModule = require(join(ROOT, 'scripts', 'ensure-code-server.mjs')) as {
+  codeServerBin(): string;
+  node24Bin(): string;
+};
+
+export interface LaunchOptions {
+  /** A name for this run's folders and screenshots. */
+  name: string;
+  /** The folder the workbench opens. */
+  folder: string;
+  /** Extra environment for code-server, and so for the extension host. */
+  env?: Record<string, string>;
+  settings?: Record<string, unknown>;
+  /** Install the packaged VSIX (default true); the extension-host suite loads the extension from source instead. */
+  installVsix?: boolean;
+  /** Query parameters for the workbench URL besides `folder` (e.g. the test payload), given the port. */
+  query?: (port: number) => [string, string][];
+  /** Called before the page loads, to expose functions such as codeAutomationLog. */
+  beforeLoad?: (page: Page) => Promise<void>;
+}
+
+export interface Workbench {
+  page: Page;
+  port: number;
+  runDir: string;
+  screenshot(name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(port: number, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}:\n${output()}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`code-server did not answer /healthz within 60 s:\n${output()}`);
+}
+
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+}
+
+export async function launchCodeServer(opts: LaunchOptions): Promise<Workbench> {
+  const codeServer = codeServerModule.codeServerBin();
+  if (!existsSync(codeServer)) throw new Error(`code-server is not installed at ${codeServer}: run "npm test" (it installs it) or "node scripts/ensure-code-server.mjs".`);
+  const runDir = join(RESULTS, 'e2e', `${opts.name}-${Date.now()}`);
+  const dirs = {
+    userData: join(runDir, 'user-data'),
+    extensions: join(runDir, 'extensions'),
+    config: join(runDir, 'xdg-config'),
+    data: join(runDir, 'xdg-data'),
+    cache: join(runDir, 'xdg-cache'),
+    tmp: join(runDir, 'tmp'),
+    browser: join(runDir, 'browser'),
+    shots: join(RESULTS, 'screenshots'),
+  };
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  mkdirSync(join(dirs.userData, 'User'), { recursive: true });
+  writeFileSync(
+    join(dirs.userData, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'extensions.autoUpdate': false,
+        'extensions.autoCheckUpdates': false,
+        'chat.disableAIFeatures': true,
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        'editor.hover.delay': 100,
+        'security.workspace.trust.enabled': false,
+        'telemetry.telemetryLevel': 'off',
+        'workbench.tips.enabled': false,
+        ...opts.settings,
+      },
+      null,
+      2,
+    ),
+  );
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    XDG_CONFIG_HOME: dirs.config,
+    XDG_DATA_HOME: dirs.data,
+    XDG_CACHE_HOME: dirs.cache,
+    TMPDIR: dirs.tmp,
+    EXTENSIONS_GALLERY: '{}',
+    ...opts.env,
+  };
+  const node = codeServerModule.node24Bin();
+  if (opts.installVsix !== false) {
+    const r = spawnSync(node, [codeServer, '--extensions-dir', dirs.extensions, '--user-data-dir', dirs.userData, '--install-extension', VSIX], { env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`installing ${VSIX} failed:\n${r.stdout}\n${r.stderr}`);
+  }
+  const port = await freePort();
+  let log = '';
+  const child = spawn(
+    node,
+    [
+      codeServer,
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--auth', 'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--vscode-option', 'enable-smoke-test-driver',
+      '--user-data-dir', dirs.userData,
+      '--extensions-dir', dirs.extensions,
+      opts.folder,
+    ],
+    { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+  let context: BrowserContext | undefined;
+  try {
+    await waitForHealth(port, child, () => log);
+    context = await chromium.launchPersistentContext(dirs.browser, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1400, height: 900 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    await opts.beforeLoad?.(page);
+    const query = new URLSearchParams([['folder', opts.folder], ...(opts.query?.(port) ?? [])]);
+    await page.goto(`http://127.0.0.1:${port}/?${query.toString()}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    const ctx = context;
+    return {
+      page,
+      port,
+      runDir,
+      async screenshot(name: string): Promise<string> {
+        const file = join(dirs.shots, `${name}.png`);
+        await page.screenshot({ path: file });
+        return file;
+      },
+      async stop(): Promise<void> {
+        await ctx.close().catch(() => undefined);
+        killGroup(child);
+      },
+    };
+  } catch (err) {
+    await context?.close().catch(() => undefined);
+    killGroup(child);
+    throw err;
+  }
+}

@@ -1,0 +1,6 @@
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(__dirname, '..', '..', '..');
+export const VSIX = process.env.CC_VSIX ?? join(ROOT, 'dist', 'cluster-credentials.vsix');
+export const RESULTS = join(ROOT, 'test-results');
+export const CHROMIUM = process.env.CC_CHROMIUM ?? '/usr/bin/chromium';

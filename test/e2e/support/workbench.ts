@@ -1,0 +1,41 @@
+// Small, reliable moves in VS Code 1.139's workbench (selectors verified in shared/E2E.md).
+import type { Locator, Page } from 'playwright-core';
+
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(relativePath);
+  const name = relativePath.split('/').pop() ?? relativePath;
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 15_000 });
+  await page.locator('.monaco-editor .view-line').first().waitFor({ timeout: 15_000 });
+}
+
+/** Hovers the first editor span whose text starts with `prefix` and returns the hover's text. */
+export async function hoverSpan(page: Page, prefix: string): Promise<Locator> {
+  const span = page.locator('.monaco-editor .view-line span span', { hasText: new RegExp(`^${escapeRegExp(prefix)}`) }).first();
+  await span.waitFor({ state: 'visible', timeout: 15_000 });
+  const box = await span.boundingBox();
+  if (!box) throw new Error(`no box for span starting with ${prefix}`);
+  await page.mouse.move(box.x + 3, box.y + box.height / 2);
+  await page.mouse.move(box.x + 12, box.y + box.height / 2);
+  const hover = page.locator('.monaco-hover-content').last();
+  await hover.waitFor({ state: 'visible', timeout: 15_000 });
+  return hover;
+}
+
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
