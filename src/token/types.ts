@@ -109,4 +109,6 @@ export interface LocatedCredential {
   value?: string;
   /** True when the document looks like a Secret of type kubernetes.io/service-account-token. */
   inServiceAccountTokenSecret?: boolean;
+  /** Which document of a multi-document stream holds it (0-based); set by locateCredentials. */
+  documentIndex?: number;
 }

@@ -1,0 +1,80 @@
+import type { ExpiryInfo } from './types';
+
+export type DurationStyle = 'long' | 'short';
+
+const MINUTE = 60;
+const HOUR = 3600;
+const DAY = 86_400;
+
+/** The largest whole unit of a duration: what a short label shows. */
+function largestUnit(seconds: number): { n: number; unit: 's' | 'min' | 'h' | 'd' } {
+  if (seconds < MINUTE) return { n: Math.floor(seconds), unit: 's' };
+  if (seconds < HOUR) return { n: Math.floor(seconds / MINUTE), unit: 'min' };
+  if (seconds < DAY) return { n: Math.floor(seconds / HOUR), unit: 'h' };
+  return { n: Math.floor(seconds / DAY), unit: 'd' };
+}
+
+function longDuration(seconds: number): string {
+  if (seconds < MINUTE) return `${Math.floor(seconds)} s`;
+  if (seconds < HOUR) return `${Math.floor(seconds / MINUTE)} min`;
+  if (seconds < DAY) {
+    const h = Math.floor(seconds / HOUR);
+    const m = Math.floor((seconds % HOUR) / MINUTE);
+    return m === 0 ? `${h} h` : `${h} h ${m} min`;
+  }
+  const d = Math.floor(seconds / DAY);
+  if (d >= 2) return `${d} days`;
+  const h = Math.floor((seconds % DAY) / HOUR);
+  return h === 0 ? '1 day' : `1 day ${h} h`;
+}
+
+/**
+ * A duration, rounded down: long "42 min", "3 h 5 min", "1 day 4 h", "3 days"; short "42m", "3h", "2d".
+ * The sign is ignored: callers phrase past and future.
+ */
+export function describeDuration(seconds: number, style: DurationStyle): string {
+  const s = Number.isFinite(seconds) ? Math.abs(seconds) : 0;
+  if (style === 'long') return longDuration(s);
+  const { n, unit } = largestUnit(s);
+  return `${n}${unit === 'min' ? 'm' : unit}`;
+}
+
+// Sentences read better with a space ("3 h"); tree labels want "3h" from describeDuration.
+function sentenceDuration(seconds: number, style: DurationStyle): string {
+  if (style === 'long') return longDuration(seconds);
+  const { n, unit } = largestUnit(seconds);
+  return `${n} ${unit}`;
+}
+
+/** "expires in 42 min", "expired 3 days ago", "no expiry", "not valid for another 5 min". */
+export function describeExpiry(info: ExpiryInfo, nowSeconds: number, style: DurationStyle): string {
+  const now = Number.isFinite(nowSeconds) ? nowSeconds : 0;
+  if (info.state === 'noExpiry' || (info.expiresAt === undefined && info.state !== 'notYetValid')) return 'no expiry';
+  if (info.state === 'notYetValid' && info.notBefore !== undefined) {
+    return `not valid for another ${sentenceDuration(Math.max(0, info.notBefore - now), style)}`;
+  }
+  if (info.expiresAt === undefined) return 'no expiry';
+  const left = info.expiresAt - now;
+  if (info.state === 'expired' || left <= 0) {
+    const ago = -left;
+    return ago < 1 ? 'expired just now' : `expired ${sentenceDuration(ago, style)} ago`;
+  }
+  return left < 1 ? 'expires now' : `expires in ${sentenceDuration(left, style)}`;
+}
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** An instant both ways: `2026-11-22T03:06:37 UTC` and the local time with this machine's offset. */
+export function formatInstant(seconds: number): { utc: string; local: string } {
+  const date = new Date(seconds * 1000);
+  if (!Number.isFinite(seconds) || Number.isNaN(date.getTime())) return { utc: 'invalid time', local: 'invalid time' };
+  const utc = `${date.toISOString().slice(0, 19)} UTC`;
+  const offsetMinutes = -date.getTimezoneOffset();
+  const sign = offsetMinutes >= 0 ? '+' : '-';
+  const abs = Math.abs(offsetMinutes);
+  const local =
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+    `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
+    `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  return { utc, local };
+}
