@@ -1,0 +1,136 @@
+// The history file format: a header line, then one JSON record per line. Records are checked field by
+// field and copied, so only known fields reach the disk and anything else on the disk reads as corrupt.
+import { fieldHoldingToken } from './secretGuard';
+import type { HistoryRecord, Subject, TokenObservation, UnauthorizedEvent } from './types';
+
+export const FORMAT = 'cluster-credentials-history';
+export const VERSION = 1;
+export const HEADER_LINE = `${JSON.stringify({ format: FORMAT, version: VERSION })}\n`;
+
+export type Checked = { ok: true; record: HistoryRecord } | { ok: false; reason: string };
+
+export type HeaderCheck = { ok: true } | { ok: false; reason: string };
+
+const TOKEN_SOURCES = new Set(['liveRead', 'tokenRequest', 'kubeconfig', 'secret']);
+const EVENT_SOURCES = new Set(['log', 'event', 'probe']);
+const SUBJECT_FIELDS = ['namespace', 'pod', 'podUid', 'serviceAccount', 'container', 'path'] as const;
+// A fingerprint is a hash prefix (hex, optionally colon-separated or `sha256:`-prefixed), never a token.
+const FINGERPRINT = /^(?:sha256:)?[0-9A-Fa-f:]{8,128}$/;
+
+class Invalid extends Error {}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function time(v: unknown, name: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Invalid(`'${name}' is not a time in milliseconds`);
+  return v;
+}
+
+function optionalNumber(v: unknown, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Invalid(`'${name}' is not a number`);
+  return v;
+}
+
+function optionalString(v: unknown, name: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new Invalid(`'${name}' is not a string`);
+  return v;
+}
+
+function subject(v: unknown): Subject {
+  if (!isObject(v)) throw new Invalid("'subject' is missing");
+  if (typeof v.context !== 'string' || v.context === '') throw new Invalid("'subject.context' is missing");
+  const out: Subject = { context: v.context };
+  for (const field of SUBJECT_FIELDS) {
+    const value = optionalString(v[field], `subject.${field}`);
+    if (value !== undefined) out[field] = value;
+  }
+  return out;
+}
+
+function tokenObservation(v: Record<string, unknown>): TokenObservation {
+  const at = time(v.at, 'at');
+  if (typeof v.source !== 'string' || !TOKEN_SOURCES.has(v.source)) throw new Invalid("'source' is not a token source");
+  if (typeof v.fingerprint !== 'string' || !FINGERPRINT.test(v.fingerprint)) {
+    throw new Invalid("'fingerprint' is not a hex hash prefix");
+  }
+  const out: TokenObservation = {
+    kind: 'token',
+    at,
+    subject: subject(v.subject),
+    source: v.source as TokenObservation['source'],
+    fingerprint: v.fingerprint,
+  };
+  const iat = optionalNumber(v.iat, 'iat');
+  const exp = optionalNumber(v.exp, 'exp');
+  const warnAfter = optionalNumber(v.warnAfter, 'warnAfter');
+  const jti = optionalString(v.jti, 'jti');
+  if (iat !== undefined) out.iat = iat;
+  if (exp !== undefined) out.exp = exp;
+  if (warnAfter !== undefined) out.warnAfter = warnAfter;
+  if (jti !== undefined) out.jti = jti;
+  if (v.lastAt !== undefined) {
+    const lastAt = time(v.lastAt, 'lastAt');
+    if (lastAt < at) throw new Invalid("'lastAt' is before 'at'");
+    if (lastAt > at) out.lastAt = lastAt;
+  }
+  return out;
+}
+
+function unauthorizedEvent(v: Record<string, unknown>): UnauthorizedEvent {
+  const at = time(v.at, 'at');
+  if (typeof v.source !== 'string' || !EVENT_SOURCES.has(v.source)) throw new Invalid("'source' is not an event source");
+  if (typeof v.pattern !== 'string' || v.pattern === '') throw new Invalid("'pattern' is missing");
+  if (typeof v.line !== 'string') throw new Invalid("'line' is missing");
+  const out: UnauthorizedEvent = {
+    kind: 'unauthorized',
+    at,
+    subject: subject(v.subject),
+    source: v.source as UnauthorizedEvent['source'],
+    pattern: v.pattern,
+    line: v.line,
+  };
+  if (v.count !== undefined) {
+    if (typeof v.count !== 'number' || !Number.isInteger(v.count) || v.count < 1) throw new Invalid("'count' is not a positive integer");
+    out.count = v.count;
+  }
+  return out;
+}
+
+/** A clean copy of a record with only known fields, or why it is not one. */
+export function checkRecord(value: unknown): Checked {
+  try {
+    if (!isObject(value)) return { ok: false, reason: 'it is not an object' };
+    let record: HistoryRecord;
+    if (value.kind === 'token') record = tokenObservation(value);
+    else if (value.kind === 'unauthorized') record = unauthorizedEvent(value);
+    else return { ok: false, reason: "'kind' is neither 'token' nor 'unauthorized'" };
+    const leaking = fieldHoldingToken(record as unknown as Record<string, unknown>);
+    if (leaking) return { ok: false, reason: `'${leaking}' holds what looks like a raw token` };
+    return { ok: true, record };
+  } catch (err) {
+    if (err instanceof Invalid) return { ok: false, reason: err.message };
+    throw err;
+  }
+}
+
+export function checkHeader(line: string): HeaderCheck {
+  let header: unknown;
+  try {
+    header = JSON.parse(line);
+  } catch {
+    return { ok: false, reason: 'its first line is not a history header' };
+  }
+  if (!isObject(header) || header.format !== FORMAT) return { ok: false, reason: 'its first line is not a history header' };
+  if (header.version !== VERSION) {
+    return { ok: false, reason: `it has format version ${String(header.version)}, and this version reads ${VERSION}` };
+  }
+  return { ok: true };
+}
+
+export function serialize(record: HistoryRecord): string {
+  return `${JSON.stringify(record)}\n`;
+}

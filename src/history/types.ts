@@ -1,0 +1,66 @@
+// Types that cross the history/ boundary. history/ is pure Node: no vscode, no network.
+
+/** Whom an observation is about. Only `context` is always known. */
+export interface Subject {
+  context: string;
+  namespace?: string;
+  pod?: string;
+  podUid?: string;
+  serviceAccount?: string;
+  container?: string;
+  /** Token file path in the container, or the kubeconfig path. */
+  path?: string;
+}
+
+/** A token seen at some moment: its claims and fingerprint, never the token itself. */
+export interface TokenObservation {
+  kind: 'token';
+  /** Milliseconds since the epoch: when it was first seen (in a run of identical observations). */
+  at: number;
+  subject: Subject;
+  source: 'liveRead' | 'tokenRequest' | 'kubeconfig' | 'secret';
+  /** Hex sha256 prefix of the token. */
+  fingerprint: string;
+  iat?: number;
+  exp?: number;
+  warnAfter?: number;
+  jti?: string;
+  /** Set by the store: when the same token was last seen for this subject, if after `at`. */
+  lastAt?: number;
+}
+
+/** A 401 seen in a log line, an event or a probe. */
+export interface UnauthorizedEvent {
+  kind: 'unauthorized';
+  at: number;
+  subject: Subject;
+  source: 'log' | 'event' | 'probe';
+  /** Id of the log pattern (or probe) that saw it. */
+  pattern: string;
+  /** The evidence, already masked by the caller. */
+  line: string;
+  count?: number;
+}
+
+export type HistoryRecord = TokenObservation | UnauthorizedEvent;
+
+export interface HistoryFilter {
+  context?: string;
+  namespace?: string;
+  pod?: string;
+  podUid?: string;
+  serviceAccount?: string;
+  /** Records last seen at or after this moment (ms). */
+  since?: number;
+  kind?: HistoryRecord['kind'];
+}
+
+export interface HistoryOptions {
+  /** Records last seen longer ago than this are dropped (default 30). */
+  maxDays?: number;
+  /** The file is compacted when it grows past this size (default 5 MiB). */
+  maxBytes?: number;
+  now?: () => number;
+  /** Told, in a sentence, when the history file had to be set aside. */
+  onNotice?: (message: string) => void;
+}

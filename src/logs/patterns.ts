@@ -1,0 +1,112 @@
+// The patterns that mark a log line as a 401 symptom, and their compilation into regexes plus the
+// literals the scanner searches for first.
+import { priorStats } from './byteFrequency';
+import { requiredLiterals } from './requiredLiterals';
+import { literalSearchCost } from './searchPlan';
+import type { CompiledPattern, CompiledPatterns, LogPattern, RequiredLiteral } from './types';
+
+// Every default is case-insensitive and written in the syntax JavaScript and POSIX ERE share (plus \b),
+// so the benchmark can hand the same expressions to grep -E.
+export const DEFAULT_PATTERNS: LogPattern[] = [
+  {
+    id: 'http-401',
+    label: 'HTTP 401',
+    regex:
+      '401 unauthorized|status([ _-]?code)?"?[ =:]+"?401\\b|\\bcode"?[=:] ?401\\b|http[/0-9.]*"? 401\\b|\\(401\\)',
+    flags: 'i',
+  },
+  { id: 'unauthorized', label: 'Unauthorized', regex: 'unauthorized', flags: 'i' },
+  { id: 'token-expired', label: 'Token has expired', regex: 'token (has|is) expired', flags: 'i' },
+  { id: 'invalid-bearer-token', label: 'Invalid bearer token', regex: 'invalid bearer token', flags: 'i' },
+  {
+    id: 'token-invalidated',
+    label: 'Service account token invalidated',
+    regex: 'service account token has been invalidated',
+    flags: 'i',
+  },
+  {
+    id: 'kubectl-logged-in',
+    label: 'kubectl: must be logged in',
+    regex: 'you must be logged in to the server',
+    flags: 'i',
+  },
+  { id: 'x509-expired', label: 'Certificate has expired', regex: 'x509: certificate has expired', flags: 'i' },
+];
+
+function describe(p: LogPattern, index: number): string {
+  return typeof p.id === 'string' && p.id !== '' ? `pattern '${p.id}'` : `pattern #${index + 1}`;
+}
+
+function priorCost(text: string, caseInsensitive: boolean): number {
+  const bytes = new Uint8Array(Buffer.from(text, 'utf8'));
+  return literalSearchCost({ bytes, caseInsensitive, patterns: [] }, priorStats());
+}
+
+/** True when every occurrence of `outer` contains an occurrence of `inner`. */
+function subsumes(inner: RequiredLiteral, innerText: string, outer: RequiredLiteral, outerText: string): boolean {
+  if (inner.caseInsensitive) return outerText.toLowerCase().includes(innerText);
+  return !outer.caseInsensitive && outerText.includes(innerText);
+}
+
+/** Merges literals: a pattern whose literal contains another literal can be found through that one. */
+function mergeLiterals(found: Array<{ text: string; caseInsensitive: boolean; pattern: number }>): RequiredLiteral[] {
+  const sorted = [...found].sort((a, b) => a.text.length - b.text.length);
+  const kept: Array<{ text: string; literal: RequiredLiteral }> = [];
+  for (const f of sorted) {
+    const literal: RequiredLiteral = {
+      bytes: new Uint8Array(Buffer.from(f.text, 'utf8')),
+      caseInsensitive: f.caseInsensitive,
+      patterns: [f.pattern],
+    };
+    const host = kept.find((k) => subsumes(k.literal, k.text, literal, f.text));
+    if (host) {
+      if (!host.literal.patterns.includes(f.pattern)) host.literal.patterns.push(f.pattern);
+    } else kept.push({ text: f.text, literal });
+  }
+  return kept.map((k) => k.literal);
+}
+
+export function compilePatterns(patterns: LogPattern[]): CompiledPatterns {
+  const errors: string[] = [];
+  const compiled: CompiledPattern[] = [];
+  const found: Array<{ text: string; caseInsensitive: boolean; pattern: number }> = [];
+  let everyLine = false;
+  const seen = new Set<string>();
+  patterns.forEach((p, index) => {
+    const name = describe(p, index);
+    if (typeof p.id !== 'string' || p.id.trim() === '') {
+      errors.push(`${name}: the id is empty.`);
+      return;
+    }
+    if (seen.has(p.id)) {
+      errors.push(`${name}: another pattern already uses this id.`);
+      return;
+    }
+    seen.add(p.id);
+    if (typeof p.regex !== 'string' || p.regex === '') {
+      errors.push(`${name}: the regular expression is empty.`);
+      return;
+    }
+    // A line is tested, not iterated: `g` and `y` would only make test() remember lastIndex.
+    const flags = (p.flags ?? '').replace(/[gy]/g, '');
+    let regex: RegExp;
+    try {
+      regex = new RegExp(p.regex, flags);
+    } catch (err) {
+      errors.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    if (regex.test('')) {
+      errors.push(`${name}: it matches an empty line, so it would report every line.`);
+      return;
+    }
+    const patternIndex = compiled.length;
+    compiled.push({ id: p.id, label: typeof p.label === 'string' && p.label !== '' ? p.label : p.id, regex });
+    const caseInsensitive = regex.ignoreCase;
+    const literals = requiredLiterals(p.regex, flags, (text) => priorCost(text, caseInsensitive));
+    if (!literals) everyLine = true;
+    else for (const text of literals) found.push({ text, caseInsensitive, pattern: patternIndex });
+  });
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, patterns: compiled, literals: everyLine ? [] : mergeLiterals(found), everyLine };
+}
