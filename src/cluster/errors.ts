@@ -1,0 +1,302 @@
+// Turns any failure from client-node, fetch or our credential layer into one value the UI can render as a sentence.
+import { redactSecrets } from './redact';
+
+export type ClusterErrorKind =
+  | 'unreachable'
+  | 'tls'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'notFound'
+  | 'conflict'
+  | 'invalid'
+  | 'server'
+  | 'unknown';
+
+export interface ClusterError {
+  kind: ClusterErrorKind;
+  /** HTTP status, when the cluster answered. */
+  status?: number;
+  /** One sentence with the next step; never holds a token. */
+  message: string;
+  server?: string;
+  verb?: string;
+  resource?: string;
+  namespace?: string;
+  /** The `reason` of the Kubernetes Status body (Forbidden, NotFound, Expired...), when there was one. */
+  reason?: string;
+  /** The network or TLS error code (ECONNREFUSED, CERT_HAS_EXPIRED...), when there was one. */
+  code?: string;
+}
+
+/** What the caller knows about the request; fills the gaps a Status body leaves. */
+export interface ErrorContext {
+  server?: string;
+  verb?: string;
+  resource?: string;
+  namespace?: string;
+  name?: string;
+  path?: string;
+}
+
+/**
+ * Thrown by our HTTP layer when no credential can be produced (exec plugin failed or not trusted, token file
+ * unreadable). Its message is already a user sentence without secrets.
+ */
+export class CredentialUnavailableError extends Error {
+  override readonly name = 'CredentialUnavailableError';
+
+  /** `status` is 401 when the cluster rejected the old credential before the new one could not be made. */
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+interface KubernetesStatus {
+  message?: string;
+  reason?: string;
+  code?: number;
+  details?: { name?: string; kind?: string; group?: string; causes?: { field?: string; message?: string }[] };
+}
+
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'EPROTO',
+]);
+
+const NETWORK_HINTS: Record<string, string> = {
+  ECONNREFUSED: 'check that the cluster is running and that the context points at the right server',
+  ENOTFOUND: 'the host name does not resolve, so check the server address, your VPN or DNS',
+  EAI_AGAIN: 'the host name could not be resolved right now, so check your network or VPN',
+  ETIMEDOUT: 'the server did not answer in time, so check your network, VPN or proxy',
+  UND_ERR_CONNECT_TIMEOUT: 'the server did not answer in time, so check your network, VPN or proxy',
+  UND_ERR_HEADERS_TIMEOUT: 'the server accepted the connection but did not answer, so try again later',
+  ECONNRESET: 'the connection was dropped, so check your network, VPN or proxy',
+  EHOSTUNREACH: 'there is no route to the host, so check your network or VPN',
+  ENETUNREACH: 'the network is unreachable, so check your network or VPN',
+  UND_ERR_SOCKET: 'the connection was closed unexpectedly, so check your network, VPN or proxy',
+  EPIPE: 'the connection was closed unexpectedly, so check your network, VPN or proxy',
+};
+
+/** Classify anything a request can throw: ApiException, Watch errors, fetch/undici errors, our own credential errors. */
+export function classifyError(err: unknown, context: ErrorContext = {}): ClusterError {
+  if (err instanceof CredentialUnavailableError) {
+    return finish({ kind: 'unauthorized', status: err.status, message: err.message }, context);
+  }
+  const status = httpStatusOf(err);
+  if (status !== undefined) {
+    return classifyResponse(status, bodyOf(err), context);
+  }
+  const code = findErrorCode(err);
+  const where = context.server ? `cannot reach ${context.server}` : 'cannot reach the cluster';
+  if (code !== undefined && (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_'))) {
+    const detail = firstLine(findErrorMessage(err, code) ?? code);
+    return finish(
+      {
+        kind: 'tls',
+        code,
+        message: `the TLS connection to ${context.server ?? 'the cluster'} failed (${code}: ${detail}); check the context's certificate-authority data and server name`,
+      },
+      context,
+    );
+  }
+  if (code !== undefined && code in NETWORK_HINTS) {
+    return finish({ kind: 'unreachable', code, message: `${where}: ${code}; ${NETWORK_HINTS[code]}` }, context);
+  }
+  if (isAbort(err)) {
+    return finish({ kind: 'unreachable', message: `${where}: the request timed out or was cancelled; try again` }, context);
+  }
+  const text = err instanceof Error ? err.message : typeof err === 'string' ? err : 'an unexpected error';
+  const suffix = code ? ` (${code})` : '';
+  return finish({ kind: 'unknown', code, message: `the request failed: ${firstLine(text)}${suffix}; see the log for details` }, context);
+}
+
+/** Classify an HTTP answer that is not 2xx from its status and body (a Status object, its JSON text, or nothing). */
+export function classifyResponse(status: number, body: unknown, context: ErrorContext = {}): ClusterError {
+  const st = parseStatus(body);
+  const reason = st?.reason;
+  const message = st?.message ? firstLine(st.message) : undefined;
+  const base = { status, reason };
+  if (status === 401) {
+    return finish(
+      { ...base, kind: 'unauthorized', message: 'the cluster rejected your credential (401 Unauthorized); reload credentials or log in again to get a fresh one' },
+      context,
+    );
+  }
+  if (status === 403) return finish({ ...base, ...forbidden(message, context) }, context);
+  if (status === 404) return finish({ ...base, ...notFound(st, context) }, context);
+  if (status === 409) {
+    return finish({ ...base, kind: 'conflict', message: `${message ?? 'the object changed on the cluster'} (409 Conflict); reload and try again` }, context);
+  }
+  if (status === 410) {
+    return finish(
+      { ...base, kind: 'conflict', message: `${message ?? 'the data you asked for is no longer available'} (410 Gone); list again from the start` },
+      context,
+    );
+  }
+  if (status === 429) {
+    return finish({ ...base, kind: 'server', message: 'the cluster is throttling requests (429 Too Many Requests); wait a moment and try again' }, context);
+  }
+  if (status === 400 || status === 406 || status === 415 || status === 422) {
+    const cause = st?.details?.causes?.[0];
+    const detail = cause?.field && cause.message ? `${cause.field}: ${cause.message}` : (message ?? `HTTP ${status}`);
+    return finish({ ...base, kind: 'invalid', message: `the cluster rejected the request as invalid (${status}): ${detail}` }, context);
+  }
+  if (status >= 500) {
+    return finish({ ...base, kind: 'server', message: `the cluster failed to answer (${status}): ${message ?? 'no details'}; try again later` }, context);
+  }
+  return finish({ ...base, kind: 'unknown', message: `the cluster answered ${status}: ${message ?? 'no details'}` }, context);
+}
+
+/** True when the error is a 401 from the cluster (ApiException, Watch error or our raw request). */
+export function isUnauthorized(err: unknown): boolean {
+  return httpStatusOf(err) === 401;
+}
+
+const FORBIDDEN_RESOURCE =
+  /User "([^"]*)" cannot (\S+) resource "([^"]+)" in API group "([^"]*)"(?: in the namespace "([^"]+)"| at the cluster scope)?/;
+const FORBIDDEN_PATH = /User "([^"]*)" cannot (\S+) path "([^"]+)"/;
+
+function forbidden(message: string | undefined, context: ErrorContext): Omit<ClusterError, 'status' | 'reason'> {
+  const res = message ? FORBIDDEN_RESOURCE.exec(message) : null;
+  if (res) {
+    const [, user, verb, resource, group, namespace] = res;
+    const what = group ? `${resource}.${group}` : resource;
+    const scope = namespace ? ` in namespace ${namespace}` : message?.includes('at the cluster scope') ? ' across the cluster' : '';
+    return {
+      kind: 'forbidden',
+      verb,
+      resource: what,
+      namespace,
+      message: `you cannot ${verb} ${what}${scope} (403): ${who(user)} lacks the ${verb} verb on ${what}; ${forbiddenNextStep(user)}`,
+    };
+  }
+  const path = message ? FORBIDDEN_PATH.exec(message) : null;
+  if (path) {
+    const [, user, verb, target] = path;
+    return {
+      kind: 'forbidden',
+      verb,
+      resource: target,
+      message: `you cannot ${verb} ${target} (403): ${who(user)} lacks the ${verb} verb on that path; ${forbiddenNextStep(user)}`,
+    };
+  }
+  const action = context.verb && context.resource ? `you cannot ${context.verb} ${context.resource}${context.namespace ? ` in namespace ${context.namespace}` : ''}` : 'the cluster refused the request';
+  return { kind: 'forbidden', message: `${action} (403): ${message ?? 'Forbidden'}` };
+}
+
+function who(user: string): string {
+  const sa = /^system:serviceaccount:([^:]+):(.+)$/.exec(user);
+  if (sa) return `service account ${sa[1]}/${sa[2]}`;
+  return `user ${user}`;
+}
+
+function forbiddenNextStep(user: string): string {
+  if (user === 'system:anonymous') {
+    return 'the cluster did not recognise any credential, so check the user of this context';
+  }
+  return 'ask a cluster admin for a Role or ClusterRole that grants it';
+}
+
+function notFound(st: KubernetesStatus | undefined, context: ErrorContext): Omit<ClusterError, 'status' | 'reason'> {
+  const kind = st?.details?.kind ?? context.resource;
+  const name = st?.details?.name ?? context.name;
+  if (kind && name) {
+    const ns = context.namespace ? ` in namespace ${context.namespace}` : '';
+    return { kind: 'notFound', resource: kind, message: `${kind} ${name} was not found${ns} (404); it may have been deleted, so refresh the view` };
+  }
+  const target = context.path ?? context.resource ?? 'the requested resource';
+  return { kind: 'notFound', message: `the cluster does not serve ${target} (404); it may run a Kubernetes version without this API` };
+}
+
+function finish(partial: ClusterError, context: ErrorContext): ClusterError {
+  const out: ClusterError = { ...partial, message: redactSecrets(partial.message) };
+  if (context.server && out.server === undefined) out.server = context.server;
+  if (context.verb && out.verb === undefined) out.verb = context.verb;
+  if (context.resource && out.resource === undefined) out.resource = context.resource;
+  if (context.namespace && out.namespace === undefined) out.namespace = context.namespace;
+  for (const key of Object.keys(out) as (keyof ClusterError)[]) {
+    if (out[key] === undefined) delete out[key];
+  }
+  return out;
+}
+
+function parseStatus(body: unknown): KubernetesStatus | undefined {
+  let value = body;
+  if (typeof body === 'string') {
+    try {
+      value = JSON.parse(body);
+    } catch {
+      return body.trim() ? { message: body.trim() } : undefined;
+    }
+  }
+  if (Buffer.isBuffer(value)) return parseStatus(value.toString('utf8'));
+  if (typeof value !== 'object' || value === null) return undefined;
+  const rec = value as Record<string, unknown>;
+  const details = typeof rec.details === 'object' && rec.details !== null ? (rec.details as KubernetesStatus['details']) : undefined;
+  return {
+    message: typeof rec.message === 'string' ? rec.message : undefined,
+    reason: typeof rec.reason === 'string' ? rec.reason : undefined,
+    code: typeof rec.code === 'number' ? rec.code : undefined,
+    details,
+  };
+}
+
+function httpStatusOf(err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const rec = err as Record<string, unknown>;
+  // client-node's ApiException carries `code` (number) and `body`; Watch errors carry `statusCode`.
+  if (typeof rec.code === 'number' && 'body' in rec) return rec.code;
+  if (typeof rec.statusCode === 'number') return rec.statusCode;
+  return undefined;
+}
+
+function bodyOf(err: unknown): unknown {
+  return typeof err === 'object' && err !== null && 'body' in err ? (err as { body: unknown }).body : undefined;
+}
+
+/** Walks `cause` chains and AggregateError lists (happy-eyeballs connects) for a string `code`. */
+function findErrorCode(err: unknown, depth = 0): string | undefined {
+  if (depth > 6 || typeof err !== 'object' || err === null) return undefined;
+  const rec = err as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof rec.code === 'string' && rec.code !== 'UND_ERR' && rec.code !== 'ERR_INVALID_STATE') return rec.code;
+  const fromCause = findErrorCode(rec.cause, depth + 1);
+  if (fromCause) return fromCause;
+  if (Array.isArray(rec.errors)) {
+    for (const inner of rec.errors) {
+      const found = findErrorCode(inner, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function findErrorMessage(err: unknown, code: string, depth = 0): string | undefined {
+  if (depth > 6 || typeof err !== 'object' || err === null) return undefined;
+  const rec = err as { code?: unknown; cause?: unknown; message?: unknown };
+  if (rec.code === code && typeof rec.message === 'string') return rec.message;
+  return findErrorMessage(rec.cause, code, depth + 1);
+}
+
+function isAbort(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const name = (err as { name?: unknown }).name;
+  return name === 'AbortError' || name === 'TimeoutError';
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0].trim();
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}

@@ -1,0 +1,152 @@
+// Which kubeconfig files are in force, and how one file is read: the same precedence and path rules as kubectl.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+
+export type KubeconfigOrigin = 'setting' | 'vsKubernetes' | 'KUBECONFIG' | 'default';
+
+export interface KubeconfigSource {
+  origin: KubeconfigOrigin;
+  files: string[];
+}
+
+export interface KubeconfigFileOptions {
+  /** Our `clusterCredentials.kubeconfig` setting. */
+  settingPath?: string;
+  /** Kubernetes Tools' `vs-kubernetes.kubeconfig` setting. */
+  vsKubernetesPath?: string;
+  env: NodeJS.ProcessEnv;
+  home: string;
+  /** Separator of KUBECONFIG entries; the platform's by default. */
+  delimiter?: string;
+}
+
+/** Setting, then Kubernetes Tools' setting, then KUBECONFIG (deduplicated, empty entries dropped), then ~/.kube/config. */
+export function resolveKubeconfigFiles(opts: KubeconfigFileOptions): KubeconfigSource {
+  const setting = opts.settingPath?.trim();
+  if (setting) return { origin: 'setting', files: [expandHome(setting, opts.home)] };
+  const vsk = opts.vsKubernetesPath?.trim();
+  if (vsk) return { origin: 'vsKubernetes', files: [expandHome(vsk, opts.home)] };
+  const env = opts.env.KUBECONFIG;
+  if (env && env.length > 0) {
+    const seen = new Set<string>();
+    const files: string[] = [];
+    for (const entry of env.split(opts.delimiter ?? path.delimiter)) {
+      if (entry && !seen.has(entry)) {
+        seen.add(entry);
+        files.push(entry);
+      }
+    }
+    if (files.length > 0) return { origin: 'KUBECONFIG', files };
+  }
+  return { origin: 'default', files: [path.join(opts.home, '.kube', 'config')] };
+}
+
+function expandHome(p: string, home: string): string {
+  if (p === '~') return home;
+  if (p.startsWith('~/') || p.startsWith('~\\')) return path.join(home, p.slice(2));
+  return p;
+}
+
+/** A named entry of `clusters`, `users` or `contexts`, as plain data. */
+export interface NamedEntry {
+  name: string;
+  [key: string]: unknown;
+}
+
+export interface KubeconfigFileData {
+  file: string;
+  currentContext?: string;
+  clusters: NamedEntry[];
+  users: NamedEntry[];
+  contexts: NamedEntry[];
+}
+
+export type KubeconfigFileRead =
+  | { ok: true; data: KubeconfigFileData }
+  | { ok: false; problem: 'missing' | 'unreadable' | 'invalid'; message: string };
+
+/** Reads and parses one kubeconfig, with relative paths made absolute against its folder (as client-go does). */
+export function readKubeconfigFile(file: string): KubeconfigFileRead {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = errorCode(err);
+    if (code === 'ENOENT') return { ok: false, problem: 'missing', message: `${file} does not exist` };
+    return { ok: false, problem: 'unreadable', message: `cannot read ${file} (${code ?? 'unknown error'}); check that it is a file you are allowed to read` };
+  }
+  const doc = parseDocument(text);
+  const first = doc.errors[0];
+  if (first) {
+    const pos = first.linePos?.[0];
+    const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
+    const what = first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    return { ok: false, problem: 'invalid', message: `${file} is not valid YAML${where} (${what}); fix that line or choose another kubeconfig` };
+  }
+  let root: unknown;
+  try {
+    root = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    return { ok: false, problem: 'invalid', message: `${file} cannot be read as YAML (${err instanceof Error ? err.message : String(err)}); fix the file or choose another kubeconfig` };
+  }
+  if (root === null || root === undefined) {
+    // kubectl treats an empty file as an empty config.
+    return { ok: true, data: { file, clusters: [], users: [], contexts: [] } };
+  }
+  if (!isRecord(root)) {
+    return { ok: false, problem: 'invalid', message: `${file} is not a kubeconfig: its top level is not a map of keys; fix the file or choose another kubeconfig` };
+  }
+  const dir = path.dirname(path.resolve(file));
+  const sections: Record<'clusters' | 'users' | 'contexts', NamedEntry[]> = { clusters: [], users: [], contexts: [] };
+  for (const key of ['clusters', 'users', 'contexts'] as const) {
+    const list = root[key];
+    if (list === undefined || list === null) continue;
+    if (!Array.isArray(list)) {
+      return { ok: false, problem: 'invalid', message: `${file} is not a valid kubeconfig: "${key}" is not a list; fix the file or choose another kubeconfig` };
+    }
+    for (const item of list) {
+      if (isRecord(item) && typeof item.name === 'string' && item.name !== '') {
+        sections[key].push(resolvePaths(key, { ...item, name: item.name }, dir));
+      }
+    }
+  }
+  const cc = root['current-context'];
+  return {
+    ok: true,
+    data: { file, currentContext: typeof cc === 'string' && cc !== '' ? cc : undefined, ...sections },
+  };
+}
+
+/** Only these fields hold paths; an exec command is a path only when it contains a separator (else it is looked up on PATH). */
+function resolvePaths(section: 'clusters' | 'users' | 'contexts', entry: NamedEntry, dir: string): NamedEntry {
+  const abs = (p: unknown): unknown => (typeof p === 'string' && p !== '' && !path.isAbsolute(p) ? path.join(dir, p) : p);
+  if (section === 'clusters' && isRecord(entry.cluster)) {
+    const cluster = { ...entry.cluster };
+    cluster['certificate-authority'] = abs(cluster['certificate-authority']);
+    return { ...entry, cluster: dropUndefined(cluster) };
+  }
+  if (section === 'users' && isRecord(entry.user)) {
+    const user = { ...entry.user };
+    for (const key of ['client-certificate', 'client-key', 'token-file']) user[key] = abs(user[key]);
+    if (isRecord(user.exec) && typeof user.exec.command === 'string' && /[\\/]/.test(user.exec.command)) {
+      user.exec = { ...user.exec, command: abs(user.exec.command) };
+    }
+    return { ...entry, user: dropUndefined(user) };
+  }
+  return entry;
+}
+
+function dropUndefined(rec: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(rec).filter(([, v]) => v !== undefined));
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function errorCode(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string'
+    ? (err as { code: string }).code
+    : undefined;
+}
