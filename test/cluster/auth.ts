@@ -1,0 +1,124 @@
+// Authentication: who is asking. Client certificates signed by the cluster CA, the static
+// admin token, service-account JWTs (through the issuer) and otherwise system:anonymous.
+
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { certificateCredentialId } from './ca';
+import type { Clock } from './clock';
+import { R } from './resources';
+import type { Store } from './store';
+import type { LiveObject, Lookup, TokenIssuer } from './tokenIssuer';
+import type { KubeObject, Secret, UserInfo } from './types';
+
+export const LEGACY_LAST_USED_LABEL = 'kubernetes.io/legacy-token-last-used';
+export const LEGACY_INVALID_SINCE_LABEL = 'kubernetes.io/legacy-token-invalid-since';
+
+export const ANONYMOUS: UserInfo = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
+
+export type AuthnResult = { ok: true; user: UserInfo } | { ok: false };
+
+export interface Authenticator {
+  /** The request's user, or `{ok:false}` for credentials that are present but not valid (401). */
+  authenticate(req: IncomingMessage): AuthnResult;
+  /** A bearer token on its own, as TokenReview checks it. */
+  reviewToken(token: string, audiences?: string[]): { ok: true; user: UserInfo; audiences: string[] } | { ok: false; error: string };
+}
+
+export function createAuthenticator(deps: { store: Store; issuer: TokenIssuer; clock: Clock; adminToken: string }): Authenticator {
+  const { store, issuer, clock, adminToken } = deps;
+  const lookup = storeLookup(store);
+
+  const reviewToken: Authenticator['reviewToken'] = (token, audiences) => {
+    const r = issuer.authenticate(token, { nowSeconds: clock.nowSeconds(), audiences, lookup });
+    if (!r.ok) return r;
+    if (r.legacySecret !== undefined) markLegacyTokenUsed(store, clock, r.legacySecret.namespace, r.legacySecret.name);
+    return { ok: true, user: r.user, audiences: r.audiences };
+  };
+
+  return {
+    reviewToken,
+    authenticate(req) {
+      const socket = req.socket as TLSSocket;
+      const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate(false) : undefined;
+      if (peer !== undefined && peer !== null && Object.keys(peer).length > 0) {
+        // A certificate the CA did not sign is an invalid credential, not anonymity.
+        if (!socket.authorized) return { ok: false };
+        const cn = firstValue(peer.subject.CN);
+        if (cn === undefined || cn === '') return { ok: false };
+        const orgs = allValues(peer.subject.O);
+        return {
+          ok: true,
+          user: {
+            username: cn,
+            groups: [...orgs, 'system:authenticated'],
+            extra: { 'authentication.kubernetes.io/credential-id': [certificateCredentialId(peer.raw)] },
+          },
+        };
+      }
+      const token = bearerToken(req);
+      if (token === undefined) return { ok: true, user: ANONYMOUS };
+      if (token === adminToken) return { ok: true, user: { username: 'admin', groups: ['system:masters', 'system:authenticated'] } };
+      const r = reviewToken(token);
+      return r.ok ? { ok: true, user: r.user } : { ok: false };
+    },
+  };
+}
+
+/** The bearer token from the Authorization header, or from the WebSocket subprotocol browsers use. */
+export function bearerToken(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  if (typeof header === 'string') {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    return m?.[1] ?? undefined;
+  }
+  const protocols = req.headers['sec-websocket-protocol'];
+  if (typeof protocols === 'string') {
+    for (const p of protocols.split(',').map((s) => s.trim())) {
+      const prefix = 'base64url.bearer.authorization.k8s.io.';
+      if (p.startsWith(prefix)) return Buffer.from(p.slice(prefix.length), 'base64url').toString('utf8');
+    }
+  }
+  return undefined;
+}
+
+function firstValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function allValues(v: string | string[] | undefined): string[] {
+  if (v === undefined) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+function liveObject(o: KubeObject | undefined): LiveObject | undefined {
+  if (o === undefined) return undefined;
+  const live: LiveObject = { uid: o.metadata.uid };
+  if (o.metadata.deletionTimestamp !== undefined) live.deletionTimestampSeconds = Date.parse(o.metadata.deletionTimestamp) / 1000;
+  return live;
+}
+
+/** How the issuer sees the store when it checks a token's bindings. */
+export function storeLookup(store: Store): Lookup {
+  return (kind, namespace, name) => {
+    if (kind === 'Pod') return liveObject(store.peek(R.pods, namespace, name));
+    if (kind === 'ServiceAccount') return liveObject(store.peek(R.serviceAccounts, namespace, name));
+    if (kind === 'Node') return liveObject(store.peek(R.nodes, undefined, name));
+    const secret = store.peek(R.secrets, namespace, name) as Secret | undefined;
+    // The legacy-token cleaner's label makes the token unusable before the Secret goes.
+    if (secret === undefined || secret.metadata.labels?.[LEGACY_INVALID_SINCE_LABEL] !== undefined) return undefined;
+    const live = liveObject(secret);
+    const token = secret.data?.token;
+    if (live !== undefined && token !== undefined) live.secretToken = Buffer.from(token, 'base64').toString('utf8');
+    return live;
+  };
+}
+
+/** The legacy-token tracking controller stamps the day a Secret token was last used. */
+function markLegacyTokenUsed(store: Store, clock: Clock, namespace: string, name: string): void {
+  const secret = store.get(R.secrets, namespace, name);
+  if (secret === undefined) return;
+  const today = clock.nowRfc3339().slice(0, 10);
+  if (secret.metadata.labels?.[LEGACY_LAST_USED_LABEL] === today) return;
+  secret.metadata.labels = { ...secret.metadata.labels, [LEGACY_LAST_USED_LABEL]: today };
+  store.update(R.secrets, secret);
+}

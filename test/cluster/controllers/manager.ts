@@ -1,0 +1,70 @@
+// Runs the controllers until the cluster settles. Called after every write and every clock
+// move, so by the time a client sees a response the controllers have already reacted.
+
+import { R, resourceKey } from '../resources';
+import type { Controller, ControllerContext } from './context';
+import { daemonSetController } from './daemonSets';
+import { deploymentController } from './deployments';
+import { garbageCollector } from './garbageCollector';
+import { kubeletAgent } from './kubeletAgent';
+import { legacyTokenController } from './legacyTokens';
+import { namespaceController } from './namespaces';
+import { pvcProtectionController } from './pvcProtection';
+import { replicaSetController } from './replicaSets';
+import { scheduler } from './scheduler';
+import { statefulSetController } from './statefulSets';
+
+const CONTROLLERS: Controller[] = [
+  namespaceController,
+  legacyTokenController,
+  deploymentController,
+  replicaSetController,
+  statefulSetController,
+  daemonSetController,
+  garbageCollector,
+  pvcProtectionController,
+  scheduler,
+  kubeletAgent,
+];
+
+/** More passes than any chain of reactions needs (deployment → rs → pod → node → kubelet). */
+const MAX_PASSES = 25;
+
+export class ControllerManager {
+  private running = false;
+  private paused = 0;
+  private changes = 0;
+
+  constructor(private readonly ctx: ControllerContext) {
+    const events = resourceKey(R.events);
+    // Event writes do not count as change: a controller that only reports must not loop forever.
+    ctx.store.subscribe((r) => {
+      if (resourceKey(r) !== events) this.changes++;
+    });
+  }
+
+  /** Defer reconciling while `fn` makes many writes, then reconcile once. */
+  batch<T>(fn: () => T): T {
+    this.paused++;
+    try {
+      return fn();
+    } finally {
+      this.paused--;
+      this.reconcile();
+    }
+  }
+
+  reconcile(): void {
+    if (this.running || this.paused > 0) return;
+    this.running = true;
+    try {
+      for (let pass = 0; pass < MAX_PASSES; pass++) {
+        const before = this.changes;
+        for (const c of CONTROLLERS) c.sync(this.ctx);
+        if (this.changes === before) return;
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}

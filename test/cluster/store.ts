@@ -1,0 +1,252 @@
+// The cluster's etcd: typed objects per resource, one global resourceVersion counter, and a
+// per-resource event log (with a compaction point) that watches and consistent pages read.
+
+import { randomUUID } from 'node:crypto';
+import { canonicalObject } from './canonical';
+import { cloneJson, jsonEqual } from './json';
+import { rfc3339Seconds, type Clock } from './clock';
+import { RESOURCES, resourceKey, type ResourceInfo } from './resources';
+import { alreadyExists, conflict, notFound, type ApiError } from './status';
+import type { KubeObject } from './types';
+
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StoredEvent {
+  type: EventType;
+  rv: number;
+  object: KubeObject;
+  /** The state just before this event, so older snapshots can be rebuilt. */
+  previous?: KubeObject;
+}
+
+export type StoreResult<T extends KubeObject = KubeObject> = { ok: true; object: T } | { ok: false; error: ApiError };
+
+type Listener = (resource: ResourceInfo, event: StoredEvent) => void;
+
+interface Bucket {
+  objects: Map<string, KubeObject>;
+  sortedKeys?: string[];
+  log: StoredEvent[];
+}
+
+const NAME_SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+const GENERATION_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']);
+
+/** Five characters from the alphabet Kubernetes uses for generated names. */
+export function randomSuffix(length = 5): string {
+  let s = '';
+  for (let i = 0; i < length; i++) s += NAME_SUFFIX_ALPHABET[Math.floor(Math.random() * NAME_SUFFIX_ALPHABET.length)];
+  return s;
+}
+
+export function objectKey(namespace: string | undefined, name: string): string {
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+export class Store {
+  private rv = 0;
+  private compactedRv = 0;
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly listeners = new Set<Listener>();
+
+  constructor(readonly clock: Clock) {
+    for (const r of RESOURCES) if (r.stored) this.buckets.set(resourceKey(r), { objects: new Map(), log: [] });
+  }
+
+  resourceVersion(): number {
+    return this.rv;
+  }
+
+  /** Oldest resourceVersion a watch or a consistent list can still start from. */
+  compactedResourceVersion(): number {
+    return this.compactedRv;
+  }
+
+  /** Forget history up to now, as etcd compaction does; older watches and pages get 410. */
+  compact(toRv: number = this.rv): void {
+    this.compactedRv = Math.max(this.compactedRv, Math.min(toRv, this.rv));
+    for (const bucket of this.buckets.values()) {
+      const keepFrom = bucket.log.findIndex((e) => e.rv > this.compactedRv);
+      bucket.log = keepFrom === -1 ? [] : bucket.log.slice(keepFrom);
+    }
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** A private copy the caller may change and hand back to `update`. */
+  get<T extends KubeObject = KubeObject>(r: ResourceInfo, namespace: string | undefined, name: string): T | undefined {
+    const o = this.bucket(r).objects.get(objectKey(namespace, name));
+    return o === undefined ? undefined : (cloneJson(o) as T);
+  }
+
+  /** The stored object itself, for reading only (serialising, filtering). */
+  peek(r: ResourceInfo, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.bucket(r).objects.get(objectKey(namespace, name));
+  }
+
+  /** Stored objects in etcd key order; read-only references. */
+  list(r: ResourceInfo, namespace?: string): KubeObject[] {
+    const bucket = this.bucket(r);
+    if (bucket.sortedKeys === undefined) bucket.sortedKeys = [...bucket.objects.keys()].sort();
+    const out: KubeObject[] = [];
+    const prefix = namespace ? `${namespace}/` : undefined;
+    for (const k of bucket.sortedKeys) {
+      if (prefix !== undefined && !k.startsWith(prefix)) continue;
+      const o = bucket.objects.get(k);
+      if (o !== undefined) out.push(o);
+    }
+    return out;
+  }
+
+  /** The objects as they were at `rv`, or undefined when that history is compacted away. */
+  listAt(r: ResourceInfo, rv: number, namespace?: string): KubeObject[] | undefined {
+    if (rv < this.compactedRv || rv > this.rv) return undefined;
+    const bucket = this.bucket(r);
+    // Nothing changed since `rv`: the current state is that snapshot (the common paging case).
+    const lastEvent = bucket.log[bucket.log.length - 1];
+    if (lastEvent === undefined || lastEvent.rv <= rv) return this.list(r, namespace);
+    const state = new Map(bucket.objects);
+    for (let i = bucket.log.length - 1; i >= 0; i--) {
+      const e = bucket.log[i];
+      if (e === undefined || e.rv <= rv) break;
+      const k = objectKey(e.object.metadata.namespace, e.object.metadata.name);
+      if (e.type === 'ADDED') state.delete(k);
+      else if (e.previous !== undefined) state.set(k, e.previous);
+    }
+    const prefix = namespace ? `${namespace}/` : undefined;
+    return [...state.keys()]
+      .sort()
+      .filter((k) => prefix === undefined || k.startsWith(prefix))
+      .map((k) => state.get(k))
+      .filter((o): o is KubeObject => o !== undefined);
+  }
+
+  /** Events after `rv`, or undefined when some of them were compacted away. */
+  eventsSince(r: ResourceInfo, rv: number): StoredEvent[] | undefined {
+    if (rv < this.compactedRv) return undefined;
+    return this.bucket(r).log.filter((e) => e.rv > rv);
+  }
+
+  /**
+   * Store a new object. The store takes ownership of `input` (do not change it afterwards);
+   * the returned object is the stored snapshot, for reading only.
+   */
+  create<T extends KubeObject>(r: ResourceInfo, input: T): StoreResult<T> {
+    const bucket = this.bucket(r);
+    const obj = input;
+    const meta = obj.metadata;
+    if ((meta.name ?? '') === '' && meta.generateName) {
+      do meta.name = `${meta.generateName}${randomSuffix()}`;
+      while (bucket.objects.has(objectKey(meta.namespace, meta.name)));
+    }
+    if (!r.namespaced) delete meta.namespace;
+    const key = objectKey(meta.namespace, meta.name);
+    if (bucket.objects.has(key)) return { ok: false, error: alreadyExists(r, meta.name) };
+    obj.apiVersion = r.group === '' ? r.version : `${r.group}/${r.version}`;
+    obj.kind = r.kind;
+    meta.uid = randomUUID();
+    meta.creationTimestamp = this.clock.nowRfc3339();
+    if (GENERATION_KINDS.has(r.kind)) meta.generation = 1;
+    const stored = this.write(r, bucket, key, 'ADDED', obj, undefined);
+    return { ok: true, object: stored as T };
+  }
+
+  /**
+   * Replace an object. With `expectResourceVersion`, a stale copy gets 409 Conflict
+   * (optimistic concurrency, as a PUT carrying metadata.resourceVersion does). As with
+   * `create`, the store takes ownership of `input` and returns the stored snapshot.
+   */
+  update<T extends KubeObject>(r: ResourceInfo, input: T, opts: { expectResourceVersion?: string } = {}): StoreResult<T> {
+    const bucket = this.bucket(r);
+    const key = objectKey(r.namespaced ? input.metadata.namespace : undefined, input.metadata.name);
+    const current = bucket.objects.get(key);
+    if (current === undefined) return { ok: false, error: notFound(r, input.metadata.name) };
+    if (opts.expectResourceVersion !== undefined && opts.expectResourceVersion !== '' && opts.expectResourceVersion !== current.metadata.resourceVersion) {
+      return { ok: false, error: conflict(r, input.metadata.name) };
+    }
+    const obj = input;
+    // Identity and server-owned fields cannot be changed by an update.
+    obj.apiVersion = current.apiVersion;
+    obj.kind = current.kind;
+    obj.metadata.uid = current.metadata.uid;
+    obj.metadata.creationTimestamp = current.metadata.creationTimestamp;
+    if (r.namespaced) obj.metadata.namespace = current.metadata.namespace;
+    else delete obj.metadata.namespace;
+    if (current.metadata.deletionTimestamp !== undefined) {
+      obj.metadata.deletionTimestamp = current.metadata.deletionTimestamp;
+      obj.metadata.deletionGracePeriodSeconds = current.metadata.deletionGracePeriodSeconds;
+    }
+    if (current.metadata.generation !== undefined) {
+      const specChanged = !jsonEqual(current.spec, obj.spec);
+      obj.metadata.generation = current.metadata.generation + (specChanged ? 1 : 0);
+    }
+    // An update that changes nothing writes nothing, as in the real apiserver.
+    obj.metadata.resourceVersion = current.metadata.resourceVersion;
+    if (jsonEqual(obj, current)) return { ok: true, object: current as T };
+    const stored = this.write(r, bucket, key, 'MODIFIED', obj, current);
+    // The last finalizer removed from an object being deleted (with no grace left) lets it go.
+    const m = stored.metadata;
+    if (m.deletionTimestamp !== undefined && (m.deletionGracePeriodSeconds ?? 0) === 0 && (m.finalizers ?? []).length === 0) {
+      this.remove(r, stored.metadata.namespace, stored.metadata.name);
+    }
+    return { ok: true, object: stored as T };
+  }
+
+  /**
+   * Mark an object Terminating: deletionTimestamp = now + grace. It stays until `remove`
+   * (or, with no grace, until its last finalizer goes). Marking twice keeps the first mark.
+   */
+  markDeleted(r: ResourceInfo, namespace: string | undefined, name: string, gracePeriodSeconds: number): StoreResult {
+    const bucket = this.bucket(r);
+    const key = objectKey(r.namespaced ? namespace : undefined, name);
+    const current = bucket.objects.get(key);
+    if (current === undefined) return { ok: false, error: notFound(r, name) };
+    if (current.metadata.deletionTimestamp !== undefined) return { ok: true, object: current };
+    // Stored snapshots are never changed in place, so new versions can share their parts.
+    const marked: KubeObject = {
+      ...current,
+      metadata: { ...current.metadata, deletionTimestamp: rfc3339Seconds(this.clock.nowSeconds() + gracePeriodSeconds), deletionGracePeriodSeconds: gracePeriodSeconds },
+    };
+    const stored = this.write(r, bucket, key, 'MODIFIED', marked, current);
+    return { ok: true, object: stored };
+  }
+
+  /** Take the object out now, whatever its finalizers and grace say. */
+  remove(r: ResourceInfo, namespace: string | undefined, name: string): StoreResult {
+    const bucket = this.bucket(r);
+    const key = objectKey(r.namespaced ? namespace : undefined, name);
+    const current = bucket.objects.get(key);
+    if (current === undefined) return { ok: false, error: notFound(r, name) };
+    this.rv += 1;
+    const last: KubeObject = { ...current, metadata: { ...current.metadata, resourceVersion: String(this.rv) } };
+    bucket.objects.delete(key);
+    bucket.sortedKeys = undefined;
+    this.record(r, bucket, { type: 'DELETED', rv: this.rv, object: last, previous: current });
+    return { ok: true, object: last };
+  }
+
+  private write(r: ResourceInfo, bucket: Bucket, key: string, type: EventType, input: KubeObject, previous: KubeObject | undefined): KubeObject {
+    this.rv += 1;
+    input.metadata.resourceVersion = String(this.rv);
+    const obj = canonicalObject(input);
+    if (!bucket.objects.has(key)) bucket.sortedKeys = undefined;
+    bucket.objects.set(key, obj);
+    this.record(r, bucket, { type, rv: this.rv, object: obj, previous });
+    return obj;
+  }
+
+  private record(r: ResourceInfo, bucket: Bucket, event: StoredEvent): void {
+    bucket.log.push(event);
+    for (const l of [...this.listeners]) l(r, event);
+  }
+
+  private bucket(r: ResourceInfo): Bucket {
+    const b = this.buckets.get(resourceKey(r));
+    if (b === undefined) throw new Error(`resource ${resourceKey(r)} is not stored`);
+    return b;
+  }
+}
+
