@@ -2,7 +2,6 @@
 // a certificate, or a private key (which we refuse to show). Used by Decode Token and Review Token.
 import type { LocatedCredential } from './types';
 
-const JWT_IN_TEXT = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/;
 const BASE64 = /^[A-Za-z0-9+/=\s]+$/;
 
 export type ClassifiedInput = { ok: true; credential: LocatedCredential } | { ok: false; reason: string };
@@ -16,17 +15,33 @@ export function classifyInput(input: string): ClassifiedInput {
   if (text.length === 0) return { ok: false, reason: 'nothing to decode: the text is empty' };
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) return { ok: true, credential: located('privateKey', undefined, text) };
   if (text.includes('-----BEGIN CERTIFICATE-----')) return { ok: true, credential: located('certificate', text, text) };
-  const jwt = JWT_IN_TEXT.exec(text);
-  if (jwt) return { ok: true, credential: located('jwt', jwt[0], text) };
+  const jwt = findJwtInText(text);
+  if (jwt !== undefined) return { ok: true, credential: located('jwt', jwt, text) };
   if (BASE64.test(text) && text.length >= 16) {
     const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8').trim();
     if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(decoded)) return { ok: true, credential: located('privateKey', undefined, text) };
     if (decoded.includes('-----BEGIN CERTIFICATE-----')) return { ok: true, credential: located('certificate', decoded, text) };
-    const inner = JWT_IN_TEXT.exec(decoded);
-    if (inner) return { ok: true, credential: located('base64Jwt', inner[0], text) };
+    const inner = findJwtInText(decoded);
+    if (inner !== undefined) return { ok: true, credential: located('base64Jwt', inner, text) };
     // Base64 DER of a certificate starts with a SEQUENCE tag.
     if (text.startsWith('MII')) return { ok: true, credential: located('certificate', text, text) };
   }
   // Not recognisably anything: let the JWT decoder give its precise reason.
   return { ok: true, credential: located('jwt', text, text) };
+}
+
+/**
+ * The first `eyJ<part>.<part>.<part>` inside longer text (a log line, "Authorization: Bearer ..."),
+ * found in one pass: a backtracking regex here is quadratic on pasted text full of "eyJ" without dots.
+ */
+export function findJwtInText(text: string): string | undefined {
+  for (const word of text.split(/[^A-Za-z0-9_.-]+/)) {
+    const parts = word.split('.');
+    for (let i = 0; i + 2 < parts.length; i++) {
+      const start = parts[i].indexOf('eyJ');
+      if (start < 0 || parts[i + 1].length === 0) continue;
+      return `${parts[i].slice(start)}.${parts[i + 1]}.${parts[i + 2]}`;
+    }
+  }
+  return undefined;
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fixtureToken } from '../support/fixtures';
+import { fixtureJwt } from '../support/fixtureTokens';
 import { writeSampleWorkspace, type SampleWorkspace } from '../support/sampleWorkspace';
 import { launchCodeServer, type Workbench } from './support/codeServer';
 import { RESULTS } from './support/paths';
@@ -54,7 +54,7 @@ describe('foundation in code-server', { timeout: 240_000 }, () => {
   });
 
   test('Decode Token opens the decoded document', async () => {
-    const token = fixtureToken('v1.32', 'api-unbound-600s.jwt');
+    const token = fixtureJwt('v1.32', 'api-unbound-600s.jwt');
     await runCommand(wb.page, 'Cluster Credentials: Decode Token');
     const input = wb.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });

@@ -71,3 +71,13 @@ export function allFixtureJwts(): string[] {
   }
   return out;
 }
+
+/** One recorded token as the bare JWT (the files end with a newline). */
+export function fixtureJwt(version: FixtureVersion, file: string): string {
+  return readFileSync(join(fixturesRoot(), version, 'tokens', file), 'utf8').trim();
+}
+
+/** A recorded JSON file, e.g. `tokens/index.json` or `log-patterns.json`. */
+export function fixtureJson<T = unknown>(version: FixtureVersion, name: string): T {
+  return JSON.parse(readFixture(version, name.endsWith('.json') ? name : `${name}.json`)) as T;
+}

@@ -3,8 +3,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { base64, issueCertificate } from './certificates';
-import { fixtureJson, fixtureToken } from './fixtures';
+import { makeCertificate } from './forgeCertificates';
+import { fixtureJson, fixtureJwt } from './fixtureTokens';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -27,9 +27,9 @@ export function writeSampleWorkspace(dir: string, now = new Date()): SampleWorks
   mkdirSync(join(dir, 'secrets'), { recursive: true });
   mkdirSync(join(dir, 'manifests'), { recursive: true });
 
-  const ca = issueCertificate({ commonName: 'demo-cluster-ca', isCA: true, notBefore: new Date(now.getTime() - 400 * DAY), notAfter: new Date(now.getTime() + 3000 * DAY) });
-  const admin = issueCertificate({ commonName: 'admin', organizations: ['system:masters'], ca, notBefore: new Date(now.getTime() - 10 * DAY), notAfter: new Date(now.getTime() + 355 * DAY) });
-  const oldAdmin = issueCertificate({ commonName: 'old-admin', organizations: ['system:masters'], ca, notBefore: new Date(now.getTime() - 400 * DAY), notAfter: new Date(now.getTime() - 35 * DAY) });
+  const ca = makeCertificate({ commonName: 'demo-cluster-ca', isCA: true, notBefore: new Date(now.getTime() - 400 * DAY), notAfter: new Date(now.getTime() + 3000 * DAY) });
+  const admin = makeCertificate({ commonName: 'admin', organizations: ['system:masters'], issuer: ca, notBefore: new Date(now.getTime() - 10 * DAY), notAfter: new Date(now.getTime() + 355 * DAY) });
+  const oldAdmin = makeCertificate({ commonName: 'old-admin', organizations: ['system:masters'], issuer: ca, notBefore: new Date(now.getTime() - 400 * DAY), notAfter: new Date(now.getTime() - 35 * DAY) });
 
   const users: Record<string, string> = {
     'payments-api': 'service-account token that expired (TokenRequest, 600 s)',
@@ -45,8 +45,8 @@ export function writeSampleWorkspace(dir: string, now = new Date()): SampleWorks
     clusters: [{ name: 'demo', cluster: { server: 'https://127.0.0.1:6443', 'certificate-authority-data': base64(ca.certPem) } }],
     contexts: Object.keys(users).map((user) => ({ name: user === 'payments-api' ? 'payments' : user, context: { cluster: 'demo', user, namespace: 'payments' } })),
     users: [
-      { name: 'payments-api', user: { token: fixtureToken('v1.32', 'api-unbound-600s.jwt') } },
-      { name: 'ci-deployer', user: { token: fixtureToken('v1.32', 'api-bound-pod-3607s.jwt') } },
+      { name: 'payments-api', user: { token: fixtureJwt('v1.32', 'api-unbound-600s.jwt') } },
+      { name: 'ci-deployer', user: { token: fixtureJwt('v1.32', 'api-bound-pod-3607s.jwt') } },
       { name: 'admin', user: { 'client-certificate-data': base64(admin.certPem), 'client-key-data': base64(admin.keyPem) } },
       { name: 'old-admin', user: { 'client-certificate-data': base64(oldAdmin.certPem), 'client-key-data': base64(oldAdmin.keyPem) } },
       {
@@ -72,7 +72,7 @@ export function writeSampleWorkspace(dir: string, now = new Date()): SampleWorks
   };
   writeFileSync(join(dir, files.legacySecret), `# A legacy service-account token Secret, as the API server filled it in.\n${stringify(secretDoc, { lineWidth: 0 })}`);
 
-  const vaultToken = fixtureToken('v1.28', 'api-audience-vault-1800s.jwt');
+  const vaultToken = fixtureJwt('v1.28', 'api-audience-vault-1800s.jwt');
   const manifest = [
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'vault-client-config', namespace: 'payments' }, data: { 'auth-header': `Authorization: Bearer ${vaultToken}` } },
     {
@@ -92,4 +92,8 @@ export function writeSampleWorkspace(dir: string, now = new Date()): SampleWorks
     '# Cluster Credentials sample\n\nOpen any file under `kubeconfigs/`, `secrets/` or `manifests/` and hover a token or certificate. Expired ones are listed in the Problems panel.\n',
   );
   return { dir, files, users };
+}
+
+function base64(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64');
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { HistoryStore } from '../../../src/history/index';
 import type { HistoryRecord, TokenObservation, UnauthorizedEvent } from '../../../src/history/index';
-import { fixtureToken } from '../../support/fixtures';
+import { fixtureJwt } from '../../support/fixtureTokens';
 
 const DAY = 24 * 60 * 60 * 1000;
 const T0 = Date.UTC(2026, 10, 22, 3, 40);
@@ -132,7 +132,7 @@ describe('HistoryStore append and query', () => {
   });
 
   it('refuses a record holding a raw JWT, says which field, and writes nothing', async () => {
-    const jwt = fixtureToken('v1.28', 'api-bound-pod-600s.jwt');
+    const jwt = fixtureJwt('v1.28', 'api-bound-pod-600s.jwt');
     const store = await HistoryStore.open(dir, { now });
     await store.append([event(T0)]);
     const before = readFileSync(file(), 'utf8');

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { maskSecrets } from '../../../src/logs/index';
-import { FIXTURES, fixtureToken } from '../../support/fixtures';
+import { fixturesRoot, fixtureJwt } from '../../support/fixtureTokens';
 
-const tokens = readdirSync(join(FIXTURES, 'v1.28', 'tokens'))
+const tokens = readdirSync(join(fixturesRoot(), 'v1.28', 'tokens'))
   .filter((f) => f.endsWith('.jwt'))
-  .map((f) => fixtureToken('v1.28', f));
+  .map((f) => fixtureJwt('v1.28', f));
 const token = tokens[0];
 
 function sha8(text: string): string {

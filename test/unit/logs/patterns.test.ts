@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compilePatterns, DEFAULT_PATTERNS, scanText } from '../../../src/logs/index';
 import type { LogPattern } from '../../../src/logs/index';
-import { fixtureJson } from '../../support/fixtures';
+import { fixtureJson } from '../../support/fixtureTokens';
 
 const compiled = compilePatterns(DEFAULT_PATTERNS);
 

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { compilePatterns, DEFAULT_PATTERNS, scanText } from '../../../src/logs/index';
 import type { LogPattern } from '../../../src/logs/index';
 import { stripAnsi } from '../../../src/logs/sanitize';
-import { fixtureToken } from '../../support/fixtures';
+import { fixtureJwt } from '../../support/fixtureTokens';
 import { logText, maxLineBytes, patternSet } from './logArbitraries';
 
 const defaults = compilePatterns(DEFAULT_PATTERNS);
@@ -69,7 +69,7 @@ describe('scanText', () => {
   });
 
   it('masks tokens in reported lines', () => {
-    const token = fixtureToken('v1.28', 'api-bound-pod-3607s.jwt');
+    const token = fixtureJwt('v1.28', 'api-bound-pod-3607s.jwt');
     const [m] = scanText(`401 Unauthorized for Authorization: Bearer ${token}\n`, defaults);
     assert.match(m.line, /^401 Unauthorized for Authorization: Bearer eyJ…\[token sha256:[0-9a-f]{8}\]$/);
     assert.ok(!m.line.includes(token.split('.')[1].slice(0, 20)));

@@ -1,8 +1,9 @@
 // Temp folders, kubeconfigs, fake JWTs and a movable clock for the credential tests.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { fixtureJson, fixtureJwt, fixturesRoot, type FixtureVersion } from '../../../support/fixtureTokens';
 
 export interface TempDir {
   dir: string;
@@ -32,20 +33,17 @@ export function fakeJwt(claims: Record<string, unknown>): string {
   return `${enc({ alg: 'RS256', kid: 'test', typ: 'JWT' })}.${enc(claims)}.${filler}`;
 }
 
-/** The recorded fixtures live in the source tree, also when the tests run compiled from out/. */
-export function fixturesDir(version: 'v1.28' | 'v1.32'): string {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return path.join(dir, 'test', 'fixtures', 'k8s', version);
+export function fixturesDir(version: FixtureVersion): string {
+  return path.join(fixturesRoot(), version);
 }
 
 /** A real service-account token recorded from kube-apiserver v1.28. */
 export function fixtureToken(name: string): string {
-  return readFileSync(path.join(fixturesDir('v1.28'), 'tokens', name), 'utf8').trim();
+  return fixtureJwt('v1.28', name);
 }
 
-export function fixture(version: 'v1.28' | 'v1.32', name: string): { request: Record<string, unknown>; response: { status: number; body: unknown } } {
-  return JSON.parse(readFileSync(path.join(fixturesDir(version), name), 'utf8'));
+export function fixture(version: FixtureVersion, name: string): { request: Record<string, unknown>; response: { status: number; body: unknown } } {
+  return fixtureJson(version, name);
 }
 
 export class FakeClock {
