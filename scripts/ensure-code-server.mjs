@@ -68,8 +68,11 @@ export function ensureCodeServer() {
   // The machine's npm, run by Node 24, so its user agent names Node 24.
   const npmCli = process.env.npm_execpath ?? realpathSync(whichNpm());
   console.log(`Installing code-server ${CODE_SERVER_VERSION} into ${dir} (about 2 minutes, once)…`);
+  // An outer `npm run` (under the machine's Node 20) exports npm_config_user_agent naming Node 20, and
+  // code-server's postinstall reads its Node version from that variable: drop the outer npm's settings.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
   const env = {
-    ...process.env,
+    ...inherited,
     PATH: `${dirname(node24Bin())}:${process.env.PATH}`,
     npm_config_nodedir: ensureNodeHeaders(npmCli),
     npm_config_update_notifier: 'false',

@@ -16,7 +16,7 @@ const port = Number(arg('--port') ?? process.env.PORT ?? 8080);
 const home = join(ROOT, '.cache', 'demo');
 
 runOrExit(NODE24, ['scripts/build.mjs', '--production']);
-runOrExit(NODE24, [join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', 'dist/cluster-credentials.vsix']);
+runOrExit(NODE24, [join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', 'dist/cluster-credentials.vsix']);
 const { ensureCodeServer } = await import('./ensure-code-server.mjs');
 const codeServer = ensureCodeServer();
 

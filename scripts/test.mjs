@@ -17,7 +17,7 @@ if (!onlyE2e) globs.push('test/unit/**/*.test.ts');
 if (!onlyUnit) {
   console.log('› bundle and package the VSIX');
   runOrExit(NODE24, ['scripts/build.mjs', '--production']);
-  npx('@vscode/vsce/vsce', ['package', '--no-dependencies', '--out', 'dist/cluster-credentials.vsix']);
+  npx('@vscode/vsce/vsce', ['package', '--no-dependencies', '--no-rewrite-relative-links', '--out', 'dist/cluster-credentials.vsix']);
   ensureDebianPackages([
     { name: 'chromium', probe: '/usr/bin/chromium' },
     { name: 'libkrb5-dev', probe: '/usr/include/krb5.h' },
