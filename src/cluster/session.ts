@@ -1,0 +1,33 @@
+// One connection to the active kubeconfig context: the loaded kubeconfig, the credential that is
+// re-read as it changes, and the API clients that use it. Built again whenever the kubeconfig
+// files or the current context change; everything that talks to the cluster takes a session.
+import { createApiClients, type ApiClients, type ApiClientsOptions } from './apiClient';
+import { CredentialProvider, type CredentialProviderOptions } from './credentials';
+import type { ContextSummary, KubeconfigLoad } from './kubeconfig';
+
+export interface ClusterSession {
+  readonly context: string;
+  readonly summary: ContextSummary;
+  /** The kubeconfig files merged for this session, in kubectl's order. */
+  readonly files: readonly string[];
+  readonly provider: CredentialProvider;
+  readonly api: ApiClients;
+}
+
+export type SessionOpen = { ok: true; session: ClusterSession } | { ok: false; message: string };
+
+/** Never throws: a kubeconfig without a usable current context comes back as a sentence. */
+export function openSession(
+  load: KubeconfigLoad,
+  credentialOptions: CredentialProviderOptions,
+  apiOptions?: ApiClientsOptions,
+): SessionOpen {
+  if (!load.ok) return { ok: false, message: load.message };
+  const context = load.currentContext;
+  const summary = load.contexts.find((c) => c.name === context);
+  if (context === undefined || summary === undefined) {
+    return { ok: false, message: 'the kubeconfig has no current context; run "Cluster Credentials: Switch Context" to pick one' };
+  }
+  const provider = new CredentialProvider(load.kc, context, credentialOptions);
+  return { ok: true, session: { context, summary, files: load.files, provider, api: createApiClients(provider, apiOptions) } };
+}

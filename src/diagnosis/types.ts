@@ -1,0 +1,51 @@
+// A finding: one problem the diagnosis rules found, with the evidence and the next step.
+// Shared by the explorer's Findings node, the Token Health webview and the status bar.
+import type { Subject } from '../history/types';
+import type { NodeRef } from '../ui/explorer/nodeRefs';
+import type { Severity } from './severity';
+
+export type FindingRule =
+  | 'expired'
+  | 'expiringSoon'
+  | 'refreshStalled'
+  | 'notReloading'
+  | 'concurrent401'
+  | 'staleTokenInUse'
+  | 'legacyToken'
+  | 'kubeconfigCredential';
+
+export interface FindingEvidence {
+  /** Milliseconds since the epoch. */
+  at: number;
+  /** One line a user reads; never a raw token (fingerprints and jti only). */
+  text: string;
+}
+
+export interface FindingAction {
+  title: string;
+  /** A clusterCredentials.* command id. */
+  command: string;
+  /** The command's argument: what the finding is about. */
+  target?: NodeRef;
+}
+
+export interface Finding {
+  /** Stable across re-runs on the same evidence: rule + subject, so the UI can keep selection. */
+  id: string;
+  rule: FindingRule;
+  severity: Severity;
+  title: string;
+  /** One sentence. */
+  explanation: string;
+  subject: Subject;
+  target?: NodeRef;
+  evidence: FindingEvidence[];
+  actions: FindingAction[];
+}
+
+const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Worst first, then by title, so every view lists findings the same way. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return ORDER[a.severity] - ORDER[b.severity] || a.title.localeCompare(b.title);
+}
