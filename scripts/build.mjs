@@ -22,6 +22,13 @@ const builds = [
     format: 'esm',
     target: 'es2022',
   },
+  {
+    // The webview's styles, and the codicon font that vscode-elements' icons need (main.css, codicon.css + .ttf).
+    entryPoints: { main: 'webview/style.css', codicon: 'node_modules/@vscode/codicons/dist/codicon.css' },
+    outdir: 'dist/webview',
+    loader: { '.ttf': 'file' },
+    assetNames: '[name]',
+  },
 ];
 {
   builds.push({
@@ -34,7 +41,8 @@ const builds = [
   });
 }
 
-rmSync('dist', { recursive: true, force: true });
+// Only what this script writes: a packaged VSIX beside it may be in use by a running test.
+for (const out of ['dist/extension.js', 'dist/extension.js.map', 'dist/webview']) rmSync(out, { recursive: true, force: true });
 const common = {
   bundle: true,
   minify: production,

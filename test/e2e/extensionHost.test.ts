@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
+import { format } from 'node:util';
 import { test } from 'node:test';
 import { writeSampleWorkspace } from '../support/sampleWorkspace';
 import { launchCodeServer, type Workbench } from './support/codeServer';
@@ -29,9 +30,12 @@ test('extension-host suite passes inside code-server', { timeout: 240_000 }, asy
       ],
       beforeLoad: async (page) => {
         await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => {
-          const line = args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+          // The workbench forwards console calls with printf-style arguments; only mocha's report is echoed.
+          const line = format(...args);
           logs.push(line);
-          process.stdout.write(`  [extension host] ${line}\n`);
+          if (/^\s*(✔|✓|✖|\d+\) |\d+ (passing|failing|pending))/.test(line) || /^\s{2}\S/.test(line) && !line.includes('[')) {
+            process.stdout.write(`  [extension host] ${line.trimEnd()}\n`);
+          }
         });
         await page.exposeFunction('codeAutomationExit', (code: number) => settle(code));
       },

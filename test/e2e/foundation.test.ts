@@ -62,7 +62,8 @@ describe('foundation in code-server', { timeout: 240_000 }, () => {
     await wb.page.keyboard.press('Enter');
     const tab = wb.page.locator('.tabs-container .tab', { hasText: 'Decoded token' }).first();
     await tab.waitFor({ state: 'visible', timeout: 30_000 });
-    const editorText = await wb.page.locator('.editor-instance .monaco-editor .view-lines').last().innerText();
+    // Monaco renders spaces as no-break spaces.
+    const editorText = (await wb.page.locator('.editor-instance .monaco-editor .view-lines').last().innerText()).replace(/\u00a0/g, ' ');
     assert.match(editorText, /decoded token/);
     assert.match(editorText, /Service-account token: expired/);
     await wb.screenshot('decoded-document');

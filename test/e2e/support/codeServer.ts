@@ -150,6 +150,8 @@ export async function launchCodeServer(opts: LaunchOptions): Promise<Workbench> 
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1400, height: 900 },
+      // Without these, a command that reads the clipboard waits forever on a permission prompt nobody sees.
+      permissions: ['clipboard-read', 'clipboard-write'],
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     const page = context.pages()[0] ?? (await context.newPage());

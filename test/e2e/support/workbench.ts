@@ -31,7 +31,8 @@ export async function hoverSpan(page: Page, prefix: string): Promise<Locator> {
   if (!box) throw new Error(`no box for span starting with ${prefix}`);
   await page.mouse.move(box.x + 3, box.y + box.height / 2);
   await page.mouse.move(box.x + 12, box.y + box.height / 2);
-  const hover = page.locator('.monaco-hover-content').last();
+  // The workbench keeps a hidden hover widget around; the one that appeared is not `.hidden`.
+  const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content').first();
   await hover.waitFor({ state: 'visible', timeout: 15_000 });
   return hover;
 }
