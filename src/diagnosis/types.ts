@@ -37,6 +37,8 @@ export interface Finding {
   title: string;
   /** One sentence. */
   explanation: string;
+  /** What the rule found behind the symptom, as a short id (`pvcTerminating`, `podTerminating`...), when it names one. */
+  cause?: string;
   subject: Subject;
   target?: NodeRef;
   evidence: FindingEvidence[];

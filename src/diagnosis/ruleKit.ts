@@ -1,0 +1,158 @@
+// What the rules share: the options, pod and observation lookups, action builders and the
+// wording of times. Pure; every rule file imports from here.
+import type { Subject, TokenObservation, UnauthorizedEvent } from '../history/types';
+import { DEFAULT_EXPIRY_OPTIONS } from '../token/expiry';
+import { kubeletRefreshPoint } from '../token/kubeletRefresh';
+import { describeDuration, formatInstant } from '../token/relativeTime';
+import type { ExpiryOptions } from '../token/types';
+import type { NodeRef, PodRef } from '../ui/explorer/nodeRefs';
+import type { Evidence, PodEvidence } from './evidence';
+import { laneOf } from './timeline';
+import type { Finding, FindingAction, FindingRule } from './types';
+
+export interface DiagnoseOptions {
+  expiry: ExpiryOptions;
+  /** The kubelet refreshes within seconds of the refresh point; a token seen this long after it is stalled. */
+  refreshGraceSeconds: number;
+  /** 401s and successes for one token this close together count as interleaved. */
+  concurrencyWindowSeconds: number;
+  /** A 401 this long after a rotation counts as "after" it (the app had time to re-read the file). */
+  reloadGraceSeconds: number;
+  /** The clean-up period of the legacy token cleaner (kube-controller-manager default: one year). */
+  legacyCleanUpPeriodDays: number;
+}
+
+export const DEFAULT_DIAGNOSE_OPTIONS: Readonly<DiagnoseOptions> = Object.freeze({
+  expiry: DEFAULT_EXPIRY_OPTIONS,
+  refreshGraceSeconds: 60,
+  concurrencyWindowSeconds: 10,
+  reloadGraceSeconds: 60,
+  legacyCleanUpPeriodDays: 365,
+});
+
+export function resolveOptions(options?: Partial<DiagnoseOptions>): DiagnoseOptions {
+  return { ...DEFAULT_DIAGNOSE_OPTIONS, ...options, expiry: { ...DEFAULT_EXPIRY_OPTIONS, ...options?.expiry } };
+}
+
+/** A rule: evidence in, findings out. */
+export type Rule = (evidence: Evidence, now: number, options: DiagnoseOptions) => Finding[];
+
+export const COMMANDS = {
+  restartPod: 'clusterCredentials.restartPod',
+  rolloutRestart: 'clusterCredentials.rolloutRestart',
+  reloadCredentials: 'clusterCredentials.reloadCredentials',
+  showTokenHealth: 'clusterCredentials.showTokenHealth',
+  probeConcurrency: 'clusterCredentials.probeConcurrency',
+  scanUnauthorized: 'clusterCredentials.scanUnauthorized',
+  requestToken: 'clusterCredentials.requestToken',
+  openKubeconfig: 'clusterCredentials.openKubeconfig',
+  refresh: 'clusterCredentials.refresh',
+} as const;
+
+/** `2026-11-22 03:18:52 UTC`. */
+export function when(ms: number): string {
+  return formatInstant(Math.floor(ms / 1000)).utc.replace('T', ' ');
+}
+
+export function duration(ms: number): string {
+  return describeDuration(Math.round(Math.abs(ms) / 1000), 'long');
+}
+
+export function podName(pod: { namespace: string; name: string }): string {
+  return `${pod.namespace}/${pod.name}`;
+}
+
+export function podRef(context: string, pod: PodEvidence): PodRef {
+  const ref: PodRef = { kind: 'pod', context, namespace: pod.namespace, name: pod.name, uid: pod.uid, serviceAccount: pod.serviceAccount };
+  if (pod.owner) ref.owner = { kind: pod.owner.kind, name: pod.owner.name };
+  return ref;
+}
+
+export function findPod(evidence: Evidence, subject: Subject): PodEvidence | undefined {
+  if (subject.pod === undefined) return undefined;
+  return evidence.pods.find(
+    (p) => (subject.podUid !== undefined ? p.uid === subject.podUid : true) && p.namespace === subject.namespace && p.name === subject.pod,
+  );
+}
+
+export function action(title: string, command: string, target?: NodeRef): FindingAction {
+  return target ? { title, command, target } : { title, command };
+}
+
+/** Restart the pod now, and a rollout restart of its workload when it has one. */
+export function restartActions(context: string, pod: PodEvidence, title = 'Restart pod'): FindingAction[] {
+  const ref = podRef(context, pod);
+  const out = [action(title, COMMANDS.restartPod, ref)];
+  if (pod.workload) out.push(action(`Rollout restart ${pod.workload.kind} ${pod.workload.name}`, COMMANDS.rolloutRestart, ref));
+  return out;
+}
+
+export function tokenHealthAction(target: NodeRef): FindingAction {
+  return action('Show Token Health', COMMANDS.showTokenHealth, target);
+}
+
+/** The id a finding keeps across runs: rule and subject. */
+export function findingId(rule: FindingRule, ...parts: (string | undefined)[]): string {
+  return [rule, ...parts.filter((p): p is string => p !== undefined && p !== '')].join(':');
+}
+
+export function lastSeen(o: TokenObservation): number {
+  return Math.max(o.at, o.lastAt ?? o.at);
+}
+
+/** The token file of a pod: every container mounting it sees the same token. */
+export function tokenFileKey(s: Subject): string {
+  return `${s.namespace ?? ''}/${s.pod ?? ''}/${s.podUid ?? ''}/${s.path ?? ''}`;
+}
+
+/** Pod token observations grouped by token file, oldest first in each. */
+export function podTokenLanes(evidence: Evidence): Map<string, TokenObservation[]> {
+  const lanes = new Map<string, TokenObservation[]>();
+  for (const o of evidence.observations) {
+    if (o.subject.pod === undefined || o.source === 'kubeconfig') continue;
+    const lane = tokenFileKey(o.subject);
+    const list = lanes.get(lane) ?? [];
+    list.push(o);
+    lanes.set(lane, list);
+  }
+  for (const list of lanes.values()) list.sort((a, b) => a.at - b.at || lastSeen(a) - lastSeen(b));
+  return lanes;
+}
+
+/** The token a lane holds now: the one seen last. */
+export function currentToken(list: readonly TokenObservation[]): TokenObservation | undefined {
+  let best: TokenObservation | undefined;
+  for (const o of list) if (!best || lastSeen(o) >= lastSeen(best)) best = o;
+  return best;
+}
+
+/** The kubelet refresh point of an observed pod token, in milliseconds. */
+export function refreshPointMs(o: TokenObservation): number | undefined {
+  if (o.iat === undefined || o.exp === undefined) return undefined;
+  return kubeletRefreshPoint({ issuedAt: o.iat, expiresAt: o.exp, warnAfter: o.warnAfter }) * 1000;
+}
+
+/** One evidence line about a token: fingerprint, jti and claims times, never the token. */
+export function describeObservation(o: TokenObservation): string {
+  const parts = [`token ${o.fingerprint}`];
+  if (o.jti !== undefined) parts.push(`jti ${o.jti}`);
+  if (o.iat !== undefined) parts.push(`issued ${when(o.iat * 1000)}`);
+  if (o.warnAfter !== undefined) parts.push(`warnafter ${when(o.warnAfter * 1000)}`);
+  if (o.exp !== undefined) parts.push(`expires ${when(o.exp * 1000)}`);
+  const where = o.subject.path !== undefined ? ` in ${o.subject.path}` : '';
+  const seen = o.lastAt !== undefined && o.lastAt > o.at ? `seen ${when(o.at)} to ${when(o.lastAt)}` : `seen ${when(o.at)}`;
+  return `${parts.join(', ')}${where}; ${seen}`;
+}
+
+export function describeUnauthorized(e: UnauthorizedEvent): string {
+  const who = e.subject.pod !== undefined ? `${e.subject.namespace ?? ''}/${e.subject.pod}${e.subject.container !== undefined ? ` (${e.subject.container})` : ''}` : laneOf(e.subject);
+  const times = e.count !== undefined && e.count > 1 ? ` ×${e.count}` : '';
+  return `401 ${e.source} ${who}${times}: ${e.line}`;
+}
+
+/** 401 events of one pod (by uid when both sides know it, else by name). */
+export function unauthorizedOfPod(evidence: Evidence, pod: PodEvidence): UnauthorizedEvent[] {
+  return evidence.unauthorized.filter(
+    (e) => e.subject.namespace === pod.namespace && e.subject.pod === pod.name && (e.subject.podUid === undefined || e.subject.podUid === pod.uid),
+  );
+}

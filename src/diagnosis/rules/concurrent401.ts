@@ -1,0 +1,105 @@
+// 401 under concurrency: one token both accepted and refused within seconds, or a concurrency
+// probe whose parallel requests with one token got some 401s. The token is good; the refusal
+// depends on which request (or which API server) answers.
+import type { Subject } from '../../history/types';
+import type { NodeRef } from '../../ui/explorer/nodeRefs';
+import type { Evidence } from '../evidence';
+import { probeFailed } from '../probe';
+import type { Finding, FindingEvidence } from '../types';
+import {
+  COMMANDS,
+  action,
+  describeUnauthorized,
+  findPod,
+  findingId,
+  podName,
+  podRef,
+  tokenHealthAction,
+  when,
+  type DiagnoseOptions,
+} from '../ruleKit';
+
+const EXPLANATION_TAIL =
+  'the token itself is valid, so look at what answers in parallel: API server replicas with different service-account keys, or an authenticating proxy or webhook cache that races under load.';
+
+function targetOf(evidence: Evidence, subject: Subject): NodeRef {
+  const pod = findPod(evidence, subject);
+  if (pod) return podRef(evidence.context, pod);
+  if (subject.namespace !== undefined && subject.serviceAccount !== undefined) {
+    return { kind: 'serviceAccount', context: evidence.context, namespace: subject.namespace, name: subject.serviceAccount };
+  }
+  return { kind: 'context', context: subject.context };
+}
+
+function who(subject: Subject): string {
+  if (subject.pod !== undefined) return `${subject.namespace ?? ''}/${subject.pod}`;
+  if (subject.serviceAccount !== undefined) return `${subject.namespace ?? ''}/${subject.serviceAccount}`;
+  return subject.context;
+}
+
+export function concurrent401Rule(evidence: Evidence, _now: number, options: DiagnoseOptions): Finding[] {
+  const findings: Finding[] = [];
+  const windowMs = options.concurrencyWindowSeconds * 1000;
+
+  for (const p of evidence.probes) {
+    if (!probeFailed(p)) continue;
+    const target = targetOf(evidence, p.subject);
+    findings.push({
+      id: findingId('concurrent401', 'probe', p.tokenFingerprint),
+      rule: 'concurrent401',
+      severity: 'error',
+      title: `401 under concurrency for ${who(p.subject)}`,
+      explanation: `${p.unauthorized} of ${p.total} parallel requests with token ${p.tokenFingerprint} were refused with 401 while ${p.ok} passed: ${EXPLANATION_TAIL}`,
+      cause: 'concurrency',
+      subject: { ...p.subject },
+      target,
+      evidence: [
+        { at: p.at, text: `probe: ${p.total} requests, ${p.ok} ok, ${p.unauthorized} × 401, ${p.other} other; p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms` },
+      ],
+      actions: [action('Probe again', COMMANDS.probeConcurrency, target), tokenHealthAction(target)],
+    });
+  }
+
+  // From logs and requests: per pod, 401s with an accepted request of the same token close by.
+  const byPod = new Map<string, Evidence['unauthorized']>();
+  for (const e of evidence.unauthorized) {
+    if (e.subject.pod === undefined || e.source === 'probe') continue;
+    const key = `${e.subject.namespace ?? ''}/${e.subject.pod}`;
+    byPod.set(key, [...(byPod.get(key) ?? []), e]);
+  }
+  for (const [key, events] of byPod) {
+    const first = events[0];
+    if (!first) continue;
+    const successes = evidence.successes.filter((s) => `${s.subject.namespace ?? ''}/${s.subject.pod ?? ''}` === key);
+    const interleaved = events.filter((e) => {
+      const fp = /sha256:([0-9a-f]{8})/.exec(e.line)?.[1];
+      return successes.some((s) => Math.abs(s.at - e.at) <= windowMs && (fp === undefined || s.tokenFingerprint === undefined || s.tokenFingerprint.startsWith(fp)));
+    });
+    if (interleaved.length === 0) continue;
+    // Successes after the last 401 and before it: refusals in between accepted requests.
+    const lastBad = Math.max(...interleaved.map((e) => e.at));
+    const firstBad = Math.min(...interleaved.map((e) => e.at));
+    const ok = successes.filter((s) => s.at >= firstBad - windowMs && s.at <= lastBad + windowMs);
+    if (!ok.some((s) => s.at >= firstBad) || !ok.some((s) => s.at <= lastBad)) continue;
+    const target = targetOf(evidence, first.subject);
+    const items: FindingEvidence[] = [
+      ...interleaved.slice(0, 6).map((e) => ({ at: e.at, text: describeUnauthorized(e) })),
+      ...ok.slice(0, 6).map((s) => ({ at: s.at, text: `accepted (${s.source})${s.tokenFingerprint !== undefined ? ` token ${s.tokenFingerprint}` : ''}` })),
+    ].sort((a, b) => a.at - b.at);
+    const pod = findPod(evidence, first.subject);
+    const count = interleaved.reduce((n, e) => n + (e.count ?? 1), 0);
+    findings.push({
+      id: findingId('concurrent401', pod?.uid ?? key),
+      rule: 'concurrent401',
+      severity: 'warning',
+      title: `401 under concurrency in ${pod ? podName(pod) : key}`,
+      explanation: `${count} request${count === 1 ? ' was' : 's were'} refused with 401 between ${when(firstBad)} and ${when(lastBad)} while ${ok.length} with the same token passed within ${options.concurrencyWindowSeconds} s: ${EXPLANATION_TAIL}`,
+      cause: 'concurrency',
+      subject: { ...first.subject },
+      target,
+      evidence: items,
+      actions: [action('Probe concurrency', COMMANDS.probeConcurrency, target), tokenHealthAction(target)],
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,48 @@
+// A pod's token is past its `exp`: the API server answers 401 to it.
+import type { Evidence } from '../evidence';
+import type { Finding } from '../types';
+import {
+  currentToken,
+  describeObservation,
+  describeUnauthorized,
+  duration,
+  findPod,
+  findingId,
+  podName,
+  podRef,
+  podTokenLanes,
+  restartActions,
+  tokenHealthAction,
+  unauthorizedOfPod,
+  when,
+  type DiagnoseOptions,
+} from '../ruleKit';
+
+export function expiredRule(evidence: Evidence, now: number, _options: DiagnoseOptions): Finding[] {
+  const findings: Finding[] = [];
+  for (const list of podTokenLanes(evidence).values()) {
+    const token = currentToken(list);
+    if (!token || token.exp === undefined || token.exp * 1000 > now) continue;
+    const pod = findPod(evidence, token.subject);
+    if (!pod) continue;
+    const ref = podRef(evidence.context, pod);
+    const expiredAt = token.exp * 1000;
+    const after = unauthorizedOfPod(evidence, pod).filter((e) => e.at >= expiredAt);
+    findings.push({
+      id: findingId('expired', pod.uid, token.subject.path),
+      rule: 'expired',
+      severity: 'error',
+      title: `Token of ${podName(pod)} expired`,
+      explanation: `The token in ${token.subject.path ?? 'the pod'} expired ${duration(now - expiredAt)} ago (${when(expiredAt)}), so the API server answers 401 Unauthorized to it.`,
+      subject: { ...token.subject },
+      target: ref,
+      evidence: [
+        { at: token.at, text: describeObservation(token) },
+        { at: expiredAt, text: `exp reached at ${when(expiredAt)}` },
+        ...after.slice(0, 5).map((e) => ({ at: e.at, text: describeUnauthorized(e) })),
+      ],
+      actions: [...restartActions(evidence.context, pod), tokenHealthAction(ref)],
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,48 @@
+// A pod's token is inside the warning window before its `exp`.
+import { expiryOf } from '../../token/expiry';
+import type { Evidence } from '../evidence';
+import type { Finding } from '../types';
+import {
+  currentToken,
+  describeObservation,
+  duration,
+  findPod,
+  findingId,
+  podName,
+  podRef,
+  podTokenLanes,
+  restartActions,
+  tokenHealthAction,
+  when,
+  type DiagnoseOptions,
+} from '../ruleKit';
+
+export function expiringSoonRule(evidence: Evidence, now: number, options: DiagnoseOptions): Finding[] {
+  const findings: Finding[] = [];
+  const nowSeconds = Math.floor(now / 1000);
+  for (const list of podTokenLanes(evidence).values()) {
+    const token = currentToken(list);
+    if (!token || token.exp === undefined) continue;
+    const info = expiryOf({ issuedAt: token.iat, expiresAt: token.exp, warnAfter: token.warnAfter }, nowSeconds, options.expiry);
+    if (info.state !== 'expiring') continue;
+    const pod = findPod(evidence, token.subject);
+    if (!pod) continue;
+    const ref = podRef(evidence.context, pod);
+    const expiresAt = token.exp * 1000;
+    findings.push({
+      id: findingId('expiringSoon', pod.uid, token.subject.path),
+      rule: 'expiringSoon',
+      severity: 'warning',
+      title: `Token of ${podName(pod)} expires soon`,
+      explanation: `The token in ${token.subject.path ?? 'the pod'} expires in ${duration(expiresAt - now)} (${when(expiresAt)}) and has not been replaced yet.`,
+      subject: { ...token.subject },
+      target: ref,
+      evidence: [
+        { at: token.at, text: describeObservation(token) },
+        ...(info.expiringFrom !== undefined ? [{ at: info.expiringFrom * 1000, text: `inside the warning window since ${when(info.expiringFrom * 1000)}` }] : []),
+      ],
+      actions: [tokenHealthAction(ref), ...restartActions(evidence.context, pod)],
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,113 @@
+// The kubelet stopped refreshing a running pod's projected token: the file still holds a token
+// past its kubelet refresh point, or `exp` stayed the same across observations spanning one.
+// Names the cause it can see: the pod is Terminating, or a PVC it mounts is Terminating.
+import type { TokenObservation } from '../../history/types';
+import type { Evidence, PodEvidence } from '../evidence';
+import type { Finding, FindingEvidence } from '../types';
+import {
+  describeObservation,
+  duration,
+  findPod,
+  findingId,
+  lastSeen,
+  podName,
+  podRef,
+  podTokenLanes,
+  refreshPointMs,
+  restartActions,
+  tokenHealthAction,
+  when,
+  type DiagnoseOptions,
+} from '../ruleKit';
+
+export const UPSTREAM_FIX = 'Kubernetes PR 130335';
+
+export interface StallCause {
+  kind: 'podTerminating' | 'pvcTerminating' | 'unknown';
+  text: string;
+  since?: number;
+}
+
+/** The likely cause visible in the pod's own state. */
+export function stallCause(pod: PodEvidence): StallCause {
+  const claim = pod.claims.find((c) => c.terminating);
+  if (claim) {
+    return {
+      kind: 'pvcTerminating',
+      since: claim.deletionRequestedAt,
+      text: `the PVC ${pod.namespace}/${claim.claimName} it mounts is Terminating${claim.deletionRequestedAt !== undefined ? ` since ${when(claim.deletionRequestedAt)}` : ''}, and the kubelet stops remounting (so refreshing) the volumes of a pod with a Terminating PVC (fixed upstream in ${UPSTREAM_FIX})`,
+    };
+  }
+  if (pod.deletionRequestedAt !== undefined) {
+    return {
+      kind: 'podTerminating',
+      since: pod.deletionRequestedAt,
+      text: `the pod is Terminating since ${when(pod.deletionRequestedAt)}, and the kubelet stops refreshing the volumes of a terminating pod (fixed upstream in ${UPSTREAM_FIX})`,
+    };
+  }
+  return { kind: 'unknown', text: `no cause is visible in the pod; check the kubelet log on ${pod.nodeName ?? 'its node'} for TokenRequest errors` };
+}
+
+interface Stall {
+  token: TokenObservation;
+  refreshAt: number;
+  /** The last time the stale token (or its unchanged exp) was seen. */
+  seenAt: number;
+  observations: TokenObservation[];
+}
+
+/** The lane's stall, if any: a token (or an unchanged exp) seen past its refresh point plus grace. */
+function findStall(list: readonly TokenObservation[], graceMs: number): Stall | undefined {
+  const byExp = new Map<number, TokenObservation[]>();
+  for (const o of list) {
+    if (o.exp === undefined) continue;
+    const group = byExp.get(o.exp) ?? [];
+    group.push(o);
+    byExp.set(o.exp, group);
+  }
+  let found: Stall | undefined;
+  for (const group of byExp.values()) {
+    const first = group.reduce((a, b) => (b.at < a.at ? b : a));
+    const refreshAt = refreshPointMs(first);
+    if (refreshAt === undefined) continue;
+    const seenAt = Math.max(...group.map(lastSeen));
+    if (seenAt <= refreshAt + graceMs) continue;
+    if (!found || seenAt > found.seenAt) found = { token: first, refreshAt, seenAt, observations: group };
+  }
+  // A stall that a newer token already ended is history, not a finding.
+  if (!found) return undefined;
+  const latest = Math.max(...list.map(lastSeen));
+  return found.seenAt >= latest ? found : undefined;
+}
+
+export function refreshStalledRule(evidence: Evidence, now: number, options: DiagnoseOptions): Finding[] {
+  const findings: Finding[] = [];
+  for (const list of podTokenLanes(evidence).values()) {
+    const stall = findStall(list, options.refreshGraceSeconds * 1000);
+    if (!stall) continue;
+    const pod = findPod(evidence, stall.token.subject);
+    if (!pod || (pod.phase !== 'Running' && pod.phase !== 'Pending')) continue;
+    const cause = stallCause(pod);
+    const ref = podRef(evidence.context, pod);
+    const expired = stall.token.exp !== undefined && stall.token.exp * 1000 <= now;
+    const path = stall.token.subject.path ?? 'its token file';
+    const items: FindingEvidence[] = stall.observations.map((o) => ({ at: o.at, text: describeObservation(o) }));
+    items.push({ at: stall.refreshAt, text: `kubelet refresh point ${when(stall.refreshAt)}: the kubelet should have written a new token` });
+    if (cause.since !== undefined) items.push({ at: cause.since, text: cause.kind === 'pvcTerminating' ? `PVC deletion requested (Terminating)` : `pod deletion requested (Terminating)` });
+    items.sort((a, b) => a.at - b.at);
+    const actions = [tokenHealthAction(ref), ...restartActions(evidence.context, pod, cause.kind === 'pvcTerminating' ? 'Restart pod (the Terminating PVC is then deleted)' : 'Restart pod')];
+    findings.push({
+      id: findingId('refreshStalled', pod.uid, stall.token.subject.path),
+      rule: 'refreshStalled',
+      severity: expired ? 'error' : 'warning',
+      title: `Kubelet stopped refreshing the token of ${podName(pod)}`,
+      explanation: `The token in ${path} should have been replaced at ${when(stall.refreshAt)} but was still there ${duration(stall.seenAt - stall.refreshAt)} later${expired ? ' and has expired' : ''}: ${cause.text}.`,
+      cause: cause.kind,
+      subject: { ...stall.token.subject },
+      target: ref,
+      evidence: items,
+      actions,
+    });
+  }
+  return findings;
+}

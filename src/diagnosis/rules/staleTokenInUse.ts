@@ -1,0 +1,53 @@
+// A token past its `warnafter`: still accepted (an extended one-year token), but the kubelet
+// should have replaced it. Kubeconfig copies of such tokens are the kubeconfig rule's.
+import type { TokenObservation } from '../../history/types';
+import type { Evidence } from '../evidence';
+import type { Finding } from '../types';
+import {
+  currentToken,
+  describeObservation,
+  duration,
+  findPod,
+  findingId,
+  lastSeen,
+  podName,
+  podRef,
+  podTokenLanes,
+  restartActions,
+  tokenHealthAction,
+  when,
+  type DiagnoseOptions,
+} from '../ruleKit';
+
+function isStale(o: TokenObservation, now: number): o is TokenObservation & { warnAfter: number } {
+  return o.warnAfter !== undefined && o.warnAfter * 1000 <= now && (o.exp === undefined || o.exp * 1000 > now);
+}
+
+export function staleTokenInUseRule(evidence: Evidence, now: number, _options: DiagnoseOptions): Finding[] {
+  const findings: Finding[] = [];
+  for (const list of podTokenLanes(evidence).values()) {
+    const token = currentToken(list);
+    if (!token || !isStale(token, now)) continue;
+    // Only when it was seen in use after warnafter, not merely remembered from before.
+    if (lastSeen(token) < token.warnAfter * 1000) continue;
+    const pod = findPod(evidence, token.subject);
+    if (!pod) continue;
+    const ref = podRef(evidence.context, pod);
+    const warnAt = token.warnAfter * 1000;
+    findings.push({
+      id: findingId('staleTokenInUse', pod.uid, token.subject.path),
+      rule: 'staleTokenInUse',
+      severity: 'warning',
+      title: `Stale token in ${podName(pod)}`,
+      explanation: `The token in ${token.subject.path ?? 'the pod'} is ${duration(now - warnAt)} past its warnafter (${when(warnAt)}): the API server still accepts it, but it should have been replaced and will fail once the extended expiry ends.`,
+      subject: { ...token.subject },
+      target: ref,
+      evidence: [
+        { at: token.at, text: describeObservation(token) },
+        { at: warnAt, text: `warnafter reached at ${when(warnAt)}` },
+      ],
+      actions: [...restartActions(evidence.context, pod), tokenHealthAction(ref)],
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,157 @@
+// The Token Health timeline as plain data: each token's window, the refreshes seen, the 401
+// markers and "now", on one time axis in milliseconds. Pure; the webview renders it.
+import type { Subject, TokenObservation, UnauthorizedEvent } from '../history/types';
+import { kubeletRefreshPoint } from '../token/kubeletRefresh';
+
+/** One token's lifetime as observed: issued → kubelet refresh point → warnafter → expiry. */
+export interface TokenWindow {
+  /** The token's fingerprint (never the token). */
+  fingerprint: string;
+  /** `subject` as one line: `namespace/pod (container) path`, for the lane label. */
+  lane: string;
+  /** The pod (or service account, or context) the lane belongs to: 401 markers share it. */
+  group: string;
+  subject: Subject;
+  source: TokenObservation['source'];
+  jti?: string;
+  /** Milliseconds since the epoch; absent when the claim is absent. */
+  issuedAt?: number;
+  /** When the kubelet should have replaced it (pod-bound tokens only). */
+  refreshAt?: number;
+  warnAfter?: number;
+  expiresAt?: number;
+  /** First and last time this token was seen. */
+  firstSeen: number;
+  lastSeen: number;
+}
+
+/** The moment a newer token replaced an older one for the same subject. */
+export interface ObservedRefresh {
+  /** When the newer token was first seen. */
+  at: number;
+  lane: string;
+  fromFingerprint: string;
+  toFingerprint: string;
+  /** True when the old token was past its kubelet refresh point when it was replaced. */
+  late: boolean;
+}
+
+export interface UnauthorizedMarker {
+  at: number;
+  /** A 401 names a pod, not a token file: its lane is the pod's group. */
+  lane: string;
+  subject: Subject;
+  source: UnauthorizedEvent['source'];
+  pattern: string;
+  /** Masked line. */
+  line: string;
+  count: number;
+}
+
+export interface Timeline {
+  now: number;
+  /** The axis: from the earliest thing shown to the latest (at least up to now). */
+  start: number;
+  end: number;
+  /** Lane labels in display order (a group's token lanes, then its own lane for 401s without a token lane). */
+  lanes: string[];
+  windows: TokenWindow[];
+  refreshes: ObservedRefresh[];
+  unauthorized: UnauthorizedMarker[];
+}
+
+/** `payments/api-7f9c (api) /var/run/secrets/...`, or the context for kubeconfig credentials. */
+export function laneOf(subject: Subject): string {
+  const parts: string[] = [];
+  if (subject.namespace !== undefined && subject.pod !== undefined) parts.push(`${subject.namespace}/${subject.pod}`);
+  else if (subject.namespace !== undefined && subject.serviceAccount !== undefined) parts.push(`${subject.namespace}/sa:${subject.serviceAccount}`);
+  else if (subject.namespace !== undefined) parts.push(subject.namespace);
+  else parts.push(subject.context);
+  if (subject.container !== undefined) parts.push(`(${subject.container})`);
+  if (subject.path !== undefined) parts.push(subject.path);
+  return parts.join(' ');
+}
+
+/** The group a lane belongs to: its pod (any container) when it names one. */
+export function groupOf(subject: Subject): string {
+  if (subject.namespace !== undefined && subject.pod !== undefined) return `${subject.namespace}/${subject.pod}`;
+  return laneOf({ context: subject.context, namespace: subject.namespace, serviceAccount: subject.serviceAccount });
+}
+
+function ms(seconds: number | undefined): number | undefined {
+  return seconds === undefined ? undefined : seconds * 1000;
+}
+
+/**
+ * The timeline of `observations` and `unauthorizedEvents`: one window per (lane, fingerprint),
+ * a refresh wherever a lane's token changes, and a marker per 401 event.
+ */
+export function buildTimeline(
+  observations: readonly TokenObservation[],
+  unauthorizedEvents: readonly UnauthorizedEvent[],
+  now: number,
+): Timeline {
+  const windows = new Map<string, TokenWindow>();
+  for (const o of [...observations].sort((a, b) => a.at - b.at)) {
+    const lane = laneOf(o.subject);
+    const key = `${lane}\u0000${o.fingerprint}`;
+    const last = o.lastAt ?? o.at;
+    const existing = windows.get(key);
+    if (existing) {
+      existing.firstSeen = Math.min(existing.firstSeen, o.at);
+      existing.lastSeen = Math.max(existing.lastSeen, last);
+      continue;
+    }
+    const w: TokenWindow = { fingerprint: o.fingerprint, lane, group: groupOf(o.subject), subject: { ...o.subject }, source: o.source, firstSeen: o.at, lastSeen: last };
+    if (o.jti !== undefined) w.jti = o.jti;
+    if (o.iat !== undefined) w.issuedAt = ms(o.iat);
+    if (o.warnAfter !== undefined) w.warnAfter = ms(o.warnAfter);
+    if (o.exp !== undefined) w.expiresAt = ms(o.exp);
+    if (o.iat !== undefined && o.exp !== undefined && o.subject.pod !== undefined) {
+      w.refreshAt = kubeletRefreshPoint({ issuedAt: o.iat, expiresAt: o.exp, warnAfter: o.warnAfter }) * 1000;
+    }
+    windows.set(key, w);
+  }
+
+  const list = [...windows.values()].sort((a, b) => a.firstSeen - b.firstSeen || a.lane.localeCompare(b.lane));
+  const refreshes: ObservedRefresh[] = [];
+  const byLane = new Map<string, TokenWindow[]>();
+  for (const w of list) {
+    const lane = byLane.get(w.lane) ?? [];
+    lane.push(w);
+    byLane.set(w.lane, lane);
+  }
+  for (const [lane, ws] of byLane) {
+    for (let i = 1; i < ws.length; i++) {
+      const from = ws[i - 1];
+      const to = ws[i];
+      if (!from || !to) continue;
+      refreshes.push({
+        at: to.firstSeen,
+        lane,
+        fromFingerprint: from.fingerprint,
+        toFingerprint: to.fingerprint,
+        late: from.refreshAt !== undefined && to.firstSeen > from.refreshAt,
+      });
+    }
+  }
+  refreshes.sort((a, b) => a.at - b.at);
+
+  const unauthorized: UnauthorizedMarker[] = [...unauthorizedEvents]
+    .sort((a, b) => a.at - b.at)
+    .map((e) => ({ at: e.at, lane: groupOf(e.subject), subject: { ...e.subject }, source: e.source, pattern: e.pattern, line: e.line, count: e.count ?? 1 }));
+
+  const lanes: string[] = [];
+  for (const w of list) if (!lanes.includes(w.lane)) lanes.push(w.lane);
+  for (const m of unauthorized) if (!lanes.includes(m.lane)) lanes.push(m.lane);
+
+  const times: number[] = [now];
+  for (const w of list) {
+    times.push(w.firstSeen, w.lastSeen);
+    for (const t of [w.issuedAt, w.refreshAt, w.warnAfter]) if (t !== undefined) times.push(t);
+    // A one-year expiry would squash everything else: show it only when it is near.
+    if (w.expiresAt !== undefined && w.expiresAt - now < 7 * 24 * 3600 * 1000) times.push(w.expiresAt);
+  }
+  for (const m of unauthorized) times.push(m.at);
+  return { now, start: Math.min(...times), end: Math.max(...times), lanes, windows: list, refreshes, unauthorized };
+}

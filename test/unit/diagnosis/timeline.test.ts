@@ -1,0 +1,69 @@
+// buildTimeline: token windows with their kubelet refresh points, observed refreshes, 401 markers.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { kubeconfigDocumentEvidence, kubeconfigUserNames, looksLikeKubeconfig } from '../../../src/diagnosis/documentCredentials';
+import { buildTimeline } from '../../../src/diagnosis/timeline';
+import { MIN, S0, T0, observation, pod, unauthorized } from './builders';
+
+describe('buildTimeline', () => {
+  it('lays each token window, the refreshes between them and the 401 markers on one axis', () => {
+    const p = pod();
+    const a = observation(p, 'aaaa', S0, 3607, T0, T0 + 48 * MIN);
+    const b = observation(p, 'bbbb', S0 + 3000, 3607, T0 + 55 * MIN, T0 + 70 * MIN);
+    const t = buildTimeline([b, a], [unauthorized(p, T0 + 61 * MIN)], T0 + 75 * MIN);
+    assert.deepEqual(t.windows.map((w) => [w.fingerprint, w.issuedAt, w.refreshAt, w.expiresAt]), [
+      ['aaaa', T0, T0 + 2886_000, T0 + 3607_000],
+      ['bbbb', T0 + 3000_000, T0 + 3000_000 + 2886_000, T0 + 3000_000 + 3607_000],
+    ]);
+    assert.equal(t.windows[0]?.group, 'gateway/apisix-7d9f-abcde');
+    assert.deepEqual(t.refreshes.map((r) => [r.at, r.fromFingerprint, r.toFingerprint, r.late]), [[T0 + 55 * MIN, 'aaaa', 'bbbb', true]]);
+    assert.deepEqual(t.unauthorized.map((m) => [m.at, m.lane, m.count]), [[T0 + 61 * MIN, 'gateway/apisix-7d9f-abcde', 1]]);
+    assert.equal(t.lanes.length, 2, 'the token file lane and the pod lane of its 401s');
+    assert.equal(t.start, T0);
+    assert.equal(t.end, T0 + 3000_000 + 3607_000);
+    assert.equal(t.now, T0 + 75 * MIN);
+  });
+
+  it('keeps a one-year expiry off the axis so the hours stay readable', () => {
+    const p = pod();
+    const t = buildTimeline([observation(p, 'ext', S0, 365 * 86400, T0, T0 + 30 * MIN, S0 + 3607)], [], T0 + 40 * MIN);
+    assert.equal(t.end, T0 + 3607_000);
+    assert.equal(t.windows[0]?.warnAfter, T0 + 3607_000);
+  });
+
+  it('is empty but for now when there is nothing', () => {
+    const t = buildTimeline([], [], T0);
+    assert.deepEqual([t.start, t.end, t.windows.length, t.lanes.length], [T0, T0, 0, 0]);
+  });
+});
+
+describe('kubeconfig documents', () => {
+  const text = [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    '- name: c',
+    '  cluster: {server: "https://x"}',
+    'users:',
+    '- name: first',
+    '  user: {username: a, password: b}',
+    '- name: node-bot',
+    '  user:',
+    `    token: ${['eyJhbGciOiJub25lIn0', Buffer.from(JSON.stringify({ sub: 'x', iat: S0 - 7200, exp: S0 - 3600 })).toString('base64url'), 'c2lnbmF0dXJl'].join('.')}`,
+  ].join('\n');
+
+  it('recognises a kubeconfig and names its users', () => {
+    assert.equal(looksLikeKubeconfig(text), true);
+    assert.equal(looksLikeKubeconfig('kind: Pod\nspec: {}\n'), false);
+    assert.deepEqual(kubeconfigUserNames(text), ['first', 'node-bot']);
+  });
+
+  it('turns its tokens into evidence with user, path, line and fingerprint, never the token', () => {
+    const [e, ...rest] = kubeconfigDocumentEvidence(text, '/tmp/node.kubeconfig', S0);
+    assert.equal(rest.length, 0);
+    assert.ok(e);
+    assert.deepEqual([e.origin, e.user, e.path, e.line, e.kind, e.expiresAt], ['document', 'node-bot', 'users[1].user.token', 10, 'token', S0 - 3600]);
+    assert.match(e.fingerprint ?? '', /^[0-9a-f]{16}$/);
+    assert.equal(JSON.stringify(e).includes('eyJ'), false);
+  });
+});
