@@ -1,6 +1,6 @@
 // The foundation end to end, in a real VS Code (code-server) with the packaged VSIX installed.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fixtureJwt } from '../support/fixtureTokens';
@@ -68,4 +68,30 @@ describe('foundation in code-server', { timeout: 240_000 }, () => {
     assert.match(editorText, /Service-account token: expired/);
     await wb.screenshot('decoded-document');
   });
+
+  test('no raw token reaches the output channel or any log the run wrote', async () => {
+    // Every token the sample holds, raw and as the base64 a Secret carries.
+    const secrets = new Set<string>();
+    for (const file of Object.values(sample.files)) {
+      const text = readFileSync(join(sample.dir, file), 'utf8');
+      for (const m of text.matchAll(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g)) secrets.add(m[0]);
+    }
+    assert.ok(secrets.size >= 3, 'the sample holds tokens to look for');
+    const logs = listFiles(wb.runDir).filter((f) => f.endsWith('.log'));
+    const ours = logs.filter((f) => /Cluster Credentials/.test(f));
+    assert.ok(ours.length > 0, `the extension's output channel has a log file (found ${logs.length} logs)`);
+    assert.match(ours.map((f) => readFileSync(f, 'utf8')).join('\n'), /Cluster Credentials .* activated/);
+    for (const file of logs) {
+      const text = readFileSync(file, 'utf8');
+      for (const token of secrets) assert.ok(!text.includes(token), `${file} holds a raw token`);
+      // A token's signature alone is as good as the token to a log reader: not that either.
+      for (const token of secrets) assert.ok(!text.includes(token.split('.')[2] ?? '\u0000'), `${file} holds a token signature`);
+    }
+  });
 });
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+}
