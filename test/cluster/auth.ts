@@ -17,9 +17,24 @@ export const ANONYMOUS: UserInfo = { username: 'system:anonymous', groups: ['sys
 
 export type AuthnResult = { ok: true; user: UserInfo } | { ok: false };
 
+/**
+ * A bearer-token authenticator outside the apiserver, as `--authentication-token-webhook-config-file`
+ * adds one (Rancher's kube-api-auth is such a webhook). Its answer may take a round trip.
+ */
+export interface TokenWebhook {
+  /** Whether this webhook knows the token; the others never see a token it claims. */
+  handles(token: string): boolean;
+  review(token: string): AuthnResult | Promise<AuthnResult>;
+}
+
 export interface Authenticator {
-  /** The request's user, or `{ok:false}` for credentials that are present but not valid (401). */
-  authenticate(req: IncomingMessage): AuthnResult;
+  /**
+   * The request's user, or `{ok:false}` for credentials that are present but not valid (401).
+   * A promise only when a token webhook has to answer.
+   */
+  authenticate(req: IncomingMessage): AuthnResult | Promise<AuthnResult>;
+  /** Add a token webhook; the returned function removes it. */
+  addWebhook(webhook: TokenWebhook): () => void;
   /** A bearer token on its own, as TokenReview checks it. */
   reviewToken(token: string, audiences?: string[]): { ok: true; user: UserInfo; audiences: string[] } | { ok: false; error: string };
 }
@@ -27,6 +42,7 @@ export interface Authenticator {
 export function createAuthenticator(deps: { store: Store; issuer: TokenIssuer; clock: Clock; adminToken: string }): Authenticator {
   const { store, issuer, clock, adminToken } = deps;
   const lookup = storeLookup(store);
+  const webhooks = new Set<TokenWebhook>();
 
   const reviewToken: Authenticator['reviewToken'] = (token, audiences) => {
     const r = issuer.authenticate(token, { nowSeconds: clock.nowSeconds(), audiences, lookup });
@@ -37,6 +53,12 @@ export function createAuthenticator(deps: { store: Store; issuer: TokenIssuer; c
 
   return {
     reviewToken,
+    addWebhook(webhook) {
+      webhooks.add(webhook);
+      return () => {
+        webhooks.delete(webhook);
+      };
+    },
     authenticate(req) {
       const socket = req.socket as TLSSocket;
       const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate(false) : undefined;
@@ -58,6 +80,7 @@ export function createAuthenticator(deps: { store: Store; issuer: TokenIssuer; c
       const token = bearerToken(req);
       if (token === undefined) return { ok: true, user: ANONYMOUS };
       if (token === adminToken) return { ok: true, user: { username: 'admin', groups: ['system:masters', 'system:authenticated'] } };
+      for (const webhook of webhooks) if (webhook.handles(token)) return webhook.review(token);
       const r = reviewToken(token);
       return r.ok ? { ok: true, user: r.user } : { ok: false };
     },

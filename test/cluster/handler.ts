@@ -3,6 +3,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { AuthnResult } from './auth';
 import type { ClusterCore, RequestContext } from './core';
 import { sendError } from './http';
 import { authorize, type RequestAttributes } from './rbac';
@@ -31,8 +32,11 @@ function attributesOf(info: RequestInfo, user: UserInfo): RequestAttributes {
   return a;
 }
 
-/** Authentication and authorization, shared by plain and upgrade requests. */
-function admitRequest(core: ClusterCore, req: IncomingMessage): Checked {
+/**
+ * Authentication and authorization, shared by plain and upgrade requests. A promise only when a
+ * token webhook answers; everything else is decided before the handler returns.
+ */
+function admitRequest(core: ClusterCore, req: IncomingMessage): Checked | Promise<Checked> {
   let url: URL;
   try {
     url = new URL(req.url ?? '/', 'https://127.0.0.1');
@@ -40,6 +44,17 @@ function admitRequest(core: ClusterCore, req: IncomingMessage): Checked {
     return { ok: false, error: badRequest('malformed request URL') };
   }
   const authn = core.authn.authenticate(req);
+  if (authn instanceof Promise) return authn.then((a) => authorizeRequest(core, req, url, a));
+  return authorizeRequest(core, req, url, authn);
+}
+
+/** Continue with the check's outcome, now or once the webhook has answered. */
+function whenChecked(checked: Checked | Promise<Checked>, next: (c: Checked) => void, fail: (e: unknown) => void): void {
+  if (checked instanceof Promise) checked.then(next, fail);
+  else next(checked);
+}
+
+function authorizeRequest(core: ClusterCore, req: IncomingMessage, url: URL, authn: AuthnResult): Checked {
   if (!authn.ok) return { ok: false, error: unauthorized() };
   const user = authn.user;
   const info = requestInfo(req.method ?? 'GET', url);
@@ -91,32 +106,50 @@ export function createHandler(core: ClusterCore): {
         if (!res.headersSent) sendError(res, failure(500, 'InternalError', `Internal error occurred: ${e instanceof Error ? e.message : String(e)}`));
         else res.destroy();
       };
-      try {
-        const checked = admitRequest(core, req);
-        if (!checked.ok) {
-          // Drain what the client sent so the connection can be reused.
-          req.resume();
-          return sendError(res, checked.error);
+      const serve = (checked: Checked): void => {
+        // A client that gave up while a webhook was answering gets nothing.
+        if (res.destroyed) return;
+        try {
+          if (!checked.ok) {
+            // Drain what the client sent so the connection can be reused.
+            req.resume();
+            return sendError(res, checked.error);
+          }
+          route(core, { req, res, url: checked.url, user: checked.user }, checked.info).catch(fail);
+        } catch (e) {
+          fail(e);
         }
-        route(core, { req, res, url: checked.url, user: checked.user }, checked.info).catch(fail);
+      };
+      try {
+        whenChecked(admitRequest(core, req), serve, fail);
       } catch (e) {
         fail(e);
       }
     },
     onUpgrade(req, socket, head) {
       socket.on('error', () => socket.destroy());
-      try {
-        const checked = admitRequest(core, req);
-        if (!checked.ok) return writeRawError(socket, checked.error);
-        const info = checked.info;
-        if (info.kind !== 'resource' || info.resource !== 'pods' || info.namespace === undefined || info.name === undefined) {
-          return writeRawError(socket, badRequest('upgrade is only served for pods/exec'));
+      const internalError = (e: unknown): void => {
+        if (!socket.destroyed) writeRawError(socket, failure(500, 'InternalError', `Internal error occurred: ${e instanceof Error ? e.message : String(e)}`));
+      };
+      const serve = (checked: Checked): void => {
+        if (socket.destroyed) return;
+        try {
+          if (!checked.ok) return writeRawError(socket, checked.error);
+          const info = checked.info;
+          if (info.kind !== 'resource' || info.resource !== 'pods' || info.namespace === undefined || info.name === undefined) {
+            return writeRawError(socket, badRequest('upgrade is only served for pods/exec'));
+          }
+          const sub = info.subresource;
+          if (sub !== 'exec' && sub !== 'attach' && sub !== 'portforward') return writeRawError(socket, badRequest('upgrade is only served for pods/exec'));
+          upgradePodStream(core, req, socket, head, checked.url, info.namespace, info.name, sub);
+        } catch (e) {
+          internalError(e);
         }
-        const sub = info.subresource;
-        if (sub !== 'exec' && sub !== 'attach' && sub !== 'portforward') return writeRawError(socket, badRequest('upgrade is only served for pods/exec'));
-        upgradePodStream(core, req, socket, head, checked.url, info.namespace, info.name, sub);
+      };
+      try {
+        whenChecked(admitRequest(core, req), serve, internalError);
       } catch (e) {
-        writeRawError(socket, failure(500, 'InternalError', `Internal error occurred: ${e instanceof Error ? e.message : String(e)}`));
+        internalError(e);
       }
     },
   };

@@ -17,6 +17,8 @@ export interface WrittenToken { path: string; issued: IssuedToken; writtenAtSeco
 
 /** kubelet refreshes every token at least once a day, whatever its lifetime. */
 export const MAX_TOKEN_AGE_SECONDS = 24 * 60 * 60;
+/** How many of the latest refreshes `backfill` writes after the first token. */
+const BACKFILL_KEEP_LAST = 3;
 
 interface TokenFile { current?: WrittenToken; history: WrittenToken[]; lastError?: string }
 
@@ -70,6 +72,34 @@ export class Kubelet {
     return this.files.get(podUid)?.get(path)?.lastError;
   }
 
+  /**
+   * Rebuild a pod's token files as if the kubelet had run it since `startedAtSeconds`: the token
+   * written at start, then one at each refresh, up to `untilSeconds` (now by default). A long past
+   * keeps the first token and the last few refreshes; minting a year of hourly tokens would take
+   * seconds and show nothing more. For scenarios whose incident began before the cluster started.
+   */
+  backfill(pod: KubeletPod, startedAtSeconds: number, untilSeconds: number = this.clock.nowSeconds()): void {
+    const podFiles = new Map<string, TokenFile>();
+    this.files.set(pod.uid, podFiles);
+    for (const source of pod.tokens) {
+      const file: TokenFile = { history: [] };
+      podFiles.set(source.path, file);
+      const first = this.mint(pod, source, startedAtSeconds);
+      if (first === undefined) continue;
+      // Each token is due for refresh the same span after its iat; the kubelet acts a second later.
+      const period = refreshDue(first) - first.iat + 1;
+      const refreshes = Math.max(0, Math.floor((untilSeconds - startedAtSeconds) / period));
+      const times = [startedAtSeconds];
+      for (let i = Math.max(1, refreshes - BACKFILL_KEEP_LAST + 1); i <= refreshes; i++) times.push(startedAtSeconds + i * period);
+      for (const at of times) {
+        const issued = at === startedAtSeconds ? first : this.mint(pod, source, at);
+        if (issued === undefined) continue;
+        file.current = { path: source.path, issued, writtenAtSeconds: at };
+        file.history.push(file.current);
+      }
+    }
+  }
+
   /** The second after which the current token of this file is refreshed at the next sync. */
   refreshDueSeconds(podUid: string, path: string): number | undefined {
     const current = this.files.get(podUid)?.get(path)?.current;
@@ -89,15 +119,7 @@ export class Kubelet {
       podFiles.set(source.path, file);
     }
     // After a big clock jump this mints one token at the current time, not every missed one.
-    const result = this.issuer.issue({
-      namespace: pod.namespace,
-      serviceAccount: pod.serviceAccount,
-      audiences: source.audience !== undefined && source.audience !== '' ? [source.audience] : undefined,
-      expirationSeconds: source.expirationSeconds,
-      boundObject: { kind: 'Pod', name: pod.name, uid: pod.uid },
-      node: this.nodeOf(pod),
-      nowSeconds: Math.floor(now),
-    });
+    const result = this.request(pod, source, Math.floor(now));
     if (!result.ok) {
       file.lastError = result.message;
       return;
@@ -105,6 +127,24 @@ export class Kubelet {
     file.current = { path: source.path, issued: result.issued, writtenAtSeconds: Math.floor(now) };
     file.history.push(file.current);
     delete file.lastError;
+  }
+
+  private mint(pod: KubeletPod, source: ProjectedTokenSource, atSeconds: number): IssuedToken | undefined {
+    const result = this.request(pod, source, atSeconds);
+    return result.ok ? result.issued : undefined;
+  }
+
+  /** The TokenRequest the kubelet makes for one projected source. */
+  private request(pod: KubeletPod, source: ProjectedTokenSource, atSeconds: number): ReturnType<TokenIssuer['issue']> {
+    return this.issuer.issue({
+      namespace: pod.namespace,
+      serviceAccount: pod.serviceAccount,
+      audiences: source.audience !== undefined && source.audience !== '' ? [source.audience] : undefined,
+      expirationSeconds: source.expirationSeconds,
+      boundObject: { kind: 'Pod', name: pod.name, uid: pod.uid },
+      node: this.nodeOf(pod),
+      nowSeconds: atSeconds,
+    });
   }
 
   private nodeOf(pod: KubeletPod): { name: string; uid?: string } | undefined {

@@ -29,6 +29,11 @@ export class ContainerLogs {
     }
   }
 
+  /** Forget what the current instance wrote, for a scenario that rewrites a container's past. */
+  clear(): void {
+    this.current.lines = [];
+  }
+
   /** The container restarted: the current instance becomes the previous one, followers end. */
   restart(): void {
     const ended = this.current;

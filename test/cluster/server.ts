@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import type { TokenWebhook } from './auth';
 import { bootstrapCluster } from './bootstrap';
 import { createClusterPki, type ClusterPki } from './ca';
 import { Clock } from './clock';
@@ -18,7 +19,7 @@ import { kubeconfigYaml, type KubeconfigUser } from './kubeconfig';
 import type { ObjectApi } from './objectApi';
 import type { PodLogs } from './podLogs';
 import { R } from './resources';
-import { runScenarios } from './scenarios/index';
+import { runScenarios, type ScenarioFile } from './scenarios/index';
 import type { Store } from './store';
 import type { TokenIssuer } from './tokenIssuer';
 
@@ -52,6 +53,12 @@ export interface TestCluster {
   adminToken: string;
   kubeconfigFor(user: ClusterUser): string;
   writeKubeconfig(dir: string, user?: ClusterUser): string;
+  /** Files the scenarios handed over (a node's kubeconfig, say), in the order they came. */
+  files: ScenarioFile[];
+  /** Write `files` under `dir` (mode 0600, folders made); returns the paths written. */
+  writeFiles(dir: string): string[];
+  /** Authenticate some bearer tokens outside the apiserver; the returned function removes it. */
+  addTokenWebhook(webhook: TokenWebhook): () => void;
   /** Many writes, one reconcile at the end (for scenarios that build a lot). */
   batch<T>(fn: () => T): T;
   /** A container exits (with `exitCode`) and its kubelet restarts it. */
@@ -145,6 +152,16 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
       writeFileSync(path, makeKubeconfig(core, adminToken, user), { mode: 0o600 });
       return path;
     },
+    files: [],
+    writeFiles(dir) {
+      return cluster.files.map((file) => {
+        const path = join(dir, ...file.path.split('/'));
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, file.text, { mode: 0o600 });
+        return path;
+      });
+    },
+    addTokenWebhook: (webhook) => core.authn.addWebhook(webhook),
     batch: (fn) => core.controllers.batch(fn),
     restartContainer: (namespace, pod, container, exitCode) => {
       restartContainer(core.controllerContext, namespace, pod, container, exitCode);
@@ -159,7 +176,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     },
   };
   try {
-    await runScenarios(cluster, opts.scenarios ?? []);
+    cluster.files.push(...(await runScenarios(cluster, opts.scenarios ?? [])));
   } catch (e) {
     await cluster.stop();
     throw e;

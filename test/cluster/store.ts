@@ -214,6 +214,23 @@ export class Store {
     return { ok: true, object: stored };
   }
 
+  /**
+   * Move an object's server-set timestamps into the past, for scenarios whose story began before
+   * the cluster started (a pod running for a year, a claim deleted two hours ago). Watchers see
+   * a MODIFIED event; nothing else about the object changes.
+   */
+  backdate(r: ResourceInfo, namespace: string | undefined, name: string, stamps: { creationTimestamp?: string; deletionTimestamp?: string }): StoreResult {
+    const bucket = this.bucket(r);
+    const key = objectKey(r.namespaced ? namespace : undefined, name);
+    const current = bucket.objects.get(key);
+    if (current === undefined) return { ok: false, error: notFound(r, name) };
+    const metadata = { ...current.metadata };
+    if (stamps.creationTimestamp !== undefined) metadata.creationTimestamp = stamps.creationTimestamp;
+    if (stamps.deletionTimestamp !== undefined && metadata.deletionTimestamp !== undefined) metadata.deletionTimestamp = stamps.deletionTimestamp;
+    const stored = this.write(r, bucket, key, 'MODIFIED', { ...current, metadata }, current);
+    return { ok: true, object: stored };
+  }
+
   /** Take the object out now, whatever its finalizers and grace say. */
   remove(r: ResourceInfo, namespace: string | undefined, name: string): StoreResult {
     const bucket = this.bucket(r);

@@ -1,5 +1,5 @@
 // Server-side printing (`Accept: application/json;as=Table;g=meta.k8s.io;v=v1`), which
-// `kubectl get` asks for: the columns kube-apiserver prints for pods, deployments and
+// `kubectl get` asks for: the columns kube-apiserver prints for pods, deployments, claims and
 // namespaces, and Name/Age for everything else.
 
 import type { IncomingMessage } from 'node:http';
@@ -62,6 +62,26 @@ function deploymentRow(d: Workload, nowMs: number): unknown[] {
   ];
 }
 
+const ACCESS_MODES: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
+
+/** kubectl's PVC row: a claim being deleted shows Terminating, whatever its phase. */
+function claimRow(o: KubeObject, nowMs: number): unknown[] {
+  const spec = (o.spec ?? {}) as { volumeName?: string; storageClassName?: string; volumeMode?: string; volumeAttributesClassName?: string };
+  const status = (o.status ?? {}) as { phase?: string; capacity?: { storage?: string }; accessModes?: string[] };
+  const phase = o.metadata.deletionTimestamp !== undefined ? 'Terminating' : (status.phase ?? 'Pending');
+  return [
+    o.metadata.name,
+    phase,
+    spec.volumeName ?? '',
+    status.capacity?.storage ?? '',
+    (status.accessModes ?? []).map((m) => ACCESS_MODES[m] ?? m).join(','),
+    spec.storageClassName ?? '<unset>',
+    spec.volumeAttributesClassName ?? '<unset>',
+    shortAge(o.metadata.creationTimestamp, nowMs),
+    spec.volumeMode ?? '',
+  ];
+}
+
 function printer(kind: string): { columns: Column[]; row: (o: KubeObject, nowMs: number) => unknown[] } {
   switch (kind) {
     case 'Pod':
@@ -81,6 +101,11 @@ function printer(kind: string): { columns: Column[]; row: (o: KubeObject, nowMs:
           const e = o as KubeObject & { type?: string; reason?: string; message?: string; lastTimestamp?: string; involvedObject?: { kind?: string; name?: string } };
           return [shortAge(e.lastTimestamp ?? e.metadata.creationTimestamp, now), e.type ?? '', e.reason ?? '', `${(e.involvedObject?.kind ?? '').toLowerCase()}/${e.involvedObject?.name ?? ''}`, e.message ?? ''];
         },
+      };
+    case 'PersistentVolumeClaim':
+      return {
+        columns: [col('Name', 'string', 0, 'name'), col('Status'), col('Volume'), col('Capacity'), col('Access Modes'), col('StorageClass'), col('VolumeAttributesClass'), col('Age'), col('VolumeMode', 'string', 1)],
+        row: (o, now) => claimRow(o, now),
       };
     case 'Namespace':
       return {

@@ -61,6 +61,21 @@ export class KubeletFleet {
     return undefined;
   }
 
+  /**
+   * The pod's kubelet rebuilds its token files as if the pod had run since `startedAtSeconds`
+   * (see Kubelet.backfill); with `untilSeconds`, refreshing stopped then.
+   */
+  backfill(podUid: string, startedAtSeconds: number, untilSeconds?: number): void {
+    for (const entry of this.kubelets.values()) {
+      const pod = entry.pods.find((p) => p.uid === podUid);
+      if (pod === undefined) continue;
+      this.materialized.add(podUid);
+      entry.kubelet.backfill(pod, startedAtSeconds, untilSeconds);
+      return;
+    }
+    throw new Error(`no kubelet runs pod ${podUid}`);
+  }
+
   /** Make the pod's kubelet stop (or resume) refreshing its token files. */
   stall(podUid: string, stalled: boolean): void {
     const kubelet = this.forPod(podUid);

@@ -42,6 +42,19 @@ export function namespace(cluster: TestCluster, name: string): KubeObject {
   return create(cluster, R.namespaces, undefined, { metadata: { name } });
 }
 
+/** The Node, made unless another scenario already made it (scenarios combine in any order). */
+export function ensureNode(cluster: TestCluster, name: string, ip: string): KubeObject {
+  return cluster.store.peek(R.nodes, undefined, name) ?? node(cluster, name, ip);
+}
+
+/** The namespace, made unless another scenario already made it. */
+export function ensureNamespace(cluster: TestCluster, name: string): KubeObject {
+  return cluster.store.peek(R.namespaces, undefined, name) ?? namespace(cluster, name);
+}
+
+/** The node every scenario's node-level story happens on (healthy runs everything there). */
+export const NODE_1 = { name: 'node-1', ip: '127.0.0.1' } as const;
+
 export function serviceAccount(cluster: TestCluster, ns: string, name: string): KubeObject {
   return create(cluster, R.serviceAccounts, ns, { metadata: { name } });
 }

@@ -4,13 +4,14 @@
 // Role payments/pod-reader bound to SA payments/api. One Node, node-1, runs everything.
 
 import { R } from '../resources';
-import { create, deployment, namespace, node, podTemplate, serviceAccount } from './build';
+import { create, deployment, ensureNamespace, ensureNode, NODE_1, podTemplate, serviceAccount } from './build';
 import { registerScenario } from './registry';
 
 registerScenario('healthy', (cluster) => {
   cluster.batch(() => {
-    node(cluster, 'node-1', '127.0.0.1');
-    for (const ns of ['payments', 'gateway', 'db']) namespace(cluster, ns);
+    // node-1 and db are shared with the incident scenarios, whichever runs first.
+    ensureNode(cluster, NODE_1.name, NODE_1.ip);
+    for (const ns of ['payments', 'gateway', 'db']) ensureNamespace(cluster, ns);
     serviceAccount(cluster, 'payments', 'api');
     serviceAccount(cluster, 'gateway', 'apisix');
     serviceAccount(cluster, 'db', 'patroni');

@@ -3,7 +3,24 @@
 
 import type { TestCluster } from '../server';
 
-export type Scenario = (cluster: TestCluster) => void | Promise<void>;
+/**
+ * A file a scenario hands to whoever runs the cluster, such as a node's kubeconfig that lives on
+ * the node's disk rather than in the API. `npm run cluster -- --dir D` writes it to D/path.
+ */
+export interface ScenarioFile {
+  /** Relative to the folder it is written to, with `/` separators: `node-1/multus.kubeconfig`. */
+  path: string;
+  text: string;
+  /** One line saying what the file is, printed by the CLI. */
+  description: string;
+}
+
+/** What a scenario may return besides building objects. */
+export interface ScenarioOutcome {
+  files?: ScenarioFile[];
+}
+
+export type Scenario = (cluster: TestCluster) => void | ScenarioOutcome | Promise<void | ScenarioOutcome>;
 
 const scenarios = new Map<string, Scenario>();
 
@@ -16,11 +33,26 @@ export function scenarioNames(): string[] {
   return [...scenarios.keys()].sort();
 }
 
-/** Run scenarios in the order given; an unknown name is a mistake in the caller. */
-export async function runScenarios(cluster: TestCluster, names: string[]): Promise<void> {
+/** Run scenarios in the order given; an unknown name is a mistake in the caller. Returns their files. */
+export async function runScenarios(cluster: TestCluster, names: string[]): Promise<ScenarioFile[]> {
+  const files: ScenarioFile[] = [];
   for (const name of names) {
     const scenario = scenarios.get(name);
     if (scenario === undefined) throw new Error(`unknown scenario "${name}"; known: ${scenarioNames().join(', ')}`);
-    await scenario(cluster);
+    const outcome = await scenario(cluster);
+    for (const file of outcome?.files ?? []) {
+      checkFilePath(name, file.path);
+      if (files.some((f) => f.path === file.path)) throw new Error(`scenario "${name}" writes ${file.path}, which another scenario already writes`);
+      files.push(file);
+    }
+  }
+  return files;
+}
+
+/** A scenario file stays inside the folder it is written to. */
+function checkFilePath(scenario: string, path: string): void {
+  const parts = path.split('/');
+  if (path === '' || path.startsWith('/') || path.includes('\\') || parts.some((p) => p === '' || p === '.' || p === '..')) {
+    throw new Error(`scenario "${scenario}" names a file outside its folder: "${path}"`);
   }
 }

@@ -67,4 +67,41 @@ describe('cluster CLI', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('writes the scenarios\' files into --dir: node-1\'s expired multus.kubeconfig', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cluster-cli-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--scenario', 'multus-kubeconfig-expired', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      const kubeconfigPath = join(dir, 'kubeconfig');
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no kubeconfig path printed: ${out}`)), 20_000);
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString('utf8');
+          if (out.split('\n').includes(kubeconfigPath) && out.includes('multus.kubeconfig')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`exited early with ${String(code)}: ${out}`)));
+      });
+      const multusPath = join(dir, 'node-1', 'multus.kubeconfig');
+      assert.ok(out.split('\n').some((l) => l.startsWith(`scenario file: ${multusPath} (`)), out);
+      const kc = parse(readFileSync(multusPath, 'utf8')) as Kubeconfig;
+      const token = kc.users[0]?.user.token ?? '';
+      const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp: number };
+      assert.ok(claims.exp * 1000 < Date.now(), 'expired');
+      const cluster = kc.clusters[0]?.cluster;
+      assert.ok(cluster);
+      const ca = Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8');
+      const reply = await getJson(`${cluster.server}/api/v1/namespaces/kube-system/pods`, ca, token);
+      assert.equal(reply.status, 401);
+      const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      assert.equal(await exit, 0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
