@@ -11,6 +11,7 @@ const npx = (bin, args) => runOrExit(NODE24, [`${ROOT}/node_modules/${bin}`, ...
 
 console.log('› type-check');
 npx('typescript/bin/tsc', ['-p', '.', '--noEmit']);
+npx('typescript/bin/tsc', ['-p', 'webview', '--noEmit']); // the webview's own DOM/bundler settings
 
 const globs = [];
 if (!onlyE2e) globs.push('test/unit/**/*.test.ts');

@@ -1,0 +1,184 @@
+// The one message protocol between the Token Health panel's host (extension) and its webview
+// (browser). Both sides import these types; each side checks what it receives, because a message
+// is only a structured clone of whatever the other side (or a compromised page) posted.
+// No vscode import, no DOM: the webview bundle and the Node tests use this file as is.
+import type { Finding } from '../diagnosis/types';
+import type { Timeline } from '../diagnosis/timeline';
+import type { UnauthorizedEvent } from '../history/types';
+import type { NodeRef } from '../ui/explorer/nodeRefs';
+
+export const TOKEN_HEALTH_VIEW_TYPE = 'clusterCredentials.tokenHealth';
+export const SHOW_TOKEN_HEALTH_COMMAND = 'clusterCredentials.showTokenHealth';
+
+/** The only commands a webview may ask the host to run. */
+const COMMAND_ID = /^clusterCredentials\.[A-Za-z][A-Za-z0-9]{0,63}$/;
+/** Copying more than this from one click is a bug or an attack, not a user's wish. */
+export const MAX_COPY_CHARS = 1_000_000;
+
+/** What the panel is about. */
+export interface TokenHealthSubject {
+  ref: NodeRef;
+  /** e.g. "Pod payments/api-7f9c"; from the cluster, so the webview sets it as text. */
+  title: string;
+  /** One line under the title: the context, or why the subject is shown the way it is. */
+  detail: string;
+  /** Opened from a finding: that finding is highlighted. */
+  findingId?: string;
+}
+
+/** One row of the 401 table. */
+export interface UnauthorizedLine {
+  at: number;
+  source: UnauthorizedEvent['source'];
+  namespace?: string;
+  pod?: string;
+  container?: string;
+  pattern: string;
+  /** Already masked by the scanner; still hostile text as far as the webview is concerned. */
+  line: string;
+  count: number;
+}
+
+/** An action the panel offers besides those of the findings (e.g. scan for 401 lines). */
+export interface PanelAction {
+  title: string;
+  command: string;
+  target?: NodeRef;
+}
+
+export interface TokenHealthState {
+  subject: TokenHealthSubject;
+  timeline: Timeline;
+  unauthorizedLines: UnauthorizedLine[];
+  findings: Finding[];
+  actions: PanelAction[];
+  /** Milliseconds since the epoch. */
+  generatedAt: number;
+  /** A sentence shown above everything, e.g. that the cluster is unreachable. */
+  notice?: string;
+}
+
+export type HostMessage = { type: 'state'; state: TokenHealthState };
+
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'refresh' }
+  | { type: 'copy'; text: string }
+  | { type: 'runAction'; command: string; target?: NodeRef };
+
+/** What the webview keeps with vscode.setState: survives hide/show, and reaches the serializer on reload. */
+export interface PersistedState {
+  version: 1;
+  state?: TokenHealthState;
+  filter: string;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isText(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= 1024;
+}
+
+function textFields(v: Record<string, unknown>, names: readonly string[]): boolean {
+  return names.every((n) => isText(v[n]));
+}
+
+/** A NodeRef with every field it needs, and nothing that is not plain text where text is expected. */
+export function isNodeRef(v: unknown): v is NodeRef {
+  if (!isObject(v) || typeof v.kind !== 'string' || !isText(v.context)) return false;
+  switch (v.kind) {
+    case 'context':
+      return true;
+    case 'namespace':
+      return textFields(v, ['namespace']);
+    case 'serviceAccount':
+      return textFields(v, ['namespace', 'name']);
+    case 'pod':
+      return (
+        textFields(v, ['namespace', 'name', 'uid', 'serviceAccount']) &&
+        (v.owner === undefined || (isObject(v.owner) && textFields(v.owner, ['kind', 'name'])))
+      );
+    case 'secret':
+      return textFields(v, ['namespace', 'name']) && (v.serviceAccount === undefined || isText(v.serviceAccount));
+    case 'tokenFile':
+      return textFields(v, ['namespace', 'pod', 'podUid', 'container', 'path', 'serviceAccount']);
+    case 'finding':
+      return textFields(v, ['findingId']);
+    default:
+      return false;
+  }
+}
+
+export function isAllowedCommand(command: unknown): command is string {
+  return typeof command === 'string' && COMMAND_ID.test(command);
+}
+
+/**
+ * The message the webview sent, or undefined when it is not one the host understands: wrong shape,
+ * a command outside clusterCredentials.*, a target that is not a NodeRef, an oversized copy.
+ */
+export function parseWebviewMessage(v: unknown): WebviewMessage | undefined {
+  if (!isObject(v)) return undefined;
+  switch (v.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'refresh':
+      return { type: 'refresh' };
+    case 'copy':
+      return typeof v.text === 'string' && v.text.length <= MAX_COPY_CHARS ? { type: 'copy', text: v.text } : undefined;
+    case 'runAction': {
+      if (!isAllowedCommand(v.command)) return undefined;
+      if (v.target === undefined) return { type: 'runAction', command: v.command };
+      return isNodeRef(v.target) ? { type: 'runAction', command: v.command, target: v.target } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function isArray(v: unknown): v is unknown[] {
+  return Array.isArray(v);
+}
+
+function isTimeline(v: unknown): v is Timeline {
+  return (
+    isObject(v) &&
+    typeof v.now === 'number' &&
+    typeof v.start === 'number' &&
+    typeof v.end === 'number' &&
+    isArray(v.lanes) &&
+    v.lanes.every((l) => typeof l === 'string') &&
+    isArray(v.windows) &&
+    isArray(v.refreshes) &&
+    isArray(v.unauthorized)
+  );
+}
+
+/** Shallow but sufficient: the webview renders every string with textContent whatever it holds. */
+export function isTokenHealthState(v: unknown): v is TokenHealthState {
+  return (
+    isObject(v) &&
+    isObject(v.subject) &&
+    isNodeRef(v.subject.ref) &&
+    typeof v.subject.title === 'string' &&
+    typeof v.subject.detail === 'string' &&
+    isTimeline(v.timeline) &&
+    isArray(v.unauthorizedLines) &&
+    isArray(v.findings) &&
+    isArray(v.actions) &&
+    typeof v.generatedAt === 'number'
+  );
+}
+
+export function isHostMessage(v: unknown): v is HostMessage {
+  return isObject(v) && v.type === 'state' && isTokenHealthState(v.state);
+}
+
+/** The webview's saved state, or a fresh one when what was saved is missing or from another version. */
+export function parsePersistedState(v: unknown): PersistedState {
+  if (!isObject(v) || v.version !== 1) return { version: 1, filter: '' };
+  const filter = typeof v.filter === 'string' ? v.filter.slice(0, 1000) : '';
+  return isTokenHealthState(v.state) ? { version: 1, state: v.state, filter } : { version: 1, filter };
+}

@@ -1,0 +1,218 @@
+// What one Token Health panel shows, gathered from history and findings for its subject.
+// No vscode import: the panel host calls this with what the services hold, tests call it with data.
+import type { Finding } from '../../diagnosis/types';
+import { buildTimeline } from '../../diagnosis/timeline';
+import type { HistoryRecord, Subject, TokenObservation, UnauthorizedEvent } from '../../history/types';
+import type { PanelAction, TokenHealthState, TokenHealthSubject, UnauthorizedLine } from '../../shared/tokenHealthProtocol';
+import type { NodeRef } from '../explorer/nodeRefs';
+
+/** The part of the cluster a panel covers. */
+export interface Scope {
+  context: string;
+  namespace?: string;
+  pod?: string;
+  serviceAccount?: string;
+}
+
+export interface ScopedSubject {
+  scope: Scope;
+  subject: TokenHealthSubject;
+}
+
+function describeScope(scope: Scope): string {
+  if (scope.pod !== undefined) return `Pod ${scope.namespace ?? ''}/${scope.pod}`;
+  if (scope.serviceAccount !== undefined) return `Service account ${scope.namespace ?? ''}/${scope.serviceAccount}`;
+  if (scope.namespace !== undefined) return `Namespace ${scope.namespace}`;
+  return `Context ${scope.context}`;
+}
+
+function scopeOfSubject(s: Subject): Scope {
+  const scope: Scope = { context: s.context };
+  if (s.namespace !== undefined) scope.namespace = s.namespace;
+  if (s.namespace !== undefined && s.pod !== undefined) scope.pod = s.pod;
+  else if (s.namespace !== undefined && s.serviceAccount !== undefined) scope.serviceAccount = s.serviceAccount;
+  return scope;
+}
+
+function scopeOfRef(ref: Exclude<NodeRef, { kind: 'finding' }>): Scope {
+  switch (ref.kind) {
+    case 'context':
+      return { context: ref.context };
+    case 'namespace':
+      return { context: ref.context, namespace: ref.namespace };
+    case 'serviceAccount':
+      return { context: ref.context, namespace: ref.namespace, serviceAccount: ref.name };
+    case 'pod':
+      return { context: ref.context, namespace: ref.namespace, pod: ref.name };
+    case 'tokenFile':
+      return { context: ref.context, namespace: ref.namespace, pod: ref.pod };
+    case 'secret':
+      return ref.serviceAccount !== undefined
+        ? { context: ref.context, namespace: ref.namespace, serviceAccount: ref.serviceAccount }
+        : { context: ref.context, namespace: ref.namespace };
+  }
+}
+
+/** The scope and heading of a panel opened for `ref`; a finding's panel covers the finding's subject. */
+export function resolveSubject(ref: NodeRef, findings: readonly Finding[]): ScopedSubject {
+  if (ref.kind === 'finding') {
+    const finding = findings.find((f) => f.id === ref.findingId);
+    if (finding === undefined) {
+      const scope: Scope = { context: ref.context };
+      return {
+        scope,
+        subject: { ref, title: describeScope(scope), detail: 'The finding this panel was opened for is no longer reported.' },
+      };
+    }
+    const scope = scopeOfSubject(finding.subject);
+    return {
+      scope,
+      subject: { ref, title: describeScope(scope), detail: `Context ${scope.context} · finding: ${finding.title}`, findingId: finding.id },
+    };
+  }
+  const scope = scopeOfRef(ref);
+  const detail = scope.namespace === undefined ? 'Every namespace of this context, as far as history has seen it' : `Context ${scope.context}`;
+  return { scope, subject: { ref, title: describeScope(scope), detail } };
+}
+
+/** True when `s` (a record's or a finding's subject) lies inside `scope`. */
+export function inScope(s: Subject, scope: Scope): boolean {
+  if (s.context !== scope.context) return false;
+  if (scope.namespace !== undefined && s.namespace !== scope.namespace) return false;
+  if (scope.pod !== undefined && s.pod !== scope.pod) return false;
+  if (scope.serviceAccount !== undefined && s.serviceAccount !== scope.serviceAccount) return false;
+  return true;
+}
+
+function refInScope(ref: NodeRef | undefined, scope: Scope): boolean {
+  if (ref === undefined || ref.kind === 'finding') return false;
+  return inScope(subjectOfRef(ref), scope);
+}
+
+function subjectOfRef(ref: Exclude<NodeRef, { kind: 'finding' }>): Subject {
+  switch (ref.kind) {
+    case 'context':
+      return { context: ref.context };
+    case 'namespace':
+      return { context: ref.context, namespace: ref.namespace };
+    case 'serviceAccount':
+      return { context: ref.context, namespace: ref.namespace, serviceAccount: ref.name };
+    case 'pod':
+      return { context: ref.context, namespace: ref.namespace, pod: ref.name, serviceAccount: ref.serviceAccount };
+    case 'tokenFile':
+      return { context: ref.context, namespace: ref.namespace, pod: ref.pod, serviceAccount: ref.serviceAccount };
+    case 'secret':
+      return { context: ref.context, namespace: ref.namespace, ...(ref.serviceAccount !== undefined ? { serviceAccount: ref.serviceAccount } : {}) };
+  }
+}
+
+/**
+ * The records of `scope`. A 401 line names a pod, not always its service account: for a service
+ * account the pods its tokens were seen in count too.
+ */
+export function recordsInScope(records: readonly HistoryRecord[], scope: Scope): { observations: TokenObservation[]; events: UnauthorizedEvent[] } {
+  const observations = records.filter((r): r is TokenObservation => r.kind === 'token' && inScope(r.subject, scope));
+  const pods = new Set<string>();
+  if (scope.serviceAccount !== undefined) {
+    for (const o of observations) if (o.subject.pod !== undefined) pods.add(`${o.subject.namespace ?? ''}/${o.subject.pod}`);
+  }
+  const events = records.filter(
+    (r): r is UnauthorizedEvent =>
+      r.kind === 'unauthorized' &&
+      (inScope(r.subject, scope) ||
+        (r.subject.context === scope.context && r.subject.pod !== undefined && pods.has(`${r.subject.namespace ?? ''}/${r.subject.pod}`))),
+  );
+  return { observations, events };
+}
+
+export function findingsInScope(findings: readonly Finding[], scope: Scope): Finding[] {
+  return findings.filter((f) => inScope(f.subject, scope) || refInScope(f.target, scope));
+}
+
+function lineOf(e: UnauthorizedEvent): UnauthorizedLine {
+  const line: UnauthorizedLine = { at: e.at, source: e.source, pattern: e.pattern, line: e.line, count: e.count ?? 1 };
+  if (e.subject.namespace !== undefined) line.namespace = e.subject.namespace;
+  if (e.subject.pod !== undefined) line.pod = e.subject.pod;
+  if (e.subject.container !== undefined) line.container = e.subject.container;
+  return line;
+}
+
+/** The ref the panel's own actions (scan for 401 lines) act on: the subject without the finding. */
+function actionTarget(scope: Scope): NodeRef {
+  if (scope.namespace !== undefined && scope.serviceAccount !== undefined) {
+    return { kind: 'serviceAccount', context: scope.context, namespace: scope.namespace, name: scope.serviceAccount };
+  }
+  if (scope.namespace !== undefined) return { kind: 'namespace', context: scope.context, namespace: scope.namespace };
+  return { kind: 'context', context: scope.context };
+}
+
+export interface PanelInputs {
+  ref: NodeRef;
+  records: readonly HistoryRecord[];
+  findings: readonly Finding[];
+  now: number;
+  notice?: string;
+}
+
+/** Everything the webview draws, for the subject of `ref`. */
+export function buildPanelState(input: PanelInputs): TokenHealthState {
+  const { scope, subject } = resolveSubject(input.ref, input.findings);
+  const { observations, events } = recordsInScope(input.records, scope);
+  const timeline = buildTimeline(observations, events, input.now);
+  const unauthorizedLines = events.map(lineOf).sort((a, b) => b.at - a.at);
+  const findings = findingsInScope(input.findings, scope);
+  const scanTarget = input.ref.kind === 'pod' ? input.ref : actionTarget(scope);
+  const actions: PanelAction[] = [{ title: 'Scan for 401 lines', command: 'clusterCredentials.scanUnauthorized', target: scanTarget }];
+  const state: TokenHealthState = { subject, timeline, unauthorizedLines, findings, actions, generatedAt: input.now };
+  if (input.notice !== undefined) state.notice = input.notice;
+  return state;
+}
+
+/** JSON with sorted keys, so two equal refs compare equal however they were built. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
+}
+
+/** The (command, target) pairs the panel currently shows as buttons. */
+function offeredActions(state: TokenHealthState): { command: string; target?: NodeRef }[] {
+  return [...state.actions, ...state.findings.flatMap((f) => f.actions)];
+}
+
+/** Commands the panel currently offers. */
+export function offeredCommands(state: TokenHealthState): Set<string> {
+  return new Set(offeredActions(state).map((a) => a.command));
+}
+
+/**
+ * True when the panel shows a button for exactly this command on exactly this target: a webview
+ * can only ask for what it was given, not for an offered command on another pod.
+ */
+export function isOffered(state: TokenHealthState, command: string, target: NodeRef | undefined): boolean {
+  const wanted = canonical(target);
+  return offeredActions(state).some((a) => a.command === command && canonical(a.target) === wanted);
+}
+
+/** Identifies a panel's subject, so opening the same subject twice reveals the panel it has. */
+export function subjectKey(ref: NodeRef): string {
+  switch (ref.kind) {
+    case 'context':
+      return `context\u0000${ref.context}`;
+    case 'namespace':
+      return `namespace\u0000${ref.context}\u0000${ref.namespace}`;
+    case 'serviceAccount':
+      return `serviceAccount\u0000${ref.context}\u0000${ref.namespace}\u0000${ref.name}`;
+    case 'pod':
+      return `pod\u0000${ref.context}\u0000${ref.namespace}\u0000${ref.name}`;
+    case 'secret':
+      return `secret\u0000${ref.context}\u0000${ref.namespace}\u0000${ref.name}`;
+    case 'tokenFile':
+      return `tokenFile\u0000${ref.context}\u0000${ref.namespace}\u0000${ref.pod}\u0000${ref.container}\u0000${ref.path}`;
+    case 'finding':
+      return `finding\u0000${ref.context}\u0000${ref.findingId}`;
+  }
+}

@@ -1,0 +1,88 @@
+// "Show Token Health": opens (or reveals) the panel of a context, service account, pod or finding,
+// and brings panels back after a window reload through a WebviewPanelSerializer.
+import * as vscode from 'vscode';
+import { parsePersistedState, SHOW_TOKEN_HEALTH_COMMAND, TOKEN_HEALTH_VIEW_TYPE } from '../../shared/tokenHealthProtocol';
+import { refOf, type NodeRef } from '../explorer/nodeRefs';
+import type { Services } from '../services';
+import { subjectKey } from './panelData';
+import { TokenHealthPanel, webviewOptions } from './tokenHealthPanel';
+
+export class TokenHealthPanels implements vscode.Disposable {
+  private readonly panels = new Map<string, TokenHealthPanel>();
+
+  constructor(private readonly services: Services) {}
+
+  show(ref: NodeRef): void {
+    const key = subjectKey(ref);
+    const existing = this.panels.get(key);
+    if (existing) {
+      existing.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(TOKEN_HEALTH_VIEW_TYPE, 'Token Health', vscode.ViewColumn.Active, webviewOptions(this.services.extension.extensionUri));
+    this.adopt(panel, ref);
+  }
+
+  /** A panel VS Code restored after a reload, with the state its webview saved. */
+  restore(panel: vscode.WebviewPanel, saved: unknown): void {
+    const ref = parsePersistedState(saved).state?.subject.ref;
+    if (ref === undefined) {
+      // Nothing usable was saved (an old version, or it closed before its first state): nothing to show.
+      panel.dispose();
+      return;
+    }
+    const key = subjectKey(ref);
+    const existing = this.panels.get(key);
+    if (existing) {
+      panel.dispose();
+      existing.reveal();
+      return;
+    }
+    this.adopt(panel, ref);
+  }
+
+  dispose(): void {
+    for (const p of [...this.panels.values()]) p.dispose();
+    this.panels.clear();
+  }
+
+  private adopt(panel: vscode.WebviewPanel, ref: NodeRef): void {
+    const key = subjectKey(ref);
+    const host = new TokenHealthPanel(panel, ref, this.services, () => {
+      if (this.panels.get(key) === host) this.panels.delete(key);
+    });
+    this.panels.set(key, host);
+    host.update();
+  }
+}
+
+/** The ref a command invocation is about; from the palette, the active context. */
+export function commandRef(arg: unknown, activeContext: string | undefined): NodeRef | undefined {
+  const ref = refOf(arg);
+  if (ref !== undefined) return ref;
+  return activeContext !== undefined ? { kind: 'context', context: activeContext } : undefined;
+}
+
+export function registerTokenHealth(services: Services): vscode.Disposable {
+  const panels = new TokenHealthPanels(services);
+  return vscode.Disposable.from(
+    panels,
+    vscode.commands.registerCommand(SHOW_TOKEN_HEALTH_COMMAND, (arg: unknown) => {
+      const ref = commandRef(arg, services.sessions.current()?.context);
+      if (ref === undefined) {
+        const why = services.sessions.problem ?? 'no kubeconfig context is active';
+        void vscode.window.showWarningMessage(`Cluster Credentials: Token Health needs a context, and ${why}.`, 'Switch Context').then((pick) => {
+          if (pick !== undefined) void vscode.commands.executeCommand('clusterCredentials.switchContext');
+        });
+        return;
+      }
+      panels.show(ref);
+    }),
+    vscode.window.registerWebviewPanelSerializer(TOKEN_HEALTH_VIEW_TYPE, {
+      deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+        panels.restore(panel, state);
+        return Promise.resolve();
+      },
+    }),
+  );
+}
