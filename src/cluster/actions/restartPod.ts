@@ -1,0 +1,81 @@
+// Restart a pod the way `kubectl delete pod` does, then follow until its controller has made the
+// replacement. A pod without a controller is deleted for good; the caller must have said so first.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ApiClients } from '../apiClient';
+import { type ActionResult, failed, requestJson, succeeded } from './result';
+import { type PodSummary, type PodTarget, getPod, listPods, podPath } from './pods';
+
+export type RestartStage = 'deleting' | 'waitingForReplacement';
+
+export interface RestartOptions {
+  signal?: AbortSignal;
+  /** Time between two looks for the replacement. */
+  pollIntervalMs?: number;
+  /** Give up following after this long; the pod is deleted either way. */
+  timeoutMs?: number;
+  onStage?: (stage: RestartStage, pod: PodSummary) => void;
+  /** Milliseconds; injectable for the timeout. */
+  now?: () => number;
+}
+
+export type RestartOutcome =
+  /** The controller made a new pod (a new uid; a StatefulSet keeps the name). */
+  | { kind: 'replaced'; old: PodSummary; replacement: PodSummary }
+  /** No controller: the pod is gone and nothing brings it back. */
+  | { kind: 'deleted'; old: PodSummary }
+  /** Cancelled; `deleted` says whether the delete had already been sent. */
+  | { kind: 'cancelled'; old: PodSummary; deleted: boolean }
+  /** Deleted, but no replacement appeared in time. */
+  | { kind: 'timedOut'; old: PodSummary; waitedMs: number };
+
+const DEFAULT_POLL_MS = 1000;
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+export async function restartPod(api: ApiClients, target: PodTarget, opts: RestartOptions = {}): Promise<ActionResult<RestartOutcome>> {
+  const signal = opts.signal;
+  const now = opts.now ?? Date.now;
+  const got = await getPod(api, target, signal);
+  if (!got.ok) return got;
+  const old = got.value;
+  if (signal?.aborted) return succeeded({ kind: 'cancelled', old, deleted: false });
+
+  // The owner's pods before the delete; the replacement is the one that was not among them.
+  const before = new Set<string>();
+  if (old.owner) {
+    const siblings = await listPods(api, old.namespace, signal);
+    if (!siblings.ok) return siblings;
+    for (const p of siblings.value) before.add(p.uid);
+  }
+
+  opts.onStage?.('deleting', old);
+  const deleted = await requestJson(api, podPath(old.namespace, old.name), {
+    method: 'DELETE',
+    // The uid precondition keeps a pod that was replaced meanwhile (same name) from being deleted in its place.
+    body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: old.uid } },
+    about: { verb: 'delete', resource: 'pods', namespace: old.namespace, name: old.name },
+  });
+  if (!deleted.ok) return deleted;
+  if (!old.owner) return succeeded({ kind: 'deleted', old });
+
+  opts.onStage?.('waitingForReplacement', old);
+  const started = now();
+  const interval = opts.pollIntervalMs ?? DEFAULT_POLL_MS;
+  const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  for (;;) {
+    if (signal?.aborted) return succeeded({ kind: 'cancelled', old, deleted: true });
+    const pods = await listPods(api, old.namespace, signal);
+    if (!pods.ok) {
+      if (signal?.aborted) return succeeded({ kind: 'cancelled', old, deleted: true });
+      return failed({ ...pods.error, message: `pod ${old.namespace}/${old.name} was deleted, but following its replacement failed: ${pods.error.message}` });
+    }
+    const replacement = pods.value.find((p) => p.owner?.uid === old.owner?.uid && !before.has(p.uid) && !p.terminating);
+    if (replacement) return succeeded({ kind: 'replaced', old, replacement });
+    const waited = now() - started;
+    if (waited >= timeout) return succeeded({ kind: 'timedOut', old, waitedMs: waited });
+    try {
+      await sleep(interval, undefined, signal ? { signal } : undefined);
+    } catch {
+      return succeeded({ kind: 'cancelled', old, deleted: true });
+    }
+  }
+}

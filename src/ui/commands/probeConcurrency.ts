@@ -1,0 +1,103 @@
+// Probe Token Under Concurrency: N parallel requests with the active credential or a fresh token of a
+// service account; counts, latency, and a "401 under concurrency" finding when 401s come among successes.
+import * as vscode from 'vscode';
+import { type ProbeCredential, probeConcurrency } from '../../cluster/actions/probeConcurrency';
+import { requestToken, MIN_TOKEN_SECONDS } from '../../cluster/actions/requestToken';
+import type { Subject } from '../../history/types';
+import { refOf, type NodeRef } from '../explorer/nodeRefs';
+import type { CommandContext } from './context';
+import { sessionFor, show, showFailure, withCancellableProgress } from './common';
+import { pickServiceAccount } from './pickers';
+import { probeHistoryEvent, probeResultOf } from './probeRecord';
+import { probeSentence } from './sentences';
+
+interface ProbeTarget {
+  /** Whose credential, in words. */
+  whose: string;
+  subject: Subject;
+  /** Set for a service account: its token is requested fresh. */
+  serviceAccount?: { namespace: string; name: string };
+}
+
+function targetOf(context: string, ref: NodeRef | undefined): ProbeTarget | undefined {
+  switch (ref?.kind) {
+    case 'serviceAccount':
+      return { whose: `service account ${ref.namespace}/${ref.name}`, subject: { context, namespace: ref.namespace, serviceAccount: ref.name }, serviceAccount: { namespace: ref.namespace, name: ref.name } };
+    case 'pod':
+    case 'tokenFile': {
+      const pod = ref.kind === 'pod' ? ref.name : ref.pod;
+      const podUid = ref.kind === 'pod' ? ref.uid : ref.podUid;
+      return {
+        whose: `service account ${ref.namespace}/${ref.serviceAccount} (pod ${pod})`,
+        subject: { context, namespace: ref.namespace, serviceAccount: ref.serviceAccount, pod, podUid },
+        serviceAccount: { namespace: ref.namespace, name: ref.serviceAccount },
+      };
+    }
+    case 'context':
+      return { whose: `context ${context}'s credential`, subject: { context } };
+    default:
+      return undefined;
+  }
+}
+
+export async function probeConcurrencyCommand(cc: CommandContext, arg?: unknown): Promise<{ ok: number; unauthorized: number; other: number; findings: number } | undefined> {
+  const { services } = cc;
+  const ref = refOf(arg);
+  const session = sessionFor(services, ref);
+  if (!session) return undefined;
+
+  let target = targetOf(session.context, ref);
+  if (!target) {
+    const pick = await vscode.window.showQuickPick(
+      [
+        { label: `The credential of context ${session.context}`, description: 'as the kubeconfig gives it now', sa: false },
+        { label: 'A fresh token of a service account…', description: 'requested with TokenRequest for 10 minutes', sa: true },
+      ],
+      { title: 'Probe Token Under Concurrency: which token?', ignoreFocusOut: true },
+    );
+    if (!pick) return undefined;
+    if (pick.sa) {
+      const sa = await pickServiceAccount(services, session, 'Probe Token Under Concurrency');
+      if (!sa) return undefined;
+      target = targetOf(session.context, { kind: 'serviceAccount', context: session.context, namespace: sa.namespace, name: sa.name });
+    } else {
+      target = targetOf(session.context, { kind: 'context', context: session.context });
+    }
+    if (!target) return undefined;
+  }
+  const t = target;
+  const requests = services.settings.probeRequests;
+
+  const res = await withCancellableProgress(`Probing ${t.whose} with ${requests} parallel requests`, async (signal, report) => {
+    let credential: ProbeCredential = { kind: 'active' };
+    if (t.serviceAccount) {
+      report('requesting a fresh token…');
+      const issued = await requestToken(session.api, { namespace: t.serviceAccount.namespace, serviceAccount: t.serviceAccount.name, expirationSeconds: MIN_TOKEN_SECONDS, signal });
+      if (!issued.ok) return { stage: 'token' as const, result: issued };
+      services.log.info(`Probe: TokenRequest for ${t.serviceAccount.namespace}/${t.serviceAccount.name} (token sha256:${issued.value.fingerprint}, 10 min, kept only for the probe).`);
+      credential = { kind: 'token', token: issued.value.token };
+    }
+    report(`sending ${requests} requests at once…`);
+    return { stage: 'probe' as const, result: await probeConcurrency(session.provider, { requests, credential, signal }) };
+  });
+  if (!res.result.ok) {
+    showFailure(services, res.stage === 'token' ? `request a token to probe ${t.whose}` : `probe ${t.whose}`, res.result.error);
+    return undefined;
+  }
+  if (res.stage !== 'probe') return undefined;
+  const outcome = res.result.value;
+  const now = Date.now();
+  const result = probeResultOf(outcome, t.subject, now);
+  const event = probeHistoryEvent(result, outcome.path);
+  if (event) void services.history.append([event]).catch((err: unknown) => services.log.warn(`Could not record the probe in history: ${String(err)}`));
+  const findings = cc.probes.record(result, session.context, now);
+  services.findings.set('probe', cc.probes.all());
+
+  const said = probeSentence(outcome, t.whose);
+  services.log.info(`Probe: ${said.text}`);
+  const buttons = findings.length > 0 ? ['Show Token Health'] : [];
+  void show(said.level, said.text, ...buttons).then((pick) => {
+    if (pick) void vscode.commands.executeCommand('clusterCredentials.showTokenHealth', findings[0]?.target);
+  });
+  return { ok: outcome.ok, unauthorized: outcome.unauthorized, other: outcome.other, findings: findings.length };
+}

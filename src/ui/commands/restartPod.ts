@@ -1,0 +1,84 @@
+// Restart Pod: confirm (naming pod, namespace and context), delete, follow until the replacement exists.
+import * as vscode from 'vscode';
+import { getPod, type PodSummary, type PodTarget } from '../../cluster/actions/pods';
+import { restartPod as restart } from '../../cluster/actions/restartPod';
+import { type NodeRef, type PodRef, refOf } from '../explorer/nodeRefs';
+import type { CommandContext } from './context';
+import { confirm, sessionFor, show, showFailure, withCancellableProgress } from './common';
+import { pickPod } from './pickers';
+import { podName, restartConfirmation, restartLogLine, restartResult } from './sentences';
+
+export function podTargetOf(ref: NodeRef | undefined): PodTarget | undefined {
+  if (ref?.kind === 'pod') return { namespace: ref.namespace, name: ref.name, uid: ref.uid };
+  if (ref?.kind === 'tokenFile') return { namespace: ref.namespace, name: ref.pod, uid: ref.podUid };
+  return undefined;
+}
+
+export function podRefOf(context: string, p: PodSummary): PodRef {
+  const ref: PodRef = { kind: 'pod', context, namespace: p.namespace, name: p.name, uid: p.uid, serviceAccount: p.serviceAccount };
+  if (p.owner) ref.owner = { kind: p.owner.kind, name: p.owner.name };
+  return ref;
+}
+
+export async function restartPodCommand(cc: CommandContext, arg?: unknown): Promise<{ outcome: string; replacement?: string } | undefined> {
+  const { services } = cc;
+  const ref = refOf(arg);
+  const session = sessionFor(services, ref);
+  if (!session) return undefined;
+
+  let target = podTargetOf(ref);
+  if (!target) {
+    const chosen = await pickPod(services, session, 'Restart Pod');
+    if (!chosen) return undefined;
+    target = { namespace: chosen.namespace, name: chosen.name, uid: chosen.uid };
+  }
+  // Read it again: the owner decides what the confirmation must say.
+  const current = await getPod(session.api, target);
+  if (!current.ok) {
+    showFailure(services, `restart pod ${podName(target)}`, current.error);
+    return undefined;
+  }
+  if (!(await confirm(restartConfirmation(current.value, session.context)))) return { outcome: 'notConfirmed' };
+
+  const title = current.value.owner ? `Restarting pod ${podName(target)}` : `Deleting pod ${podName(target)}`;
+  const res = await withCancellableProgress(title, (signal, report) =>
+    restart(session.api, { ...target, uid: current.value.uid }, {
+      signal,
+      onStage: (stage) => report(stage === 'deleting' ? 'deleting the pod…' : 'waiting for its replacement…'),
+    }),
+  );
+  if (!res.ok) {
+    showFailure(services, `restart pod ${podName(target)}`, res.error);
+    return undefined;
+  }
+  const outcome = res.value;
+  const line = restartLogLine(outcome, session.context);
+  if (line) services.log.info(line);
+  const said = restartResult(outcome, session.context);
+  services.explorer.refresh({ kind: 'namespace', context: session.context, namespace: target.namespace });
+  if (outcome.kind === 'replaced') {
+    const next = podRefOf(session.context, outcome.replacement);
+    void show(said.level, said.text, 'Reveal Pod').then((pick) => {
+      if (pick) void services.explorer.reveal(next);
+    });
+    await readFreshToken(cc, next);
+    return { outcome: outcome.kind, replacement: outcome.replacement.name };
+  }
+  void show(said.level, said.text);
+  return { outcome: outcome.kind };
+}
+
+/**
+ * With live tokens on demand, the replacement's token is read (and so recorded in history) by the explorer's
+ * reader; in `auto` mode its next pass does it anyway, and `off` means never.
+ */
+async function readFreshToken(cc: CommandContext, pod: PodRef): Promise<void> {
+  if (cc.services.settings.liveTokens !== 'onDemand') return;
+  const commands = await vscode.commands.getCommands(true);
+  if (!commands.includes('clusterCredentials.readLiveToken')) return;
+  try {
+    await vscode.commands.executeCommand('clusterCredentials.readLiveToken', pod);
+  } catch (err) {
+    cc.services.log.warn(`Could not read the token of the new pod ${podName(pod)}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

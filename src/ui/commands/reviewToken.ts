@@ -1,0 +1,90 @@
+// Review Token: a TokenReview of a token from the argument, a tree node, the selection, the clipboard
+// or an input box, against the active context.
+import * as vscode from 'vscode';
+import { type ActionResult, failed } from '../../cluster/actions/result';
+import { type TokenReviewResult, reviewToken } from '../../cluster/actions/reviewToken';
+import { readLiveToken } from '../../cluster/liveToken';
+import type { ClusterSession } from '../../cluster/session';
+import { classifyInput } from '../../token/classifyInput';
+import { type NodeRef, refOf } from '../explorer/nodeRefs';
+import type { CommandContext } from './context';
+import { sessionFor, show, showFailure } from './common';
+import { reviewSentence } from './sentences';
+import { reviewDocument } from './tokenDocument';
+
+/** A JWT in the text, as Decode Token finds one. */
+function tokenIn(text: string): string | undefined {
+  const c = classifyInput(text);
+  if (!c.ok || (c.credential.kind !== 'jwt' && c.credential.kind !== 'base64Jwt')) return undefined;
+  const value = c.credential.value;
+  return value && /^eyJ/.test(value) ? value : undefined;
+}
+
+async function tokenFromEditorOrClipboard(): Promise<string | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  if (editor && !editor.selection.isEmpty) {
+    const t = tokenIn(editor.document.getText(editor.selection));
+    if (t) return t;
+  }
+  const clip = (await vscode.env.clipboard.readText()).trim();
+  if (clip && clip.length < 64 * 1024) {
+    const t = tokenIn(clip);
+    if (t) return t;
+  }
+  return vscode.window.showInputBox({ title: 'Review Token', prompt: 'Paste the token to review', password: true, ignoreFocusOut: true });
+}
+
+/** A pod's live token file is read and reviewed in one go; the raw token is not kept. */
+async function reviewLiveToken(session: ClusterSession, ref: Extract<NodeRef, { kind: 'tokenFile' }>): Promise<ActionResult<TokenReviewResult>> {
+  let review: ActionResult<TokenReviewResult> | undefined;
+  const reading = await readLiveToken(
+    session.api,
+    { namespace: ref.namespace, pod: ref.pod, podUid: ref.podUid, container: ref.container, path: ref.path },
+    {
+      verify: async (raw) => {
+        review = await reviewToken(session.api, raw);
+        return { status: 'unchecked', reason: 'reviewed by TokenReview instead' };
+      },
+    },
+  );
+  if (!reading.ok) return failed(reading.error);
+  return review ?? failed({ kind: 'unknown', message: 'the token file was read but could not be reviewed; see the log' });
+}
+
+export async function reviewTokenCommand(cc: CommandContext, arg?: unknown): Promise<{ authenticated: boolean; error?: string } | undefined> {
+  const { services } = cc;
+  const ref = refOf(arg);
+  const session = sessionFor(services, ref);
+  if (!session) return undefined;
+
+  let res: ActionResult<TokenReviewResult>;
+  if (ref?.kind === 'tokenFile') {
+    res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reviewing the token of ${ref.namespace}/${ref.pod}` }, () => reviewLiveToken(session, ref));
+  } else {
+    let raw: string | undefined;
+    if (typeof arg === 'string') raw = arg;
+    else if (ref?.kind === 'serviceAccount') {
+      const held = cc.vault.latestFor(ref.namespace, ref.name);
+      raw = held ? cc.vault.token(held.fingerprint) : undefined;
+    }
+    raw ??= await tokenFromEditorOrClipboard();
+    if (raw === undefined || !raw.trim()) return undefined;
+    const token = raw;
+    res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Reviewing the token' }, () => reviewToken(session.api, token));
+  }
+  if (!res.ok) {
+    showFailure(services, 'review the token', res.error);
+    return undefined;
+  }
+  const r = res.value;
+  const said = reviewSentence(r, session.context);
+  services.log.info(`Review Token: ${said.text}`);
+  void show(said.level, said.text, 'Show Details').then(async (pick) => {
+    if (!pick) return;
+    const uri = cc.documents.add(`TokenReview ${r.fingerprint.slice(0, 8)}`, reviewDocument(r, session.context));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+    await vscode.window.showTextDocument(doc, { preview: true });
+  });
+  return r.error !== undefined ? { authenticated: r.authenticated, error: r.error } : { authenticated: r.authenticated };
+}

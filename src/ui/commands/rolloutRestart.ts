@@ -1,0 +1,56 @@
+// Rollout Restart: the owner of a pod (Deployment through its ReplicaSet, StatefulSet, DaemonSet),
+// confirmed, then patched as `kubectl rollout restart` does; a 409 offers to look again.
+import * as vscode from 'vscode';
+import { rolloutRestart as patchRestart, workloadOfPod } from '../../cluster/actions/rolloutRestart';
+import { refOf } from '../explorer/nodeRefs';
+import type { CommandContext } from './context';
+import { confirm, sessionFor, show, showFailure } from './common';
+import { pickPod } from './pickers';
+import { podTargetOf } from './restartPod';
+import { podName, rolloutConfirmation } from './sentences';
+
+const RESTARTABLE = new Set(['ReplicaSet', 'StatefulSet', 'DaemonSet']);
+
+export async function rolloutRestartCommand(cc: CommandContext, arg?: unknown): Promise<{ outcome: string; restartedAt?: string } | undefined> {
+  const { services } = cc;
+  const ref = refOf(arg);
+  const session = sessionFor(services, ref);
+  if (!session) return undefined;
+
+  let target = podTargetOf(ref);
+  if (!target) {
+    const chosen = await pickPod(services, session, 'Rollout Restart: choose a pod of the workload', (p) => p.owner !== undefined && RESTARTABLE.has(p.owner.kind));
+    if (!chosen) return undefined;
+    target = { namespace: chosen.namespace, name: chosen.name };
+  }
+  const pod = target;
+  const workload = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Finding the owner of ${podName(pod)}` }, () =>
+    workloadOfPod(session.api, { namespace: pod.namespace, name: pod.name }),
+  );
+  if (!workload.ok) {
+    showFailure(services, `rollout restart the owner of pod ${podName(pod)}`, workload.error);
+    return undefined;
+  }
+  const w = workload.value;
+  if (!(await confirm(rolloutConfirmation(w, session.context)))) return { outcome: 'notConfirmed' };
+
+  const res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Restarting ${w.kind} ${w.namespace}/${w.name}` }, () =>
+    patchRestart(session.api, w, { resourceVersion: w.resourceVersion }),
+  );
+  if (!res.ok) {
+    if (res.error.kind === 'conflict') {
+      services.log.warn(`Rollout Restart: ${w.kind} ${w.namespace}/${w.name} changed before the patch (409); not restarted.`);
+      const pick = await vscode.window.showWarningMessage(`${res.error.message[0].toUpperCase()}${res.error.message.slice(1)}.`, 'Look Again');
+      if (pick) return rolloutRestartCommand(cc, arg);
+      return { outcome: 'conflict' };
+    }
+    showFailure(services, `rollout restart ${w.kind} ${w.namespace}/${w.name}`, res.error);
+    return undefined;
+  }
+  services.log.info(
+    `Rollout Restart: patched ${w.kind} ${w.namespace}/${w.name} in context ${session.context} with ${'kubectl.kubernetes.io/restartedAt'}=${res.value.restartedAt} (resourceVersion ${res.value.resourceVersion}).`,
+  );
+  services.explorer.refresh({ kind: 'namespace', context: session.context, namespace: w.namespace });
+  void show('info', `${w.kind} ${w.namespace}/${w.name} is restarting in context ${session.context} (restartedAt ${res.value.restartedAt}); its pods are replaced one by one and come up with fresh tokens.`);
+  return { outcome: 'restarted', restartedAt: res.value.restartedAt };
+}
