@@ -1,0 +1,104 @@
+// The explorer's commands: Refresh, Switch Context, Open kubeconfig, Choose kubeconfig file…,
+// Read Live Token, Reveal Context and Copy Fingerprint. User-invoked, so they may speak up; the
+// background refreshes never do.
+import fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { SessionManager } from '../sessionManager';
+import type { ExplorerTree } from './explorerTree';
+import { refOf } from './nodeRefs';
+
+export function registerExplorerCommands(tree: ExplorerTree, sessions: SessionManager, log: vscode.LogOutputChannel): vscode.Disposable {
+  const reg = vscode.commands.registerCommand;
+  return vscode.Disposable.from(
+    reg('clusterCredentials.refresh', (arg?: unknown) => {
+      sessions.reload();
+      tree.refresh(refOf(arg));
+    }),
+    reg('clusterCredentials.switchContext', () => switchContext(sessions)),
+    reg('clusterCredentials.openKubeconfig', () => openKubeconfig(sessions)),
+    reg('clusterCredentials.chooseKubeconfig', () => chooseKubeconfig()),
+    reg('clusterCredentials.readLiveToken', (arg?: unknown) => readLiveToken(tree, arg, log)),
+    reg('clusterCredentials.revealContext', async () => {
+      const session = sessions.current();
+      await vscode.commands.executeCommand('clusterCredentials.explorer.focus');
+      if (session) await tree.reveal({ kind: 'context', context: session.context });
+    }),
+    reg('clusterCredentials.copyFingerprint', (arg?: unknown) => copyFingerprint(tree, sessions, arg)),
+  );
+}
+
+async function switchContext(sessions: SessionManager): Promise<void> {
+  const load = sessions.load;
+  const contexts = load?.contexts ?? [];
+  if (!load || contexts.length === 0) {
+    void vscode.window.showWarningMessage(sessions.problem ?? 'The kubeconfig defines no contexts; open or choose another kubeconfig.');
+    return;
+  }
+  const current = load.ok ? load.currentContext : undefined;
+  const picked = await vscode.window.showQuickPick(
+    contexts.map((c) => ({
+      label: c.name === current ? `$(check) ${c.name}` : c.name,
+      description: `${c.cluster} · ${c.user}${c.namespace ? ` · ${c.namespace}` : ''}`,
+      detail: c.server,
+      name: c.name,
+    })),
+    { title: 'Switch Context', placeHolder: 'Context to make current (written to the kubeconfig, as kubectl config use-context does)' },
+  );
+  if (!picked || picked.name === current) return;
+  const result = sessions.switchContext(picked.name);
+  if (!result.ok) void vscode.window.showErrorMessage(`Could not switch to ${picked.name}: ${result.message}`);
+}
+
+async function openKubeconfig(sessions: SessionManager): Promise<void> {
+  const load = sessions.load;
+  const file = load?.ok ? (load.contexts.find((c) => c.name === load.currentContext)?.file ?? load.files[0]) : load?.files.find((f) => fs.existsSync(f));
+  if (file && fs.existsSync(file)) {
+    await vscode.window.showTextDocument(vscode.Uri.file(file));
+    return;
+  }
+  const choose = 'Choose kubeconfig file…';
+  const where = load?.files.join(', ') ?? '~/.kube/config';
+  const answer = await vscode.window.showInformationMessage(`There is no kubeconfig at ${where}. Choose one, or create it with your cloud CLI.`, choose);
+  if (answer === choose) await chooseKubeconfig();
+}
+
+async function chooseKubeconfig(): Promise<void> {
+  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use this kubeconfig', title: 'Choose kubeconfig file' });
+  const file = picked?.[0];
+  if (!file) return;
+  await vscode.workspace.getConfiguration('clusterCredentials').update('kubeconfig', file.fsPath, vscode.ConfigurationTarget.Global);
+}
+
+async function readLiveToken(tree: ExplorerTree, arg: unknown, log: vscode.LogOutputChannel): Promise<void> {
+  const ref = refOf(arg);
+  if (!ref || (ref.kind !== 'tokenFile' && ref.kind !== 'pod')) {
+    void vscode.window.showInformationMessage('Pick a pod or one of its token files in the Cluster Credentials explorer to read its live token.');
+    return;
+  }
+  const what = ref.kind === 'pod' ? `pod ${ref.namespace}/${ref.name}` : `${ref.path} in ${ref.namespace}/${ref.pod}`;
+  const readings = await vscode.window.withProgress({ location: { viewId: 'clusterCredentials.explorer' }, title: `Reading the live token of ${what}` }, () => tree.readLiveTokens(ref));
+  for (const r of readings) {
+    if (r.ok) log.info(`Read the live token of ${what}: fingerprint ${r.token.fingerprint}, jti ${r.token.claims.jti ?? 'none'}.`);
+  }
+  const failed = readings.find((r) => !r.ok);
+  if (failed && !failed.ok) void vscode.window.showWarningMessage(`Could not read the live token of ${what}: ${failed.error.message}`);
+}
+
+async function copyFingerprint(tree: ExplorerTree, sessions: SessionManager, arg: unknown): Promise<void> {
+  const ref = refOf(arg);
+  let fingerprint: string | undefined;
+  if (ref?.kind === 'tokenFile') {
+    const r = tree.reading(ref);
+    fingerprint = r?.ok ? r.token.fingerprint : undefined;
+  } else if (ref?.kind === 'context') {
+    fingerprint = sessions.current()?.provider.describe().fingerprint;
+  } else if (ref?.kind === 'secret') {
+    fingerprint = tree.secretFingerprint(ref.namespace, ref.name);
+  }
+  if (!fingerprint) {
+    void vscode.window.showInformationMessage('There is no token fingerprint to copy here yet; read the live token first.');
+    return;
+  }
+  await vscode.env.clipboard.writeText(fingerprint);
+  vscode.window.setStatusBarMessage(`Copied fingerprint ${fingerprint}`, 3000);
+}

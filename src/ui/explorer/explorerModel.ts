@@ -1,0 +1,87 @@
+// Builds the whole explorer model from one inventory snapshot, the session and the live readings.
+// Pure and synchronous: the tree provider rebuilds it on every change and serves nodes from it, so
+// expanding or collapsing a node never asks the cluster anything.
+import type { ExplorerModel, ExplorerNode, ModelInput } from './explorerNode';
+import type { NodeRef } from './nodeRefs';
+import { contextNode, errorNode, findingsNode, problemNode } from './statusNodes';
+import { groupBy, namespaceNode, type NamespaceContents } from './workloadNodes';
+
+export function buildExplorerModel(input: ModelInput): ExplorerModel {
+  const roots: ExplorerNode[] = [];
+  const session = input.session;
+  if (!session) {
+    // No kubeconfig at all: an empty tree lets the welcome view ("Open kubeconfig", "Choose kubeconfig file…") show.
+    if (input.problem && !input.problem.noKubeconfig) {
+      const action = /context/i.test(input.problem.message) ? 'switchContext' : 'openKubeconfig';
+      roots.push(problemNode('session', input.problem.message, 'error', action));
+    }
+    return indexModel(roots);
+  }
+  const ctx = contextNode(session, input.now, input.expiry);
+  const children: ExplorerNode[] = [];
+  if (!input.inventory) children.push({ id: `${ctx.id}/loading`, label: 'Loading service accounts and pods…', icon: 'loading~spin', tone: 'muted', parent: ctx });
+  const inv = input.inventory;
+  const nowMs = input.now * 1000;
+  if (input.fallbackReason && inv) {
+    const shown = inv.namespaces.map((n) => n.name).join(', ');
+    children.push(problemNode(`${ctx.id}/fallback`, `showing only namespace ${shown}: ${input.fallbackReason.message}`, 'warning', undefined, undefined, ctx));
+  }
+  if (inv) {
+    // Errors of the cluster-wide lists belong to the context; per-namespace ones to their namespace.
+    for (const kind of ['namespaces', 'serviceaccounts', 'pods', 'secrets'] as const) {
+      const status = inv.status[kind].get('*');
+      if (status?.state === 'error' && status.error && !(kind === 'namespaces' && input.fallbackReason)) {
+        children.push(errorNode(`${ctx.id}/${kind}`, status.error, session.credential, nowMs, status.retryAt, ctx));
+      }
+    }
+    const loading = [...inv.status.pods.values()].some((s) => s.state === 'loading') && inv.pods.length === 0;
+    if (loading) children.push({ id: `${ctx.id}/loading`, label: 'Loading service accounts and pods…', icon: 'loading~spin', tone: 'muted', parent: ctx });
+    const pods = groupBy(inv.pods, (p) => p.namespace);
+    const sas = groupBy(inv.serviceAccounts, (s) => s.namespace);
+    const secrets = groupBy(inv.secrets, (s) => s.namespace);
+    const names = new Set(inv.namespaces.map((n) => n.name));
+    // Pods can arrive before their namespace does; show them anyway.
+    if (!inv.namespacesFixed) for (const ns of pods.keys()) names.add(ns);
+    for (const name of [...names].sort()) {
+      const contents: NamespaceContents = { serviceAccounts: sas.get(name) ?? [], pods: pods.get(name) ?? [], secrets: secrets.get(name) ?? [] };
+      children.push(namespaceNode(input, session.context, name, contents, ctx));
+    }
+  }
+  ctx.children = children;
+  roots.push(ctx, findingsNode(input.findings, session.context));
+  return indexModel(roots);
+}
+
+/** A key for each ref, so reveal finds the node whatever path leads to it. */
+export function refKey(ref: NodeRef): string {
+  switch (ref.kind) {
+    case 'context':
+      return `context:${ref.context}`;
+    case 'namespace':
+      return `namespace:${ref.namespace}`;
+    case 'serviceAccount':
+      return `serviceAccount:${ref.namespace}/${ref.name}`;
+    case 'pod':
+      return `pod:${ref.namespace}/${ref.name}`;
+    case 'secret':
+      return `secret:${ref.namespace}/${ref.name}`;
+    case 'tokenFile':
+      return `tokenFile:${ref.podUid}/${ref.container}/${ref.path}`;
+    case 'finding':
+      return `finding:${ref.findingId}`;
+  }
+}
+
+function indexModel(roots: ExplorerNode[]): ExplorerModel {
+  const byId = new Map<string, ExplorerNode>();
+  const byRef = new Map<string, ExplorerNode>();
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!node) break;
+    byId.set(node.id, node);
+    if (node.ref) byRef.set(refKey(node.ref), node);
+    if (node.children) for (const c of node.children) stack.push(c);
+  }
+  return { roots, byId, find: (ref) => byRef.get(refKey(ref)) };
+}

@@ -1,0 +1,48 @@
+// How a credential state looks in the tree: a codicon and a tone. Presentation only; the state itself
+// comes from token/expiry.
+import type { SignatureCheck } from '../../cluster/inventoryTypes';
+import type { Severity } from '../../diagnosis/severity';
+import type { CredentialState } from '../../token/types';
+import type { Tone } from './explorerNode';
+
+const STATE_ICON: Record<CredentialState, { icon: string; tone: Tone; word: string }> = {
+  valid: { icon: 'pass', tone: 'ok', word: 'valid' },
+  expiring: { icon: 'warning', tone: 'warning', word: 'expiring' },
+  stale: { icon: 'history', tone: 'warning', word: 'stale' },
+  expired: { icon: 'error', tone: 'error', word: 'expired' },
+  noExpiry: { icon: 'key', tone: 'info', word: 'no expiry' },
+  notYetValid: { icon: 'clock', tone: 'warning', word: 'not yet valid' },
+};
+
+export function stateStyle(state: CredentialState): { icon: string; tone: Tone; word: string } {
+  return STATE_ICON[state];
+}
+
+const TONE_RANK: Record<Tone, number> = { error: 4, warning: 3, info: 2, ok: 1, muted: 0 };
+
+/** The worse of two tones (a service account is as bad as its worst token). */
+export function worseTone(a: Tone | undefined, b: Tone | undefined): Tone | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return TONE_RANK[b] > TONE_RANK[a] ? b : a;
+}
+
+export function severityTone(severity: Severity): Tone {
+  return severity;
+}
+
+export function severityIcon(severity: Severity): string {
+  return severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : 'info';
+}
+
+/** "signed by this cluster", "not signed by this cluster's keys", "could not check (403)". */
+export function signatureText(sig: SignatureCheck): { text: string; tone: Tone; icon: string } {
+  switch (sig.status) {
+    case 'signed':
+      return { text: 'signed by this cluster', tone: 'ok', icon: 'verified' };
+    case 'notSigned':
+      return { text: "not signed by this cluster's keys", tone: 'error', icon: 'unverified' };
+    case 'unchecked':
+      return { text: sig.httpStatus !== undefined ? `could not check (${sig.httpStatus})` : 'could not check', tone: 'muted', icon: 'question' };
+  }
+}

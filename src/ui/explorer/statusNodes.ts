@@ -1,0 +1,135 @@
+// The context node (the active credential at a glance), the Findings node and error nodes.
+import type { CredentialDescription, CredentialKind } from '../../cluster/credentialDescription';
+import { adviseOnError, type ErrorAction } from '../../cluster/errorAdvice';
+import type { ClusterError } from '../../cluster/errors';
+import { credentialExpiry } from '../../cluster/tokenTiming';
+import type { Finding } from '../../diagnosis/types';
+import { describeExpiry } from '../../token/relativeTime';
+import type { ExpiryOptions } from '../../token/types';
+import type { ExplorerNode, ModelSession, NodeCommand } from './explorerNode';
+import { contextValueOf, type ContextRef, type FindingRef } from './nodeRefs';
+import { severityIcon, severityTone, stateStyle } from './stateStyle';
+import { instant, markdownRows } from './tooltips';
+
+const KIND_LABEL: Record<CredentialKind, string> = {
+  token: 'bearer token',
+  tokenFile: 'token file',
+  exec: 'exec plugin',
+  authProvider: 'auth-provider',
+  clientCertificate: 'client certificate',
+  basicAuth: 'basic auth',
+  none: 'no credential',
+};
+
+export function credentialKindLabel(d: CredentialDescription): string {
+  if (d.kind === 'authProvider' && d.authProvider) return d.authProvider.name === 'oidc' ? 'OIDC auth-provider' : `${d.authProvider.name} auth-provider`;
+  return KIND_LABEL[d.kind];
+}
+
+/** "bearer token · expires in 3 h": the words the context node and the status bar share. */
+export function credentialSummary(d: CredentialDescription, now: number, options?: Partial<ExpiryOptions>): { text: string; state?: ReturnType<typeof credentialExpiry>['state'] } {
+  const kind = credentialKindLabel(d);
+  if (d.expiresAt === undefined) return { text: d.kind === 'exec' ? `${kind} · expiry known after first use` : kind };
+  const expiry = credentialExpiry(d, now, options);
+  return { text: `${kind} · ${describeExpiry(expiry, now, 'short')}`, state: expiry.state };
+}
+
+export function contextNode(s: ModelSession, now: number, options?: Partial<ExpiryOptions>): ExplorerNode {
+  const ref: ContextRef = { kind: 'context', context: s.context };
+  const d = s.credential;
+  const summary = credentialSummary(d, now, options);
+  const style = summary.state ? stateStyle(summary.state) : undefined;
+  const tone = d.problem ? 'warning' : style?.tone;
+  const node: ExplorerNode = {
+    id: `context:${s.context}`,
+    ref,
+    label: s.context,
+    description: summary.text,
+    icon: d.problem ? 'warning' : (style?.icon ?? 'server-environment'),
+    contextValue: contextValueOf(ref),
+    expanded: true,
+    tooltip: () =>
+      markdownRows(
+        `Context ${s.context}`,
+        [
+          ['Cluster', s.summary.cluster],
+          ['Server', s.summary.server],
+          ['User', s.summary.user],
+          ['Namespace', s.summary.namespace],
+          ['Credential', credentialKindLabel(d)],
+          ['State', summary.state ? stateStyle(summary.state).word : undefined],
+          ['Expires', instant(d.expiresAt)],
+          ['Issued', instant(d.issuedAt)],
+          ['Token file', d.tokenFile],
+          ['Exec command', d.exec?.command],
+          ['Client certificate', d.clientCertificate?.commonName],
+          ['Fingerprint', d.fingerprint],
+          ['Kubeconfig', s.summary.file],
+        ],
+        d.problem,
+      ),
+  };
+  if (tone) node.tone = tone;
+  return node;
+}
+
+export function findingsNode(findings: readonly Finding[], context: string): ExplorerNode {
+  const node: ExplorerNode = {
+    id: 'findings',
+    label: 'Findings',
+    description: findings.length === 0 ? 'none' : `${findings.length}`,
+    icon: findings.length === 0 ? 'pass' : severityIcon(findings[0]?.severity ?? 'info'),
+    tone: findings.length === 0 ? 'ok' : severityTone(findings[0]?.severity ?? 'info'),
+    contextValue: 'findings',
+    expanded: findings.length > 0,
+  };
+  node.children = findings.length === 0 ? [{ id: 'findings/none', label: 'No problems found', icon: 'check', tone: 'muted', parent: node }] : findings.map((f) => findingNode(f, context, node));
+  return node;
+}
+
+function findingNode(f: Finding, context: string, parent: ExplorerNode): ExplorerNode {
+  const ref: FindingRef = { kind: 'finding', context, findingId: f.id };
+  const node: ExplorerNode = {
+    id: `finding:${f.id}`,
+    ref,
+    label: f.title,
+    description: f.explanation,
+    icon: severityIcon(f.severity),
+    tone: severityTone(f.severity),
+    contextValue: contextValueOf(ref, f.target ? ['target'] : []),
+    parent,
+    tooltip: () => markdownRows(f.title, [['Severity', f.severity], ...f.evidence.map((e): [string, string] => ['Evidence', e.text])], f.explanation),
+  };
+  const action = f.actions[0];
+  if (action) node.command = { command: action.command, title: action.title, arguments: action.target ? [action.target] : f.target ? [f.target] : [] };
+  return node;
+}
+
+const ACTION_COMMANDS: Record<ErrorAction, NodeCommand> = {
+  reloadCredentials: { command: 'clusterCredentials.reloadCredentials', title: 'Reload Credentials' },
+  retry: { command: 'clusterCredentials.refresh', title: 'Retry now' },
+  switchContext: { command: 'clusterCredentials.switchContext', title: 'Switch Context' },
+  openKubeconfig: { command: 'clusterCredentials.openKubeconfig', title: 'Open kubeconfig' },
+  chooseKubeconfig: { command: 'clusterCredentials.chooseKubeconfig', title: 'Choose kubeconfig file…' },
+};
+
+/** An error as a node: the sentence, a countdown while a retry is pending, and a click that does the next step. */
+export function errorNode(id: string, error: ClusterError, credential: CredentialDescription | undefined, nowMs: number, retryAt?: number, parent?: ExplorerNode): ExplorerNode {
+  const advice = adviseOnError(error, credential, nowMs, retryAt);
+  return problemNode(id, advice.message, advice.severity, advice.action, advice.countdown, parent);
+}
+
+export function problemNode(id: string, message: string, severity: 'error' | 'warning', action?: ErrorAction, countdown?: string, parent?: ExplorerNode): ExplorerNode {
+  const node: ExplorerNode = {
+    id: `error:${id}`,
+    label: message,
+    icon: severity === 'error' ? 'error' : 'warning',
+    tone: severity,
+    contextValue: 'error',
+    tooltip: () => markdownRows(severity === 'error' ? 'Error' : 'Not allowed', [['Next step', action ? ACTION_COMMANDS[action].title : undefined], ['Status', countdown]], message),
+  };
+  if (countdown) node.description = countdown;
+  if (action) node.command = ACTION_COMMANDS[action];
+  if (parent) node.parent = parent;
+  return node;
+}

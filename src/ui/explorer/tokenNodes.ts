@@ -1,0 +1,130 @@
+// Token nodes: a container's projected token file (what the pod spec asks for, the refresh the kubelet
+// should have made, and the live token once read) and a legacy token Secret, decoded.
+import type { ContainerTokens, LegacySecretItem, LiveTokenReading, PodItem, ProjectedTokenMount } from '../../cluster/inventoryTypes';
+import { liveTokenTiming, mountSchedule } from '../../cluster/tokenTiming';
+import { tokenExpiry } from '../../token/expiry';
+import { describeDuration, describeExpiry, formatInstant } from '../../token/relativeTime';
+import { leaf, type ExplorerNode, type ModelInput } from './explorerNode';
+import { contextValueOf, type SecretRef, type TokenFileRef } from './nodeRefs';
+import { errorNode } from './statusNodes';
+import { signatureText, stateStyle, worseTone } from './stateStyle';
+import { instant, markdownRows, tokenRows } from './tooltips';
+
+const utc = (s: number): string => formatInstant(s).utc;
+
+export function tokenFileNode(input: ModelInput, context: string, pod: PodItem, container: ContainerTokens, mount: ProjectedTokenMount, parent: ExplorerNode): ExplorerNode {
+  const ref: TokenFileRef = { kind: 'tokenFile', context, namespace: pod.namespace, pod: pod.name, podUid: pod.uid, container: container.name, path: mount.path, serviceAccount: pod.serviceAccount };
+  const target = { namespace: pod.namespace, pod: pod.name, podUid: pod.uid, container: container.name, path: mount.path };
+  const reading = input.liveReading?.(target);
+  const busy = input.isReading?.(target) ?? false;
+  const audience = mount.audience ?? 'the API server';
+  const node: ExplorerNode = {
+    id: `${parent.id}/token:${container.name}:${mount.path}`,
+    ref,
+    label: `${container.name} · ${mount.volume}`,
+    icon: 'key',
+    tone: 'muted',
+    contextValue: contextValueOf(ref, reading?.ok ? ['read'] : []),
+    parent,
+  };
+  let description = `${audience} · ${describeDuration(mount.expirationSeconds, 'short')}`;
+  if (busy) description = `reading… · ${description}`;
+  const live = reading?.ok ? liveTokenNode(input, reading, node) : undefined;
+  if (live) {
+    description = live.description ?? description;
+    node.icon = live.icon;
+    node.tone = live.tone ?? 'muted';
+  } else if (reading && !reading.ok) {
+    description = `could not read · ${description}`;
+    node.icon = 'warning';
+    node.tone = 'warning';
+  } else if (input.liveMode === 'off') {
+    description = `${description} · live tokens off`;
+  }
+  node.description = description;
+  node.lazyChildren = () => {
+    const children: ExplorerNode[] = [
+      leaf(node, 'aud', 'Audience', audience, 'person'),
+      leaf(node, 'exp', 'expirationSeconds', `${mount.expirationSeconds} s (${describeDuration(mount.expirationSeconds, 'long')})`, 'watch'),
+      leaf(node, 'path', 'Path', mount.path, 'file'),
+    ];
+    if (pod.startedAt !== undefined) {
+      const s = mountSchedule(mount, pod.startedAt, input.now);
+      children.push(leaf(node, 'refresh', 'Kubelet refresh', `every ${describeDuration(s.periodSeconds, 'long')}; latest due ${utc(s.lastRefreshAt)}, next ${utc(s.nextRefreshAt)}`, 'sync'));
+    }
+    if (live) children.push(live);
+    else if (reading && !reading.ok) children.push(errorNode(`${node.id}/read`, reading.error, undefined, input.now * 1000, undefined, node));
+    return children;
+  };
+  node.tooltip = () =>
+    markdownRows(`Token file ${mount.path}`, [
+      ['Pod', `${pod.namespace}/${pod.name}`],
+      ['Container', container.name],
+      ['Volume', mount.volume],
+      ['Audience', audience],
+      ['expirationSeconds', String(mount.expirationSeconds)],
+      ['Live token', reading?.ok ? `read at ${utc(Math.floor(reading.at / 1000))}` : input.liveMode === 'off' ? 'not read (clusterCredentials.liveTokens is off)' : 'not read yet'],
+    ]);
+  return node;
+}
+
+function liveTokenNode(input: ModelInput, reading: Extract<LiveTokenReading, { ok: true }>, parent: ExplorerNode): ExplorerNode {
+  const token = reading.token;
+  const timing = liveTokenTiming(token, input.now, input.expiry);
+  const style = stateStyle(timing.expiry.state);
+  const sig = signatureText(reading.signature);
+  const when = describeExpiry(timing.expiry, input.now, 'short');
+  const node: ExplorerNode = {
+    id: `${parent.id}/live`,
+    label: 'Live token',
+    description: `${style.word} · ${when} · ${sig.text}`,
+    icon: timing.refreshOverdue ? 'history' : style.icon,
+    tone: worseTone(timing.refreshOverdue ? 'warning' : style.tone, sig.tone === 'error' ? 'error' : undefined) ?? style.tone,
+    expanded: true,
+    parent,
+  };
+  const c = token.claims;
+  node.children = [
+    leaf(node, 'state', 'State', style.word, style.icon, style.tone),
+    leaf(node, 'left', 'Time left', when, 'watch'),
+    leaf(node, 'iat', 'Issued', c.iat !== undefined ? `${utc(c.iat)} (${describeDuration(input.now - c.iat, 'long')} ago)` : 'unknown', 'calendar'),
+    leaf(node, 'jti', 'jti', c.jti ?? 'none', 'symbol-key'),
+    leaf(node, 'sig', 'Signature', sig.text, sig.icon, sig.tone),
+  ];
+  if (timing.refreshDue !== undefined) {
+    const overdue = timing.refreshOverdue;
+    node.children.push(
+      leaf(node, 'due', overdue ? 'Refresh overdue' : 'Kubelet replaces it', overdue ? `the kubelet should have replaced it at ${utc(timing.refreshDue)}` : `at ${utc(timing.refreshDue)}`, overdue ? 'warning' : 'sync', overdue ? 'warning' : undefined),
+    );
+  }
+  node.tooltip = () =>
+    markdownRows('Live token', [...tokenRows(token, timing.expiry, input.now), ['Signature', reading.signature.status === 'signed' ? sig.text : `${sig.text}: ${reading.signature.reason}`], ['Read at', instant(Math.floor(reading.at / 1000))]]);
+  return node;
+}
+
+export function secretNode(input: ModelInput, context: string, secret: LegacySecretItem, parent: ExplorerNode): ExplorerNode {
+  const ref: SecretRef = { kind: 'secret', context, namespace: secret.namespace, name: secret.name, serviceAccount: secret.serviceAccount };
+  const node: ExplorerNode = { id: `${parent.id}/secret:${secret.name}`, ref, label: secret.name, icon: 'lock', contextValue: contextValueOf(ref, ['legacy']), parent };
+  const token = secret.token;
+  if (!token) {
+    node.description = 'legacy token · unreadable';
+    node.tone = 'warning';
+    node.tooltip = () => markdownRows(`Secret ${secret.name}`, [['Service account', secret.serviceAccount]], secret.problem);
+    return node;
+  }
+  const expiry = tokenExpiry(token, input.now, input.expiry);
+  const style = stateStyle(expiry.state);
+  const sig = secret.signature ? signatureText(secret.signature) : undefined;
+  node.description = ['legacy token', style.word, ...(sig ? [sig.text] : [])].join(' · ');
+  node.tone = worseTone(style.tone, sig?.tone === 'error' ? 'error' : undefined) ?? style.tone;
+  node.children = [
+    leaf(node, 'state', 'State', describeExpiry(expiry, input.now, 'short'), style.icon, style.tone),
+    leaf(node, 'iss', 'Issuer', token.claims.iss ?? 'none', 'organization'),
+    leaf(node, 'sub', 'Subject', token.claims.sub ?? 'none', 'account'),
+    leaf(node, 'fp', 'Fingerprint', token.fingerprint, 'symbol-key'),
+    ...(sig ? [leaf(node, 'sig', 'Signature', sig.text, sig.icon, sig.tone)] : []),
+  ];
+  node.tooltip = () =>
+    markdownRows(`Legacy token Secret ${secret.name}`, [...tokenRows(token, expiry, input.now), ['Signature', sig?.text]], 'A Secret-based token never expires: it works until the Secret is deleted. Prefer short-lived tokens from the TokenRequest API.');
+  return node;
+}

@@ -1,0 +1,118 @@
+// Namespace → service account → pod nodes, from the inventory's projections.
+import type { LegacySecretItem, PodItem, ServiceAccountItem } from '../../cluster/inventoryTypes';
+import type { ExplorerNode, ModelInput } from './explorerNode';
+import { contextValueOf, type NamespaceRef, type PodRef, type ServiceAccountRef } from './nodeRefs';
+import { errorNode } from './statusNodes';
+import { worseTone } from './stateStyle';
+import { markdownRows } from './tooltips';
+import { secretNode, tokenFileNode } from './tokenNodes';
+
+export interface NamespaceContents {
+  serviceAccounts: ServiceAccountItem[];
+  pods: PodItem[];
+  secrets: LegacySecretItem[];
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+export function namespaceNode(input: ModelInput, context: string, name: string, contents: NamespaceContents, parent: ExplorerNode): ExplorerNode {
+  const ref: NamespaceRef = { kind: 'namespace', context, namespace: name };
+  const node: ExplorerNode = { id: `${parent.id}/ns:${name}`, ref, label: name, icon: 'symbol-namespace', contextValue: contextValueOf(ref), parent };
+  const children: ExplorerNode[] = [];
+  const inv = input.inventory;
+  for (const kind of ['serviceaccounts', 'pods', 'secrets'] as const) {
+    const status = inv?.status[kind].get(name);
+    if (status?.state === 'error' && status.error) {
+      children.push(errorNode(`${node.id}/${kind}`, status.error, input.session?.credential, input.now * 1000, status.retryAt, node));
+    }
+  }
+  // Service accounts the list did not show (not allowed to list them) still appear through their pods.
+  const names = new Set<string>([...contents.serviceAccounts.map((s) => s.name), ...contents.pods.map((p) => p.serviceAccount), ...contents.secrets.map((s) => s.serviceAccount).filter((s) => s !== '')]);
+  const podsBySa = groupBy(contents.pods, (p) => p.serviceAccount);
+  const secretsBySa = groupBy(contents.secrets, (s) => s.serviceAccount);
+  let tone: ExplorerNode['tone'];
+  for (const sa of [...names].sort()) {
+    const child = serviceAccountNode(input, context, name, sa, podsBySa.get(sa) ?? [], secretsBySa.get(sa) ?? [], node);
+    tone = worseTone(tone, child.tone === 'ok' ? undefined : child.tone);
+    children.push(child);
+  }
+  node.children = children;
+  node.description = `${plural(names.size, 'service account')} · ${plural(contents.pods.length, 'pod')}`;
+  if (tone) node.tone = tone;
+  node.tooltip = () => markdownRows(`Namespace ${name}`, [['Service accounts', String(names.size)], ['Pods', String(contents.pods.length)], ['Legacy token Secrets', String(contents.secrets.length)]]);
+  return node;
+}
+
+function serviceAccountNode(input: ModelInput, context: string, namespace: string, name: string, pods: PodItem[], secrets: LegacySecretItem[], parent: ExplorerNode): ExplorerNode {
+  const ref: ServiceAccountRef = { kind: 'serviceAccount', context, namespace, name };
+  const node: ExplorerNode = { id: `${parent.id}/sa:${name}`, ref, label: name, icon: 'account', contextValue: contextValueOf(ref), parent };
+  const children: ExplorerNode[] = [];
+  let tone: ExplorerNode['tone'];
+  for (const s of secrets.sort((a, b) => a.name.localeCompare(b.name))) {
+    const child = secretNode(input, context, s, node);
+    tone = worseTone(tone, child.tone);
+    children.push(child);
+  }
+  for (const p of pods.sort((a, b) => a.name.localeCompare(b.name))) {
+    const child = podNode(input, context, p, node);
+    tone = worseTone(tone, child.tone);
+    children.push(child);
+  }
+  node.children = children;
+  node.description = [plural(pods.length, 'pod'), ...(secrets.length > 0 ? [plural(secrets.length, 'legacy token')] : [])].join(' · ');
+  if (tone && tone !== 'muted') node.tone = tone;
+  node.tooltip = () => markdownRows(`Service account ${namespace}/${name}`, [['Pods running as it', String(pods.length)], ['Legacy token Secrets', String(secrets.length)]]);
+  return node;
+}
+
+const RESTARTABLE = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+
+function podNode(input: ModelInput, context: string, pod: PodItem, parent: ExplorerNode): ExplorerNode {
+  const ref: PodRef = { kind: 'pod', context, namespace: pod.namespace, name: pod.name, uid: pod.uid, serviceAccount: pod.serviceAccount };
+  if (pod.owner) ref.owner = { kind: pod.owner.kind, name: pod.owner.name };
+  const flags: string[] = [];
+  if (pod.owner) flags.push('owned');
+  if (pod.workload && RESTARTABLE.has(pod.workload.kind)) flags.push(`owner${pod.workload.kind}`);
+  const node: ExplorerNode = {
+    id: `${parent.id}/pod:${pod.name}`,
+    ref,
+    label: pod.name,
+    description: pod.deleting ? `${pod.phase} · terminating` : pod.phase,
+    icon: 'package',
+    contextValue: contextValueOf(ref, flags),
+    parent,
+  };
+  const children: ExplorerNode[] = [];
+  let tone: ExplorerNode['tone'];
+  for (const c of pod.containers) {
+    for (const m of c.tokens) {
+      const child = tokenFileNode(input, context, pod, c, m, node);
+      tone = worseTone(tone, child.tone === 'muted' ? undefined : child.tone);
+      children.push(child);
+    }
+  }
+  if (children.length === 0) children.push({ id: `${node.id}/none`, label: 'No projected service-account token', description: 'automountServiceAccountToken is off', icon: 'circle-slash', tone: 'muted', parent: node });
+  node.children = children;
+  if (tone) node.tone = tone;
+  node.tooltip = () =>
+    markdownRows(`Pod ${pod.namespace}/${pod.name}`, [
+      ['Phase', pod.phase],
+      ['Service account', pod.serviceAccount],
+      ['Node', pod.nodeName],
+      ['Owner', pod.owner ? `${pod.owner.kind} ${pod.owner.name}` : undefined],
+      ['Workload', pod.workload ? `${pod.workload.kind} ${pod.workload.name}` : undefined],
+      ['Containers', pod.containers.map((c) => c.name).join(', ')],
+    ]);
+  return node;
+}
+
+export function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}

@@ -1,0 +1,160 @@
+// The session of the active kubeconfig context, kept in step with the files: our setting, then
+// Kubernetes Tools' setting, then KUBECONFIG, then ~/.kube/config. An edit or a context switch made
+// elsewhere (kubectl, another editor) shows within seconds; a token file named by the kubeconfig is
+// watched too, so a rotated token is read as soon as it is written.
+import os from 'node:os';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { FileWatch } from '../cluster/fileWatch';
+import { loadKubeconfig, setCurrentContext, type KubeconfigLoad, type SetContextResult } from '../cluster/kubeconfig';
+import { openSession, type ClusterSession } from '../cluster/session';
+import type { SessionSource } from './services';
+import type { Settings } from './settings';
+
+export interface SessionManagerOptions {
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+}
+
+export class SessionManager implements SessionSource, vscode.Disposable {
+  private session: ClusterSession | undefined;
+  private sessionKey: string | undefined;
+  private loaded: KubeconfigLoad | undefined;
+  private kubeconfigWatch: FileWatch | undefined;
+  private tokenFileWatch: FileWatch | undefined;
+  private watchedFiles = '';
+  private lastProblem: string | undefined;
+  private readonly emitter = new vscode.EventEmitter<ClusterSession | undefined>();
+  readonly onDidChange = this.emitter.event;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly opts: SessionManagerOptions = {},
+  ) {
+    this.subscriptions.push(
+      settings.onDidChange(() => this.reload()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('vs-kubernetes')) this.reload();
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.reload(true)),
+    );
+    this.reload();
+  }
+
+  current(): ClusterSession | undefined {
+    return this.session;
+  }
+
+  get problem(): string | undefined {
+    return this.lastProblem;
+  }
+
+  /** The kubeconfig as last loaded: contexts to switch to, files, and why it failed. */
+  get load(): KubeconfigLoad | undefined {
+    return this.loaded;
+  }
+
+  /** Re-reads the kubeconfig files; a new session only when the context, its cluster or its user changed. */
+  reload(force = false): void {
+    const load = loadKubeconfig({
+      settingPath: this.settings.kubeconfigPath,
+      vsKubernetesPath: this.settings.vsKubernetesKubeconfigPath,
+      env: this.opts.env ?? process.env,
+      home: this.opts.home ?? os.homedir(),
+    });
+    this.loaded = load;
+    this.watchKubeconfig(load.files);
+    const key = load.ok ? sessionKeyOf(load) : undefined;
+    if (!force && key !== undefined && key === this.sessionKey && this.session) {
+      // Same context and credential: keep the session (and its lists), only redraw.
+      this.emitter.fire(this.session);
+      return;
+    }
+    const previous = this.session;
+    const opened = openSession(load, { trustExecPlugins: this.trustExecPlugins(load.files) }, { userAgent: 'cluster-credentials-vscode' });
+    if (opened.ok) {
+      this.session = opened.session;
+      this.sessionKey = key;
+      this.lastProblem = undefined;
+      this.log.info(`Context ${opened.session.context} from ${load.files.join(', ')}.`);
+    } else {
+      this.session = undefined;
+      this.sessionKey = undefined;
+      this.lastProblem = opened.message;
+      this.log.warn(opened.message);
+    }
+    this.watchTokenFile();
+    if (previous) void previous.api.dispose();
+    this.emitter.fire(this.session);
+  }
+
+  /** Writes current-context the way `kubectl config use-context` does, then reloads. */
+  switchContext(context: string): SetContextResult {
+    const load = this.loaded;
+    const known = load?.contexts ?? [];
+    if (!load || !known.some((c) => c.name === context)) {
+      return { ok: false, message: `the kubeconfig has no context "${context}"; open or choose a kubeconfig that defines it` };
+    }
+    const file = load.ok ? load.currentContextFile : (load.files[0] ?? '');
+    const result = setCurrentContext(file, context);
+    if (result.ok) {
+      this.log.info(`Switched to context ${context} in ${file}.`);
+      this.reload();
+    }
+    return result;
+  }
+
+  dispose(): void {
+    this.kubeconfigWatch?.dispose();
+    this.tokenFileWatch?.dispose();
+    for (const s of this.subscriptions) s.dispose();
+    void this.session?.api.dispose();
+    this.emitter.dispose();
+  }
+
+  private watchKubeconfig(files: readonly string[]): void {
+    const key = files.join('\n');
+    if (key === this.watchedFiles && this.kubeconfigWatch) return;
+    this.kubeconfigWatch?.dispose();
+    this.watchedFiles = key;
+    this.kubeconfigWatch = new FileWatch(files, () => this.reload());
+  }
+
+  private watchTokenFile(): void {
+    this.tokenFileWatch?.dispose();
+    this.tokenFileWatch = undefined;
+    const session = this.session;
+    const file = session?.provider.describe().tokenFile;
+    if (!session || !file) return;
+    this.tokenFileWatch = new FileWatch([file], () => {
+      void session.provider.reload().then((r) => {
+        if (r.problem) this.log.warn(r.problem);
+        else if (r.changed) this.log.info(`The token file ${file} was rotated; using the new token.`);
+        if (this.session === session) this.emitter.fire(session);
+      });
+    });
+  }
+
+  /** An exec plugin named by a kubeconfig inside an untrusted workspace is never run. */
+  private trustExecPlugins(files: readonly string[]): boolean {
+    if (vscode.workspace.isTrusted) return true;
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    return !files.some((f) => folders.some((w) => isInside(f, w.uri.fsPath)));
+  }
+}
+
+function isInside(file: string, folder: string): boolean {
+  const rel = path.relative(folder, file);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+/** What makes a session: the files, the current context, and that context's cluster and user entries. */
+function sessionKeyOf(load: Extract<KubeconfigLoad, { ok: true }>): string | undefined {
+  const name = load.currentContext;
+  if (name === undefined) return undefined;
+  const ctx = load.kc.getContextObject(name);
+  if (!ctx) return undefined;
+  return JSON.stringify([load.files, name, ctx, load.kc.getCluster(ctx.cluster), load.kc.getUser(ctx.user)]);
+}

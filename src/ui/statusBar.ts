@@ -1,0 +1,62 @@
+// The status bar item: the active context and its credential's time left, in the warning or error
+// colours near and after expiry. Clicking it reveals the context node in the explorer.
+import * as vscode from 'vscode';
+import { credentialSummary, credentialKindLabel } from './explorer/statusNodes';
+import { instant, markdownRows } from './explorer/tooltips';
+import type { SessionSource } from './services';
+import type { Settings } from './settings';
+
+const TICK_MS = 30_000;
+
+export class CredentialStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('clusterCredentials.status', vscode.StatusBarAlignment.Left, 50);
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly sessions: SessionSource,
+    private readonly settings: Settings,
+    redraws: vscode.Event<void>,
+  ) {
+    this.item.name = 'Cluster Credentials';
+    this.item.command = 'clusterCredentials.revealContext';
+    this.subscriptions.push(sessions.onDidChange(() => this.update()), settings.onDidChange(() => this.update()), redraws(() => this.update()));
+    this.timer = setInterval(() => this.update(), TICK_MS);
+    this.update();
+  }
+
+  update(): void {
+    const session = this.sessions.current();
+    if (!session) {
+      this.item.hide();
+      return;
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const d = session.provider.describe();
+    const summary = credentialSummary(d, now, this.settings.expiryOptions);
+    const state = summary.state;
+    const icon = state === 'expired' ? '$(error)' : state === 'expiring' || state === 'stale' ? '$(warning)' : '$(key)';
+    this.item.text = `${icon} ${session.context} · ${summary.text.replace(`${credentialKindLabel(d)} · `, '')}`;
+    this.item.backgroundColor =
+      state === 'expired' ? new vscode.ThemeColor('statusBarItem.errorBackground') : state === 'expiring' || state === 'stale' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    const md = new vscode.MarkdownString(
+      markdownRows(`Context ${session.context}`, [
+        ['Server', session.summary.server],
+        ['User', session.summary.user],
+        ['Credential', credentialKindLabel(d)],
+        ['Expires', instant(d.expiresAt)],
+        ['Fingerprint', d.fingerprint],
+      ], d.problem),
+    );
+    md.isTrusted = false;
+    this.item.tooltip = md;
+    this.item.accessibilityInformation = { label: `Cluster Credentials: context ${session.context}, ${summary.text}` };
+    this.item.show();
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+    for (const s of this.subscriptions) s.dispose();
+    this.item.dispose();
+  }
+}

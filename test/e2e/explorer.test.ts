@@ -1,0 +1,155 @@
+// The cluster explorer end to end: the packaged VSIX in code-server, pointed (through KUBECONFIG) at an
+// in-process test cluster running the `healthy` scenario.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import { stringify } from 'yaml';
+import { R } from '../cluster/resources';
+import { startTestCluster, type TestCluster } from '../cluster/server';
+import { launchCodeServer, type Workbench } from './support/codeServer';
+import { RESULTS } from './support/paths';
+import { escapeRegExp, runCommand } from './support/workbench';
+
+const ADMIN = 'admin@test-cluster';
+const READER = 'reader@test-cluster';
+const ROTATING = 'rotating@test-cluster';
+
+function mint(cluster: TestCluster, seconds: number): string {
+  const sa = cluster.store.peek(R.serviceAccounts, 'payments', 'api');
+  const issued = cluster.issuer.issue({ namespace: 'payments', serviceAccount: { name: 'api', uid: sa?.metadata.uid ?? '' }, expirationSeconds: seconds, nowSeconds: Math.floor(Date.now() / 1000) });
+  if (!issued.ok) throw new Error(issued.message);
+  return issued.issued.token;
+}
+
+/** One kubeconfig with two contexts: the admin, and service account payments/api (may only read pods in payments). */
+function writeKubeconfig(cluster: TestCluster, dir: string, tokenFile: string): string {
+  const file = join(dir, 'kubeconfig');
+  writeFileSync(
+    file,
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'test-cluster', cluster: { server: cluster.url, 'certificate-authority-data': Buffer.from(cluster.pki.ca.certPem).toString('base64') } }],
+      users: [
+        { name: 'admin', user: { token: cluster.adminToken } },
+        { name: 'reader', user: { token: mint(cluster, 3600) } },
+        { name: 'rotating', user: { 'token-file': tokenFile } },
+      ],
+      contexts: [
+        { name: ADMIN, context: { cluster: 'test-cluster', user: 'admin' } },
+        { name: READER, context: { cluster: 'test-cluster', user: 'reader', namespace: 'payments' } },
+        { name: ROTATING, context: { cluster: 'test-cluster', user: 'rotating', namespace: 'payments' } },
+      ],
+      'current-context': ADMIN,
+    }),
+    { mode: 0o600 },
+  );
+  return file;
+}
+
+function item(page: Page, name: string | RegExp): Locator {
+  return page.getByRole('treeitem', { name: typeof name === 'string' ? new RegExp(`^${escapeRegExp(name)}`) : name }).first();
+}
+
+async function expand(page: Page, name: string | RegExp): Promise<Locator> {
+  const row = item(page, name);
+  await row.waitFor({ state: 'visible', timeout: 30_000 }).catch(async (err: unknown) => {
+    await page.screenshot({ path: join(RESULTS, 'screenshots', 'explorer-failure.png') });
+    throw err;
+  });
+  if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+  return row;
+}
+
+describe('cluster explorer in code-server', { timeout: 300_000 }, () => {
+  let cluster: TestCluster;
+  let wb: Workbench;
+  let kubeconfig: string;
+  let tokenFile: string;
+
+  before(async () => {
+    cluster = await startTestCluster({ scenarios: ['healthy'] });
+    const dir = mkdtempSync(join(RESULTS, 'explorer-'));
+    const workspace = join(dir, 'workspace');
+    mkdirSync(workspace, { recursive: true });
+    tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, mint(cluster, 3600), { mode: 0o600 });
+    kubeconfig = writeKubeconfig(cluster, dir, tokenFile);
+    wb = await launchCodeServer({ name: 'explorer', folder: workspace, env: { KUBECONFIG: kubeconfig } });
+  });
+
+  after(async () => {
+    await wb?.stop();
+    await cluster?.stop();
+  });
+
+  test('the tree shows the context, namespaces, service accounts and pods', async () => {
+    const { page } = wb;
+    await page.locator('.activitybar [aria-label^="Cluster Credentials"]').first().click();
+    await item(page, ADMIN).waitFor({ state: 'visible', timeout: 60_000 });
+    await item(page, 'Findings').waitFor({ state: 'visible' });
+    await expand(page, ADMIN);
+    await expand(page, /^payments\b/);
+    await expand(page, /^api\b.*pod/);
+    const pod = item(page, /^api-[a-z0-9]+-[a-z0-9]+/);
+    await pod.waitFor({ state: 'visible', timeout: 30_000 });
+    await item(page, /^vault-client\b/).waitFor({ state: 'visible' });
+    await pod.click();
+    await item(page, /^api · kube-api-access-/).waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.screenshot('explorer-tree');
+  });
+
+  test('the status bar shows the context', async () => {
+    const bar = wb.page.locator('.statusbar-item', { hasText: ADMIN }).first();
+    await bar.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await bar.innerText(), /admin@test-cluster/);
+  });
+
+  test('Read Live Token decodes the pod token and checks its signature', async () => {
+    const { page } = wb;
+    const tokenRow = item(page, /^api · kube-api-access-/);
+    await tokenRow.click();
+    await tokenRow.hover();
+    await tokenRow.locator('.action-label[aria-label="Read Live Token"]').click();
+    const live = item(page, /^Live token/);
+    await live.waitFor({ state: 'visible', timeout: 30_000 });
+    const label = (await live.getAttribute('aria-label')) ?? (await live.innerText());
+    assert.match(label, /valid/);
+    assert.match(label, /signed by this cluster/);
+    await item(page, /^jti\b/).waitFor({ state: 'visible', timeout: 10_000 });
+    await wb.screenshot('explorer-live-token');
+  });
+
+  test('Switch Context writes current-context and the tree follows; a 403 shows as a node', async () => {
+    const { page } = wb;
+    await runCommand(page, 'Cluster Credentials: Switch Context');
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: READER }).first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    await row.click();
+    await item(page, READER).waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(readFileSync(kubeconfig, 'utf8'), new RegExp(`current-context: ${escapeRegExp(READER)}`));
+    const forbidden = item(page, /you cannot list serviceaccounts in namespace payments \(403\)/);
+    await expand(page, /^payments\b/);
+    await forbidden.waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.screenshot('explorer-forbidden');
+  });
+
+  test('a context switch made outside VS Code shows in the tree', async () => {
+    const text = readFileSync(kubeconfig, 'utf8').replace(`current-context: ${READER}`, `current-context: ${ADMIN}`);
+    writeFileSync(kubeconfig, text);
+    await item(wb.page, ADMIN).waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.page.locator('.statusbar-item', { hasText: ADMIN }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  });
+
+  test('a rotated token file shows in the context node and the status bar', async () => {
+    const { page } = wb;
+    writeFileSync(kubeconfig, readFileSync(kubeconfig, 'utf8').replace(`current-context: ${ADMIN}`, `current-context: ${ROTATING}`));
+    await item(page, new RegExp(`^${escapeRegExp(ROTATING)}.*token file · expires in 5\\d min`)).waitFor({ state: 'visible', timeout: 30_000 });
+    writeFileSync(tokenFile, mint(cluster, 3 * 3600));
+    await item(page, new RegExp(`^${escapeRegExp(ROTATING)}.*token file · expires in 2 h`)).waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator('.statusbar-item', { hasText: `${ROTATING} · expires in 2 h` }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.screenshot('explorer-rotated-token-file');
+  });
+});

@@ -1,0 +1,69 @@
+// The live-token pool: bounded concurrency, one read per file at a time, auto passes that never overlap.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { LiveTokenReading, LiveTokenTarget } from '../../../src/cluster/inventoryTypes';
+import { LiveTokens } from '../../../src/cluster/liveTokens';
+import { waitFor } from './support';
+
+function target(i: number): LiveTokenTarget {
+  return { namespace: 'ns', pod: `p${i}`, podUid: `uid-${i}`, container: 'c', path: '/t' };
+}
+
+function gatedReader(): { read: (t: LiveTokenTarget) => Promise<LiveTokenReading>; running: () => number; peak: () => number; calls: string[]; release: () => void } {
+  let running = 0;
+  let peak = 0;
+  const calls: string[] = [];
+  const waiting: (() => void)[] = [];
+  return {
+    calls,
+    running: () => running,
+    peak: () => peak,
+    release: () => waiting.splice(0).forEach((w) => w()),
+    read: async (t) => {
+      calls.push(t.pod);
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise<void>((r) => waiting.push(r));
+      running--;
+      return { ok: false, at: 0, error: { kind: 'unknown', message: `not read: ${t.pod}` } };
+    },
+  };
+}
+
+describe('live tokens pool', () => {
+  it('never runs more reads than its concurrency, and joins a read already under way', async () => {
+    const r = gatedReader();
+    const pool = new LiveTokens({ read: r.read, concurrency: 3, onChange: () => undefined });
+    const all = pool.readAll([0, 1, 2, 3, 4, 5, 6].map(target));
+    const again = pool.read(target(0));
+    await waitFor('three running', () => r.running() === 3 || undefined);
+    while (r.calls.length < 7 || r.running() > 0) {
+      r.release();
+      await new Promise((res) => setImmediate(res));
+    }
+    await all;
+    assert.equal((await again).ok, false);
+    assert.equal(r.peak(), 3);
+    assert.equal(r.calls.filter((p) => p === 'p0').length, 1, 'one read of the same file at a time');
+    assert.equal(pool.get(target(4))?.ok, false);
+    pool.prune(new Set());
+    assert.equal(pool.get(target(4)), undefined);
+    pool.dispose();
+  });
+
+  it('auto mode reads every target and keeps readings', async () => {
+    const reads: string[] = [];
+    const pool = new LiveTokens({
+      read: async (t) => {
+        reads.push(t.pod);
+        return { ok: false, at: 1, error: { kind: 'unknown', message: 'x' } };
+      },
+      concurrency: 2,
+      onChange: () => undefined,
+    });
+    pool.startAuto(() => [target(1), target(2), target(3)], 60_000);
+    await waitFor('a pass', () => (pool.get(target(3)) ? true : undefined));
+    assert.deepEqual([...reads].sort(), ['p1', 'p2', 'p3']);
+    pool.dispose();
+  });
+});
