@@ -1,12 +1,24 @@
 // Wires the pieces together; no logic of its own.
+import os from 'node:os';
+import path from 'node:path';
 import * as vscode from 'vscode';
+import { HistoryStore } from './history';
 import { DecodedDocuments, DECODED_SCHEME, registerDecodeCommand } from './ui/decodeCommand';
 import { CredentialDiagnostics } from './ui/diagnostics';
 import { CREDENTIAL_DOCUMENTS, DocumentIndex } from './ui/documentIndex';
 import { CredentialHoverProvider } from './ui/hover';
+import { registerCommands } from './ui/commands';
+import { registerExplorerCommands } from './ui/explorer/explorerCommands';
+import { ExplorerTree } from './ui/explorer/explorerTree';
+import { FindingsStore } from './ui/findingsStore';
+import { registerFindingsService } from './ui/findingsService';
+import type { Services } from './ui/services';
+import { SessionManager } from './ui/sessionManager';
 import { Settings } from './ui/settings';
+import { registerTokenHealth } from './ui/tokenHealth/register';
+import { CredentialStatusBar } from './ui/statusBar';
 
-export function activate(context: vscode.ExtensionContext): void {
+export async function activate(context: vscode.ExtensionContext): Promise<Services> {
   const log = vscode.window.createOutputChannel('Cluster Credentials', { log: true });
   const settings = new Settings();
   const index = new DocumentIndex();
@@ -21,7 +33,36 @@ export function activate(context: vscode.ExtensionContext): void {
     new CredentialDiagnostics(index, settings, log),
     registerDecodeCommand(decoded, settings, log),
   );
+
+  const history = await openHistory(context, log, settings.historyMaxDays);
+  const sessions = new SessionManager(settings, log);
+  const findings = new FindingsStore();
+  const explorer = new ExplorerTree({ sessions, findings, settings, log, history });
+  const services: Services = { extension: context, log, settings, sessions, history, findings, explorer };
+  context.subscriptions.push(
+    sessions,
+    findings,
+    explorer,
+    { dispose: () => void history.close() },
+    registerExplorerCommands(explorer, sessions, log),
+    new CredentialStatusBar(sessions, settings, explorer.onDidRebuild),
+    registerTokenHealth(services),
+    registerFindingsService(services),
+    registerCommands(services, decoded),
+  );
   log.info(`Cluster Credentials ${String(context.extension.packageJSON.version)} activated.`);
+  return services;
+}
+
+/** The history lives in global storage; if that cannot be opened, a temporary folder keeps the session working. */
+async function openHistory(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, maxDays: number): Promise<HistoryStore> {
+  const onNotice = (message: string): void => log.warn(message);
+  try {
+    return await HistoryStore.open(context.globalStorageUri.fsPath, { onNotice, maxDays });
+  } catch (err) {
+    log.error(`${err instanceof Error ? err.message : String(err)} Using a temporary history for this session.`);
+    return HistoryStore.open(path.join(os.tmpdir(), `cluster-credentials-history-${process.pid}`), { onNotice, maxDays });
+  }
 }
 
 export function deactivate(): void {

@@ -1,5 +1,6 @@
 // Typed access to `clusterCredentials.*` settings, with one event when any of them changes.
 import * as vscode from 'vscode';
+import { DEFAULT_PATTERNS, type LogPattern } from '../logs';
 import type { ExpiryOptions } from '../token/types';
 
 const SECTION = 'clusterCredentials';
@@ -34,6 +35,73 @@ export class Settings implements vscode.Disposable {
 
   get hoverEnabled(): boolean {
     return this.config.get<boolean>('hover.enabled', true);
+  }
+
+  /** Parallel requests of the concurrency probe, 1 to 1000. */
+  get probeRequests(): number {
+    const n = Math.floor(this.config.get<number>('probe.requests', 20));
+    return Number.isFinite(n) ? Math.min(1000, Math.max(1, n)) : 20;
+  }
+
+  /** `clusterCredentials.kubeconfig`: overrides KUBECONFIG and ~/.kube/config when set. */
+  get kubeconfigPath(): string | undefined {
+    const value = this.config.get<string>('kubeconfig', '').trim();
+    return value === '' ? undefined : value;
+  }
+
+  /** Kubernetes Tools' kubeconfig setting, used when ours is unset; it keeps it under a dotted key. */
+  get vsKubernetesKubeconfigPath(): string | undefined {
+    const section = vscode.workspace.getConfiguration('vs-kubernetes');
+    const value: unknown = section.get('vs-kubernetes.kubeconfig') ?? (section as unknown as Record<string, unknown>)['vs-kubernetes.kubeconfig'];
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  }
+
+  /** `clusterCredentials.namespaces`: empty means every namespace. */
+  get namespaces(): string[] {
+    const value = this.config.get<unknown>('namespaces', []);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '') : [];
+  }
+
+  get liveTokens(): 'off' | 'onDemand' | 'auto' {
+    const value = this.config.get<string>('liveTokens', 'onDemand');
+    return value === 'off' || value === 'auto' ? value : 'onDemand';
+  }
+
+  get liveTokensIntervalSeconds(): number {
+    const value = this.config.get<number>('liveTokens.intervalSeconds', 300);
+    return Number.isFinite(value) ? Math.max(30, value) : 300;
+  }
+
+  get liveTokensConcurrency(): number {
+    const value = this.config.get<number>('liveTokens.concurrency', 4);
+    return Number.isFinite(value) ? Math.min(32, Math.max(1, Math.floor(value))) : 4;
+  }
+
+  /** `clusterCredentials.history.maxDays`: how long observations and 401 events are kept. */
+  get historyMaxDays(): number {
+    const value = this.config.get<number>('history.maxDays', 30);
+    return Number.isFinite(value) && value > 0 ? Math.min(3650, value) : 30;
+  }
+
+  /** `clusterCredentials.logs.patterns`: the 401 patterns; an empty or unset list means the defaults. */
+  get logPatterns(): LogPattern[] {
+    const value = this.config.get<unknown>('logs.patterns', []);
+    if (!Array.isArray(value) || value.length === 0) return DEFAULT_PATTERNS.map((p) => ({ ...p }));
+    return value.filter(
+      (p): p is LogPattern => typeof p === 'object' && p !== null && typeof (p as LogPattern).id === 'string' && typeof (p as LogPattern).regex === 'string',
+    );
+  }
+
+  /** `clusterCredentials.logs.tailLines`: lines read from the end of each container log (0: all). */
+  get logTailLines(): number {
+    const value = this.config.get<number>('logs.tailLines', 2000);
+    return Number.isFinite(value) && value >= 0 ? Math.floor(value) : 2000;
+  }
+
+  /** `clusterCredentials.logs.sinceSeconds`: only log lines this recent (0: no limit). */
+  get logSinceSeconds(): number {
+    const value = this.config.get<number>('logs.sinceSeconds', 86400);
+    return Number.isFinite(value) && value >= 0 ? Math.floor(value) : 86400;
   }
 
   dispose(): void {

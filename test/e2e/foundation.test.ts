@@ -26,6 +26,8 @@ describe('foundation in code-server', { timeout: 240_000 }, () => {
     const entry = wb.page.locator('.activitybar [aria-label^="Cluster Credentials"]').first();
     await entry.waitFor({ state: 'visible', timeout: 30_000 });
     await entry.click();
+    // Move off the activity bar, or its "Cluster Credentials" tooltip can be the hover the next test reads.
+    await wb.page.mouse.move(700, 450);
     const welcome = wb.page.locator('.welcome-view-content', { hasText: 'hover a token' });
     await welcome.waitFor({ state: 'visible', timeout: 30_000 });
     assert.ok(await wb.page.locator('.welcome-view-content a, .welcome-view-content .monaco-button', { hasText: 'Decode Token' }).count() > 0);

@@ -50,6 +50,21 @@ export function defineExtensionTests(): void {
       for (const id of contributed) assert.ok(registered.has(id), `${id} is registered`);
     });
 
+    test('registers the commands that fix and probe, each in the Cluster Credentials category', async () => {
+      const ext = vscode.extensions.getExtension(EXTENSION_ID);
+      assert.ok(ext);
+      await ext.activate();
+      const ids = ['reloadCredentials', 'restartPod', 'rolloutRestart', 'requestToken', 'copyToken', 'reviewToken', 'whoAmI', 'probeConcurrency'].map((c) => `clusterCredentials.${c}`);
+      const registered = new Set(await vscode.commands.getCommands(true));
+      const declared = (ext.packageJSON as { contributes: { commands: { command: string; category?: string }[] } }).contributes.commands;
+      for (const id of ids) {
+        assert.ok(registered.has(id), `${id} is registered`);
+        assert.equal(declared.find((c) => c.command === id)?.category, 'Cluster Credentials', `${id} has the category`);
+      }
+      // Copy Token with nothing held says so and copies nothing.
+      assert.equal(await vscode.commands.executeCommand('clusterCredentials.copyToken', 'sha256:0000000000000000'), false);
+    });
+
     test('kubeconfig without an extension opens as YAML', async () => {
       const doc = await openSample('**/demo.kubeconfig');
       assert.equal(doc.languageId, 'yaml');
@@ -103,6 +118,16 @@ export function defineExtensionTests(): void {
       const decoded = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
       assert.match(decoded.getText(), /"sub": "system:serviceaccount:payments:api"/);
       assert.ok(!decoded.getText().includes(token), 'the raw token is not in the document');
+    });
+
+    test('exports the services and the explorer answers without throwing, whatever the kubeconfig', async () => {
+      const ext = vscode.extensions.getExtension(EXTENSION_ID);
+      assert.ok(ext);
+      const services = (await ext.activate()) as { sessions?: { current(): unknown; problem: string | undefined }; explorer?: { refresh(): void } } | undefined;
+      assert.ok(services?.sessions && services.explorer, 'activate() returns the services');
+      assert.ok(services.sessions.current() !== undefined || typeof services.sessions.problem === 'string', 'a session or a sentence saying why there is none');
+      await vscode.commands.executeCommand('clusterCredentials.refresh');
+      await vscode.commands.executeCommand('clusterCredentials.revealContext');
     });
   });
 }
