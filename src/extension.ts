@@ -11,7 +11,7 @@ import { registerCommands } from './ui/commands';
 import { registerExplorerCommands } from './ui/explorer/explorerCommands';
 import { ExplorerTree } from './ui/explorer/explorerTree';
 import { FindingsStore } from './ui/findingsStore';
-import { registerFindingsService } from './ui/findingsService';
+import { FindingsService, registerFindingsService } from './ui/findingsService';
 import type { Services } from './ui/services';
 import { SessionManager } from './ui/sessionManager';
 import { Settings } from './ui/settings';
@@ -39,16 +39,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<Servic
   const findings = new FindingsStore();
   const explorer = new ExplorerTree({ sessions, findings, settings, log, history });
   const services: Services = { extension: context, log, settings, sessions, history, findings, explorer };
+  // No cluster traffic at activation: diagnosis starts when the user first turns to the cluster.
+  const diagnosis = new FindingsService(services);
+  const startDiagnosis = (): void => diagnosis.start();
+  if (explorer.view.visible) startDiagnosis();
   context.subscriptions.push(
+    explorer.view.onDidChangeVisibility((e) => {
+      if (e.visible) startDiagnosis();
+    }),
     sessions,
     findings,
     explorer,
     { dispose: () => void history.close() },
     registerExplorerCommands(explorer, sessions, log),
     new CredentialStatusBar(sessions, settings, explorer.onDidRebuild),
-    registerTokenHealth(services),
-    registerFindingsService(services),
-    registerCommands(services, decoded),
+    registerTokenHealth(services, startDiagnosis),
+    registerFindingsService(services, diagnosis),
+    registerCommands(services, decoded, startDiagnosis),
   );
   log.info(`Cluster Credentials ${String(context.extension.packageJSON.version)} activated.`);
   return services;

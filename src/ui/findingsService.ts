@@ -4,6 +4,7 @@
 // "Scan for 401 Errors" command, under a cancellable progress notification.
 import * as vscode from 'vscode';
 import { CoreV1Api } from '@kubernetes/client-node';
+import { configuredNamespaces } from '../cluster/namespaceReach';
 import { collectEvidence, type CollectOptions, type LiveTokenTarget } from '../cluster/evidence';
 import { readLiveToken } from '../cluster/liveToken';
 import type { ClusterSession } from '../cluster/session';
@@ -14,6 +15,7 @@ import type { Finding } from '../diagnosis/types';
 import type { HistoryRecord } from '../history/types';
 import { compilePatterns } from '../logs';
 import type { DecodedToken } from '../token/types';
+import { sessionFor } from './commands/common';
 import { refOf, type NodeRef } from './explorer/nodeRefs';
 import type { Services } from './services';
 
@@ -68,30 +70,43 @@ function describeScope(scope: EvidenceScope, context: string): string {
 }
 
 export class FindingsService implements vscode.Disposable {
+  private started = false;
   private timer: NodeJS.Timeout | undefined;
   private debounce: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
   /** Scans keep their findings under their own source until the session changes. */
   private scanSources = new Set<string>();
+  private lastProblems = new Set<string>();
 
+  /** Talks to no cluster until start(): activation alone (opening a YAML file) must not run exec plugins. */
   constructor(private readonly services: Services) {
     this.subscriptions.push(
       services.sessions.onDidChange(() => {
         for (const s of this.scanSources) services.findings.set(s, []);
         this.scanSources.clear();
-        void this.refresh();
+        if (this.started) void this.refresh();
       }),
       services.settings.onDidChange(() => this.schedule()),
       vscode.workspace.onDidOpenTextDocument(() => this.schedule()),
       vscode.workspace.onDidCloseTextDocument(() => this.schedule()),
     );
+  }
+
+  /**
+   * Begins diagnosing (now and every few minutes) once the user turns to the cluster: the explorer
+   * shown, a Token Health panel opened, a cluster command run. Safe to call often.
+   */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
     this.timer = setInterval(() => void this.refresh(), PERIOD_MS);
     void this.refresh();
   }
 
   /** A refresh soon, once for a burst of changes (documents opening one after another). */
   private schedule(): void {
+    if (!this.started) return;
     if (this.debounce) clearTimeout(this.debounce);
     this.debounce = setTimeout(() => {
       this.debounce = undefined;
@@ -108,13 +123,17 @@ export class FindingsService implements vscode.Disposable {
     return this.running;
   }
 
-  /** Scans a scope's logs and events for 401s, then diagnoses it; the findings stay until the session changes. */
-  async scan(scope: EvidenceScope, token?: vscode.CancellationToken, progress?: vscode.Progress<{ message?: string; increment?: number }>): Promise<Finding[] | undefined> {
-    const session = this.services.sessions.current();
-    if (!session) {
-      void vscode.window.showWarningMessage(`Cannot scan for 401 errors: ${this.services.sessions.problem ?? 'there is no active kubeconfig context'}.`);
-      return undefined;
-    }
+  /**
+   * Scans a scope of `session` (the one the command's node belongs to, checked active) for 401s in logs
+   * and events, then diagnoses it; the findings stay until the session changes.
+   */
+  async scan(
+    session: ClusterSession,
+    scope: EvidenceScope,
+    token?: vscode.CancellationToken,
+    progress?: vscode.Progress<{ message?: string; increment?: number }>,
+  ): Promise<Finding[] | undefined> {
+    this.start();
     const settings = this.services.settings;
     const patterns = compilePatterns(settings.logPatterns);
     if (!patterns.ok) {
@@ -165,7 +184,13 @@ export class FindingsService implements vscode.Disposable {
   }
 
   private evidenceSession(session: ClusterSession): Parameters<typeof collectEvidence>[0] {
-    return { context: session.context, api: session.api, describeCredential: () => session.provider.describe() };
+    return {
+      context: session.context,
+      api: session.api,
+      describeCredential: () => session.provider.describe(),
+      namespaces: this.services.settings.namespaces,
+      ...(session.summary.namespace !== undefined ? { contextNamespace: session.summary.namespace } : {}),
+    };
   }
 
   /** Credentials of kubeconfigs open in the editor (a node's CNI kubeconfig, say). */
@@ -192,7 +217,13 @@ export class FindingsService implements vscode.Disposable {
       delete opts.readToken;
       const { evidence } = await collectEvidence(this.evidenceSession(session), { kind: 'context' }, opts);
       this.services.findings.set(SOURCE, diagnose(evidence, Date.now(), { expiry: this.services.settings.expiryOptions }));
-      for (const p of evidence.problems) this.services.log.debug(`Diagnosis: ${p}`);
+      // Said once at info (a fallback to the context's namespace, a 403), then only at debug on each period.
+      const seen = this.lastProblems;
+      this.lastProblems = new Set(evidence.problems);
+      for (const p of evidence.problems) {
+        if (seen.has(p)) this.services.log.debug(`Diagnosis: ${p}`);
+        else this.services.log.info(`Diagnosis: ${p}`);
+      }
     } catch (err) {
       this.services.log.warn(`Diagnosis failed: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -215,37 +246,39 @@ export class FindingsService implements vscode.Disposable {
 }
 
 /** Asks which namespace to scan when the command comes from the palette. */
-async function pickScope(session: ClusterSession): Promise<EvidenceScope | undefined> {
-  const items: (vscode.QuickPickItem & { scope: EvidenceScope })[] = [{ label: '$(globe) All namespaces', description: session.context, scope: { kind: 'context' } }];
-  try {
-    const list = await session.api.makeApiClient(CoreV1Api).listNamespace();
-    for (const ns of list.items) {
-      const name = ns.metadata?.name;
-      if (name) items.push({ label: `$(symbol-namespace) ${name}`, scope: { kind: 'namespace', namespace: name } });
+async function pickScope(session: ClusterSession, configured: readonly string[]): Promise<EvidenceScope | undefined> {
+  // "All" means the configured namespaces when set; the scan itself falls back to the context's namespace on 403.
+  const all = configured.length > 0 ? `${session.context}: ${configured.join(', ')}` : session.context;
+  const items: (vscode.QuickPickItem & { scope: EvidenceScope })[] = [{ label: '$(globe) All namespaces', description: all, scope: { kind: 'context' } }];
+  let names: string[] = [...configured];
+  if (names.length === 0) {
+    try {
+      const list = await session.api.makeApiClient(CoreV1Api).listNamespace();
+      names = list.items.map((ns) => ns.metadata?.name ?? '').filter((n) => n !== '');
+    } catch {
+      // Without permission to list namespaces, offer the context's own.
+      names = session.summary.namespace !== undefined ? [session.summary.namespace] : [];
     }
-  } catch {
-    // Without permission to list namespaces, the whole context can still be scanned.
   }
+  for (const name of names) items.push({ label: `$(symbol-namespace) ${name}`, scope: { kind: 'namespace', namespace: name } });
   const picked = await vscode.window.showQuickPick(items, { title: 'Scan for 401 Errors', placeHolder: 'Where to look for 401 errors in pod logs and events' });
   return picked?.scope;
 }
 
-/** Starts the service and registers `clusterCredentials.scanUnauthorized`. */
-export function registerFindingsService(services: Services): vscode.Disposable {
-  const service = new FindingsService(services);
+/** Registers `clusterCredentials.scanUnauthorized` on the service (which it starts). */
+export function registerFindingsService(services: Services, service: FindingsService): vscode.Disposable {
   const command = vscode.commands.registerCommand('clusterCredentials.scanUnauthorized', async (arg?: unknown) => {
-    const session = services.sessions.current();
-    if (!session) {
-      void vscode.window.showWarningMessage(`Cannot scan for 401 errors: ${services.sessions.problem ?? 'there is no active kubeconfig context'}.`);
-      return;
-    }
+    service.start();
     const ref = refOf(arg);
-    const scope = ref ? scopeOfRef(ref) : await pickScope(session);
+    // A node of another context is refused with a sentence, not scanned in the active one.
+    const session = sessionFor(services, ref);
+    if (!session) return;
+    const scope = ref ? scopeOfRef(ref) : await pickScope(session, configuredNamespaces(services.settings.namespaces) ?? []);
     if (!scope) return;
     const where = describeScope(scope, session.context);
     const findings = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Scanning ${where} for 401 errors`, cancellable: true },
-      (progress, token) => service.scan(scope, token, progress),
+      (progress, token) => service.scan(session, scope, token, progress),
     );
     if (!findings) return;
     const worst = findings[0];

@@ -3,11 +3,11 @@
 // elsewhere (kubectl, another editor) shows within seconds; a token file named by the kubeconfig is
 // watched too, so a rotated token is read as soon as it is written.
 import os from 'node:os';
-import path from 'node:path';
 import * as vscode from 'vscode';
 import { FileWatch } from '../cluster/fileWatch';
 import { loadKubeconfig, setCurrentContext, type KubeconfigLoad, type SetContextResult } from '../cluster/kubeconfig';
-import { openSession, type ClusterSession } from '../cluster/session';
+import { openSession, type ClusterSession, type SessionOpen } from '../cluster/session';
+import { isInsideAnyFolder } from '../cluster/workspacePaths';
 import type { SessionSource } from './services';
 import type { Settings } from './settings';
 
@@ -39,6 +39,8 @@ export class SessionManager implements SessionSource, vscode.Disposable {
         if (e.affectsConfiguration('vs-kubernetes')) this.reload();
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.reload(true)),
+      // Relative kubeconfig paths resolve against the first folder.
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.reload()),
     );
     this.reload();
   }
@@ -61,6 +63,7 @@ export class SessionManager implements SessionSource, vscode.Disposable {
     const load = loadKubeconfig({
       settingPath: this.settings.kubeconfigPath,
       vsKubernetesPath: this.settings.vsKubernetesKubeconfigPath,
+      ...(this.settings.workspaceFolder !== undefined ? { workspaceFolder: this.settings.workspaceFolder } : {}),
       env: this.opts.env ?? process.env,
       home: this.opts.home ?? os.homedir(),
     });
@@ -73,7 +76,10 @@ export class SessionManager implements SessionSource, vscode.Disposable {
       return;
     }
     const previous = this.session;
-    const opened = openSession(load, { trustExecPlugins: this.trustExecPlugins(load.files) }, { userAgent: 'cluster-credentials-vscode' });
+    const untrustedFile = this.untrustedWorkspaceFile(load.files);
+    const opened: SessionOpen = untrustedFile
+      ? { ok: false, message: `the kubeconfig ${untrustedFile} is inside this workspace, which is not trusted; trust the workspace (Manage Workspace Trust) to use it, or choose a kubeconfig outside it` }
+      : openSession(load, { trustExecPlugins: true }, { userAgent: 'cluster-credentials-vscode' });
     if (opened.ok) {
       this.session = opened.session;
       this.sessionKey = key;
@@ -137,17 +143,15 @@ export class SessionManager implements SessionSource, vscode.Disposable {
     });
   }
 
-  /** An exec plugin named by a kubeconfig inside an untrusted workspace is never run. */
-  private trustExecPlugins(files: readonly string[]): boolean {
-    if (vscode.workspace.isTrusted) return true;
-    const folders = vscode.workspace.workspaceFolders ?? [];
-    return !files.some((f) => folders.some((w) => isInside(f, w.uri.fsPath)));
+  /**
+   * A kubeconfig inside an untrusted workspace opens no session: its token files, client keys and exec
+   * plugins would be used against a server the workspace picked. Trusting the workspace reloads.
+   */
+  private untrustedWorkspaceFile(files: readonly string[]): string | undefined {
+    if (vscode.workspace.isTrusted) return undefined;
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((w) => w.uri.scheme === 'file').map((w) => w.uri.fsPath);
+    return files.find((f) => isInsideAnyFolder(f, folders));
   }
-}
-
-function isInside(file: string, folder: string): boolean {
-  const rel = path.relative(folder, file);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
 /** What makes a session: the files, the current context, and that context's cluster and user entries. */

@@ -43,17 +43,32 @@ export class Settings implements vscode.Disposable {
     return Number.isFinite(n) ? Math.min(1000, Math.max(1, n)) : 20;
   }
 
-  /** `clusterCredentials.kubeconfig`: overrides KUBECONFIG and ~/.kube/config when set. */
+  /**
+   * `clusterCredentials.kubeconfig`: overrides KUBECONFIG and ~/.kube/config when set. In an untrusted
+   * workspace only the user's own value counts: a workspace must not pick the server our credentials go to.
+   */
   get kubeconfigPath(): string | undefined {
-    const value = this.config.get<string>('kubeconfig', '').trim();
-    return value === '' ? undefined : value;
+    const value: unknown = vscode.workspace.isTrusted ? this.config.get<string>('kubeconfig', '') : this.config.inspect<string>('kubeconfig')?.globalValue;
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
   }
 
-  /** Kubernetes Tools' kubeconfig setting, used when ours is unset; it keeps it under a dotted key. */
+  /** Kubernetes Tools' kubeconfig setting, used when ours is unset; it keeps it under a dotted key. User value only when untrusted. */
   get vsKubernetesKubeconfigPath(): string | undefined {
-    const section = vscode.workspace.getConfiguration('vs-kubernetes');
-    const value: unknown = section.get('vs-kubernetes.kubeconfig') ?? (section as unknown as Record<string, unknown>)['vs-kubernetes.kubeconfig'];
+    let value: unknown;
+    if (vscode.workspace.isTrusted) {
+      const section = vscode.workspace.getConfiguration('vs-kubernetes');
+      value = section.get('vs-kubernetes.kubeconfig') ?? (section as unknown as Record<string, unknown>)['vs-kubernetes.kubeconfig'];
+    } else {
+      const global: unknown = vscode.workspace.getConfiguration().inspect<unknown>('vs-kubernetes')?.globalValue;
+      value = typeof global === 'object' && global !== null ? (global as Record<string, unknown>)['vs-kubernetes.kubeconfig'] : undefined;
+    }
     return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  }
+
+  /** The first workspace folder, against which relative kubeconfig paths and `${workspaceFolder}` resolve. */
+  get workspaceFolder(): string | undefined {
+    const first = vscode.workspace.workspaceFolders?.[0];
+    return first?.uri.scheme === 'file' ? first.uri.fsPath : undefined;
   }
 
   /** `clusterCredentials.namespaces`: empty means every namespace. */
@@ -62,8 +77,9 @@ export class Settings implements vscode.Disposable {
     return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '') : [];
   }
 
+  /** `clusterCredentials.liveTokens.mode`: a child key, so it can sit beside `liveTokens.intervalSeconds` and `.concurrency`. */
   get liveTokens(): 'off' | 'onDemand' | 'auto' {
-    const value = this.config.get<string>('liveTokens', 'onDemand');
+    const value = this.config.get<unknown>('liveTokens.mode', 'onDemand');
     return value === 'off' || value === 'auto' ? value : 'onDemand';
   }
 
@@ -85,7 +101,8 @@ export class Settings implements vscode.Disposable {
 
   /** `clusterCredentials.logs.patterns`: the 401 patterns; an empty or unset list means the defaults. */
   get logPatterns(): LogPattern[] {
-    const value = this.config.get<unknown>('logs.patterns', []);
+    // Restricted setting: an untrusted workspace's patterns (a costly regex, say) are not used.
+    const value: unknown = vscode.workspace.isTrusted ? this.config.get<unknown>('logs.patterns', []) : this.config.inspect<unknown>('logs.patterns')?.globalValue;
     if (!Array.isArray(value) || value.length === 0) return DEFAULT_PATTERNS.map((p) => ({ ...p }));
     return value.filter(
       (p): p is LogPattern => typeof p === 'object' && p !== null && typeof (p as LogPattern).id === 'string' && typeof (p as LogPattern).regex === 'string',
