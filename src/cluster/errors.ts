@@ -26,6 +26,8 @@ export interface ClusterError {
   reason?: string;
   /** The network or TLS error code (ECONNREFUSED, CERT_HAS_EXPIRED...), when there was one. */
   code?: string;
+  /** What the cluster or the network said in full (masked, capped): for the log, next to the sentence. */
+  detail?: string;
 }
 
 /** What the caller knows about the request; fills the gaps a Status body leaves. */
@@ -120,7 +122,10 @@ export function classifyError(err: unknown, context: ErrorContext = {}): Cluster
   }
   const text = err instanceof Error ? err.message : typeof err === 'string' ? err : 'an unexpected error';
   const suffix = code ? ` (${code})` : '';
-  return finish({ kind: 'unknown', code, message: `the request failed: ${firstLine(text)}${suffix}; see the log for details` }, context);
+  return finish(
+    { kind: 'unknown', code, message: `the request failed: ${firstLine(text)}${suffix}; try again, and check the context's server address if it keeps failing`, detail: text },
+    context,
+  );
 }
 
 /** Classify an HTTP answer that is not 2xx from its status and body (a Status object, its JSON text, or nothing). */
@@ -221,8 +226,27 @@ function notFound(st: KubernetesStatus | undefined, context: ErrorContext): Omit
   return { kind: 'notFound', message: `the cluster does not serve ${target} (404); it may run a Kubernetes version without this API` };
 }
 
+/** A ClusterError built by hand, made safe the same way: secrets masked, the request's context filled in. */
+export function clusterError(partial: ClusterError, context: ErrorContext = {}): ClusterError {
+  return finish(partial, context);
+}
+
+/** An answer body as a log detail: text as is, anything else as JSON; capped (masking happens in finish). */
+export function answerDetail(body: unknown): string {
+  let text: string;
+  try {
+    text = typeof body === 'string' ? body : (JSON.stringify(body) ?? String(body));
+  } catch {
+    text = String(body);
+  }
+  return text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL)}… (${text.length} characters)` : text;
+}
+
+const MAX_DETAIL = 2000;
+
 function finish(partial: ClusterError, context: ErrorContext): ClusterError {
   const out: ClusterError = { ...partial, message: redactSecrets(partial.message) };
+  if (partial.detail !== undefined) out.detail = redactSecrets(answerDetail(partial.detail));
   if (context.server && out.server === undefined) out.server = context.server;
   if (context.verb && out.verb === undefined) out.verb = context.verb;
   if (context.resource && out.resource === undefined) out.resource = context.resource;

@@ -12,7 +12,7 @@ import { decodeToken } from '../token/jwt';
 import type { DecodedToken } from '../token/types';
 import type { CredentialDescription } from './credentialDescription';
 import { podEvidenceOf, type WorkloadResolver } from './evidencePods';
-import { listScopePods, scanUnauthorized, type ScanSession, type UnauthorizedScanOptions } from './unauthorizedScan';
+import { listScopeReach, scanUnauthorized, type ScanSession, type UnauthorizedScanOptions } from './unauthorizedScan';
 
 export const LAST_USED_LABEL = 'kubernetes.io/legacy-token-last-used';
 export const INVALID_SINCE_LABEL = 'kubernetes.io/legacy-token-invalid-since';
@@ -200,8 +200,13 @@ export async function collectEvidence(session: EvidenceSession, scope: EvidenceS
   };
 
   let pods: V1Pod[] = [];
+  // A context-wide scope may come down to namespaces (configured, or the context's on 403); Secrets follow the pods.
+  let scopes: EvidenceScope[] = [scope];
   try {
-    pods = await listScopePods(session, scope);
+    const reach = await listScopeReach(session, scope);
+    pods = reach.pods;
+    scopes = reach.scopes;
+    evidence.problems.push(...reach.problems);
   } catch (err) {
     problem('listing pods', err);
   }
@@ -248,7 +253,7 @@ export async function collectEvidence(session: EvidenceSession, scope: EvidenceS
   let newUnauthorized: UnauthorizedEvent[] = [];
   if (opts.scan && !opts.signal?.aborted) {
     const scanned = await scanUnauthorized(session, scope, { ...opts.scan, now, ...(opts.signal ? { signal: opts.signal } : {}) });
-    evidence.problems.push(...scanned.problems);
+    evidence.problems.push(...scanned.problems.filter((p) => !evidence.problems.includes(p)));
     const known = new Set(evidence.unauthorized.map(unauthorizedKey));
     newUnauthorized = scanned.events.filter((e) => !known.has(unauthorizedKey(e)));
     evidence.unauthorized.push(...newUnauthorized);
@@ -257,15 +262,17 @@ export async function collectEvidence(session: EvidenceSession, scope: EvidenceS
   evidence.observations.sort((a, b) => a.at - b.at);
   evidence.unauthorized.sort((a, b) => a.at - b.at);
 
-  try {
-    const { secrets, serviceAccounts } = await listLegacySecrets(core, scope);
-    const podAccounts = new Set(evidence.pods.map((p) => p.serviceAccount));
-    for (const s of secrets) {
-      const e = legacySecretOf(s, serviceAccounts, pods);
-      if (inScope(scope, e.namespace, e.serviceAccount, podAccounts)) evidence.legacySecrets.push(e);
+  const podAccounts = new Set(evidence.pods.map((p) => p.serviceAccount));
+  for (const s of scopes) {
+    try {
+      const { secrets, serviceAccounts } = await listLegacySecrets(core, s);
+      for (const secret of secrets) {
+        const e = legacySecretOf(secret, serviceAccounts, pods);
+        if (inScope(scope, e.namespace, e.serviceAccount, podAccounts)) evidence.legacySecrets.push(e);
+      }
+    } catch (err) {
+      problem(s !== scope && s.kind === 'namespace' ? `listing service-account token Secrets in namespace ${s.namespace}` : 'listing service-account token Secrets', err);
     }
-  } catch (err) {
-    problem('listing service-account token Secrets', err);
   }
 
   if (session.describeCredential) evidence.kubeconfigCredentials.push(credentialEvidence(session.describeCredential()));

@@ -14,6 +14,7 @@ import type {
   ServiceAccountItem,
   SignatureCheck,
 } from './inventoryTypes';
+import { configuredNamespaces, forbiddenFallback } from './namespaceReach';
 import { projectLegacySecret, projectNamespace, projectPod, projectServiceAccount } from './inventoryProjection';
 import { KindGate, ResourceWatch } from './resourceWatch';
 
@@ -56,8 +57,7 @@ export class Inventory {
   private stopped = false;
 
   constructor(private readonly opts: InventoryOptions) {
-    const configured = (opts.namespaces ?? []).map((n) => n.trim()).filter((n) => n !== '');
-    this.fixedNamespaces = configured.length > 0 ? [...new Set(configured)] : undefined;
+    this.fixedNamespaces = configuredNamespaces(opts.namespaces);
   }
 
   start(): void {
@@ -173,10 +173,10 @@ export class Inventory {
    * the cluster: show that namespace rather than a tree of 403s.
    */
   private maybeFallBack(): void {
-    const ns = this.opts.contextNamespace;
-    if (this.fixedNamespaces || !ns) return;
+    if (this.fixedNamespaces) return;
     const pods = this.watches.pods.get(ALL)?.status;
-    if (pods?.state !== 'error' || pods.error?.kind !== 'forbidden') return;
+    const ns = pods?.state === 'error' ? forbiddenFallback(pods.error, this.opts.contextNamespace) : undefined;
+    if (ns === undefined || pods?.error === undefined) return;
     this.fallback = pods.error;
     for (const w of this.all()) w.stop();
     this.watches = { serviceaccounts: new Map(), pods: new Map(), secrets: new Map() };

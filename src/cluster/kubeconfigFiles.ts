@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
+import { expandSettingPath } from './workspacePaths';
 
 export type KubeconfigOrigin = 'setting' | 'vsKubernetes' | 'KUBECONFIG' | 'default';
 
@@ -17,16 +18,19 @@ export interface KubeconfigFileOptions {
   vsKubernetesPath?: string;
   env: NodeJS.ProcessEnv;
   home: string;
+  /** The first workspace folder: the settings' relative paths and `${workspaceFolder}` resolve against it. */
+  workspaceFolder?: string;
   /** Separator of KUBECONFIG entries; the platform's by default. */
   delimiter?: string;
 }
 
 /** Setting, then Kubernetes Tools' setting, then KUBECONFIG (deduplicated, empty entries dropped), then ~/.kube/config. */
 export function resolveKubeconfigFiles(opts: KubeconfigFileOptions): KubeconfigSource {
+  const pathOpts = { home: opts.home, ...(opts.workspaceFolder !== undefined ? { workspaceFolder: opts.workspaceFolder } : {}) };
   const setting = opts.settingPath?.trim();
-  if (setting) return { origin: 'setting', files: [expandHome(setting, opts.home)] };
+  if (setting) return { origin: 'setting', files: [expandSettingPath(setting, pathOpts)] };
   const vsk = opts.vsKubernetesPath?.trim();
-  if (vsk) return { origin: 'vsKubernetes', files: [expandHome(vsk, opts.home)] };
+  if (vsk) return { origin: 'vsKubernetes', files: [expandSettingPath(vsk, pathOpts)] };
   const env = opts.env.KUBECONFIG;
   if (env && env.length > 0) {
     const seen = new Set<string>();
@@ -40,12 +44,6 @@ export function resolveKubeconfigFiles(opts: KubeconfigFileOptions): KubeconfigS
     if (files.length > 0) return { origin: 'KUBECONFIG', files };
   }
   return { origin: 'default', files: [path.join(opts.home, '.kube', 'config')] };
-}
-
-function expandHome(p: string, home: string): string {
-  if (p === '~') return home;
-  if (p.startsWith('~/') || p.startsWith('~\\')) return path.join(home, p.slice(2));
-  return p;
 }
 
 /** A named entry of `clusters`, `users` or `contexts`, as plain data. */

@@ -1,10 +1,14 @@
 // Keeps secrets out of every sentence this layer produces: messages can reach logs, the UI and bug reports.
+// Built on the log masker, so an error message hides at least what a masked log line hides.
+import { maskSecrets } from '../logs/maskSecrets';
 
-const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
-// Header-cased scheme and a credential-looking value, so prose such as "basic auth" stays readable.
-const AUTH_HEADER_PATTERN = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
+// A header-cased `Basic <credential>` outside an Authorization header; lower-case prose ("basic auth") stays.
+const BASIC_PATTERN = /\b(Basic\s+)[A-Za-z0-9._~+/=-]{8,}/g;
 
-/** Replaces JWTs and Authorization header values (`Bearer ...`, `Basic ...`) with `[redacted]`. */
+/**
+ * Masks JWTs (plain and base64, as a short sha256 mark), Authorization values of any case and scheme,
+ * `bearer <credential>`, `token=`/`password=` values, JSON secret fields and `Basic <credential>`.
+ */
 export function redactSecrets(text: string): string {
-  return text.replace(JWT_PATTERN, '[redacted]').replace(AUTH_HEADER_PATTERN, '$1 [redacted]');
+  return maskSecrets(text).replace(BASIC_PATTERN, '$1[masked]');
 }

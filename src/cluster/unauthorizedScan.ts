@@ -7,11 +7,25 @@ import type { Subject, UnauthorizedEvent } from '../history/types';
 import { StreamScanner, scanText, type CompiledPatterns, type LogMatch } from '../logs';
 import type { EvidenceScope } from '../diagnosis/evidence';
 import type { ApiClients } from './apiClient';
+import { configuredNamespaces, fallbackNote, forbiddenFallback } from './namespaceReach';
 
 /** What a scan needs of a session. */
 export interface ScanSession {
   readonly context: string;
   readonly api: ApiClients;
+  /** `clusterCredentials.namespaces`: a context-wide look covers only these; empty or unset means all. */
+  readonly namespaces?: readonly string[];
+  /** The context's namespace: what a context-wide look falls back to when listing across the cluster is forbidden. */
+  readonly contextNamespace?: string;
+}
+
+/** Where a scope's pods were listed: the scope itself, or the namespaces a context-wide scope came down to. */
+export interface ScopeReach {
+  pods: V1Pod[];
+  /** The scopes to list everything else (events, Secrets) in, so that it matches the pods. */
+  scopes: EvidenceScope[];
+  /** Sentences for the log: the fallback to the context's namespace, namespaces that could not be listed. */
+  problems: string[];
 }
 
 export interface LogWindow {
@@ -82,6 +96,38 @@ export async function listScopePods(session: ScanSession, scope: EvidenceScope):
     case 'serviceAccount':
       return (await api.listNamespacedPod({ namespace: scope.namespace, fieldSelector: `spec.serviceAccountName=${scope.name}` })).items;
   }
+}
+
+/**
+ * The pods of a scope and where they were found. A context-wide scope lists the configured namespaces one
+ * by one; without them it lists across the cluster, and on 403 falls back to the context's namespace as
+ * the explorer does. Throws only what listing a single scope would.
+ */
+export async function listScopeReach(session: ScanSession, scope: EvidenceScope): Promise<ScopeReach> {
+  if (scope.kind !== 'context') return { pods: await listScopePods(session, scope), scopes: [scope], problems: [] };
+  const fixed = configuredNamespaces(session.namespaces);
+  if (fixed) return listNamespaces(session, fixed, []);
+  try {
+    return { pods: await listScopePods(session, scope), scopes: [scope], problems: [] };
+  } catch (err) {
+    const error = session.api.classify(err);
+    const ns = forbiddenFallback(error, session.contextNamespace);
+    if (ns === undefined) throw err;
+    return listNamespaces(session, [ns], [fallbackNote('listing pods', error, ns)]);
+  }
+}
+
+async function listNamespaces(session: ScanSession, namespaces: readonly string[], problems: string[]): Promise<ScopeReach> {
+  const scopes: EvidenceScope[] = namespaces.map((namespace) => ({ kind: 'namespace', namespace }));
+  const pods: V1Pod[] = [];
+  for (const s of scopes) {
+    try {
+      pods.push(...(await listScopePods(session, s)));
+    } catch (err) {
+      problems.push(describe(session.api, err, `listing pods in namespace ${s.kind === 'namespace' ? s.namespace : ''}`));
+    }
+  }
+  return { pods, scopes, problems };
 }
 
 /** Containers of a pod (init, regular, ephemeral) and whether each has a previous instance. */
@@ -218,8 +264,12 @@ export async function scanUnauthorized(session: ScanSession, scope: EvidenceScop
   const result: UnauthorizedScanResult = { events: [], successes: [], scanned: { pods: 0, logs: 0, bytes: 0, events: 0 }, problems: [], cancelled: false };
   const scanOpts = opts.maxLineLength !== undefined ? { maxLineLength: opts.maxLineLength } : undefined;
   let pods: V1Pod[] = [];
+  let scopes: EvidenceScope[] = [scope];
   try {
-    pods = await listScopePods(session, scope);
+    const reach = await listScopeReach(session, scope);
+    pods = reach.pods;
+    scopes = reach.scopes;
+    result.problems.push(...reach.problems);
   } catch (err) {
     result.problems.push(describe(session.api, err, 'listing pods'));
   }
@@ -249,12 +299,14 @@ export async function scanUnauthorized(session: ScanSession, scope: EvidenceScop
     result.cancelled = true;
     return result;
   }
-  try {
-    const events = await listScopeEvents(session, scope, pods);
-    result.scanned.events = events.length;
-    result.events.push(...scanEvents(session.context, events, opts.patterns, opts.maxLineLength));
-  } catch (err) {
-    result.problems.push(describe(session.api, err, 'listing events'));
+  for (const s of scopes) {
+    try {
+      const events = await listScopeEvents(session, s, pods);
+      result.scanned.events += events.length;
+      result.events.push(...scanEvents(session.context, events, opts.patterns, opts.maxLineLength));
+    } catch (err) {
+      result.problems.push(describe(session.api, err, s.kind === 'namespace' && scope.kind === 'context' ? `listing events in namespace ${s.namespace}` : 'listing events'));
+    }
   }
   result.events.sort((a, b) => a.at - b.at);
   result.successes.sort((a, b) => a.at - b.at);

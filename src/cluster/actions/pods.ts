@@ -1,5 +1,6 @@
 // Reading pods and their controller owner: what restart and rollout restart start from.
 import type { ApiClients } from '../apiClient';
+import { answerDetail, clusterError } from '../errors';
 import { type ActionResult, type Json, enc, failed, field, isJson, requestJson, str, succeeded } from './result';
 
 export interface PodTarget {
@@ -74,7 +75,15 @@ export async function getPod(api: ApiClients, target: PodTarget, signal?: AbortS
   });
   if (!res.ok) return res;
   const pod = podSummaryOf(res.value.body);
-  if (!pod) return failed({ kind: 'unknown', message: `the cluster's answer for pod ${target.namespace}/${target.name} has no name or uid; see the log for details` });
+  if (!pod) {
+    return failed(
+      clusterError({
+        kind: 'unknown',
+        message: `the cluster's answer for pod ${target.namespace}/${target.name} has no name or uid; refresh the view and try again`,
+        detail: answerDetail(res.value.body),
+      }),
+    );
+  }
   if (target.uid !== undefined && target.uid !== pod.uid) {
     return failed({
       kind: 'conflict',

@@ -2,6 +2,7 @@
 // to a pod or Secret so it stops working when that object is deleted. The token itself is handed to
 // the caller only; it is never logged here.
 import type { ApiClients } from '../apiClient';
+import { answerDetail, clusterError } from '../errors';
 import { fingerprint } from '../../token/fingerprint';
 import { type ActionResult, enc, failed, field, requestJson, str, strings, succeeded } from './result';
 
@@ -69,7 +70,15 @@ export async function requestToken(api: ApiClients, spec: TokenRequestSpec): Pro
   if (!res.ok) return res;
   const body = res.value.body;
   const token = str(field(body, 'status', 'token'));
-  if (!token) return failed({ kind: 'unknown', message: `the cluster answered the TokenRequest for ${spec.namespace}/${spec.serviceAccount} without a token; see the log for details` });
+  if (!token) {
+    return failed(
+      clusterError({
+        kind: 'unknown',
+        message: `the cluster answered the TokenRequest for ${spec.namespace}/${spec.serviceAccount} without a token; try again, and check that the API server serves TokenRequest (Kubernetes 1.22 or later)`,
+        detail: answerDetail(body),
+      }),
+    );
+  }
   const out: IssuedToken = {
     token,
     fingerprint: fingerprint(token),

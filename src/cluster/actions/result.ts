@@ -1,6 +1,6 @@
 // What every cluster action answers: a value, or a ClusterError the UI renders as a sentence.
 import type { ApiClients, HttpMethodName, RawResponse } from '../apiClient';
-import type { ClusterError, ErrorContext } from '../errors';
+import { clusterError, type ClusterError, type ErrorContext } from '../errors';
 
 export type ActionResult<T> = { ok: true; value: T } | { ok: false; error: ClusterError };
 
@@ -44,7 +44,14 @@ export async function requestJson(api: ApiClients, path: string, req: JsonReques
   try {
     body = res.body.trim() === '' ? {} : JSON.parse(res.body);
   } catch {
-    return failed({ kind: 'unknown', status: res.status, message: `the cluster answered ${path} with something that is not JSON; see the log for details` });
+    return failed(
+      clusterError({
+        kind: 'unknown',
+        status: res.status,
+        message: `the cluster answered ${path} with something that is not JSON (${res.status}); check that the context's server is the Kubernetes API server, not a proxy or login page`,
+        detail: res.body,
+      }),
+    );
   }
   return succeeded({ status: res.status, headers: res.headers, body: isJson(body) ? body : {} });
 }

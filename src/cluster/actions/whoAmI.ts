@@ -1,6 +1,7 @@
 // SelfSubjectReview (`kubectl auth whoami`): who the cluster thinks the active credential is.
 // v1 from Kubernetes 1.28; v1beta1 on 1.27 (and later when enabled).
 import type { ApiClients } from '../apiClient';
+import { answerDetail, clusterError } from '../errors';
 import { type ActionResult, failed, field, requestJson, succeeded } from './result';
 import { type ReviewedUser, userInfoOf } from './reviewToken';
 
@@ -30,6 +31,10 @@ async function selfSubjectReview(api: ApiClients, version: SelfSubjectReviewVers
   });
   if (!res.ok) return res;
   const user = userInfoOf(field(res.value.body, 'status', 'userInfo'));
-  if (!user) return failed({ kind: 'unknown', message: 'the cluster answered the SelfSubjectReview without a user; see the log for details' });
+  if (!user) {
+    return failed(
+      clusterError({ kind: 'unknown', message: 'the cluster answered the SelfSubjectReview without a user; check the user of this context in the kubeconfig instead', detail: answerDetail(res.value.body) }),
+    );
+  }
   return succeeded({ ...user, apiVersion: version });
 }

@@ -51,6 +51,8 @@ export function withCancellableProgress<T>(title: string, work: (signal: AbortSi
 export function showFailure(services: Services, what: string, error: ClusterError): void {
   const text = failureSentence(what, error);
   services.log.warn(text);
+  // The sentence stays short; what the cluster said in full goes to the log behind "Show Log".
+  if (error.detail !== undefined) services.log.warn(`  ${what}: the cluster said: ${error.detail}`);
   const buttons = error.kind === 'unauthorized' ? ['Reload Credentials', 'Show Log'] : ['Show Log'];
   void vscode.window.showErrorMessage(text, ...buttons).then((pick) => {
     if (pick === 'Show Log') services.log.show(true);

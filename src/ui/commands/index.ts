@@ -2,6 +2,7 @@
 // who am I, concurrency probe. Each takes a NodeRef (or a tree element with `.ref`) or asks.
 import * as vscode from 'vscode';
 import type { DecodedDocuments } from '../decodeCommand';
+import { registerGuardedCommand } from '../guardedCommand';
 import type { Services } from '../services';
 import { type CommandContext, createCommandContext } from './context';
 import { probeConcurrencyCommand } from './probeConcurrency';
@@ -23,18 +24,13 @@ const COMMANDS: Record<string, (cc: CommandContext, arg?: unknown) => Promise<un
   'clusterCredentials.probeConcurrency': probeConcurrencyCommand,
 };
 
-export function registerCommands(services: Services, documents: DecodedDocuments): vscode.Disposable {
+/** `onRun`: a command that talks to the cluster ran (the diagnosis starts on first use, not at activation). */
+export function registerCommands(services: Services, documents: DecodedDocuments, onRun: () => void = () => undefined): vscode.Disposable {
   const cc = createCommandContext(services, documents);
   const disposables = Object.entries(COMMANDS).map(([id, run]) =>
-    vscode.commands.registerCommand(id, async (arg?: unknown) => {
-      try {
-        return await run(cc, arg);
-      } catch (err) {
-        // A bug, not a cluster answer: say so once, with the log to look at.
-        services.log.error(`${id} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        void vscode.window.showErrorMessage(`Cluster Credentials: the command failed unexpectedly (${err instanceof Error ? err.message : String(err)}); see the log.`);
-        return undefined;
-      }
+    registerGuardedCommand(id, services.log, (arg) => {
+      onRun();
+      return run(cc, arg);
     }),
   );
   // Palette entries that need a cluster show only while there is one.

@@ -48,7 +48,7 @@ async function reviewLiveToken(session: ClusterSession, ref: Extract<NodeRef, { 
     },
   );
   if (!reading.ok) return failed(reading.error);
-  return review ?? failed({ kind: 'unknown', message: 'the token file was read but could not be reviewed; see the log' });
+  return review ?? failed({ kind: 'unknown', message: 'the token file was read but is not a token that can be reviewed; read it again with "Read Live Token" to see what it holds' });
 }
 
 export async function reviewTokenCommand(cc: CommandContext, arg?: unknown): Promise<{ authenticated: boolean; error?: string } | undefined> {
@@ -64,7 +64,8 @@ export async function reviewTokenCommand(cc: CommandContext, arg?: unknown): Pro
     let raw: string | undefined;
     if (typeof arg === 'string') raw = arg;
     else if (ref?.kind === 'serviceAccount') {
-      const held = cc.vault.latestFor(ref.namespace, ref.name);
+      // Only a token this context issued: another context's token must not reach this cluster.
+      const held = cc.vault.latestFor(session.context, ref.namespace, ref.name);
       raw = held ? cc.vault.token(held.fingerprint) : undefined;
     }
     raw ??= await tokenFromEditorOrClipboard();

@@ -6,6 +6,8 @@ export interface HeldToken {
   label: string;
   /** Seconds since the epoch; dropped after this. */
   expiresAt?: number;
+  /** The kubeconfig context whose cluster issued it: a token is only ever sent back to that context. */
+  context: string;
   namespace: string;
   serviceAccount: string;
 }
@@ -52,11 +54,11 @@ export class TokenVault {
     return this.held.get(fingerprint);
   }
 
-  /** The newest token held for a service account. */
-  latestFor(namespace: string, serviceAccount: string): HeldToken | undefined {
+  /** The newest token held for a service account of `context` (the same names in another context are another account). */
+  latestFor(context: string, namespace: string, serviceAccount: string): HeldToken | undefined {
     this.prune();
     let found: HeldToken | undefined;
-    for (const h of this.held.values()) if (h.namespace === namespace && h.serviceAccount === serviceAccount) found = h;
+    for (const h of this.held.values()) if (h.context === context && h.namespace === namespace && h.serviceAccount === serviceAccount) found = h;
     return found;
   }
 

@@ -10,9 +10,14 @@ import { TokenHealthPanel, webviewOptions } from './tokenHealthPanel';
 export class TokenHealthPanels implements vscode.Disposable {
   private readonly panels = new Map<string, TokenHealthPanel>();
 
-  constructor(private readonly services: Services) {}
+  /** `onOpen`: a panel wants current findings (the diagnosis starts on first use, not at activation). */
+  constructor(
+    private readonly services: Services,
+    private readonly onOpen: () => void = () => undefined,
+  ) {}
 
   show(ref: NodeRef): void {
+    this.onOpen();
     const key = subjectKey(ref);
     const existing = this.panels.get(key);
     if (existing) {
@@ -25,6 +30,7 @@ export class TokenHealthPanels implements vscode.Disposable {
 
   /** A panel VS Code restored after a reload, with the state its webview saved. */
   restore(panel: vscode.WebviewPanel, saved: unknown): void {
+    this.onOpen();
     const ref = parsePersistedState(saved).state?.subject.ref;
     if (ref === undefined) {
       // Nothing usable was saved (an old version, or it closed before its first state): nothing to show.
@@ -63,8 +69,8 @@ export function commandRef(arg: unknown, activeContext: string | undefined): Nod
   return activeContext !== undefined ? { kind: 'context', context: activeContext } : undefined;
 }
 
-export function registerTokenHealth(services: Services): vscode.Disposable {
-  const panels = new TokenHealthPanels(services);
+export function registerTokenHealth(services: Services, onOpen?: () => void): vscode.Disposable {
+  const panels = new TokenHealthPanels(services, onOpen);
   return vscode.Disposable.from(
     panels,
     vscode.commands.registerCommand(SHOW_TOKEN_HEALTH_COMMAND, (arg: unknown) => {

@@ -5,7 +5,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { ApiException, CoreV1Api } from '@kubernetes/client-node';
 import { createApiClients } from '../../../src/cluster/apiClient';
 import { CredentialProvider } from '../../../src/cluster/credentials';
-import { type ClusterErrorKind, classifyError, classifyResponse } from '../../../src/cluster/errors';
+import { type ClusterErrorKind, answerDetail, classifyError, classifyResponse, clusterError } from '../../../src/cluster/errors';
 import { loadKubeconfig } from '../../../src/cluster/kubeconfig';
 import { redactSecrets } from '../../../src/cluster/redact';
 import { type TempDir, fixture, fixtureToken, fixturesDir, kubeconfigYaml, tempDir } from './support/fixtures';
@@ -117,7 +117,7 @@ describe('classifyError on thrown values', () => {
     const c = classifyError(new Error(`request failed with header Authorization: Bearer ${TOKEN}`));
     assert.equal(c.kind, 'unknown');
     assert.ok(!c.message.includes(TOKEN));
-    assert.match(c.message, /Bearer \[redacted\]/);
+    assert.match(c.message, /Bearer \[masked\]/);
     const inBody = classifyResponse(500, JSON.stringify({ kind: 'Status', message: `bad token ${TOKEN}`, code: 500 }));
     assert.ok(!inBody.message.includes(TOKEN));
   });
@@ -176,11 +176,55 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+describe('the detail carried for the log', () => {
+  it('keeps the whole, masked answer out of the sentence and in `detail`; promises no log it cannot write', () => {
+    const c = classifyError(new Error(`upstream closed\nwhile sending Authorization: Bearer ${TOKEN}\nretry later`));
+    assert.equal(c.kind, 'unknown');
+    assert.doesNotMatch(c.message, /see the log/);
+    assert.match(c.message, /^the request failed: upstream closed; try again/);
+    assert.match(c.detail ?? '', /while sending Authorization: Bearer eyJ…\[token sha256:[0-9a-f]{8}\]\nretry later/);
+    assert.ok(!(c.detail ?? '').includes(TOKEN));
+  });
+
+  it('caps a long answer and masks what clusterError is given', () => {
+    assert.match(answerDetail('x'.repeat(5000)), /^x{2000}… \(5000 characters\)$/);
+    assert.equal(answerDetail({ kind: 'Status' }), '{"kind":"Status"}');
+    const e = clusterError({ kind: 'unknown', message: 'm', detail: answerDetail({ status: { token: TOKEN } }) });
+    assert.ok(!(e.detail ?? '').includes(TOKEN), e.detail);
+  });
+});
+
 describe('redactSecrets', () => {
   it('removes JWTs and header credentials but keeps prose', () => {
-    assert.equal(redactSecrets(`got ${TOKEN} back`), 'got [redacted] back');
-    assert.equal(redactSecrets('Authorization: Bearer abcdef.0123456789abcdef'), 'Authorization: Bearer [redacted]');
-    assert.equal(redactSecrets('Authorization: Basic YWRtaW46cGFzc3dvcmQ='), 'Authorization: Basic [redacted]');
+    assert.match(redactSecrets(`got ${TOKEN} back`), /^got eyJ…\[token sha256:[0-9a-f]{8}\] back$/);
+    assert.equal(redactSecrets('Authorization: Bearer abcdef.0123456789abcdef'), 'Authorization: Bearer [masked]');
+    assert.equal(redactSecrets('Authorization: Basic YWRtaW46cGFzc3dvcmQ='), 'Authorization: Basic [masked]');
+    assert.equal(redactSecrets('sent Basic YWRtaW46cGFzc3dvcmQ= upstream'), 'sent Basic [masked] upstream');
     assert.equal(redactSecrets('this user has basic auth and a Bearer token'), 'this user has basic auth and a Bearer token');
+  });
+
+  it('masks at least what the log masker does', () => {
+    const jwt = TOKEN;
+    const base64 = Buffer.from(jwt).toString('base64');
+    for (const [input, leaked] of [
+      ['authorization: bearer 0123456789abcdefopaque', '0123456789abcdefopaque'],
+      ['retrying with bearer s3cr3t-0paque-value', 's3cr3t-0paque-value'],
+      [`secret data.token=${base64}`, base64],
+      [`the Secret holds ${base64}`, base64],
+      ['GET /api?token=hunter2hunter2 failed', 'hunter2hunter2'],
+      ['{"access_token":"opaque-value-123"}', 'opaque-value-123'],
+    ] as const) {
+      const out = redactSecrets(input);
+      assert.ok(!out.includes(leaked), `${input} -> ${out}`);
+    }
+  });
+
+  it('is applied to every classified error, including an exec failure reading a live token', () => {
+    const e = classifyResponse(500, { kind: 'Status', status: 'Failure', message: 'upstream said authorization: bearer 0123456789abcdefopaque' });
+    assert.ok(!e.message.includes('0123456789abcdefopaque'), e.message);
+    // What liveToken's execFailure builds from a container's stderr goes through the same step.
+    const exec = clusterError({ kind: 'unknown', message: `reading /token failed: cat: ${TOKEN}: bad; check that the pod is running` }, { namespace: 'payments' });
+    assert.ok(!exec.message.includes(TOKEN), exec.message);
+    assert.equal(exec.namespace, 'payments');
   });
 });

@@ -196,7 +196,7 @@ describe('exec plugin credentials', () => {
     const classified = clients.classify(err);
 
     assert.equal(classified.kind, 'unauthorized');
-    assert.match(classified.message, /^the exec plugin ".*" failed with exit code 3: error: SSO session expired \(cached \[redacted\]\) run: aws sso login --profile prod$/);
+    assert.match(classified.message, /^the exec plugin ".*" failed with exit code 3: error: SSO session expired \(cached eyJ…\[token sha256:[0-9a-f]{8}\]\) run: aws sso login --profile prod$/);
     assert.ok(!classified.message.includes(FRESH));
   });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TokenVault } from '../../../src/ui/commands/tokenVault';
 
-const held = (fp: string, expiresAt?: number) => ({ fingerprint: fp, label: 'payments/api', namespace: 'payments', serviceAccount: 'api', ...(expiresAt !== undefined ? { expiresAt } : {}) });
+const held = (fp: string, expiresAt?: number, context = 'dev') => ({ fingerprint: fp, label: 'payments/api', context, namespace: 'payments', serviceAccount: 'api', ...(expiresAt !== undefined ? { expiresAt } : {}) });
 
 describe('TokenVault', () => {
   it('hands a token back by fingerprint and by the document showing it', () => {
@@ -12,8 +12,17 @@ describe('TokenVault', () => {
     v.linkDocument('cluster-credentials:/1/Token a.md', 'a');
     assert.equal(v.token('a'), 'raw-a');
     assert.equal(v.fingerprintOfDocument('cluster-credentials:/1/Token a.md'), 'a');
-    assert.equal(v.latestFor('payments', 'api')?.fingerprint, 'a');
+    assert.equal(v.latestFor('dev', 'payments', 'api')?.fingerprint, 'a');
     assert.equal(v.token('b'), undefined);
+  });
+
+  it('hands a service account token back only to the context that issued it', () => {
+    const v = new TokenVault(() => 100);
+    v.put('raw-dev', held('dev-a', 200, 'dev'));
+    v.put('raw-prod', held('prod-a', 200, 'prod'));
+    assert.equal(v.latestFor('dev', 'payments', 'api')?.fingerprint, 'dev-a');
+    assert.equal(v.latestFor('prod', 'payments', 'api')?.fingerprint, 'prod-a');
+    assert.equal(v.latestFor('staging', 'payments', 'api'), undefined);
   });
 
   it('forgets a token once it has expired', () => {
@@ -33,7 +42,7 @@ describe('TokenVault', () => {
     assert.equal(v.size, 20);
     assert.equal(v.token('fp4'), undefined);
     assert.equal(v.token('fp5'), 'raw-5');
-    assert.equal(v.latestFor('payments', 'api')?.fingerprint, 'fp24');
+    assert.equal(v.latestFor('dev', 'payments', 'api')?.fingerprint, 'fp24');
     v.clear();
     assert.equal(v.size, 0);
   });
