@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { Exec, type V1Status } from '@kubernetes/client-node';
 import { decodeToken } from '../token/jwt';
 import type { ApiClients } from './apiClient';
-import { classifyResponse, type ClusterError, type ErrorContext } from './errors';
+import { classifyResponse, clusterError, type ClusterError, type ErrorContext } from './errors';
 import type { LiveTokenReading, LiveTokenTarget, SignatureCheck } from './inventoryTypes';
 
 const MAX_BYTES = 64 * 1024;
@@ -51,13 +51,25 @@ function execCat(exec: Exec, target: LiveTokenTarget, timeoutMs: number): Promis
   const stderr = capped();
   let status: V1Status | undefined;
   return new Promise<ExecOutput>((resolve, reject) => {
-    const timer = setTimeout(() => reject(Object.assign(new Error('reading the token timed out'), { name: 'TimeoutError' })), timeoutMs);
+    let socket: { terminate(): void } | undefined;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      // A stalled exec would otherwise hold its WebSocket (and the API server's kubelet stream) open.
+      socket?.terminate();
+      reject(Object.assign(new Error('reading the token timed out'), { name: 'TimeoutError' }));
+    }, timeoutMs);
     exec
       .exec(target.namespace, target.pod, target.container, ['cat', target.path], stdout.stream, stderr.stream, null, false, (s) => {
         status = s;
       })
       .then(
         (ws) => {
+          socket = ws;
+          if (timedOut) {
+            ws.terminate();
+            return;
+          }
           ws.on('close', () => {
             clearTimeout(timer);
             resolve({ stdout: stdout.text(), stderr: stderr.text(), status });
@@ -81,12 +93,13 @@ function asHttpError(err: unknown): unknown {
 function execFailure(output: ExecOutput, where: string): ClusterError {
   const stderr = output.stderr.trim().split('\n')[0] ?? '';
   if (/No such file or directory/.test(stderr)) {
-    return { kind: 'notFound', message: `${where} does not exist; the pod may not mount its token there any more, so refresh the view` };
+    return clusterError({ kind: 'notFound', message: `${where} does not exist; the pod may not mount its token there any more, so refresh the view` });
   }
   const s = output.status;
   if (s?.code !== undefined && s.code >= 400) return classifyResponse(s.code, s, { verb: 'create', resource: 'pods/exec' });
   const detail = s?.message ?? (stderr || 'the command gave no status');
-  return { kind: 'unknown', message: `reading ${where} failed: ${firstLine(detail)}; check that the pod is running and its kubelet reachable` };
+  // stderr is the container's own output: it can hold a token, so it is masked like every other message.
+  return clusterError({ kind: 'unknown', message: `reading ${where} failed: ${firstLine(detail)}; check that the pod is running and its kubelet reachable` });
 }
 
 function capped(): { stream: Writable; text: () => string } {

@@ -36,15 +36,18 @@ export class LiveTokens {
     const key = liveTokenKey(target);
     const pending = this.inFlight.get(key);
     if (pending) return pending;
-    const started = this.limited(() => this.opts.read(target)).then((reading) => {
-      this.inFlight.delete(key);
-      if (!this.disposed) {
-        this.readings.set(key, reading);
-        this.opts.onReading?.(target, reading);
-        this.opts.onChange();
-      }
-      return reading;
-    });
+    const started = this.limited(() => this.opts.read(target))
+      // The reader should never throw; if it does, the file shows the failure instead of "reading…" forever.
+      .catch((err: unknown): LiveTokenReading => ({ ok: false, at: Date.now(), error: { kind: 'unknown', message: `reading the token failed: ${err instanceof Error ? err.message : String(err)}; try again` } }))
+      .then((reading) => {
+        this.inFlight.delete(key);
+        if (!this.disposed) {
+          this.readings.set(key, reading);
+          this.opts.onReading?.(target, reading);
+          this.opts.onChange();
+        }
+        return reading;
+      });
     this.inFlight.set(key, started);
     this.opts.onChange();
     return started;
@@ -60,9 +63,13 @@ export class LiveTokens {
     this.stopAuto();
     const tick = (): void => {
       if (this.disposed || this.autoPass) return;
-      this.autoPass = this.readAll(targets()).finally(() => {
-        this.autoPass = undefined;
-      });
+      // Each file keeps its own failure as a reading; a pass itself has nothing left to report.
+      this.autoPass = Promise.resolve()
+        .then(() => this.readAll(targets()))
+        .catch(() => undefined)
+        .finally(() => {
+          this.autoPass = undefined;
+        });
     };
     tick();
     this.autoTimer = setInterval(tick, Math.max(1000, intervalMs));
@@ -96,7 +103,9 @@ export class LiveTokens {
     return new Promise<T>((resolve, reject) => {
       const run = (): void => {
         this.running++;
-        fn()
+        // Through a promise, so a reader throwing synchronously still frees its slot.
+        Promise.resolve()
+          .then(fn)
           .then(resolve, reject)
           .finally(() => {
             this.running--;

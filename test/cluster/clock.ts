@@ -4,6 +4,8 @@
 export interface ClockOptions {
   /** When true, time also flows with the wall clock (for the demo); advances add on top. */
   realTime?: boolean;
+  /** The wall clock realTime follows, in milliseconds (default performance.now); tests hand in their own. */
+  realNowMs?: () => number;
 }
 
 type AdvanceListener = (nowMs: number) => void;
@@ -12,6 +14,7 @@ export class Clock {
   private readonly startMs: number;
   private readonly realStartMs: number;
   private readonly realTime: boolean;
+  private readonly realNowMs: () => number;
   private advancedMs = 0;
   private readonly listeners = new Set<AdvanceListener>();
 
@@ -21,11 +24,12 @@ export class Clock {
     }
     this.startMs = startMs;
     this.realTime = opts.realTime === true;
-    this.realStartMs = performance.now();
+    this.realNowMs = opts.realNowMs ?? (() => performance.now());
+    this.realStartMs = this.realNowMs();
   }
 
   nowMs(): number {
-    const real = this.realTime ? Math.floor(performance.now() - this.realStartMs) : 0;
+    const real = this.realTime ? Math.floor(this.realNowMs() - this.realStartMs) : 0;
     return this.startMs + real + this.advancedMs;
   }
 

@@ -105,7 +105,16 @@ function pathSegment(url: URL, index: number): string {
   return decodeURIComponent(url.pathname.split('/')[index] ?? '');
 }
 
+let openStreams = 0;
+
+/** Exec WebSockets the server holds open now, for tests that check a client hangs up. */
+export function openExecStreams(): number {
+  return openStreams;
+}
+
 async function serveExec(ws: WebSocket, r: ExecRequest, traits: ProtocolTraits, run: (r: ExecRequest) => ExecOutcome | Promise<ExecOutcome>): Promise<void> {
+  openStreams++;
+  ws.once('close', () => openStreams--);
   const send = (channel: number, data: Buffer): void => {
     if (ws.readyState !== ws.OPEN) return;
     if (traits.base64) ws.send(String.fromCharCode(48 + channel) + data.toString('base64'));

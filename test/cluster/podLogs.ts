@@ -44,6 +44,11 @@ export class ContainerLogs {
     ended.followers.clear();
   }
 
+  /** Streams following the current instance now, for tests that write only once one is listening. */
+  followerCount(): number {
+    return this.current.followers.size;
+  }
+
   hasPrevious(): boolean {
     return this.previous !== undefined;
   }

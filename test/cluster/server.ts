@@ -65,6 +65,8 @@ export interface TestCluster {
   restartContainer(namespace: string, pod: string, container: string, exitCode?: number): void;
   /** Move the clock; the controllers and kubelets react before this returns. */
   advance(seconds: number): void;
+  /** Watches the server holds open now, for tests that act once a watch is registered. */
+  openWatches(): number;
   stop(): Promise<void>;
 }
 
@@ -168,6 +170,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
       core.controllers.reconcile();
     },
     advance: (seconds) => clock.advance(seconds),
+    openWatches: () => core.watches.openCount(),
     stop: async () => {
       stopClock();
       core.watches.closeAll();

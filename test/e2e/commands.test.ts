@@ -87,7 +87,7 @@ describe('commands in code-server', { timeout: 300_000 }, () => {
     mkdirSync(folder);
     writeFileSync(join(folder, 'README.md'), '# commands e2e\n');
     kubeconfig = writeKubeconfig(cluster, dir, incident.token);
-    wb = await launchCodeServer({ name: 'commands', folder, env: { KUBECONFIG: kubeconfig.path }, settings: { 'clusterCredentials.liveTokens': 'off' } });
+    wb = await launchCodeServer({ name: 'commands', folder, env: { KUBECONFIG: kubeconfig.path }, settings: { 'clusterCredentials.liveTokens.mode': 'off' } });
     const entry = wb.page.locator('.activitybar [aria-label^="Cluster Credentials"]').first();
     await entry.waitFor({ state: 'visible', timeout: 30_000 });
     await entry.click();

@@ -66,8 +66,10 @@ export function defineExtensionTests(): void {
     });
 
     test('kubeconfig without an extension opens as YAML', async () => {
-      const doc = await openSample('**/demo.kubeconfig');
-      assert.equal(doc.languageId, 'yaml');
+      for (const glob of ['**/.kube/config', '**/kubeconfigs/kubeconfig']) {
+        const doc = await openSample(glob);
+        assert.equal(doc.languageId, 'yaml', `${glob} opens as YAML`);
+      }
     });
 
     test('executeHoverProvider decodes the expired token in a kubeconfig', async () => {

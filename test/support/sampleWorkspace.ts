@@ -11,7 +11,7 @@ const DAY = 24 * 3600 * 1000;
 export interface SampleWorkspace {
   dir: string;
   /** Files by role, relative to dir. */
-  files: { kubeconfig: string; legacySecret: string; manifest: string };
+  files: { kubeconfig: string; legacySecret: string; manifest: string; dotKubeConfig: string; bareKubeconfig: string };
   /** Names of the kubeconfig users and what their credential is. */
   users: Record<string, string>;
 }
@@ -26,6 +26,7 @@ export function writeSampleWorkspace(dir: string, now = new Date()): SampleWorks
   mkdirSync(join(dir, 'kubeconfigs'), { recursive: true });
   mkdirSync(join(dir, 'secrets'), { recursive: true });
   mkdirSync(join(dir, 'manifests'), { recursive: true });
+  mkdirSync(join(dir, '.kube'), { recursive: true });
 
   const ca = makeCertificate({ commonName: 'demo-cluster-ca', isCA: true, notBefore: new Date(now.getTime() - 400 * DAY), notAfter: new Date(now.getTime() + 3000 * DAY) });
   const admin = makeCertificate({ commonName: 'admin', organizations: ['system:masters'], issuer: ca, notBefore: new Date(now.getTime() - 10 * DAY), notAfter: new Date(now.getTime() + 355 * DAY) });
@@ -59,8 +60,15 @@ export function writeSampleWorkspace(dir: string, now = new Date()): SampleWorks
     kubeconfig: 'kubeconfigs/demo.kubeconfig',
     legacySecret: 'secrets/patroni-token.yaml',
     manifest: 'manifests/vault-client.yaml',
+    // Named as kubectl and cloud CLIs name them, with no extension: they must still open as YAML.
+    dotKubeConfig: '.kube/config',
+    bareKubeconfig: 'kubeconfigs/kubeconfig',
   };
   writeFileSync(join(dir, files.kubeconfig), `# A kubeconfig with one user of each kind. Hover a token or certificate to decode it.\n${stringify(kubeconfig, { lineWidth: 0 })}`);
+
+  // No credential of their own (an exec plugin the demo never runs), so they add nothing to Problems.
+  const bare = { ...kubeconfig, 'current-context': 'cloud-sso', contexts: kubeconfig.contexts.filter((c) => c.name === 'cloud-sso'), users: kubeconfig.users.filter((u) => u.name === 'cloud-sso') };
+  for (const file of [files.dotKubeConfig, files.bareKubeconfig]) writeFileSync(join(dir, file), `# A kubeconfig without an extension.\n${stringify(bare, { lineWidth: 0 })}`);
 
   const secret = fixtureJson<{ response: { body: SecretBody } }>('v1.32', 'secret-get-legacy-sa-token-after-use').response.body;
   const secretDoc = {

@@ -3,12 +3,13 @@
 // background refreshes never do.
 import fs from 'node:fs';
 import * as vscode from 'vscode';
+import { registerGuardedCommand } from '../guardedCommand';
 import type { SessionManager } from '../sessionManager';
 import type { ExplorerTree } from './explorerTree';
 import { refOf } from './nodeRefs';
 
 export function registerExplorerCommands(tree: ExplorerTree, sessions: SessionManager, log: vscode.LogOutputChannel): vscode.Disposable {
-  const reg = vscode.commands.registerCommand;
+  const reg = (id: string, run: (arg?: unknown) => unknown): vscode.Disposable => registerGuardedCommand(id, log, run);
   return vscode.Disposable.from(
     reg('clusterCredentials.refresh', (arg?: unknown) => {
       sessions.reload();
@@ -53,6 +54,10 @@ async function openKubeconfig(sessions: SessionManager): Promise<void> {
   const load = sessions.load;
   const file = load?.ok ? (load.contexts.find((c) => c.name === load.currentContext)?.file ?? load.files[0]) : load?.files.find((f) => fs.existsSync(f));
   if (file && fs.existsSync(file)) {
+    if (!fs.statSync(file).isFile()) {
+      void vscode.window.showWarningMessage(`${file} is a directory, not a kubeconfig file; fix KUBECONFIG or choose a kubeconfig file.`);
+      return;
+    }
     await vscode.window.showTextDocument(vscode.Uri.file(file));
     return;
   }
@@ -66,7 +71,18 @@ async function chooseKubeconfig(): Promise<void> {
   const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use this kubeconfig', title: 'Choose kubeconfig file' });
   const file = picked?.[0];
   if (!file) return;
-  await vscode.workspace.getConfiguration('clusterCredentials').update('kubeconfig', file.fsPath, vscode.ConfigurationTarget.Global);
+  const target = kubeconfigTarget();
+  await vscode.workspace.getConfiguration('clusterCredentials').update('kubeconfig', file.fsPath, target);
+  if (target === vscode.ConfigurationTarget.Workspace) vscode.window.setStatusBarMessage('Wrote clusterCredentials.kubeconfig to the workspace settings, which override your user settings.', 5000);
+}
+
+/**
+ * Where `clusterCredentials.kubeconfig` is in force: a Global write under a workspace value (even "") would change
+ * nothing. Settings are read without a resource, so folder values never apply; untrusted workspaces only honour Global.
+ */
+function kubeconfigTarget(): vscode.ConfigurationTarget {
+  const inspected = vscode.workspace.getConfiguration('clusterCredentials').inspect<string>('kubeconfig');
+  return vscode.workspace.isTrusted && inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
 }
 
 async function readLiveToken(tree: ExplorerTree, arg: unknown, log: vscode.LogOutputChannel): Promise<void> {

@@ -3,7 +3,8 @@ import type { CredentialDescription, CredentialKind } from '../../cluster/creden
 import { adviseOnError, type ErrorAction } from '../../cluster/errorAdvice';
 import type { ClusterError } from '../../cluster/errors';
 import { credentialExpiry } from '../../cluster/tokenTiming';
-import type { Finding } from '../../diagnosis/types';
+import type { Finding, FindingAction } from '../../diagnosis/types';
+import { SHOW_TOKEN_HEALTH_COMMAND } from '../../shared/tokenHealthProtocol';
 import { describeExpiry } from '../../token/relativeTime';
 import type { ExpiryOptions } from '../../token/types';
 import type { ExplorerNode, ModelSession, NodeCommand } from './explorerNode';
@@ -100,9 +101,36 @@ function findingNode(f: Finding, context: string, parent: ExplorerNode): Explore
     parent,
     tooltip: () => markdownRows(f.title, [['Severity', f.severity], ...f.evidence.map((e): [string, string] => ['Evidence', e.text])], f.explanation),
   };
-  const action = f.actions[0];
-  if (action) node.command = { command: action.command, title: action.title, arguments: action.target ? [action.target] : f.target ? [f.target] : [] };
+  // A click only opens Token Health: actions such as a restart or a 20-request probe run from their own labelled child.
+  node.command = { command: SHOW_TOKEN_HEALTH_COMMAND, title: 'Show Token Health', arguments: [ref] };
+  const actions = f.actions.filter((a) => a.command !== SHOW_TOKEN_HEALTH_COMMAND);
+  if (actions.length > 0) node.children = actions.map((a, i) => findingActionNode(f, a, i, node));
   return node;
+}
+
+const ACTION_ICONS: Record<string, string> = {
+  'clusterCredentials.restartPod': 'debug-restart',
+  'clusterCredentials.rolloutRestart': 'debug-restart',
+  'clusterCredentials.reloadCredentials': 'sync',
+  'clusterCredentials.probeConcurrency': 'pulse',
+  'clusterCredentials.requestToken': 'key',
+  'clusterCredentials.scanUnauthorized': 'search',
+  'clusterCredentials.openKubeconfig': 'go-to-file',
+  'clusterCredentials.refresh': 'refresh',
+};
+
+/** One next step of a finding ("Restart pod", "Probe again"), as a child the user clicks on purpose. */
+function findingActionNode(f: Finding, a: FindingAction, index: number, parent: ExplorerNode): ExplorerNode {
+  const target = a.target ?? f.target;
+  return {
+    id: `finding:${f.id}/action:${index}`,
+    label: a.title,
+    description: 'next step',
+    icon: ACTION_ICONS[a.command] ?? 'wrench',
+    contextValue: 'findingAction',
+    command: { command: a.command, title: a.title, arguments: target ? [target] : [] },
+    parent,
+  };
 }
 
 const ACTION_COMMANDS: Record<ErrorAction, NodeCommand> = {

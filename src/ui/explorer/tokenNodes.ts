@@ -63,7 +63,7 @@ export function tokenFileNode(input: ModelInput, context: string, pod: PodItem, 
       ['Volume', mount.volume],
       ['Audience', audience],
       ['expirationSeconds', String(mount.expirationSeconds)],
-      ['Live token', reading?.ok ? `read at ${utc(Math.floor(reading.at / 1000))}` : input.liveMode === 'off' ? 'not read (clusterCredentials.liveTokens is off)' : 'not read yet'],
+      ['Live token', reading?.ok ? `read at ${utc(Math.floor(reading.at / 1000))}` : input.liveMode === 'off' ? 'not read (clusterCredentials.liveTokens.mode is off)' : 'not read yet'],
     ]);
   return node;
 }

@@ -10,6 +10,8 @@ import { runningStatus } from './podStatus';
 
 /** A Node with this annotation has no kubelet answering, like node-a in the recordings. */
 export const KUBELET_UNREACHABLE_ANNOTATION = 'test-cluster.local/kubelet-unreachable';
+/** That annotation's value for a node whose address drops packets: dialing its kubelet hangs until the apiserver's dial timeout. */
+export const KUBELET_DIAL_HANGS = 'timeout';
 
 export function nodeAddress(node: KubeObject): string {
   const addresses = ((node.status as { addresses?: { type: string; address: string }[] } | undefined)?.addresses ?? []);

@@ -4,7 +4,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { kubeletServes, nodeAddress } from '../controllers/kubeletAgent';
+import { KUBELET_DIAL_HANGS, KUBELET_UNREACHABLE_ANNOTATION, kubeletServes, nodeAddress } from '../controllers/kubeletAgent';
 import type { ClusterCore, RequestContext } from '../core';
 import { projectedFiles, runCommand } from '../execCommands';
 import { acceptExec } from '../execProtocol';
@@ -15,6 +15,8 @@ import type { Pod } from '../types';
 import { pickContainer } from './podLog';
 
 type Stream = 'exec' | 'attach' | 'portforward';
+/** kube-apiserver's dial timeout to a kubelet. */
+const KUBELET_DIAL_TIMEOUT_MS = 30_000;
 
 /** What the apiserver checks before it dials the kubelet; undefined when the pod can be reached. */
 function precheck(core: ClusterCore, ns: string, name: string, stream: Stream, url: URL): { pod: Pod; container?: string } | ApiError {
@@ -56,11 +58,13 @@ export function upgradePodStream(core: ClusterCore, req: IncomingMessage, socket
   if (node === undefined) {
     const known = core.store.peek(R.nodes, undefined, nodeName);
     const host = known === undefined ? nodeName : nodeAddress(known);
-    const dial = `dial tcp ${host}:10250: connect: connection refused`;
+    const hangs = known?.metadata.annotations?.[KUBELET_UNREACHABLE_ANNOTATION] === KUBELET_DIAL_HANGS;
+    const dial = `dial tcp ${host}:10250: ${hangs ? 'i/o timeout' : 'connect: connection refused'}`;
     if (!isWebSocket || stream !== 'exec') return writeRawError(socket, internal(`error dialing backend: ${dial}`));
     // 1.32 accepts the WebSocket itself and reports the dead kubelet on the error channel.
     const q = url.searchParams.getAll('command').map((c) => `command=${encodeURIComponent(c)}`).join('&');
-    acceptExec(req, socket, head, () => {
+    acceptExec(req, socket, head, async () => {
+      if (hangs) await new Promise((resolve) => setTimeout(resolve, KUBELET_DIAL_TIMEOUT_MS).unref());
       throw new Error(`error sending request: Post "https://${host}:10250/exec/${ns}/${name}/${container}?${q}&error=1&output=1": ${dial}`);
     }, { namespace: ns, pod: name });
     return;

@@ -12,6 +12,15 @@ import { send, stream } from './support/https';
 
 const TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
+/** Resolves once the server says so (a follower or a watch registered), never on a guessed delay. */
+async function until(ready: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error('the server never registered the stream');
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
 function pods(cluster: TestCluster, ns: string, app: string): Pod[] {
   return cluster.store.list(R.pods, ns).filter((p) => p.metadata.labels?.app === app) as Pod[];
 }
@@ -114,8 +123,10 @@ describe('the healthy scenario at work', () => {
     assert.ok(pod);
     const logs = cluster.logs.container('payments', pod.metadata.name, 'api');
     const result = await stream(cluster, { path: `/api/v1/namespaces/payments/pods/${pod.metadata.name}/log?follow=true&tailLines=0` }, (lines) => lines.includes('second'), 3000, () => {
-      setTimeout(() => logs.append('first'), 20);
-      setTimeout(() => logs.append('second'), 40);
+      void until(() => logs.followerCount() > 0).then(() => {
+        logs.append('first');
+        logs.append('second');
+      });
     });
     assert.equal(result.status, 200);
     assert.deepEqual(result.lines, ['first', 'second']);
@@ -138,11 +149,12 @@ describe('the healthy scenario at work', () => {
   it('sends a BOOKMARK after a minute of cluster time, to watches that allow them', async () => {
     const list = await send(cluster, { path: '/api/v1/namespaces/payments/pods' });
     const rv = (list.json as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+    await until(() => cluster.openWatches() === 0); // the last test's watch has gone, so the next one is ours
     const result = await stream(cluster, { path: `/api/v1/namespaces/payments/pods?watch=1&allowWatchBookmarks=true&resourceVersion=${rv}` }, (lines) => lines.length >= 1, 3000, () => {
-      setTimeout(() => {
+      void until(() => cluster.openWatches() > 0).then(() => {
         cluster.advance(30);
         cluster.advance(30);
-      }, 20);
+      });
     });
     const event = JSON.parse(result.lines[0] ?? '{}') as { type: string; object: { kind: string; metadata: { resourceVersion: string } } };
     assert.equal(event.type, 'BOOKMARK');
@@ -153,11 +165,12 @@ describe('the healthy scenario at work', () => {
   it('reports a pod relabelled out of a watched selector as DELETED', async () => {
     const vault = cluster.store.get<Pod>(R.pods, 'payments', 'vault-client');
     assert.ok(vault);
+    await until(() => cluster.openWatches() === 0); // the last test's watch has gone, so the next one is ours
     const result = await stream(cluster, { path: '/api/v1/namespaces/payments/pods?watch=1&labelSelector=app%3Dvault-client' }, (lines) => lines.length >= 2, 3000, () => {
-      setTimeout(() => {
+      void until(() => cluster.openWatches() > 0).then(() => {
         vault.metadata.labels = { app: 'elsewhere' };
         cluster.store.update(R.pods, vault);
-      }, 20);
+      });
     });
     assert.deepEqual(result.lines.map((l) => (JSON.parse(l) as { type: string }).type), ['ADDED', 'DELETED']);
   });

@@ -180,4 +180,33 @@ describe('explorer model from statuses', () => {
     assert.equal(node?.tone, 'error');
     assert.equal(model({}).roots[1]?.children?.[0]?.label, 'No problems found');
   });
+
+  it('opens Token Health on a click on a finding; its actions are children clicked on purpose', () => {
+    const pod = { kind: 'pod' as const, context: 'prod', namespace: 'payments', name: 'api-1', uid: 'u1', serviceAccount: 'api' };
+    const finding: Finding = {
+      id: 'expired:payments/api-1',
+      rule: 'expired',
+      severity: 'error',
+      title: 'Token expired',
+      explanation: 'Token expired.',
+      subject: { context: 'prod' },
+      target: pod,
+      evidence: [],
+      actions: [
+        { title: 'Show Token Health', command: 'clusterCredentials.showTokenHealth', target: pod },
+        { title: 'Restart pod', command: 'clusterCredentials.restartPod', target: pod },
+        { title: 'Probe again', command: 'clusterCredentials.probeConcurrency' },
+      ],
+    };
+    const node = model({ findings: [finding] }).roots[1]?.children?.[0];
+    assert.deepEqual(node?.command, { command: 'clusterCredentials.showTokenHealth', title: 'Show Token Health', arguments: [{ kind: 'finding', context: 'prod', findingId: finding.id }] });
+    assert.deepEqual(
+      node?.children?.map((c) => [c.label, c.command?.command, c.command?.arguments]),
+      [
+        ['Restart pod', 'clusterCredentials.restartPod', [pod]],
+        ['Probe again', 'clusterCredentials.probeConcurrency', [pod]],
+      ],
+    );
+    assert.equal(node?.expanded, undefined, 'collapsed: the actions show on expanding');
+  });
 });

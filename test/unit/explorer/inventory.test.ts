@@ -133,7 +133,9 @@ describe('inventory when the server goes away', () => {
     try {
       await waitFor('lists', () => ready(inv));
       // Let the watches connect first: a connection still in its TLS handshake outlives the test cluster's stop.
-      await new Promise((r) => setTimeout(r, 500));
+      const status = inv.snapshot().status;
+      const watches = Object.values(status).reduce((n, kind) => n + kind.size, 0);
+      await waitFor(`the server to hold all ${watches} watches`, () => cluster.openWatches() === watches || undefined);
       const stopping = cluster.stop();
       const error = await waitFor('unreachable', () => inv.snapshot().status.pods.get('*')?.error);
       assert.equal(error.kind, 'unreachable');

@@ -8,6 +8,8 @@ import { ClusterKeys } from '../../../src/cluster/jwks';
 import { readLiveToken } from '../../../src/cluster/liveToken';
 import type { LiveTokenTarget } from '../../../src/cluster/inventoryTypes';
 import type { ClusterSession } from '../../../src/cluster/session';
+import { KUBELET_DIAL_HANGS, KUBELET_UNREACHABLE_ANNOTATION } from '../../cluster/controllers/kubeletAgent';
+import { openExecStreams } from '../../cluster/execProtocol';
 import { kubeconfigYaml } from '../../cluster/kubeconfig';
 import { R } from '../../cluster/resources';
 import { startTestCluster, type TestCluster } from '../../cluster/server';
@@ -130,5 +132,35 @@ describe('live tokens and signatures on the healthy scenario', () => {
     } finally {
       inv.stop();
     }
+  });
+});
+
+describe('a live token read from a pod whose kubelet never answers', () => {
+  let cluster: TestCluster;
+  let tmp: TempDir;
+
+  before(async () => {
+    cluster = await startTestCluster({ scenarios: ['healthy'] });
+    tmp = tempDir();
+  });
+  after(async () => {
+    await cluster.stop();
+    tmp.remove();
+  });
+
+  it('times out with an error reading and hangs up the exec WebSocket', async () => {
+    const admin = sessionFor(cluster, tmp);
+    const pod = apiPod(cluster);
+    const nodeName = pod.spec.nodeName ?? '';
+    const patched = cluster.api.patch(R.nodes, undefined, nodeName, 'application/merge-patch+json', { metadata: { annotations: { [KUBELET_UNREACHABLE_ANNOTATION]: KUBELET_DIAL_HANGS } } });
+    assert.ok(patched.ok);
+    const before = openExecStreams();
+    const reading = readLiveToken(admin.api, targetOf(pod), { timeoutMs: 500 });
+    await waitFor('the exec stream to open', () => openExecStreams() === before + 1 || undefined);
+    const result = await reading;
+    assert.ok(!result.ok);
+    assert.match(result.error.message, /timed out/);
+    // The server would hold it for its 30 s dial timeout: only our hang-up closes it this soon.
+    await waitFor('the exec stream to close', () => openExecStreams() === before || undefined, 5_000);
   });
 });

@@ -51,6 +51,47 @@ describe('live tokens pool', () => {
     pool.dispose();
   });
 
+  it('turns a reader that throws into an error reading, and reads again on the next ask', async () => {
+    let calls = 0;
+    let changes = 0;
+    const pool = new LiveTokens({
+      read: async () => {
+        calls++;
+        if (calls === 1) throw new Error('socket hang up');
+        return { ok: false, at: 2, error: { kind: 'notFound', message: 'second read' } };
+      },
+      concurrency: 1,
+      onChange: () => changes++,
+    });
+    const first = await pool.read(target(1));
+    assert.ok(!first.ok);
+    assert.match(first.error.message, /socket hang up/);
+    assert.equal(pool.isReading(target(1)), false, 'no longer "reading…"');
+    assert.equal(pool.get(target(1)), first);
+    assert.ok(changes >= 2, 'the view heard of the start and the failure');
+    const second = await pool.read(target(1));
+    assert.equal(calls, 2, 'a later read retries');
+    assert.equal(second.ok ? '' : second.error.message, 'second read');
+    pool.dispose();
+  });
+
+  it('a reader throwing synchronously frees its slot, and an auto pass survives it', async () => {
+    const pool = new LiveTokens({
+      read: (t) => {
+        if (t.pod === 'p1') throw new Error('boom');
+        return Promise.resolve({ ok: false, at: 1, error: { kind: 'unknown', message: 'x' } });
+      },
+      concurrency: 1,
+      onChange: () => undefined,
+    });
+    pool.startAuto(() => [target(1), target(2), target(3)], 60_000);
+    await waitFor('a pass past the throwing reader', () => (pool.get(target(3)) ? true : undefined));
+    const failed = pool.get(target(1));
+    assert.ok(failed && !failed.ok);
+    assert.match(failed.error.message, /boom/);
+    pool.dispose();
+  });
+
   it('auto mode reads every target and keeps readings', async () => {
     const reads: string[] = [];
     const pool = new LiveTokens({

@@ -1,0 +1,16 @@
+// Every command registers through here, so an unexpected failure becomes one logged sentence
+// instead of VS Code's raw "command resulted in an error" popup.
+import * as vscode from 'vscode';
+
+export function registerGuardedCommand(id: string, log: vscode.LogOutputChannel, run: (arg?: unknown) => unknown): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (arg?: unknown) => {
+    try {
+      return await run(arg);
+    } catch (err) {
+      // A bug, not a cluster answer: say so once, with the log to look at.
+      log.error(`${id} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      void vscode.window.showErrorMessage(`Cluster Credentials: the command failed unexpectedly (${err instanceof Error ? err.message : String(err)}); see the log.`);
+      return undefined;
+    }
+  });
+}
