@@ -67,6 +67,12 @@ export interface TestCluster {
   advance(seconds: number): void;
   /** Watches the server holds open now, for tests that act once a watch is registered. */
   openWatches(): number;
+  /**
+   * The apiserver restarts: every watch and connection is closed and the port stops listening, then
+   * (after `whileDown`, when given) it listens again on the same port with the same CA, keys, store
+   * and clock. Clients see ECONNREFUSED while it is down.
+   */
+  restart(whileDown?: () => void | Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -124,6 +130,13 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
   const port = await listen(server, opts.port ?? 0);
   core.setUrl(`https://127.0.0.1:${port}`);
 
+  // Drop every watch and connection and stop listening; the server object, its PKI and the store stay.
+  const goDown = async (): Promise<void> => {
+    core.watches.closeAll();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+
   // etcd compaction every 5 minutes of cluster time, to the revision of the previous mark.
   let lastMarkMs = clock.nowMs();
   let rvAtMark = core.store.resourceVersion();
@@ -171,11 +184,14 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     },
     advance: (seconds) => clock.advance(seconds),
     openWatches: () => core.watches.openCount(),
+    restart: async (whileDown) => {
+      await goDown();
+      await whileDown?.();
+      await listen(server, port);
+    },
     stop: async () => {
       stopClock();
-      core.watches.closeAll();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await goDown();
     },
   };
   try {
