@@ -1,6 +1,7 @@
 // One resource kind kept current: a paginated list (limit=500), then a watch from its resourceVersion,
-// re-watching from the last version seen when a watch ends and listing again only when the cluster says
-// that version is gone (410). Failures become a status with a retry time, never an exception.
+// re-watching from the last version seen when a watch ends normally; listing again when the cluster says
+// that version is gone (410) or after a failure (the server may have restarted: a fresh list cannot miss
+// a change). Failures become a status with a retry time, never an exception.
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import type { ApiClients } from './apiClient';
 import { classifyResponse, isUnauthorized, type ClusterError } from './errors';
