@@ -1,6 +1,7 @@
 // The status bar item: the active context and its credential's time left, in the warning or error
 // colours near and after expiry. Clicking it reveals the context node in the explorer.
 import * as vscode from 'vscode';
+import { severityOfState } from '../diagnosis/severity';
 import { credentialSummary, credentialKindLabel } from './explorer/statusNodes';
 import { instant, markdownRows } from './explorer/tooltips';
 import type { SessionSource } from './services';
@@ -34,11 +35,11 @@ export class CredentialStatusBar implements vscode.Disposable {
     const now = Math.floor(Date.now() / 1000);
     const d = session.provider.describe();
     const summary = credentialSummary(d, now, this.settings.expiryOptions);
-    const state = summary.state;
-    const icon = state === 'expired' ? '$(error)' : state === 'expiring' || state === 'stale' ? '$(warning)' : '$(key)';
+    const severity = summary.state === undefined ? undefined : severityOfState(summary.state);
+    const icon = severity === 'error' ? '$(error)' : severity === 'warning' ? '$(warning)' : '$(key)';
     this.item.text = `${icon} ${session.context} · ${summary.text.replace(`${credentialKindLabel(d)} · `, '')}`;
     this.item.backgroundColor =
-      state === 'expired' ? new vscode.ThemeColor('statusBarItem.errorBackground') : state === 'expiring' || state === 'stale' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+      severity === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : severity === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     const md = new vscode.MarkdownString(
       markdownRows(`Context ${session.context}`, [
         ['Server', session.summary.server],

@@ -34,25 +34,6 @@ function scopeOfSubject(s: Subject): Scope {
   return scope;
 }
 
-function scopeOfRef(ref: Exclude<NodeRef, { kind: 'finding' }>): Scope {
-  switch (ref.kind) {
-    case 'context':
-      return { context: ref.context };
-    case 'namespace':
-      return { context: ref.context, namespace: ref.namespace };
-    case 'serviceAccount':
-      return { context: ref.context, namespace: ref.namespace, serviceAccount: ref.name };
-    case 'pod':
-      return { context: ref.context, namespace: ref.namespace, pod: ref.name };
-    case 'tokenFile':
-      return { context: ref.context, namespace: ref.namespace, pod: ref.pod };
-    case 'secret':
-      return ref.serviceAccount !== undefined
-        ? { context: ref.context, namespace: ref.namespace, serviceAccount: ref.serviceAccount }
-        : { context: ref.context, namespace: ref.namespace };
-  }
-}
-
 /** The scope and heading of a panel opened for `ref`; a finding's panel covers the finding's subject. */
 export function resolveSubject(ref: NodeRef, findings: readonly Finding[]): ScopedSubject {
   if (ref.kind === 'finding') {
@@ -70,7 +51,7 @@ export function resolveSubject(ref: NodeRef, findings: readonly Finding[]): Scop
       subject: { ref, title: describeScope(scope), detail: `Context ${scope.context} · finding: ${finding.title}`, findingId: finding.id },
     };
   }
-  const scope = scopeOfRef(ref);
+  const scope = scopeOfSubject(subjectOfRef(ref));
   const detail = scope.namespace === undefined ? 'Every namespace of this context, as far as history has seen it' : `Context ${scope.context}`;
   return { scope, subject: { ref, title: describeScope(scope), detail } };
 }

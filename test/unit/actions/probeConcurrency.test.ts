@@ -7,7 +7,7 @@ import { requestToken } from '../../../src/cluster/actions/requestToken';
 import { fingerprint } from '../../../src/token/fingerprint';
 import { rancherIncident } from '../../cluster/scenarios/rancherConcurrent401';
 import { startTestCluster, type TestCluster } from '../../cluster/server';
-import { type Clients, clientsFor } from './support';
+import { type Clients, clientsFor, useClusterWithAdmin } from './support';
 
 describe('percentile', () => {
   it('is the nearest rank', () => {
@@ -24,13 +24,9 @@ describe('probeConcurrency on a healthy cluster', () => {
   let cluster: TestCluster;
   let admin: Clients;
 
-  before(async () => {
-    cluster = await startTestCluster({ scenarios: ['healthy'] });
-    admin = clientsFor(cluster);
-  });
-  after(async () => {
-    await admin.api.dispose();
-    await cluster.stop();
+  useClusterWithAdmin(['healthy'], (c, a) => {
+    cluster = c;
+    admin = a;
   });
 
   it('a valid token passes every one of N parallel requests', async () => {

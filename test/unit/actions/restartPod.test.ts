@@ -1,24 +1,20 @@
 // restartPod against the test cluster over HTTPS: owned pods come back with a new uid, an unowned
 // pod is gone for good, and the 403/404/409 and cancel paths are values.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { restartPod } from '../../../src/cluster/actions/restartPod';
 import { getPod, listPods } from '../../../src/cluster/actions/pods';
 import { R } from '../../cluster/resources';
-import { startTestCluster, type TestCluster } from '../../cluster/server';
-import { type Clients, clientsFor, livePods, onePod } from './support';
+import type { TestCluster } from '../../cluster/server';
+import { type Clients, clientsFor, livePods, onePod, useClusterWithAdmin } from './support';
 
 describe('restartPod', () => {
   let cluster: TestCluster;
   let admin: Clients;
 
-  before(async () => {
-    cluster = await startTestCluster({ scenarios: ['healthy'] });
-    admin = clientsFor(cluster);
-  });
-  after(async () => {
-    await admin.api.dispose();
-    await cluster.stop();
+  useClusterWithAdmin(['healthy'], (c, a) => {
+    cluster = c;
+    admin = a;
   });
 
   it('deletes a Deployment pod and follows until its ReplicaSet made the replacement', async () => {

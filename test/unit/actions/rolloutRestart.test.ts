@@ -1,7 +1,7 @@
 // Rollout restart against the test cluster: the owner found through the pod, the patch kubectl sends,
 // and the 403, 404 and 409 paths.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   RESTARTED_AT_ANNOTATION,
   getWorkload,
@@ -11,9 +11,9 @@ import {
   workloadOfPod,
 } from '../../../src/cluster/actions/rolloutRestart';
 import { R } from '../../cluster/resources';
-import { startTestCluster, type TestCluster } from '../../cluster/server';
+import type { TestCluster } from '../../cluster/server';
 import type { KubeObject } from '../../cluster/types';
-import { type Clients, clientsFor, onePod } from './support';
+import { type Clients, clientsFor, onePod, useClusterWithAdmin } from './support';
 
 function templateAnnotation(obj: KubeObject | undefined): string | undefined {
   const spec = obj?.spec as { template?: { metadata?: { annotations?: Record<string, string> } } } | undefined;
@@ -24,13 +24,9 @@ describe('rolloutRestart', () => {
   let cluster: TestCluster;
   let admin: Clients;
 
-  before(async () => {
-    cluster = await startTestCluster({ scenarios: ['healthy'] });
-    admin = clientsFor(cluster);
-  });
-  after(async () => {
-    await admin.api.dispose();
-    await cluster.stop();
+  useClusterWithAdmin(['healthy'], (c, a) => {
+    cluster = c;
+    admin = a;
   });
 
   it('sends the patch kubectl rollout restart sends', () => {

@@ -1,9 +1,10 @@
 // Our provider and API clients over a test-cluster kubeconfig, as the extension builds them.
+import { after, before } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import { type ApiClients, type UnauthorizedEvent, createApiClients } from '../../../src/cluster/apiClient';
 import { CredentialProvider } from '../../../src/cluster/credentials';
 import { R } from '../../cluster/resources';
-import type { ClusterUser, TestCluster } from '../../cluster/server';
+import { startTestCluster, type ClusterUser, type TestCluster } from '../../cluster/server';
 import type { KubeObject } from '../../cluster/types';
 
 export interface Clients {
@@ -34,4 +35,18 @@ export function onePod(cluster: TestCluster, namespace: string, prefix: string):
   const [pod] = livePods(cluster, namespace, prefix);
   if (pod === undefined) throw new Error(`no live pod ${namespace}/${prefix}*`);
   return pod;
+}
+
+/** Starts a test cluster with `scenarios` before the enclosing describe's tests, with admin clients; stops both after. */
+export function useClusterWithAdmin(scenarios: string[], ready: (cluster: TestCluster, admin: Clients) => void): void {
+  let started: { cluster: TestCluster; admin: Clients } | undefined;
+  before(async () => {
+    const cluster = await startTestCluster({ scenarios });
+    started = { cluster, admin: clientsFor(cluster) };
+    ready(started.cluster, started.admin);
+  });
+  after(async () => {
+    await started?.admin.api.dispose();
+    await started?.cluster.stop();
+  });
 }

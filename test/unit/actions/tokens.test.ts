@@ -10,19 +10,15 @@ import { fingerprint } from '../../../src/token/fingerprint';
 import { R } from '../../cluster/resources';
 import { startTestCluster, type TestCluster } from '../../cluster/server';
 import { startOlderServer } from './olderServer';
-import { type Clients, clientsFor, clientsForYaml, onePod } from './support';
+import { type Clients, clientsFor, clientsForYaml, onePod, useClusterWithAdmin } from './support';
 
 describe('requestToken', () => {
   let cluster: TestCluster;
   let admin: Clients;
 
-  before(async () => {
-    cluster = await startTestCluster({ scenarios: ['healthy'] });
-    admin = clientsFor(cluster);
-  });
-  after(async () => {
-    await admin.api.dispose();
-    await cluster.stop();
+  useClusterWithAdmin(['healthy'], (c, a) => {
+    cluster = c;
+    admin = a;
   });
 
   it('builds the body kubectl create token sends', () => {
@@ -106,13 +102,9 @@ describe('reviewToken', () => {
   let cluster: TestCluster;
   let admin: Clients;
 
-  before(async () => {
-    cluster = await startTestCluster({ scenarios: ['healthy'] });
-    admin = clientsFor(cluster);
-  });
-  after(async () => {
-    await admin.api.dispose();
-    await cluster.stop();
+  useClusterWithAdmin(['healthy'], (c, a) => {
+    cluster = c;
+    admin = a;
   });
 
   it('a bound token authenticates as its service account, with the pod and credential id', async () => {

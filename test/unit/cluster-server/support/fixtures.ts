@@ -32,9 +32,7 @@ export function loadFixtures(version: FixtureVersion): Fixture[] {
     .map((f) => ({ name: f.slice(0, -'.json'.length), version, ...(JSON.parse(readFileSync(join(dir, f), 'utf8')) as Omit<Fixture, 'name' | 'version'>) }));
 }
 
-export function readFixtureToken(version: FixtureVersion, file: string): string {
-  return readFileSync(join(FIXTURE_ROOT, version, 'tokens', file), 'utf8').trim();
-}
+export { fixtureJwt as readFixtureToken } from '../../../support/fixtureTokens';
 
 /** The raw watch events of a `.ndjson` capture. */
 export function readWatchEvents(version: FixtureVersion, file: string): { type: string; object: Record<string, unknown> }[] {
