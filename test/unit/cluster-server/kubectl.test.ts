@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { R } from '../../cluster/resources';
 import { startTestCluster, type TestCluster } from '../../cluster/server';
 import type { Pod } from '../../cluster/types';
+import { againIfKubectlDroppedFrames, type KubectlRun } from '../../support/kubectl';
 import { jwtClaims } from './support/fixtures';
 
 const TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -21,13 +22,15 @@ describe('kubectl against the test cluster', { skip: missing }, () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
 
-  const kubectl = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+  const runKubectl = (args: string[]): Promise<KubectlRun> =>
     new Promise((resolve) => {
       execFile('kubectl', args, { env, timeout: 20_000 }, (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
         resolve({ code, stdout, stderr });
       });
     });
+  const kubectl = (...args: string[]): Promise<KubectlRun> =>
+    args[0] === 'exec' ? againIfKubectlDroppedFrames(() => runKubectl(args)) : runKubectl(args);
 
   const apiPod = (): Pod => {
     const pod = cluster.store.list(R.pods, 'payments').find((p) => p.metadata.labels?.app === 'api' && p.metadata.deletionTimestamp === undefined);
