@@ -63,7 +63,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Servic
 
 /** The history lives in global storage; if that cannot be opened, a temporary folder keeps the session working. */
 async function openHistory(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, maxDays: number): Promise<HistoryStore> {
-  const onNotice = (message: string): void => log.warn(message);
+  // Said once per event, in the log and where the user sees it: their history was moved aside, not lost.
+  const onNotice = (message: string): void => {
+    log.warn(message);
+    void vscode.window.showWarningMessage(message, 'Show Log').then((choice) => {
+      if (choice === 'Show Log') log.show(true);
+    });
+  };
   try {
     return await HistoryStore.open(context.globalStorageUri.fsPath, { onNotice, maxDays });
   } catch (err) {

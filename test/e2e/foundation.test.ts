@@ -1,6 +1,6 @@
 // The foundation end to end, in a real VS Code (code-server) with the packaged VSIX installed.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fixtureJwt } from '../support/fixtureTokens';
@@ -9,13 +9,25 @@ import { launchCodeServer, type Workbench } from './support/codeServer';
 import { RESULTS } from './support/paths';
 import { hoverSpan, openFile, runCommand } from './support/workbench';
 
+const EXTENSION_ID = 'cluster-credentials.cluster-credentials';
+const CORRUPT_HISTORY = '<html><body>502 Bad Gateway</body></html>\n';
+
 describe('foundation in code-server', { timeout: 240_000 }, () => {
   let wb: Workbench;
   let sample: SampleWorkspace;
 
   before(async () => {
     sample = writeSampleWorkspace(mkdtempSync(join(RESULTS, 'sample-')));
-    wb = await launchCodeServer({ name: 'foundation', folder: sample.dir });
+    wb = await launchCodeServer({
+      name: 'foundation',
+      folder: sample.dir,
+      // A history file another tool overwrote: the extension must set it aside and say so, once.
+      prepareUserData: (userData) => {
+        const storage = join(userData, 'User', 'globalStorage', EXTENSION_ID);
+        mkdirSync(storage, { recursive: true });
+        writeFileSync(join(storage, 'history.jsonl'), CORRUPT_HISTORY);
+      },
+    });
   });
 
   after(async () => {
@@ -32,6 +44,32 @@ describe('foundation in code-server', { timeout: 240_000 }, () => {
     await welcome.waitFor({ state: 'visible', timeout: 30_000 });
     assert.ok(await wb.page.locator('.welcome-view-content a, .welcome-view-content .monaco-button', { hasText: 'Decode Token' }).count() > 0);
     await wb.screenshot('explorer-welcome');
+  });
+
+  test('a corrupted history is set aside and a fresh one started, with one message saying so', async () => {
+    const message = /The credential history could not be read \(.+\), so it was moved to .*history\.corrupt-.*\.jsonl and a new history was started\./;
+    // It came at activation; a warning's toast hides after a while, so read it in the notification center.
+    await runCommand(wb.page, 'Notifications: Show Notifications');
+    const item = wb.page.locator('.notifications-center .notification-list-item', { hasText: message });
+    await item.first().waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(await item.count(), 1, 'one message');
+    const storage = join(wb.runDir, 'user-data', 'User', 'globalStorage', EXTENSION_ID);
+    const names = readdirSync(storage);
+    const aside = names.filter((n) => /^history\.corrupt-.*\.jsonl$/.test(n));
+    assert.equal(aside.length, 1, names.join(', '));
+    assert.equal(readFileSync(join(storage, aside[0] ?? ''), 'utf8'), CORRUPT_HISTORY, 'the old file is kept as it was');
+    assert.match(readFileSync(join(storage, 'history.jsonl'), 'utf8'), /^\{"format":"cluster-credentials-history"/);
+    // "Show Log" opens the output channel that holds the same sentence.
+    await item.locator('.monaco-button', { hasText: 'Show Log' }).click();
+    const output = wb.page.locator('.panel .output-view, .panel [id="workbench.panel.output"]').first();
+    await output.waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.page.locator('.panel .view-lines', { hasText: 'The credential history could not be read' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.screenshot('history-set-aside');
+    await runCommand(wb.page, 'Notifications: Clear All Notifications');
+    await wb.page.locator('.notifications-center.visible').waitFor({ state: 'hidden', timeout: 10_000 });
+    // Give the editor its height back for the hover test.
+    await runCommand(wb.page, 'View: Hide Panel');
+    await output.waitFor({ state: 'hidden', timeout: 10_000 });
   });
 
   test('hovering a token in a kubeconfig shows its expiry and claims', async () => {

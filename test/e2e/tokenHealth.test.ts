@@ -2,7 +2,7 @@
 // the test cluster. The credential history is seeded with a rotation, 401 lines after it and
 // hostile log lines, so the timeline, the table and the escaping are checked on known evidence.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
@@ -45,21 +45,9 @@ function seededRecords(now: number): HistoryRecord[] {
   return records;
 }
 
-/** The newest run folder launchCodeServer made for `name` (it names them `${name}-${Date.now()}`). */
-function newestRunDir(name: string): string {
-  const root = join(RESULTS, 'e2e');
-  const dirs = readdirSync(root)
-    .filter((d) => d.startsWith(`${name}-`))
-    .map((d) => join(root, d))
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  const dir = dirs[0];
-  if (dir === undefined) throw new Error(`no run folder for ${name} in ${root}`);
-  return dir;
-}
-
 /** Writes the history file where the extension keeps it: its global storage folder. */
-function seedHistory(runDir: string, records: HistoryRecord[]): void {
-  const dir = join(runDir, 'user-data', 'User', 'globalStorage', EXTENSION_ID);
+function seedHistory(userDataDir: string, records: HistoryRecord[]): void {
+  const dir = join(userDataDir, 'User', 'globalStorage', EXTENSION_ID);
   mkdirSync(dir, { recursive: true });
   const header = JSON.stringify({ format: 'cluster-credentials-history', version: 1 });
   writeFileSync(join(dir, 'history.jsonl'), [header, ...records.map((r) => JSON.stringify(r))].join('\n') + '\n', { mode: 0o600 });
@@ -85,9 +73,8 @@ describe('Token Health webview in code-server', { timeout: 300_000 }, () => {
       name: 'tokenHealth',
       folder: workspace,
       env: { KUBECONFIG: kubeconfig },
-      // The extension host starts when the page connects: the history is in place before it reads it.
+      prepareUserData: (userData) => seedHistory(userData, seeded),
       beforeLoad: async (page) => {
-        seedHistory(newestRunDir('tokenHealth'), seeded);
         page.on('console', (m) => {
           if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(`${m.location().url}: ${m.text()}`);
         });

@@ -27,6 +27,8 @@ export interface LaunchOptions {
   query?: (port: number) => [string, string][];
   /** Called before the page loads, to expose functions such as codeAutomationLog. */
   beforeLoad?: (page: Page) => Promise<void>;
+  /** Called once the user-data folder exists and before code-server starts, to put files in it. */
+  prepareUserData?: (userDataDir: string) => void;
 }
 
 export interface Workbench {
@@ -89,6 +91,7 @@ export async function launchCodeServer(opts: LaunchOptions): Promise<Workbench> 
   };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   mkdirSync(join(dirs.userData, 'User'), { recursive: true });
+  opts.prepareUserData?.(dirs.userData);
   writeFileSync(
     join(dirs.userData, 'User', 'settings.json'),
     JSON.stringify(

@@ -2,9 +2,10 @@
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fixturesRoot, type FixtureVersion } from '../../../support/fixtureTokens';
 
-export const FIXTURE_ROOT = join(__dirname, '..', '..', '..', 'fixtures', 'k8s');
-export type FixtureVersion = 'v1.28' | 'v1.32';
+export type { FixtureVersion };
+export const FIXTURE_ROOT = fixturesRoot();
 
 export interface Fixture {
   name: string;
