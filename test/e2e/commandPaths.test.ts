@@ -2,8 +2,8 @@
 // one in-process test cluster (healthy + patroni-expired) and one code-server: Who Am I from the
 // palette; Restart Pod from a finding's button inside the Token Health webview; Rollout Restart from
 // the tree's context menu, cancelled and then confirmed; Request Token from the palette, first below
-// the server's 10-minute minimum, then valid, and Copy Token; Review Token of the copied token; and a
-// restart refused by RBAC after switching to the read-only payments/api service account's context.
+// the server's 10-minute minimum, then valid, and Copy Token; Review Token of the copied token; Request
+// Token from a pod's context menu, bound to that pod; and a restart refused by RBAC after switching to the read-only payments/api service account's context.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -241,6 +241,45 @@ describe('command paths in code-server', { timeout: 300_000 }, () => {
     const review = await step('review-token', () => notification(page, new RegExp(`^Token sha256:${fp}`)));
     assert.match(review, new RegExp(`^Token sha256:${fp} authenticates with context ${escapeRegExp(adminContext)} as system:serviceaccount:payments:api; groups [^;]*system:serviceaccounts:payments`));
     await wb.screenshot('command-paths-review-token');
+  });
+
+  test('Request Token from a pod\'s context menu offers a binding to that pod, and the token is bound to it', async () => {
+    const { page } = wb;
+    // The rollout restart replaced the pods: take one that runs and shows in the tree.
+    let podName = '';
+    await step('pod-in-tree', () => eventually('a running api pod shows in the tree', async () => {
+      await expandItem(page, new RegExp(`^${escapeRegExp(adminContext)}`));
+      await expandItem(page, /^payments\b/);
+      await expandItem(page, /^api\b/);
+      for (const p of livePods(cluster, 'payments', 'api-')) {
+        if (await treeItem(page, new RegExp(`^${escapeRegExp(p.metadata.name)}`)).isVisible()) {
+          podName = p.metadata.name;
+          return true;
+        }
+      }
+      return false;
+    }, 45_000));
+    const pod = cluster.store.peek(R.pods, 'payments', podName);
+    assert.ok(pod, 'the pod exists');
+    await clearNotifications(page);
+    await step('request-menu', () => contextMenu(page, treeItem(page, new RegExp(`^${escapeRegExp(podName)}`)), 'Request Token'));
+    // From a pod the service account is known: no account to pick, straight to the audiences.
+    await answerInput(page, /^Request Token for payments\/api \(1\/3\): audiences$/, 'vault');
+    await answerInput(page, /^Request Token for payments\/api \(2\/3\): lifetime$/, '20m');
+    await quickInputTitled(page, /^Request Token for payments\/api \(3\/3\): binding$/);
+    const suggested = quickPickRow(page, `Bound to Pod ${podName}`);
+    await suggested.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.equal(await page.locator('.quick-input-list .monaco-list-row').first().innerText().then((t) => t.startsWith(`Bound to Pod ${podName}`)), true, 'the pod it came from is offered first');
+    await suggested.click();
+    const issued = await step('bound-issued', () => notification(page, /^Token for payments\/api issued/));
+    assert.match(issued, new RegExp(`, bound to Pod ${escapeRegExp(podName)}\\)`));
+    const doc = await step('bound-document', () => activeEditorText(page));
+    assert.match(doc, new RegExp(`Bound to \\| Pod \`${escapeRegExp(podName)}\``));
+    assert.match(doc, /Lifetime granted \| 1200 s/);
+    assert.match(doc, new RegExp(escapeRegExp(pod.metadata.uid)), 'the token names the pod by its uid');
+    assert.match(doc, /vault/);
+    assert.doesNotMatch(doc, JWT, 'no raw JWT in the document');
+    await wb.screenshot('command-paths-request-token-bound');
   });
 
   test('an RBAC refusal: as the read-only payments/api service account, Restart Pod from the palette says the delete verb is missing', async () => {

@@ -1,9 +1,10 @@
 // Markdown escaping for text that came from a file or a cluster. Hovers render with isTrusted=false and
 // supportHtml=false; escaping also stops a value from forming links, emphasis, tables or `$(icon)` syntax.
 
-// Only what can start markup in the middle of a line: times and dates stay readable in the
-// decoded document's source (`03:18:17`, `2026-11-22`), which people read as well as the preview.
-const SPECIAL = /[\\`*_{}[\]()#|<>~$&!]/g;
+// Only what can start markup in the middle of a line (a parenthesis only counts after `]`, which is
+// escaped): times, dates and "(in 18 min)" stay readable in the decoded document's source
+// (`03:18:17`, `2026-11-22`), which people read as well as the preview.
+const SPECIAL = /[\\`*_{}[\]#|<>~$&!]/g;
 
 /** Escapes text for use inside a markdown paragraph or table cell (newlines become spaces). */
 export function escapeMarkdown(text: string): string {

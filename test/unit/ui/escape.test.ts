@@ -18,6 +18,8 @@ describe('escapeMarkdown', () => {
       'https://evil.example/x and www.evil.example',
       '| a | b |',
       '![img](http://x/y.png)',
+      'x](javascript:alert(1)) [y]: http://evil.example',
+      '<http://evil.example> <mailto:a@b.c>',
     ];
     for (const value of hostile) {
       const html = rendered(escapeMarkdown(value));
@@ -27,6 +29,7 @@ describe('escapeMarkdown', () => {
 
   it('keeps times and dates readable in the source', () => {
     assert.equal(escapeMarkdown('2026-11-22T03:18:17 UTC'), '2026-11-22T03:18:17 UTC');
+    assert.equal(escapeMarkdown('expires 2026-11-30T07:52:54 UTC (in 18 min)'), 'expires 2026-11-30T07:52:54 UTC (in 18 min)');
   });
 
   it('stops a value from starting a list, quote or heading at the start of a line', () => {
