@@ -23,11 +23,15 @@ export function issuedTokenDocument(t: IssuedToken, context: string, nowSeconds:
   md += row('Lifetime granted', t.expirationSeconds !== undefined ? `${t.expirationSeconds} s` : 'as the server decided');
   md += row('Expiry', escapeMarkdown(expiryPhrase(Number.isFinite(exp) ? exp : undefined, nowSeconds)));
   md += row('Bound to', t.boundObject ? `${t.boundObject.kind} ${inlineCode(t.boundObject.name)} (the token stops working when it is deleted)` : 'nothing (valid until it expires)');
+  md += row('Refreshed by', 'nobody: request a new token before this one expires');
   if (t.warning) md += row('Server warning', escapeMarkdown(t.warning));
   md += '\n';
   const classified = classifyInput(t.token);
   if (classified.ok) {
-    const decoded = decodedDocumentText(assessCredential(classified.credential, nowSeconds, expiry), nowSeconds);
+    const assessed = assessCredential(classified.credential, nowSeconds, expiry);
+    // Bound to a pod or not, no kubelet rotates a token someone requested: no refresh point to show.
+    if (assessed.kind === 'token') delete assessed.refreshDue;
+    const decoded = decodedDocumentText(assessed, nowSeconds);
     // One title is enough: the decoded part starts at its first section.
     md += decoded.replace(/^# .*\n\n/, '');
   }

@@ -28,7 +28,7 @@ const unowned: PodSummary = { namespace: 'payments', name: 'vault-client', uid: 
 // A syntactically real JWT (RS256 header, claims, fake signature) that must never show up in text.
 const TOKEN = [
   Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'k' })).toString('base64url'),
-  Buffer.from(JSON.stringify({ iss: 'https://kubernetes.default.svc.cluster.local', sub: 'system:serviceaccount:payments:api', aud: ['vault'], iat: 1_800_000_000, exp: 1_800_003_600, jti: 'j-1', 'kubernetes.io': { namespace: 'payments', serviceaccount: { name: 'api', uid: 's' } } })).toString('base64url'),
+  Buffer.from(JSON.stringify({ iss: 'https://kubernetes.default.svc.cluster.local', sub: 'system:serviceaccount:payments:api', aud: ['vault'], iat: 1_800_000_000, exp: 1_800_003_600, jti: 'j-1', 'kubernetes.io': { namespace: 'payments', serviceaccount: { name: 'api', uid: 's' }, pod: { name: 'api-1', uid: 'p' } } })).toString('base64url'),
   'c2lnbmF0dXJl',
 ].join('.');
 
@@ -128,6 +128,9 @@ describe('sentences', () => {
     assert.match(texts[2], /Copy token/);
     assert.match(texts[2], /system:serviceaccount:payments:api/);
     assert.match(texts[2], /The raw token is not part of this document/);
+    // Bound to a pod, yet no kubelet rotates a requested token: no refresh point, and it says so.
+    assert.doesNotMatch(texts[2], /Kubelet refresh/);
+    assert.match(texts[2], /\| Refreshed by \| nobody: request a new token before this one expires \|/);
   });
 });
 
