@@ -61,6 +61,11 @@ export interface TestCluster {
   addTokenWebhook(webhook: TokenWebhook): () => void;
   /** Many writes, one reconcile at the end (for scenarios that build a lot). */
   batch<T>(fn: () => T): T;
+  /**
+   * The controllers and kubelets stop reacting (a deleted pod stays Terminating, no replacement is
+   * made) until the returned function is called, which lets them catch up at once.
+   */
+  holdControllers(): () => void;
   /** A container exits (with `exitCode`) and its kubelet restarts it. */
   restartContainer(namespace: string, pod: string, container: string, exitCode?: number): void;
   /** Move the clock; the controllers and kubelets react before this returns. */
@@ -178,6 +183,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     },
     addTokenWebhook: (webhook) => core.authn.addWebhook(webhook),
     batch: (fn) => core.controllers.batch(fn),
+    holdControllers: () => core.controllers.hold(),
     restartContainer: (namespace, pod, container, exitCode) => {
       restartContainer(core.controllerContext, namespace, pod, container, exitCode);
       core.controllers.reconcile();

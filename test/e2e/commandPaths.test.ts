@@ -3,7 +3,9 @@
 // palette; Restart Pod from a finding's button inside the Token Health webview; Rollout Restart from
 // the tree's context menu, cancelled and then confirmed; Request Token from the palette, first below
 // the server's 10-minute minimum, then valid, and Copy Token; Review Token of the copied token; Request
-// Token from a pod's context menu, bound to that pod; and a restart refused by RBAC after switching to the read-only payments/api service account's context.
+// Token from a pod's context menu, bound to that pod; Restart Pod's progress while the controllers are
+// held, and its Cancel; and a restart refused by RBAC after switching to the read-only payments/api
+// service account's context.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -25,8 +27,6 @@ import {
   quickInputTitled,
   quickPickRow,
   readClipboard,
-  recordNotifications,
-  seenNotifications,
 } from './support/commandPaths';
 import { anywhere, clearNotifications, eventually, expandItem, notification, openFindingPanel, pick, scanAllNamespaces, switchContext, treeItem } from './support/incidents';
 import { RESULTS } from './support/paths';
@@ -61,6 +61,25 @@ describe('command paths in code-server', { timeout: 300_000 }, () => {
     }
   }
 
+  /** A running pod of payments/api that the tree shows (restarts replace them as the suite goes). */
+  async function visibleApiPod(): Promise<string> {
+    const { page } = wb;
+    let name = '';
+    await step('pod-in-tree', () => eventually('a running api pod shows in the tree', async () => {
+      await expandItem(page, new RegExp(`^${escapeRegExp(adminContext)}`));
+      await expandItem(page, /^payments\b/);
+      await expandItem(page, /^api\b/);
+      for (const p of livePods(cluster, 'payments', 'api-')) {
+        if (await treeItem(page, new RegExp(`^${escapeRegExp(p.metadata.name)}`)).isVisible()) {
+          name = p.metadata.name;
+          return true;
+        }
+      }
+      return false;
+    }, 45_000));
+    return name;
+  }
+
   before(async () => {
     cluster = await startTestCluster({ scenarios: ['healthy', 'patroni-expired'] });
     const dir = mkdtempSync(join(RESULTS, 'command-paths-'));
@@ -74,7 +93,6 @@ describe('command paths in code-server', { timeout: 300_000 }, () => {
     const kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, merged.yaml, { mode: 0o600 });
     wb = await launchCodeServer({ name: 'command-paths', folder: workspace, env: { KUBECONFIG: kubeconfig } });
-    await recordNotifications(wb.page);
     const entry = wb.page.locator('.activitybar [aria-label^="Cluster Credentials"]').first();
     await entry.waitFor({ state: 'visible', timeout: 60_000 });
     await entry.click();
@@ -128,9 +146,6 @@ describe('command paths in code-server', { timeout: 300_000 }, () => {
     assert.ok(replacement, 'the replacement exists on the cluster');
     assert.notEqual(replacement.metadata.uid, oldUid, 'the replacement has a new uid');
     assert.ok(cluster.store.list(R.pods, namespace).every((p) => p.metadata.uid !== oldUid), 'the old pod is gone');
-    // The restart is over within moments here; its progress notification shows only when it lasts.
-    const seen = await seenNotifications(page);
-    console.log(`restart progress notification seen: ${seen.some((t) => t.startsWith(`Restarting pod ${namespace}/${pod}`))}`);
     await wb.screenshot('command-paths-webview-restarted');
   });
 
@@ -172,8 +187,6 @@ describe('command paths in code-server', { timeout: 300_000 }, () => {
     assert.ok(at, `the notification gives restartedAt: ${said}`);
     assert.match(said, new RegExp(`^Deployment payments/api is restarting in context ${escapeRegExp(adminContext)}`));
     assert.equal(templateAnnotations(cluster, 'payments', 'api')[RESTARTED_AT], at, 'the Deployment template carries restartedAt');
-    const seen = await seenNotifications(page);
-    console.log(`rollout progress notification seen: ${seen.some((t) => t.startsWith('Restarting Deployment payments/api'))}`);
     await wb.screenshot('command-paths-rollout-restarted');
   });
 
@@ -246,19 +259,7 @@ describe('command paths in code-server', { timeout: 300_000 }, () => {
   test('Request Token from a pod\'s context menu offers a binding to that pod, and the token is bound to it', async () => {
     const { page } = wb;
     // The rollout restart replaced the pods: take one that runs and shows in the tree.
-    let podName = '';
-    await step('pod-in-tree', () => eventually('a running api pod shows in the tree', async () => {
-      await expandItem(page, new RegExp(`^${escapeRegExp(adminContext)}`));
-      await expandItem(page, /^payments\b/);
-      await expandItem(page, /^api\b/);
-      for (const p of livePods(cluster, 'payments', 'api-')) {
-        if (await treeItem(page, new RegExp(`^${escapeRegExp(p.metadata.name)}`)).isVisible()) {
-          podName = p.metadata.name;
-          return true;
-        }
-      }
-      return false;
-    }, 45_000));
+    const podName = await visibleApiPod();
     const pod = cluster.store.peek(R.pods, 'payments', podName);
     assert.ok(pod, 'the pod exists');
     await clearNotifications(page);
@@ -280,6 +281,40 @@ describe('command paths in code-server', { timeout: 300_000 }, () => {
     assert.match(doc, /vault/);
     assert.doesNotMatch(doc, JWT, 'no raw JWT in the document');
     await wb.screenshot('command-paths-request-token-bound');
+  });
+
+  test('Restart Pod while the controllers are slow: a cancellable progress waits for the replacement; Cancel stops following and the pod still comes back', async () => {
+    const { page } = wb;
+    const podName = await visibleApiPod();
+    const old = cluster.store.peek(R.pods, 'payments', podName);
+    assert.ok(old, 'the pod exists');
+    const owner = old.metadata.ownerReferences?.[0]?.name ?? '?';
+    // A controller-manager that has not caught up yet: the pod is deleted, its replacement not made.
+    const release = cluster.holdControllers();
+    try {
+      await clearNotifications(page);
+      await step('restart-menu', () => contextMenu(page, treeItem(page, new RegExp(`^${escapeRegExp(podName)}`)), 'Restart Pod'));
+      const asked = await step('restart-modal', () => modal(page));
+      assert.match(asked.text, new RegExp(`Restart pod payments/${escapeRegExp(podName)} in context ${escapeRegExp(adminContext)}\\?`));
+      await answerModal(page, 'Restart Pod');
+      // Read it where it stays whatever the toasts do: the notification center.
+      await runCommand(page, 'Notifications: Show Notifications');
+      const progress = page.locator('.notifications-center .notification-list-item', { hasText: `Restarting pod payments/${podName}` }).first();
+      await step('restart-progress', () => progress.waitFor({ state: 'visible', timeout: 30_000 }));
+      await step('restart-waiting', () => eventually('the progress says it waits for the replacement', async () => /waiting for its replacement/.test(await progress.innerText())));
+      assert.ok(cluster.store.peek(R.pods, 'payments', podName)?.metadata.deletionTimestamp, 'the pod was deleted and is Terminating');
+      await wb.screenshot('command-paths-restart-progress');
+      await progress.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+      const said = await step('restart-cancelled', () => notification(page, /^Stopped following: pod/));
+      assert.equal(said, `Stopped following: pod payments/${podName} was already deleted and ReplicaSet ${owner} should create its replacement; refresh the explorer to see it.`);
+      assert.deepEqual(livePods(cluster, 'payments', 'api-').filter((p) => p.metadata.uid !== old.metadata.uid && p.metadata.ownerReferences?.[0]?.name === owner), [], 'still no replacement while held');
+    } finally {
+      release();
+    }
+    // Let go: the ReplicaSet makes the replacement, and the tree shows it.
+    const replacement = livePods(cluster, 'payments', 'api-').find((p) => p.metadata.uid !== old.metadata.uid && p.metadata.ownerReferences?.[0]?.name === owner);
+    assert.ok(replacement, 'a replacement once the controllers caught up');
+    await step('replacement-in-tree', () => treeItem(page, new RegExp(`^${escapeRegExp(replacement.metadata.name)}`)).waitFor({ state: 'visible', timeout: 45_000 }));
   });
 
   test('an RBAC refusal: as the read-only payments/api service account, Restart Pod from the palette says the delete verb is missing', async () => {

@@ -54,6 +54,21 @@ export class ControllerManager {
     }
   }
 
+  /**
+   * Hold every controller (a slow controller-manager, say) until the returned function is called;
+   * then reconcile once. Writes meanwhile are served, but nothing reacts to them.
+   */
+  hold(): () => void {
+    this.paused++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.paused--;
+      this.reconcile();
+    };
+  }
+
   reconcile(): void {
     if (this.running || this.paused > 0) return;
     this.running = true;

@@ -1,5 +1,5 @@
 // Moves the command-paths suite makes in the workbench: modal dialogs, input boxes, the clipboard,
-// an editor's full text, and a record of every notification that showed (progress ones included).
+// an editor's full text, and kubeconfigs merged into one.
 import type { Locator, Page } from 'playwright-core';
 import { parse, stringify } from 'yaml';
 
@@ -94,39 +94,6 @@ export async function markClipboard(page: Page): Promise<void> {
 
 export function isMarker(text: string): boolean {
   return text === MARKER;
-}
-
-/**
- * Records the text of every notification that is shown, toasts that come and go in a moment
- * included (a progress notification of quick work), in `window.__ccNotifications`.
- */
-export async function recordNotifications(page: Page): Promise<void> {
-  // A string, not a function: the test's TypeScript transform would wrap inner functions in helpers the page lacks.
-  await page.evaluate(`(() => {
-    if (window.__ccNotifications) return;
-    const seen = [];
-    window.__ccNotifications = seen;
-    const collect = (node) => {
-      if (!(node instanceof Element)) return;
-      const hits = node.matches('.notification-list-item-message') ? [node] : Array.from(node.querySelectorAll('.notification-list-item-message'));
-      for (const h of hits) {
-        const t = h.textContent || '';
-        if (t && seen[seen.length - 1] !== t) seen.push(t);
-      }
-    };
-    new MutationObserver((records) => {
-      for (const r of records) {
-        r.addedNodes.forEach(collect);
-        const el = r.target instanceof Element ? r.target : r.target.parentElement;
-        const item = el && el.closest('.notification-list-item');
-        if (item) collect(item);
-      }
-    }).observe(document.body, { childList: true, subtree: true, characterData: true });
-  })()`);
-}
-
-export async function seenNotifications(page: Page): Promise<string[]> {
-  return page.evaluate(() => [...((window as unknown as { __ccNotifications?: string[] }).__ccNotifications ?? [])]);
 }
 
 interface KubeconfigDoc {

@@ -67,6 +67,24 @@ describe('the healthy scenario at work', () => {
     assert.equal(claims['kubernetes.io'].pod.uid, replacement.metadata.uid);
   });
 
+  it('with its controllers held, a deleted pod stays Terminating and unreplaced until they are let go', async () => {
+    const [old] = pods(cluster, 'gateway', 'apisix');
+    assert.ok(old);
+    const release = cluster.holdControllers();
+    try {
+      assert.equal((await send(cluster, { method: 'DELETE', path: `/api/v1/namespaces/gateway/pods/${old.metadata.name}` })).status, 200);
+      const held = cluster.store.peek(R.pods, 'gateway', old.metadata.name);
+      assert.ok(held?.metadata.deletionTimestamp, 'still there, Terminating');
+      assert.deepEqual(pods(cluster, 'gateway', 'apisix').map((p) => p.metadata.uid), [old.metadata.uid], 'no replacement yet');
+    } finally {
+      release();
+    }
+    release(); // a second call is harmless
+    assert.equal(cluster.store.peek(R.pods, 'gateway', old.metadata.name), undefined, 'the kubelet finished it');
+    const [replacement] = pods(cluster, 'gateway', 'apisix');
+    assert.ok(replacement && replacement.metadata.uid !== old.metadata.uid, 'replaced once let go');
+  });
+
   it('brings a StatefulSet pod back under the same name with a new uid', async () => {
     const old = cluster.store.peek(R.pods, 'db', 'patroni-0');
     assert.ok(old);
