@@ -13,18 +13,11 @@ import type { DecodedToken } from '../token/types';
 import type { CredentialDescription } from './credentialDescription';
 import { podEvidenceOf, type WorkloadResolver } from './evidencePods';
 import { listScopeReach, scanUnauthorized, type ScanSession, type UnauthorizedScanOptions } from './unauthorizedScan';
+import type { LiveTokenTarget } from './inventoryTypes';
 
 export const LAST_USED_LABEL = 'kubernetes.io/legacy-token-last-used';
 export const INVALID_SINCE_LABEL = 'kubernetes.io/legacy-token-invalid-since';
 const SA_NAME_ANNOTATION = 'kubernetes.io/service-account.name';
-
-export interface LiveTokenTarget {
-  namespace: string;
-  pod: string;
-  podUid: string;
-  container: string;
-  path: string;
-}
 
 export interface EvidenceSession extends ScanSession {
   /** The active context's credential, described without a request. */
@@ -199,17 +192,9 @@ export async function collectEvidence(session: EvidenceSession, scope: EvidenceS
     evidence.problems.push(`${about}: ${session.api.classify(err).message}`);
   };
 
-  let pods: V1Pod[] = [];
   // A context-wide scope may come down to namespaces (configured, or the context's on 403); Secrets follow the pods.
-  let scopes: EvidenceScope[] = [scope];
-  try {
-    const reach = await listScopeReach(session, scope);
-    pods = reach.pods;
-    scopes = reach.scopes;
-    evidence.problems.push(...reach.problems);
-  } catch (err) {
-    problem('listing pods', err);
-  }
+  const { pods, scopes, problems } = await listScopeReach(session, scope);
+  evidence.problems.push(...problems);
   let claims: V1PersistentVolumeClaim[] = [];
   try {
     claims = await listClaims(core, pods);

@@ -101,9 +101,17 @@ export async function listScopePods(session: ScanSession, scope: EvidenceScope):
 /**
  * The pods of a scope and where they were found. A context-wide scope lists the configured namespaces one
  * by one; without them it lists across the cluster, and on 403 falls back to the context's namespace as
- * the explorer does. Throws only what listing a single scope would.
+ * the explorer does. Never throws: what could not be listed is a problem, and no pods.
  */
 export async function listScopeReach(session: ScanSession, scope: EvidenceScope): Promise<ScopeReach> {
+  try {
+    return await reachOf(session, scope);
+  } catch (err) {
+    return { pods: [], scopes: [scope], problems: [describe(session.api, err, 'listing pods')] };
+  }
+}
+
+async function reachOf(session: ScanSession, scope: EvidenceScope): Promise<ScopeReach> {
   if (scope.kind !== 'context') return { pods: await listScopePods(session, scope), scopes: [scope], problems: [] };
   const fixed = configuredNamespaces(session.namespaces);
   if (fixed) return listNamespaces(session, fixed, []);
@@ -263,16 +271,8 @@ export async function scanUnauthorized(session: ScanSession, scope: EvidenceScop
   const now = opts.now ?? Date.now;
   const result: UnauthorizedScanResult = { events: [], successes: [], scanned: { pods: 0, logs: 0, bytes: 0, events: 0 }, problems: [], cancelled: false };
   const scanOpts = opts.maxLineLength !== undefined ? { maxLineLength: opts.maxLineLength } : undefined;
-  let pods: V1Pod[] = [];
-  let scopes: EvidenceScope[] = [scope];
-  try {
-    const reach = await listScopeReach(session, scope);
-    pods = reach.pods;
-    scopes = reach.scopes;
-    result.problems.push(...reach.problems);
-  } catch (err) {
-    result.problems.push(describe(session.api, err, 'listing pods'));
-  }
+  const { pods, scopes, problems } = await listScopeReach(session, scope);
+  result.problems.push(...problems);
   for (const [i, pod] of pods.entries()) {
     if (opts.signal?.aborted) {
       result.cancelled = true;

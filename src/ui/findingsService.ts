@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { configuredNamespaces } from '../cluster/namespaceReach';
-import { collectEvidence, type CollectOptions, type LiveTokenTarget } from '../cluster/evidence';
+import { collectEvidence, type CollectOptions } from '../cluster/evidence';
+import type { LiveTokenTarget } from '../cluster/inventoryTypes';
 import { readLiveToken } from '../cluster/liveToken';
 import type { ClusterSession } from '../cluster/session';
 import { diagnose } from '../diagnosis/diagnose';

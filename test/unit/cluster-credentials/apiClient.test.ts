@@ -1,27 +1,18 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
 import { createApiClients } from '../../../src/cluster/apiClient';
 import { CredentialProvider } from '../../../src/cluster/credentials';
-import { FakeClock, type TempDir, fakeJwt, tempDir } from './support/fixtures';
+import { FakeClock, type TempDir, fakeJwt } from './support/fixtures';
 import { clientsFor } from './support/clients';
 import { writeTestPlugin } from './support/execPluginScript';
-import { type RecordingServer, startRecordingServer } from './support/recordingServer';
+import { type RecordingServer, useRecordingServer } from './support/recordingServer';
 
 let server: RecordingServer;
 let tmp: TempDir;
 
-before(async () => {
-  server = await startRecordingServer();
-});
-after(() => server.close());
-beforeEach(() => {
-  tmp = tempDir('cc-apiclient-');
-  server.requests.length = 0;
-  server.acceptTokens.clear();
-});
-afterEach(() => tmp.remove());
+useRecordingServer('cc-apiclient-', (s) => (server = s), (t) => (tmp = t));
 
 const NOW = Math.floor(Date.now() / 1000);
 const TOKEN_A = fakeJwt({ sub: 'alice', exp: NOW + 3600, jti: 'a' });

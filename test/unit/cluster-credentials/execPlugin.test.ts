@@ -1,25 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { FakeClock, type TempDir, fakeJwt, tempDir } from './support/fixtures';
+import { FakeClock, type TempDir, fakeJwt } from './support/fixtures';
 import { clientsFor } from './support/clients';
 import { writeTestPlugin } from './support/execPluginScript';
-import { type RecordingServer, startRecordingServer } from './support/recordingServer';
+import { type RecordingServer, useRecordingServer } from './support/recordingServer';
 
 let server: RecordingServer;
 let tmp: TempDir;
 
-before(async () => {
-  server = await startRecordingServer();
-});
-after(() => server.close());
-beforeEach(() => {
-  tmp = tempDir('cc-exec-');
-  server.requests.length = 0;
-  server.acceptTokens.clear();
-  server.acceptClientCNs.clear();
-});
-afterEach(() => tmp.remove());
+useRecordingServer('cc-exec-', (s) => (server = s), (t) => (tmp = t));
 
 const NOW = Math.floor(Date.now() / 1000);
 const EXPIRED = fakeJwt({ sub: 'alice', iat: NOW - 7200, exp: NOW - 3600, jti: 'expired' });

@@ -1,24 +1,15 @@
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { FakeClock, type TempDir, fakeJwt, tempDir } from './support/fixtures';
+import { FakeClock, type TempDir, fakeJwt } from './support/fixtures';
 import { clientsFor } from './support/clients';
-import { type RecordingServer, startRecordingServer } from './support/recordingServer';
+import { type RecordingServer, useRecordingServer } from './support/recordingServer';
 
 let server: RecordingServer;
 let tmp: TempDir;
 
-before(async () => {
-  server = await startRecordingServer();
-});
-after(() => server.close());
-beforeEach(() => {
-  tmp = tempDir('cc-tokenfile-');
-  server.requests.length = 0;
-  server.acceptTokens.clear();
-});
-afterEach(() => tmp.remove());
+useRecordingServer('cc-tokenfile-', (s) => (server = s), (t) => (tmp = t));
 
 const TOKEN_A = fakeJwt({ sub: 'system:serviceaccount:payments:api', exp: 1_900_000_000, jti: 'a' });
 const TOKEN_B = fakeJwt({ sub: 'system:serviceaccount:payments:api', exp: 1_900_003_600, jti: 'b' });

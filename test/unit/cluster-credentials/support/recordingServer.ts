@@ -6,6 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import forge from 'node-forge';
+import { after, afterEach, before, beforeEach } from 'node:test';
+import { type TempDir, tempDir } from './fixtures';
 
 export interface RecordedRequest {
   method: string;
@@ -122,6 +124,29 @@ export interface RecordingServerOptions {
 
 const POD_LIST = { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '1' }, items: [] };
 const JWKS = { keys: [{ use: 'sig', kty: 'RSA', kid: 'test-key', alg: 'RS256', n: 'AQAB', e: 'AQAB' }] };
+
+/**
+ * One recording server for the test file; before each test a fresh temporary folder, the record emptied
+ * and nothing accepted until the test says so.
+ */
+export function useRecordingServer(tmpPrefix: string, ready: (server: RecordingServer) => void, fresh: (tmp: TempDir) => void): void {
+  let server: RecordingServer | undefined;
+  let tmp: TempDir | undefined;
+  before(async () => {
+    server = await startRecordingServer();
+    ready(server);
+  });
+  after(() => server?.close());
+  beforeEach(() => {
+    tmp = tempDir(tmpPrefix);
+    fresh(tmp);
+    if (!server) return;
+    server.requests.length = 0;
+    server.acceptTokens.clear();
+    server.acceptClientCNs.clear();
+  });
+  afterEach(() => tmp?.remove());
+}
 
 export async function startRecordingServer(options: RecordingServerOptions = {}): Promise<RecordingServer> {
   const ca = options.ca ?? createTestCa();
