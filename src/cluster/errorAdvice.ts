@@ -1,7 +1,7 @@
 // What a cluster error means for the user right now, and the one action that helps: a 401 is explained
 // with the credential's expiry when that is the reason, an unreachable server with its retry countdown.
 import { describeDuration, formatInstant } from '../token/relativeTime';
-import type { CredentialDescription } from './credentialDescription';
+import type { CredentialDescription } from './auth/credentialDescription';
 import type { ClusterError } from './errors';
 
 export type ErrorAction = 'reloadCredentials' | 'retry' | 'switchContext' | 'openKubeconfig' | 'chooseKubeconfig';

@@ -1,5 +1,5 @@
 // What the diagnosis rules look at: a snapshot of one scope of one cluster, gathered by
-// src/cluster/evidence.ts and the UI, as plain data. Times are milliseconds since the epoch
+// src/cluster/scan/collectEvidence.ts and the UI, as plain data. Times are milliseconds since the epoch
 // unless a field says seconds (JWT claims stay in seconds, as the history stores them).
 import type { TokenObservation, UnauthorizedEvent } from '../history/types';
 import type { ProbeResult } from './probe';

@@ -5,7 +5,7 @@ import { DEFAULT_EXPIRY_OPTIONS } from '../token/expiry';
 import { kubeletRefreshPoint } from '../token/kubeletRefresh';
 import { describeDuration, formatInstant } from '../token/relativeTime';
 import type { ExpiryOptions } from '../token/types';
-import type { NodeRef, PodRef } from '../ui/explorer/nodeRefs';
+import type { NodeRef, PodRef } from '../shared/nodeRef';
 import type { Evidence, PodEvidence } from './evidence';
 import { laneOf } from './timeline';
 import type { Finding, FindingAction, FindingRule } from './types';

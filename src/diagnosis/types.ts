@@ -1,7 +1,7 @@
 // A finding: one problem the diagnosis rules found, with the evidence and the next step.
 // Shared by the explorer's Findings node, the Token Health webview and the status bar.
 import type { Subject } from '../history/types';
-import type { NodeRef } from '../ui/explorer/nodeRefs';
+import type { NodeRef } from '../shared/nodeRef';
 import type { Severity } from './severity';
 
 export type FindingRule =

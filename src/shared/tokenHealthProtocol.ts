@@ -5,7 +5,7 @@
 import type { Finding } from '../diagnosis/types';
 import type { Timeline } from '../diagnosis/timeline';
 import type { UnauthorizedEvent } from '../history/types';
-import type { NodeRef } from '../ui/explorer/nodeRefs';
+import type { NodeRef } from './nodeRef';
 
 export const TOKEN_HEALTH_VIEW_TYPE = 'clusterCredentials.tokenHealth';
 export const SHOW_TOKEN_HEALTH_COMMAND = 'clusterCredentials.showTokenHealth';

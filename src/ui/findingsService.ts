@@ -4,11 +4,11 @@
 // "Scan for 401 Errors" command, under a cancellable progress notification.
 import * as vscode from 'vscode';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { configuredNamespaces } from '../cluster/namespaceReach';
-import { collectEvidence, type CollectOptions } from '../cluster/evidence';
-import type { LiveTokenTarget } from '../cluster/inventoryTypes';
-import { readLiveToken } from '../cluster/liveToken';
-import type { ClusterSession } from '../cluster/session';
+import { configuredNamespaces } from '../cluster/inventory/namespaceReach';
+import { collectEvidence, type CollectOptions } from '../cluster/scan/collectEvidence';
+import type { LiveTokenTarget } from '../cluster/inventory/types';
+import { readLiveToken } from '../cluster/live/readLiveToken';
+import type { ClusterSession } from '../cluster/auth/session';
 import { diagnose } from '../diagnosis/diagnose';
 import { kubeconfigDocumentEvidence } from '../diagnosis/documentCredentials';
 import type { EvidenceScope, KubeconfigCredentialEvidence } from '../diagnosis/evidence';
@@ -17,7 +17,7 @@ import type { HistoryRecord } from '../history/types';
 import { compilePatterns } from '../logs';
 import type { DecodedToken } from '../token/types';
 import { sessionFor } from './commands/common';
-import { refOf, type NodeRef } from './explorer/nodeRefs';
+import { refOf, type NodeRef } from '../shared/nodeRef';
 import type { Services } from './services';
 
 const PERIOD_MS = 5 * 60 * 1000;

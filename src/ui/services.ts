@@ -1,10 +1,10 @@
 // What the UI adapters share, built once in extension.ts and handed to each of them: the
 // current cluster session, history, findings and the output channel. Owners are noted per field.
 import type * as vscode from 'vscode';
-import type { ClusterSession } from '../cluster/session';
+import type { ClusterSession } from '../cluster/auth/session';
 import type { Finding } from '../diagnosis/types';
 import type { HistoryStore } from '../history';
-import type { NodeRef } from './explorer/nodeRefs';
+import type { NodeRef } from '../shared/nodeRef';
 import type { Settings } from './settings';
 
 export interface SessionSource {

@@ -4,10 +4,10 @@
 // watched too, so a rotated token is read as soon as it is written.
 import os from 'node:os';
 import * as vscode from 'vscode';
-import { FileWatch } from '../cluster/fileWatch';
-import { loadKubeconfig, setCurrentContext, type KubeconfigLoad, type SetContextResult } from '../cluster/kubeconfig';
-import { openSession, type ClusterSession, type SessionOpen } from '../cluster/session';
-import { isInsideAnyFolder } from '../cluster/workspacePaths';
+import { FileWatch } from '../cluster/auth/fileWatch';
+import { loadKubeconfig, setCurrentContext, type KubeconfigLoad, type SetContextResult } from '../cluster/auth/kubeconfig';
+import { openSession, type ClusterSession, type SessionOpen } from '../cluster/auth/session';
+import { isInsideAnyFolder } from '../cluster/auth/workspacePaths';
 import type { SessionSource } from './services';
 import type { Settings } from './settings';
 

@@ -1,5 +1,5 @@
 // Reading pods and their controller owner: what restart and rollout restart start from.
-import type { ApiClients } from '../apiClient';
+import type { ApiClients } from '../auth/apiClient';
 import { answerDetail, clusterError } from '../errors';
 import { type ActionResult, type Json, enc, failed, field, isJson, requestJson, str, succeeded } from './result';
 

@@ -3,9 +3,9 @@
 // goes around ApiClients on purpose: their refresh-and-retry after a 401 would hide exactly what it looks for.
 import { HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { fingerprint } from '../../token/fingerprint';
-import type { ActiveCredential, CredentialProvider } from '../credentials';
+import type { ActiveCredential, CredentialProvider } from '../auth/credentials';
 import { classifyError } from '../errors';
-import { kubeConfigWithCredential } from '../transport';
+import { kubeConfigWithCredential } from '../auth/transport';
 import { type ActionResult, failed, refusal, succeeded } from './result';
 
 /** Every authenticated user may read it, so any answer but 2xx says something about the token. */

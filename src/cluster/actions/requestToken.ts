@@ -1,7 +1,7 @@
 // TokenRequest (`kubectl create token`): a short-lived token for a service account, optionally bound
 // to a pod or Secret so it stops working when that object is deleted. The token itself is handed to
 // the caller only; it is never logged here.
-import type { ApiClients } from '../apiClient';
+import type { ApiClients } from '../auth/apiClient';
 import { answerDetail, clusterError } from '../errors';
 import { fingerprint } from '../../token/fingerprint';
 import { type ActionResult, enc, failed, field, requestJson, str, strings, succeeded } from './result';

@@ -1,7 +1,7 @@
 // Restart a pod the way `kubectl delete pod` does, then follow until its controller has made the
 // replacement. A pod without a controller is deleted for good; the caller must have said so first.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ApiClients } from '../apiClient';
+import type { ApiClients } from '../auth/apiClient';
 import { type ActionResult, failed, requestJson, succeeded } from './result';
 import { type PodSummary, type PodTarget, getPod, listPods, podPath } from './pods';
 

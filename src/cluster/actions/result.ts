@@ -1,5 +1,5 @@
 // What every cluster action answers: a value, or a ClusterError the UI renders as a sentence.
-import type { ApiClients, HttpMethodName, RawResponse } from '../apiClient';
+import type { ApiClients, HttpMethodName, RawResponse } from '../auth/apiClient';
 import { clusterError, type ClusterError, type ErrorContext } from '../errors';
 
 export type ActionResult<T> = { ok: true; value: T } | { ok: false; error: ClusterError };

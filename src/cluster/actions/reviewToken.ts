@@ -1,5 +1,5 @@
 // TokenReview: ask the API server whether a token authenticates, and as whom.
-import type { ApiClients } from '../apiClient';
+import type { ApiClients } from '../auth/apiClient';
 import { fingerprint } from '../../token/fingerprint';
 import { normalizeToken } from '../../token/normalizeToken';
 import { type ActionResult, type Json, failed, field, isJson, refusal, requestJson, str, strings, succeeded } from './result';

@@ -1,6 +1,6 @@
 // `kubectl rollout restart`: the strategic-merge patch of the pod template's restartedAt annotation,
 // on the Deployment (found through the pod's ReplicaSet), StatefulSet or DaemonSet that owns a pod.
-import type { ApiClients } from '../apiClient';
+import type { ApiClients } from '../auth/apiClient';
 import { type ActionResult, enc, failed, field, refusal, requestJson, str, succeeded } from './result';
 import { type PodTarget, controllerOwnerOf, getPod } from './pods';
 

@@ -1,5 +1,5 @@
 // Listing service accounts, for choosing one when a command starts from the palette.
-import type { ApiClients } from '../apiClient';
+import type { ApiClients } from '../auth/apiClient';
 import { type ActionResult, enc, field, isJson, requestJson, str, succeeded } from './result';
 
 export interface ServiceAccountSummary {

@@ -1,6 +1,6 @@
 // SelfSubjectReview (`kubectl auth whoami`): who the cluster thinks the active credential is.
 // v1 from Kubernetes 1.28; v1beta1 on 1.27 (and later when enabled).
-import type { ApiClients } from '../apiClient';
+import type { ApiClients } from '../auth/apiClient';
 import { answerDetail, clusterError } from '../errors';
 import { type ActionResult, failed, field, requestJson, succeeded } from './result';
 import { type ReviewedUser, userInfoOf } from './reviewToken';

@@ -2,7 +2,7 @@
 // probe whose parallel requests with one token got some 401s. The token is good; the refusal
 // depends on which request (or which API server) answers.
 import type { Subject } from '../../history/types';
-import type { NodeRef } from '../../ui/explorer/nodeRefs';
+import type { NodeRef } from '../../shared/nodeRef';
 import type { Evidence } from '../evidence';
 import { probeFailed } from '../probe';
 import type { Finding, FindingEvidence } from '../types';

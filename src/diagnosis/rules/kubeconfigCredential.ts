@@ -1,7 +1,7 @@
 // A kubeconfig credential expired, expiring or past warnafter: the active context's, and any
 // kubeconfig open in the editor (a CNI plugin's node kubeconfig holding a copied pod token, say).
 import { expiryOf } from '../../token/expiry';
-import type { ContextRef } from '../../ui/explorer/nodeRefs';
+import type { ContextRef } from '../../shared/nodeRef';
 import type { Evidence, KubeconfigCredentialEvidence } from '../evidence';
 import type { Finding, FindingAction, FindingEvidence } from '../types';
 import { COMMANDS, action, duration, findPod, findingId, podRef, restartActions, tokenHealthAction, when, type DiagnoseOptions } from '../ruleKit';

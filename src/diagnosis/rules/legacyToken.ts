@@ -2,7 +2,7 @@
 // marked `kubernetes.io/legacy-token-invalid-since` after a clean-up period unused (default one
 // year) and deleted one more period after that — only when the ServiceAccount lists it in
 // `.secrets` and no pod mounts it (kube-controller-manager's legacy token cleaner, GA in 1.30).
-import type { SecretRef, ServiceAccountRef } from '../../ui/explorer/nodeRefs';
+import type { SecretRef, ServiceAccountRef } from '../../shared/nodeRef';
 import type { Evidence, LegacySecretEvidence } from '../evidence';
 import type { Finding, FindingEvidence } from '../types';
 import { COMMANDS, action, describeUnauthorized, findingId, tokenHealthAction, type DiagnoseOptions } from '../ruleKit';

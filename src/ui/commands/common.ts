@@ -1,8 +1,8 @@
 // What every command shares: the session a NodeRef belongs to, cancellable progress, and messages.
 import * as vscode from 'vscode';
 import type { ClusterError } from '../../cluster/errors';
-import type { ClusterSession } from '../../cluster/session';
-import type { NodeRef } from '../explorer/nodeRefs';
+import type { ClusterSession } from '../../cluster/auth/session';
+import type { NodeRef } from '../../shared/nodeRef';
 import type { Services } from '../services';
 import { failureSentence, sentence } from './sentences';
 

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { ActionResult } from '../../cluster/actions/result';
 import { type PodSummary, listPods } from '../../cluster/actions/pods';
 import { type ServiceAccountSummary, listServiceAccounts } from '../../cluster/actions/serviceAccounts';
-import type { ClusterSession } from '../../cluster/session';
+import type { ClusterSession } from '../../cluster/auth/session';
 import type { Services } from '../services';
 import { showFailure } from './common';
 

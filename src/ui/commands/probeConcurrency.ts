@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { type ProbeCredential, probeConcurrency } from '../../cluster/actions/probeConcurrency';
 import { requestToken, MIN_TOKEN_SECONDS } from '../../cluster/actions/requestToken';
 import type { Subject } from '../../history/types';
-import { refOf, type NodeRef } from '../explorer/nodeRefs';
+import { refOf, type NodeRef } from '../../shared/nodeRef';
 import type { CommandContext } from './context';
 import { sessionFor, show, showFailure, withCancellableProgress } from './common';
 import { pickServiceAccount } from './pickers';

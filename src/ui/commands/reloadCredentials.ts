@@ -1,7 +1,7 @@
 // Reload Credentials: re-read the kubeconfig and token files and re-run exec plugins now, then say
 // what the expiry was and is.
 import * as vscode from 'vscode';
-import { refOf } from '../explorer/nodeRefs';
+import { refOf } from '../../shared/nodeRef';
 import type { CommandContext } from './context';
 import { sessionFor, show } from './common';
 import { reloadResultSentence } from './sentences';

@@ -2,10 +2,10 @@
 // decoded token in a read-only document; the raw token to the clipboard only when "Copy token" is chosen.
 import * as vscode from 'vscode';
 import { type BoundObject, type IssuedToken, MIN_TOKEN_SECONDS, requestToken } from '../../cluster/actions/requestToken';
-import type { ClusterSession } from '../../cluster/session';
+import type { ClusterSession } from '../../cluster/auth/session';
 import type { TokenObservation } from '../../history/types';
 import { decodeToken } from '../../token/jwt';
-import { refOf, type NodeRef } from '../explorer/nodeRefs';
+import { refOf, type NodeRef } from '../../shared/nodeRef';
 import type { CommandContext } from './context';
 import { sessionFor, showFailure } from './common';
 import { formatDuration, parseAudiences, parseDuration } from './durationInput';

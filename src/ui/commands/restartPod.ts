@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { getPod, type PodSummary, type PodTarget } from '../../cluster/actions/pods';
 import { restartPod as restart } from '../../cluster/actions/restartPod';
-import { type NodeRef, type PodRef, refOf } from '../explorer/nodeRefs';
+import { type NodeRef, type PodRef, refOf } from '../../shared/nodeRef';
 import type { CommandContext } from './context';
 import { confirm, sessionFor, show, showFailure, withCancellableProgress } from './common';
 import { pickPod } from './pickers';

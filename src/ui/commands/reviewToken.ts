@@ -3,10 +3,10 @@
 import * as vscode from 'vscode';
 import { type ActionResult, failed } from '../../cluster/actions/result';
 import { type TokenReviewResult, reviewToken } from '../../cluster/actions/reviewToken';
-import { readLiveToken } from '../../cluster/liveToken';
-import type { ClusterSession } from '../../cluster/session';
+import { readLiveToken } from '../../cluster/live/readLiveToken';
+import type { ClusterSession } from '../../cluster/auth/session';
 import { classifyInput } from '../../token/classifyInput';
-import { type NodeRef, refOf } from '../explorer/nodeRefs';
+import { type NodeRef, refOf } from '../../shared/nodeRef';
 import type { CommandContext } from './context';
 import { sessionFor, show, showFailure } from './common';
 import { reviewSentence } from './sentences';

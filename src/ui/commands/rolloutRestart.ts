@@ -2,7 +2,7 @@
 // confirmed, then patched as `kubectl rollout restart` does; a 409 offers to look again.
 import * as vscode from 'vscode';
 import { rolloutRestart as patchRestart, workloadOfPod } from '../../cluster/actions/rolloutRestart';
-import { refOf } from '../explorer/nodeRefs';
+import { refOf } from '../../shared/nodeRef';
 import type { CommandContext } from './context';
 import { confirm, sessionFor, show, showFailure } from './common';
 import { pickPod } from './pickers';

@@ -8,7 +8,7 @@ import type { TokenReviewResult } from '../../cluster/actions/reviewToken';
 import type { Workload } from '../../cluster/actions/rolloutRestart';
 import type { WhoAmI } from '../../cluster/actions/whoAmI';
 import type { ClusterError } from '../../cluster/errors';
-import type { ReloadResult } from '../../cluster/credentials';
+import type { ReloadResult } from '../../cluster/auth/credentials';
 import { describeDuration, formatInstant } from '../../token/relativeTime';
 
 /** "the cluster ..." → "The cluster ....": a message the user reads as a sentence. */

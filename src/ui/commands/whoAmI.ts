@@ -1,7 +1,7 @@
 // Who Am I: a SelfSubjectReview for the active context.
 import * as vscode from 'vscode';
 import { whoAmI } from '../../cluster/actions/whoAmI';
-import { refOf } from '../explorer/nodeRefs';
+import { refOf } from '../../shared/nodeRef';
 import type { CommandContext } from './context';
 import { sessionFor, showFailure } from './common';
 import { whoAmISentence } from './sentences';

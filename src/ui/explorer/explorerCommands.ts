@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { registerGuardedCommand } from '../guardedCommand';
 import type { SessionManager } from '../sessionManager';
 import type { ExplorerTree } from './explorerTree';
-import { refOf } from './nodeRefs';
+import { refOf } from '../../shared/nodeRef';
 
 export function registerExplorerCommands(tree: ExplorerTree, sessions: SessionManager, log: vscode.LogOutputChannel): vscode.Disposable {
   const reg = (id: string, run: (arg?: unknown) => unknown): vscode.Disposable => registerGuardedCommand(id, log, run);

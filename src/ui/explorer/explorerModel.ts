@@ -2,7 +2,7 @@
 // Pure and synchronous: the tree provider rebuilds it on every change and serves nodes from it, so
 // expanding or collapsing a node never asks the cluster anything.
 import type { ExplorerModel, ExplorerNode, ModelInput } from './explorerNode';
-import type { NodeRef } from './nodeRefs';
+import type { NodeRef } from '../../shared/nodeRef';
 import { contextNode, errorNode, findingsNode, problemNode } from './statusNodes';
 import { groupBy, namespaceNode, type NamespaceContents } from './workloadNodes';
 

@@ -1,13 +1,13 @@
 // The explorer's model: plain data describing each tree node, built without VS Code so it can be
 // tested and measured in plain Node. The TreeDataProvider only turns these into TreeItems.
-import type { CredentialDescription } from '../../cluster/credentialDescription';
+import type { CredentialDescription } from '../../cluster/auth/credentialDescription';
 import type { ClusterError } from '../../cluster/errors';
-import type { InventorySnapshot, LiveTokenReading, LiveTokenTarget } from '../../cluster/inventoryTypes';
-import type { ContextSummary } from '../../cluster/kubeconfig';
-import type { LiveTokenMode } from '../../cluster/liveTokens';
+import type { InventorySnapshot, LiveTokenReading, LiveTokenTarget } from '../../cluster/inventory/types';
+import type { ContextSummary } from '../../cluster/auth/kubeconfig';
+import type { LiveTokenMode } from '../../cluster/live/liveTokenCache';
 import type { Finding } from '../../diagnosis/types';
 import type { ExpiryOptions } from '../../token/types';
-import type { NodeRef } from './nodeRefs';
+import type { NodeRef } from '../../shared/nodeRef';
 
 /** How a node is coloured: the UI maps each to a theme colour. */
 export type Tone = 'ok' | 'info' | 'warning' | 'error' | 'muted';

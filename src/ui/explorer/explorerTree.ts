@@ -2,12 +2,12 @@
 // keys and the live tokens of the current session, rebuilds the model when any of them changes, and
 // serves every expand and collapse from that model.
 import * as vscode from 'vscode';
-import { Inventory } from '../../cluster/inventory';
-import { liveTokenKey, type LiveTokenReading, type LiveTokenTarget } from '../../cluster/inventoryTypes';
-import { ClusterKeys } from '../../cluster/jwks';
-import { readLiveToken } from '../../cluster/liveToken';
-import { LiveTokens } from '../../cluster/liveTokens';
-import type { ClusterSession } from '../../cluster/session';
+import { Inventory } from '../../cluster/inventory/inventory';
+import { liveTokenKey, type LiveTokenReading, type LiveTokenTarget } from '../../cluster/inventory/types';
+import { ClusterKeys } from '../../cluster/live/jwks';
+import { readLiveToken } from '../../cluster/live/readLiveToken';
+import { LiveTokens } from '../../cluster/live/liveTokenCache';
+import type { ClusterSession } from '../../cluster/auth/session';
 import type { HistoryStore } from '../../history';
 import type { ExplorerControl, FindingsSink } from '../services';
 import type { SessionManager } from '../sessionManager';
@@ -15,7 +15,7 @@ import type { Settings } from '../settings';
 import { buildExplorerModel } from './explorerModel';
 import { childrenOf, type ExplorerModel, type ExplorerNode } from './explorerNode';
 import { liveTargetsOf, treeItemOf } from './treeItems';
-import type { NodeRef, PodRef, TokenFileRef } from './nodeRefs';
+import type { NodeRef, PodRef, TokenFileRef } from '../../shared/nodeRef';
 
 export const VIEW_ID = 'clusterCredentials.explorer';
 const TICK_MS = 30_000;

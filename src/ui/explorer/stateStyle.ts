@@ -1,6 +1,6 @@
 // How a credential state looks in the tree: a codicon and a tone. Presentation only; the state itself
 // comes from token/expiry.
-import type { SignatureCheck } from '../../cluster/inventoryTypes';
+import type { SignatureCheck } from '../../cluster/inventory/types';
 import type { Severity } from '../../diagnosis/severity';
 import type { CredentialState } from '../../token/types';
 import type { Tone } from './explorerNode';

@@ -1,14 +1,14 @@
 // The context node (the active credential at a glance), the Findings node and error nodes.
-import type { CredentialDescription, CredentialKind } from '../../cluster/credentialDescription';
+import type { CredentialDescription, CredentialKind } from '../../cluster/auth/credentialDescription';
 import { adviseOnError, type ErrorAction } from '../../cluster/errorAdvice';
 import type { ClusterError } from '../../cluster/errors';
-import { credentialExpiry } from '../../cluster/tokenTiming';
+import { credentialExpiry } from '../../cluster/inventory/tokenTiming';
 import type { Finding, FindingAction } from '../../diagnosis/types';
 import { SHOW_TOKEN_HEALTH_COMMAND } from '../../shared/tokenHealthProtocol';
 import { describeExpiry } from '../../token/relativeTime';
 import type { ExpiryOptions } from '../../token/types';
 import type { ExplorerNode, ModelSession, NodeCommand } from './explorerNode';
-import { contextValueOf, type ContextRef, type FindingRef } from './nodeRefs';
+import { contextValueOf, type ContextRef, type FindingRef } from '../../shared/nodeRef';
 import { severityIcon, severityTone, stateStyle } from './stateStyle';
 import { instant, markdownRows } from './tooltips';
 

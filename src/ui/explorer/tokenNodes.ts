@@ -1,11 +1,11 @@
 // Token nodes: a container's projected token file (what the pod spec asks for, the refresh the kubelet
 // should have made, and the live token once read) and a legacy token Secret, decoded.
-import type { ContainerTokens, LegacySecretItem, LiveTokenReading, PodItem, ProjectedTokenMount } from '../../cluster/inventoryTypes';
-import { liveTokenTiming, mountSchedule } from '../../cluster/tokenTiming';
+import type { ContainerTokens, LegacySecretItem, LiveTokenReading, PodItem, ProjectedTokenMount } from '../../cluster/inventory/types';
+import { liveTokenTiming, mountSchedule } from '../../cluster/inventory/tokenTiming';
 import { tokenExpiry } from '../../token/expiry';
 import { describeDuration, describeExpiry, formatInstant } from '../../token/relativeTime';
 import { leaf, type ExplorerNode, type ModelInput } from './explorerNode';
-import { contextValueOf, type SecretRef, type TokenFileRef } from './nodeRefs';
+import { contextValueOf, type SecretRef, type TokenFileRef } from '../../shared/nodeRef';
 import { errorNode } from './statusNodes';
 import { signatureText, stateStyle, worseTone } from './stateStyle';
 import { instant, markdownRows, tokenRows } from './tooltips';

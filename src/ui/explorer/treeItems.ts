@@ -1,6 +1,6 @@
 // ExplorerNode → vscode.TreeItem: codicons with theme colours, and the live-token targets of pods.
 import * as vscode from 'vscode';
-import type { LiveTokenTarget, PodItem } from '../../cluster/inventoryTypes';
+import type { LiveTokenTarget, PodItem } from '../../cluster/inventory/types';
 import type { ExplorerNode, Tone } from './explorerNode';
 
 const TONE_COLOR: Record<Tone, string | undefined> = {

@@ -1,7 +1,7 @@
 // Namespace → service account → pod nodes, from the inventory's projections.
-import type { LegacySecretItem, PodItem, ServiceAccountItem } from '../../cluster/inventoryTypes';
+import type { LegacySecretItem, PodItem, ServiceAccountItem } from '../../cluster/inventory/types';
 import type { ExplorerNode, ModelInput } from './explorerNode';
-import { contextValueOf, type NamespaceRef, type PodRef, type ServiceAccountRef } from './nodeRefs';
+import { contextValueOf, type NamespaceRef, type PodRef, type ServiceAccountRef } from '../../shared/nodeRef';
 import { errorNode } from './statusNodes';
 import { worseTone } from './stateStyle';
 import { markdownRows } from './tooltips';

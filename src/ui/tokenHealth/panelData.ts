@@ -4,7 +4,7 @@ import type { Finding } from '../../diagnosis/types';
 import { buildTimeline } from '../../diagnosis/timeline';
 import type { HistoryRecord, Subject, TokenObservation, UnauthorizedEvent } from '../../history/types';
 import type { PanelAction, TokenHealthState, TokenHealthSubject, UnauthorizedLine } from '../../shared/tokenHealthProtocol';
-import type { NodeRef } from '../explorer/nodeRefs';
+import type { NodeRef } from '../../shared/nodeRef';
 
 /** The part of the cluster a panel covers. */
 export interface Scope {

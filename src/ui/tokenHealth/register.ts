@@ -2,7 +2,7 @@
 // and brings panels back after a window reload through a WebviewPanelSerializer.
 import * as vscode from 'vscode';
 import { parsePersistedState, SHOW_TOKEN_HEALTH_COMMAND, TOKEN_HEALTH_VIEW_TYPE } from '../../shared/tokenHealthProtocol';
-import { refOf, type NodeRef } from '../explorer/nodeRefs';
+import { refOf, type NodeRef } from '../../shared/nodeRef';
 import type { Services } from '../services';
 import { subjectKey } from './panelData';
 import { TokenHealthPanel, webviewOptions } from './tokenHealthPanel';

@@ -7,7 +7,7 @@ import {
   type TokenHealthState,
   type WebviewMessage,
 } from '../../shared/tokenHealthProtocol';
-import type { NodeRef } from '../explorer/nodeRefs';
+import type { NodeRef } from '../../shared/nodeRef';
 import type { Services } from '../services';
 import { createNonce, tokenHealthHtml } from './html';
 import { buildPanelState, isOffered, resolveSubject } from './panelData';

@@ -1,18 +1,18 @@
 // Each incident scenario of the test cluster, seen the way the extension sees it: evidence
-// gathered by src/cluster/evidence.ts (live reads every ten minutes into history, a log and event
+// gathered by src/cluster/scan/collectEvidence.ts (live reads every ten minutes into history, a log and event
 // scan), then diagnose(). Each names its cause and action; healthy names nothing.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { probeConcurrency } from '../../../src/cluster/actions/probeConcurrency';
-import { collectEvidence, type CollectOptions } from '../../../src/cluster/evidence';
-import { loadKubeconfig } from '../../../src/cluster/kubeconfig';
-import { openSession } from '../../../src/cluster/session';
+import { collectEvidence, type CollectOptions } from '../../../src/cluster/scan/collectEvidence';
+import { loadKubeconfig } from '../../../src/cluster/auth/kubeconfig';
+import { openSession } from '../../../src/cluster/auth/session';
 import { diagnose } from '../../../src/diagnosis/diagnose';
 import { kubeconfigDocumentEvidence } from '../../../src/diagnosis/documentCredentials';
 import type { EvidenceScope } from '../../../src/diagnosis/evidence';
 import type { Finding } from '../../../src/diagnosis/types';
 import { probeResultOf } from '../../../src/ui/commands/probeRecord';
-import { type Harness, PATTERNS, kubeletReader, startHarness } from '../evidence/support';
+import { type Harness, PATTERNS, kubeletReader, startHarness } from '../cluster/scan/support';
 
 /** Reads the scope's token files every `stepSeconds` for `steps` steps, recording them, then collects with a scan. */
 async function observe(h: Harness, scope: EvidenceScope, steps: number, stepSeconds: number, extra: Partial<CollectOptions> = {}): Promise<Finding[]> {

@@ -1,0 +1,244 @@
+// How the rest of the extension talks to the cluster: client-node API clients, KubeConfigs for Watch/Exec/Log and
+// raw requests, all carrying the provider's current credential and retrying once after a 401.
+import {
+  HttpMethod,
+  IsomorphicFetchHttpLibrary,
+  type KubeConfig,
+  RequestContext,
+  ServerConfiguration,
+  createConfiguration,
+  wrapHttpLibrary,
+  type ApiConstructor,
+  type ApiType,
+  type Configuration,
+  type HttpLibrary,
+  type ResponseContext,
+} from '@kubernetes/client-node';
+import type { ActiveCredential, CredentialProvider } from './credentials';
+import { type ClusterError, type ErrorContext, CredentialUnavailableError, classifyError, classifyResponse, isUnauthorized } from '../errors';
+import { TransportCache, kubeConfigWithCredential } from './transport';
+
+export interface UnauthorizedEvent {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  /** Fingerprint of the rejected token, when it was a token. */
+  fingerprint?: string;
+  /** Whether a refreshed credential was sent once more. */
+  retried: boolean;
+  /** Whether that second attempt was accepted. */
+  recovered: boolean;
+  /** Why no fresh credential could be made, when that is the reason there was no retry. */
+  refreshProblem?: string;
+}
+
+export interface ApiClientsOptions {
+  userAgent?: string;
+  /** Every 401 the cluster answered, for history and diagnosis. Never receives a token. */
+  onUnauthorized?: (event: UnauthorizedEvent) => void;
+}
+
+export type HttpMethodName = (typeof HttpMethod)[keyof typeof HttpMethod];
+
+export interface RawRequestInit {
+  method?: HttpMethodName;
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+  /** What the request is about, for a better error sentence. */
+  about?: Omit<ErrorContext, 'server' | 'path'>;
+}
+
+export type RawResponse =
+  | { ok: true; status: number; headers: Record<string, string>; body: string }
+  | { ok: false; error: ClusterError; status?: number; body?: string };
+
+export type KubeConfigResult = { ok: true; kc: KubeConfig } | { ok: false; error: ClusterError };
+
+const DEFAULT_USER_AGENT = 'cluster-credentials';
+
+export class ApiClients {
+  readonly server: string;
+  private readonly inner = new IsomorphicFetchHttpLibrary();
+  private readonly httpApi: HttpLibrary;
+  private readonly transports: TransportCache;
+  private kubeConfigCache: { generation: number; kc: KubeConfig } | undefined;
+  private readonly kubeConfigCredentials = new WeakMap<KubeConfig, ActiveCredential>();
+
+  constructor(
+    readonly provider: CredentialProvider,
+    private readonly options: ApiClientsOptions = {},
+  ) {
+    // Without a cluster every request stops at the provider with a sentence; the placeholder only keeps
+    // client-node's URL building from throwing first.
+    this.server = provider.cluster?.server ?? 'https://cluster-not-defined.invalid';
+    this.httpApi = wrapHttpLibrary({ send: (request) => this.send(request) });
+    this.transports = new TransportCache(provider, this.server);
+  }
+
+  /** A client-node API client (CoreV1Api, AuthenticationV1Api, ...) whose every request goes through the provider. */
+  makeApiClient<T extends ApiType>(api: ApiConstructor<T>): T {
+    return new api(this.configuration());
+  }
+
+  configuration(): Configuration {
+    return createConfiguration({
+      baseServer: new ServerConfiguration<Record<string, string>>(this.server, {}),
+      httpApi: this.httpApi,
+      authMethods: {},
+      middleware: [],
+    });
+  }
+
+  /** A KubeConfig holding the current credential, for client-node's Watch, Exec, Log and PortForward. */
+  async kubeConfig(): Promise<KubeConfigResult> {
+    const result = await this.provider.get();
+    if (!result.ok) return { ok: false, error: this.classify(new CredentialUnavailableError(result.message)) };
+    return { ok: true, kc: this.kubeConfigFor(result.credential) };
+  }
+
+  /**
+   * After a Watch/Exec/Log made with `rejected` got 401: a KubeConfig with a refreshed credential, or undefined
+   * when there is nothing new to try. Call it once per failure; never in a loop.
+   */
+  async kubeConfigAfterUnauthorized(rejected: KubeConfig): Promise<KubeConfigResult | undefined> {
+    const used = this.kubeConfigCredentials.get(rejected);
+    if (!used) return this.kubeConfig();
+    const refresh = await this.provider.refreshAfterUnauthorized(used);
+    if (!refresh.result.ok) return { ok: false, error: this.classify(new CredentialUnavailableError(refresh.result.message, 401)) };
+    return refresh.retry ? { ok: true, kc: this.kubeConfigFor(refresh.result.credential) } : undefined;
+  }
+
+  /** Runs `fn` with a current KubeConfig; on a 401 refreshes once and runs it once more. */
+  async withKubeConfig<T>(fn: (kc: KubeConfig) => Promise<T>): Promise<T> {
+    const first = await this.kubeConfig();
+    if (!first.ok) throw new CredentialUnavailableError(first.error.message);
+    try {
+      return await fn(first.kc);
+    } catch (err) {
+      if (!isUnauthorized(err)) throw err;
+      const next = await this.kubeConfigAfterUnauthorized(first.kc);
+      if (!next) throw err;
+      if (!next.ok) throw new CredentialUnavailableError(next.error.message, 401);
+      return fn(next.kc);
+    }
+  }
+
+  /** A request client-node has no method for (e.g. /openid/v1/jwks); errors come back as values. */
+  async rawRequest(path: string, init: RawRequestInit = {}): Promise<RawResponse> {
+    const about: ErrorContext = { ...init.about, path };
+    let request: RequestContext;
+    try {
+      request = new RequestContext(this.server + path, init.method ?? HttpMethod.GET);
+    } catch (err) {
+      return { ok: false, error: this.classify(err, about) };
+    }
+    request.setHeaderParam('Accept', 'application/json');
+    for (const [k, v] of Object.entries(init.headers ?? {})) request.setHeaderParam(k, v);
+    if (init.body !== undefined) request.setBody(init.body);
+    if (init.signal) request.setSignal(init.signal);
+    try {
+      const response = await this.send(request);
+      const body = await response.body.text();
+      const status = response.httpStatusCode;
+      if (status >= 200 && status < 300) return { ok: true, status, headers: response.headers, body };
+      return { ok: false, status, body, error: classifyResponse(status, body, { ...about, server: this.server }) };
+    } catch (err) {
+      return { ok: false, error: this.classify(err, about) };
+    }
+  }
+
+  /** classifyError with this cluster's server filled in. */
+  classify(err: unknown, context: ErrorContext = {}): ClusterError {
+    return classifyError(err, { server: this.server, ...context });
+  }
+
+  /** Closes pooled connections. */
+  async dispose(): Promise<void> {
+    await this.transports.dispose();
+  }
+
+  private async send(request: RequestContext): Promise<ResponseContext> {
+    const first = await this.credential();
+    await this.apply(request, first);
+    const response = await this.inner.send(request).toPromise();
+    if (response.httpStatusCode !== 401) return response;
+
+    const refresh = await this.provider.refreshAfterUnauthorized(first);
+    const event: UnauthorizedEvent = { method: request.getHttpMethod(), path: pathOf(request.getUrl()), retried: false, recovered: false };
+    if (first.fingerprint) event.fingerprint = first.fingerprint;
+    if (!refresh.result.ok) {
+      this.emit({ ...event, refreshProblem: refresh.result.message });
+      await discard(response);
+      throw new CredentialUnavailableError(
+        `the cluster rejected your credential (401 Unauthorized) and no fresh one could be made: ${refresh.result.message}`,
+        401,
+      );
+    }
+    if (!refresh.retry) {
+      this.emit(event);
+      return response;
+    }
+    await discard(response);
+    await this.apply(request, refresh.result.credential);
+    const second = await this.inner.send(request).toPromise();
+    this.emit({ ...event, retried: true, recovered: second.httpStatusCode !== 401 });
+    return second;
+  }
+
+  private async credential(): Promise<ActiveCredential> {
+    const result = await this.provider.get();
+    if (!result.ok) throw new CredentialUnavailableError(result.message);
+    return result.credential;
+  }
+
+  private async apply(request: RequestContext, credential: ActiveCredential): Promise<void> {
+    const transport = await this.transports.get(credential.clientCertificate);
+    request.setHeaderParam('User-Agent', this.options.userAgent ?? DEFAULT_USER_AGENT);
+    for (const [k, v] of Object.entries(transport.headers)) request.setHeaderParam(k, v);
+    if (credential.token) request.setHeaderParam('Authorization', `Bearer ${credential.token}`);
+    else if (!('Authorization' in transport.headers)) dropHeader(request, 'Authorization');
+    if (transport.dispatcher) request.setDispatcher(transport.dispatcher);
+  }
+
+  private kubeConfigFor(credential: ActiveCredential): KubeConfig {
+    if (this.kubeConfigCache?.generation === credential.generation) return this.kubeConfigCache.kc;
+    const kc = kubeConfigWithCredential(this.provider, this.server, credential.token, credential.clientCertificate);
+    this.kubeConfigCache = { generation: credential.generation, kc };
+    this.kubeConfigCredentials.set(kc, credential);
+    return kc;
+  }
+
+  private emit(event: UnauthorizedEvent): void {
+    try {
+      this.options.onUnauthorized?.(event);
+    } catch {
+      // A listener's bug must not turn into a failed request.
+    }
+  }
+}
+
+export function createApiClients(provider: CredentialProvider, options?: ApiClientsOptions): ApiClients {
+  return new ApiClients(provider, options);
+}
+
+/** A retry with a certificate-only credential must not resend the rejected token; getHeaders() is the live map. */
+function dropHeader(request: RequestContext, name: string): void {
+  const headers = request.getHeaders();
+  for (const key of Object.keys(headers)) {
+    if (key.toLowerCase() === name.toLowerCase()) delete headers[key];
+  }
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url.split('?')[0];
+  }
+}
+
+/** Reads and drops a body we will not use, so the connection returns to the pool. */
+async function discard(response: ResponseContext): Promise<void> {
+  await response.body.text().catch(() => undefined);
+}

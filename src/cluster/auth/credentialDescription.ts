@@ -1,0 +1,225 @@
+// What kind of credential a kubeconfig context uses, and when it expires where that can be known without a request.
+import fs from 'node:fs';
+import type { KubeConfig, User } from '@kubernetes/client-node';
+import { decodeCertificate } from '../../token/certificate';
+import { decodeToken } from '../../token/jwt';
+import { isRecord } from './kubeconfigFiles';
+
+export type CredentialKind = 'token' | 'tokenFile' | 'exec' | 'authProvider' | 'clientCertificate' | 'basicAuth' | 'none';
+
+export interface ExecSpec {
+  command: string;
+  args: string[];
+  env: { name: string; value: string }[];
+  apiVersion?: string;
+  installHint?: string;
+  interactiveMode?: string;
+  provideClusterInfo: boolean;
+}
+
+export interface AuthProviderInfo {
+  name: string;
+  idpIssuerUrl?: string;
+  clientId?: string;
+  hasIdToken: boolean;
+  hasRefreshToken: boolean;
+}
+
+export interface ClientCertificateInfo {
+  source: 'data' | 'file' | 'exec';
+  file?: string;
+  commonName?: string;
+  organizations: string[];
+  notBefore?: number;
+  notAfter?: number;
+  /** Why the certificate could not be read, when it could not. */
+  problem?: string;
+}
+
+export type ExpirySource = 'jwt' | 'certificate' | 'exec';
+
+export interface CredentialDescription {
+  context: string;
+  user?: string;
+  kind: CredentialKind;
+  /** Seconds since the epoch. */
+  expiresAt?: number;
+  issuedAt?: number;
+  expirySource?: ExpirySource;
+  /** Fingerprint of the bearer token in use, when one is known. Never the token itself. */
+  fingerprint?: string;
+  tokenFile?: string;
+  exec?: ExecSpec;
+  authProvider?: AuthProviderInfo;
+  /** Present whenever the user has a client certificate, even next to a token. */
+  clientCertificate?: ClientCertificateInfo;
+  username?: string;
+  impersonate?: string;
+  /** A sentence when something about the credential could not be read. */
+  problem?: string;
+}
+
+/** What a CredentialProvider has seen at run time: a token read from a file, an exec plugin's answer. */
+export interface CredentialObservation {
+  token?: string;
+  exec?: { expiresAt?: number; token?: string; certificatePem?: string };
+}
+
+/** Never throws; reads a token file or certificate file from disk unless `observed` already holds the token. */
+export function describeCredential(kc: KubeConfig, context: string, observed: CredentialObservation = {}): CredentialDescription {
+  const ctx = kc.getContextObject(context);
+  if (!ctx) {
+    return { context, kind: 'none', problem: `the context "${context}" is not in the kubeconfig; pick another context` };
+  }
+  const user = kc.getUser(ctx.user);
+  if (!user) {
+    return {
+      context,
+      user: ctx.user,
+      kind: 'none',
+      problem: `the user "${ctx.user}" of context "${context}" is not defined in the kubeconfig, so requests carry no credential`,
+    };
+  }
+  const out: CredentialDescription = { context, user: user.name, kind: 'none' };
+  if (user.impersonateUser) out.impersonate = user.impersonateUser;
+  const cert = describeClientCertificate(user);
+  if (cert) out.clientCertificate = cert;
+
+  const exec = execSpecOf(user);
+  const provider = isRecord(user.authProvider) ? user.authProvider : undefined;
+  const providerConfig = provider && isRecord(provider.config) ? provider.config : {};
+  out.kind = credentialKindOf(user);
+  if (exec) {
+    out.exec = exec;
+    const seen = observed.exec;
+    if (seen?.expiresAt !== undefined) {
+      out.expiresAt = seen.expiresAt;
+      out.expirySource = 'exec';
+    }
+    if (seen?.token) applyJwt(out, seen.token, seen.expiresAt === undefined);
+    if (seen?.certificatePem) {
+      const c = decodeCertificate(seen.certificatePem);
+      if (c.ok) {
+        out.clientCertificate = { source: 'exec', commonName: c.certificate.commonName, organizations: c.certificate.organizations, notBefore: c.certificate.notBefore, notAfter: c.certificate.notAfter };
+        if (out.expiresAt === undefined) Object.assign(out, { expiresAt: c.certificate.notAfter, expirySource: 'certificate' });
+      }
+    }
+  } else if (out.kind === 'tokenFile' && typeof providerConfig.tokenFile === 'string') {
+    out.tokenFile = providerConfig.tokenFile;
+    const token = observed.token ?? readTokenFile(providerConfig.tokenFile, out);
+    if (token) applyJwt(out, token, true);
+  } else if (provider) {
+    const idToken = stringOr(providerConfig['id-token']);
+    out.authProvider = {
+      name: typeof provider.name === 'string' ? provider.name : 'unknown',
+      idpIssuerUrl: stringOr(providerConfig['idp-issuer-url']),
+      clientId: stringOr(providerConfig['client-id']),
+      hasIdToken: idToken !== undefined,
+      hasRefreshToken: stringOr(providerConfig['refresh-token']) !== undefined,
+    };
+    const bearer = idToken ?? stringOr(providerConfig['access-token']);
+    if (bearer) applyJwt(out, bearer, true);
+    if (out.expiresAt === undefined) applyProviderExpiry(out, providerConfig);
+  } else if (user.token) {
+    applyJwt(out, user.token, true);
+  } else if (user.username) {
+    out.username = user.username;
+  } else if (cert) {
+    if (cert.notAfter !== undefined) Object.assign(out, { expiresAt: cert.notAfter, expirySource: 'certificate' });
+    if (cert.problem) out.problem = cert.problem;
+  }
+  return out;
+}
+
+/** Which credential wins when a user has several, in the order client-go applies them. */
+export function credentialKindOf(user: User): CredentialKind {
+  if (execSpecOf(user)) return 'exec';
+  if (isRecord(user.authProvider)) {
+    const config = user.authProvider.config;
+    return user.authProvider.name === 'tokenFile' && isRecord(config) && typeof config.tokenFile === 'string' ? 'tokenFile' : 'authProvider';
+  }
+  if (user.token) return 'token';
+  if (user.username) return 'basicAuth';
+  if (user.certData || user.certFile) return 'clientCertificate';
+  return 'none';
+}
+
+/** client-node keeps exec either under `user.exec` or, in old kubeconfigs, under an `exec` auth-provider. */
+export function execSpecOf(user: User): ExecSpec | undefined {
+  const raw: unknown = user.exec ?? (isRecord(user.authProvider) && isRecord(user.authProvider.config) ? user.authProvider.config.exec : undefined);
+  if (!isRecord(raw) || typeof raw.command !== 'string' || raw.command === '') return undefined;
+  const args = Array.isArray(raw.args) ? raw.args.filter((a): a is string => typeof a === 'string') : [];
+  const env = Array.isArray(raw.env)
+    ? raw.env.filter(isRecord).flatMap((e) => (typeof e.name === 'string' ? [{ name: e.name, value: typeof e.value === 'string' ? e.value : '' }] : []))
+    : [];
+  return {
+    command: raw.command,
+    args,
+    env,
+    apiVersion: stringOr(raw.apiVersion),
+    installHint: stringOr(raw.installHint),
+    interactiveMode: stringOr(raw.interactiveMode),
+    provideClusterInfo: raw.provideClusterInfo === true,
+  };
+}
+
+function applyJwt(out: CredentialDescription, token: string, useExpiry: boolean): void {
+  const decoded = decodeToken(token);
+  if (!decoded.ok) return;
+  out.fingerprint = decoded.token.fingerprint;
+  if (decoded.token.claims.iat !== undefined) out.issuedAt = decoded.token.claims.iat;
+  if (useExpiry && decoded.token.claims.exp !== undefined) {
+    out.expiresAt = decoded.token.claims.exp;
+    out.expirySource = 'jwt';
+  }
+}
+
+/** gcp keeps an RFC 3339 `expiry`, azure a Unix `expires-on`. */
+function applyProviderExpiry(out: CredentialDescription, config: Record<string, unknown>): void {
+  const expiry = stringOr(config.expiry);
+  const parsed = expiry ? Date.parse(expiry) : NaN;
+  const expiresOn = Number(stringOr(config['expires-on']) ?? NaN);
+  const seconds = Number.isFinite(parsed) ? Math.floor(parsed / 1000) : Number.isFinite(expiresOn) ? expiresOn : undefined;
+  if (seconds !== undefined) Object.assign(out, { expiresAt: seconds, expirySource: 'jwt' });
+}
+
+function readTokenFile(file: string, out: CredentialDescription): string | undefined {
+  try {
+    const token = fs.readFileSync(file, 'utf8').trim();
+    if (token === '') out.problem = `the token file ${file} is empty`;
+    return token || undefined;
+  } catch (err) {
+    const code = isRecord(err) && typeof err.code === 'string' ? err.code : 'unknown error';
+    out.problem = `the token file ${file} cannot be read (${code})`;
+    return undefined;
+  }
+}
+
+function describeClientCertificate(user: User): ClientCertificateInfo | undefined {
+  let text: string | undefined;
+  let source: ClientCertificateInfo['source'];
+  if (user.certFile) {
+    source = 'file';
+    try {
+      text = fs.readFileSync(user.certFile, 'utf8');
+    } catch (err) {
+      const code = isRecord(err) && typeof err.code === 'string' ? err.code : 'unknown error';
+      return { source, file: user.certFile, organizations: [], problem: `the client certificate ${user.certFile} cannot be read (${code})` };
+    }
+  } else if (user.certData) {
+    source = 'data';
+    text = user.certData;
+  } else {
+    return undefined;
+  }
+  const decoded = decodeCertificate(text);
+  const base: ClientCertificateInfo = { source, organizations: [] };
+  if (user.certFile) base.file = user.certFile;
+  if (!decoded.ok) return { ...base, problem: `the client certificate cannot be read: ${decoded.reason}` };
+  const c = decoded.certificate;
+  return { ...base, commonName: c.commonName, organizations: c.organizations, notBefore: c.notBefore, notAfter: c.notAfter };
+}
+
+function stringOr(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}

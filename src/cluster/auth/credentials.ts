@@ -1,0 +1,290 @@
+// The credential of one kubeconfig context, handed out fresh: token files are re-read when they change, exec
+// plugins re-run when their answer expires or is rejected. Our own client must not go stale the way the
+// workloads we diagnose do.
+import type { Cluster, KubeConfig, User } from '@kubernetes/client-node';
+import { decodeToken } from '../../token/jwt';
+import { fingerprint } from '../../token/fingerprint';
+import {
+  type CredentialDescription,
+  type CredentialKind,
+  type ExecSpec,
+  credentialKindOf,
+  describeCredential,
+  execSpecOf,
+} from './credentialDescription';
+import { type ExecCredentialOutput, runExecPlugin } from './execPlugin';
+import { isRecord } from './kubeconfigFiles';
+import { TokenFileSource } from './tokenFileSource';
+
+export {
+  credentialKindOf,
+  describeCredential,
+  type AuthProviderInfo,
+  type ClientCertificateInfo,
+  type CredentialDescription,
+  type CredentialKind,
+  type CredentialObservation,
+  type ExecSpec,
+  type ExpirySource,
+} from './credentialDescription';
+
+export interface CredentialProviderOptions {
+  /** False for a kubeconfig from an untrusted workspace: exec plugins are then never run. */
+  trustExecPlugins: boolean;
+  /** Milliseconds since the epoch; injectable so tests move time instead of sleeping. */
+  now?: () => number;
+  execTimeoutMs?: number;
+  /** Minimum time between two looks at a token file (client-go: one minute). */
+  tokenFilePeriodMs?: number;
+  /** Environment exec plugins start from (process.env by default). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ClientCertificatePair {
+  certPem: string;
+  keyPem: string;
+}
+
+/** What a request should carry right now. Certificates from the kubeconfig itself are applied by the transport. */
+export interface ActiveCredential {
+  kind: CredentialKind;
+  token?: string;
+  /** Only from an exec plugin. */
+  clientCertificate?: ClientCertificatePair;
+  /** Seconds since the epoch, when known. */
+  expiresAt?: number;
+  fingerprint?: string;
+  /** Grows whenever the credential is replaced, so a 401 on an old one does not trigger a second refresh. */
+  generation: number;
+}
+
+export type CredentialProblem = 'noContext' | 'execNotTrusted' | 'execFailed' | 'tokenFileUnreadable';
+
+export type CredentialResult =
+  | { ok: true; credential: ActiveCredential; /** The last refresh failed and an older credential is kept. */ warning?: string }
+  | { ok: false; problem: CredentialProblem; message: string };
+
+export interface RefreshOutcome {
+  /** True when there is a (possibly) new credential worth one more attempt. */
+  retry: boolean;
+  result: CredentialResult;
+}
+
+export interface ReloadResult {
+  /** Expiry (seconds since the epoch) before and after the reload, where one can be known. */
+  before?: number;
+  after?: number;
+  /** The credential value changed (compared by fingerprint, never by the token itself). */
+  changed: boolean;
+  /** A sentence when the reload could not produce a credential. */
+  problem?: string;
+}
+
+const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
+const DEFAULT_TOKEN_FILE_PERIOD_MS = 60_000;
+
+export class CredentialProvider {
+  readonly cluster: Cluster | undefined;
+  readonly user: User | undefined;
+  readonly namespace: string | undefined;
+  private readonly kind: CredentialKind;
+  private readonly exec: ExecSpec | undefined;
+  private readonly tokenFile: TokenFileSource | undefined;
+  private readonly now: () => number;
+  private current: ActiveCredential | undefined;
+  private generation = 0;
+  private execCache: ExecCredentialOutput | undefined;
+  private execInFlight: Promise<CredentialResult> | undefined;
+  private lastWarning: string | undefined;
+
+  constructor(
+    readonly kc: KubeConfig,
+    readonly context: string,
+    private readonly options: CredentialProviderOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    const ctx = kc.getContextObject(context);
+    this.cluster = ctx ? (kc.getCluster(ctx.cluster) ?? undefined) : undefined;
+    this.user = ctx ? (kc.getUser(ctx.user) ?? undefined) : undefined;
+    this.namespace = ctx?.namespace;
+    this.kind = this.user ? credentialKindOf(this.user) : 'none';
+    this.exec = this.user ? execSpecOf(this.user) : undefined;
+    const provider = this.user && isRecord(this.user.authProvider) ? this.user.authProvider : undefined;
+    const config = provider && isRecord(provider.config) ? provider.config : undefined;
+    if (this.kind === 'tokenFile' && config && typeof config.tokenFile === 'string') {
+      this.tokenFile = new TokenFileSource(config.tokenFile, {
+        now: this.now,
+        periodMs: options.tokenFilePeriodMs ?? DEFAULT_TOKEN_FILE_PERIOD_MS,
+        fallbackToken: this.user?.token || undefined,
+      });
+    }
+  }
+
+  /** The kind and expiry of this context's credential, including what was learnt at run time. */
+  describe(): CredentialDescription {
+    const d = describeCredential(this.kc, this.context, {
+      token: this.kind === 'tokenFile' ? this.current?.token : undefined,
+      exec: this.execCache
+        ? { expiresAt: this.execCache.expiresAt, token: this.execCache.token, certificatePem: this.execCache.clientCertificateData }
+        : undefined,
+    });
+    if (this.lastWarning && d.problem === undefined) d.problem = this.lastWarning;
+    if (this.kind === 'exec' && !this.options.trustExecPlugins && d.problem === undefined) d.problem = this.untrustedMessage();
+    return d;
+  }
+
+  /** The credential to send now. Cheap when nothing changed: a file is looked at once a period, a plugin run once per expiry. */
+  async get(): Promise<CredentialResult> {
+    const ctx = this.kc.getContextObject(this.context);
+    if (!ctx) {
+      return { ok: false, problem: 'noContext', message: `the context "${this.context}" is not in the kubeconfig; pick another context` };
+    }
+    if (!this.cluster) {
+      return {
+        ok: false,
+        problem: 'noContext',
+        message: `the context "${this.context}" uses cluster "${ctx.cluster}", which the kubeconfig does not define with a server; fix the kubeconfig or pick another context`,
+      };
+    }
+    switch (this.kind) {
+      case 'exec':
+        if (this.execCache && !this.execExpired(this.execCache) && this.current) return this.ok(this.current);
+        return this.runExec();
+      case 'tokenFile':
+        return this.readTokenFile(false);
+      default:
+        // Static credentials change only with the kubeconfig (a new provider) or an explicit reload.
+        return this.ok(this.current ?? this.replace(this.staticToken(), undefined, this.staticExpiry()));
+    }
+  }
+
+  /**
+   * Called once after a request carrying `rejected` got 401. Re-runs the exec plugin (or re-reads the token file)
+   * unless another request already replaced that credential. The caller retries at most once.
+   */
+  async refreshAfterUnauthorized(rejected: ActiveCredential): Promise<RefreshOutcome> {
+    if (this.current && this.current.generation !== rejected.generation) {
+      return { retry: true, result: await this.get() };
+    }
+    if (this.kind === 'exec') {
+      if (!this.options.trustExecPlugins) return { retry: false, result: await this.get() };
+      const result = await this.runExec();
+      return { retry: result.ok, result };
+    }
+    if (this.kind === 'tokenFile') {
+      const result = await this.readTokenFile(true);
+      return { retry: result.ok && result.credential.generation !== rejected.generation, result };
+    }
+    return { retry: false, result: await this.get() };
+  }
+
+  /** Forces a fresh credential: re-reads the token file, re-runs the exec plugin. */
+  async reload(): Promise<ReloadResult> {
+    const before = this.describe();
+    let result: CredentialResult;
+    if (this.kind === 'exec') {
+      result = this.options.trustExecPlugins ? await this.runExec() : await this.get();
+    } else if (this.kind === 'tokenFile') {
+      result = await this.readTokenFile(true);
+    } else {
+      this.current = undefined;
+      result = await this.get();
+    }
+    const after = this.describe();
+    const out: ReloadResult = {
+      changed: before.fingerprint !== after.fingerprint || before.expiresAt !== after.expiresAt,
+    };
+    if (before.expiresAt !== undefined) out.before = before.expiresAt;
+    if (after.expiresAt !== undefined) out.after = after.expiresAt;
+    if (!result.ok) out.problem = result.message;
+    else if (result.warning) out.problem = result.warning;
+    return out;
+  }
+
+  private runExec(): Promise<CredentialResult> {
+    const exec = this.exec;
+    if (!exec) return Promise.resolve({ ok: false, problem: 'execFailed', message: 'this context has no exec plugin' });
+    if (!this.options.trustExecPlugins) {
+      return Promise.resolve({ ok: false, problem: 'execNotTrusted', message: this.untrustedMessage() });
+    }
+    // Requests that fail together share one plugin run instead of starting one each.
+    this.execInFlight ??= runExecPlugin(exec, {
+      cluster: this.cluster,
+      baseEnv: this.options.env ?? process.env,
+      timeoutMs: this.options.execTimeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
+    })
+      .then((run): CredentialResult => {
+        if (!run.ok) return { ok: false, problem: 'execFailed', message: run.message };
+        this.execCache = run.credential;
+        const c = run.credential;
+        const cert = c.clientCertificateData && c.clientKeyData ? { certPem: c.clientCertificateData, keyPem: c.clientKeyData } : undefined;
+        // A fresh plugin answer is a new credential even when the token is the same: it has been re-issued.
+        return this.ok(this.replace(c.token, cert, c.expiresAt ?? jwtExpiry(c.token), true));
+      })
+      .finally(() => {
+        this.execInFlight = undefined;
+      });
+    return this.execInFlight;
+  }
+
+  private async readTokenFile(force: boolean): Promise<CredentialResult> {
+    const source = this.tokenFile;
+    if (!source) return { ok: false, problem: 'tokenFileUnreadable', message: 'this context has no token file' };
+    const read = force ? await source.reload() : await source.get();
+    if (!read.ok) return { ok: false, problem: 'tokenFileUnreadable', message: read.message };
+    this.lastWarning = read.warning;
+    const credential = this.replace(read.token, undefined, jwtExpiry(read.token));
+    return read.warning ? { ok: true, credential, warning: read.warning } : { ok: true, credential };
+  }
+
+  private execExpired(c: ExecCredentialOutput): boolean {
+    return c.expiresAt !== undefined && this.now() >= c.expiresAt * 1000;
+  }
+
+  private staticToken(): string | undefined {
+    const user = this.user;
+    if (!user) return undefined;
+    if (this.kind === 'authProvider' && isRecord(user.authProvider) && isRecord(user.authProvider.config)) {
+      const config = user.authProvider.config;
+      const bearer = config['id-token'] ?? config['access-token'];
+      return typeof bearer === 'string' && bearer !== '' ? bearer : undefined;
+    }
+    return this.kind === 'token' ? user.token || undefined : undefined;
+  }
+
+  private staticExpiry(): number | undefined {
+    return this.kind === 'clientCertificate' ? this.describe().expiresAt : jwtExpiry(this.staticToken());
+  }
+
+  /** Keeps the same object while the value is unchanged, so generations only move on real replacement. */
+  private replace(token: string | undefined, cert: ClientCertificatePair | undefined, expiresAt: number | undefined, forceNew = false): ActiveCredential {
+    const cur = this.current;
+    if (!forceNew && cur && cur.token === token && cur.clientCertificate?.certPem === cert?.certPem && cur.kind === this.kind) {
+      return cur;
+    }
+    const next: ActiveCredential = { kind: this.kind, generation: ++this.generation };
+    if (token) {
+      next.token = token;
+      next.fingerprint = fingerprint(token);
+    }
+    if (cert) next.clientCertificate = cert;
+    if (expiresAt !== undefined) next.expiresAt = expiresAt;
+    this.current = next;
+    return next;
+  }
+
+  private ok(credential: ActiveCredential): CredentialResult {
+    return { ok: true, credential };
+  }
+
+  private untrustedMessage(): string {
+    const command = this.exec?.command ?? 'a command';
+    return `the kubeconfig user "${this.user?.name ?? ''}" gets its credential by running "${command}", which is not run for an untrusted workspace; trust the workspace to allow it`;
+  }
+}
+
+function jwtExpiry(token: string | undefined): number | undefined {
+  if (!token) return undefined;
+  const decoded = decodeToken(token);
+  return decoded.ok ? decoded.token.claims.exp : undefined;
+}

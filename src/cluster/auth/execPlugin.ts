@@ -1,0 +1,192 @@
+// Runs a kubeconfig exec credential plugin once, the way kubectl does, and reads its ExecCredential.
+import { spawn } from 'node:child_process';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import fs from 'node:fs';
+import type { Cluster } from '@kubernetes/client-node';
+import type { ExecSpec } from './credentialDescription';
+import { redactSecrets } from '../redact';
+
+export interface ExecCredentialOutput {
+  token?: string;
+  /** PEM, as the plugin printed it. */
+  clientCertificateData?: string;
+  clientKeyData?: string;
+  /** `status.expirationTimestamp` in seconds since the epoch; absent means "until rejected". */
+  expiresAt?: number;
+}
+
+export type ExecRunResult = { ok: true; credential: ExecCredentialOutput } | { ok: false; message: string };
+
+export interface ExecRunOptions {
+  cluster?: Cluster;
+  baseEnv: NodeJS.ProcessEnv;
+  timeoutMs: number;
+}
+
+const SUPPORTED_VERSIONS = new Set(['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1']);
+const MAX_STDOUT = 4 * 1024 * 1024;
+const MAX_STDERR = 64 * 1024;
+
+/** Never throws and never puts stdout (which holds the credential) into a message. */
+export function runExecPlugin(spec: ExecSpec, opts: ExecRunOptions): Promise<ExecRunResult> {
+  const name = `the exec plugin "${spec.command}"`;
+  const fail = (message: string): ExecRunResult => ({ ok: false, message });
+  if (!spec.apiVersion) {
+    return Promise.resolve(fail(`${name} has no apiVersion in the kubeconfig; add exec.apiVersion: client.authentication.k8s.io/v1`));
+  }
+  if (!SUPPORTED_VERSIONS.has(spec.apiVersion)) {
+    return Promise.resolve(fail(`${name} asks for ${spec.apiVersion}, which is no longer supported; use client.authentication.k8s.io/v1`));
+  }
+  if (spec.interactiveMode === 'Always') {
+    return Promise.resolve(fail(`${name} needs a terminal (interactiveMode: Always); run kubectl once in a terminal to log in, then reload credentials`));
+  }
+  const env: NodeJS.ProcessEnv = { ...opts.baseEnv };
+  for (const e of spec.env) env[e.name] = e.value;
+  // kubectl sets this last, so a kubeconfig env entry cannot replace it.
+  env.KUBERNETES_EXEC_INFO = execInfo(spec, opts.cluster);
+
+  return new Promise((resolve) => {
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const settle = (r: ExecRunResult): void => {
+      if (!settled) {
+        settled = true;
+        clearTimeout(timer);
+        resolve(r);
+      }
+    };
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let outLen = 0;
+    let errLen = 0;
+    let timedOut = false;
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(spec.command, spec.args, { env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    } catch (err) {
+      settle(fail(`${name} could not be started (${err instanceof Error ? err.message : String(err)}); check exec.command in the kubeconfig`));
+      return;
+    }
+    timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, opts.timeoutMs);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      outLen += chunk.length;
+      if (outLen <= MAX_STDOUT) stdout.push(chunk);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      errLen += chunk.length;
+      if (errLen <= MAX_STDERR) stderr.push(chunk);
+    });
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') {
+        settle(fail(`${name} was not found (ENOENT); ${spec.installHint ? firstLines(spec.installHint) : 'install it or fix exec.command in the kubeconfig'}`));
+      } else if (err.code === 'EACCES') {
+        settle(fail(`${name} cannot be run (EACCES); make it executable or fix exec.command in the kubeconfig`));
+      } else {
+        settle(fail(`${name} could not be started (${err.code ?? err.message}); check exec.command in the kubeconfig`));
+      }
+    });
+    child.on('close', (code) => {
+      if (timedOut) {
+        settle(fail(`${name} did not answer within ${Math.round(opts.timeoutMs / 100) / 10} s; run it in a terminal to see whether it waits for input`));
+        return;
+      }
+      const errText = summarizeStderr(Buffer.concat(stderr).toString('utf8'));
+      if (code !== 0) {
+        settle(fail(`${name} failed with exit code ${code ?? 'unknown'}${errText ? `: ${errText}` : '; run it in a terminal to see why'}`));
+        return;
+      }
+      if (outLen > MAX_STDOUT) {
+        settle(fail(`${name} printed more than ${MAX_STDOUT / 1024 / 1024} MB, which is not an ExecCredential`));
+        return;
+      }
+      settle(parseExecCredential(Buffer.concat(stdout).toString('utf8'), spec.apiVersion ?? '', name));
+    });
+  });
+}
+
+/** What kubectl hands the plugin in KUBERNETES_EXEC_INFO: we never run plugins with a terminal. */
+function execInfo(spec: ExecSpec, cluster: Cluster | undefined): string {
+  const execSpec: Record<string, unknown> = { interactive: false };
+  if (spec.provideClusterInfo && cluster) {
+    const c: Record<string, unknown> = { server: cluster.server };
+    if (cluster.tlsServerName) c['tls-server-name'] = cluster.tlsServerName;
+    if (cluster.skipTLSVerify) c['insecure-skip-tls-verify'] = true;
+    const ca = cluster.caData ?? readBase64(cluster.caFile);
+    if (ca) c['certificate-authority-data'] = ca;
+    if (cluster.proxyUrl) c['proxy-url'] = cluster.proxyUrl;
+    execSpec.cluster = c;
+  }
+  return JSON.stringify({ kind: 'ExecCredential', apiVersion: spec.apiVersion, spec: execSpec });
+}
+
+function readBase64(file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  try {
+    return fs.readFileSync(file).toString('base64');
+  } catch {
+    return undefined;
+  }
+}
+
+export function parseExecCredential(stdout: string, apiVersion: string, name: string): ExecRunResult {
+  const fail = (message: string): ExecRunResult => ({ ok: false, message });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stdout);
+  } catch {
+    return fail(`${name} printed something that is not an ExecCredential (not JSON); run it in a terminal to check its output`);
+  }
+  if (typeof parsed !== 'object' || parsed === null) return fail(`${name} printed something that is not an ExecCredential`);
+  const obj = parsed as Record<string, unknown>;
+  if (obj.kind !== 'ExecCredential') return fail(`${name} printed a ${String(obj.kind ?? 'document without kind')}, not an ExecCredential`);
+  if (obj.apiVersion !== apiVersion) {
+    return fail(`${name} answered with apiVersion ${String(obj.apiVersion)} but the kubeconfig asks for ${apiVersion}; align exec.apiVersion with the plugin`);
+  }
+  const status = obj.status;
+  if (typeof status !== 'object' || status === null) return fail(`${name} returned no status; update the plugin or log in again`);
+  const s = status as Record<string, unknown>;
+  const token = typeof s.token === 'string' && s.token !== '' ? s.token : undefined;
+  const cert = typeof s.clientCertificateData === 'string' && s.clientCertificateData !== '' ? s.clientCertificateData : undefined;
+  const key = typeof s.clientKeyData === 'string' && s.clientKeyData !== '' ? s.clientKeyData : undefined;
+  if (!token && !cert && !key) return fail(`${name} returned neither a token nor a client certificate; log in again with the plugin`);
+  if ((cert === undefined) !== (key === undefined)) return fail(`${name} returned only one of the client certificate and its key`);
+  if (cert && key && !keyPairMatches(cert, key)) return fail(`${name} returned a client certificate and key that do not form a pair`);
+  const out: ExecCredentialOutput = {};
+  if (token) out.token = token;
+  if (cert && key) {
+    out.clientCertificateData = cert;
+    out.clientKeyData = key;
+  }
+  if (s.expirationTimestamp !== undefined && s.expirationTimestamp !== null) {
+    const ms = typeof s.expirationTimestamp === 'string' ? Date.parse(s.expirationTimestamp) : NaN;
+    if (!Number.isFinite(ms)) return fail(`${name} returned an expirationTimestamp that is not an RFC 3339 time`);
+    out.expiresAt = Math.floor(ms / 1000);
+  }
+  return { ok: true, credential: out };
+}
+
+function keyPairMatches(certPem: string, keyPem: string): boolean {
+  try {
+    return new X509Certificate(certPem).checkPrivateKey(createPrivateKey(keyPem));
+  } catch {
+    return false;
+  }
+}
+
+/** The last few lines of stderr, secrets removed, short enough for one sentence. */
+function summarizeStderr(text: string): string {
+  const lines = redactSecrets(text)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const joined = lines.slice(-3).join(' ');
+  return joined.length > 300 ? `...${joined.slice(-297)}` : joined;
+}
+
+function firstLines(text: string): string {
+  const joined = text.split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
+  return joined.length > 300 ? `${joined.slice(0, 297)}...` : joined;
+}

@@ -1,0 +1,173 @@
+// Turns the JSON of a list page or a watch event into the small projections the explorer keeps.
+// Reads only the fields it needs, defensively: anything missing or of the wrong type is left out.
+import { decodeToken } from '../../token/jwt';
+import type {
+  ContainerTokens,
+  LegacySecretItem,
+  NamespaceItem,
+  OwnerInfo,
+  PodItem,
+  ProjectedTokenMount,
+  ServiceAccountItem,
+} from './types';
+
+type Rec = Record<string, unknown>;
+
+const LEGACY_TOKEN_TYPE = 'kubernetes.io/service-account-token';
+const SA_NAME_ANNOTATION = 'kubernetes.io/service-account.name';
+/** The kubelet's default when a projection leaves out expirationSeconds. */
+const DEFAULT_EXPIRATION_SECONDS = 3600;
+
+function rec(v: unknown): Rec | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : undefined;
+}
+
+function list(v: unknown): Rec[] {
+  return Array.isArray(v) ? v.flatMap((x) => (rec(x) ? [x as Rec] : [])) : [];
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+export interface ObjectKey {
+  namespace: string;
+  name: string;
+  uid: string;
+}
+
+/** Identity of any object: namespace (empty for cluster-scoped), name, uid. */
+export function keyOf(obj: unknown): ObjectKey | undefined {
+  const meta = rec(rec(obj)?.metadata);
+  const name = str(meta?.name);
+  if (!meta || !name) return undefined;
+  return { namespace: str(meta.namespace) ?? '', name, uid: str(meta.uid) ?? '' };
+}
+
+export function projectNamespace(obj: unknown): NamespaceItem | undefined {
+  const key = keyOf(obj);
+  if (!key) return undefined;
+  const phase = str(rec(rec(obj)?.status)?.phase);
+  return phase ? { name: key.name, phase } : { name: key.name };
+}
+
+export function projectServiceAccount(obj: unknown): ServiceAccountItem | undefined {
+  const key = keyOf(obj);
+  return key ? { namespace: key.namespace, name: key.name, uid: key.uid } : undefined;
+}
+
+export function projectPod(obj: unknown): PodItem | undefined {
+  const key = keyOf(obj);
+  const o = rec(obj);
+  if (!key || !o) return undefined;
+  const meta = rec(o.metadata) ?? {};
+  const spec = rec(o.spec) ?? {};
+  const status = rec(o.status) ?? {};
+  const pod: PodItem = {
+    namespace: key.namespace,
+    name: key.name,
+    uid: key.uid,
+    serviceAccount: str(spec.serviceAccountName) ?? str(spec.serviceAccount) ?? 'default',
+    phase: str(status.phase) ?? 'Unknown',
+    deleting: meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null,
+    containers: containerTokens(spec),
+  };
+  const nodeName = str(spec.nodeName);
+  if (nodeName) pod.nodeName = nodeName;
+  const started = str(status.startTime);
+  const startedMs = started ? Date.parse(started) : NaN;
+  if (Number.isFinite(startedMs)) pod.startedAt = Math.floor(startedMs / 1000);
+  const owner = controllerOf(meta);
+  if (owner) pod.owner = owner;
+  const workload = owner ? workloadOf(owner, str(rec(meta.labels)?.['pod-template-hash'])) : undefined;
+  if (workload) pod.workload = workload;
+  return pod;
+}
+
+/** A Deployment's ReplicaSet is named `<deployment>-<pod-template-hash>`. */
+function workloadOf(owner: OwnerInfo, templateHash: string | undefined): OwnerInfo | undefined {
+  if (owner.kind === 'StatefulSet' || owner.kind === 'DaemonSet') return owner;
+  if (owner.kind === 'ReplicaSet' && templateHash && owner.name.endsWith(`-${templateHash}`)) {
+    return { kind: 'Deployment', name: owner.name.slice(0, -templateHash.length - 1) };
+  }
+  return undefined;
+}
+
+function controllerOf(meta: Rec): OwnerInfo | undefined {
+  const refs = list(meta.ownerReferences);
+  const ctrl = refs.find((r) => r.controller === true) ?? refs[0];
+  const kind = str(ctrl?.kind);
+  const name = str(ctrl?.name);
+  return kind && name ? { kind, name } : undefined;
+}
+
+/** Each container's projected token files, at the path that container mounts them. */
+function containerTokens(spec: Rec): ContainerTokens[] {
+  const sources = new Map<string, { path: string; audience?: string; expirationSeconds: number }[]>();
+  for (const v of list(spec.volumes)) {
+    const name = str(v.name);
+    const projected = rec(v.projected);
+    if (!name || !projected) continue;
+    const tokens = list(projected.sources).flatMap((s) => {
+      const t = rec(s.serviceAccountToken);
+      const path = str(t?.path);
+      if (!t || !path) return [];
+      const seconds = typeof t.expirationSeconds === 'number' ? t.expirationSeconds : DEFAULT_EXPIRATION_SECONDS;
+      const audience = str(t.audience);
+      return [audience ? { path, audience, expirationSeconds: seconds } : { path, expirationSeconds: seconds }];
+    });
+    if (tokens.length > 0) sources.set(name, tokens);
+  }
+  const out: ContainerTokens[] = [];
+  for (const c of [...list(spec.initContainers), ...list(spec.containers)]) {
+    const name = str(c.name);
+    if (!name) continue;
+    const tokens: ProjectedTokenMount[] = [];
+    for (const m of list(c.volumeMounts)) {
+      const volume = str(m.name);
+      const mountPath = str(m.mountPath);
+      const found = volume ? sources.get(volume) : undefined;
+      if (!volume || !mountPath || !found) continue;
+      const base = mountPath.replace(/\/+$/, '');
+      for (const t of found) tokens.push({ volume, ...t, path: `${base}/${t.path}` });
+    }
+    out.push({ name, tokens });
+  }
+  return out;
+}
+
+/**
+ * A legacy token Secret, decoded. The raw token exists only inside this call; `onToken` (a signature
+ * check) receives it here and must not keep it.
+ */
+export function projectLegacySecret(obj: unknown, onToken?: (raw: string, item: LegacySecretItem) => void): LegacySecretItem | undefined {
+  const key = keyOf(obj);
+  const o = rec(obj);
+  if (!key || !o || o.type !== LEGACY_TOKEN_TYPE) return undefined;
+  const annotations = rec(rec(o.metadata)?.annotations) ?? {};
+  const item: LegacySecretItem = {
+    namespace: key.namespace,
+    name: key.name,
+    uid: key.uid,
+    serviceAccount: str(annotations[SA_NAME_ANNOTATION]) ?? '',
+  };
+  const data = str(rec(o.data)?.token);
+  if (!data) {
+    item.problem = 'the Secret holds no token yet; the token controller fills it in';
+    return item;
+  }
+  const raw = Buffer.from(data, 'base64').toString('utf8');
+  const decoded = decodeToken(raw);
+  if (decoded.ok) {
+    item.token = decoded.token;
+    onToken?.(raw, item);
+  } else {
+    item.problem = `the token in this Secret cannot be decoded: ${decoded.reason}`;
+  }
+  return item;
+}
+
+/** True for Secrets the explorer shows (legacy service-account tokens). */
+export function isLegacyTokenSecret(obj: unknown): boolean {
+  return rec(obj)?.type === LEGACY_TOKEN_TYPE;
+}

@@ -1,0 +1,251 @@
+// One resource kind kept current: a paginated list (limit=500), then a watch from its resourceVersion,
+// re-watching from the last version seen when a watch ends normally; listing again when the cluster says
+// that version is gone (410) or after a failure (the server may have restarted: a fresh list cannot miss
+// a change). Failures become a status with a retry time, never an exception.
+import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import type { ApiClients } from '../auth/apiClient';
+import { classifyResponse, isUnauthorized, type ClusterError } from '../errors';
+import type { ResourceKind, ResourceStatus } from './types';
+import { keyOf } from './projection';
+
+export const PAGE_SIZE = 500;
+const DEFAULT_RETRY_DELAYS_MS = [10_000, 20_000, 40_000, 60_000];
+const WATCH_TIMEOUT_SECONDS = 290;
+
+/** One list request in flight per resource kind: a 10,000-pod cluster is not hit by 200 lists at once. */
+export class KindGate {
+  private readonly tails = new Map<ResourceKind, Promise<void>>();
+
+  async run<T>(kind: ResourceKind, fn: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(kind) ?? Promise.resolve();
+    let release = (): void => undefined;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    this.tails.set(kind, previous.then(() => mine));
+    await previous;
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+}
+
+export interface ResourceWatchOptions<T> {
+  api: ApiClients;
+  kind: ResourceKind;
+  /** Collection path, e.g. /api/v1/pods or /api/v1/namespaces/payments/pods. */
+  path: string;
+  namespace?: string;
+  fieldSelector?: string;
+  project: (obj: unknown) => T | undefined;
+  gate: KindGate;
+  onChange: () => void;
+  now?: () => number;
+  retryDelaysMs?: readonly number[];
+  log?: (message: string) => void;
+}
+
+type WatchEnd = { kind: 'closed' } | { kind: 'gone' } | { kind: 'failed'; error: unknown };
+
+export class ResourceWatch<T> {
+  readonly items = new Map<string, T>();
+  status: ResourceStatus = { state: 'loading' };
+  /** How many full lists this watch made (paging counts once); steady state should keep it still. */
+  lists = 0;
+  private resourceVersion: string | undefined;
+  private stopped = false;
+  private controller: AbortController | undefined;
+  private abortedByUs = false;
+  private pendingError: ClusterError | undefined;
+  private wake: (() => void) | undefined;
+  private failures = 0;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: ResourceWatchOptions<T>) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  start(): void {
+    void this.loop();
+  }
+
+  /** Lists again now: after an error (skipping the wait) or when the user asks for it. */
+  relist(): void {
+    this.resourceVersion = undefined;
+    this.abortWatch();
+    this.wake?.();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.abortWatch();
+    this.wake?.();
+  }
+
+  private abortWatch(): void {
+    if (!this.controller) return;
+    this.abortedByUs = true;
+    this.controller.abort();
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        if (this.resourceVersion === undefined) await this.opts.gate.run(this.opts.kind, () => this.listAll());
+        if (this.stopped) return;
+        this.failures = 0;
+        this.setStatus({ state: 'ready' });
+        const started = this.now();
+        const end = await this.watchOnce();
+        if (end.kind === 'gone') this.resourceVersion = undefined;
+        if (end.kind === 'failed') throw end.error;
+        // client-node ends a watch after 30 s without a byte; that is a quiet cluster, not a failure, and
+        // the next watch resumes from the last resourceVersion without listing again.
+        // A cluster that closes every watch at once must not turn this into a busy loop.
+        if (end.kind === 'closed' && this.now() - started < 1000 && !this.stopped) await this.sleep(1000);
+      } catch (err) {
+        if (this.stopped) return;
+        const error = this.classify(err);
+        const delays = this.opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+        const delay = delays[Math.min(this.failures, delays.length - 1)] ?? 10_000;
+        this.failures++;
+        this.resourceVersion = undefined;
+        this.setStatus({ state: 'error', error, retryAt: this.now() + delay });
+        this.opts.log?.(`${this.opts.kind}${this.opts.namespace ? ` in ${this.opts.namespace}` : ''}: ${error.message}`);
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  private async listAll(): Promise<void> {
+    const fresh = new Map<string, T>();
+    let cont: string | undefined;
+    let version: string | undefined;
+    do {
+      const q = new URLSearchParams({ limit: String(PAGE_SIZE) });
+      if (cont) q.set('continue', cont);
+      if (this.opts.fieldSelector) q.set('fieldSelector', this.opts.fieldSelector);
+      const res = await this.opts.api.rawRequest(`${this.opts.path}?${q.toString()}`, { about: this.about('list') });
+      if (!res.ok) throw new ListFailure(res.error);
+      const page = JSON.parse(res.body) as { items?: unknown[]; metadata?: { continue?: string; resourceVersion?: string } };
+      for (const obj of page.items ?? []) this.put(fresh, obj);
+      cont = page.metadata?.continue || undefined;
+      version = page.metadata?.resourceVersion;
+    } while (cont !== undefined && !this.stopped);
+    this.lists++;
+    this.items.clear();
+    for (const [k, v] of fresh) this.items.set(k, v);
+    this.resourceVersion = version;
+    this.opts.onChange();
+  }
+
+  private put(into: Map<string, T>, obj: unknown): void {
+    const key = keyOf(obj);
+    if (!key) return;
+    const id = `${key.namespace}/${key.name}`;
+    const projected = this.opts.project(obj);
+    if (projected === undefined) into.delete(id);
+    else into.set(id, projected);
+  }
+
+  private async watchOnce(): Promise<WatchEnd> {
+    const first = await this.opts.api.kubeConfig();
+    if (!first.ok) return { kind: 'failed', error: new ListFailure(first.error) };
+    const end = await this.watchWith(first.kc);
+    if (end.kind !== 'failed' || !isUnauthorized(end.error)) return end;
+    // A 401 on the watch: one refreshed credential, one more try; never a loop.
+    const next = await this.opts.api.kubeConfigAfterUnauthorized(first.kc);
+    if (!next) return end;
+    if (!next.ok) return { kind: 'failed', error: new ListFailure(next.error) };
+    return this.watchWith(next.kc);
+  }
+
+  private watchWith(kc: KubeConfig): Promise<WatchEnd> {
+    return new Promise<WatchEnd>((resolve) => {
+      const watch = new Watch(kc);
+      let gone = false;
+      const query: Record<string, string | number | boolean> = { allowWatchBookmarks: true, timeoutSeconds: WATCH_TIMEOUT_SECONDS };
+      if (this.resourceVersion) query.resourceVersion = this.resourceVersion;
+      if (this.opts.fieldSelector) query.fieldSelector = this.opts.fieldSelector;
+      const onEvent = (type: string, obj: unknown): void => {
+        if (type === 'ERROR') {
+          const code = (obj as { code?: unknown } | undefined)?.code;
+          if (code === 410) gone = true;
+          else this.pendingError = classifyResponse(typeof code === 'number' ? code : 500, obj, this.about('watch'));
+          return;
+        }
+        const rv = (obj as { metadata?: { resourceVersion?: unknown } } | undefined)?.metadata?.resourceVersion;
+        if (typeof rv === 'string' && rv !== '') this.resourceVersion = rv;
+        if (type === 'BOOKMARK') return;
+        if (type === 'DELETED') {
+          const key = keyOf(obj);
+          if (key && this.items.delete(`${key.namespace}/${key.name}`)) this.opts.onChange();
+          return;
+        }
+        this.put(this.items, obj);
+        this.opts.onChange();
+      };
+      const onDone = (err: unknown): void => {
+        this.controller = undefined;
+        const pending = this.pendingError;
+        this.pendingError = undefined;
+        const quiet = this.stopped || this.abortedByUs || errorName(err) === 'TimeoutError';
+        this.abortedByUs = false;
+        if (gone) resolve({ kind: 'gone' });
+        else if (pending) resolve({ kind: 'failed', error: new ListFailure(pending) });
+        else if (err && !quiet) resolve({ kind: 'failed', error: err });
+        else resolve({ kind: 'closed' });
+      };
+      watch.watch(this.opts.path, query, onEvent, onDone).then(
+        (controller) => {
+          // watch() resolves after the response headers; done may already have run.
+          if (this.stopped) controller.abort();
+          else if (!controller.signal.aborted) this.controller = controller;
+        },
+        (err: unknown) => resolve({ kind: 'failed', error: err }),
+      );
+    });
+  }
+
+  private about(verb: string): { verb: string; resource: string; namespace?: string } {
+    return this.opts.namespace ? { verb, resource: this.opts.kind, namespace: this.opts.namespace } : { verb, resource: this.opts.kind };
+  }
+
+  private classify(err: unknown): ClusterError {
+    if (err instanceof ListFailure) return err.error;
+    return this.opts.api.classify(err, this.about('watch'));
+  }
+
+  private setStatus(status: ResourceStatus): void {
+    const same = this.status.state === status.state && this.status.error?.message === status.error?.message && this.status.retryAt === status.retryAt;
+    this.status = status;
+    if (!same) this.opts.onChange();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = undefined;
+        done();
+      };
+    });
+  }
+}
+
+/** An error that is already a classified value. */
+class ListFailure extends Error {
+  constructor(readonly error: ClusterError) {
+    super(error.message);
+  }
+}
+
+function errorName(err: unknown): string | undefined {
+  const name = typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined;
+  return typeof name === 'string' ? name : undefined;
+}

@@ -1,0 +1,75 @@
+// What a panel shows for its subject: the records and findings in scope, and nothing else.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { NodeRef } from '../../../../src/shared/nodeRef';
+import { buildPanelState, inScope, resolveSubject, subjectKey } from '../../../../src/ui/tokenHealth/panelData';
+import { apisixRecords, HOSTILE_POD, MIN, notReloadingFinding, otherFinding, T0, unauthorized } from './evidence';
+
+const NOW = T0 + 80 * MIN;
+const podRef: NodeRef = { kind: 'pod', context: 'test', namespace: 'gateway', name: 'apisix-7d9f-x2k4q', uid: 'uid-apisix', serviceAccount: 'apisix' };
+const findings = [notReloadingFinding(), otherFinding()];
+
+describe('Token Health panel data', () => {
+  it("a pod's panel holds its tokens, its 401 lines (newest first) and its findings", () => {
+    const s = buildPanelState({ ref: podRef, records: apisixRecords(), findings, now: NOW });
+    assert.equal(s.subject.title, 'Pod gateway/apisix-7d9f-x2k4q');
+    assert.deepEqual(new Set(s.timeline.windows.map((w) => w.fingerprint)), new Set(['aaaaaaaa11111111', 'bbbbbbbb22222222']));
+    assert.equal(s.timeline.refreshes.length, 1);
+    assert.deepEqual(s.unauthorizedLines.map((l) => l.line), ['failed to list: Unauthorized', 'GET /apis/apisix.apache.org/v2/apisixroutes 401 Unauthorized']);
+    assert.equal(s.unauthorizedLines[0]?.count, 3);
+    assert.equal(s.unauthorizedLines[0]?.container, 'apisix');
+    assert.deepEqual(s.findings.map((f) => f.rule), ['notReloading']);
+    assert.equal(s.generatedAt, NOW);
+    assert.deepEqual(s.actions.map((a) => a.command), ['clusterCredentials.scanUnauthorized']);
+    assert.deepEqual(s.actions[0]?.target, podRef);
+  });
+
+  it("a context's panel holds every pod of that context and no other context", () => {
+    const s = buildPanelState({ ref: { kind: 'context', context: 'test' }, records: apisixRecords(), findings, now: NOW });
+    assert.equal(s.timeline.windows.length, 3);
+    assert.equal(s.unauthorizedLines.length, 3);
+    assert.ok(!s.unauthorizedLines.some((l) => l.line === 'other context'));
+    assert.deepEqual(s.findings.map((f) => f.id), [notReloadingFinding().id]);
+  });
+
+  it("a service account's panel takes the 401 lines of the pods its tokens were seen in", () => {
+    const records = apisixRecords().map((r) => (r.kind === 'unauthorized' ? { ...r, subject: { ...r.subject, serviceAccount: undefined } } : r));
+    const s = buildPanelState({ ref: { kind: 'serviceAccount', context: 'test', namespace: 'gateway', name: 'apisix' }, records, findings, now: NOW });
+    assert.equal(s.timeline.windows.length, 2);
+    assert.equal(s.unauthorizedLines.length, 2);
+    assert.equal(s.subject.title, 'Service account gateway/apisix');
+  });
+
+  it("a finding's panel covers the finding's subject and highlights it", () => {
+    const f = notReloadingFinding();
+    const s = buildPanelState({ ref: { kind: 'finding', context: 'test', findingId: f.id }, records: apisixRecords(), findings, now: NOW });
+    assert.equal(s.subject.findingId, f.id);
+    assert.equal(s.subject.title, 'Pod gateway/apisix-7d9f-x2k4q');
+    assert.equal(s.unauthorizedLines.length, 2);
+  });
+
+  it('says so when the finding it was opened for is gone', () => {
+    const r = resolveSubject({ kind: 'finding', context: 'test', findingId: 'gone' }, findings);
+    assert.match(r.subject.detail, /no longer reported/);
+    assert.deepEqual(r.scope, { context: 'test' });
+  });
+
+  it('passes hostile strings on as data; the webview renders them as text', () => {
+    const hostile = unauthorized(T0, HOSTILE_POD, { context: 'test', namespace: 'gateway', pod: HOSTILE_POD });
+    const s = buildPanelState({ ref: { kind: 'context', context: 'test' }, records: [hostile], findings: [], now: NOW });
+    assert.equal(s.unauthorizedLines[0]?.pod, HOSTILE_POD);
+    assert.equal(s.unauthorizedLines[0]?.line, HOSTILE_POD);
+  });
+
+  it('scopes by every field it names', () => {
+    assert.ok(inScope({ context: 'c', namespace: 'n', pod: 'p' }, { context: 'c', namespace: 'n' }));
+    assert.ok(!inScope({ context: 'c', namespace: 'n' }, { context: 'c', namespace: 'n', pod: 'p' }));
+    assert.ok(!inScope({ context: 'd', namespace: 'n', pod: 'p' }, { context: 'c' }));
+  });
+
+  it('gives one key per subject, so the same subject reuses its panel', () => {
+    assert.equal(subjectKey(podRef), subjectKey({ ...podRef, uid: 'other-uid' }));
+    assert.notEqual(subjectKey(podRef), subjectKey({ kind: 'context', context: 'test' }));
+    assert.notEqual(subjectKey({ kind: 'namespace', context: 'a/b', namespace: 'c' }), subjectKey({ kind: 'namespace', context: 'a', namespace: 'b/c' }));
+  });
+});

@@ -1,0 +1,166 @@
+// The timeline's SVG geometry, computed from the diagnosis' timeline model in plain Node.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildTimeline, type TokenWindow } from '../../../../src/diagnosis/timeline';
+import type { Subject, TokenObservation, UnauthorizedEvent } from '../../../../src/history/types';
+import { laneLabel, layoutTimeline, orderLanes, packSlots, paddedRange, tickStep, windowPhases } from '../../../../webview/timelineGeometry';
+import { apisixPod, apisixRecords, MIN, T0 } from './evidence';
+
+const NOW = T0 + 80 * MIN;
+
+function apisixTimeline() {
+  const records = apisixRecords().filter((r) => r.subject.context === 'test' && r.subject.pod === apisixPod.pod);
+  const obs = records.filter((r): r is TokenObservation => r.kind === 'token');
+  const events = records.filter((r): r is UnauthorizedEvent => r.kind === 'unauthorized');
+  return buildTimeline(obs, events, NOW);
+}
+
+describe('timeline geometry', () => {
+  const t = apisixTimeline();
+  const g = layoutTimeline(t, { width: 1000, labelWidth: 200, tickLabel: (ms) => String(ms) });
+  const xOf = (ms: number): number => g.plotLeft + ((ms - g.start) / (g.end - g.start)) * (g.plotRight - g.plotLeft);
+
+  it('maps time to x on one axis inside the plot', () => {
+    assert.equal(g.width, 1000);
+    assert.ok(g.start < t.start && g.end > t.end, 'the axis is padded');
+    for (const s of g.segments) {
+      assert.ok(s.x0 >= g.plotLeft && s.x1 <= g.plotRight, 'segments stay inside the plot');
+      assert.ok(s.x1 > s.x0);
+    }
+    assert.ok(g.nowX !== undefined && Math.abs(g.nowX - xOf(NOW)) < 1e-6);
+  });
+
+  it('draws one row per lane, the 401 lane apart, overlapping windows stacked', () => {
+    assert.deepEqual(new Set(g.rows.map((r) => r.lane)), new Set(t.lanes));
+    for (const r of g.rows) assert.equal(r.eventsOnly, !t.windows.some((w) => w.lane === r.lane));
+    const tokenRow = g.rows.find((r) => !r.eventsOnly);
+    assert.ok(tokenRow);
+    const tops = new Set(g.segments.map((s) => s.y));
+    assert.equal(tops.size, 2, 'A and B overlap in time, so they take two slots');
+    for (let i = 1; i < g.rows.length; i++) {
+      const prev = g.rows[i - 1];
+      const row = g.rows[i];
+      assert.ok(prev && row && row.y >= prev.y + prev.height, 'rows do not overlap');
+    }
+  });
+
+  it("cuts each token's window at the kubelet refresh point and expiry", () => {
+    const a = t.windows.find((w) => w.fingerprint === 'aaaaaaaa11111111');
+    assert.ok(a && a.issuedAt !== undefined && a.refreshAt !== undefined && a.expiresAt !== undefined);
+    const segs = g.segments.filter((s) => s.fingerprint === a.fingerprint);
+    assert.deepEqual(segs.map((s) => s.phase), ['fresh', 'due']);
+    const [fresh, due] = segs;
+    assert.ok(fresh && due);
+    assert.ok(Math.abs(fresh.x0 - xOf(a.issuedAt)) < 1e-6);
+    assert.ok(Math.abs(fresh.x1 - xOf(a.refreshAt)) < 1e-6);
+    assert.ok(Math.abs(due.x1 - xOf(a.expiresAt)) < 1e-6);
+    const ticks = g.windowTicks.filter((k) => k.title.includes(a.fingerprint)).map((k) => k.kind);
+    assert.deepEqual(ticks, ['issued', 'refreshAt', 'expiry']);
+  });
+
+  it('places the observed refresh and the 401 markers at their times', () => {
+    assert.equal(g.refreshes.length, 1);
+    const r = g.refreshes[0];
+    const b = t.windows.find((w) => w.fingerprint === 'bbbbbbbb22222222');
+    assert.ok(r && b);
+    assert.ok(Math.abs(r.x - xOf(b.firstSeen)) < 1e-6);
+    assert.equal(g.markers.length, 2);
+    assert.deepEqual(g.markers.map((m) => m.count), [1, 3]);
+    const eventsRow = g.rows.find((row) => row.eventsOnly);
+    assert.ok(eventsRow);
+    for (const m of g.markers) assert.equal(m.y, eventsRow.y + eventsRow.height / 2);
+    assert.ok(g.markers.every((m) => m.x > r.x), 'the 401 lines come after the rotation');
+    assert.match(g.markers[1]?.title ?? '', /failed to list: Unauthorized/);
+  });
+
+  it('labels the axis with ticks inside the plot', () => {
+    assert.ok(g.axis.length >= 3 && g.axis.length <= 10, `${g.axis.length} ticks`);
+    for (const tick of g.axis) assert.ok(tick.x >= g.plotLeft - 1e-6 && tick.x <= g.plotRight + 1e-6);
+  });
+
+  it('keeps a one-year expiry from squashing the axis, and marks the window clipped', () => {
+    const year = 365 * 24 * 3600;
+    const iat = Math.floor(T0 / 1000);
+    const obs: TokenObservation = { kind: 'token', at: T0, subject: apisixPod, source: 'liveRead', fingerprint: 'dddddddd44444444', iat, exp: iat + year, warnAfter: iat + 3607 };
+    const tl = buildTimeline([obs], [], T0 + 2 * 3600_000);
+    const geo = layoutTimeline(tl, { width: 800 });
+    assert.ok(geo.end - geo.start < 24 * 3600_000);
+    const last = geo.segments.at(-1);
+    assert.ok(last?.clippedRight);
+    assert.equal(last.phase, 'stale');
+    assert.equal(last.x1, geo.plotRight);
+  });
+
+  it('draws an empty timeline without dividing by zero', () => {
+    const geo = layoutTimeline(buildTimeline([], [], T0), { width: 600 });
+    assert.deepEqual(geo.rows, []);
+    assert.ok(Number.isFinite(geo.start) && geo.end > geo.start);
+    assert.ok(geo.nowX !== undefined && Number.isFinite(geo.nowX));
+  });
+
+  it('shortens long lane labels in the middle and keeps the whole lane for the tooltip', () => {
+    const long = { ...apisixPod, namespace: 'n'.repeat(80) };
+    const tl = buildTimeline([{ kind: 'token', at: T0, subject: long, source: 'liveRead', fingerprint: 'eeeeeeee55555555', iat: T0 / 1000, exp: T0 / 1000 + 600 }], [], T0);
+    const geo = layoutTimeline(tl, { width: 900, labelWidth: 150 });
+    const row = geo.rows[0];
+    assert.ok(row && row.label.includes('…') && row.label.length <= 20);
+    assert.ok(row.lane.includes(apisixPod.path ?? 'x'));
+    assert.ok(row.label.startsWith('nnnn') && row.label.endsWith('apisix)'));
+    assert.equal(laneLabel('gateway/apisix-0 (apisix) /var/run/secrets/kubernetes.io/serviceaccount/token', 40), 'gateway/apisix-0 (apisix)');
+    assert.equal(laneLabel('gateway/apisix-0 (apisix) /var/run/secrets/vault/token', 100), 'gateway/apisix-0 (apisix) /var/run/secrets/vault/token');
+  });
+});
+
+describe('lane order', () => {
+  it("puts a pod's 401 lane right under its token lanes", () => {
+    const other: Subject = { context: 'test', namespace: 'payments', pod: 'api-1', container: 'api' };
+    const obs = (fp: string, subject: Subject) => ({ kind: 'token' as const, at: T0, subject, source: 'liveRead' as const, fingerprint: fp, iat: T0 / 1000, exp: T0 / 1000 + 600 });
+    const tl = buildTimeline(
+      [obs('aaaaaaaa11111111', apisixPod), obs('cccccccc33333333', other)],
+      [{ kind: 'unauthorized', at: T0, subject: { context: 'test', namespace: 'gateway', pod: apisixPod.pod ?? '' }, source: 'log', pattern: 'p', line: 'l' }],
+      T0,
+    );
+    assert.deepEqual(orderLanes(tl).map((l) => l.split(' ')[0]), ['gateway/apisix-7d9f-x2k4q', 'gateway/apisix-7d9f-x2k4q', 'payments/api-1']);
+    assert.ok(orderLanes(tl)[1]?.startsWith('gateway/') && !orderLanes(tl)[1]?.includes('('));
+  });
+});
+
+describe('window phases', () => {
+  const base: TokenWindow = { fingerprint: 'f', lane: 'l', group: 'g', subject: apisixPod, source: 'liveRead', firstSeen: 0, lastSeen: 10 };
+
+  it('goes fresh → due → stale when warnafter comes before expiry', () => {
+    const phases = windowPhases({ ...base, issuedAt: 0, refreshAt: 80, warnAfter: 90, expiresAt: 100 });
+    assert.deepEqual(phases, [
+      { from: 0, to: 80, phase: 'fresh' },
+      { from: 80, to: 90, phase: 'due' },
+      { from: 90, to: 100, phase: 'stale' },
+    ]);
+  });
+
+  it('is unbounded for a legacy token without expiry', () => {
+    assert.deepEqual(windowPhases({ ...base, firstSeen: 5, lastSeen: 50 }), [{ from: 5, to: 50, phase: 'unbounded' }]);
+  });
+
+  it('is fresh up to expiry without a refresh point (a kubeconfig token)', () => {
+    assert.deepEqual(windowPhases({ ...base, issuedAt: 0, expiresAt: 100 }), [{ from: 0, to: 100, phase: 'fresh' }]);
+  });
+});
+
+describe('axis helpers', () => {
+  it('pads the range and gives it a minimum width', () => {
+    const r = paddedRange(1000, 1000);
+    assert.ok(r.end - r.start >= 60_000);
+    const p = paddedRange(0, 100_000);
+    assert.ok(p.start < 0 && p.end > 100_000);
+  });
+
+  it('picks a step that keeps the tick count down', () => {
+    assert.equal(tickStep(60 * MIN, 6), 15 * MIN);
+    assert.equal(tickStep(24 * 60 * MIN, 8), 3 * 60 * MIN);
+    assert.ok(tickStep(400 * 24 * 60 * MIN, 5) >= 24 * 60 * MIN);
+  });
+
+  it('packs overlapping intervals into separate slots and reuses free ones', () => {
+    assert.deepEqual(packSlots([{ from: 0, to: 10 }, { from: 5, to: 15 }, { from: 12, to: 20 }, { from: 16, to: 30 }]), [0, 1, 0, 1]);
+  });
+});
