@@ -3,19 +3,18 @@ import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { HistoryStore } from './history';
-import { DecodedDocuments, DECODED_SCHEME, registerDecodeCommand } from './ui/decodeCommand';
+import { DecodedDocuments, DECODED_SCHEME } from './ui/decodeCommand';
 import { CredentialDiagnostics } from './ui/diagnostics';
 import { CREDENTIAL_DOCUMENTS, DocumentIndex } from './ui/documentIndex';
 import { CredentialHoverProvider } from './ui/hover';
-import { registerCommands } from './ui/commands';
-import { registerExplorerCommands } from './ui/explorer/explorerCommands';
+import { commandTable, registerCommandTable, trackSessionContextKey } from './ui/commands/table';
 import { ExplorerTree } from './ui/explorer/explorerTree';
 import { FindingsStore } from './ui/findingsStore';
-import { FindingsService, registerFindingsService } from './ui/findingsService';
+import { FindingsService } from './ui/findingsService';
 import type { Services } from './ui/services';
 import { SessionManager } from './ui/sessionManager';
 import { Settings } from './ui/settings';
-import { registerTokenHealth } from './ui/tokenHealth/register';
+import { registerTokenHealthPanels, TokenHealthPanels } from './ui/tokenHealth/register';
 import { CredentialStatusBar } from './ui/statusBar';
 
 export async function activate(context: vscode.ExtensionContext): Promise<Services> {
@@ -31,7 +30,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Servic
     vscode.workspace.registerTextDocumentContentProvider(DECODED_SCHEME, decoded),
     vscode.languages.registerHoverProvider(CREDENTIAL_DOCUMENTS, new CredentialHoverProvider(index, settings)),
     new CredentialDiagnostics(index, settings, log),
-    registerDecodeCommand(decoded, settings, log),
   );
 
   const history = await openHistory(context, log, settings.historyMaxDays);
@@ -43,6 +41,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Servic
   const diagnosis = new FindingsService(services);
   const startDiagnosis = (): void => diagnosis.start();
   if (explorer.view.visible) startDiagnosis();
+  const tokenHealth = new TokenHealthPanels(services, startDiagnosis);
+  const commands = commandTable({ services, sessions, tree: explorer, decoded, tokenHealth, diagnosis });
   context.subscriptions.push(
     explorer.view.onDidChangeVisibility((e) => {
       if (e.visible) startDiagnosis();
@@ -51,11 +51,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Servic
     findings,
     explorer,
     { dispose: () => void history.close() },
-    registerExplorerCommands(explorer, sessions, log),
     new CredentialStatusBar(sessions, settings, explorer.onDidRebuild),
-    registerTokenHealth(services, startDiagnosis),
-    registerFindingsService(services, diagnosis),
-    registerCommands(services, decoded, startDiagnosis),
+    registerTokenHealthPanels(tokenHealth),
+    diagnosis,
+    commands,
+    registerCommandTable(commands.table, log, startDiagnosis),
+    trackSessionContextKey(services),
   );
   log.info(`Cluster Credentials ${String(context.extension.packageJSON.version)} activated.`);
   return services;

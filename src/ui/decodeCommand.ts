@@ -57,38 +57,33 @@ async function pickInput(arg: unknown): Promise<string | undefined> {
   });
 }
 
-export function registerDecodeCommand(
-  docs: DecodedDocuments,
-  settings: Settings,
-  log: vscode.LogOutputChannel,
-): vscode.Disposable {
-  return vscode.commands.registerCommand('clusterCredentials.decodeToken', async (arg?: unknown) => {
-    const input = await pickInput(arg);
-    if (input === undefined) return undefined;
-    const classified = classifyInput(input);
-    if (!classified.ok) {
-      void vscode.window.showWarningMessage(`Cannot decode: ${classified.reason}.`);
+/** Decode Token: the argument, the editor's selection, a token on the clipboard, or one pasted in. Returns the document's URI. */
+export async function decodeTokenCommand(docs: DecodedDocuments, settings: Settings, log: vscode.LogOutputChannel, arg?: unknown): Promise<string | undefined> {
+  const input = await pickInput(arg);
+  if (input === undefined) return undefined;
+  const classified = classifyInput(input);
+  if (!classified.ok) {
+    void vscode.window.showWarningMessage(`Cannot decode: ${classified.reason}.`);
+    return undefined;
+  }
+  const now = Math.floor(Date.now() / 1000);
+  const a = assessCredential(classified.credential, now, settings.expiryOptions);
+  switch (a.kind) {
+    case 'invalid':
+      void vscode.window.showWarningMessage(`Not a valid ${a.located.kind === 'certificate' ? 'certificate' : 'token'}: ${a.reason}.`);
       return undefined;
-    }
-    const now = Math.floor(Date.now() / 1000);
-    const a = assessCredential(classified.credential, now, settings.expiryOptions);
-    switch (a.kind) {
-      case 'invalid':
-        void vscode.window.showWarningMessage(`Not a valid ${a.located.kind === 'certificate' ? 'certificate' : 'token'}: ${a.reason}.`);
-        return undefined;
-      case 'privateKey':
-        void vscode.window.showInformationMessage('That is a private key: Cluster Credentials never decodes or shows private keys.');
-        return undefined;
-      case 'opaque':
-        void vscode.window.showInformationMessage(`That is an opaque token, not a JWT (fingerprint sha256:${a.fingerprint}): there is nothing in it to decode.`);
-        return undefined;
-    }
-    const title = a.kind === 'token' ? `Decoded token ${a.token.fingerprint.slice(0, 8)}` : 'Decoded certificate';
-    if (a.kind === 'token') log.info(`Decoded a token (fingerprint sha256:${a.token.fingerprint}${a.token.claims.jti ? `, jti ${a.token.claims.jti}` : ''}).`);
-    const uri = docs.add(title, decodedDocumentText(a, now));
-    const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
-    await vscode.window.showTextDocument(doc, { preview: true });
-    return uri.toString();
-  });
+    case 'privateKey':
+      void vscode.window.showInformationMessage('That is a private key: Cluster Credentials never decodes or shows private keys.');
+      return undefined;
+    case 'opaque':
+      void vscode.window.showInformationMessage(`That is an opaque token, not a JWT (fingerprint sha256:${a.fingerprint}): there is nothing in it to decode.`);
+      return undefined;
+  }
+  const title = a.kind === 'token' ? `Decoded token ${a.token.fingerprint.slice(0, 8)}` : 'Decoded certificate';
+  if (a.kind === 'token') log.info(`Decoded a token (fingerprint sha256:${a.token.fingerprint}${a.token.claims.jti ? `, jti ${a.token.claims.jti}` : ''}).`);
+  const uri = docs.add(title, decodedDocumentText(a, now));
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+  await vscode.window.showTextDocument(doc, { preview: true });
+  return uri.toString();
 }

@@ -3,6 +3,7 @@
 // findings to services.findings; records what it observes in services.history. Also the
 // "Scan for 401 Errors" command, under a cancellable progress notification.
 import * as vscode from 'vscode';
+import { COMMAND } from '../shared/commandIds';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { configuredNamespaces } from '../cluster/inventory/namespaceReach';
 import { collectEvidence, type CollectOptions } from '../cluster/scan/collectEvidence';
@@ -266,27 +267,24 @@ async function pickScope(session: ClusterSession, configured: readonly string[])
   return picked?.scope;
 }
 
-/** Registers `clusterCredentials.scanUnauthorized` on the service (which it starts). */
-export function registerFindingsService(services: Services, service: FindingsService): vscode.Disposable {
-  const command = vscode.commands.registerCommand('clusterCredentials.scanUnauthorized', async (arg?: unknown) => {
-    service.start();
-    const ref = refOf(arg);
-    // A node of another context is refused with a sentence, not scanned in the active one.
-    const session = sessionFor(services, ref);
-    if (!session) return;
-    const scope = ref ? scopeOfRef(ref) : await pickScope(session, configuredNamespaces(services.settings.namespaces) ?? []);
-    if (!scope) return;
-    const where = describeScope(scope, session.context);
-    const findings = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Scanning ${where} for 401 errors`, cancellable: true },
-      (progress, token) => service.scan(session, scope, token, progress),
-    );
-    if (!findings) return;
-    const worst = findings[0];
-    const message = worst ? `${findings.length} finding(s) in ${where}; the worst: ${worst.title}.` : `No 401 problem found in ${where}.`;
-    const open = worst ? 'Show Token Health' : undefined;
-    const choice = await vscode.window.showInformationMessage(message, ...(open ? [open] : []));
-    if (choice === open && worst) await vscode.commands.executeCommand('clusterCredentials.showTokenHealth', { kind: 'finding', context: session.context, findingId: worst.id });
-  });
-  return vscode.Disposable.from(service, command);
+/** Scan for 401 Errors (registered in src/ui/commands/table.ts): the node's scope, or one picked; starts the service. */
+export async function scanUnauthorizedCommand(services: Services, service: FindingsService, arg?: unknown): Promise<void> {
+  service.start();
+  const ref = refOf(arg);
+  // A node of another context is refused with a sentence, not scanned in the active one.
+  const session = sessionFor(services, ref);
+  if (!session) return;
+  const scope = ref ? scopeOfRef(ref) : await pickScope(session, configuredNamespaces(services.settings.namespaces) ?? []);
+  if (!scope) return;
+  const where = describeScope(scope, session.context);
+  const findings = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Scanning ${where} for 401 errors`, cancellable: true },
+    (progress, token) => service.scan(session, scope, token, progress),
+  );
+  if (!findings) return;
+  const worst = findings[0];
+  const message = worst ? `${findings.length} finding(s) in ${where}; the worst: ${worst.title}.` : `No 401 problem found in ${where}.`;
+  const open = worst ? 'Show Token Health' : undefined;
+  const choice = await vscode.window.showInformationMessage(message, ...(open ? [open] : []));
+  if (choice === open && worst) await vscode.commands.executeCommand(COMMAND.showTokenHealth, { kind: 'finding', context: session.context, findingId: worst.id });
 }

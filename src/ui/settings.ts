@@ -1,28 +1,49 @@
-// Typed access to `clusterCredentials.*` settings, with one event when any of them changes.
+// Typed access to `clusterCredentials.*` settings. One event says which of them changed (and a grant of
+// workspace trust changes every restricted one). In an untrusted workspace a restricted setting takes the
+// user's own value only (src/shared/settingKeys.ts lists them).
 import * as vscode from 'vscode';
 import { DEFAULT_PATTERNS, type LogPattern } from '../logs';
+import { effectiveSetting, RESTRICTED_SETTINGS, SETTING_KEYS, SETTING_SECTION, type SettingKey } from '../shared/settingKeys';
 import type { ExpiryOptions } from '../token/types';
 
-const SECTION = 'clusterCredentials';
+export interface SettingsChange {
+  readonly keys: ReadonlySet<SettingKey>;
+  affects(...keys: SettingKey[]): boolean;
+}
+
+function changeOf(keys: Iterable<SettingKey>): SettingsChange {
+  const set = new Set(keys);
+  return { keys: set, affects: (...ks) => ks.some((k) => set.has(k)) };
+}
 
 export class Settings implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = new vscode.EventEmitter<SettingsChange>();
   readonly onDidChange = this.changed.event;
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor() {
-    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(SECTION)) this.changed.fire();
-    });
+    this.subscriptions = [
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        const keys = SETTING_KEYS.filter((k) => e.affectsConfiguration(`${SETTING_SECTION}.${k}`));
+        if (keys.length > 0) this.changed.fire(changeOf(keys));
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire(changeOf(RESTRICTED_SETTINGS))),
+    ];
   }
 
   private get config(): vscode.WorkspaceConfiguration {
-    return vscode.workspace.getConfiguration(SECTION);
+    return vscode.workspace.getConfiguration(SETTING_SECTION);
+  }
+
+  /** The value in force, or `fallback` when none (or an untrusted workspace's value of a restricted key). */
+  private read<T>(key: SettingKey, fallback: T): T {
+    const value = effectiveSetting<T>(key, this.config.inspect<T>(key), vscode.workspace.isTrusted);
+    return value ?? fallback;
   }
 
   get expiryOptions(): ExpiryOptions {
-    const hours = this.config.get<number>('expiry.warningWindowHours', 24);
-    const percent = this.config.get<number>('expiry.warningWindowPercent', 20);
+    const hours = this.read<number>('expiry.warningWindowHours', 24);
+    const percent = this.read<number>('expiry.warningWindowPercent', 20);
     return {
       windowSeconds: Math.max(0, hours) * 3600,
       windowFraction: Math.min(100, Math.max(0, percent)) / 100,
@@ -30,16 +51,16 @@ export class Settings implements vscode.Disposable {
   }
 
   get problemsEnabled(): boolean {
-    return this.config.get<boolean>('problems.enabled', true);
+    return this.read<boolean>('problems.enabled', true);
   }
 
   get hoverEnabled(): boolean {
-    return this.config.get<boolean>('hover.enabled', true);
+    return this.read<boolean>('hover.enabled', true);
   }
 
   /** Parallel requests of the concurrency probe, 1 to 1000. */
   get probeRequests(): number {
-    const n = Math.floor(this.config.get<number>('probe.requests', 20));
+    const n = Math.floor(this.read<number>('probe.requests', 20));
     return Number.isFinite(n) ? Math.min(1000, Math.max(1, n)) : 20;
   }
 
@@ -48,7 +69,7 @@ export class Settings implements vscode.Disposable {
    * workspace only the user's own value counts: a workspace must not pick the server our credentials go to.
    */
   get kubeconfigPath(): string | undefined {
-    const value: unknown = vscode.workspace.isTrusted ? this.config.get<string>('kubeconfig', '') : this.config.inspect<string>('kubeconfig')?.globalValue;
+    const value: unknown = this.read<unknown>('kubeconfig', '');
     return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
   }
 
@@ -73,36 +94,35 @@ export class Settings implements vscode.Disposable {
 
   /** `clusterCredentials.namespaces`: empty means every namespace. */
   get namespaces(): string[] {
-    const value = this.config.get<unknown>('namespaces', []);
+    const value = this.read<unknown>('namespaces', []);
     return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '') : [];
   }
 
   /** `clusterCredentials.liveTokens.mode`: a child key, so it can sit beside `liveTokens.intervalSeconds` and `.concurrency`. */
   get liveTokens(): 'off' | 'onDemand' | 'auto' {
-    const value = this.config.get<unknown>('liveTokens.mode', 'onDemand');
+    const value = this.read<unknown>('liveTokens.mode', 'onDemand');
     return value === 'off' || value === 'auto' ? value : 'onDemand';
   }
 
   get liveTokensIntervalSeconds(): number {
-    const value = this.config.get<number>('liveTokens.intervalSeconds', 300);
+    const value = this.read<number>('liveTokens.intervalSeconds', 300);
     return Number.isFinite(value) ? Math.max(30, value) : 300;
   }
 
   get liveTokensConcurrency(): number {
-    const value = this.config.get<number>('liveTokens.concurrency', 4);
+    const value = this.read<number>('liveTokens.concurrency', 4);
     return Number.isFinite(value) ? Math.min(32, Math.max(1, Math.floor(value))) : 4;
   }
 
   /** `clusterCredentials.history.maxDays`: how long observations and 401 events are kept. */
   get historyMaxDays(): number {
-    const value = this.config.get<number>('history.maxDays', 30);
+    const value = this.read<number>('history.maxDays', 30);
     return Number.isFinite(value) && value > 0 ? Math.min(3650, value) : 30;
   }
 
   /** `clusterCredentials.logs.patterns`: the 401 patterns; an empty or unset list means the defaults. */
   get logPatterns(): LogPattern[] {
-    // Restricted setting: an untrusted workspace's patterns (a costly regex, say) are not used.
-    const value: unknown = vscode.workspace.isTrusted ? this.config.get<unknown>('logs.patterns', []) : this.config.inspect<unknown>('logs.patterns')?.globalValue;
+    const value: unknown = this.read<unknown>('logs.patterns', []);
     if (!Array.isArray(value) || value.length === 0) return DEFAULT_PATTERNS.map((p) => ({ ...p }));
     return value.filter(
       (p): p is LogPattern => typeof p === 'object' && p !== null && typeof (p as LogPattern).id === 'string' && typeof (p as LogPattern).regex === 'string',
@@ -111,18 +131,24 @@ export class Settings implements vscode.Disposable {
 
   /** `clusterCredentials.logs.tailLines`: lines read from the end of each container log (0: all). */
   get logTailLines(): number {
-    const value = this.config.get<number>('logs.tailLines', 2000);
+    const value = this.read<number>('logs.tailLines', 2000);
     return Number.isFinite(value) && value >= 0 ? Math.floor(value) : 2000;
   }
 
   /** `clusterCredentials.logs.sinceSeconds`: only log lines this recent (0: no limit). */
   get logSinceSeconds(): number {
-    const value = this.config.get<number>('logs.sinceSeconds', 86400);
+    const value = this.read<number>('logs.sinceSeconds', 86400);
     return Number.isFinite(value) && value >= 0 ? Math.floor(value) : 86400;
   }
 
+  /** `clusterCredentials.requestTimeoutSeconds`: the deadline of every API request but watches. */
+  get requestTimeoutSeconds(): number {
+    const value = this.read<number>('requestTimeoutSeconds', 30);
+    return Number.isFinite(value) ? Math.min(600, Math.max(1, value)) : 30;
+  }
+
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
 }

@@ -5,8 +5,7 @@ import type { ClusterSession } from '../../cluster/auth/session';
 import type { NodeRef } from '../../shared/nodeRef';
 import type { Services } from '../services';
 import { failureSentence, sentence } from './sentences';
-
-export const CATEGORY = 'Cluster Credentials';
+import { COMMAND } from '../../shared/commandIds';
 
 /**
  * The active session, checked against the context a tree node belongs to. Says why when there is none,
@@ -17,7 +16,7 @@ export function sessionFor(services: Services, ref: NodeRef | undefined): Cluste
   if (!session) {
     const why = services.sessions.problem ?? 'no kubeconfig context is active';
     void vscode.window.showErrorMessage(sentence(`There is no cluster to talk to: ${why}`), 'Choose Kubeconfig').then((pick) => {
-      if (pick) void vscode.commands.executeCommand('clusterCredentials.chooseKubeconfig');
+      if (pick) void vscode.commands.executeCommand(COMMAND.chooseKubeconfig);
     });
     return undefined;
   }
@@ -25,7 +24,7 @@ export function sessionFor(services: Services, ref: NodeRef | undefined): Cluste
     void vscode.window
       .showWarningMessage(`That item belongs to context ${ref.context}, but the active context is ${session.context}; switch to ${ref.context} first.`, 'Switch Context')
       .then((pick) => {
-        if (pick) void vscode.commands.executeCommand('clusterCredentials.switchContext');
+        if (pick) void vscode.commands.executeCommand(COMMAND.switchContext);
       });
     return undefined;
   }
@@ -56,7 +55,7 @@ export function showFailure(services: Services, what: string, error: ClusterErro
   const buttons = error.kind === 'unauthorized' ? ['Reload Credentials', 'Show Log'] : ['Show Log'];
   void vscode.window.showErrorMessage(text, ...buttons).then((pick) => {
     if (pick === 'Show Log') services.log.show(true);
-    if (pick === 'Reload Credentials') void vscode.commands.executeCommand('clusterCredentials.reloadCredentials');
+    if (pick === 'Reload Credentials') void vscode.commands.executeCommand(COMMAND.reloadCredentials);
   });
 }
 

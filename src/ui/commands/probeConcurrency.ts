@@ -10,6 +10,7 @@ import { sessionFor, show, showFailure, withCancellableProgress } from './common
 import { pickServiceAccount } from './pickers';
 import { probeHistoryEvent, probeResultOf } from './probeRecord';
 import { probeSentence } from './sentences';
+import { COMMAND } from '../../shared/commandIds';
 
 interface ProbeTarget {
   /** Whose credential, in words. */
@@ -97,7 +98,7 @@ export async function probeConcurrencyCommand(cc: CommandContext, arg?: unknown)
   services.log.info(`Probe: ${said.text}`);
   const buttons = findings.length > 0 ? ['Show Token Health'] : [];
   void show(said.level, said.text, ...buttons).then((pick) => {
-    if (pick) void vscode.commands.executeCommand('clusterCredentials.showTokenHealth', findings[0]?.target);
+    if (pick) void vscode.commands.executeCommand(COMMAND.showTokenHealth, findings[0]?.target);
   });
   return { ok: outcome.ok, unauthorized: outcome.unauthorized, other: outcome.other, findings: findings.length };
 }

@@ -12,6 +12,7 @@ import { formatDuration, parseAudiences, parseDuration } from './durationInput';
 import { pickPod, pickServiceAccount } from './pickers';
 import { issuedLogLine, issuedSentence } from './sentences';
 import { issuedTokenDocument } from './tokenDocument';
+import { COMMAND } from '../../shared/commandIds';
 
 const DEFAULT_DURATION = '1h';
 
@@ -116,7 +117,7 @@ export async function presentToken(cc: CommandContext, session: ClusterSession, 
   await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
   await vscode.window.showTextDocument(doc, { preview: false });
   void vscode.window.showInformationMessage(issuedSentence(t, now), 'Copy token').then((pick) => {
-    if (pick) void vscode.commands.executeCommand('clusterCredentials.copyToken', t.fingerprint);
+    if (pick) void vscode.commands.executeCommand(COMMAND.copyToken, t.fingerprint);
   });
   return { fingerprint: t.fingerprint, document: uri.toString() };
 }

@@ -7,6 +7,8 @@ import type { CommandContext } from './context';
 import { confirm, sessionFor, show, showFailure, withCancellableProgress } from './common';
 import { pickPod } from './pickers';
 import { podName, restartConfirmation, restartLogLine, restartResult } from './sentences';
+import { COMMAND } from '../../shared/commandIds';
+import { errorMessage } from '../../shared/values';
 
 export function podTargetOf(ref: NodeRef | undefined): PodTarget | undefined {
   if (ref?.kind === 'pod') return { namespace: ref.namespace, name: ref.name, uid: ref.uid };
@@ -75,10 +77,10 @@ export async function restartPodCommand(cc: CommandContext, arg?: unknown): Prom
 async function readFreshToken(cc: CommandContext, pod: PodRef): Promise<void> {
   if (cc.services.settings.liveTokens !== 'onDemand') return;
   const commands = await vscode.commands.getCommands(true);
-  if (!commands.includes('clusterCredentials.readLiveToken')) return;
+  if (!commands.includes(COMMAND.readLiveToken)) return;
   try {
-    await vscode.commands.executeCommand('clusterCredentials.readLiveToken', pod);
+    await vscode.commands.executeCommand(COMMAND.readLiveToken, pod);
   } catch (err) {
-    cc.services.log.warn(`Could not read the token of the new pod ${podName(pod)}: ${err instanceof Error ? err.message : String(err)}`);
+    cc.services.log.warn(`Could not read the token of the new pod ${podName(pod)}: ${errorMessage(err)}`);
   }
 }

@@ -1,34 +1,27 @@
-// The explorer's commands: Refresh, Switch Context, Open kubeconfig, Choose kubeconfig file…,
-// Read Live Token, Reveal Context and Copy Fingerprint. User-invoked, so they may speak up; the
-// background refreshes never do.
+// The explorer's command handlers (registered in src/ui/commands/table.ts): Refresh, Switch Context,
+// Open kubeconfig, Choose kubeconfig file…, Read Live Token, Reveal Context and Copy Fingerprint.
+// User-invoked, so they may speak up; the background refreshes never do.
 import fs from 'node:fs';
 import * as vscode from 'vscode';
-import { registerGuardedCommand } from '../guardedCommand';
+import { EXPLORER_VIEW_ID } from '../../shared/commandIds';
 import type { SessionManager } from '../sessionManager';
 import type { ExplorerTree } from './explorerTree';
 import { refOf } from '../../shared/nodeRef';
 
-export function registerExplorerCommands(tree: ExplorerTree, sessions: SessionManager, log: vscode.LogOutputChannel): vscode.Disposable {
-  const reg = (id: string, run: (arg?: unknown) => unknown): vscode.Disposable => registerGuardedCommand(id, log, run);
-  return vscode.Disposable.from(
-    reg('clusterCredentials.refresh', (arg?: unknown) => {
-      sessions.reload();
-      tree.refresh(refOf(arg));
-    }),
-    reg('clusterCredentials.switchContext', () => switchContext(sessions)),
-    reg('clusterCredentials.openKubeconfig', () => openKubeconfig(sessions)),
-    reg('clusterCredentials.chooseKubeconfig', () => chooseKubeconfig()),
-    reg('clusterCredentials.readLiveToken', (arg?: unknown) => readLiveToken(tree, arg, log)),
-    reg('clusterCredentials.revealContext', async () => {
-      const session = sessions.current();
-      await vscode.commands.executeCommand('clusterCredentials.explorer.focus');
-      if (session) await tree.reveal({ kind: 'context', context: session.context });
-    }),
-    reg('clusterCredentials.copyFingerprint', (arg?: unknown) => copyFingerprint(tree, sessions, arg)),
-  );
+/** Refresh: re-read the kubeconfig and list again (only the node's namespace when it has one). */
+export function refreshExplorer(tree: ExplorerTree, sessions: SessionManager, arg: unknown): void {
+  sessions.reload();
+  tree.refresh(refOf(arg));
 }
 
-async function switchContext(sessions: SessionManager): Promise<void> {
+/** Reveal Active Context: the explorer shown with the active context selected (the status bar's click). */
+export async function revealContext(tree: ExplorerTree, sessions: SessionManager): Promise<void> {
+  const session = sessions.current();
+  await vscode.commands.executeCommand(`${EXPLORER_VIEW_ID}.focus`);
+  if (session) await tree.reveal({ kind: 'context', context: session.context });
+}
+
+export async function switchContext(sessions: SessionManager): Promise<void> {
   const load = sessions.load;
   const contexts = load?.contexts ?? [];
   if (!load || contexts.length === 0) {
@@ -50,7 +43,7 @@ async function switchContext(sessions: SessionManager): Promise<void> {
   if (!result.ok) void vscode.window.showErrorMessage(`Could not switch to ${picked.name}: ${result.message}`);
 }
 
-async function openKubeconfig(sessions: SessionManager): Promise<void> {
+export async function openKubeconfig(sessions: SessionManager): Promise<void> {
   const load = sessions.load;
   const file = load?.ok ? (load.contexts.find((c) => c.name === load.currentContext)?.file ?? load.files[0]) : load?.files.find((f) => fs.existsSync(f));
   if (file && fs.existsSync(file)) {
@@ -67,7 +60,7 @@ async function openKubeconfig(sessions: SessionManager): Promise<void> {
   if (answer === choose) await chooseKubeconfig();
 }
 
-async function chooseKubeconfig(): Promise<void> {
+export async function chooseKubeconfig(): Promise<void> {
   const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use this kubeconfig', title: 'Choose kubeconfig file' });
   const file = picked?.[0];
   if (!file) return;
@@ -85,14 +78,14 @@ function kubeconfigTarget(): vscode.ConfigurationTarget {
   return vscode.workspace.isTrusted && inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
 }
 
-async function readLiveToken(tree: ExplorerTree, arg: unknown, log: vscode.LogOutputChannel): Promise<void> {
+export async function readLiveToken(tree: ExplorerTree, arg: unknown, log: vscode.LogOutputChannel): Promise<void> {
   const ref = refOf(arg);
   if (!ref || (ref.kind !== 'tokenFile' && ref.kind !== 'pod')) {
     void vscode.window.showInformationMessage('Pick a pod or one of its token files in the Cluster Credentials explorer to read its live token.');
     return;
   }
   const what = ref.kind === 'pod' ? `pod ${ref.namespace}/${ref.name}` : `${ref.path} in ${ref.namespace}/${ref.pod}`;
-  const readings = await vscode.window.withProgress({ location: { viewId: 'clusterCredentials.explorer' }, title: `Reading the live token of ${what}` }, () => tree.readLiveTokens(ref));
+  const readings = await vscode.window.withProgress({ location: { viewId: EXPLORER_VIEW_ID }, title: `Reading the live token of ${what}` }, () => tree.readLiveTokens(ref));
   for (const r of readings) {
     if (r.ok) log.info(`Read the live token of ${what}: fingerprint ${r.token.fingerprint}, jti ${r.token.claims.jti ?? 'none'}.`);
   }
@@ -100,7 +93,7 @@ async function readLiveToken(tree: ExplorerTree, arg: unknown, log: vscode.LogOu
   if (failed && !failed.ok) void vscode.window.showWarningMessage(`Could not read the live token of ${what}: ${failed.error.message}`);
 }
 
-async function copyFingerprint(tree: ExplorerTree, sessions: SessionManager, arg: unknown): Promise<void> {
+export async function copyFingerprint(tree: ExplorerTree, sessions: SessionManager, arg: unknown): Promise<void> {
   const ref = refOf(arg);
   let fingerprint: string | undefined;
   if (ref?.kind === 'tokenFile') {

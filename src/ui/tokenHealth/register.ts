@@ -1,7 +1,8 @@
-// "Show Token Health": opens (or reveals) the panel of a context, service account, pod or finding,
+// "Show Token Health" (registered in src/ui/commands/table.ts): opens (or reveals) the panel of a context, service account, pod or finding,
 // and brings panels back after a window reload through a WebviewPanelSerializer.
 import * as vscode from 'vscode';
-import { parsePersistedState, SHOW_TOKEN_HEALTH_COMMAND, TOKEN_HEALTH_VIEW_TYPE } from '../../shared/tokenHealthProtocol';
+import { COMMAND } from '../../shared/commandIds';
+import { parsePersistedState, TOKEN_HEALTH_VIEW_TYPE } from '../../shared/tokenHealthProtocol';
 import { refOf, type NodeRef } from '../../shared/nodeRef';
 import type { Services } from '../services';
 import { subjectKey } from './panelData';
@@ -69,21 +70,23 @@ export function commandRef(arg: unknown, activeContext: string | undefined): Nod
   return activeContext !== undefined ? { kind: 'context', context: activeContext } : undefined;
 }
 
-export function registerTokenHealth(services: Services, onOpen?: () => void): vscode.Disposable {
-  const panels = new TokenHealthPanels(services, onOpen);
+/** Show Token Health: the panel of the node's subject; from the palette, the active context's. */
+export function showTokenHealth(services: Services, panels: TokenHealthPanels, arg: unknown): void {
+  const ref = commandRef(arg, services.sessions.current()?.context);
+  if (ref === undefined) {
+    const why = services.sessions.problem ?? 'no kubeconfig context is active';
+    void vscode.window.showWarningMessage(`Cluster Credentials: Token Health needs a context, and ${why}.`, 'Switch Context').then((pick) => {
+      if (pick !== undefined) void vscode.commands.executeCommand(COMMAND.switchContext);
+    });
+    return;
+  }
+  panels.show(ref);
+}
+
+/** The panels, and the serializer that brings them back after a window reload. */
+export function registerTokenHealthPanels(panels: TokenHealthPanels): vscode.Disposable {
   return vscode.Disposable.from(
     panels,
-    vscode.commands.registerCommand(SHOW_TOKEN_HEALTH_COMMAND, (arg: unknown) => {
-      const ref = commandRef(arg, services.sessions.current()?.context);
-      if (ref === undefined) {
-        const why = services.sessions.problem ?? 'no kubeconfig context is active';
-        void vscode.window.showWarningMessage(`Cluster Credentials: Token Health needs a context, and ${why}.`, 'Switch Context').then((pick) => {
-          if (pick !== undefined) void vscode.commands.executeCommand('clusterCredentials.switchContext');
-        });
-        return;
-      }
-      panels.show(ref);
-    }),
     vscode.window.registerWebviewPanelSerializer(TOKEN_HEALTH_VIEW_TYPE, {
       deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
         panels.restore(panel, state);

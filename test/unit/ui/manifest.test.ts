@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { RESTRICTED_SETTINGS, SETTING_KEYS, SETTING_SECTION } from '../../../src/shared/settingKeys';
 
 interface Manifest {
   activationEvents: string[];
@@ -18,9 +19,22 @@ describe('package.json', () => {
     for (const e of manifest.activationEvents) assert.match(e, /^(onLanguage:|onView:|onWebviewPanel:|onFileSystem:|onCommand:)/);
   });
 
-  it('keeps the workspace value of the kubeconfig and log pattern settings out of untrusted workspaces', () => {
-    const u = manifest.capabilities.untrustedWorkspaces;
-    assert.equal(u.supported, 'limited');
-    assert.deepEqual([...(u.restrictedConfigurations ?? [])].sort(), ['clusterCredentials.kubeconfig', 'clusterCredentials.logs.patterns']);
+  it('supports untrusted workspaces in a limited way', () => {
+    assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
+  });
+});
+
+describe('settings in the manifest', () => {
+  const properties = (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, unknown> } } })
+    .contributes.configuration.properties;
+
+  it('are exactly the keys the Settings class reads', () => {
+    assert.deepEqual(Object.keys(properties).sort(), SETTING_KEYS.map((k) => `${SETTING_SECTION}.${k}`).sort());
+  });
+
+  it('restrict, in untrusted workspaces, exactly the settings that choose a cluster or cause cluster traffic', () => {
+    const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations ?? [];
+    assert.deepEqual([...restricted].sort(), [...RESTRICTED_SETTINGS].map((k) => `${SETTING_SECTION}.${k}`).sort());
+    for (const key of ['liveTokens.mode', 'liveTokens.concurrency', 'namespaces', 'logs.tailLines', 'probe.requests', 'kubeconfig'] as const) assert.ok(RESTRICTED_SETTINGS.has(key), key);
   });
 });

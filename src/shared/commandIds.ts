@@ -1,0 +1,37 @@
+// Every command id of the extension, in one map: the manifest contributes exactly these, the UI
+// registers a handler for each (src/ui/commands/table.ts), and findings and the webview name them
+// by these constants, never by a string literal.
+
+export const COMMAND = {
+  decodeToken: 'clusterCredentials.decodeToken',
+  refresh: 'clusterCredentials.refresh',
+  switchContext: 'clusterCredentials.switchContext',
+  openKubeconfig: 'clusterCredentials.openKubeconfig',
+  chooseKubeconfig: 'clusterCredentials.chooseKubeconfig',
+  readLiveToken: 'clusterCredentials.readLiveToken',
+  revealContext: 'clusterCredentials.revealContext',
+  copyFingerprint: 'clusterCredentials.copyFingerprint',
+  reloadCredentials: 'clusterCredentials.reloadCredentials',
+  restartPod: 'clusterCredentials.restartPod',
+  rolloutRestart: 'clusterCredentials.rolloutRestart',
+  requestToken: 'clusterCredentials.requestToken',
+  copyToken: 'clusterCredentials.copyToken',
+  reviewToken: 'clusterCredentials.reviewToken',
+  whoAmI: 'clusterCredentials.whoAmI',
+  probeConcurrency: 'clusterCredentials.probeConcurrency',
+  showTokenHealth: 'clusterCredentials.showTokenHealth',
+  scanUnauthorized: 'clusterCredentials.scanUnauthorized',
+} as const;
+
+export type CommandName = keyof typeof COMMAND;
+export type CommandId = (typeof COMMAND)[CommandName];
+
+/** The explorer view's id (its `focus` command is VS Code's own). */
+export const EXPLORER_VIEW_ID = 'clusterCredentials.explorer';
+
+/** `when`-clause context keys the extension sets. */
+export const CONTEXT_KEY = {
+  kubeconfigState: 'clusterCredentials.kubeconfigState',
+  liveTokens: 'clusterCredentials.liveTokens',
+  hasSession: 'clusterCredentials.hasSession',
+} as const;

@@ -1,0 +1,87 @@
+// Every command of the extension in one table (id → handler), registered in one loop, each behind the
+// error guard. The table is a Record over COMMAND's names, so a command the manifest contributes
+// cannot be left without a handler, nor a handler registered under an id the manifest lacks.
+import * as vscode from 'vscode';
+import { COMMAND, CONTEXT_KEY, type CommandName } from '../../shared/commandIds';
+import { decodeTokenCommand, type DecodedDocuments } from '../decodeCommand';
+import { chooseKubeconfig, copyFingerprint, openKubeconfig, readLiveToken, refreshExplorer, revealContext, switchContext } from '../explorer/explorerCommands';
+import type { ExplorerTree } from '../explorer/explorerTree';
+import { scanUnauthorizedCommand, type FindingsService } from '../findingsService';
+import { registerGuardedCommand } from '../guardedCommand';
+import type { Services } from '../services';
+import type { SessionManager } from '../sessionManager';
+import { showTokenHealth, type TokenHealthPanels } from '../tokenHealth/register';
+import { createCommandContext } from './context';
+import { probeConcurrencyCommand } from './probeConcurrency';
+import { reloadCredentials } from './reloadCredentials';
+import { copyTokenCommand, requestTokenCommand } from './requestToken';
+import { restartPodCommand } from './restartPod';
+import { reviewTokenCommand } from './reviewToken';
+import { rolloutRestartCommand } from './rolloutRestart';
+import { whoAmICommand } from './whoAmI';
+
+export interface CommandEntry {
+  run(arg?: unknown): unknown;
+  /** Talks to the cluster: its first use starts the diagnosis (which never starts at activation alone). */
+  cluster?: boolean;
+}
+
+export type CommandTable = Record<CommandName, CommandEntry>;
+
+export interface CommandDeps {
+  services: Services;
+  sessions: SessionManager;
+  tree: ExplorerTree;
+  decoded: DecodedDocuments;
+  tokenHealth: TokenHealthPanels;
+  diagnosis: FindingsService;
+}
+
+/** The table, and what its handlers share for the window's lifetime (held tokens are dropped on dispose). */
+export function commandTable(d: CommandDeps): { table: CommandTable; dispose(): void } {
+  const { services, sessions, tree } = d;
+  const { log, settings } = services;
+  const cc = createCommandContext(services, d.decoded);
+  const table: CommandTable = {
+    decodeToken: { run: (arg) => decodeTokenCommand(d.decoded, settings, log, arg) },
+    refresh: { run: (arg) => refreshExplorer(tree, sessions, arg) },
+    switchContext: { run: () => switchContext(sessions) },
+    openKubeconfig: { run: () => openKubeconfig(sessions) },
+    chooseKubeconfig: { run: () => chooseKubeconfig() },
+    readLiveToken: { run: (arg) => readLiveToken(tree, arg, log) },
+    revealContext: { run: () => revealContext(tree, sessions) },
+    copyFingerprint: { run: (arg) => copyFingerprint(tree, sessions, arg) },
+    reloadCredentials: { cluster: true, run: (arg) => reloadCredentials(cc, arg) },
+    restartPod: { cluster: true, run: (arg) => restartPodCommand(cc, arg) },
+    rolloutRestart: { cluster: true, run: (arg) => rolloutRestartCommand(cc, arg) },
+    requestToken: { cluster: true, run: (arg) => requestTokenCommand(cc, arg) },
+    copyToken: { cluster: true, run: (arg) => copyTokenCommand(cc, arg) },
+    reviewToken: { cluster: true, run: (arg) => reviewTokenCommand(cc, arg) },
+    whoAmI: { cluster: true, run: (arg) => whoAmICommand(cc, arg) },
+    probeConcurrency: { cluster: true, run: (arg) => probeConcurrencyCommand(cc, arg) },
+    showTokenHealth: { run: (arg) => showTokenHealth(services, d.tokenHealth, arg) },
+    scanUnauthorized: { cluster: true, run: (arg) => scanUnauthorizedCommand(services, d.diagnosis, arg) },
+  };
+  return { table, dispose: () => cc.vault.clear() };
+}
+
+/** Registers every entry under its id, guarded; `onClusterUse` runs before each cluster command. */
+export function registerCommandTable(table: CommandTable, log: vscode.LogOutputChannel, onClusterUse: () => void): vscode.Disposable {
+  const names = Object.keys(COMMAND) as CommandName[];
+  return vscode.Disposable.from(
+    ...names.map((name) => {
+      const entry = table[name];
+      return registerGuardedCommand(COMMAND[name], log, (arg) => {
+        if (entry.cluster === true) onClusterUse();
+        return entry.run(arg);
+      });
+    }),
+  );
+}
+
+/** Palette entries that need a cluster show only while there is one. */
+export function trackSessionContextKey(services: Services): vscode.Disposable {
+  const set = (): void => void vscode.commands.executeCommand('setContext', CONTEXT_KEY.hasSession, services.sessions.current() !== undefined);
+  set();
+  return services.sessions.onDidChange(set);
+}
