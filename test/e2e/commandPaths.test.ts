@@ -251,6 +251,11 @@ describe('command paths in code-server', { timeout: 300_000 }, () => {
     // Review Token takes it from the clipboard (no selection in the editor).
     await clearNotifications(page);
     await runCommand(page, 'Cluster Credentials: Review Token');
+    // A token from the clipboard goes to the cluster only after the user has seen where and which.
+    const consent = await step('review-consent', () => modal(page));
+    assert.match(consent.text, new RegExp(`Send token sha256:${fp} to the TokenReview API of context ${escapeRegExp(adminContext)}\\?`));
+    assert.match(consent.text, /came from the clipboard/);
+    await answerModal(page, 'Send');
     const review = await step('review-token', () => notification(page, new RegExp(`^Token sha256:${fp}`)));
     assert.match(review, new RegExp(`^Token sha256:${fp} authenticates with context ${escapeRegExp(adminContext)} as system:serviceaccount:payments:api; groups [^;]*system:serviceaccounts:payments`));
     await wb.screenshot('command-paths-review-token');

@@ -5,7 +5,12 @@ import { type ActionResult, failed } from '../../cluster/actions/result';
 import { type TokenReviewResult, reviewToken } from '../../cluster/actions/reviewToken';
 import { readLiveToken } from '../../cluster/live/readLiveToken';
 import type { ClusterSession } from '../../cluster/auth/session';
+import { clusterIssuer } from '../../cluster/live/issuer';
 import { classifyInput } from '../../token/classifyInput';
+import { fingerprint } from '../../token/fingerprint';
+import { decodeToken } from '../../token/jwt';
+import { normalizeToken } from '../../token/normalizeToken';
+import { reviewConsent, type TokenOrigin } from '../../token/reviewConsent';
 import { type NodeRef, refOf } from '../../shared/nodeRef';
 import type { CommandContext } from './context';
 import { sessionFor, show, showFailure } from './common';
@@ -20,18 +25,39 @@ function tokenIn(text: string): string | undefined {
   return value && /^eyJ/.test(value) ? value : undefined;
 }
 
-async function tokenFromEditorOrClipboard(): Promise<string | undefined> {
+interface PickedToken {
+  raw: string;
+  origin: TokenOrigin;
+}
+
+async function tokenFromEditorOrClipboard(): Promise<PickedToken | undefined> {
   const editor = vscode.window.activeTextEditor;
   if (editor && !editor.selection.isEmpty) {
     const t = tokenIn(editor.document.getText(editor.selection));
-    if (t) return t;
+    if (t) return { raw: t, origin: 'selection' };
   }
   const clip = (await vscode.env.clipboard.readText()).trim();
   if (clip && clip.length < 64 * 1024) {
     const t = tokenIn(clip);
-    if (t) return t;
+    if (t) return { raw: t, origin: 'clipboard' };
   }
-  return vscode.window.showInputBox({ title: 'Review Token', prompt: 'Paste the token to review', password: true, ignoreFocusOut: true });
+  const typed = await vscode.window.showInputBox({ title: 'Review Token', prompt: 'Paste the token to review', password: true, ignoreFocusOut: true });
+  return typed === undefined ? undefined : { raw: typed, origin: 'typed' };
+}
+
+/** Asks first when the token came from the clipboard or another issuer signed it (see reviewConsent). */
+async function mayReview(session: ClusterSession, picked: PickedToken): Promise<boolean> {
+  const raw = normalizeToken(picked.raw);
+  if (!raw) return true; // nothing to send: the review answers with its own sentence
+  const decoded = decodeToken(raw);
+  const token = decoded.ok ? decoded.token : undefined;
+  const needsIssuer = picked.origin !== 'held' && picked.origin !== 'liveFile';
+  const issuer = needsIssuer ? await clusterIssuer(session.api) : undefined;
+  const consent = reviewConsent({ origin: picked.origin, context: session.context, token, fingerprint: token?.fingerprint ?? fingerprint(raw), clusterIssuer: issuer });
+  if (!consent.ask) return true;
+  const send = 'Send';
+  const answer = await vscode.window.showWarningMessage(consent.message, { modal: true, detail: consent.detail }, send);
+  return answer === send;
 }
 
 /** A pod's live token file is read and reviewed in one go; the raw token is not kept. */
@@ -61,16 +87,18 @@ export async function reviewTokenCommand(cc: CommandContext, arg?: unknown): Pro
   if (ref?.kind === 'tokenFile') {
     res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reviewing the token of ${ref.namespace}/${ref.pod}` }, () => reviewLiveToken(session, ref));
   } else {
-    let raw: string | undefined;
-    if (typeof arg === 'string') raw = arg;
+    let picked: PickedToken | undefined;
+    if (typeof arg === 'string') picked = { raw: arg, origin: 'argument' };
     else if (ref?.kind === 'serviceAccount') {
       // Only a token this context issued: another context's token must not reach this cluster.
       const held = cc.vault.latestFor(session.context, ref.namespace, ref.name);
-      raw = held ? cc.vault.token(held.fingerprint) : undefined;
+      const raw = held ? cc.vault.token(held.fingerprint) : undefined;
+      if (raw !== undefined) picked = { raw, origin: 'held' };
     }
-    raw ??= await tokenFromEditorOrClipboard();
-    if (raw === undefined || !raw.trim()) return undefined;
-    const token = raw;
+    picked ??= await tokenFromEditorOrClipboard();
+    if (picked === undefined || !picked.raw.trim()) return undefined;
+    if (!(await mayReview(session, picked))) return undefined;
+    const token = picked.raw;
     res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Reviewing the token' }, () => reviewToken(session.api, token));
   }
   if (!res.ok) {
