@@ -1,74 +1,123 @@
-// Reading the history file back. A crash while appending leaves at most one partial last line (it has
-// no newline yet): that line is dropped. Anything else that does not read is corruption.
-import { readFile } from 'node:fs/promises';
+// Reading the history file back, a chunk at a time. A line that does not read as a record is skipped
+// and counted; only a file whose first line is not our header is unreadable as a whole. Text after the
+// last newline is handed back untouched: an append still being written, or one torn by a crash, which
+// only the holder of the lock may repair.
+import type { FileHandle } from 'node:fs/promises';
 import { checkHeader, checkRecord, HEADER_LINE } from './recordFormat';
 import type { HistoryRecord } from './types';
 
-export type ParsedHistory =
+/** Bytes read per step: what a load holds at once, besides the records. */
+const CHUNK_BYTES = 1024 * 1024;
+/** The header is one short line; a first line longer than this is not one. */
+const HEADER_PROBE_BYTES = 4096;
+
+export type HeaderRead =
   | { kind: 'empty' }
-  | {
-      kind: 'ok';
-      records: HistoryRecord[];
-      /** Bytes up to the end of the last whole line: where the file should end. */
-      goodBytes: number;
-      /** True when the file does not end there: a torn last line to cut off, or a newline to add. */
-      needsRepair: boolean;
-      /** True when the last record was whole but lacked its newline. */
-      missingNewline: boolean;
-    }
+  | { kind: 'ok'; /** Where the records begin. */ bytes: number }
   | { kind: 'corrupt'; reason: string };
 
-export function parseHistory(bytes: Buffer): ParsedHistory {
-  if (bytes.length === 0) return { kind: 'empty' };
-  const firstNl = bytes.indexOf(0x0a);
+/** Reads the header from the first bytes of a file. */
+export function parseHeader(start: Buffer): HeaderRead {
+  if (start.length === 0) return { kind: 'empty' };
+  const firstNl = start.indexOf(0x0a);
   if (firstNl === -1) {
     // Only a partial first line: a header cut short is a file that was never really started.
-    const partial = bytes.toString('utf8');
-    return HEADER_LINE.startsWith(partial) ? { kind: 'empty' } : { kind: 'corrupt', reason: 'its first line is not a history header' };
+    return HEADER_LINE.startsWith(start.toString('utf8')) ? { kind: 'empty' } : { kind: 'corrupt', reason: 'its first line is not a history header' };
   }
-  const header = checkHeader(bytes.toString('utf8', 0, firstNl));
-  if (!header.ok) return { kind: 'corrupt', reason: header.reason };
-
-  const records: HistoryRecord[] = [];
-  let start = firstNl + 1;
-  let lineNumber = 1;
-  while (start < bytes.length) {
-    lineNumber++;
-    const nl = bytes.indexOf(0x0a, start);
-    const end = nl === -1 ? bytes.length : nl;
-    const text = bytes.toString('utf8', start, end);
-    if (text.trim() !== '') {
-      let checked: ReturnType<typeof checkRecord>;
-      try {
-        checked = checkRecord(JSON.parse(text));
-      } catch {
-        checked = { ok: false, reason: 'it is not JSON' };
-      }
-      if (nl === -1) {
-        // The last line, without its newline: whole if it reads, torn by a crash if it does not.
-        if (checked.ok) {
-          records.push(checked.record);
-          return { kind: 'ok', records, goodBytes: bytes.length, needsRepair: true, missingNewline: true };
-        }
-        return { kind: 'ok', records, goodBytes: start, needsRepair: true, missingNewline: false };
-      }
-      if (!checked.ok) return { kind: 'corrupt', reason: `line ${lineNumber} is not a history record (${checked.reason})` };
-      records.push(checked.record);
-    } else if (nl === -1) {
-      // Trailing blanks after the last newline: cut them off.
-      return { kind: 'ok', records, goodBytes: start, needsRepair: true, missingNewline: false };
-    }
-    start = end + 1;
-  }
-  return { kind: 'ok', records, goodBytes: bytes.length, needsRepair: false, missingNewline: false };
+  const header = checkHeader(start.toString('utf8', 0, firstNl));
+  return header.ok ? { kind: 'ok', bytes: firstNl + 1 } : { kind: 'corrupt', reason: header.reason };
 }
 
-/** The file's content, or undefined when it does not exist. */
-export async function readHistoryBytes(path: string): Promise<Buffer | undefined> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+export async function readHeader(handle: FileHandle, fileBytes: number): Promise<HeaderRead> {
+  const start = Buffer.alloc(Math.min(fileBytes, HEADER_PROBE_BYTES));
+  const { bytesRead } = await handle.read(start, 0, start.length, 0);
+  return parseHeader(start.subarray(0, bytesRead));
+}
+
+export interface SkippedLines {
+  count: number;
+  /** Why the first of them did not read. */
+  firstReason: string | undefined;
+}
+
+/** The records among whole lines (the text ends with a newline); blank lines are neither. */
+export function parseLines(text: Buffer, skipped: SkippedLines): HistoryRecord[] {
+  const records: HistoryRecord[] = [];
+  let start = 0;
+  while (start < text.length) {
+    const nl = text.indexOf(0x0a, start);
+    const end = nl === -1 ? text.length : nl;
+    const line = text.toString('utf8', start, end);
+    start = end + 1;
+    if (line.trim() === '') continue;
+    const checked = parseRecord(line);
+    if (checked.ok) {
+      records.push(checked.record);
+    } else {
+      skipped.count++;
+      skipped.firstReason ??= checked.reason;
+    }
   }
+  return records;
+}
+
+export function parseRecord(line: string): ReturnType<typeof checkRecord> {
+  try {
+    return checkRecord(JSON.parse(line));
+  } catch {
+    return { ok: false, reason: 'it is not JSON' };
+  }
+}
+
+export interface LinesRead {
+  /** Offset just past the last newline read: where the whole lines end. */
+  end: number;
+  /** What followed the last newline, up to where reading stopped. */
+  rest: Buffer;
+}
+
+/**
+ * Reads the lines between two offsets, handing over the records of each chunk as it is read. When
+ * `from` may fall inside a line (a read that starts part-way through a big file), that line is left out.
+ */
+export async function readLines(
+  handle: FileHandle,
+  range: { from: number; to: number; midLine: boolean },
+  skipped: SkippedLines,
+  onRecords: (records: HistoryRecord[]) => void,
+): Promise<LinesRead> {
+  // Starting one byte early shows whether `from` begins a line: it does when that byte is a newline.
+  let position = range.midLine ? range.from - 1 : range.from;
+  let seekingLineStart = range.midLine;
+  let carry = Buffer.alloc(0);
+  let carryStart = position;
+  while (position < range.to) {
+    const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, range.to - position));
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    let text = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+    if (seekingLineStart) {
+      const nl = text.indexOf(0x0a);
+      if (nl === -1) {
+        carryStart += text.length;
+        carry = Buffer.alloc(0);
+        continue;
+      }
+      seekingLineStart = false;
+      carryStart += nl + 1;
+      text = text.subarray(nl + 1);
+    }
+    const lastNl = text.lastIndexOf(0x0a);
+    if (lastNl === -1) {
+      carry = text;
+      continue;
+    }
+    const records = parseLines(text.subarray(0, lastNl + 1), skipped);
+    if (records.length > 0) onRecords(records);
+    carryStart += lastNl + 1;
+    // A copy, so the chunk it came from can be freed.
+    carry = Buffer.from(text.subarray(lastNl + 1));
+  }
+  return { end: carryStart, rest: seekingLineStart ? Buffer.alloc(0) : carry };
 }

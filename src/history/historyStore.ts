@@ -1,17 +1,17 @@
 // Token observations and 401 events over time, kept in an append-only JSON-lines file in the
-// extension's global storage. Appends are one write each; compaction rewrites the file atomically.
-// Several VS Code windows share that storage: before writing, the store notices when another window
-// appended to or replaced the file, and reads it again.
-import { mkdir, open, rename, stat, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
-import { writeFileAtomic } from './atomicWrite';
+// extension's global storage. Several VS Code windows (processes) share that file: every append and every
+// compaction is made under a cross-process lock, after reading what the others wrote meanwhile. The store
+// is usable at once: it loads in the background, queries answer from what has loaded so far, and appends
+// wait in its queue until the file is open.
+import { mkdir } from 'node:fs/promises';
 import { compactRecords, needsCompaction, type CompactionLimits } from './compaction';
-import { parseHistory, readHistoryBytes } from './historyFile';
-import { checkRecord, HEADER_LINE } from './recordFormat';
-import { lastSeen, RecordLog } from './recordLog';
-import type { HistoryFilter, HistoryOptions, HistoryRecord } from './types';
+import { withFileLock, type HeldLock } from './fileLock';
+import type { SkippedLines } from './historyFile';
+import { checkRecord } from './recordFormat';
+import { lastSeen } from './recordLog';
+import { HistoryReplica } from './replica';
+import type { HistoryFilter, HistoryOpened, HistoryOptions, HistoryRecord } from './types';
 
-const FILE_NAME = 'history.jsonl';
 const DEFAULT_MAX_DAYS = 30;
 const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
 
@@ -20,11 +20,7 @@ interface Settings {
   maxBytes: number;
   now: () => number;
   onNotice: (message: string) => void;
-}
-
-interface FileIdentity {
-  dev: number;
-  ino: number;
+  fallbackDir: string | undefined;
 }
 
 /** A setting when it is a positive number, the default otherwise. */
@@ -54,37 +50,52 @@ function describeError(err: unknown): string {
   return e.code ?? (err instanceof Error ? err.message : String(err));
 }
 
+function skippedNotice(skipped: SkippedLines): string {
+  const reason = skipped.firstReason ?? 'unknown reason';
+  return skipped.count === 1
+    ? `1 unreadable line in the credential history was skipped (${reason}).`
+    : `${skipped.count} unreadable lines in the credential history were skipped (the first: ${reason}).`;
+}
+
 export class HistoryStore {
-  private log = new RecordLog();
-  private handle: FileHandle | undefined;
-  private identity: FileIdentity | undefined;
-  /** Size of the file as this store last wrote or read it. */
-  private fileBytes = 0;
-  private queue: Promise<void> = Promise.resolve();
+  private replica: HistoryReplica;
+  private queue: Promise<void>;
   private closed = false;
+  /** Why the history could not be opened anywhere; every write is refused with it. */
+  private broken: Error | undefined;
+  /** Settles once the history is open, or could not be opened anywhere. */
+  readonly ready: Promise<HistoryOpened>;
 
   private constructor(
-    private readonly dir: string,
-    private readonly path: string,
+    dir: string,
     private readonly settings: Settings,
-  ) {}
+  ) {
+    this.replica = this.replicaIn(dir);
+    const opening = this.openFirst(dir);
+    this.ready = opening;
+    this.queue = opening.then(
+      () => undefined,
+      () => undefined,
+    );
+    // Nobody has to wait for the opening: a failure also reaches every later write.
+    void opening.catch(() => undefined);
+  }
 
-  static async open(dir: string, opts?: HistoryOptions): Promise<HistoryStore> {
-    const settings: Settings = {
+  /** A store that can be used at once, while it loads the history in the background. */
+  static start(dir: string, opts?: HistoryOptions): HistoryStore {
+    return new HistoryStore(dir, {
       maxDays: positive(opts?.maxDays, DEFAULT_MAX_DAYS),
       maxBytes: positive(opts?.maxBytes, DEFAULT_MAX_BYTES),
       now: opts?.now ?? Date.now,
       onNotice: opts?.onNotice ?? (() => undefined),
-    };
-    const store = new HistoryStore(dir, join(dir, FILE_NAME), settings);
-    try {
-      await mkdir(dir, { recursive: true });
-      await store.load();
-      if (store.needsCompaction()) await store.compactNow();
-    } catch (err) {
-      await store.handle?.close().catch(() => undefined);
-      throw new Error(`Could not open the credential history in ${dir} (${describeError(err)}).`, { cause: err });
-    }
+      fallbackDir: opts?.fallbackDir,
+    });
+  }
+
+  /** A store whose history has loaded. */
+  static async open(dir: string, opts?: HistoryOptions): Promise<HistoryStore> {
+    const store = HistoryStore.start(dir, opts);
+    await store.ready;
     return store;
   }
 
@@ -99,25 +110,32 @@ export class HistoryStore {
       if (!checked.ok) return Promise.reject(new Error(`history: record ${i} refused: ${checked.reason}`));
       clean.push(checked.record);
     }
-    return this.enqueue(async () => {
-      if (clean.length === 0) return;
-      await this.followDisk();
-      const plan = this.log.plan(clean);
-      await this.write(plan.lines);
-      plan.commit();
-      if (this.fileBytes <= this.settings.maxBytes) return;
-      try {
-        await this.compactNow();
-      } catch (err) {
-        // The records are saved; the next append tries the compaction again.
-        throw new Error(`The credential history was saved, but compacting it failed (${describeError(err)}).`, { cause: err });
-      }
-    });
+    return this.enqueue(() =>
+      withFileLock(this.replica.path, async (held) => {
+        const unreadable = await this.syncLocked(held);
+        if (clean.length > 0) {
+          const plan = this.replica.log.plan(clean);
+          try {
+            await this.replica.append(plan.lines, held);
+          } catch (err) {
+            throw new Error(`Could not save the credential history to ${this.replica.path} (${describeError(err)}).`, { cause: err });
+          }
+          plan.commit();
+        }
+        if (!unreadable && this.replica.size <= this.settings.maxBytes) return;
+        try {
+          await this.compactLocked(held);
+        } catch (err) {
+          // The records are saved; the next append tries the compaction again.
+          throw new Error(`The credential history was saved, but compacting it failed (${describeError(err)}).`, { cause: err });
+        }
+      }),
+    );
   }
 
-  /** Matching records, oldest first (by first seen). Copies: changing them changes nothing here. */
+  /** Matching records, oldest first (by first seen), from what has loaded so far. Copies: changing them changes nothing here. */
   query(filter: HistoryFilter): HistoryRecord[] {
-    return this.log.records
+    return this.replica.log.records
       .filter((r) => matches(r, filter))
       .sort((a, b) => a.at - b.at)
       .map(copyRecord);
@@ -125,28 +143,91 @@ export class HistoryStore {
 
   /** Drops records older than maxDays and, past maxBytes, the oldest; rewrites the file atomically. */
   compact(): Promise<void> {
-    return this.enqueue(async () => {
-      await this.followDisk();
-      await this.compactNow();
-    });
+    return this.enqueue(() =>
+      withFileLock(this.replica.path, async (held) => {
+        await this.syncLocked(held);
+        await this.compactLocked(held);
+      }),
+    );
   }
 
   close(): Promise<void> {
     if (this.closed) return this.queue;
-    const done = this.enqueue(async () => {
-      await this.handle?.close();
-      this.handle = undefined;
-    });
+    const done = this.enqueue(() => this.replica.close(), true);
     this.closed = true;
     return done;
   }
 
-  private enqueue(task: () => Promise<void>): Promise<void> {
+  private enqueue(task: () => Promise<void>, evenIfBroken = false): Promise<void> {
     if (this.closed) return Promise.reject(new Error('history: the store is closed'));
-    const run = this.queue.then(task);
+    const run = this.queue.then(() => {
+      if (this.broken && !evenIfBroken) throw this.broken;
+      return task();
+    });
     // The queue goes on after a failure; the caller of the failed task gets the error.
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  private replicaIn(dir: string): HistoryReplica {
+    // The history never holds more than maxBytes: reading further back would only read what compaction drops.
+    return new HistoryReplica(dir, this.settings.maxBytes, this.settings.now);
+  }
+
+  /** Opens the folder asked for or, failing that, the fallback folder. */
+  private async openFirst(dir: string): Promise<HistoryOpened> {
+    let problem: string;
+    try {
+      await this.openIn(dir);
+      return { dir };
+    } catch (err) {
+      await this.replica.close().catch(() => undefined);
+      problem = `Could not open the credential history in ${dir} (${describeError(err)}).`;
+      if (this.settings.fallbackDir === undefined) {
+        this.broken = new Error(problem, { cause: err });
+        throw this.broken;
+      }
+    }
+    const fallback = this.settings.fallbackDir;
+    this.replica = this.replicaIn(fallback);
+    try {
+      await this.openIn(fallback);
+      return { dir: fallback, problem };
+    } catch (err) {
+      await this.replica.close().catch(() => undefined);
+      this.broken = new Error(`${problem} Nor in ${fallback} (${describeError(err)}).`, { cause: err });
+      throw this.broken;
+    }
+  }
+
+  private async openIn(dir: string): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    // Read without the lock: other windows go on appending while a big history loads.
+    await this.replica.preload();
+    await withFileLock(this.replica.path, async (held) => {
+      const unreadable = await this.syncLocked(held);
+      // Compacting drops the unreadable lines, so they are reported once rather than on every start.
+      if (unreadable || this.needsCompaction()) await this.compactLocked(held);
+    });
+  }
+
+  /** Under the lock: catches up with the file and says what the user should hear. True when lines were skipped. */
+  private async syncLocked(held: HeldLock): Promise<boolean> {
+    const event = await this.replica.sync(held);
+    if (event) {
+      this.settings.onNotice(
+        `The credential history could not be read (${event.reason}), so it was moved to ${event.path} and a new history was started.`,
+      );
+    }
+    const skipped = this.replica.takeSkipped();
+    if (skipped.count > 0) this.settings.onNotice(skippedNotice(skipped));
+    return skipped.count > 0;
+  }
+
+  /** Under the lock, right after syncLocked: rewrites the file from a view that holds everything on disk. */
+  private async compactLocked(held: HeldLock): Promise<void> {
+    const { kept, text } = compactRecords(this.replica.log.records, this.limits());
+    await this.replica.replace(text, kept, held);
   }
 
   private limits(): CompactionLimits {
@@ -154,96 +235,6 @@ export class HistoryStore {
   }
 
   private needsCompaction(): boolean {
-    return needsCompaction(this.log.records, this.fileBytes, this.log.wastedLines, this.limits());
-  }
-
-  /** Reads the file (setting it aside when unreadable) and opens it for appending. */
-  private async load(): Promise<void> {
-    await this.handle?.close();
-    this.handle = undefined;
-    this.log = new RecordLog();
-    const bytes = await readHistoryBytes(this.path);
-    const parsed = bytes ? parseHistory(bytes) : ({ kind: 'empty' } as const);
-    if (parsed.kind === 'corrupt') {
-      const aside = await this.setAside();
-      this.settings.onNotice(
-        `The credential history could not be read (${parsed.reason}), so it was moved to ${aside} and a new history was started.`,
-      );
-    }
-    if (parsed.kind !== 'ok') {
-      await writeFileAtomic(this.path, HEADER_LINE);
-      this.fileBytes = Buffer.byteLength(HEADER_LINE);
-    } else {
-      this.log.load(parsed.records);
-      this.fileBytes = parsed.goodBytes;
-    }
-    this.handle = await open(this.path, 'a', 0o600);
-    const info = await this.handle.stat();
-    this.identity = { dev: info.dev, ino: info.ino };
-    if (parsed.kind === 'ok' && parsed.needsRepair) {
-      // Cut off a torn last line (or add the newline a whole one lacks) before anything is appended.
-      await this.handle.truncate(parsed.goodBytes);
-      if (parsed.missingNewline) await this.write('\n');
-    }
-  }
-
-  /** Reloads when another window appended to the file or replaced it since this store last saw it. */
-  private async followDisk(): Promise<void> {
-    let same = false;
-    try {
-      const info = await stat(this.path);
-      same = this.identity !== undefined && info.dev === this.identity.dev && info.ino === this.identity.ino && info.size === this.fileBytes;
-    } catch {
-      same = false;
-    }
-    if (!same) await this.load();
-  }
-
-  /** Appends text in one write; on failure, cuts the file back so no partial line stays. */
-  private async write(text: string): Promise<void> {
-    if (text === '') return;
-    const handle = this.handle;
-    if (!handle) throw new Error('history: the file is not open');
-    const bytes = Buffer.from(text, 'utf8');
-    try {
-      let done = 0;
-      // One write call; the loop only finishes a write the OS cut short.
-      while (done < bytes.length) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
-    } catch (err) {
-      await handle.truncate(this.fileBytes).catch(() => undefined);
-      throw new Error(`Could not save the credential history to ${this.path} (${describeError(err)}).`, { cause: err });
-    }
-    this.fileBytes += bytes.length;
-  }
-
-  private async compactNow(): Promise<void> {
-    const { kept, text } = compactRecords(this.log.records, this.limits());
-    await this.handle?.close();
-    this.handle = undefined;
-    try {
-      await writeFileAtomic(this.path, text);
-    } finally {
-      // Whether or not the rewrite happened, the file at this.path is whole: reopen what is there.
-      this.handle = await open(this.path, 'a', 0o600);
-      const info = await this.handle.stat();
-      this.identity = { dev: info.dev, ino: info.ino };
-    }
-    this.log = new RecordLog();
-    this.log.load(kept);
-    this.fileBytes = Buffer.byteLength(text);
-  }
-
-  /** Renames the unreadable file to history.corrupt-<time>.jsonl and returns the new path. */
-  private async setAside(): Promise<string> {
-    const stamp = new Date(this.settings.now()).toISOString().replace(/[:.]/g, '-');
-    for (let n = 0; ; n++) {
-      const aside = join(this.dir, `history.corrupt-${stamp}${n === 0 ? '' : `-${n}`}.jsonl`);
-      try {
-        await stat(aside);
-      } catch {
-        await rename(this.path, aside);
-        return aside;
-      }
-    }
+    return needsCompaction(this.replica.log.records, this.replica.size, this.replica.log.wastedLines, this.limits());
   }
 }

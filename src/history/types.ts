@@ -58,9 +58,19 @@ export interface HistoryFilter {
 export interface HistoryOptions {
   /** Records last seen longer ago than this are dropped (default 30). */
   maxDays?: number;
-  /** The file is compacted when it grows past this size (default 5 MiB). */
+  /** The file is compacted when it grows past this size (default 5 MiB); at most this much of it is read. */
   maxBytes?: number;
   now?: () => number;
-  /** Told, in a sentence, when the history file had to be set aside. */
+  /** Told, in a sentence, when the history file had to be set aside or some of its lines were skipped. */
   onNotice?: (message: string) => void;
+  /** Where to keep the history for this session when the folder asked for cannot be used. */
+  fallbackDir?: string;
+}
+
+/** Where the history ended up once it was open. */
+export interface HistoryOpened {
+  /** The folder asked for, or the fallback folder when that could not be used. */
+  dir: string;
+  /** Why the folder asked for could not be used, as a sentence; only when the fallback is in use. */
+  problem?: string;
 }

@@ -1,17 +1,14 @@
 // A real process dies, or is refused by the OS, in the middle of an append.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { HistoryStore } from '../../../src/history/index';
-import { event } from './appendChild';
+import { event, KEEP_ALL } from './appendChild';
+import { childArgs, repoRoot, runChild } from './sharedWriters';
 
-const child = join(__dirname, `appendChild${extname(__filename)}`);
-// Under tsx the child needs the same loader; compiled, it is plain JavaScript.
-const childArgs = extname(__filename) === '.ts' ? ['--import', 'tsx', child] : [child];
-const repoRoot = resolve(__dirname, '../../..');
 const hasPrlimit = process.platform === 'linux' && spawnSync('prlimit', ['--version']).status === 0;
 
 let dir: string;
@@ -25,7 +22,7 @@ afterEach(() => {
 });
 
 async function seed(count: number): Promise<void> {
-  const store = await HistoryStore.open(dir);
+  const store = await HistoryStore.open(dir, KEEP_ALL);
   await store.append(Array.from({ length: count }, (_, i) => event(i)));
   await store.close();
 }
@@ -49,6 +46,10 @@ function killMidAppend(): Promise<{ sizeAtKill: number; signal: NodeJS.Signals |
       sizeAtKill = statSync(file()).size;
     });
     proc.on('error', reject);
+    proc.on('exit', () => {
+      // Killed while appending, it still held the lock: the next store must see that its holder died.
+      if (!existsSync(`${file()}.lock`)) reject(new Error('the child was appending without holding the lock'));
+    });
     proc.on('exit', (_code, signal) => resolvePromise({ sizeAtKill, signal }));
   });
 }
@@ -65,7 +66,7 @@ describe('a crash in the middle of an append', () => {
       const damaged = readFileSync(file());
       torn = damaged.length > 0 && damaged[damaged.length - 1] !== 0x0a;
       const notices: string[] = [];
-      const store = await HistoryStore.open(dir, { maxBytes: 1024 * 1024 * 1024, onNotice: (m) => notices.push(m) });
+      const store = await HistoryStore.open(dir, { ...KEEP_ALL, onNotice: (m) => notices.push(m) });
       const records = store.query({});
       assert.equal(notices.length, 0);
       // Everything before the killed append survives; of that append, a prefix of whole records.
@@ -74,7 +75,7 @@ describe('a crash in the middle of an append', () => {
       assert.ok(records.length < 3 + 1280 || !torn);
       await store.append([event(5000)]);
       await store.close();
-      const reopened = await HistoryStore.open(dir, { maxBytes: 1024 * 1024 * 1024, onNotice: (m) => notices.push(m) });
+      const reopened = await HistoryStore.open(dir, { ...KEEP_ALL, onNotice: (m) => notices.push(m) });
       assert.deepEqual(reopened.query({}).at(-1), event(5000));
       assert.deepEqual(notices, []);
       await reopened.close();
@@ -98,8 +99,31 @@ describe('a crash in the middle of an append', () => {
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^refused: Could not save the credential history to .*history\.jsonl \(EFBIG\)\.\n$/);
     assert.deepEqual(readFileSync(file()), before);
-    const store = await HistoryStore.open(dir);
+    const store = await HistoryStore.open(dir, KEEP_ALL);
     assert.deepEqual(store.query({}), [event(0), event(1), event(2)]);
+    await store.close();
+  });
+
+  it('after a failed write, keeps what another process appended since this one opened', { skip: !hasPrlimit }, async () => {
+    await seed(3);
+    const others = Array.from({ length: 5 }, (_, i) => event(3000 + i));
+    const othersBytes = others.reduce((sum, r) => sum + Buffer.byteLength(`${JSON.stringify(r)}\n`), 0);
+    // The child's batch crosses the limit only once the other process's records are in the file.
+    const limit = statSync(file()).size + othersBytes + 1000;
+    const child = runChild(dir, ['waitLimited'], ['prlimit', `--fsize=${limit}`]);
+    await child.waitFor(/^opened$/m);
+    // The child has read the file; another window appends before the child's own append.
+    const other = await HistoryStore.open(dir, KEEP_ALL);
+    await other.append(others);
+    await other.close();
+    const withOthers = readFileSync(file());
+    child.proc.stdin.end('go\n');
+    const [refused] = await child.waitFor(/^refused: .*$/m);
+    await child.exited;
+    assert.match(refused, /^refused: Could not save the credential history to .*history\.jsonl \(EFBIG\)\.$/);
+    assert.deepEqual(readFileSync(file()), withOthers);
+    const store = await HistoryStore.open(dir, KEEP_ALL);
+    assert.deepEqual(store.query({}), [event(0), event(1), event(2), ...others]);
     await store.close();
   });
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { HistoryStore } from '../../../src/history/index';
@@ -332,8 +333,6 @@ describe('HistoryStore damage', () => {
   const unreadable: Array<[string, string, RegExp]> = [
     ['a file of another format', '{"hello":"world"}\n{"a":1}\n', /first line is not a history header/],
     ['plain text', 'not json at all\n', /first line is not a history header/],
-    ['a corrupt line in the middle', `${HEADER}${JSON.stringify(event(T0))}\n{"kind":"token","at":\n${JSON.stringify(event(T0 + 1))}\n`, /line 3 is not a history record/],
-    ['a record of an unknown kind', `${HEADER}{"kind":"mystery","at":1}\n`, /line 2 is not a history record/],
     ['a newer format version', '{"format":"cluster-credentials-history","version":2}\n', /format version 2/],
   ];
   for (const [what, content, reason] of unreadable) {
@@ -358,6 +357,42 @@ describe('HistoryStore damage', () => {
       await again.close();
     });
   }
+
+  it('skips unreadable lines, says how many once, keeps every other record and sets nothing aside', async () => {
+    const good = [event(T0), event(T0 + 1), token(T0 + 2, 'aaaaaaaaaaaaaaaa')];
+    const content = [
+      HEADER.trim(),
+      JSON.stringify(good[0]),
+      '{"kind":"token","at":',
+      JSON.stringify(good[1]),
+      '{"kind":"mystery","at":1}',
+      '',
+      'not json at all',
+      JSON.stringify(good[2]),
+    ].join('\n');
+    writeFileSync(file(), `${content}\n`);
+    const notices: string[] = [];
+    const store = await HistoryStore.open(dir, { now, onNotice: (m) => notices.push(m) });
+    assert.deepEqual(notices, ['3 unreadable lines in the credential history were skipped (the first: it is not JSON).']);
+    assert.deepEqual(store.query({}), good);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('history.corrupt-')), []);
+    await store.append([event(T0 + 3)]);
+    await store.close();
+    // The file was rewritten without them, so the next window is not told again.
+    const again = await HistoryStore.open(dir, { now, onNotice: (m) => notices.push(m) });
+    assert.equal(notices.length, 1);
+    assert.deepEqual(again.query({}), [...good, event(T0 + 3)]);
+    await again.close();
+  });
+
+  it('says so for a single unreadable line too', async () => {
+    writeFileSync(file(), `${HEADER}${JSON.stringify(event(T0))}\n{"kind":"mystery","at":1}\n`);
+    const notices: string[] = [];
+    const store = await HistoryStore.open(dir, { now, onNotice: (m) => notices.push(m) });
+    assert.deepEqual(notices, ["1 unreadable line in the credential history was skipped ('kind' is neither 'token' nor 'unauthorized')."]);
+    assert.deepEqual(store.query({}), [event(T0)]);
+    await store.close();
+  });
 
   it('does not overwrite an earlier file set aside at the same moment', async () => {
     writeFileSync(file(), 'junk 1\n');
@@ -425,5 +460,154 @@ describe('HistoryStore compaction is atomic', () => {
     assert.deepEqual(readdirSync(dir), ['history.jsonl']);
     assert.equal(store.query({}).length, 1);
     await store.close();
+  });
+});
+
+describe('HistoryStore reads a bounded part of a big file', () => {
+  it('reads at most the newest maxBytes of a file many times that size, and keeps those records', async () => {
+    const maxBytes = 64 * 1024;
+    const all = Array.from({ length: 20_000 }, (_, i) => event(T0 + i, { line: `attempt ${i} Unauthorized` }));
+    writeFileSync(file(), HEADER + all.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    const fileBytes = statSync(file()).size;
+    assert.ok(fileBytes > 30 * maxBytes);
+    const probe = await open(join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { read: (...args: unknown[]) => Promise<{ bytesRead: number }> };
+    await probe.close();
+    const original = proto.read;
+    let bytesRead = 0;
+    proto.read = async function (this: unknown, ...args: unknown[]) {
+      const result = await original.apply(this, args);
+      bytesRead += result.bytesRead;
+      return result;
+    };
+    let store: HistoryStore;
+    try {
+      store = await HistoryStore.open(dir, { now, maxBytes });
+    } finally {
+      proto.read = original;
+    }
+    // The newest maxBytes, the header, and the one byte that shows where a line starts.
+    assert.ok(bytesRead <= maxBytes + 4096 + 1, `${bytesRead} bytes read`);
+    const kept = store.query({});
+    assert.ok(kept.length > 100, `${kept.length} records`);
+    assert.deepEqual(kept, all.slice(-kept.length));
+    assert.ok(statSync(file()).size <= maxBytes);
+    await store.close();
+  });
+});
+
+describe('HistoryStore opens in the background', () => {
+  it('is usable at once: queries answer from what has loaded, appends wait until the file is open', async () => {
+    writeFileSync(file(), HEADER + [event(T0), event(T0 + 1)].map((r) => `${JSON.stringify(r)}\n`).join(''));
+    const store = HistoryStore.start(dir, { now });
+    assert.deepEqual(store.query({}), []);
+    const appended = store.append([event(T0 + 2)]);
+    assert.deepEqual(await store.ready, { dir });
+    await appended;
+    assert.deepEqual(store.query({}), [event(T0), event(T0 + 1), event(T0 + 2)]);
+    assert.deepEqual(JSON.parse(lines().at(-1) ?? ''), event(T0 + 2));
+    await store.close();
+  });
+
+  it('keeps the session going in the fallback folder when the folder asked for cannot be used', async () => {
+    writeFileSync(join(dir, 'not-a-folder'), '');
+    const unusable = join(dir, 'not-a-folder', 'history');
+    const fallbackDir = join(dir, 'fallback');
+    const store = HistoryStore.start(unusable, { now, fallbackDir });
+    await store.append([event(T0)]);
+    const opened = await store.ready;
+    assert.equal(opened.dir, fallbackDir);
+    assert.match(opened.problem ?? '', /^Could not open the credential history in .*not-a-folder.history \(ENOTDIR\)\.$/);
+    assert.deepEqual(store.query({}), [event(T0)]);
+    assert.equal(readFileSync(join(fallbackDir, 'history.jsonl'), 'utf8'), `${HEADER}${JSON.stringify(event(T0))}\n`);
+    await store.close();
+  });
+
+  it('without a fallback, refuses every write with the reason it could not open', async () => {
+    writeFileSync(join(dir, 'not-a-folder'), '');
+    const unusable = join(dir, 'not-a-folder', 'history');
+    await assert.rejects(HistoryStore.open(unusable, { now }), /Could not open the credential history in .* \(ENOTDIR\)/);
+    const store = HistoryStore.start(unusable, { now });
+    await assert.rejects(store.append([event(T0)]), /Could not open the credential history in .* \(ENOTDIR\)/);
+    await assert.rejects(store.ready, /ENOTDIR/);
+    await store.close();
+  });
+});
+
+describe('HistoryStore and the lock shared by windows', () => {
+  it('takes over at once a lock left behind by a process of this machine that died', async () => {
+    const store = await HistoryStore.open(dir, { now });
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const lock = `${file()}.lock`;
+    writeFileSync(lock, JSON.stringify({ nonce: 'left-behind', pid: Number(gone.stdout), host: hostname() }));
+    await store.append([event(T0)]);
+    assert.deepEqual(store.query({}), [event(T0)]);
+    assert.equal(existsSync(lock), false);
+    await store.close();
+  });
+
+  it('takes over a lock from another machine once it has not been refreshed for a while', async () => {
+    const store = await HistoryStore.open(dir, { now });
+    const lock = `${file()}.lock`;
+    writeFileSync(lock, JSON.stringify({ nonce: 'elsewhere', pid: process.pid, host: 'another-machine' }));
+    const minuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(lock, minuteAgo, minuteAgo);
+    await store.append([event(T0)]);
+    assert.deepEqual(store.query({}), [event(T0)]);
+    assert.deepEqual(readdirSync(dir), ['history.jsonl']);
+    await store.close();
+  });
+
+  it('compacts from the file as it is under the lock: records another window appended meanwhile are kept', async () => {
+    const a = await HistoryStore.open(dir, { now });
+    const b = await HistoryStore.open(dir, { now });
+    await a.append([event(T0)]);
+    // a has not seen these when it starts compacting.
+    await b.append([event(T0 + 1), event(T0 + 2)]);
+    await a.compact();
+    assert.deepEqual(
+      a.query({}).map((r) => r.at),
+      [T0, T0 + 1, T0 + 2],
+    );
+    await b.append([event(T0 + 3)]);
+    await a.close();
+    await b.close();
+    assert.deepEqual(
+      lines()
+        .slice(1)
+        .map((l) => (JSON.parse(l) as HistoryRecord).at),
+      [T0, T0 + 1, T0 + 2, T0 + 3],
+    );
+  });
+
+  it('after a failed write, removes only its own partial line, never what another writer appended', async () => {
+    const store = await HistoryStore.open(dir, { now });
+    await store.append([event(T0)]);
+    const others = event(T0 + 1, { subject: { context: 'kind-test', pod: 'other-window' } });
+    const other = `${JSON.stringify(others)}\n`;
+    const probe = await open(join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<{ bytesWritten: number }> };
+    await probe.close();
+    rmSync(join(dir, 'probe'));
+    const original = proto.write;
+    proto.write = async function (this: unknown, ...args: unknown[]) {
+      // A writer that does not take the lock (an older version) appends between this store's look at the
+      // file and its write; then the disk fills up half-way through the write.
+      appendFileSync(file(), other);
+      const [buffer, offset, length] = args as [Buffer, number, number];
+      await original.call(this, buffer, offset, Math.floor(length / 3));
+      throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    };
+    try {
+      await assert.rejects(store.append([event(T0 + 2), event(T0 + 3)]), /Could not save the credential history to .*history\.jsonl \(ENOSPC\)\./);
+    } finally {
+      proto.write = original;
+    }
+    assert.ok(readFileSync(file(), 'utf8').includes(other), 'the other writer’s record is still there');
+    await store.append([event(T0 + 4)]);
+    await store.close();
+    const again = await HistoryStore.open(dir, { now });
+    assert.deepEqual(again.query({}), [event(T0), others, event(T0 + 4)]);
+    await again.close();
   });
 });
