@@ -12,7 +12,7 @@ import { staleTokenInUseRule } from './rules/staleTokenInUse';
 import { resolveOptions, type DiagnoseOptions, type Rule } from './ruleKit';
 import { compareFindings, type Finding, type FindingRule } from './types';
 
-export const RULES: Readonly<Record<FindingRule, Rule>> = Object.freeze({
+const RULES: Readonly<Record<FindingRule, Rule>> = Object.freeze({
   expired: expiredRule,
   expiringSoon: expiringSoonRule,
   refreshStalled: refreshStalledRule,

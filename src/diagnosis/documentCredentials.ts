@@ -6,7 +6,7 @@ import { assessCredential, type Assessment } from './credentialAssessment';
 import type { KubeconfigCredentialEvidence } from './evidence';
 
 /** `users[0].user.token` → the user name, when the document names it. */
-export interface DocumentContext {
+interface DocumentContext {
   file: string;
   /** Text of the document, to turn offsets into lines. */
   text?: string;
@@ -27,7 +27,7 @@ function userOf(path: string, users: string[] | undefined): string | undefined {
 }
 
 /** Evidence for the token and certificate assessments of one document; others are left out. */
-export function documentCredentialEvidence(assessments: readonly Assessment[], doc: DocumentContext): KubeconfigCredentialEvidence[] {
+function documentCredentialEvidence(assessments: readonly Assessment[], doc: DocumentContext): KubeconfigCredentialEvidence[] {
   const out: KubeconfigCredentialEvidence[] = [];
   for (const a of assessments) {
     if (a.kind !== 'token' && a.kind !== 'certificate') continue;

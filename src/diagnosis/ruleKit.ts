@@ -1,8 +1,8 @@
-// What the rules share: the options, pod and observation lookups, action builders and the
-// wording of times. Pure; every rule file imports from here.
+// What the rules share: the options, each pod's token files (where the five pod-token rules start),
+// pod and observation lookups, action builders and the wording of times. Pure; every rule file imports from here.
 import type { Subject, TokenObservation, UnauthorizedEvent } from '../history/types';
 import { DEFAULT_EXPIRY_OPTIONS } from '../token/expiry';
-import { kubeletRefreshPoint } from '../token/kubeletRefresh';
+import type { RefreshTimes } from '../token/kubeletRefresh';
 import { describeDuration, formatInstant } from '../token/relativeTime';
 import type { ExpiryOptions } from '../token/types';
 import type { NodeRef, PodRef } from '../shared/nodeRef';
@@ -12,8 +12,6 @@ import type { Finding, FindingAction, FindingRule } from './types';
 
 export interface DiagnoseOptions {
   expiry: ExpiryOptions;
-  /** The kubelet refreshes within seconds of the refresh point; a token seen this long after it is stalled. */
-  refreshGraceSeconds: number;
   /** 401s and successes for one token this close together count as interleaved. */
   concurrencyWindowSeconds: number;
   /** A 401 this long after a rotation counts as "after" it (the app had time to re-read the file). */
@@ -24,7 +22,6 @@ export interface DiagnoseOptions {
 
 export const DEFAULT_DIAGNOSE_OPTIONS: Readonly<DiagnoseOptions> = Object.freeze({
   expiry: DEFAULT_EXPIRY_OPTIONS,
-  refreshGraceSeconds: 60,
   concurrencyWindowSeconds: 10,
   reloadGraceSeconds: 60,
   legacyCleanUpPeriodDays: 365,
@@ -101,12 +98,12 @@ export function lastSeen(o: TokenObservation): number {
 }
 
 /** The token file of a pod: every container mounting it sees the same token. */
-export function tokenFileKey(s: Subject): string {
+function tokenFileKey(s: Subject): string {
   return `${s.namespace ?? ''}/${s.pod ?? ''}/${s.podUid ?? ''}/${s.path ?? ''}`;
 }
 
 /** Pod token observations grouped by token file, oldest first in each. */
-export function podTokenLanes(evidence: Evidence): Map<string, TokenObservation[]> {
+function podTokenLanes(evidence: Evidence): Map<string, TokenObservation[]> {
   const lanes = new Map<string, TokenObservation[]>();
   for (const o of evidence.observations) {
     if (o.subject.pod === undefined || o.source === 'kubeconfig') continue;
@@ -120,16 +117,38 @@ export function podTokenLanes(evidence: Evidence): Map<string, TokenObservation[
 }
 
 /** The token a lane holds now: the one seen last. */
-export function currentToken(list: readonly TokenObservation[]): TokenObservation | undefined {
+function currentToken(list: readonly TokenObservation[]): TokenObservation | undefined {
   let best: TokenObservation | undefined;
   for (const o of list) if (!best || lastSeen(o) >= lastSeen(best)) best = o;
   return best;
 }
 
-/** The kubelet refresh point of an observed pod token, in milliseconds. */
-export function refreshPointMs(o: TokenObservation): number | undefined {
+/** One token file of a pod the evidence holds, as the pod-token rules start from it. */
+export interface PodTokenFile {
+  /** Every observation of the file, oldest first. */
+  observations: TokenObservation[];
+  /** The token the file holds now: the one seen last. */
+  current: TokenObservation;
+  pod: PodEvidence;
+  ref: PodRef;
+}
+
+/** Each pod token file with its pod; a file whose pod is not in the evidence is left out. */
+export function podTokenFiles(evidence: Evidence): PodTokenFile[] {
+  const files: PodTokenFile[] = [];
+  for (const observations of podTokenLanes(evidence).values()) {
+    const current = currentToken(observations);
+    // Every observation of a file names the same pod (namespace, name and uid are in its key).
+    const pod = current ? findPod(evidence, current.subject) : undefined;
+    if (current && pod) files.push({ observations, current, pod, ref: podRef(evidence.context, pod) });
+  }
+  return files;
+}
+
+/** The kubelet refresh times of an observed pod token, when it carries iat and exp. */
+export function refreshTimesOf(o: TokenObservation): RefreshTimes | undefined {
   if (o.iat === undefined || o.exp === undefined) return undefined;
-  return kubeletRefreshPoint({ issuedAt: o.iat, expiresAt: o.exp, warnAfter: o.warnAfter }) * 1000;
+  return { issuedAt: o.iat, expiresAt: o.exp, warnAfter: o.warnAfter };
 }
 
 /** One evidence line about a token: fingerprint, jti and claims times, never the token. */

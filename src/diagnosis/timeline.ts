@@ -1,7 +1,7 @@
 // The Token Health timeline as plain data: each token's window, the refreshes seen, the 401
 // markers and "now", on one time axis in milliseconds. Pure; the webview renders it.
 import type { Subject, TokenObservation, UnauthorizedEvent } from '../history/types';
-import { kubeletRefreshPoint } from '../token/kubeletRefresh';
+import { isRefreshOverdue, kubeletRefreshPoint, type RefreshTimes } from '../token/kubeletRefresh';
 
 /** One token's lifetime as observed: issued → kubelet refresh point → warnafter → expiry. */
 export interface TokenWindow {
@@ -32,7 +32,7 @@ export interface ObservedRefresh {
   lane: string;
   fromFingerprint: string;
   toFingerprint: string;
-  /** True when the old token was past its kubelet refresh point when it was replaced. */
+  /** True when the newer token was first seen after the old one's refresh was overdue (the explorer's and refreshStalled's rule). */
   late: boolean;
 }
 
@@ -73,7 +73,7 @@ export function laneOf(subject: Subject): string {
 }
 
 /** The group a lane belongs to: its pod (any container) when it names one. */
-export function groupOf(subject: Subject): string {
+function groupOf(subject: Subject): string {
   if (subject.namespace !== undefined && subject.pod !== undefined) return `${subject.namespace}/${subject.pod}`;
   return laneOf({ context: subject.context, namespace: subject.namespace, serviceAccount: subject.serviceAccount });
 }
@@ -92,6 +92,7 @@ export function buildTimeline(
   now: number,
 ): Timeline {
   const windows = new Map<string, TokenWindow>();
+  const refreshTimes = new Map<TokenWindow, RefreshTimes>();
   for (const o of [...observations].sort((a, b) => a.at - b.at)) {
     const lane = laneOf(o.subject);
     const key = `${lane}\u0000${o.fingerprint}`;
@@ -108,7 +109,9 @@ export function buildTimeline(
     if (o.warnAfter !== undefined) w.warnAfter = ms(o.warnAfter);
     if (o.exp !== undefined) w.expiresAt = ms(o.exp);
     if (o.iat !== undefined && o.exp !== undefined && o.subject.pod !== undefined) {
-      w.refreshAt = kubeletRefreshPoint({ issuedAt: o.iat, expiresAt: o.exp, warnAfter: o.warnAfter }) * 1000;
+      const times: RefreshTimes = { issuedAt: o.iat, expiresAt: o.exp, warnAfter: o.warnAfter };
+      w.refreshAt = kubeletRefreshPoint(times) * 1000;
+      refreshTimes.set(w, times);
     }
     windows.set(key, w);
   }
@@ -126,12 +129,13 @@ export function buildTimeline(
       const from = ws[i - 1];
       const to = ws[i];
       if (!from || !to) continue;
+      const due = refreshTimes.get(from);
       refreshes.push({
         at: to.firstSeen,
         lane,
         fromFingerprint: from.fingerprint,
         toFingerprint: to.fingerprint,
-        late: from.refreshAt !== undefined && to.firstSeen > from.refreshAt,
+        late: due !== undefined && isRefreshOverdue(due, Math.floor(to.firstSeen / 1000)),
       });
     }
   }

@@ -6,6 +6,7 @@ import type { Finding } from '../diagnosis/types';
 import type { Timeline } from '../diagnosis/timeline';
 import type { UnauthorizedEvent } from '../history/types';
 import type { NodeRef } from './nodeRef';
+import { isRecord as isObject } from './values';
 
 export const TOKEN_HEALTH_VIEW_TYPE = 'clusterCredentials.tokenHealth';
 export const SHOW_TOKEN_HEALTH_COMMAND = 'clusterCredentials.showTokenHealth';
@@ -71,10 +72,6 @@ export interface PersistedState {
   version: 1;
   state?: TokenHealthState;
   filter: string;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function isText(v: unknown): v is string {

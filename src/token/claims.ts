@@ -1,3 +1,4 @@
+import { isRecord } from '../shared/values';
 import type { KubernetesClaim, ObjectRef, TokenClaims } from './types';
 
 // The issuer the token controller writes into legacy Secret-based tokens.
@@ -11,10 +12,6 @@ const LEGACY_SA_UID = LEGACY_PREFIX + 'service-account.uid';
 
 type Json = Record<string, unknown>;
 
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
@@ -24,7 +21,7 @@ function num(v: unknown): number | undefined {
 }
 
 function ref(v: unknown): ObjectRef | undefined {
-  if (!isObject(v)) return undefined;
+  if (!isRecord(v)) return undefined;
   const name = str(v.name);
   if (name === undefined) return undefined;
   const uid = str(v.uid);
@@ -44,7 +41,7 @@ function compact<T extends object>(o: T): T {
 }
 
 function boundClaim(v: unknown): KubernetesClaim | undefined {
-  if (!isObject(v)) return undefined;
+  if (!isRecord(v)) return undefined;
   return compact<KubernetesClaim>({
     namespace: str(v.namespace),
     serviceAccount: ref(v.serviceaccount),
@@ -70,7 +67,7 @@ function legacyClaim(p: Json): KubernetesClaim | undefined {
 
 /** Types the claims we use; claims of the wrong type are left out, never thrown about. */
 export function readClaims(payload: Record<string, unknown>): TokenClaims {
-  const p: Json = isObject(payload) ? payload : {};
+  const p: Json = isRecord(payload) ? payload : {};
   const iss = str(p.iss);
   const hasLegacyClaims = Object.keys(p).some((k) => k.startsWith(LEGACY_PREFIX));
   const legacy = iss === LEGACY_ISSUER || hasLegacyClaims;

@@ -1,5 +1,6 @@
 // What credential, if any, one YAML scalar holds, with offsets into the source text.
 import { CST } from 'yaml';
+import { isRecord } from '../shared/values';
 import { looksLikeJwt } from './jwt';
 import { isCertificateLabel, pemBlocks } from './pem';
 import type { LocatedCredential, LocatedKind } from './types';
@@ -79,7 +80,7 @@ function headerIsJsonObject(segment: string): boolean {
   if (segment.length > 4096) return false;
   try {
     const v: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
+    return isRecord(v);
   } catch {
     return false;
   }

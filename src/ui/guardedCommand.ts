@@ -1,5 +1,5 @@
-// Every command registers through here, so an unexpected failure becomes one logged sentence
-// instead of VS Code's raw "command resulted in an error" popup.
+// Every command registers through here: an unexpected exception is logged with its stack and shown as one
+// error message (its text and "see the log") in place of VS Code's raw "command resulted in an error" popup.
 import * as vscode from 'vscode';
 
 export function registerGuardedCommand(id: string, log: vscode.LogOutputChannel, run: (arg?: unknown) => unknown): vscode.Disposable {

@@ -1,7 +1,8 @@
 // Reading pods and their controller owner: what restart and rollout restart start from.
 import type { ApiClients } from '../auth/apiClient';
 import { answerDetail, clusterError } from '../errors';
-import { type ActionResult, type Json, enc, failed, field, isJson, requestJson, str, succeeded } from './result';
+import { isRecord } from '../../shared/values';
+import { type ActionResult, type Json, enc, failed, field, requestJson, str, succeeded } from './result';
 
 export interface PodTarget {
   namespace: string;
@@ -33,7 +34,7 @@ export function controllerOwnerOf(meta: unknown): ControllerOwner | undefined {
   const refs = field(meta, 'ownerReferences');
   if (!Array.isArray(refs)) return undefined;
   for (const r of refs) {
-    if (!isJson(r) || r.controller !== true) continue;
+    if (!isRecord(r) || r.controller !== true) continue;
     const kind = str(r.kind);
     const name = str(r.name);
     const uid = str(r.uid);
@@ -110,7 +111,7 @@ export async function listPods(api: ApiClients, namespace: string | undefined, s
     const items = res.value.body.items;
     if (Array.isArray(items)) {
       for (const item of items) {
-        const pod = isJson(item) ? podSummaryOf(item) : undefined;
+        const pod = isRecord(item) ? podSummaryOf(item) : undefined;
         if (pod) out.push(pod);
       }
     }

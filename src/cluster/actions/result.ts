@@ -1,6 +1,7 @@
 // What every cluster action answers: a value, or a ClusterError the UI renders as a sentence.
 import type { ApiClients, HttpMethodName, RawResponse } from '../auth/apiClient';
 import { clusterError, type ClusterError, type ErrorContext } from '../errors';
+import { isRecord } from '../../shared/values';
 
 export type ActionResult<T> = { ok: true; value: T } | { ok: false; error: ClusterError };
 
@@ -53,17 +54,13 @@ export async function requestJson(api: ApiClients, path: string, req: JsonReques
       }),
     );
   }
-  return succeeded({ status: res.status, headers: res.headers, body: isJson(body) ? body : {} });
-}
-
-export function isJson(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return succeeded({ status: res.status, headers: res.headers, body: isRecord(body) ? body : {} });
 }
 
 export function field(obj: unknown, ...path: string[]): unknown {
   let cur: unknown = obj;
   for (const key of path) {
-    if (!isJson(cur)) return undefined;
+    if (!isRecord(cur)) return undefined;
     cur = cur[key];
   }
   return cur;

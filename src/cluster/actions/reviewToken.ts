@@ -2,7 +2,8 @@
 import type { ApiClients } from '../auth/apiClient';
 import { fingerprint } from '../../token/fingerprint';
 import { normalizeToken } from '../../token/normalizeToken';
-import { type ActionResult, type Json, failed, field, isJson, refusal, requestJson, str, strings, succeeded } from './result';
+import { isRecord } from '../../shared/values';
+import { type ActionResult, type Json, failed, field, refusal, requestJson, str, strings, succeeded } from './result';
 
 export const EXTRA_POD_NAME = 'authentication.kubernetes.io/pod-name';
 export const EXTRA_POD_UID = 'authentication.kubernetes.io/pod-uid';
@@ -31,11 +32,11 @@ export interface TokenReviewResult {
 }
 
 export function userInfoOf(v: unknown): ReviewedUser | undefined {
-  if (!isJson(v)) return undefined;
+  if (!isRecord(v)) return undefined;
   const username = str(v.username);
   if (!username) return undefined;
   const extra: Record<string, string[]> = {};
-  if (isJson(v.extra)) for (const [k, vals] of Object.entries(v.extra)) extra[k] = strings(vals);
+  if (isRecord(v.extra)) for (const [k, vals] of Object.entries(v.extra)) extra[k] = strings(vals);
   const out: ReviewedUser = { username, groups: strings(v.groups), extra };
   const uid = str(v.uid);
   if (uid) out.uid = uid;

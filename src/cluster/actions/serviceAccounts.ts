@@ -1,6 +1,7 @@
 // Listing service accounts, for choosing one when a command starts from the palette.
 import type { ApiClients } from '../auth/apiClient';
-import { type ActionResult, enc, field, isJson, requestJson, str, succeeded } from './result';
+import { isRecord } from '../../shared/values';
+import { type ActionResult, enc, field, requestJson, str, succeeded } from './result';
 
 export interface ServiceAccountSummary {
   namespace: string;
@@ -24,7 +25,7 @@ export async function listServiceAccounts(api: ApiClients, namespace: string | u
     const items = res.value.body.items;
     if (Array.isArray(items)) {
       for (const item of items) {
-        if (!isJson(item)) continue;
+        if (!isRecord(item)) continue;
         const ns = str(field(item, 'metadata', 'namespace'));
         const name = str(field(item, 'metadata', 'name'));
         if (ns && name) out.push({ namespace: ns, name, uid: str(field(item, 'metadata', 'uid')) ?? '' });

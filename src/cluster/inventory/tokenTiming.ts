@@ -7,10 +7,6 @@ import type { CredentialDescription } from '../auth/credentialDescription';
 import type { ProjectedTokenMount } from './types';
 
 const MAX_TTL_SECONDS = 24 * 3600;
-/** The kubelet works on a sync loop; a token just past its refresh point is not yet a stalled refresh. */
-const REFRESH_GRACE_SECONDS = 120;
-/** ...but a short-lived token's grace is a tenth of its life, or it would expire inside the grace. */
-const REFRESH_GRACE_FRACTION = 0.1;
 
 export interface MountSchedule {
   /** Seconds between two refreshes of this file by a healthy kubelet. */
@@ -35,7 +31,7 @@ export interface LiveTokenTiming {
   expiry: ExpiryInfo;
   /** When the kubelet should replace this token; only for tokens bound to a pod. */
   refreshDue?: number;
-  /** True when the token is well past that point: the kubelet did not refresh it. */
+  /** True when the token is past that point and its grace (isRefreshOverdue, as the diagnosis judges it). */
   refreshOverdue: boolean;
   /** The lifetime the kubelet asked for (differs from exp - iat for extended tokens). */
   requestedSeconds?: number;
@@ -47,9 +43,7 @@ export function liveTokenTiming(token: DecodedToken, now: number, options?: Part
   if (iat === undefined || exp === undefined || !kubernetes?.pod) return { expiry, refreshOverdue: false };
   const times = { issuedAt: iat, expiresAt: exp, warnAfter: kubernetes.warnAfter };
   const refreshDue = kubeletRefreshPoint(times);
-  const requested = requestedLifetime(times);
-  const grace = Math.min(REFRESH_GRACE_SECONDS, Math.floor(requested * REFRESH_GRACE_FRACTION));
-  return { expiry, refreshDue, refreshOverdue: isRefreshOverdue(times, now - grace), requestedSeconds: requested };
+  return { expiry, refreshDue, refreshOverdue: isRefreshOverdue(times, now), requestedSeconds: requestedLifetime(times) };
 }
 
 /** The context credential's state, when its expiry (or at least its kind) is known. */

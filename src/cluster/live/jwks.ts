@@ -5,6 +5,7 @@ import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import type { ApiClients } from '../auth/apiClient';
 import type { ClusterError } from '../errors';
 import type { SignatureCheck } from '../inventory/types';
+import { errorMessage } from '../../shared/values';
 
 const DISCOVERY_PATH = '/.well-known/openid-configuration';
 const JWKS_PATH = '/openid/v1/jwks';
@@ -74,7 +75,7 @@ export class ClusterKeys {
       if (!Array.isArray(jwks.keys)) throw new Error('no "keys" list');
       return { ok: true, keys: createLocalJWKSet(jwks), kids: jwks.keys.flatMap((k) => (typeof k.kid === 'string' ? [k.kid] : [])) };
     } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
+      const why = errorMessage(err);
       return { ok: false, error: { kind: 'invalid', message: `the cluster's key set at ${path} could not be read (${why}); check that the API server serves service-account keys` } };
     }
   }
@@ -102,7 +103,7 @@ async function check(raw: string, keys: KeySet): Promise<SignatureCheck> {
     const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
     if (code === 'ERR_JWKS_NO_MATCHING_KEY') return { status: 'notSigned', reason: "no key of this cluster matches the token's key id" };
     if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') return { status: 'notSigned', reason: "the signature does not match this cluster's key" };
-    const why = err instanceof Error ? err.message : String(err);
+    const why = errorMessage(err);
     return { status: 'notSigned', reason: `the token cannot be checked against this cluster's keys (${why})` };
   }
 }

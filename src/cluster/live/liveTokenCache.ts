@@ -1,5 +1,6 @@
 // The live tokens read so far, by token file: read on demand or, in `auto` mode, all of them on an
 // interval; never more than `concurrency` execs at once, never two reads of the same file at once.
+import { errorMessage } from '../../shared/values';
 import { liveTokenKey, type LiveTokenReading, type LiveTokenTarget } from '../inventory/types';
 
 export type LiveTokenMode = 'off' | 'onDemand' | 'auto';
@@ -38,7 +39,11 @@ export class LiveTokens {
     if (pending) return pending;
     const started = this.limited(() => this.opts.read(target))
       // The reader should never throw; if it does, the file shows the failure instead of "reading…" forever.
-      .catch((err: unknown): LiveTokenReading => ({ ok: false, at: Date.now(), error: { kind: 'unknown', message: `reading the token failed: ${err instanceof Error ? err.message : String(err)}; try again` } }))
+      .catch((err: unknown): LiveTokenReading => ({
+        ok: false,
+        at: Date.now(),
+        error: { kind: 'unknown', message: `reading the token failed: ${errorMessage(err)}; try again` },
+      }))
       .then((reading) => {
         this.inFlight.delete(key);
         if (!this.disposed) {

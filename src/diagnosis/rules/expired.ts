@@ -2,15 +2,12 @@
 import type { Evidence } from '../evidence';
 import type { Finding } from '../types';
 import {
-  currentToken,
   describeObservation,
   describeUnauthorized,
   duration,
-  findPod,
   findingId,
   podName,
-  podRef,
-  podTokenLanes,
+  podTokenFiles,
   restartActions,
   tokenHealthAction,
   unauthorizedOfPod,
@@ -20,12 +17,8 @@ import {
 
 export function expiredRule(evidence: Evidence, now: number, _options: DiagnoseOptions): Finding[] {
   const findings: Finding[] = [];
-  for (const list of podTokenLanes(evidence).values()) {
-    const token = currentToken(list);
-    if (!token || token.exp === undefined || token.exp * 1000 > now) continue;
-    const pod = findPod(evidence, token.subject);
-    if (!pod) continue;
-    const ref = podRef(evidence.context, pod);
+  for (const { current: token, pod, ref } of podTokenFiles(evidence)) {
+    if (token.exp === undefined || token.exp * 1000 > now) continue;
     const expiredAt = token.exp * 1000;
     const after = unauthorizedOfPod(evidence, pod).filter((e) => e.at >= expiredAt);
     findings.push({

@@ -2,32 +2,15 @@
 import { expiryOf } from '../../token/expiry';
 import type { Evidence } from '../evidence';
 import type { Finding } from '../types';
-import {
-  currentToken,
-  describeObservation,
-  duration,
-  findPod,
-  findingId,
-  podName,
-  podRef,
-  podTokenLanes,
-  restartActions,
-  tokenHealthAction,
-  when,
-  type DiagnoseOptions,
-} from '../ruleKit';
+import { describeObservation, duration, findingId, podName, podTokenFiles, restartActions, tokenHealthAction, when, type DiagnoseOptions } from '../ruleKit';
 
 export function expiringSoonRule(evidence: Evidence, now: number, options: DiagnoseOptions): Finding[] {
   const findings: Finding[] = [];
   const nowSeconds = Math.floor(now / 1000);
-  for (const list of podTokenLanes(evidence).values()) {
-    const token = currentToken(list);
-    if (!token || token.exp === undefined) continue;
+  for (const { current: token, pod, ref } of podTokenFiles(evidence)) {
+    if (token.exp === undefined) continue;
     const info = expiryOf({ issuedAt: token.iat, expiresAt: token.exp, warnAfter: token.warnAfter }, nowSeconds, options.expiry);
     if (info.state !== 'expiring') continue;
-    const pod = findPod(evidence, token.subject);
-    if (!pod) continue;
-    const ref = podRef(evidence.context, pod);
     const expiresAt = token.exp * 1000;
     findings.push({
       id: findingId('expiringSoon', pod.uid, token.subject.path),

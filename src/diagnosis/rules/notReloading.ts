@@ -7,11 +7,9 @@ import type { Finding, FindingEvidence } from '../types';
 import {
   describeObservation,
   describeUnauthorized,
-  findPod,
   findingId,
   podName,
-  podRef,
-  podTokenLanes,
+  podTokenFiles,
   restartActions,
   tokenHealthAction,
   unauthorizedOfPod,
@@ -50,11 +48,9 @@ function namesToken(e: UnauthorizedEvent, o: TokenObservation): boolean {
 
 export function notReloadingRule(evidence: Evidence, now: number, options: DiagnoseOptions): Finding[] {
   const findings: Finding[] = [];
-  for (const list of podTokenLanes(evidence).values()) {
+  for (const { observations: list, pod, ref } of podTokenFiles(evidence)) {
     const latest = list[list.length - 1];
     if (!latest) continue;
-    const pod = findPod(evidence, latest.subject);
-    if (!pod) continue;
     // Lines naming a token the file holds now are not this problem (that token itself is refused);
     // probes send a token of their own.
     const candidates = unauthorizedOfPod(evidence, pod).filter((e) => e.source !== 'probe' && !namesToken(e, latest));
@@ -74,7 +70,6 @@ export function notReloadingRule(evidence: Evidence, now: number, options: Diagn
     // While the file's token is itself expired, the kubelet is the problem, not the app.
     if (fresh.exp !== undefined && fresh.exp * 1000 <= now) continue;
     const rotated = rotation.to;
-    const ref = podRef(evidence.context, pod);
     const path = fresh.subject.path ?? 'its token file';
     const old = rotation.from;
     const oldExp = old?.exp !== undefined ? old.exp * 1000 : undefined;

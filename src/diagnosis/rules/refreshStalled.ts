@@ -1,35 +1,34 @@
-// The kubelet stopped refreshing a running pod's projected token: the file still holds a token
-// past its kubelet refresh point, or `exp` stayed the same across observations spanning one.
+// The kubelet stopped refreshing a running pod's projected token: the file still holds a token whose
+// refresh is overdue (isRefreshOverdue, the explorer's rule too), or `exp` stayed the same across observations spanning that point.
 // Names the cause it can see: the pod is Terminating, or a PVC it mounts is Terminating.
 import type { TokenObservation } from '../../history/types';
+import { isRefreshOverdue, kubeletRefreshPoint } from '../../token/kubeletRefresh';
 import type { Evidence, PodEvidence } from '../evidence';
 import type { Finding, FindingEvidence } from '../types';
 import {
   describeObservation,
   duration,
-  findPod,
   findingId,
   lastSeen,
   podName,
-  podRef,
-  podTokenLanes,
-  refreshPointMs,
+  podTokenFiles,
+  refreshTimesOf,
   restartActions,
   tokenHealthAction,
   when,
   type DiagnoseOptions,
 } from '../ruleKit';
 
-export const UPSTREAM_FIX = 'Kubernetes PR 130335';
+const UPSTREAM_FIX = 'Kubernetes PR 130335';
 
-export interface StallCause {
+interface StallCause {
   kind: 'podTerminating' | 'pvcTerminating' | 'unknown';
   text: string;
   since?: number;
 }
 
 /** The likely cause visible in the pod's own state. */
-export function stallCause(pod: PodEvidence): StallCause {
+function stallCause(pod: PodEvidence): StallCause {
   const claim = pod.claims.find((c) => c.terminating);
   if (claim) {
     return {
@@ -56,8 +55,8 @@ interface Stall {
   observations: TokenObservation[];
 }
 
-/** The lane's stall, if any: a token (or an unchanged exp) seen past its refresh point plus grace. */
-function findStall(list: readonly TokenObservation[], graceMs: number): Stall | undefined {
+/** The lane's stall, if any: a token (or an unchanged exp) seen after its refresh was overdue. */
+function findStall(list: readonly TokenObservation[]): Stall | undefined {
   const byExp = new Map<number, TokenObservation[]>();
   for (const o of list) {
     if (o.exp === undefined) continue;
@@ -68,10 +67,12 @@ function findStall(list: readonly TokenObservation[], graceMs: number): Stall | 
   let found: Stall | undefined;
   for (const group of byExp.values()) {
     const first = group.reduce((a, b) => (b.at < a.at ? b : a));
-    const refreshAt = refreshPointMs(first);
-    if (refreshAt === undefined) continue;
+    const times = refreshTimesOf(first);
+    if (!times) continue;
     const seenAt = Math.max(...group.map(lastSeen));
-    if (seenAt <= refreshAt + graceMs) continue;
+    // Whole seconds, as the explorer judges a live token: both say "overdue" from the same second.
+    if (!isRefreshOverdue(times, Math.floor(seenAt / 1000))) continue;
+    const refreshAt = kubeletRefreshPoint(times) * 1000;
     if (!found || seenAt > found.seenAt) found = { token: first, refreshAt, seenAt, observations: group };
   }
   // A stall that a newer token already ended is history, not a finding.
@@ -80,15 +81,13 @@ function findStall(list: readonly TokenObservation[], graceMs: number): Stall | 
   return found.seenAt >= latest ? found : undefined;
 }
 
-export function refreshStalledRule(evidence: Evidence, now: number, options: DiagnoseOptions): Finding[] {
+export function refreshStalledRule(evidence: Evidence, now: number, _options: DiagnoseOptions): Finding[] {
   const findings: Finding[] = [];
-  for (const list of podTokenLanes(evidence).values()) {
-    const stall = findStall(list, options.refreshGraceSeconds * 1000);
+  for (const { observations, pod, ref } of podTokenFiles(evidence)) {
+    if (pod.phase !== 'Running' && pod.phase !== 'Pending') continue;
+    const stall = findStall(observations);
     if (!stall) continue;
-    const pod = findPod(evidence, stall.token.subject);
-    if (!pod || (pod.phase !== 'Running' && pod.phase !== 'Pending')) continue;
     const cause = stallCause(pod);
-    const ref = podRef(evidence.context, pod);
     const expired = stall.token.exp !== undefined && stall.token.exp * 1000 <= now;
     const path = stall.token.subject.path ?? 'its token file';
     const items: FindingEvidence[] = stall.observations.map((o) => ({ at: o.at, text: describeObservation(o) }));

@@ -4,15 +4,12 @@ import type { TokenObservation } from '../../history/types';
 import type { Evidence } from '../evidence';
 import type { Finding } from '../types';
 import {
-  currentToken,
   describeObservation,
   duration,
-  findPod,
   findingId,
   lastSeen,
   podName,
-  podRef,
-  podTokenLanes,
+  podTokenFiles,
   restartActions,
   tokenHealthAction,
   when,
@@ -25,14 +22,10 @@ function isStale(o: TokenObservation, now: number): o is TokenObservation & { wa
 
 export function staleTokenInUseRule(evidence: Evidence, now: number, _options: DiagnoseOptions): Finding[] {
   const findings: Finding[] = [];
-  for (const list of podTokenLanes(evidence).values()) {
-    const token = currentToken(list);
-    if (!token || !isStale(token, now)) continue;
+  for (const { current: token, pod, ref } of podTokenFiles(evidence)) {
+    if (!isStale(token, now)) continue;
     // Only when it was seen in use after warnafter, not merely remembered from before.
     if (lastSeen(token) < token.warnAfter * 1000) continue;
-    const pod = findPod(evidence, token.subject);
-    if (!pod) continue;
-    const ref = podRef(evidence.context, pod);
     const warnAt = token.warnAfter * 1000;
     findings.push({
       id: findingId('staleTokenInUse', pod.uid, token.subject.path),
