@@ -2,6 +2,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { ClusterState } from './app/clusterState';
 import { HistoryStore } from './history';
 import { DecodedDocuments, DECODED_SCHEME } from './ui/decodeCommand';
 import { CredentialDiagnostics } from './ui/diagnostics';
@@ -32,11 +33,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Servic
     new CredentialDiagnostics(index, settings, log),
   );
 
-  const history = await openHistory(context, log, settings.historyMaxDays);
+  const history = openHistory(context, log, settings.historyMaxDays);
   const sessions = new SessionManager(settings, log);
   const findings = new FindingsStore();
-  const explorer = new ExplorerTree({ sessions, findings, settings, log, history });
-  const services: Services = { extension: context, log, settings, sessions, history, findings, explorer };
+  // The session's inventory, keys and live tokens: one owner, started on first use, read by every view.
+  const state = new ClusterState({ sessions, settings, history, log });
+  const explorer = new ExplorerTree({ sessions, findings, settings, state });
+  const services: Services = { extension: context, log, settings, sessions, history, findings, explorer, state };
   // No cluster traffic at activation: diagnosis starts when the user first turns to the cluster.
   const diagnosis = new FindingsService(services);
   const startDiagnosis = (): void => diagnosis.start();
@@ -49,9 +52,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Servic
     }),
     sessions,
     findings,
+    state,
     explorer,
     { dispose: () => void history.close() },
-    new CredentialStatusBar(sessions, settings, explorer.onDidRebuild),
+    new CredentialStatusBar(state, settings),
     registerTokenHealthPanels(tokenHealth),
     diagnosis,
     commands,
@@ -62,8 +66,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Servic
   return services;
 }
 
-/** The history lives in global storage; if that cannot be opened, a temporary folder keeps the session working. */
-async function openHistory(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, maxDays: number): Promise<HistoryStore> {
+/**
+ * The history lives in global storage; if that cannot be opened, a temporary folder keeps the session working.
+ * Activation does not wait for it: the store loads in the background and queues appends until it is open.
+ */
+function openHistory(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, maxDays: number): HistoryStore {
   // Said once per event, in the log and where the user sees it: their history was moved aside, not lost.
   const onNotice = (message: string): void => {
     log.warn(message);
@@ -71,12 +78,15 @@ async function openHistory(context: vscode.ExtensionContext, log: vscode.LogOutp
       if (choice === 'Show Log') log.show(true);
     });
   };
-  try {
-    return await HistoryStore.open(context.globalStorageUri.fsPath, { onNotice, maxDays });
-  } catch (err) {
-    log.error(`${err instanceof Error ? err.message : String(err)} Using a temporary history for this session.`);
-    return HistoryStore.open(path.join(os.tmpdir(), `cluster-credentials-history-${process.pid}`), { onNotice, maxDays });
-  }
+  const fallbackDir = path.join(os.tmpdir(), `cluster-credentials-history-${process.pid}`);
+  const history = HistoryStore.start(context.globalStorageUri.fsPath, { onNotice, maxDays, fallbackDir });
+  void history.ready.then(
+    (opened) => {
+      if (opened.problem !== undefined) log.error(`${opened.problem} Using a temporary history for this session.`);
+    },
+    (err: unknown) => log.error(`${err instanceof Error ? err.message : String(err)} Nothing is added to the history in this session.`),
+  );
+  return history;
 }
 
 export function deactivate(): void {

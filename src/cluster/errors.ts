@@ -1,5 +1,5 @@
 // Turns any failure from client-node, fetch or our credential layer into one value the UI can render as a sentence.
-import { redactSecrets } from './redact';
+import { redactExcerpt } from './redact';
 
 export type ClusterErrorKind =
   | 'unreachable'
@@ -56,6 +56,37 @@ export class CredentialUnavailableError extends Error {
   }
 }
 
+/**
+ * Thrown by our HTTP layer when it stopped a request itself: its deadline passed, or its client was disposed
+ * because the session ended. Its message is already a user sentence.
+ */
+export class RequestStoppedError extends Error {
+  override readonly name = 'RequestStoppedError';
+
+  constructor(
+    readonly why: 'deadline' | 'closed',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The request to `server` got no complete answer within `seconds`. */
+export function requestDeadlineError(server: string, seconds: number): RequestStoppedError {
+  return new RequestStoppedError(
+    'deadline',
+    `the API server at ${server} did not answer within ${Math.round(seconds * 10) / 10} s; check your network, VPN or proxy, or raise clusterCredentials.requestTimeoutSeconds`,
+  );
+}
+
+/** The request to `server` was stopped because its session ended (another context or kubeconfig was chosen). */
+export function requestClosedError(server: string): RequestStoppedError {
+  return new RequestStoppedError(
+    'closed',
+    `the request to ${server} was stopped because its connection was closed (the context or kubeconfig changed); try again`,
+  );
+}
+
 interface KubernetesStatus {
   message?: string;
   reason?: string;
@@ -97,6 +128,8 @@ export function classifyError(err: unknown, context: ErrorContext = {}): Cluster
   if (err instanceof CredentialUnavailableError) {
     return finish({ kind: 'unauthorized', status: err.status, message: err.message }, context);
   }
+  const stopped = findStopped(err);
+  if (stopped) return finish({ kind: 'unreachable', message: stopped.message }, context);
   const status = httpStatusOf(err);
   if (status !== undefined) {
     return classifyResponse(status, bodyOf(err), context);
@@ -231,22 +264,35 @@ export function clusterError(partial: ClusterError, context: ErrorContext = {}):
   return finish(partial, context);
 }
 
-/** An answer body as a log detail: text as is, anything else as JSON; capped (masking happens in finish). */
-export function answerDetail(body: unknown): string {
+/**
+ * An answer body as a log detail: its content type, its length and a masked excerpt, never the body itself,
+ * which can hold a token, a Secret or a key. `contentType` is the answer's header, when the caller has it.
+ */
+export function answerDetail(body: unknown, contentType?: string): string {
   let text: string;
   try {
-    text = typeof body === 'string' ? body : (JSON.stringify(body) ?? String(body));
+    text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : (JSON.stringify(body) ?? String(body));
   } catch {
     text = String(body);
   }
-  return text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL)}… (${text.length} characters)` : text;
+  const type = contentType ?? (typeof body === 'string' || Buffer.isBuffer(body) ? lookOf(text) : 'JSON');
+  return `${type} body, ${text.length} characters: ${redactExcerpt(text, MAX_EXCERPT)}`;
 }
 
+/** What a body without a content type looks like, for the log. */
+function lookOf(text: string): string {
+  const start = text.trimStart()[0];
+  return start === '{' || start === '[' ? 'JSON' : start === '<' ? 'HTML' : 'text';
+}
+
+const MAX_EXCERPT = 1000;
+// Details and messages are capped before they are masked, so masking stays cheap on a huge answer.
 const MAX_DETAIL = 2000;
+const MAX_MESSAGE = 2000;
 
 function finish(partial: ClusterError, context: ErrorContext): ClusterError {
-  const out: ClusterError = { ...partial, message: redactSecrets(partial.message) };
-  if (partial.detail !== undefined) out.detail = redactSecrets(answerDetail(partial.detail));
+  const out: ClusterError = { ...partial, message: redactExcerpt(partial.message, MAX_MESSAGE) };
+  if (partial.detail !== undefined) out.detail = redactExcerpt(partial.detail, MAX_DETAIL);
   if (context.server && out.server === undefined) out.server = context.server;
   if (context.verb && out.verb === undefined) out.verb = context.verb;
   if (context.resource && out.resource === undefined) out.resource = context.resource;
@@ -312,6 +358,13 @@ function findErrorMessage(err: unknown, code: string, depth = 0): string | undef
   const rec = err as { code?: unknown; cause?: unknown; message?: unknown };
   if (rec.code === code && typeof rec.message === 'string') return rec.message;
   return findErrorMessage(rec.cause, code, depth + 1);
+}
+
+/** fetch rejects with the abort reason itself, but a wrapper may hang it under `cause`. */
+function findStopped(err: unknown, depth = 0): RequestStoppedError | undefined {
+  if (err instanceof RequestStoppedError) return err;
+  if (depth > 6 || typeof err !== 'object' || err === null) return undefined;
+  return findStopped((err as { cause?: unknown }).cause, depth + 1);
 }
 
 function isAbort(err: unknown): boolean {

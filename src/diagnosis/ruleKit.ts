@@ -9,6 +9,7 @@ import type { NodeRef, PodRef } from '../shared/nodeRef';
 import type { Evidence, PodEvidence } from './evidence';
 import { laneOf } from './timeline';
 import type { Finding, FindingAction, FindingRule } from './types';
+import { COMMAND } from '../shared/commandIds';
 
 export interface DiagnoseOptions {
   expiry: ExpiryOptions;
@@ -33,18 +34,6 @@ export function resolveOptions(options?: Partial<DiagnoseOptions>): DiagnoseOpti
 
 /** A rule: evidence in, findings out. */
 export type Rule = (evidence: Evidence, now: number, options: DiagnoseOptions) => Finding[];
-
-export const COMMANDS = {
-  restartPod: 'clusterCredentials.restartPod',
-  rolloutRestart: 'clusterCredentials.rolloutRestart',
-  reloadCredentials: 'clusterCredentials.reloadCredentials',
-  showTokenHealth: 'clusterCredentials.showTokenHealth',
-  probeConcurrency: 'clusterCredentials.probeConcurrency',
-  scanUnauthorized: 'clusterCredentials.scanUnauthorized',
-  requestToken: 'clusterCredentials.requestToken',
-  openKubeconfig: 'clusterCredentials.openKubeconfig',
-  refresh: 'clusterCredentials.refresh',
-} as const;
 
 /** `2026-11-22 03:18:52 UTC`. */
 export function when(ms: number): string {
@@ -79,13 +68,13 @@ export function action(title: string, command: string, target?: NodeRef): Findin
 /** Restart the pod now, and a rollout restart of its workload when it has one. */
 export function restartActions(context: string, pod: PodEvidence, title = 'Restart pod'): FindingAction[] {
   const ref = podRef(context, pod);
-  const out = [action(title, COMMANDS.restartPod, ref)];
-  if (pod.workload) out.push(action(`Rollout restart ${pod.workload.kind} ${pod.workload.name}`, COMMANDS.rolloutRestart, ref));
+  const out = [action(title, COMMAND.restartPod, ref)];
+  if (pod.workload) out.push(action(`Rollout restart ${pod.workload.kind} ${pod.workload.name}`, COMMAND.rolloutRestart, ref));
   return out;
 }
 
 export function tokenHealthAction(target: NodeRef): FindingAction {
-  return action('Show Token Health', COMMANDS.showTokenHealth, target);
+  return action('Show Token Health', COMMAND.showTokenHealth, target);
 }
 
 /** The id a finding keeps across runs: rule and subject. */

@@ -2,5 +2,5 @@
 export type { CompiledPatterns, LogMatch, LogPattern, ScanOptions } from './types';
 export { DEFAULT_PATTERNS, compilePatterns } from './patterns';
 export { scanText, StreamScanner } from './scan';
-export { maskSecrets } from './maskSecrets';
+export { maskCapped, maskSecrets } from './maskSecrets';
 export { leadingTimestamp } from './timestamp';

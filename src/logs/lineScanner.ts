@@ -2,8 +2,8 @@
 // rare anchors of the patterns' literals, and only lines holding a literal (or an escape sequence that
 // could hide one) are decoded and tested with the regexes. Every other line costs one newline search.
 import { priorStats, sampleStats } from './byteFrequency';
-import { maskSecrets } from './maskSecrets';
-import { capLine, stripAnsi, stripControl } from './sanitize';
+import { maskCapped, maskSecrets } from './maskSecrets';
+import { stripAnsi, stripControl } from './sanitize';
 import { planSearch, type SearchPlan } from './searchPlan';
 import { leadingTimestamp } from './timestamp';
 import type { CompiledPatterns, LogMatch, ScanOptions } from './types';
@@ -22,6 +22,10 @@ const MIN_SAMPLE_BYTES = 16 * 1024;
 // A candidate is encoded as position * SLOTS + literal index, so one numeric sort orders them.
 const SLOTS = 65536;
 const ESC_SLOT = SLOTS - 1;
+// Literal hits past one per this many bytes (a user literal such as `a` in a line of a's) cost more in
+// JavaScript than testing every line: the block is then tested line by line, which finds the same lines.
+const BYTES_PER_HIT = 64;
+const MIN_HIT_BUDGET = 1024;
 
 export const DEFAULT_MAX_LINE_LENGTH = 2000;
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
@@ -62,6 +66,11 @@ function priorPlan(patterns: ReadyPatterns): PlannedNeedle[] {
     priorPlans.set(patterns, plan);
   }
   return plan;
+}
+
+/** A reported line's text: no control characters, no secrets. */
+function cleanAndMask(text: string): string {
+  return maskSecrets(stripControl(text));
 }
 
 export class LineScanner {
@@ -111,8 +120,9 @@ export class LineScanner {
       return;
     }
     const candidates = this.candidates(piece);
-    if (candidates.length === 0) return;
-    this.markWanted(candidates, 0, candidates.length);
+    if (candidates === undefined) this.wanted.fill(1);
+    else if (candidates.length === 0) return;
+    else this.markWanted(candidates, 0, candidates.length);
     this.testSegment(piece, 0, piece.length, false);
   }
 
@@ -122,6 +132,10 @@ export class LineScanner {
       return;
     }
     const candidates = this.candidates(view);
+    if (candidates === undefined) {
+      this.scanEveryLine(view);
+      return;
+    }
     const n = view.length;
     let cursor = 0;
     let next = 0;
@@ -164,8 +178,11 @@ export class LineScanner {
     }
   }
 
-  /** Positions of literal occurrences and escape bytes in view, sorted, as position * SLOTS + literal. */
-  private candidates(view: Buffer): number[] {
+  /**
+   * Positions of literal occurrences and escape bytes in view, sorted, as position * SLOTS + literal;
+   * undefined when the literals are so dense that every line is better tested.
+   */
+  private candidates(view: Buffer): number[] | undefined {
     if (view.length >= MIN_SAMPLE_BYTES && (!this.sampled || this.sincePlan >= REPLAN_BYTES)) {
       this.needles = flatten(planSearch(this.compiled.literals, sampleStats(view, 0, view.length)));
       this.sampled = true;
@@ -176,8 +193,10 @@ export class LineScanner {
     const out: number[] = [];
     const n = view.length;
     const literals = this.compiled.literals;
+    let budget = Math.max(MIN_HIT_BUDGET, Math.floor(n / BYTES_PER_HIT));
     for (const { needle, literals: checked, offsets } of this.needles) {
       for (let p = view.indexOf(needle); p !== -1; p = view.indexOf(needle, p + 1)) {
+        if (--budget < 0) return undefined;
         for (let k = 0; k < checked.length; k++) {
           const literal = checked[k];
           const start = p - offsets[k];
@@ -191,7 +210,10 @@ export class LineScanner {
       }
     }
     // An escape sequence inside a literal hides it from the byte search, so such lines are tested too.
-    for (let p = view.indexOf(ESC); p !== -1; p = view.indexOf(ESC, p + 1)) out.push(p * SLOTS + ESC_SLOT);
+    for (let p = view.indexOf(ESC); p !== -1; p = view.indexOf(ESC, p + 1)) {
+      if (--budget < 0) return undefined;
+      out.push(p * SLOTS + ESC_SLOT);
+    }
     if (out.length > 1) out.sort((a, b) => a - b);
     return out;
   }
@@ -236,14 +258,15 @@ export class LineScanner {
     const ids: string[] = [];
     const patterns = this.compiled.patterns;
     for (let i = 0; i < patterns.length; i++) {
-      if (this.wanted[i] === 1 && patterns[i].regex.test(text)) ids.push(patterns[i].id);
+      if (this.wanted[i] === 1 && patterns[i].matcher.test(text)) ids.push(patterns[i].id);
     }
     this.wanted.fill(0);
     if (ids.length === 0) return;
     const match: LogMatch = {
       lineNumber: this.lines + 1,
       patternIds: ids,
-      line: capLine(maskSecrets(stripControl(text)), this.maxLineLength),
+      // Capped before it is cleaned and masked: a reported 1 MiB line costs what its first few KiB cost.
+      line: maskCapped(text, this.maxLineLength, cleanAndMask),
     };
     const time = leadingTimestamp(text);
     if (time !== undefined) match.time = time;

@@ -1,6 +1,7 @@
 // The patterns that mark a log line as a 401 symptom, and their compilation into regexes plus the
 // literals the scanner searches for first.
 import { priorStats } from './byteFrequency';
+import { compileLinear, type LineMatcher } from './linearPattern';
 import { requiredLiterals } from './requiredLiterals';
 import { literalSearchCost } from './searchPlan';
 import type { CompiledPattern, CompiledPatterns, LogPattern, RequiredLiteral } from './types';
@@ -32,6 +33,15 @@ export const DEFAULT_PATTERNS: LogPattern[] = [
   },
   { id: 'x509-expired', label: 'Certificate has expired', regex: 'x509: certificate has expired', flags: 'i' },
 ];
+
+/** Flags as compilePatterns uses them: `g` and `y` dropped, a line is tested, not iterated. */
+function lineFlags(flags: string | undefined): string {
+  return (flags ?? '').replace(/[gy]/g, '');
+}
+
+// The defaults keep V8's engine (they are linear: each run they read follows a literal and cannot be
+// split two ways); a user's copy of one, same source and flags, does too.
+const NATIVE = new Set(DEFAULT_PATTERNS.map((p) => `${lineFlags(p.flags)}/${p.regex}`));
 
 function describe(p: LogPattern, index: number): string {
   return typeof p.id === 'string' && p.id !== '' ? `pattern '${p.id}'` : `pattern #${index + 1}`;
@@ -68,6 +78,8 @@ function mergeLiterals(found: Array<{ text: string; caseInsensitive: boolean; pa
 
 export function compilePatterns(patterns: LogPattern[]): CompiledPatterns {
   const errors: string[] = [];
+  // Patterns JavaScript reads but the linear-time engine cannot run: named, then skipped.
+  const unrunnable: string[] = [];
   const compiled: CompiledPattern[] = [];
   const found: Array<{ text: string; caseInsensitive: boolean; pattern: number }> = [];
   let everyLine = false;
@@ -88,25 +100,42 @@ export function compilePatterns(patterns: LogPattern[]): CompiledPatterns {
       return;
     }
     // A line is tested, not iterated: `g` and `y` would only make test() remember lastIndex.
-    const flags = (p.flags ?? '').replace(/[gy]/g, '');
+    const flags = lineFlags(p.flags);
     let regex: RegExp;
     try {
+      // JavaScript's verdict first, so a typo gets V8's message whichever engine runs the pattern.
       regex = new RegExp(p.regex, flags);
     } catch (err) {
       errors.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
-    if (regex.test('')) {
+    const native = NATIVE.has(`${flags}/${p.regex}`);
+    let matcher: LineMatcher = regex;
+    if (!native) {
+      const linear = compileLinear(p.regex, flags);
+      if (!linear.ok) {
+        unrunnable.push(`${name}: ${linear.reason}.`);
+        return;
+      }
+      matcher = linear.matcher;
+    }
+    if (matcher.test('')) {
       errors.push(`${name}: it matches an empty line, so it would report every line.`);
       return;
     }
     const patternIndex = compiled.length;
-    compiled.push({ id: p.id, label: typeof p.label === 'string' && p.label !== '' ? p.label : p.id, regex });
+    const label = typeof p.label === 'string' && p.label !== '' ? p.label : p.id;
+    compiled.push({ id: p.id, label, matcher, engine: native ? 'native' : 'linear' });
     const caseInsensitive = regex.ignoreCase;
     const literals = requiredLiterals(p.regex, flags, (text) => priorCost(text, caseInsensitive));
     if (!literals) everyLine = true;
     else for (const text of literals) found.push({ text, caseInsensitive, pattern: patternIndex });
   });
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, patterns: compiled, literals: everyLine ? [] : mergeLiterals(found), everyLine };
+  // Nothing left to scan with: a scan would report nothing and look like good news.
+  if (compiled.length === 0 && unrunnable.length > 0) {
+    return { ok: false, errors: [...unrunnable, 'No pattern is left to scan with; fix one, or empty the setting to use the defaults.'] };
+  }
+  const skipped = unrunnable.map((s) => `${s} It is skipped; the scan goes on with the other patterns.`);
+  return { ok: true, patterns: compiled, literals: everyLine ? [] : mergeLiterals(found), everyLine, skipped };
 }

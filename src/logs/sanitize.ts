@@ -20,15 +20,25 @@ function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
 
-/** Keeps the first `max` UTF-16 units (never half a character) and says how many characters were cut. */
-export function capLine(text: string, max: number): string {
-  if (text.length <= max) return text;
+/** Where to cut text to keep at most `max` UTF-16 units without splitting a surrogate pair. */
+export function cutIndex(text: string, max: number): number {
+  if (text.length <= max) return text.length;
   let end = Math.max(0, max);
   if (end > 0 && isHighSurrogate(text.charCodeAt(end - 1))) end--;
-  let cut = 0;
-  for (let i = end; i < text.length; i++) {
-    cut++;
-    if (isHighSurrogate(text.charCodeAt(i)) && i + 1 < text.length) i++;
-  }
-  return `${text.slice(0, end)}… [${cut} more characters]`;
+  return end;
+}
+
+const SURROGATE_PAIR = /[\ud800-\udbff][\udc00-\udfff]/g;
+
+/** Characters (a surrogate pair counts once) in text from `from` on. */
+export function countCharacters(text: string, from: number): number {
+  const rest = from > 0 ? text.slice(from) : text;
+  // Native matching: a JavaScript loop over the tail of a 1 MiB line costs several milliseconds.
+  const pairs = rest.match(SURROGATE_PAIR)?.length ?? 0;
+  return rest.length - pairs;
+}
+
+/** The marker that ends a capped line: how many characters were cut. */
+export function cutMarker(cut: number): string {
+  return `… [${cut} more characters]`;
 }

@@ -1,6 +1,10 @@
 // Types that cross the logs/ boundary. logs/ is pure: no vscode, no network.
+import type { LineMatcher } from './linearPattern';
 
-/** A user-editable pattern: a JavaScript regular expression tested against each log line. */
+/**
+ * A user-editable pattern: a JavaScript regular expression tested against each log line. Patterns other
+ * than the defaults run on a linear-time engine, which has no back-references or lookarounds.
+ */
 export interface LogPattern {
   id: string;
   label: string;
@@ -43,7 +47,9 @@ export interface RequiredLiteral {
 export interface CompiledPattern {
   id: string;
   label: string;
-  regex: RegExp;
+  matcher: LineMatcher;
+  /** `native` for the built-in defaults (V8, audited to stay linear); `linear` (RE2) for every other pattern. */
+  engine: 'native' | 'linear';
 }
 
 export type CompiledPatterns =
@@ -54,5 +60,7 @@ export type CompiledPatterns =
       literals: readonly RequiredLiteral[];
       /** True when some pattern has no required literal, so every line must be tested. */
       everyLine: boolean;
+      /** One sentence per pattern left out because the linear-time engine cannot run it; for the user. */
+      skipped: string[];
     }
   | { ok: false; errors: string[] };

@@ -9,7 +9,6 @@ import type { NodeRef } from './nodeRef';
 import { isRecord as isObject } from './values';
 
 export const TOKEN_HEALTH_VIEW_TYPE = 'clusterCredentials.tokenHealth';
-export const SHOW_TOKEN_HEALTH_COMMAND = 'clusterCredentials.showTokenHealth';
 
 /** The only commands a webview may ask the host to run. */
 const COMMAND_ID = /^clusterCredentials\.[A-Za-z][A-Za-z0-9]{0,63}$/;

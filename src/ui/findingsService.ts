@@ -1,42 +1,19 @@
-// Keeps the findings of the active session current: gathers evidence (pods, PVCs, legacy tokens,
-// history, the context's credential and open kubeconfigs), runs the diagnosis, and pushes the
-// findings to services.findings; records what it observes in services.history. Also the
-// "Scan for 401 Errors" command, under a cancellable progress notification.
+// The VS Code side of the diagnosis (src/app/diagnosis.ts): it feeds it the kubeconfigs open in the
+// editor and asks for a refresh when settings or open documents change; runs the "Scan for 401 Errors"
+// command under a cancellable progress notification. The evidence comes from the session's state.
 import * as vscode from 'vscode';
 import { COMMAND } from '../shared/commandIds';
 import { CoreV1Api } from '@kubernetes/client-node';
+import { Diagnosis, describeScope } from '../app/diagnosis';
 import { configuredNamespaces } from '../cluster/inventory/namespaceReach';
-import { collectEvidence, type CollectOptions } from '../cluster/scan/collectEvidence';
-import type { LiveTokenTarget } from '../cluster/inventory/types';
-import { readLiveToken } from '../cluster/live/readLiveToken';
 import type { ClusterSession } from '../cluster/auth/session';
-import { diagnose } from '../diagnosis/diagnose';
 import { kubeconfigDocumentEvidence } from '../diagnosis/documentCredentials';
 import type { EvidenceScope, KubeconfigCredentialEvidence } from '../diagnosis/evidence';
 import type { Finding } from '../diagnosis/types';
-import type { HistoryRecord } from '../history/types';
 import { compilePatterns } from '../logs';
-import type { DecodedToken } from '../token/types';
 import { sessionFor } from './commands/common';
 import { refOf, type NodeRef } from '../shared/nodeRef';
 import type { Services } from './services';
-
-const PERIOD_MS = 5 * 60 * 1000;
-const SOURCE = 'diagnosis';
-const DEBOUNCE_MS = 2000;
-
-function scopeKey(scope: EvidenceScope): string {
-  switch (scope.kind) {
-    case 'context':
-      return 'context';
-    case 'namespace':
-      return `ns:${scope.namespace}`;
-    case 'pod':
-      return `pod:${scope.namespace}/${scope.name}`;
-    case 'serviceAccount':
-      return `sa:${scope.namespace}/${scope.name}`;
-  }
-}
 
 /** The scope a tree node (or webview button) stands for; undefined for refs with none. */
 export function scopeOfRef(ref: NodeRef): EvidenceScope | undefined {
@@ -58,40 +35,25 @@ export function scopeOfRef(ref: NodeRef): EvidenceScope | undefined {
   }
 }
 
-function describeScope(scope: EvidenceScope, context: string): string {
-  switch (scope.kind) {
-    case 'context':
-      return `context ${context}`;
-    case 'namespace':
-      return `namespace ${scope.namespace}`;
-    case 'pod':
-      return `pod ${scope.namespace}/${scope.name}`;
-    case 'serviceAccount':
-      return `service account ${scope.namespace}/${scope.name}`;
-  }
-}
-
 export class FindingsService implements vscode.Disposable {
-  private started = false;
-  private timer: NodeJS.Timeout | undefined;
-  private debounce: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly core: Diagnosis;
   private readonly subscriptions: vscode.Disposable[] = [];
-  /** Scans keep their findings under their own source until the session changes. */
-  private scanSources = new Set<string>();
-  private lastProblems = new Set<string>();
 
   /** Talks to no cluster until start(): activation alone (opening a YAML file) must not run exec plugins. */
   constructor(private readonly services: Services) {
+    this.core = new Diagnosis({
+      state: services.state,
+      history: services.history,
+      findings: services.findings,
+      settings: services.settings,
+      log: services.log,
+      documents: () => this.openKubeconfigs(),
+    });
     this.subscriptions.push(
-      services.sessions.onDidChange(() => {
-        for (const s of this.scanSources) services.findings.set(s, []);
-        this.scanSources.clear();
-        if (this.started) void this.refresh();
-      }),
-      services.settings.onDidChange(() => this.schedule()),
-      vscode.workspace.onDidOpenTextDocument(() => this.schedule()),
-      vscode.workspace.onDidCloseTextDocument(() => this.schedule()),
+      this.core,
+      services.settings.onDidChange(() => this.core.schedule()),
+      vscode.workspace.onDidOpenTextDocument(() => this.core.schedule()),
+      vscode.workspace.onDidCloseTextDocument(() => this.core.schedule()),
     );
   }
 
@@ -100,29 +62,12 @@ export class FindingsService implements vscode.Disposable {
    * shown, a Token Health panel opened, a cluster command run. Safe to call often.
    */
   start(): void {
-    if (this.started) return;
-    this.started = true;
-    this.timer = setInterval(() => void this.refresh(), PERIOD_MS);
-    void this.refresh();
+    this.core.start();
   }
 
-  /** A refresh soon, once for a burst of changes (documents opening one after another). */
-  private schedule(): void {
-    if (!this.started) return;
-    if (this.debounce) clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => {
-      this.debounce = undefined;
-      void this.refresh();
-    }, DEBOUNCE_MS);
-  }
-
-  /** Diagnoses the whole active context from history and cluster state (no log scan); never overlaps itself. */
+  /** Diagnoses the whole active context from the session's state and history (no log scan); never overlaps itself. */
   refresh(): Promise<void> {
-    if (this.running) return this.running;
-    this.running = this.run().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.core.refresh();
   }
 
   /**
@@ -142,57 +87,21 @@ export class FindingsService implements vscode.Disposable {
       void vscode.window.showErrorMessage(`clusterCredentials.logs.patterns is invalid: ${patterns.errors.join(' ')}`);
       return undefined;
     }
+    // A pattern the linear-time engine cannot run is named once per scan; the others still scan.
+    if (patterns.skipped.length > 0) void vscode.window.showWarningMessage(`clusterCredentials.logs.patterns: ${patterns.skipped.join(' ')}`);
     const controller = new AbortController();
     token?.onCancellationRequested(() => controller.abort());
     let lastDone = 0;
-    const opts: CollectOptions = {
-      ...this.baseOptions(session),
-      scan: {
-        patterns,
-        tailLines: settings.logTailLines,
-        sinceSeconds: settings.logSinceSeconds,
-        onPod: (done, total, pod) => {
-          progress?.report({ message: `${pod} (${done}/${total})`, increment: total > 0 ? ((done - lastDone) * 100) / total : 0 });
-          lastDone = done;
-        },
+    return this.core.scan(session, scope, {
+      patterns,
+      tailLines: settings.logTailLines,
+      sinceSeconds: settings.logSinceSeconds,
+      onPod: (done, total, pod) => {
+        progress?.report({ message: `${pod} (${done}/${total})`, increment: total > 0 ? ((done - lastDone) * 100) / total : 0 });
+        lastDone = done;
       },
       signal: controller.signal,
-    };
-    const where = describeScope(scope, session.context);
-    const result = await collectEvidence(this.evidenceSession(session), scope, opts);
-    if (controller.signal.aborted) {
-      this.services.log.info(`Scan for 401 errors in ${where} cancelled.`);
-      return undefined;
-    }
-    await this.record([...result.newObservations, ...result.newUnauthorized]);
-    const findings = diagnose(result.evidence, Date.now(), { expiry: settings.expiryOptions });
-    const source = `scan:${session.context}:${scopeKey(scope)}`;
-    this.scanSources.add(source);
-    this.services.findings.set(source, findings);
-    for (const p of result.evidence.problems) this.services.log.warn(`Scan of ${where}: ${p}`);
-    this.services.log.info(`Scan of ${where}: ${result.newUnauthorized.length} new 401 line(s), ${findings.length} finding(s).`);
-    return findings;
-  }
-
-  private baseOptions(session: ClusterSession): CollectOptions {
-    const opts: CollectOptions = { now: Date.now, history: this.services.history, documents: this.openKubeconfigs() };
-    if (this.services.settings.liveTokens !== 'off') {
-      opts.readToken = async (t: LiveTokenTarget): Promise<DecodedToken | undefined> => {
-        const reading = await readLiveToken(session.api, t);
-        return reading.ok ? reading.token : undefined;
-      };
-    }
-    return opts;
-  }
-
-  private evidenceSession(session: ClusterSession): Parameters<typeof collectEvidence>[0] {
-    return {
-      context: session.context,
-      api: session.api,
-      describeCredential: () => session.provider.describe(),
-      namespaces: this.services.settings.namespaces,
-      ...(session.summary.namespace !== undefined ? { contextNamespace: session.summary.namespace } : {}),
-    };
+    });
   }
 
   /** Credentials of kubeconfigs open in the editor (a node's CNI kubeconfig, say). */
@@ -207,42 +116,7 @@ export class FindingsService implements vscode.Disposable {
     return out;
   }
 
-  private async run(): Promise<void> {
-    const session = this.services.sessions.current();
-    if (!session) {
-      this.services.findings.set(SOURCE, []);
-      return;
-    }
-    try {
-      // The periodic run reads no logs and execs nothing: live reads come from the explorer, 401s from scans.
-      const opts = { ...this.baseOptions(session) };
-      delete opts.readToken;
-      const { evidence } = await collectEvidence(this.evidenceSession(session), { kind: 'context' }, opts);
-      this.services.findings.set(SOURCE, diagnose(evidence, Date.now(), { expiry: this.services.settings.expiryOptions }));
-      // Said once at info (a fallback to the context's namespace, a 403), then only at debug on each period.
-      const seen = this.lastProblems;
-      this.lastProblems = new Set(evidence.problems);
-      for (const p of evidence.problems) {
-        if (seen.has(p)) this.services.log.debug(`Diagnosis: ${p}`);
-        else this.services.log.info(`Diagnosis: ${p}`);
-      }
-    } catch (err) {
-      this.services.log.warn(`Diagnosis failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-
-  private async record(records: HistoryRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    try {
-      await this.services.history.append(records);
-    } catch (err) {
-      this.services.log.warn(`Could not record the scan in the credential history: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-
   dispose(): void {
-    if (this.timer) clearInterval(this.timer);
-    if (this.debounce) clearTimeout(this.debounce);
     for (const s of this.subscriptions) s.dispose();
   }
 }

@@ -1,6 +1,7 @@
-// What the UI adapters share, built once in extension.ts and handed to each of them: the
-// current cluster session, history, findings and the output channel. Owners are noted per field.
+// What the UI adapters share, built once in extension.ts's activate() and handed to each of them: the extension
+// context, the log channel, settings, the active context's session and its cluster state, history, findings and the explorer.
 import type * as vscode from 'vscode';
+import type { ClusterState } from '../app/clusterState';
 import type { ClusterSession } from '../cluster/auth/session';
 import type { Finding } from '../diagnosis/types';
 import type { HistoryStore } from '../history';
@@ -38,4 +39,6 @@ export interface Services {
   readonly history: HistoryStore;
   readonly findings: FindingsSink;
   readonly explorer: ExplorerControl;
+  /** The session's inventory, keys and live tokens, one owner for every view (src/app/clusterState.ts). */
+  readonly state: ClusterState;
 }

@@ -6,6 +6,7 @@ import os from 'node:os';
 import * as vscode from 'vscode';
 import { FileWatch } from '../cluster/auth/fileWatch';
 import { loadKubeconfig, setCurrentContext, type KubeconfigLoad, type SetContextResult } from '../cluster/auth/kubeconfig';
+import type { ApiClientsOptions } from '../cluster/auth/apiClient';
 import { openSession, type ClusterSession, type SessionOpen } from '../cluster/auth/session';
 import { isInsideAnyFolder } from '../cluster/auth/workspacePaths';
 import type { SessionSource } from './services';
@@ -34,9 +35,11 @@ export class SessionManager implements SessionSource, vscode.Disposable {
     private readonly opts: SessionManagerOptions = {},
   ) {
     this.subscriptions.push(
-      settings.onDidChange(() => this.reload()),
+      settings.onDidChange((change) => {
+        if (change.affects('kubeconfig', 'requestTimeoutSeconds')) this.reload();
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('vs-kubernetes')) this.reload();
+        if (e.affectsConfiguration('vs-kubernetes') || e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.noProxy')) this.reload();
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.reload(true)),
       // Relative kubeconfig paths resolve against the first folder.
@@ -69,7 +72,8 @@ export class SessionManager implements SessionSource, vscode.Disposable {
     });
     this.loaded = load;
     this.watchKubeconfig(load.files);
-    const key = load.ok ? sessionKeyOf(load) : undefined;
+    // A new deadline or proxy needs new connections, so it is part of what makes a session.
+    const key = load.ok ? sessionKeyOf(load, this.apiOptions()) : undefined;
     if (!force && key !== undefined && key === this.sessionKey && this.session) {
       // Same context and credential: keep the session (and its lists), only redraw.
       this.emitter.fire(this.session);
@@ -79,7 +83,7 @@ export class SessionManager implements SessionSource, vscode.Disposable {
     const untrustedFile = this.untrustedWorkspaceFile(load.files);
     const opened: SessionOpen = untrustedFile
       ? { ok: false, message: `the kubeconfig ${untrustedFile} is inside this workspace, which is not trusted; trust the workspace (Manage Workspace Trust) to use it, or choose a kubeconfig outside it` }
-      : openSession(load, { trustExecPlugins: true }, { userAgent: 'cluster-credentials-vscode' });
+      : openSession(load, { trustExecPlugins: true }, this.apiOptions());
     if (opened.ok) {
       this.session = opened.session;
       this.sessionKey = key;
@@ -94,6 +98,19 @@ export class SessionManager implements SessionSource, vscode.Disposable {
     this.watchTokenFile();
     if (previous) void previous.api.dispose();
     this.emitter.fire(this.session);
+  }
+
+  /** How the session's clients talk: our deadline, and VS Code's proxy when neither the kubeconfig nor the environment names one. */
+  private apiOptions(): ApiClientsOptions {
+    const http = vscode.workspace.getConfiguration('http');
+    const proxy = http.get<string>('proxy', '').trim();
+    const noProxy = http.get<unknown>('noProxy', []);
+    return {
+      userAgent: 'cluster-credentials-vscode',
+      requestTimeoutSeconds: this.settings.requestTimeoutSeconds,
+      ...(proxy !== '' ? { httpProxy: proxy } : {}),
+      ...(Array.isArray(noProxy) ? { noProxy: noProxy.filter((h): h is string => typeof h === 'string') } : {}),
+    };
   }
 
   /** Writes current-context the way `kubectl config use-context` does, then reloads. */
@@ -155,10 +172,10 @@ export class SessionManager implements SessionSource, vscode.Disposable {
 }
 
 /** What makes a session: the files, the current context, and that context's cluster and user entries. */
-function sessionKeyOf(load: Extract<KubeconfigLoad, { ok: true }>): string | undefined {
+function sessionKeyOf(load: Extract<KubeconfigLoad, { ok: true }>, api: ApiClientsOptions): string | undefined {
   const name = load.currentContext;
   if (name === undefined) return undefined;
   const ctx = load.kc.getContextObject(name);
   if (!ctx) return undefined;
-  return JSON.stringify([load.files, name, ctx, load.kc.getCluster(ctx.cluster), load.kc.getUser(ctx.user)]);
+  return JSON.stringify([load.files, name, ctx, load.kc.getCluster(ctx.cluster), load.kc.getUser(ctx.user), api.requestTimeoutSeconds, api.httpProxy, api.noProxy]);
 }

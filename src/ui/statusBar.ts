@@ -1,10 +1,11 @@
 // The status bar item: the active context and its credential's time left, in the warning or error
-// colours near and after expiry. Clicking it reveals the context node in the explorer.
+// colours near and after expiry, from the shared cluster state. Clicking it reveals the context node.
 import * as vscode from 'vscode';
+import { COMMAND } from '../shared/commandIds';
+import type { ClusterState } from '../app/clusterState';
 import { severityOfState } from '../diagnosis/severity';
 import { credentialSummary, credentialKindLabel } from './explorer/statusNodes';
 import { instant, markdownRows } from './explorer/tooltips';
-import type { SessionSource } from './services';
 import type { Settings } from './settings';
 
 const TICK_MS = 30_000;
@@ -15,19 +16,24 @@ export class CredentialStatusBar implements vscode.Disposable {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly sessions: SessionSource,
+    private readonly state: ClusterState,
     private readonly settings: Settings,
-    redraws: vscode.Event<void>,
   ) {
     this.item.name = 'Cluster Credentials';
-    this.item.command = 'clusterCredentials.revealContext';
-    this.subscriptions.push(sessions.onDidChange(() => this.update()), settings.onDidChange(() => this.update()), redraws(() => this.update()));
+    this.item.command = COMMAND.revealContext;
+    // The session source speaking (a new session, a rotated token file) or a setting: not list churn.
+    this.subscriptions.push(
+      state.onDidChange((e) => {
+        if (e.session) this.update();
+      }),
+      settings.onDidChange(() => this.update()),
+    );
     this.timer = setInterval(() => this.update(), TICK_MS);
     this.update();
   }
 
   update(): void {
-    const session = this.sessions.current();
+    const session = this.state.session;
     if (!session) {
       this.item.hide();
       return;

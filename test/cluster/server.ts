@@ -18,6 +18,7 @@ import { createHandler } from './handler';
 import { kubeconfigYaml, type KubeconfigUser } from './kubeconfig';
 import type { ObjectApi } from './objectApi';
 import type { PodLogs } from './podLogs';
+import { RequestLog } from './requestCounter';
 import { R } from './resources';
 import { runScenarios, type ScenarioFile } from './scenarios/index';
 import type { Store } from './store';
@@ -72,6 +73,8 @@ export interface TestCluster {
   advance(seconds: number): void;
   /** Watches the server holds open now, for tests that act once a watch is registered. */
   openWatches(): number;
+  /** Every request received so far, for tests that count what a client asks. */
+  requests: RequestLog;
   /**
    * The apiserver restarts: every watch and connection is closed and the port stops listening, then
    * (after `whileDown`, when given) it listens again on the same port with the same CA, keys, store
@@ -126,7 +129,10 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
   core.controllers.batch(() => bootstrapCluster(core.api));
 
   const handler = createHandler(core);
+  const requests = new RequestLog();
   const server = createServer({ key: pki.server.keyPem, cert: pki.server.certPem, ca: pki.ca.certPem, requestCert: true, rejectUnauthorized: false });
+  server.on('request', requests.record);
+  server.on('upgrade', requests.record);
   server.on('request', handler.onRequest);
   server.on('upgrade', handler.onUpgrade);
   // A client that speaks garbage loses its connection, never the server.
@@ -190,6 +196,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     },
     advance: (seconds) => clock.advance(seconds),
     openWatches: () => core.watches.openCount(),
+    requests,
     restart: async (whileDown) => {
       await goDown();
       await whileDown?.();

@@ -1,6 +1,6 @@
 // What every cluster action answers: a value, or a ClusterError the UI renders as a sentence.
 import type { ApiClients, HttpMethodName, RawResponse } from '../auth/apiClient';
-import { clusterError, type ClusterError, type ErrorContext } from '../errors';
+import { answerDetail, clusterError, type ClusterError, type ErrorContext } from '../errors';
 import { isRecord } from '../../shared/values';
 
 export type ActionResult<T> = { ok: true; value: T } | { ok: false; error: ClusterError };
@@ -50,7 +50,7 @@ export async function requestJson(api: ApiClients, path: string, req: JsonReques
         kind: 'unknown',
         status: res.status,
         message: `the cluster answered ${path} with something that is not JSON (${res.status}); check that the context's server is the Kubernetes API server, not a proxy or login page`,
-        detail: res.body,
+        detail: answerDetail(res.body, res.headers['content-type']),
       }),
     );
   }

@@ -5,6 +5,7 @@ import {
   IsomorphicFetchHttpLibrary,
   type KubeConfig,
   RequestContext,
+  ResponseContext,
   ServerConfiguration,
   createConfiguration,
   wrapHttpLibrary,
@@ -12,10 +13,20 @@ import {
   type ApiType,
   type Configuration,
   type HttpLibrary,
-  type ResponseContext,
+  type ResponseBody,
 } from '@kubernetes/client-node';
 import type { ActiveCredential, CredentialProvider } from './credentials';
-import { type ClusterError, type ErrorContext, CredentialUnavailableError, classifyError, classifyResponse, isUnauthorized } from '../errors';
+import {
+  type ClusterError,
+  type ErrorContext,
+  CredentialUnavailableError,
+  classifyError,
+  classifyResponse,
+  isUnauthorized,
+  requestClosedError,
+  requestDeadlineError,
+} from '../errors';
+import { type ProxyChoice, chooseProxy } from './proxy';
 import { TransportCache, kubeConfigWithCredential } from './transport';
 
 export interface UnauthorizedEvent {
@@ -36,6 +47,22 @@ export interface ApiClientsOptions {
   userAgent?: string;
   /** Every 401 the cluster answered, for history and diagnosis. Never receives a token. */
   onUnauthorized?: (event: UnauthorizedEvent) => void;
+  /**
+   * `clusterCredentials.requestTimeoutSeconds`: how long one request may take, answer body included (default 30).
+   * Watches and followed logs are exempt: they end by their own timeoutSeconds.
+   */
+  requestTimeoutSeconds?: number;
+  /** VS Code's `http.proxy`: used when neither the kubeconfig's proxy-url nor HTTPS_PROXY/HTTP_PROXY names a proxy. */
+  httpProxy?: string;
+  /** VS Code's `http.noProxy` (NO_PROXY syntax): hosts `httpProxy` is not used for. */
+  noProxy?: readonly string[];
+  /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read; process.env when absent. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ApiClientOptions {
+  /** Cancels every request of this client (say, a scan's Cancel); the deadline still applies. */
+  signal?: AbortSignal;
 }
 
 export type HttpMethodName = (typeof HttpMethod)[keyof typeof HttpMethod];
@@ -56,6 +83,9 @@ export type RawResponse =
 export type KubeConfigResult = { ok: true; kc: KubeConfig } | { ok: false; error: ClusterError };
 
 const DEFAULT_USER_AGENT = 'cluster-credentials';
+const DEFAULT_TIMEOUT_SECONDS = 30;
+// setTimeout fires at once beyond 2^31-1 ms.
+const MAX_TIMEOUT_SECONDS = 2_000_000;
 
 export class ApiClients {
   readonly server: string;
@@ -64,6 +94,12 @@ export class ApiClients {
   private readonly transports: TransportCache;
   private kubeConfigCache: { generation: number; kc: KubeConfig } | undefined;
   private readonly kubeConfigCredentials = new WeakMap<KubeConfig, ActiveCredential>();
+  /** The proxy requests go through (kubeconfig proxy-url, environment or VS Code setting), if any. */
+  readonly proxy: ProxyChoice | undefined;
+  /** Seconds one request may take. */
+  readonly requestTimeoutSeconds: number;
+  private readonly inFlight = new Set<AbortController>();
+  private disposed = false;
 
   constructor(
     readonly provider: CredentialProvider,
@@ -72,19 +108,29 @@ export class ApiClients {
     // Without a cluster every request stops at the provider with a sentence; the placeholder only keeps
     // client-node's URL building from throwing first.
     this.server = provider.cluster?.server ?? 'https://cluster-not-defined.invalid';
+    const seconds = options.requestTimeoutSeconds;
+    this.requestTimeoutSeconds =
+      seconds !== undefined && Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, MAX_TIMEOUT_SECONDS) : DEFAULT_TIMEOUT_SECONDS;
+    this.proxy = chooseProxy(this.server, {
+      kubeconfigProxyUrl: provider.cluster?.proxyUrl,
+      env: options.env ?? process.env,
+      settingProxy: options.httpProxy,
+      settingNoProxy: options.noProxy,
+    });
     this.httpApi = wrapHttpLibrary({ send: (request) => this.send(request) });
-    this.transports = new TransportCache(provider, this.server);
+    this.transports = new TransportCache(provider, this.server, this.proxy?.url);
   }
 
   /** A client-node API client (CoreV1Api, AuthenticationV1Api, ...) whose every request goes through the provider. */
-  makeApiClient<T extends ApiType>(api: ApiConstructor<T>): T {
-    return new api(this.configuration());
+  makeApiClient<T extends ApiType>(api: ApiConstructor<T>, opts: ApiClientOptions = {}): T {
+    return new api(this.configuration(opts));
   }
 
-  configuration(): Configuration {
+  configuration(opts: ApiClientOptions = {}): Configuration {
+    const { signal } = opts;
     return createConfiguration({
       baseServer: new ServerConfiguration<Record<string, string>>(this.server, {}),
-      httpApi: this.httpApi,
+      httpApi: signal ? wrapHttpLibrary({ send: (request) => this.send(request, signal) }) : this.httpApi,
       authMethods: {},
       middleware: [],
     });
@@ -153,15 +199,21 @@ export class ApiClients {
     return classifyError(err, { server: this.server, ...context });
   }
 
-  /** Closes pooled connections. */
+  /** Stops every request in flight, refuses new ones and closes pooled connections. */
   async dispose(): Promise<void> {
+    this.disposed = true;
+    for (const controller of this.inFlight) controller.abort(requestClosedError(this.server));
+    this.inFlight.clear();
     await this.transports.dispose();
   }
 
-  private async send(request: RequestContext): Promise<ResponseContext> {
+  /** `bound` is the signal of a client made with one; a RequestContext's own signal (rawRequest) comes first. */
+  private async send(request: RequestContext, bound?: AbortSignal): Promise<ResponseContext> {
+    const caller = request.getSignal() ?? bound;
+    if (this.disposed) throw requestClosedError(this.server);
     const first = await this.credential();
     await this.apply(request, first);
-    const response = await this.inner.send(request).toPromise();
+    const response = await this.exchange(request, caller);
     if (response.httpStatusCode !== 401) return response;
 
     const refresh = await this.provider.refreshAfterUnauthorized(first);
@@ -169,7 +221,6 @@ export class ApiClients {
     if (first.fingerprint) event.fingerprint = first.fingerprint;
     if (!refresh.result.ok) {
       this.emit({ ...event, refreshProblem: refresh.result.message });
-      await discard(response);
       throw new CredentialUnavailableError(
         `the cluster rejected your credential (401 Unauthorized) and no fresh one could be made: ${refresh.result.message}`,
         401,
@@ -179,11 +230,36 @@ export class ApiClients {
       this.emit(event);
       return response;
     }
-    await discard(response);
     await this.apply(request, refresh.result.credential);
-    const second = await this.inner.send(request).toPromise();
+    const second = await this.exchange(request, caller);
     this.emit({ ...event, retried: true, recovered: second.httpStatusCode !== 401 });
     return second;
+  }
+
+  /**
+   * One request and its whole answer under the deadline, the caller's signal and dispose(). The body is read here
+   * because client-node reads it after send() returns, where no deadline would cover a server that stalls mid-body.
+   */
+  private async exchange(request: RequestContext, caller: AbortSignal | undefined): Promise<ResponseContext> {
+    if (this.disposed) throw requestClosedError(this.server);
+    caller?.throwIfAborted();
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(caller?.reason);
+    caller?.addEventListener('abort', onAbort, { once: true });
+    this.inFlight.add(controller);
+    const timer = isLongRunning(request.getUrl())
+      ? undefined
+      : setTimeout(() => controller.abort(requestDeadlineError(this.server, this.requestTimeoutSeconds)), this.requestTimeoutSeconds * 1000);
+    request.setSignal(controller.signal);
+    try {
+      const response = await this.inner.send(request).toPromise();
+      const data = await readAll(response.body);
+      return new ResponseContext(response.httpStatusCode, response.headers, bufferedBody(data));
+    } finally {
+      clearTimeout(timer);
+      caller?.removeEventListener('abort', onAbort);
+      this.inFlight.delete(controller);
+    }
   }
 
   private async credential(): Promise<ActiveCredential> {
@@ -203,7 +279,7 @@ export class ApiClients {
 
   private kubeConfigFor(credential: ActiveCredential): KubeConfig {
     if (this.kubeConfigCache?.generation === credential.generation) return this.kubeConfigCache.kc;
-    const kc = kubeConfigWithCredential(this.provider, this.server, credential.token, credential.clientCertificate);
+    const kc = kubeConfigWithCredential(this.provider, this.server, credential.token, credential.clientCertificate, this.proxy?.url);
     this.kubeConfigCache = { generation: credential.generation, kc };
     this.kubeConfigCredentials.set(kc, credential);
     return kc;
@@ -238,7 +314,44 @@ function pathOf(url: string): string {
   }
 }
 
-/** Reads and drops a body we will not use, so the connection returns to the pool. */
-async function discard(response: ResponseContext): Promise<void> {
-  await response.body.text().catch(() => undefined);
+/** A watch or a followed log answers for as long as it lasts: its end is set by timeoutSeconds, not our deadline. */
+function isLongRunning(url: string): boolean {
+  let query: URLSearchParams;
+  try {
+    query = new URL(url).searchParams;
+  } catch {
+    return false;
+  }
+  // The API server reads these flags with Go's strconv.ParseBool.
+  const on = (name: string): boolean => ['1', 't', 'true'].includes((query.get(name) ?? '').toLowerCase());
+  return on('watch') || on('follow');
+}
+
+async function readAll(body: ResponseBody): Promise<Buffer> {
+  const stream = body.stream();
+  // fetch gives no stream for an answer without a body (204, 304).
+  if (!stream) return Buffer.alloc(0);
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The body as fetch would hand it out: text decoded as UTF-8 (BOM dropped), bytes as they came. */
+function bufferedBody(data: Buffer): ResponseBody {
+  return {
+    text: () => Promise.resolve(new TextDecoder().decode(data)),
+    binary: () => Promise.resolve(data),
+    stream: () =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new Uint8Array(data));
+          controller.close();
+        },
+      }),
+  };
 }

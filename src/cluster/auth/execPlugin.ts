@@ -26,6 +26,8 @@ export interface ExecRunOptions {
 const SUPPORTED_VERSIONS = new Set(['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1']);
 const MAX_STDOUT = 4 * 1024 * 1024;
 const MAX_STDERR = 64 * 1024;
+/** After the plugin exits, how long its output may take to drain before a pipe held by a child of its is let go. */
+const EXIT_GRACE_MS = 500;
 
 /** Never throws and never puts stdout (which holds the credential) into a message. */
 export function runExecPlugin(spec: ExecSpec, opts: ExecRunOptions): Promise<ExecRunResult> {
@@ -60,17 +62,37 @@ export function runExecPlugin(spec: ExecSpec, opts: ExecRunOptions): Promise<Exe
     let outLen = 0;
     let errLen = 0;
     let timedOut = false;
+    let exited = false;
+    let exitGrace: NodeJS.Timeout | undefined;
     let child: ReturnType<typeof spawn>;
     try {
-      child = spawn(spec.command, spec.args, { env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+      // Its own process group on POSIX, so that a timeout ends whatever it started too.
+      child = spawn(spec.command, spec.args, { env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, detached: process.platform !== 'win32' });
     } catch (err) {
       settle(fail(`${name} could not be started (${err instanceof Error ? err.message : String(err)}); check exec.command in the kubeconfig`));
       return;
     }
+    // A child it left behind can hold stdout open for ever; 'close' then waits for it, so we stop reading.
+    const release = (): void => {
+      clearTimeout(exitGrace);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    };
     timer = setTimeout(() => {
+      if (exited) {
+        // It answered and exited; only a child of its keeps the pipe open. Settle on what it printed.
+        release();
+        return;
+      }
       timedOut = true;
-      child.kill('SIGKILL');
+      killGroup(child);
+      release();
+      settle(fail(`${name} did not answer within ${Math.round(opts.timeoutMs / 100) / 10} s; run it in a terminal to see whether it waits for input`));
     }, opts.timeoutMs);
+    child.on('exit', () => {
+      exited = true;
+      exitGrace = setTimeout(release, EXIT_GRACE_MS);
+    });
     child.stdout?.on('data', (chunk: Buffer) => {
       outLen += chunk.length;
       if (outLen <= MAX_STDOUT) stdout.push(chunk);
@@ -89,10 +111,8 @@ export function runExecPlugin(spec: ExecSpec, opts: ExecRunOptions): Promise<Exe
       }
     });
     child.on('close', (code) => {
-      if (timedOut) {
-        settle(fail(`${name} did not answer within ${Math.round(opts.timeoutMs / 100) / 10} s; run it in a terminal to see whether it waits for input`));
-        return;
-      }
+      clearTimeout(exitGrace);
+      if (timedOut) return;
       const errText = summarizeStderr(Buffer.concat(stderr).toString('utf8'));
       if (code !== 0) {
         settle(fail(`${name} failed with exit code ${code ?? 'unknown'}${errText ? `: ${errText}` : '; run it in a terminal to see why'}`));
@@ -105,6 +125,20 @@ export function runExecPlugin(spec: ExecSpec, opts: ExecRunOptions): Promise<Exe
       settle(parseExecCredential(Buffer.concat(stdout).toString('utf8'), spec.apiVersion ?? '', name));
     });
   });
+}
+
+/** SIGKILL to the plugin's whole process group (POSIX), or to the plugin alone (Windows has no groups here). */
+function killGroup(child: ReturnType<typeof spawn>): void {
+  const pid = child.pid;
+  if (pid !== undefined && process.platform !== 'win32') {
+    try {
+      process.kill(-pid, 'SIGKILL');
+      return;
+    } catch {
+      // The group is already gone; fall back to the plugin itself.
+    }
+  }
+  child.kill('SIGKILL');
 }
 
 /** What kubectl hands the plugin in KUBERNETES_EXEC_INFO: we never run plugins with a terminal. */

@@ -1,5 +1,4 @@
 // Loads the kubeconfig in force (merged as kubectl merges it) and switches its current context the way kubectl does.
-import fs from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { isMap, parseDocument, stringify } from 'yaml';
 import {
@@ -7,11 +6,11 @@ import {
   type KubeconfigFileOptions,
   type KubeconfigOrigin,
   type NamedEntry,
-  errorCode,
   isRecord,
   readKubeconfigFile,
   resolveKubeconfigFiles,
 } from './kubeconfigFiles';
+import { type FileEdit, type FileWriteOptions, editKubeconfigFile } from './kubeconfigWrite';
 
 export { resolveKubeconfigFiles, type KubeconfigOrigin, type KubeconfigSource } from './kubeconfigFiles';
 
@@ -179,18 +178,13 @@ export type SetContextResult = { ok: true } | { ok: false; message: string };
 
 /**
  * Rewrites only the `current-context` value of `file`, like `kubectl config use-context`; every other byte of the
- * file (comments, order, indentation) stays as it was.
+ * file (comments, order, indentation) stays as it was. Written under kubectl's lock and replaced as a whole.
  */
-export function setCurrentContext(file: string, context: string): SetContextResult {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if (errorCode(err) !== 'ENOENT') {
-      return { ok: false, message: `cannot read ${file} (${errorCode(err) ?? 'unknown error'}); check its permissions` };
-    }
-    text = 'apiVersion: v1\nkind: Config\n';
-  }
+export function setCurrentContext(file: string, context: string, opts: FileWriteOptions = {}): SetContextResult {
+  return editKubeconfigFile(file, (text) => withCurrentContext(file, text ?? 'apiVersion: v1\nkind: Config\n', context), opts);
+}
+
+function withCurrentContext(file: string, text: string, context: string): FileEdit {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     return { ok: false, message: `${file} is not valid YAML, so its current context was left unchanged; fix the file first` };
@@ -211,10 +205,5 @@ export function setCurrentContext(file: string, context: string): SetContextResu
   } else {
     return { ok: false, message: `${file} is not a kubeconfig (its top level is not a map), so its current context was left unchanged` };
   }
-  try {
-    fs.writeFileSync(file, next);
-  } catch (err) {
-    return { ok: false, message: `cannot write ${file} (${errorCode(err) ?? 'unknown error'}); check its permissions` };
-  }
-  return { ok: true };
+  return { ok: true, text: next };
 }

@@ -26,6 +26,7 @@ export class TransportCache {
   constructor(
     private readonly provider: CredentialProvider,
     private readonly server: string,
+    private readonly proxyUrl?: string,
   ) {}
 
   get(cert: ClientCertificatePair | undefined): Promise<Transport> {
@@ -59,7 +60,7 @@ export class TransportCache {
   }
 
   private async build(key: string, cert: ClientCertificatePair | undefined): Promise<Transport> {
-    const kc = kubeConfigWithCredential(this.provider, this.server, undefined, cert);
+    const kc = kubeConfigWithCredential(this.provider, this.server, undefined, cert, this.proxyUrl);
     const probe = new RequestContext(this.server, HttpMethod.GET);
     await kc.applySecurityAuthentication(probe);
     return { key, dispatcher: probe.getDispatcher(), headers: { ...probe.getHeaders() } };
@@ -69,12 +70,14 @@ export class TransportCache {
 /**
  * A one-context KubeConfig with the static parts of the provider's user and, optionally, a token and an exec
  * client certificate. No exec plugin or auth-provider is left in it for client-node to run or cache.
+ * `proxyUrl` (the proxy chosen for this server) becomes the cluster's proxy-url, so Watch, Log and Exec use it too.
  */
 export function kubeConfigWithCredential(
   provider: CredentialProvider,
   server: string,
   token: string | undefined,
   cert: ClientCertificatePair | undefined,
+  proxyUrl?: string,
 ): KubeConfig {
   const u: User | undefined = provider.user;
   const user: Record<string, unknown> = { name: u?.name ?? 'user' };
@@ -87,7 +90,8 @@ export function kubeConfigWithCredential(
     Object.assign(user, definedOnly({ certData: u.certData, certFile: u.certFile, keyData: u.keyData, keyFile: u.keyFile }));
   }
   if (u) Object.assign(user, definedOnly({ username: u.username, password: u.password, impersonateUser: u.impersonateUser }));
-  const cluster = provider.cluster ?? { name: 'cluster', server, skipTLSVerify: false };
+  const base = provider.cluster ?? { name: 'cluster', server, skipTLSVerify: false };
+  const cluster = proxyUrl !== undefined ? { ...base, proxyUrl } : base;
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [cluster],

@@ -55,6 +55,7 @@ export class Inventory {
   private cached: InventorySnapshot | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private waiters: ((snapshot: InventorySnapshot) => void)[] = [];
 
   constructor(private readonly opts: InventoryOptions) {
     this.fixedNamespaces = configuredNamespaces(opts.namespaces);
@@ -68,6 +69,19 @@ export class Inventory {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     for (const w of this.all()) w.stop();
+    this.wakeWaiters();
+  }
+
+  /** True once every list has answered at least once, with items or with an error. */
+  isSettled(): boolean {
+    const statuses = Object.values(this.snapshot().status).flatMap((m) => [...m.values()]);
+    return this.watches.pods.size > 0 && statuses.every((s) => s.state !== 'loading');
+  }
+
+  /** The snapshot once every list has answered (the diagnosis must not judge an empty cluster), or on stop(). */
+  whenSettled(): Promise<InventorySnapshot> {
+    if (this.stopped || this.isSettled()) return Promise.resolve(this.snapshot());
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   /** Lists everything again (the Refresh command); a namespace narrows it to that namespace's kinds. */
@@ -161,11 +175,18 @@ export class Inventory {
     if (this.stopped) return;
     this.version++;
     this.maybeFallBack();
+    if (this.waiters.length > 0 && this.isSettled()) this.wakeWaiters();
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (!this.stopped) this.opts.onChange?.();
     }, this.opts.coalesceMs ?? 100);
+  }
+
+  private wakeWaiters(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve(this.snapshot());
   }
 
   /**

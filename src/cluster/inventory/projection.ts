@@ -1,11 +1,14 @@
 // Turns the JSON of a list page or a watch event into the small projections the explorer keeps.
 // Reads only the fields it needs, defensively: anything missing or of the wrong type is left out.
+import { fingerprint } from '../../token/fingerprint';
 import { decodeToken } from '../../token/jwt';
 import type {
+  ContainerStatusItem,
   ContainerTokens,
   LegacySecretItem,
   NamespaceItem,
   OwnerInfo,
+  PodClaimRef,
   PodItem,
   ProjectedTokenMount,
   ServiceAccountItem,
@@ -15,6 +18,8 @@ type Rec = Record<string, unknown>;
 
 const LEGACY_TOKEN_TYPE = 'kubernetes.io/service-account-token';
 const SA_NAME_ANNOTATION = 'kubernetes.io/service-account.name';
+export const LAST_USED_LABEL = 'kubernetes.io/legacy-token-last-used';
+export const INVALID_SINCE_LABEL = 'kubernetes.io/legacy-token-invalid-since';
 /** The kubelet's default when a projection leaves out expirationSeconds. */
 const DEFAULT_EXPIRATION_SECONDS = 3600;
 
@@ -28,6 +33,13 @@ function list(v: unknown): Rec[] {
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** An RFC 3339 time as seconds since the epoch. */
+function seconds(v: unknown): number | undefined {
+  const text = str(v);
+  const ms = text ? Date.parse(text) : NaN;
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
 }
 
 export interface ObjectKey {
@@ -53,7 +65,9 @@ export function projectNamespace(obj: unknown): NamespaceItem | undefined {
 
 export function projectServiceAccount(obj: unknown): ServiceAccountItem | undefined {
   const key = keyOf(obj);
-  return key ? { namespace: key.namespace, name: key.name, uid: key.uid } : undefined;
+  if (!key) return undefined;
+  const secrets = list(rec(obj)?.secrets).flatMap((r) => str(r.name) ?? []);
+  return { namespace: key.namespace, name: key.name, uid: key.uid, secrets };
 }
 
 export function projectPod(obj: unknown): PodItem | undefined {
@@ -71,12 +85,21 @@ export function projectPod(obj: unknown): PodItem | undefined {
     phase: str(status.phase) ?? 'Unknown',
     deleting: meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null,
     containers: containerTokens(spec),
+    ephemeralContainers: list(spec.ephemeralContainers).flatMap((c) => str(c.name) ?? []),
+    statuses: containerStatuses(status),
+    claims: list(spec.volumes).flatMap((v): PodClaimRef[] => {
+      const volume = str(v.name);
+      const claimName = str(rec(v.persistentVolumeClaim)?.claimName);
+      return volume && claimName ? [{ volume, claimName }] : [];
+    }),
+    secretVolumes: list(spec.volumes).flatMap((v) => str(rec(v.secret)?.secretName) ?? []),
   };
   const nodeName = str(spec.nodeName);
   if (nodeName) pod.nodeName = nodeName;
-  const started = str(status.startTime);
-  const startedMs = started ? Date.parse(started) : NaN;
-  if (Number.isFinite(startedMs)) pod.startedAt = Math.floor(startedMs / 1000);
+  const startedAt = seconds(status.startTime);
+  if (startedAt !== undefined) pod.startedAt = startedAt;
+  const deletingSince = seconds(meta.deletionTimestamp);
+  if (deletingSince !== undefined) pod.deletingSince = deletingSince;
   const owner = controllerOf(meta);
   if (owner) pod.owner = owner;
   const workload = owner ? workloadOf(owner, str(rec(meta.labels)?.['pod-template-hash'])) : undefined;
@@ -99,6 +122,19 @@ function controllerOf(meta: Rec): OwnerInfo | undefined {
   const kind = str(ctrl?.kind);
   const name = str(ctrl?.name);
   return kind && name ? { kind, name } : undefined;
+}
+
+function containerStatuses(status: Rec): ContainerStatusItem[] {
+  const of = (field: string, kind: ContainerStatusItem['kind']): ContainerStatusItem[] =>
+    list(status[field]).flatMap((s) => {
+      const name = str(s.name);
+      if (!name) return [];
+      const item: ContainerStatusItem = { name, kind, restartCount: typeof s.restartCount === 'number' ? s.restartCount : 0, ready: s.ready === true };
+      const exitCode = rec(rec(s.lastState)?.terminated)?.exitCode;
+      if (typeof exitCode === 'number') item.lastExitCode = exitCode;
+      return [item];
+    });
+  return [...of('initContainerStatuses', 'init'), ...of('containerStatuses', 'app'), ...of('ephemeralContainerStatuses', 'ephemeral')];
 }
 
 /** Each container's projected token files, at the path that container mounts them. */
@@ -144,19 +180,28 @@ export function projectLegacySecret(obj: unknown, onToken?: (raw: string, item: 
   const key = keyOf(obj);
   const o = rec(obj);
   if (!key || !o || o.type !== LEGACY_TOKEN_TYPE) return undefined;
-  const annotations = rec(rec(o.metadata)?.annotations) ?? {};
+  const meta = rec(o.metadata) ?? {};
+  const annotations = rec(meta.annotations) ?? {};
+  const labels = rec(meta.labels) ?? {};
   const item: LegacySecretItem = {
     namespace: key.namespace,
     name: key.name,
     uid: key.uid,
     serviceAccount: str(annotations[SA_NAME_ANNOTATION]) ?? '',
   };
+  const createdAt = seconds(meta.creationTimestamp);
+  if (createdAt !== undefined) item.createdAt = createdAt;
+  const lastUsed = str(labels[LAST_USED_LABEL]);
+  if (lastUsed) item.lastUsed = lastUsed;
+  const invalidSince = str(labels[INVALID_SINCE_LABEL]);
+  if (invalidSince) item.invalidSince = invalidSince;
   const data = str(rec(o.data)?.token);
   if (!data) {
     item.problem = 'the Secret holds no token yet; the token controller fills it in';
     return item;
   }
   const raw = Buffer.from(data, 'base64').toString('utf8');
+  item.fingerprint = fingerprint(raw);
   const decoded = decodeToken(raw);
   if (decoded.ok) {
     item.token = decoded.token;

@@ -22,6 +22,23 @@ export interface ContainerTokens {
   tokens: ProjectedTokenMount[];
 }
 
+/** One container's status: what a restart count, readiness and a previous log need. */
+export interface ContainerStatusItem {
+  name: string;
+  /** Init and ephemeral containers report their status apart from the app containers. */
+  kind: 'init' | 'app' | 'ephemeral';
+  restartCount: number;
+  ready: boolean;
+  /** The exit code of the previous instance, when one ended (its log is read with `previous=true`). */
+  lastExitCode?: number;
+}
+
+/** A PersistentVolumeClaim a pod mounts, by the volume that names it. */
+export interface PodClaimRef {
+  volume: string;
+  claimName: string;
+}
+
 export interface PodItem {
   namespace: string;
   name: string;
@@ -32,10 +49,19 @@ export interface PodItem {
   /** Seconds since the epoch, from status.startTime. */
   startedAt?: number;
   deleting: boolean;
+  /** Seconds since the epoch, from metadata.deletionTimestamp. */
+  deletingSince?: number;
   owner?: OwnerInfo;
   /** The workload a rollout restart would act on (a ReplicaSet's Deployment, a StatefulSet, a DaemonSet). */
   workload?: OwnerInfo;
+  /** Init and app containers, in spec order, with their projected token files. */
   containers: ContainerTokens[];
+  /** Names of ephemeral (debug) containers, which `containers` leaves out. */
+  ephemeralContainers: string[];
+  statuses: ContainerStatusItem[];
+  claims: PodClaimRef[];
+  /** Names of the Secrets its volumes mount (a mounted legacy token is never cleaned up). */
+  secretVolumes: string[];
 }
 
 export interface NamespaceItem {
@@ -47,6 +73,8 @@ export interface ServiceAccountItem {
   namespace: string;
   name: string;
   uid: string;
+  /** Names in its `.secrets`: the token Secrets made for it, which the cleaner may remove. */
+  secrets: string[];
 }
 
 /** What is kept of a token: decoded header and claims and the fingerprint. */
@@ -64,9 +92,17 @@ export interface LegacySecretItem {
   uid: string;
   serviceAccount: string;
   token?: TokenSummary;
+  /** Fingerprint of data.token as stored, also when it cannot be decoded. */
+  fingerprint?: string;
   /** Why the token could not be decoded, when it could not. */
   problem?: string;
   signature?: SignatureCheck;
+  /** Seconds since the epoch, from metadata.creationTimestamp. */
+  createdAt?: number;
+  /** The `kubernetes.io/legacy-token-last-used` label: a UTC date, YYYY-MM-DD. */
+  lastUsed?: string;
+  /** The `kubernetes.io/legacy-token-invalid-since` label: a UTC date, YYYY-MM-DD. */
+  invalidSince?: string;
 }
 
 export type ResourceKind = 'namespaces' | 'serviceaccounts' | 'pods' | 'secrets';

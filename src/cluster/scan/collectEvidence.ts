@@ -1,27 +1,26 @@
-// Gathers an Evidence snapshot for one scope of the active context: pods with their projected
-// token sources, terminating state and the PVCs they mount; legacy token Secrets with their
-// tracking labels; token observations and 401 events from history, plus live token reads and a
-// fresh 401 scan when asked; and the active context's credential. Never keeps a raw token.
-import { AppsV1Api, CoreV1Api, type V1PersistentVolumeClaim, type V1Pod, type V1Secret, type V1ServiceAccount } from '@kubernetes/client-node';
+// Gathers an Evidence snapshot for one scope of the active context. Pods (token sources, terminating
+// state, owner), service accounts and legacy token Secrets (with their tracking labels) come from the
+// session's inventory, never from a list made here; the PVCs a pod mounts and a ReplicaSet's Deployment
+// are read with a get. Then token observations and 401 events from history, live token reads and a
+// fresh 401 scan (over the inventory's pods) when asked, and the active context's credential. Never
+// keeps a raw token.
 import type { Evidence, EvidenceScope, KubeconfigCredentialEvidence, LegacySecretEvidence } from '../../diagnosis/evidence';
 import { emptyEvidence } from '../../diagnosis/evidence';
 import type { ProbeResult } from '../../diagnosis/probe';
 import type { HistoryFilter, HistoryRecord, Subject, TokenObservation, UnauthorizedEvent } from '../../history/types';
-import { fingerprint } from '../../token/fingerprint';
 import { decodeToken } from '../../token/jwt';
 import type { DecodedToken } from '../../token/types';
 import type { CredentialDescription } from '../auth/credentialDescription';
-import { podEvidenceOf, type WorkloadResolver } from './podEvidence';
-import { listScopeReach, scanUnauthorized, type ScanSession, type UnauthorizedScanOptions } from './unauthorizedScan';
-import type { LiveTokenTarget } from '../inventory/types';
-
-export const LAST_USED_LABEL = 'kubernetes.io/legacy-token-last-used';
-export const INVALID_SINCE_LABEL = 'kubernetes.io/legacy-token-invalid-since';
-const SA_NAME_ANNOTATION = 'kubernetes.io/service-account.name';
+import { viewOfScope, type InventoryView, type ScopeView } from '../inventory/scopeView';
+import type { LegacySecretItem, LiveTokenTarget, PodItem, ServiceAccountItem } from '../inventory/types';
+import { podEvidenceOf, readClaims, scanPodOf, type WorkloadResolver } from './podEvidence';
+import { scanUnauthorized, type ScanSession, type ScopeReach, type UnauthorizedScanOptions } from './unauthorizedScan';
 
 export interface EvidenceSession extends ScanSession {
   /** The active context's credential, described without a request. */
   describeCredential?: () => CredentialDescription;
+  /** The session's inventory: the one reader of pods, service accounts and legacy token Secrets. */
+  readonly inventory: InventoryView;
 }
 
 /** What the collector reads from history; HistoryStore fits. */
@@ -43,6 +42,8 @@ export interface CollectOptions {
   /** Credentials of kubeconfigs open in the editor. */
   documents?: KubeconfigCredentialEvidence[];
   probes?: ProbeResult[];
+  /** A ReplicaSet's Deployment, kept across collections of one session (one get per ReplicaSet). */
+  workloads?: WorkloadResolver;
   signal?: AbortSignal;
 }
 
@@ -65,12 +66,6 @@ function historyFilter(context: string, scope: EvidenceScope): HistoryFilter {
     case 'serviceAccount':
       return { context, namespace: scope.namespace, serviceAccount: scope.name };
   }
-}
-
-function timeOf(v: Date | string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const t = v instanceof Date ? v.getTime() : Date.parse(v);
-  return Number.isNaN(t) ? undefined : t;
 }
 
 /** A live read (raw, or already decoded by the live token reader) as an observation: claims and fingerprint only. */
@@ -127,26 +122,18 @@ export function credentialEvidence(d: CredentialDescription): KubeconfigCredenti
   return e;
 }
 
-function legacySecretOf(secret: V1Secret, serviceAccounts: readonly V1ServiceAccount[], pods: readonly V1Pod[]): LegacySecretEvidence {
-  const namespace = secret.metadata?.namespace ?? '';
-  const name = secret.metadata?.name ?? '';
+function legacySecretOf(secret: LegacySecretItem, serviceAccounts: readonly ServiceAccountItem[], pods: readonly PodItem[]): LegacySecretEvidence {
+  const { namespace, name } = secret;
   const e: LegacySecretEvidence = { namespace, name, referencedByServiceAccount: false, mountedBy: [] };
-  const sa = secret.metadata?.annotations?.[SA_NAME_ANNOTATION];
+  const sa = secret.serviceAccount !== '' ? secret.serviceAccount : undefined;
   if (sa !== undefined) e.serviceAccount = sa;
-  const created = timeOf(secret.metadata?.creationTimestamp);
-  if (created !== undefined) e.createdAt = created;
-  const labels = secret.metadata?.labels ?? {};
-  if (labels[LAST_USED_LABEL] !== undefined) e.lastUsed = labels[LAST_USED_LABEL];
-  if (labels[INVALID_SINCE_LABEL] !== undefined) e.invalidSince = labels[INVALID_SINCE_LABEL];
-  const account = serviceAccounts.find((s) => s.metadata?.namespace === namespace && s.metadata.name === sa);
-  e.referencedByServiceAccount = (account?.secrets ?? []).some((r) => r.name === name);
-  for (const p of pods) {
-    if (p.metadata?.namespace !== namespace) continue;
-    const mounts = (p.spec?.volumes ?? []).some((v) => v.secret?.secretName === name);
-    if (mounts) e.mountedBy.push(`${namespace}/${p.metadata.name ?? ''}`);
-  }
-  const data = secret.data?.token;
-  if (data !== undefined) e.fingerprint = fingerprint(Buffer.from(data, 'base64').toString('utf8'));
+  if (secret.createdAt !== undefined) e.createdAt = secret.createdAt * 1000;
+  if (secret.lastUsed !== undefined) e.lastUsed = secret.lastUsed;
+  if (secret.invalidSince !== undefined) e.invalidSince = secret.invalidSince;
+  const account = serviceAccounts.find((s) => s.namespace === namespace && s.name === sa);
+  e.referencedByServiceAccount = account?.secrets.includes(name) ?? false;
+  for (const p of pods) if (p.namespace === namespace && p.secretVolumes.includes(name)) e.mountedBy.push(`${namespace}/${p.name}`);
+  if (secret.fingerprint !== undefined) e.fingerprint = secret.fingerprint;
   return e;
 }
 
@@ -163,46 +150,35 @@ function inScope(scope: EvidenceScope, namespace: string, serviceAccount: string
   }
 }
 
-async function listLegacySecrets(core: CoreV1Api, scope: EvidenceScope): Promise<{ secrets: V1Secret[]; serviceAccounts: V1ServiceAccount[] }> {
-  const fieldSelector = 'type=kubernetes.io/service-account-token';
-  if (scope.kind === 'context') {
-    const [secrets, serviceAccounts] = await Promise.all([core.listSecretForAllNamespaces({ fieldSelector }), core.listServiceAccountForAllNamespaces()]);
-    return { secrets: secrets.items, serviceAccounts: serviceAccounts.items };
-  }
-  const namespace = scope.namespace;
-  const [secrets, serviceAccounts] = await Promise.all([core.listNamespacedSecret({ namespace, fieldSelector }), core.listNamespacedServiceAccount({ namespace })]);
-  return { secrets: secrets.items, serviceAccounts: serviceAccounts.items };
+/** Where the scanner finds a scope's pods: the inventory, with the namespaces a context-wide look came down to. */
+function reachOf(view: ScopeView, scope: EvidenceScope): ScopeReach {
+  const scopes: EvidenceScope[] = view.namespaces ? view.namespaces.map((namespace) => ({ kind: 'namespace', namespace })) : [scope];
+  return { pods: view.pods.map(scanPodOf), scopes, problems: view.problems };
 }
 
-async function listClaims(core: CoreV1Api, pods: readonly V1Pod[]): Promise<V1PersistentVolumeClaim[]> {
-  const namespaces = new Set<string>();
-  for (const p of pods) if ((p.spec?.volumes ?? []).some((v) => v.persistentVolumeClaim !== undefined)) namespaces.add(p.metadata?.namespace ?? '');
-  const out: V1PersistentVolumeClaim[] = [];
-  for (const namespace of namespaces) out.push(...(await core.listNamespacedPersistentVolumeClaim({ namespace })).items);
-  return out;
+/** Forgets the Deployments of ReplicaSets that own no pod any more (after a rollout). */
+function pruneWorkloads(workloads: WorkloadResolver, pods: readonly PodItem[]): void {
+  const owners = new Set(pods.flatMap((p) => (p.owner?.kind === 'ReplicaSet' ? [`${p.namespace}/${p.owner.name}`] : [])));
+  for (const key of [...workloads.keys()]) if (!owners.has(key)) workloads.delete(key);
 }
 
 /** Collects the evidence of `scope`. What the cluster refuses becomes a sentence in `problems`. */
 export async function collectEvidence(session: EvidenceSession, scope: EvidenceScope, opts: CollectOptions): Promise<CollectResult> {
   const now = opts.now;
   const evidence = emptyEvidence(session.context, now(), scope);
-  const core = session.api.makeApiClient(CoreV1Api);
-  const apps = session.api.makeApiClient(AppsV1Api);
   const problem = (about: string, err: unknown): void => {
     evidence.problems.push(`${about}: ${session.api.classify(err).message}`);
   };
 
   // A context-wide scope may come down to namespaces (configured, or the context's on 403); Secrets follow the pods.
-  const { pods, scopes, problems } = await listScopeReach(session, scope);
-  evidence.problems.push(...problems);
-  let claims: V1PersistentVolumeClaim[] = [];
-  try {
-    claims = await listClaims(core, pods);
-  } catch (err) {
-    problem('listing PersistentVolumeClaims', err);
-  }
-  const workloads: WorkloadResolver = new Map();
-  for (const pod of pods) evidence.pods.push(await podEvidenceOf(pod, claims, apps, workloads));
+  const snapshot = session.inventory.snapshot();
+  const fallbackReason = session.inventory.fallbackReason;
+  const view = viewOfScope(snapshot, fallbackReason, scope);
+  evidence.problems.push(...view.problems);
+  const claims = await readClaims(session.api, view.pods, (p) => evidence.problems.push(p));
+  const workloads: WorkloadResolver = opts.workloads ?? new Map<string, { kind: 'Deployment'; name: string } | null>();
+  if (scope.kind === 'context') pruneWorkloads(workloads, view.pods);
+  for (const pod of view.pods) evidence.pods.push(await podEvidenceOf(pod, claims, session.api, workloads));
 
   // History first, then what this collection sees.
   const records = opts.history?.query(historyFilter(session.context, scope)) ?? [];
@@ -237,7 +213,8 @@ export async function collectEvidence(session: EvidenceSession, scope: EvidenceS
 
   let newUnauthorized: UnauthorizedEvent[] = [];
   if (opts.scan && !opts.signal?.aborted) {
-    const scanned = await scanUnauthorized(session, scope, { ...opts.scan, now, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const reach = (s: EvidenceScope): ScopeReach => reachOf(viewOfScope(snapshot, fallbackReason, s), s);
+    const scanned = await scanUnauthorized({ ...session, reach }, scope, { ...opts.scan, now, ...(opts.signal ? { signal: opts.signal } : {}) });
     evidence.problems.push(...scanned.problems.filter((p) => !evidence.problems.includes(p)));
     const known = new Set(evidence.unauthorized.map(unauthorizedKey));
     newUnauthorized = scanned.events.filter((e) => !known.has(unauthorizedKey(e)));
@@ -248,16 +225,9 @@ export async function collectEvidence(session: EvidenceSession, scope: EvidenceS
   evidence.unauthorized.sort((a, b) => a.at - b.at);
 
   const podAccounts = new Set(evidence.pods.map((p) => p.serviceAccount));
-  for (const s of scopes) {
-    try {
-      const { secrets, serviceAccounts } = await listLegacySecrets(core, s);
-      for (const secret of secrets) {
-        const e = legacySecretOf(secret, serviceAccounts, pods);
-        if (inScope(scope, e.namespace, e.serviceAccount, podAccounts)) evidence.legacySecrets.push(e);
-      }
-    } catch (err) {
-      problem(s !== scope && s.kind === 'namespace' ? `listing service-account token Secrets in namespace ${s.namespace}` : 'listing service-account token Secrets', err);
-    }
+  for (const secret of view.secrets) {
+    const e = legacySecretOf(secret, view.serviceAccounts, snapshot.pods);
+    if (inScope(scope, e.namespace, e.serviceAccount, podAccounts)) evidence.legacySecrets.push(e);
   }
 
   if (session.describeCredential) evidence.kubeconfigCredentials.push(credentialEvidence(session.describeCredential()));

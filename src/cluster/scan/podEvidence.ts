@@ -1,60 +1,91 @@
-// A pod as evidence: its projected token sources (where each container sees them), the PVCs
-// it mounts and whether they are Terminating, its owner and the workload a rollout restarts.
-import type { AppsV1Api, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
+// A pod of the inventory as evidence: its projected token sources (where each container sees them), the
+// PVCs it mounts and whether they are Terminating, its owner and the workload a rollout restarts. What the
+// inventory does not hold is read with a get, only for the pods that need it: the PVCs of pods that mount
+// one (each collection: a PVC's deletion is what the diagnosis looks for), a ReplicaSet's Deployment
+// (once per ReplicaSet, kept by the caller).
+import { AppsV1Api, CoreV1Api, type V1ContainerStatus, type V1Pod } from '@kubernetes/client-node';
 import type { PodClaim, PodEvidence, PodTokenSource } from '../../diagnosis/evidence';
+import { timeOf } from '../../shared/values';
+import type { ApiClients } from '../auth/apiClient';
+import type { ContainerStatusItem, PodItem } from '../inventory/types';
 
-/** ReplicaSet name → its Deployment (or null when none), shared across one collection. */
+/** `namespace/ReplicaSet` → its Deployment (or null when none or unreadable); callers keep it for a session. */
 export type WorkloadResolver = Map<string, { kind: 'Deployment'; name: string } | null>;
 
-function timeOf(v: Date | string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const t = v instanceof Date ? v.getTime() : Date.parse(v);
-  return Number.isNaN(t) ? undefined : t;
+/** What a get said of a PVC: whether it exists, and when its deletion was asked for. */
+export interface ClaimState {
+  found: boolean;
+  deletionRequestedAt?: number;
 }
 
+/** PVCs by `namespace/name`. */
+export type ClaimLookup = ReadonlyMap<string, ClaimState>;
+
+/** PVC gets in flight at once: a cluster of StatefulSets is not hit with hundreds together. */
+const CLAIM_READS_AT_ONCE = 4;
+
 /** Every serviceAccountToken projection at the path the containers that mount it see. */
-export function tokenSourcesOf(pod: V1Pod): PodTokenSource[] {
+export function tokenSourcesOf(pod: PodItem): PodTokenSource[] {
   const out: PodTokenSource[] = [];
-  const containers = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
-  for (const v of pod.spec?.volumes ?? []) {
-    for (const source of v.projected?.sources ?? []) {
-      const t = source.serviceAccountToken;
-      if (!t) continue;
-      for (const c of containers) {
-        for (const m of c.volumeMounts ?? []) {
-          if (m.name !== v.name) continue;
-          const path = `${m.mountPath.replace(/\/$/, '')}/${t.path}`;
-          const existing = out.find((s) => s.path === path);
-          if (existing) {
-            if (!existing.containers.includes(c.name)) existing.containers.push(c.name);
-            continue;
-          }
-          const s: PodTokenSource = { volume: v.name, path, containers: [c.name], expirationSeconds: t.expirationSeconds ?? 3600 };
-          if (t.audience) s.audience = t.audience;
-          out.push(s);
-        }
+  for (const c of pod.containers) {
+    for (const t of c.tokens) {
+      const existing = out.find((s) => s.path === t.path);
+      if (existing) {
+        if (!existing.containers.includes(c.name)) existing.containers.push(c.name);
+        continue;
       }
+      const s: PodTokenSource = { volume: t.volume, path: t.path, containers: [c.name], expirationSeconds: t.expirationSeconds };
+      if (t.audience) s.audience = t.audience;
+      out.push(s);
     }
   }
   return out;
 }
 
-export function claimsOf(pod: V1Pod, pvcs: readonly V1PersistentVolumeClaim[]): PodClaim[] {
-  const namespace = pod.metadata?.namespace;
-  const out: PodClaim[] = [];
-  for (const v of pod.spec?.volumes ?? []) {
-    const claimName = v.persistentVolumeClaim?.claimName;
-    if (!claimName) continue;
-    const pvc = pvcs.find((c) => c.metadata?.namespace === namespace && c.metadata?.name === claimName);
-    const deletion = timeOf(pvc?.metadata?.deletionTimestamp);
-    const claim: PodClaim = { volume: v.name, claimName, terminating: deletion !== undefined, found: pvc !== undefined };
-    if (deletion !== undefined) claim.deletionRequestedAt = deletion;
-    out.push(claim);
-  }
+export function claimsOf(pod: PodItem, claims: ClaimLookup): PodClaim[] {
+  return pod.claims.map(({ volume, claimName }) => {
+    const state = claims.get(`${pod.namespace}/${claimName}`);
+    const claim: PodClaim = { volume, claimName, terminating: state?.deletionRequestedAt !== undefined, found: state?.found === true };
+    if (state?.deletionRequestedAt !== undefined) claim.deletionRequestedAt = state.deletionRequestedAt;
+    return claim;
+  });
+}
+
+/** Reads each PVC the pods mount, once. A PVC that is gone is `found: false`; other failures are also sentences. */
+export async function readClaims(api: ApiClients, pods: readonly PodItem[], onProblem: (sentence: string) => void): Promise<ClaimLookup> {
+  const core = api.makeApiClient(CoreV1Api);
+  const keys = [...new Set(pods.flatMap((p) => p.claims.map((c) => `${p.namespace}/${c.claimName}`)))];
+  const out = new Map<string, ClaimState>();
+  const said = new Set<string>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let key = keys[next++]; key !== undefined; key = keys[next++]) {
+      const [namespace = '', name = ''] = key.split('/');
+      try {
+        const pvc = await core.readNamespacedPersistentVolumeClaim({ namespace, name });
+        const deletion = timeOf(pvc.metadata?.deletionTimestamp);
+        out.set(key, deletion !== undefined ? { found: true, deletionRequestedAt: deletion } : { found: true });
+      } catch (err) {
+        out.set(key, { found: false });
+        const error = api.classify(err, { verb: 'get', resource: 'persistentvolumeclaims', namespace });
+        // One sentence per cause, not one per PVC of a namespace the user cannot read.
+        if (error.kind !== 'notFound' && !said.has(error.message)) {
+          said.add(error.message);
+          onProblem(`reading PersistentVolumeClaim ${key}: ${error.message}`);
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CLAIM_READS_AT_ONCE, keys.length) }, worker));
   return out;
 }
 
-async function deploymentOf(apps: AppsV1Api, namespace: string, replicaSet: string, cache: WorkloadResolver): Promise<{ kind: 'Deployment'; name: string } | undefined> {
+async function deploymentOf(
+  apps: AppsV1Api,
+  namespace: string,
+  replicaSet: string,
+  cache: WorkloadResolver,
+): Promise<{ kind: 'Deployment'; name: string } | undefined> {
   const key = `${namespace}/${replicaSet}`;
   if (cache.has(key)) return cache.get(key) ?? undefined;
   let found: { kind: 'Deployment'; name: string } | null = null;
@@ -69,32 +100,50 @@ async function deploymentOf(apps: AppsV1Api, namespace: string, replicaSet: stri
   return found ?? undefined;
 }
 
-export async function podEvidenceOf(pod: V1Pod, pvcs: readonly V1PersistentVolumeClaim[], apps: AppsV1Api, cache: WorkloadResolver): Promise<PodEvidence> {
-  const namespace = pod.metadata?.namespace ?? '';
+export async function podEvidenceOf(pod: PodItem, claims: ClaimLookup, api: ApiClients, cache: WorkloadResolver): Promise<PodEvidence> {
   const e: PodEvidence = {
-    namespace,
-    name: pod.metadata?.name ?? '',
-    uid: pod.metadata?.uid ?? '',
-    serviceAccount: pod.spec?.serviceAccountName ?? 'default',
-    phase: pod.status?.phase ?? 'Unknown',
-    containers: (pod.status?.containerStatuses ?? []).map((s) => ({ name: s.name, restartCount: s.restartCount, ready: s.ready })),
+    namespace: pod.namespace,
+    name: pod.name,
+    uid: pod.uid,
+    serviceAccount: pod.serviceAccount,
+    phase: pod.phase,
+    containers: pod.statuses.filter((s) => s.kind === 'app').map((s) => ({ name: s.name, restartCount: s.restartCount, ready: s.ready })),
     tokenSources: tokenSourcesOf(pod),
-    claims: claimsOf(pod, pvcs),
-    mountedSecrets: (pod.spec?.volumes ?? []).flatMap((v) => (v.secret?.secretName ? [v.secret.secretName] : [])),
+    claims: claimsOf(pod, claims),
+    mountedSecrets: [...pod.secretVolumes],
   };
-  if (pod.spec?.nodeName) e.nodeName = pod.spec.nodeName;
-  const started = timeOf(pod.status?.startTime);
-  if (started !== undefined) e.startedAt = started;
-  const deletion = timeOf(pod.metadata?.deletionTimestamp);
-  if (deletion !== undefined) e.deletionRequestedAt = deletion;
-  const owner = (pod.metadata?.ownerReferences ?? []).find((r) => r.controller === true);
+  if (pod.nodeName) e.nodeName = pod.nodeName;
+  if (pod.startedAt !== undefined) e.startedAt = pod.startedAt * 1000;
+  if (pod.deletingSince !== undefined) e.deletionRequestedAt = pod.deletingSince * 1000;
+  const owner = pod.owner;
   if (owner) {
     e.owner = { kind: owner.kind, name: owner.name };
     if (owner.kind === 'StatefulSet' || owner.kind === 'DaemonSet') e.workload = { kind: owner.kind, name: owner.name };
     else if (owner.kind === 'ReplicaSet') {
-      const d = await deploymentOf(apps, namespace, owner.name, cache);
+      const d = await deploymentOf(api.makeApiClient(AppsV1Api), pod.namespace, owner.name, cache);
       if (d) e.workload = d;
     }
   }
   return e;
+}
+
+function statusOf(s: ContainerStatusItem): V1ContainerStatus {
+  // image and imageID are required by the type; the scanner reads neither.
+  const status: V1ContainerStatus = { name: s.name, ready: s.ready, restartCount: s.restartCount, image: '', imageID: '' };
+  if (s.lastExitCode !== undefined) status.lastState = { terminated: { exitCode: s.lastExitCode } };
+  return status;
+}
+
+/** The pod as the 401 scanner reads it (names, service account, containers and their previous instances), from the projection. */
+export function scanPodOf(pod: PodItem): V1Pod {
+  const statuses = (kind: ContainerStatusItem['kind']): V1ContainerStatus[] => pod.statuses.filter((s) => s.kind === kind).map(statusOf);
+  return {
+    metadata: { namespace: pod.namespace, name: pod.name, uid: pod.uid },
+    spec: {
+      serviceAccountName: pod.serviceAccount,
+      containers: pod.containers.map((c) => ({ name: c.name })),
+      ephemeralContainers: pod.ephemeralContainers.map((name) => ({ name })),
+    },
+    status: { initContainerStatuses: statuses('init'), containerStatuses: statuses('app'), ephemeralContainerStatuses: statuses('ephemeral') },
+  };
 }

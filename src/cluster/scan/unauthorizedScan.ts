@@ -17,6 +17,8 @@ export interface ScanSession {
   readonly namespaces?: readonly string[];
   /** The context's namespace: what a context-wide look falls back to when listing across the cluster is forbidden. */
   readonly contextNamespace?: string;
+  /** The pods of a scope as the session's inventory holds them; without it they are listed. */
+  readonly reach?: (scope: EvidenceScope) => ScopeReach;
 }
 
 /** Where a scope's pods were listed: the scope itself, or the namespaces a context-wide scope came down to. */
@@ -31,7 +33,12 @@ export interface ScopeReach {
 export interface LogWindow {
   tailLines?: number;
   sinceSeconds?: number;
+  /** Bytes read of each fetched container log (default 4 MiB); a followed log is not capped. */
+  limitBytes?: number;
 }
+
+/** Enough for days of a chatty container, small enough that a scan of many pods stays in memory. */
+export const DEFAULT_LOG_LIMIT_BYTES = 4 * 1024 * 1024;
 
 export interface UnauthorizedScanOptions extends LogWindow {
   patterns: CompiledPatterns;
@@ -99,11 +106,13 @@ export async function listScopePods(session: ScanSession, scope: EvidenceScope):
 }
 
 /**
- * The pods of a scope and where they were found. A context-wide scope lists the configured namespaces one
- * by one; without them it lists across the cluster, and on 403 falls back to the context's namespace as
- * the explorer does. Never throws: what could not be listed is a problem, and no pods.
+ * The pods of a scope and where they were found: the inventory's when the session has one. Otherwise a
+ * context-wide scope lists the configured namespaces one by one; without them it lists across the
+ * cluster, and on 403 falls back to the context's namespace as the explorer does. Never throws: what
+ * could not be listed is a problem, and no pods.
  */
 export async function listScopeReach(session: ScanSession, scope: EvidenceScope): Promise<ScopeReach> {
+  if (session.reach) return session.reach(scope);
   try {
     return await reachOf(session, scope);
   } catch (err) {
@@ -162,31 +171,47 @@ export async function fetchPodLogs(
   window: LogWindow,
   signal?: AbortSignal,
 ): Promise<{ logs: ContainerLog[]; problems: string[] }> {
-  const api = core(session);
+  // Bound to the signal, so that Cancel stops a log read in flight and not only the next one.
+  const api = session.api.makeApiClient(CoreV1Api, signal ? { signal } : {});
   const namespace = pod.metadata?.namespace ?? '';
   const name = pod.metadata?.name ?? '';
+  const limitBytes = window.limitBytes !== undefined && window.limitBytes > 0 ? Math.floor(window.limitBytes) : DEFAULT_LOG_LIMIT_BYTES;
   const logs: ContainerLog[] = [];
   const problems: string[] = [];
   for (const c of podContainers(pod)) {
     for (const previous of c.hasPrevious ? [true, false] : [false]) {
       if (signal?.aborted) return { logs, problems };
+      const about = `logs of ${namespace}/${name} (${c.name}${previous ? ', previous' : ''})`;
       try {
-        const text = await api.readNamespacedPodLog({
+        const read = await api.readNamespacedPodLog({
           namespace,
           name,
           container: c.name,
           previous,
           timestamps: true,
+          limitBytes,
           ...(window.tailLines !== undefined && window.tailLines > 0 ? { tailLines: window.tailLines } : {}),
           ...(window.sinceSeconds !== undefined && window.sinceSeconds > 0 ? { sinceSeconds: window.sinceSeconds } : {}),
         });
-        logs.push({ container: c.name, previous, text: typeof text === 'string' ? text : String(text ?? '') });
+        const text = typeof read === 'string' ? read : String(read ?? '');
+        logs.push({ container: c.name, previous, text });
+        if (Buffer.byteLength(text) >= limitBytes) {
+          problems.push(
+            `${about}: only the first ${describeBytes(limitBytes)} of the window were read; lower clusterCredentials.logs.tailLines or logs.sinceSeconds to scan the newest lines`,
+          );
+        }
       } catch (err) {
-        problems.push(describe(session.api, err, `logs of ${namespace}/${name} (${c.name}${previous ? ', previous' : ''})`));
+        // A cancelled scan is not a problem to report.
+        if (signal?.aborted) return { logs, problems };
+        problems.push(describe(session.api, err, about));
       }
     }
   }
   return { logs, problems };
+}
+
+function describeBytes(n: number): string {
+  return n % (1024 * 1024) === 0 ? `${n / 1024 / 1024} MiB` : n % 1024 === 0 ? `${n / 1024} KiB` : `${n} bytes`;
 }
 
 /** Events of a scope: a pod's, a service account's and its pods', a namespace's, or all. */

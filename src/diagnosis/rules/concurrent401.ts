@@ -7,7 +7,6 @@ import type { Evidence } from '../evidence';
 import { probeFailed } from '../probe';
 import type { Finding, FindingEvidence } from '../types';
 import {
-  COMMANDS,
   action,
   describeUnauthorized,
   findPod,
@@ -18,6 +17,7 @@ import {
   when,
   type DiagnoseOptions,
 } from '../ruleKit';
+import { COMMAND } from '../../shared/commandIds';
 
 const EXPLANATION_TAIL =
   'the token itself is valid, so look at what answers in parallel: API server replicas with different service-account keys, or an authenticating proxy or webhook cache that races under load.';
@@ -56,7 +56,7 @@ export function concurrent401Rule(evidence: Evidence, _now: number, options: Dia
       evidence: [
         { at: p.at, text: `probe: ${p.total} requests, ${p.ok} ok, ${p.unauthorized} × 401, ${p.other} other; p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms` },
       ],
-      actions: [action('Probe again', COMMANDS.probeConcurrency, target), tokenHealthAction(target)],
+      actions: [action('Probe again', COMMAND.probeConcurrency, target), tokenHealthAction(target)],
     });
   }
 
@@ -98,7 +98,7 @@ export function concurrent401Rule(evidence: Evidence, _now: number, options: Dia
       subject: { ...first.subject },
       target,
       evidence: items,
-      actions: [action('Probe concurrency', COMMANDS.probeConcurrency, target), tokenHealthAction(target)],
+      actions: [action('Probe concurrency', COMMAND.probeConcurrency, target), tokenHealthAction(target)],
     });
   }
   return findings;

@@ -4,7 +4,8 @@ import { expiryOf } from '../../token/expiry';
 import type { ContextRef } from '../../shared/nodeRef';
 import type { Evidence, KubeconfigCredentialEvidence } from '../evidence';
 import type { Finding, FindingAction, FindingEvidence } from '../types';
-import { COMMANDS, action, duration, findPod, findingId, podRef, restartActions, tokenHealthAction, when, type DiagnoseOptions } from '../ruleKit';
+import { action, duration, findPod, findingId, podRef, restartActions, tokenHealthAction, when, type DiagnoseOptions } from '../ruleKit';
+import { COMMAND } from '../../shared/commandIds';
 
 function whereOf(c: KubeconfigCredentialEvidence): string {
   if (c.origin === 'activeContext') return `context ${c.context ?? '?'}`;
@@ -62,7 +63,7 @@ export function kubeconfigCredentialRule(evidence: Evidence, now: number, option
     items.sort((a, b) => a.at - b.at);
 
     const actions: FindingAction[] = [];
-    if (c.origin === 'activeContext') actions.push(action('Reload credentials', COMMANDS.reloadCredentials, context));
+    if (c.origin === 'activeContext') actions.push(action('Reload credentials', COMMAND.reloadCredentials, context));
     // The pod that wrote the kubeconfig (a CNI DaemonSet) writes a fresh token when restarted.
     if (boundPod) actions.push(...restartActions(evidence.context, boundPod, 'Restart the pod that wrote it'));
     actions.push(tokenHealthAction(boundPod ? podRef(evidence.context, boundPod) : context));

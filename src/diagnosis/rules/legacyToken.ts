@@ -5,7 +5,8 @@
 import type { SecretRef, ServiceAccountRef } from '../../shared/nodeRef';
 import type { Evidence, LegacySecretEvidence } from '../evidence';
 import type { Finding, FindingEvidence } from '../types';
-import { COMMANDS, action, describeUnauthorized, findingId, tokenHealthAction, type DiagnoseOptions } from '../ruleKit';
+import { action, describeUnauthorized, findingId, tokenHealthAction, type DiagnoseOptions } from '../ruleKit';
+import { COMMAND } from '../../shared/commandIds';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -75,7 +76,7 @@ export function legacyTokenRule(evidence: Evidence, now: number, options: Diagno
     const actions = [tokenHealthAction(secretRef)];
     if (s.serviceAccount !== undefined) {
       const sa: ServiceAccountRef = { kind: 'serviceAccount', context: evidence.context, namespace: s.namespace, name: s.serviceAccount };
-      actions.unshift(action('Request a short-lived token', COMMANDS.requestToken, sa));
+      actions.unshift(action('Request a short-lived token', COMMAND.requestToken, sa));
     }
     const finding: Finding = {
       id: findingId('legacyToken', s.namespace, s.name),

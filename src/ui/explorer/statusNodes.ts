@@ -4,7 +4,7 @@ import { adviseOnError, type ErrorAction } from '../../cluster/errorAdvice';
 import type { ClusterError } from '../../cluster/errors';
 import { credentialExpiry } from '../../cluster/inventory/tokenTiming';
 import type { Finding, FindingAction } from '../../diagnosis/types';
-import { SHOW_TOKEN_HEALTH_COMMAND } from '../../shared/tokenHealthProtocol';
+import { COMMAND } from '../../shared/commandIds';
 import { describeExpiry } from '../../token/relativeTime';
 import type { ExpiryOptions } from '../../token/types';
 import type { ExplorerNode, ModelSession, NodeCommand } from './explorerNode';
@@ -102,21 +102,21 @@ function findingNode(f: Finding, context: string, parent: ExplorerNode): Explore
     tooltip: () => markdownRows(f.title, [['Severity', f.severity], ...f.evidence.map((e): [string, string] => ['Evidence', e.text])], f.explanation),
   };
   // A click only opens Token Health: actions such as a restart or a 20-request probe run from their own labelled child.
-  node.command = { command: SHOW_TOKEN_HEALTH_COMMAND, title: 'Show Token Health', arguments: [ref] };
-  const actions = f.actions.filter((a) => a.command !== SHOW_TOKEN_HEALTH_COMMAND);
+  node.command = { command: COMMAND.showTokenHealth, title: 'Show Token Health', arguments: [ref] };
+  const actions = f.actions.filter((a) => a.command !== COMMAND.showTokenHealth);
   if (actions.length > 0) node.children = actions.map((a, i) => findingActionNode(f, a, i, node));
   return node;
 }
 
 const ACTION_ICONS: Record<string, string> = {
-  'clusterCredentials.restartPod': 'debug-restart',
-  'clusterCredentials.rolloutRestart': 'debug-restart',
-  'clusterCredentials.reloadCredentials': 'sync',
-  'clusterCredentials.probeConcurrency': 'pulse',
-  'clusterCredentials.requestToken': 'key',
-  'clusterCredentials.scanUnauthorized': 'search',
-  'clusterCredentials.openKubeconfig': 'go-to-file',
-  'clusterCredentials.refresh': 'refresh',
+  [COMMAND.restartPod]: 'debug-restart',
+  [COMMAND.rolloutRestart]: 'debug-restart',
+  [COMMAND.reloadCredentials]: 'sync',
+  [COMMAND.probeConcurrency]: 'pulse',
+  [COMMAND.requestToken]: 'key',
+  [COMMAND.scanUnauthorized]: 'search',
+  [COMMAND.openKubeconfig]: 'go-to-file',
+  [COMMAND.refresh]: 'refresh',
 };
 
 /** One next step of a finding ("Restart pod", "Probe again"), as a child the user clicks on purpose. */
@@ -134,11 +134,11 @@ function findingActionNode(f: Finding, a: FindingAction, index: number, parent: 
 }
 
 const ACTION_COMMANDS: Record<ErrorAction, NodeCommand> = {
-  reloadCredentials: { command: 'clusterCredentials.reloadCredentials', title: 'Reload Credentials' },
-  retry: { command: 'clusterCredentials.refresh', title: 'Retry now' },
-  switchContext: { command: 'clusterCredentials.switchContext', title: 'Switch Context' },
-  openKubeconfig: { command: 'clusterCredentials.openKubeconfig', title: 'Open kubeconfig' },
-  chooseKubeconfig: { command: 'clusterCredentials.chooseKubeconfig', title: 'Choose kubeconfig file…' },
+  reloadCredentials: { command: COMMAND.reloadCredentials, title: 'Reload Credentials' },
+  retry: { command: COMMAND.refresh, title: 'Retry now' },
+  switchContext: { command: COMMAND.switchContext, title: 'Switch Context' },
+  openKubeconfig: { command: COMMAND.openKubeconfig, title: 'Open kubeconfig' },
+  chooseKubeconfig: { command: COMMAND.chooseKubeconfig, title: 'Choose kubeconfig file…' },
 };
 
 /** An error as a node: the sentence, a countdown while a retry is pending, and a click that does the next step. */

@@ -3,6 +3,7 @@
 import type { Assessment } from '../../diagnosis/credentialAssessment';
 import { describeDuration, describeExpiry, formatInstant } from '../../token/relativeTime';
 import type { CertificateInfo, CredentialState, DecodedToken, ExpiryInfo, ObjectRef } from '../../token/types';
+import { boundedJson, MAX_JSON_DEPTH } from './boundedJson';
 import { cap, escapeMarkdown, inlineCode } from './escape';
 
 const STATE_ICON: Record<CredentialState, string> = {
@@ -84,7 +85,8 @@ function flatten(value: unknown, prefix: string, out: Row[], depth = 0): void {
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) flatten(v, prefix ? `${prefix}.${k}` : k, out, depth + 1);
     return;
   }
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  // Deeper values are shown as compact JSON, cut at a depth so a hostile token cannot overflow the stack.
+  const text = typeof value === 'string' ? value : boundedJson(value, MAX_JSON_DEPTH - depth);
   out.push([inlineCode(cap(prefix, 80)), inlineCode(cap(text))]);
 }
 

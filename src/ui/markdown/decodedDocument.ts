@@ -1,5 +1,6 @@
 // The text of the read-only "decoded token" document: the hover's summary plus the header and claims as JSON.
 import type { Assessment } from '../../diagnosis/credentialAssessment';
+import { boundedJson } from './boundedJson';
 import { assessmentMarkdown } from './credentialMarkdown';
 
 /** Our own `$(icon)` marks; values from the input have `$` escaped, so they never match. */
@@ -15,8 +16,8 @@ export function decodedDocumentText(a: Assessment, now: number): string {
   let md = `# Cluster Credentials: decoded ${a.kind === 'certificate' ? 'certificate' : 'token'}\n\n`;
   md += assessmentMarkdown(a, now).replace(OWN_ICON, '');
   if (a.kind === 'token') {
-    md += `\n## Header (JSON)\n\n${fenced('json', JSON.stringify(a.token.header, null, 2))}`;
-    md += `\n## Claims (JSON)\n\n${fenced('json', JSON.stringify(a.token.claims.raw, null, 2))}`;
+    md += `\n## Header (JSON)\n\n${fenced('json', boundedJson(a.token.header, undefined, 2))}`;
+    md += `\n## Claims (JSON)\n\n${fenced('json', boundedJson(a.token.claims.raw, undefined, 2))}`;
   }
   md += '\n_The raw token is not part of this document._\n';
   return md;

@@ -5,6 +5,7 @@ import { buildTimeline } from '../../diagnosis/timeline';
 import type { HistoryRecord, Subject, TokenObservation, UnauthorizedEvent } from '../../history/types';
 import type { PanelAction, TokenHealthState, TokenHealthSubject, UnauthorizedLine } from '../../shared/tokenHealthProtocol';
 import type { NodeRef } from '../../shared/nodeRef';
+import { COMMAND } from '../../shared/commandIds';
 
 /** The part of the cluster a panel covers. */
 export interface Scope {
@@ -143,7 +144,7 @@ export function buildPanelState(input: PanelInputs): TokenHealthState {
   const unauthorizedLines = events.map(lineOf).sort((a, b) => b.at - a.at);
   const findings = findingsInScope(input.findings, scope);
   const scanTarget = input.ref.kind === 'pod' ? input.ref : actionTarget(scope);
-  const actions: PanelAction[] = [{ title: 'Scan for 401 lines', command: 'clusterCredentials.scanUnauthorized', target: scanTarget }];
+  const actions: PanelAction[] = [{ title: 'Scan for 401 lines', command: COMMAND.scanUnauthorized, target: scanTarget }];
   const state: TokenHealthState = { subject, timeline, unauthorizedLines, findings, actions, generatedAt: input.now };
   if (input.notice !== undefined) state.notice = input.notice;
   return state;

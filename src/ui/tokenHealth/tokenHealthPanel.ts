@@ -8,6 +8,7 @@ import {
   type WebviewMessage,
 } from '../../shared/tokenHealthProtocol';
 import type { NodeRef } from '../../shared/nodeRef';
+import { errorMessage } from '../../shared/values';
 import type { Services } from '../services';
 import { createNonce, tokenHealthHtml } from './html';
 import { buildPanelState, isOffered, resolveSubject } from './panelData';
@@ -40,7 +41,9 @@ export class TokenHealthPanel implements vscode.Disposable {
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
       services.findings.onDidChange(() => this.update()),
-      services.sessions.onDidChange(() => this.update()),
+      services.state.onDidChange((e) => {
+        if (e.session) this.update();
+      }),
       panel.onDidDispose(() => {
         this.disposed = true;
         this.disposeListeners();
@@ -68,7 +71,7 @@ export class TokenHealthPanel implements vscode.Disposable {
       const registered = new Set(await vscode.commands.getCommands(true));
       state.actions = state.actions.filter((a) => registered.has(a.command));
     } catch (err) {
-      this.services.log.error(`Token Health: could not gather the panel's data: ${err instanceof Error ? err.message : String(err)}`);
+      this.services.log.error(`Token Health: could not gather the panel's data: ${errorMessage(err)}`);
       return;
     }
     if (this.disposed) return;
@@ -97,7 +100,7 @@ export class TokenHealthPanel implements vscode.Disposable {
   private gather(): TokenHealthState {
     const context = this.ref.context;
     const records = this.services.history.query({ context });
-    const session = this.services.sessions.current();
+    const session = this.services.state.session;
     let notice: string | undefined;
     if (session === undefined) notice = `Not connected to a cluster (${this.services.sessions.problem ?? 'no session'}): showing what history holds.`;
     else if (session.context !== context) notice = `The active context is ${session.context}; this panel shows the history of ${context}.`;
@@ -143,7 +146,7 @@ export class TokenHealthPanel implements vscode.Disposable {
         try {
           await vscode.commands.executeCommand(message.command, message.target);
         } catch (err) {
-          void vscode.window.showErrorMessage(`Cluster Credentials: ${err instanceof Error ? err.message : String(err)}`);
+          void vscode.window.showErrorMessage(`Cluster Credentials: ${errorMessage(err)}`);
         }
         this.update();
         return;

@@ -1,6 +1,6 @@
 // Each incident scenario of the test cluster, seen the way the extension sees it: evidence
-// gathered by src/cluster/scan/collectEvidence.ts (live reads every ten minutes into history, a log and event
-// scan), then diagnose(). Each names its cause and action; healthy names nothing.
+// gathered by src/cluster/scan/collectEvidence.ts over the session's inventory (live reads every ten minutes
+// into history, a log and event scan), then diagnose(). Each names its cause and action; healthy names nothing.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { probeConcurrency } from '../../../src/cluster/actions/probeConcurrency';
@@ -16,11 +16,12 @@ import { type Harness, PATTERNS, kubeletReader, startHarness } from '../cluster/
 
 /** Reads the scope's token files every `stepSeconds` for `steps` steps, recording them, then collects with a scan. */
 async function observe(h: Harness, scope: EvidenceScope, steps: number, stepSeconds: number, extra: Partial<CollectOptions> = {}): Promise<Finding[]> {
-  const session = { context: h.session.context, api: h.session.api };
+  const session = h.evidence;
   for (let i = 0; i < steps; i++) {
     const { newObservations } = await collectEvidence(session, scope, { now: h.now, readToken: kubeletReader(h.cluster) });
     await h.history.append(newObservations);
     h.cluster.advance(stepSeconds);
+    await h.caughtUp();
   }
   const { evidence, newObservations, newUnauthorized } = await collectEvidence(session, scope, {
     now: h.now,

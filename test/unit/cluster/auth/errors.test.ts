@@ -187,8 +187,9 @@ describe('the detail carried for the log', () => {
   });
 
   it('caps a long answer and masks what clusterError is given', () => {
-    assert.match(answerDetail('x'.repeat(5000)), /^x{2000}… \(5000 characters\)$/);
-    assert.equal(answerDetail({ kind: 'Status' }), '{"kind":"Status"}');
+    assert.match(answerDetail('x'.repeat(5000)), /^text body, 5000 characters: x{1000}… \[4000 more characters\]$/);
+    assert.equal(answerDetail({ kind: 'Status' }), 'JSON body, 17 characters: {"kind":"Status"}');
+    assert.match(answerDetail('<html><body>login</body></html>', 'text/html; charset=utf-8'), /^text\/html; charset=utf-8 body, 31 characters: <html>/);
     const e = clusterError({ kind: 'unknown', message: 'm', detail: answerDetail({ status: { token: TOKEN } }) });
     assert.ok(!(e.detail ?? '').includes(TOKEN), e.detail);
   });

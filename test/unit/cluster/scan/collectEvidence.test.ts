@@ -1,6 +1,6 @@
-// collectEvidence against the test cluster: pods with their token sources, PVCs and owners; live
-// reads recorded as observations; legacy token Secrets with their labels; the active context's
-// credential. Healthy gives no finding; a stalled kubelet under a Terminating PVC gives one.
+// collectEvidence against the test cluster, over the session's inventory: pods with their token sources,
+// PVCs and owners; live reads recorded as observations; legacy token Secrets with their labels; the
+// active context's credential. Healthy gives no finding; a stalled kubelet under a Terminating PVC gives one.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { collectEvidence } from '../../../../src/cluster/scan/collectEvidence';
@@ -17,7 +17,7 @@ describe('collectEvidence on the healthy scenario', () => {
 
   it('describes pods, their token files, PVCs, owners and workloads', async () => {
     const { evidence, newObservations } = await collectEvidence(
-      { context: h.session.context, api: h.session.api, describeCredential: () => h.session.provider.describe() },
+      { ...h.evidence, describeCredential: () => h.session.provider.describe() },
       { kind: 'context' },
       { now: h.now, history: h.history, readToken: kubeletReader(h.cluster) },
     );
@@ -43,11 +43,12 @@ describe('collectEvidence on the healthy scenario', () => {
   });
 
   it('gives no finding over three hours of refreshes observed every ten minutes', async () => {
-    const session = { context: h.session.context, api: h.session.api };
+    const session = h.evidence;
     for (let i = 0; i < 18; i++) {
       const { newObservations } = await collectEvidence(session, { kind: 'namespace', namespace: 'payments' }, { now: h.now, readToken: kubeletReader(h.cluster) });
       await h.history.append(newObservations);
       h.cluster.advance(600);
+      await h.caughtUp();
     }
     const { evidence } = await collectEvidence(session, { kind: 'namespace', namespace: 'payments' }, { now: h.now, history: h.history, readToken: kubeletReader(h.cluster), scan: { patterns: PATTERNS } });
     const fingerprints = new Set(evidence.observations.filter((o) => o.subject.pod?.startsWith('api-')).map((o) => o.fingerprint));
@@ -61,7 +62,8 @@ describe('collectEvidence on the healthy scenario', () => {
       type: 'kubernetes.io/service-account-token',
     });
     assert.ok(created.ok);
-    const { evidence } = await collectEvidence({ context: h.session.context, api: h.session.api }, { kind: 'serviceAccount', namespace: 'payments', name: 'api' }, { now: h.now });
+    await h.caughtUp();
+    const { evidence } = await collectEvidence(h.evidence, { kind: 'serviceAccount', namespace: 'payments', name: 'api' }, { now: h.now });
     assert.deepEqual(evidence.legacySecrets.map((s) => [s.name, s.serviceAccount, s.lastUsed, s.referencedByServiceAccount, s.mountedBy]), [['api-legacy', 'api', '2025-01-05', false, []]]);
     assert.match(evidence.legacySecrets[0]?.fingerprint ?? '', /^[0-9a-f]{16}$/);
     const [finding] = diagnose(evidence, h.now());
@@ -79,7 +81,7 @@ describe('collectEvidence when the kubelet stops refreshing under a Terminating 
 
   it('names the Terminating PVC as the cause', async () => {
     const pod = onePod(h.cluster, 'db', 'patroni-0');
-    const session = { context: h.session.context, api: h.session.api };
+    const session = h.evidence;
     const scope = { kind: 'pod', namespace: 'db', name: 'patroni-0' } as const;
     const first = await collectEvidence(session, scope, { now: h.now, readToken: kubeletReader(h.cluster) });
     await h.history.append(first.newObservations);
@@ -89,6 +91,7 @@ describe('collectEvidence when the kubelet stops refreshing under a Terminating 
     h.cluster.kubelet.stall(pod.metadata.uid, true);
     for (let i = 0; i < 6; i++) {
       h.cluster.advance(600);
+      await h.caughtUp();
       const next = await collectEvidence(session, scope, { now: h.now, readToken: kubeletReader(h.cluster) });
       await h.history.append(next.newObservations);
     }

@@ -32,7 +32,7 @@ function emptySnapshot(status: Partial<Record<'namespaces' | 'serviceaccounts' |
   return {
     version: 1,
     namespaces: [{ name: 'payments' }],
-    serviceAccounts: [{ namespace: 'payments', name: 'api', uid: 'u1' }],
+    serviceAccounts: [{ namespace: 'payments', name: 'api', uid: 'u1', secrets: [] }],
     pods: [],
     secrets: [],
     status: { namespaces: m('namespaces'), serviceaccounts: m('serviceaccounts'), pods: m('pods'), secrets: m('secrets') },

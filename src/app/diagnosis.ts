@@ -1,0 +1,252 @@
+// The diagnosis of the active session, kept current: every few minutes, soon after a burst of changes
+// and whenever the session source speaks, it builds the evidence of the whole context from the session's
+// state (the inventory's snapshot: no list of its own), history, the context's credential and the
+// kubeconfigs open in the editor, then replaces the findings. Also the 401 scan of one scope. Plain
+// Node: src/ui/findingsService.ts brings the documents, progress and cancellation of VS Code.
+import type { ClusterSession } from '../cluster/auth/session';
+import type { LiveTokenMode } from '../cluster/live/liveTokenCache';
+import { collectEvidence, type CollectOptions, type EvidenceSession, type HistorySource } from '../cluster/scan/collectEvidence';
+import { diagnose } from '../diagnosis/diagnose';
+import type { EvidenceScope, KubeconfigCredentialEvidence } from '../diagnosis/evidence';
+import type { Finding } from '../diagnosis/types';
+import type { HistoryRecord } from '../history/types';
+import type { CompiledPatterns } from '../logs';
+import { errorMessage } from '../shared/values';
+import type { DecodedToken, ExpiryOptions } from '../token/types';
+import type { ClusterState } from './clusterState';
+import type { Disposable } from './events';
+import type { HistorySink, SessionState } from './sessionState';
+
+const PERIOD_MS = 5 * 60 * 1000;
+const DEBOUNCE_MS = 2000;
+/** The findings source of the periodic diagnosis; scans keep theirs apart. */
+export const DIAGNOSIS_SOURCE = 'diagnosis';
+
+export interface DiagnosisSettings {
+  readonly expiryOptions: ExpiryOptions;
+  readonly liveTokens: LiveTokenMode;
+}
+
+export interface DiagnosisLog {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** Where findings go, by source; the extension's FindingsStore fits. */
+export interface FindingsTarget {
+  set(source: string, findings: readonly Finding[]): void;
+}
+
+export interface DiagnosisOptions {
+  state: ClusterState;
+  history: HistorySource & HistorySink;
+  findings: FindingsTarget;
+  settings: DiagnosisSettings;
+  log: DiagnosisLog;
+  /** Credentials of the kubeconfigs open in the editor, read at each run. */
+  documents?: () => KubeconfigCredentialEvidence[];
+  now?: () => number;
+  periodMs?: number;
+  debounceMs?: number;
+}
+
+export interface ScanRequest {
+  patterns: CompiledPatterns;
+  tailLines?: number;
+  sinceSeconds?: number;
+  /** After each pod, for progress. */
+  onPod?: (done: number, total: number, pod: string) => void;
+  signal?: AbortSignal;
+}
+
+function scopeKey(scope: EvidenceScope): string {
+  switch (scope.kind) {
+    case 'context':
+      return 'context';
+    case 'namespace':
+      return `ns:${scope.namespace}`;
+    case 'pod':
+      return `pod:${scope.namespace}/${scope.name}`;
+    case 'serviceAccount':
+      return `sa:${scope.namespace}/${scope.name}`;
+  }
+}
+
+export function describeScope(scope: EvidenceScope, context: string): string {
+  switch (scope.kind) {
+    case 'context':
+      return `context ${context}`;
+    case 'namespace':
+      return `namespace ${scope.namespace}`;
+    case 'pod':
+      return `pod ${scope.namespace}/${scope.name}`;
+    case 'serviceAccount':
+      return `service account ${scope.namespace}/${scope.name}`;
+  }
+}
+
+export class Diagnosis implements Disposable {
+  private started = false;
+  private disposed = false;
+  private timer: NodeJS.Timeout | undefined;
+  private debounce: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  /** A refresh was asked for while one ran: run once more after it. */
+  private again = false;
+  /** Scans keep their findings under their own source until the session source speaks again. */
+  private readonly scanSources = new Set<string>();
+  private lastProblems = new Set<string>();
+  private readonly subscription: Disposable;
+  private readonly now: () => number;
+
+  /** Talks to no cluster until start(): activation alone (opening a YAML file) must not run exec plugins. */
+  constructor(private readonly opts: DiagnosisOptions) {
+    this.now = opts.now ?? Date.now;
+    this.subscription = opts.state.onDidChange((e) => {
+      if (!e.session) return;
+      for (const s of this.scanSources) opts.findings.set(s, []);
+      this.scanSources.clear();
+      if (this.started) void this.refresh();
+    });
+  }
+
+  /** Begins diagnosing, now and every few minutes; starts the session's lists. Safe to call often. */
+  start(): void {
+    if (this.started || this.disposed) return;
+    this.started = true;
+    this.opts.state.ensureStarted();
+    this.timer = setInterval(() => void this.refresh(), this.opts.periodMs ?? PERIOD_MS);
+    void this.refresh();
+  }
+
+  /** A refresh soon, once for a burst of changes (documents opening one after another). */
+  schedule(): void {
+    if (!this.started || this.disposed) return;
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => {
+      this.debounce = undefined;
+      void this.refresh();
+    }, this.opts.debounceMs ?? DEBOUNCE_MS);
+  }
+
+  /** Diagnoses the whole active context from the session's state and history (no log scan); never overlaps itself. */
+  refresh(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    const loop = async (): Promise<void> => {
+      do {
+        this.again = false;
+        await this.run();
+      } while (this.again && !this.disposed);
+    };
+    this.running = loop().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /**
+   * Scans a scope of `session` (the active one) for 401s in logs and events over the inventory's pods, then
+   * diagnoses it; the findings stay until the session source speaks again. Undefined when cancelled.
+   */
+  async scan(session: ClusterSession, scope: EvidenceScope, request: ScanRequest): Promise<Finding[] | undefined> {
+    this.start();
+    const where = describeScope(scope, session.context);
+    const state = this.opts.state.ensureStarted();
+    if (state?.session !== session) {
+      this.opts.log.warn(`Scan of ${where}: the active context changed as the scan began; run it again.`);
+      return undefined;
+    }
+    await state.synced();
+    const { settings, log } = this.opts;
+    if (request.signal?.aborted) {
+      log.info(`Scan for 401 errors in ${where} cancelled.`);
+      return undefined;
+    }
+    const opts: CollectOptions = {
+      ...this.baseOptions(state),
+      scan: {
+        patterns: request.patterns,
+        ...(request.tailLines !== undefined ? { tailLines: request.tailLines } : {}),
+        ...(request.sinceSeconds !== undefined ? { sinceSeconds: request.sinceSeconds } : {}),
+        ...(request.onPod ? { onPod: request.onPod } : {}),
+      },
+      ...(request.signal ? { signal: request.signal } : {}),
+    };
+    // Through the session's live tokens: one concurrency bound, the explorer shows them, and each is recorded once.
+    if (settings.liveTokens !== 'off') {
+      opts.readToken = async (t): Promise<DecodedToken | undefined> => {
+        const reading = await state.live.read(t);
+        return reading.ok ? reading.token : undefined;
+      };
+    }
+    const result = await collectEvidence(this.evidenceSession(state), scope, opts);
+    if (request.signal?.aborted) {
+      log.info(`Scan for 401 errors in ${where} cancelled.`);
+      return undefined;
+    }
+    await this.record(result.newUnauthorized);
+    const findings = diagnose(result.evidence, this.now(), { expiry: settings.expiryOptions });
+    const source = `scan:${session.context}:${scopeKey(scope)}`;
+    this.scanSources.add(source);
+    this.opts.findings.set(source, findings);
+    for (const p of result.evidence.problems) log.warn(`Scan of ${where}: ${p}`);
+    log.info(`Scan of ${where}: ${result.newUnauthorized.length} new 401 line(s), ${findings.length} finding(s).`);
+    return findings;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.debounce) clearTimeout(this.debounce);
+    this.subscription.dispose();
+  }
+
+  private baseOptions(state: SessionState): CollectOptions {
+    return { now: this.now, history: this.opts.history, documents: this.opts.documents?.() ?? [], workloads: state.workloads };
+  }
+
+  private evidenceSession(state: SessionState): EvidenceSession {
+    const session = state.session;
+    return { context: session.context, api: session.api, describeCredential: () => session.provider.describe(), inventory: state.inventory };
+  }
+
+  private async run(): Promise<void> {
+    const { findings, log, settings } = this.opts;
+    const state = this.opts.state.ensureStarted();
+    if (!state) {
+      findings.set(DIAGNOSIS_SOURCE, []);
+      return;
+    }
+    try {
+      await state.synced();
+      // Replaced while the lists answered: the change that replaced it asked for another run.
+      if (this.opts.state.current !== state) return;
+      // The periodic run reads no logs and execs nothing: live reads come from the explorer, 401s from scans.
+      const { evidence } = await collectEvidence(this.evidenceSession(state), { kind: 'context' }, this.baseOptions(state));
+      if (this.opts.state.current !== state) return;
+      findings.set(DIAGNOSIS_SOURCE, diagnose(evidence, this.now(), { expiry: settings.expiryOptions }));
+      // Said once at info (a fallback to the context's namespace, a 403), then only at debug on each period.
+      const seen = this.lastProblems;
+      this.lastProblems = new Set(evidence.problems);
+      for (const p of evidence.problems) {
+        if (seen.has(p)) log.debug(`Diagnosis: ${p}`);
+        else log.info(`Diagnosis: ${p}`);
+      }
+    } catch (err) {
+      log.warn(`Diagnosis failed: ${errorMessage(err)}`);
+    }
+  }
+
+  private async record(records: HistoryRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    try {
+      await this.opts.history.append(records);
+    } catch (err) {
+      this.opts.log.warn(`Could not record the scan in the credential history: ${errorMessage(err)}`);
+    }
+  }
+}

@@ -1,0 +1,174 @@
+// One session's cluster state: its inventory (namespaces, service accounts, pods, legacy token Secrets),
+// the cluster's keys, the live tokens read so far (each recorded in history as it is read), and the
+// Deployments of ReplicaSets already looked up. Made when a session begins, disposed when it ends:
+// nothing here outlives its session.
+import type { ClusterSession } from '../cluster/auth/session';
+import { Inventory } from '../cluster/inventory/inventory';
+import { liveTargetsOf } from '../cluster/inventory/liveTargets';
+import { liveTokenKey, type InventorySnapshot, type LiveTokenReading, type LiveTokenTarget } from '../cluster/inventory/types';
+import { ClusterKeys } from '../cluster/live/jwks';
+import { LiveTokens, type LiveTokenMode } from '../cluster/live/liveTokenCache';
+import { readLiveToken } from '../cluster/live/readLiveToken';
+import type { WorkloadResolver } from '../cluster/scan/podEvidence';
+import type { HistoryRecord, TokenObservation } from '../history/types';
+import { errorMessage } from '../shared/values';
+
+/** The settings the state follows; the extension's Settings fits. */
+export interface StateSettings {
+  /** `clusterCredentials.namespaces`: empty means every namespace. */
+  readonly namespaces: readonly string[];
+  readonly liveTokens: LiveTokenMode;
+  readonly liveTokensIntervalSeconds: number;
+  readonly liveTokensConcurrency: number;
+}
+
+/** Where live readings are recorded; HistoryStore fits. */
+export interface HistorySink {
+  append(records: HistoryRecord[]): Promise<unknown>;
+}
+
+export interface StateLog {
+  warn(message: string): void;
+}
+
+/** For tests: a quicker inventory. */
+export interface InventoryTuning {
+  coalesceMs?: number;
+  retryDelaysMs?: readonly number[];
+}
+
+export interface SessionStateOptions {
+  session: ClusterSession;
+  settings: StateSettings;
+  onChange: () => void;
+  history?: HistorySink;
+  log?: StateLog;
+  tuning?: InventoryTuning;
+}
+
+export class SessionState {
+  readonly session: ClusterSession;
+  readonly inventory: Inventory;
+  readonly keys: ClusterKeys;
+  readonly live: LiveTokens;
+  /** `namespace/ReplicaSet` → Deployment, read once per ReplicaSet for the session. */
+  readonly workloads: WorkloadResolver = new Map();
+  private started = false;
+  private disposed = false;
+
+  constructor(private readonly opts: SessionStateOptions) {
+    const { session, settings } = opts;
+    this.session = session;
+    this.keys = new ClusterKeys(session.api);
+    const verify = (raw: string) => this.keys.verify(raw);
+    this.live = new LiveTokens({
+      read: (t) => readLiveToken(session.api, t, { verify }),
+      concurrency: settings.liveTokensConcurrency,
+      onChange: opts.onChange,
+      onReading: (t, r) => this.record(t, r),
+    });
+    this.inventory = new Inventory({
+      api: session.api,
+      namespaces: settings.namespaces,
+      ...(session.summary.namespace ? { contextNamespace: session.summary.namespace } : {}),
+      verify,
+      onChange: () => this.inventoryChanged(),
+      log: (m) => opts.log?.warn(m),
+      ...(opts.tuning?.coalesceMs !== undefined ? { coalesceMs: opts.tuning.coalesceMs } : {}),
+      ...(opts.tuning?.retryDelaysMs ? { retryDelaysMs: opts.tuning.retryDelaysMs } : {}),
+    });
+  }
+
+  /** True once something needed the cluster: the lists run from then on. */
+  get isStarted(): boolean {
+    return this.started;
+  }
+
+  /** Starts the lists and watches (and `auto` live reads); safe to call often. */
+  start(): void {
+    if (this.started || this.disposed) return;
+    this.started = true;
+    this.inventory.start();
+    this.applyLiveMode();
+  }
+
+  /** `clusterCredentials.liveTokens.mode` may have changed. */
+  applyLiveMode(): void {
+    if (!this.started || this.disposed) return;
+    const { liveTokens, liveTokensIntervalSeconds } = this.opts.settings;
+    if (liveTokens === 'auto') this.live.startAuto(() => liveTargetsOf(this.inventory.snapshot().pods), liveTokensIntervalSeconds * 1000);
+    else this.live.stopAuto();
+  }
+
+  /** The inventory once every list has answered (started if it was not). */
+  synced(): Promise<InventorySnapshot> {
+    this.start();
+    return this.inventory.whenSettled();
+  }
+
+  /** What the lists hold, once started. */
+  snapshot(): InventorySnapshot | undefined {
+    return this.started ? this.inventory.snapshot() : undefined;
+  }
+
+  /** Lists again (Refresh); a namespace narrows it to that namespace's lists. */
+  refresh(namespace?: string): void {
+    if (this.started) this.inventory.refresh(namespace);
+  }
+
+  /** The token files of one pod, by uid (or by name when the uid is not known). */
+  podTargets(pod: { namespace: string; name: string; uid?: string }): LiveTokenTarget[] {
+    const pods = this.inventory.snapshot().pods.filter((p) => p.uid === pod.uid || (p.namespace === pod.namespace && p.name === pod.name));
+    return liveTargetsOf(pods);
+  }
+
+  readLiveTokens(targets: readonly LiveTokenTarget[]): Promise<LiveTokenReading[]> {
+    this.start();
+    return Promise.all(targets.map((t) => this.live.read(t)));
+  }
+
+  /** The fingerprint of a legacy token Secret's token, when the inventory decoded it. */
+  secretFingerprint(namespace: string, name: string): string | undefined {
+    return this.inventory.snapshot().secrets.find((s) => s.namespace === namespace && s.name === name)?.token?.fingerprint;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.inventory.stop();
+    this.live.dispose();
+  }
+
+  private inventoryChanged(): void {
+    // Readings of token files whose pod is gone are dropped; not while a list is still answering.
+    if (this.inventory.isSettled()) this.live.prune(new Set(liveTargetsOf(this.inventory.snapshot().pods).map(liveTokenKey)));
+    this.opts.onChange();
+  }
+
+  /** Claims and fingerprint of each live reading, never the token. */
+  private record(t: LiveTokenTarget, r: LiveTokenReading): void {
+    const history = this.opts.history;
+    if (!r.ok || !history) return;
+    const c = r.token.claims;
+    const serviceAccount = c.kubernetes?.serviceAccount?.name;
+    const observation: TokenObservation = {
+      kind: 'token',
+      at: r.at,
+      subject: {
+        context: this.session.context,
+        namespace: t.namespace,
+        pod: t.pod,
+        podUid: t.podUid,
+        container: t.container,
+        path: t.path,
+        ...(serviceAccount ? { serviceAccount } : {}),
+      },
+      source: 'liveRead',
+      fingerprint: r.token.fingerprint,
+      ...(c.iat !== undefined ? { iat: c.iat } : {}),
+      ...(c.exp !== undefined ? { exp: c.exp } : {}),
+      ...(c.kubernetes?.warnAfter !== undefined ? { warnAfter: c.kubernetes.warnAfter } : {}),
+      ...(c.jti !== undefined ? { jti: c.jti } : {}),
+    };
+    history.append([observation]).catch((err: unknown) => this.opts.log?.warn(`Could not record a live token in the history: ${errorMessage(err)}`));
+  }
+}

@@ -1,0 +1,80 @@
+// The diagnosis over the session's state: a user allowed only in their own namespace gets that namespace
+// diagnosed (said once at info, then at debug), and a new session drops the last session's scan findings
+// and is diagnosed from its own inventory.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ClusterState } from '../../../src/app/clusterState';
+import { DIAGNOSIS_SOURCE, Diagnosis } from '../../../src/app/diagnosis';
+import type { ClusterSession } from '../../../src/cluster/auth/session';
+import { compilePatterns, DEFAULT_PATTERNS } from '../../../src/logs';
+import { startTestCluster, type TestCluster } from '../../cluster/server';
+import { sessionFor, tempDir, waitFor, type TempDir } from '../cluster/support/session';
+import { MemoryFindings, MemoryHistory, MemoryLog, TestSessions, TestSettings } from './support';
+
+describe('the diagnosis over the session state', () => {
+  let cluster: TestCluster;
+  let tmp: TempDir;
+  let narrow: ClusterSession;
+  let admin: ClusterSession;
+  let feed: TestSessions;
+  let state: ClusterState;
+  let diagnosis: Diagnosis;
+  const findings = new MemoryFindings();
+  const log = new MemoryLog();
+
+  before(async () => {
+    cluster = await startTestCluster({ scenarios: ['healthy'] });
+    tmp = tempDir('cc-diagnosis-');
+    narrow = sessionFor(cluster, tmp, { serviceAccount: 'payments/api' });
+    admin = sessionFor(cluster, tmp, 'admin');
+    feed = new TestSessions(narrow);
+    const settings = new TestSettings();
+    const history = new MemoryHistory();
+    state = new ClusterState({ sessions: feed, settings, history, log, tuning: { coalesceMs: 0, retryDelaysMs: [50] } });
+    diagnosis = new Diagnosis({ state, history, findings, settings, log, now: () => cluster.clock.nowMs() });
+  });
+  after(async () => {
+    diagnosis.dispose();
+    state.dispose();
+    await narrow.api.dispose();
+    await admin.api.dispose();
+    await cluster.stop();
+    tmp.remove();
+  });
+
+  it("diagnoses the context's namespace when the cluster refuses more, and says so once", async () => {
+    diagnosis.start();
+    await diagnosis.refresh();
+    await diagnosis.refresh();
+    const notes = log.lines.filter((l) => /Diagnosis: listing pods across the cluster is forbidden .*looking only in namespace payments/.test(l));
+    const levels = notes.map((l) => l.split(' ')[0]);
+    assert.ok(levels.length >= 2, log.lines.join('\n'));
+    assert.deepEqual(levels, ['info', ...levels.slice(1).map(() => 'debug')], 'at info the first time, then at debug');
+    assert.equal(state.current?.snapshot()?.namespacesFixed, true);
+  });
+
+  it("drops the last session's scan findings and diagnoses the new session from its own inventory", async () => {
+    const patterns = compilePatterns(DEFAULT_PATTERNS);
+    assert.ok(patterns.ok);
+    assert.ok(await diagnosis.scan(narrow, { kind: 'namespace', namespace: 'payments' }, { patterns }));
+    const scanSource = `scan:${narrow.context}:ns:payments`;
+    assert.ok(findings.bySource.has(scanSource));
+    const before = findings.sets.get(DIAGNOSIS_SOURCE) ?? 0;
+    const old = state.current;
+
+    feed.set(admin);
+    assert.deepEqual(findings.bySource.get(scanSource), [], 'scan findings of the old session are dropped at once');
+    assert.notEqual(state.current, old);
+    await waitFor('a diagnosis of the new session', () => (findings.sets.get(DIAGNOSIS_SOURCE) ?? 0) > before);
+    const snapshot = state.current?.snapshot();
+    assert.equal(snapshot?.namespacesFixed, false, 'the admin lists across the cluster');
+    assert.ok(new Set(snapshot?.pods.map((p) => p.namespace)).size > 1);
+  });
+
+  it('refuses to scan a session that is no longer the active one', async () => {
+    const patterns = compilePatterns(DEFAULT_PATTERNS);
+    assert.ok(patterns.ok);
+    assert.equal(await diagnosis.scan(narrow, { kind: 'context' }, { patterns }), undefined);
+    assert.ok(log.lines.some((l) => /^warn Scan of context .*: the active context changed as the scan began/.test(l)));
+  });
+});
