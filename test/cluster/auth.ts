@@ -15,7 +15,15 @@ export const LEGACY_INVALID_SINCE_LABEL = 'kubernetes.io/legacy-token-invalid-si
 
 export const ANONYMOUS: UserInfo = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
 
-export type AuthnResult = { ok: true; user: UserInfo } | { ok: false };
+export const STALE_TOKEN_ANNOTATION = 'authentication.k8s.io/stale-token';
+export const LEGACY_TOKEN_ANNOTATION = 'authentication.k8s.io/legacy-token';
+
+/**
+ * `annotations`: what authentication adds to the request's audit events (a stale or a legacy
+ * token). `error`: why a credential was refused, as the apiserver logs it; none when no
+ * authenticator knew the credential (a webhook said no).
+ */
+export type AuthnResult = { ok: true; user: UserInfo; annotations?: Record<string, string> } | { ok: false; error?: string };
 
 /**
  * A bearer-token authenticator outside the apiserver, as `--authentication-token-webhook-config-file`
@@ -36,7 +44,7 @@ export interface Authenticator {
   /** Add a token webhook; the returned function removes it. */
   addWebhook(webhook: TokenWebhook): () => void;
   /** A bearer token on its own, as TokenReview checks it. */
-  reviewToken(token: string, audiences?: string[]): { ok: true; user: UserInfo; audiences: string[] } | { ok: false; error: string };
+  reviewToken(token: string, audiences?: string[]): { ok: true; user: UserInfo; audiences: string[]; annotations?: Record<string, string> } | { ok: false; error: string };
 }
 
 export function createAuthenticator(deps: { store: Store; issuer: TokenIssuer; clock: Clock; adminToken: string }): Authenticator {
@@ -48,7 +56,8 @@ export function createAuthenticator(deps: { store: Store; issuer: TokenIssuer; c
     const r = issuer.authenticate(token, { nowSeconds: clock.nowSeconds(), audiences, lookup });
     if (!r.ok) return r;
     if (r.legacySecret !== undefined) markLegacyTokenUsed(store, clock, r.legacySecret.namespace, r.legacySecret.name);
-    return { ok: true, user: r.user, audiences: r.audiences };
+    const annotations = tokenAnnotations(r.user.username, r.legacySecret !== undefined, r.stale ? r.secondsAfterWarning : undefined);
+    return annotations === undefined ? { ok: true, user: r.user, audiences: r.audiences } : { ok: true, user: r.user, audiences: r.audiences, annotations };
   };
 
   return {
@@ -64,9 +73,9 @@ export function createAuthenticator(deps: { store: Store; issuer: TokenIssuer; c
       const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate(false) : undefined;
       if (peer !== undefined && peer !== null && Object.keys(peer).length > 0) {
         // A certificate the CA did not sign is an invalid credential, not anonymity.
-        if (!socket.authorized) return { ok: false };
+        if (!socket.authorized) return { ok: false, error: 'verifying certificate failed: x509: certificate signed by unknown authority' };
         const cn = firstValue(peer.subject.CN);
-        if (cn === undefined || cn === '') return { ok: false };
+        if (cn === undefined || cn === '') return { ok: false, error: 'x509: certificate has no common name' };
         const orgs = allValues(peer.subject.O);
         return {
           ok: true,
@@ -82,9 +91,17 @@ export function createAuthenticator(deps: { store: Store; issuer: TokenIssuer; c
       if (token === adminToken) return { ok: true, user: { username: 'admin', groups: ['system:masters', 'system:authenticated'] } };
       for (const webhook of webhooks) if (webhook.handles(token)) return webhook.review(token);
       const r = reviewToken(token);
-      return r.ok ? { ok: true, user: r.user } : { ok: false };
+      if (!r.ok) return { ok: false, error: r.error };
+      return r.annotations === undefined ? { ok: true, user: r.user } : { ok: true, user: r.user, annotations: r.annotations };
     },
   };
+}
+
+/** The audit annotations of a token's authentication, in the apiserver's words; undefined when there are none. */
+function tokenAnnotations(subject: string, legacy: boolean, secondsAfterWarning: number | undefined): Record<string, string> | undefined {
+  if (legacy) return { [LEGACY_TOKEN_ANNOTATION]: subject };
+  if (secondsAfterWarning !== undefined) return { [STALE_TOKEN_ANNOTATION]: `subject: ${subject}, seconds after warning threshold: ${secondsAfterWarning}` };
+  return undefined;
 }
 
 /** The bearer token from the Authorization header, or from the WebSocket subprotocol browsers use. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Clock } from './clock';
-import { DEMO_SCENARIOS, scenarioNames } from './scenarios/index';
+import { DEMO_SCENARIOS, handOverLiveFiles, scenarioNames } from './scenarios/index';
 import { startTestCluster } from './server';
 
 function scenarioList(value: string): string[] {
@@ -37,6 +37,8 @@ async function main(): Promise<void> {
   const cluster = await startTestCluster({ port, scenarios, clock: new Clock(Date.now(), { realTime: true }) });
   const path = cluster.writeKubeconfig(dir);
   const written = cluster.writeFiles(dir);
+  // A file the cluster keeps writing (the audit log) lives on in D from here.
+  handOverLiveFiles(cluster.files, written);
   // The kubeconfig's path is the line that starts with the folder; callers wait for it.
   process.stdout.write(`test cluster ${cluster.url} (scenarios: ${scenarios.join(', ') || 'none'})\n${path}\n`);
   cluster.files.forEach((file, i) => process.stdout.write(`scenario file: ${written[i] ?? file.path} (${file.description})\n`));

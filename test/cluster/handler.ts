@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AuthnResult } from './auth';
+import { controlPlaneOf } from './controlPlane/signals';
 import type { ClusterCore, RequestContext } from './core';
 import { sendError } from './http';
 import { authorize, type RequestAttributes } from './rbac';
@@ -55,11 +56,16 @@ function whenChecked(checked: Checked | Promise<Checked>, next: (c: Checked) => 
 }
 
 function authorizeRequest(core: ClusterCore, req: IncomingMessage, url: URL, authn: AuthnResult): Checked {
-  if (!authn.ok) return { ok: false, error: unauthorized() };
+  if (!authn.ok) {
+    controlPlaneOf(core).refused(req, url, authn);
+    return { ok: false, error: unauthorized() };
+  }
   const user = authn.user;
   const info = requestInfo(req.method ?? 'GET', url);
   const attrs = attributesOf(info, user);
-  if (!authorize(core.store, attrs).allowed) return { ok: false, error: forbidden({ ...attrs, username: user.username }) };
+  const decision = authorize(core.store, attrs);
+  controlPlaneOf(core).authenticated(req, url, info, authn, decision);
+  if (!decision.allowed) return { ok: false, error: forbidden({ ...attrs, username: user.username }) };
   return { ok: true, url, user, info };
 }
 
@@ -102,6 +108,7 @@ export function createHandler(core: ClusterCore): {
       // A client that vanishes mid-answer must not take the server with it.
       req.on('error', () => res.destroy());
       res.on('error', () => res.destroy());
+      controlPlaneOf(core).answering(req, res);
       const fail = (e: unknown): void => {
         if (!res.headersSent) sendError(res, failure(500, 'InternalError', `Internal error occurred: ${e instanceof Error ? e.message : String(e)}`));
         else res.destroy();
@@ -128,6 +135,7 @@ export function createHandler(core: ClusterCore): {
     },
     onUpgrade(req, socket, head) {
       socket.on('error', () => socket.destroy());
+      controlPlaneOf(core).answering(req, socket);
       const internalError = (e: unknown): void => {
         if (!socket.destroyed) writeRawError(socket, failure(500, 'InternalError', `Internal error occurred: ${e instanceof Error ? e.message : String(e)}`));
       };

@@ -3,7 +3,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from './protobuf';
-import { badRequest, failure, type ApiError } from './status';
+import { badRequest, failure, type ApiError, type StatusBody } from './status';
 
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -45,7 +45,11 @@ export function sendJson(res: ServerResponse, code: number, body: unknown, heade
   res.end(text);
 }
 
+/** The Status each refused answer carried (a response, or an upgrade's socket), for its audit event. */
+export const sentStatus = new WeakMap<object, StatusBody>();
+
 export function sendError(res: ServerResponse, e: ApiError): void {
+  if (!res.headersSent && !res.writableEnded) sentStatus.set(res, e.body);
   sendJson(res, e.code, e.body);
 }
 

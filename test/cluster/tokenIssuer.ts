@@ -55,6 +55,8 @@ export type AuthResult =
       audiences: string[];
       /** True once a token with warnafter is used after it (the apiserver audits it as stale). */
       stale: boolean;
+      /** For a stale token: seconds since warnafter when it was checked, as the stale-token annotation says. */
+      secondsAfterWarning?: number;
       /** Set for legacy Secret tokens, so the server can stamp kubernetes.io/legacy-token-last-used. */
       legacySecret?: { namespace: string; name: string };
     }
@@ -67,6 +69,12 @@ export interface LiveObject {
   /** For a legacy token Secret: its kubernetes.io/legacy-token-invalid-since label, when set. */
   legacyInvalidSince?: string;
 }
+/**
+ * The apiserver's token counters: serviceaccount_stale_tokens_total, _legacy_tokens_total and
+ * _valid_tokens_total (valid counts tokens with warnafter used before it). Like the real ones they
+ * count checks, not the answers the success cache gives again.
+ */
+export interface TokenUseCounts { stale: number; legacy: number; valid: number }
 export type Lookup = (kind: 'Pod' | 'Secret' | 'ServiceAccount' | 'Node', namespace: string, name: string) => LiveObject | undefined;
 
 export interface TokenIssuerOptions {
@@ -105,6 +113,7 @@ export class TokenIssuer {
   private readonly extendExpiration: boolean;
   private readonly successCacheSeconds: number;
   private readonly successCache = new Map<string, { untilSeconds: number; result: AuthResult }>();
+  readonly counts: TokenUseCounts = { stale: 0, legacy: 0, valid: 0 };
 
   private constructor(privateKey: KeyObject, opts: TokenIssuerOptions) {
     this.privateKey = privateKey;
@@ -326,12 +335,18 @@ export class TokenIssuer {
       extra[`${EXTRA_PREFIX}pod-uid`] = [pod.uid];
     }
     const warnAfter = numberClaim(k8s.warnafter);
-    return {
-      ok: true,
-      user: serviceAccountUser(namespace, sa.name, sa.uid, extra),
-      audiences,
-      stale: warnAfter !== undefined && warnAfter !== 0 && now > warnAfter,
-    };
+    const stale = warnAfter !== undefined && warnAfter !== 0 && now > warnAfter;
+    const result: AuthResult = { ok: true, user: serviceAccountUser(namespace, sa.name, sa.uid, extra), audiences, stale };
+    // Counted here, behind the success cache, where the apiserver's validator counts them.
+    if (warnAfter !== undefined && warnAfter !== 0) {
+      if (stale) {
+        this.counts.stale++;
+        result.secondsAfterWarning = now - warnAfter;
+      } else {
+        this.counts.valid++;
+      }
+    }
+    return result;
   }
 
   private validateLegacy(token: string, payload: JsonObject, audiences: string[], lookup: Lookup): AuthResult {
@@ -359,6 +374,7 @@ export class TokenIssuer {
         + 'Use tokens from the TokenRequest API or manually created secret-based tokens, '
         + "or remove the 'kubernetes.io/legacy-token-invalid-since' label from the secret to temporarily allow use of this token");
     }
+    this.counts.legacy++;
     return {
       ok: true,
       user: serviceAccountUser(namespace, saName, saUid, {}),

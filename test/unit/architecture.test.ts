@@ -57,8 +57,8 @@ describe('layers of src/', () => {
     assert.deepEqual(specifiersOf("import type { A } from './a';\nexport { b } from \"../b\";\nconst c = require('c');\nimport 'd';"), ['./a', '../b', 'd', 'c']);
   });
 
-  it('keeps token, logs, history, diagnosis and shared free of vscode and of every layer above them', () => {
-    const pure = ['token', 'logs', 'history', 'diagnosis', 'shared'];
+  it('keeps token, logs, history, diagnosis, shared and controlPlane free of vscode and of every layer above them', () => {
+    const pure = ['token', 'logs', 'history', 'diagnosis', 'shared', 'controlPlane'];
     const above = ['ui', 'app', 'cluster', 'extension.ts'];
     assert.deepEqual(
       violations(pure, (e) => e.spec === 'vscode' || (e.to !== undefined && above.includes(layerOf(e.to)))),

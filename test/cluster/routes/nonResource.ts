@@ -1,10 +1,11 @@
-// Paths outside /api and /apis: /version, the health checks and the OIDC discovery
+// Paths outside /api and /apis: /version, the health checks, /metrics and the OIDC discovery
 // documents (`/.well-known/openid-configuration`, `/openid/v1/jwks`).
 
 import type { ClusterCore, RequestContext } from '../core';
 import { VERSION_INFO } from '../core';
 import { sendError, sendJson } from '../http';
 import { notAcceptable, pathNotFound } from '../status';
+import { controlPlaneOf } from '../controlPlane/signals';
 
 const JWKS_TYPE = 'application/jwk-set+json';
 
@@ -31,6 +32,11 @@ export function serveNonResource(core: ClusterCore, rc: RequestContext): void {
       return;
     case '/.well-known/openid-configuration':
       sendJson(rc.res, 200, core.issuer.openidConfiguration(`${core.url()}/openid/v1/jwks`));
+      return;
+    case '/metrics':
+      // RBAC has already asked for `get` on the nonResourceURL /metrics.
+      rc.res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+      rc.res.end(controlPlaneOf(core).metrics.text());
       return;
     case '/openid/v1/jwks':
       if (!acceptsJwks(rc.req.headers.accept)) {

@@ -8,7 +8,7 @@ import { KUBELET_DIAL_HANGS, KUBELET_UNREACHABLE_ANNOTATION, kubeletServes, node
 import type { ClusterCore, RequestContext } from '../core';
 import { projectedFiles, runCommand } from '../execCommands';
 import { acceptExec } from '../execProtocol';
-import { sendError } from '../http';
+import { sendError, sentStatus } from '../http';
 import { R } from '../resources';
 import { badRequest, failure, internal, isApiError, notFound, type ApiError } from '../status';
 import type { Pod } from '../types';
@@ -42,6 +42,7 @@ export function servePodStream(core: ClusterCore, rc: RequestContext, ns: string
 }
 
 export function writeRawError(socket: Duplex, e: ApiError): void {
+  sentStatus.set(socket, e.body);
   const body = JSON.stringify(e.body);
   const reason = e.code === 400 ? 'Bad Request' : e.code === 401 ? 'Unauthorized' : e.code === 403 ? 'Forbidden' : e.code === 404 ? 'Not Found' : 'Internal Server Error';
   socket.end(`HTTP/1.1 ${e.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);

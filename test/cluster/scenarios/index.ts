@@ -1,7 +1,7 @@
 // The scenario registry plus every built-in scenario. A new scenario is a module that calls
 // registerScenario, imported here once.
 
-export { registerScenario, runScenarios, scenarioNames, type Scenario, type ScenarioFile, type ScenarioOutcome } from './registry';
+export { handOverLiveFiles, registerScenario, runScenarios, scenarioNames, type Scenario, type ScenarioFile, type ScenarioOutcome } from './registry';
 
 import './healthy';
 import './large';
@@ -10,6 +10,7 @@ import './apisixNotReloading';
 import './kubeletRefreshStalled';
 import './multusKubeconfigExpired';
 import './rancherConcurrent401';
+import './staleTokens';
 
 /** The five incidents, in the order the demo lists them; each combines with the others and `healthy`. */
 export const INCIDENT_SCENARIOS = ['patroni-expired', 'apisix-not-reloading', 'kubelet-refresh-stalled', 'multus-kubeconfig-expired', 'rancher-concurrent-401'] as const;

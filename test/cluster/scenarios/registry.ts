@@ -13,6 +13,11 @@ export interface ScenarioFile {
   text: string;
   /** One line saying what the file is, printed by the CLI. */
   description: string;
+  /**
+   * For a file the cluster goes on writing while it runs (an audit log): told where the file was
+   * written, it writes there from then on. `text` is then what the file held at that moment.
+   */
+  live?(path: string): void;
 }
 
 /** What a scenario may return besides building objects. */
@@ -55,4 +60,12 @@ function checkFilePath(scenario: string, path: string): void {
   if (path === '' || path.startsWith('/') || path.includes('\\') || parts.some((p) => p === '' || p === '.' || p === '..')) {
     throw new Error(`scenario "${scenario}" names a file outside its folder: "${path}"`);
   }
+}
+
+/** After `cluster.writeFiles(dir)` wrote `paths`: the live files go on being written where they are now. */
+export function handOverLiveFiles(files: readonly ScenarioFile[], paths: readonly string[]): void {
+  files.forEach((file, i) => {
+    const path = paths[i];
+    if (path !== undefined) file.live?.(path);
+  });
 }
