@@ -71,7 +71,7 @@ async function firstModel(session: ClusterSession): Promise<{ ms: number; invent
   inventory.start();
   await until(() => allReady(inventory));
   const model = buildExplorerModel({
-    now: Math.floor(Date.now() / 1000),
+    nowSec: Math.floor(Date.now() / 1000),
     session: { context: session.context, summary: session.summary, credential: session.provider.describe() },
     inventory: inventory.snapshot(),
     findings: [],

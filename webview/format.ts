@@ -35,9 +35,9 @@ export function formatDuration(ms: number): string {
   return h % 24 === 0 ? `${days} days` : `${days} days ${h % 24} h`;
 }
 
-/** `in 3 h`, `5 min ago`, relative to `now`. */
-export function formatRelative(ms: number, now: number): string {
-  const delta = ms - now;
+/** `in 3 h`, `5 min ago`, relative to `nowMs`. */
+export function formatRelative(ms: number, nowMs: number): string {
+  const delta = ms - nowMs;
   if (Math.abs(delta) < 1000) return 'now';
   return delta > 0 ? `in ${formatDuration(delta)}` : `${formatDuration(delta)} ago`;
 }

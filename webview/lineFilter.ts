@@ -3,7 +3,7 @@ import type { UnauthorizedLine } from '../src/shared/tokenHealthProtocol';
 import { formatTimestamp } from './format';
 
 function haystack(l: UnauthorizedLine): string {
-  return [formatTimestamp(l.at), l.namespace ?? '', l.pod ?? '', l.container ?? '', l.pattern, l.source, l.line].join('\n').toLowerCase();
+  return [formatTimestamp(l.atMs), l.namespace ?? '', l.pod ?? '', l.container ?? '', l.pattern, l.source, l.line].join('\n').toLowerCase();
 }
 
 /** Lines matching every whitespace-separated word of `query` (case-insensitive) in any column. */
@@ -23,7 +23,7 @@ export function podLabel(l: UnauthorizedLine): string {
 
 /** One line of tab-separated text, with tabs and newlines inside a field flattened to spaces. */
 export function copyRow(l: UnauthorizedLine): string {
-  const cells = [formatTimestamp(l.at), podLabel(l), l.container ?? '', l.pattern, l.line];
+  const cells = [formatTimestamp(l.atMs), podLabel(l), l.container ?? '', l.pattern, l.line];
   return cells.map((c) => c.replace(/[\t\r\n]+/g, ' ')).join('\t');
 }
 

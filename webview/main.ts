@@ -107,7 +107,7 @@ function render(): void {
   title.textContent = state.subject.title;
   document.title = `Token Health: ${state.subject.title}`;
   detail.textContent = state.subject.detail;
-  meta.textContent = `Updated ${formatTimestamp(state.generatedAt)}`;
+  meta.textContent = `Updated ${formatTimestamp(state.generatedAtMs)}`;
   replaceChildren(
     toolbar,
     ...state.actions.map((a) => button(a.title, 'search', () => runAction(a))),

@@ -89,8 +89,8 @@ export interface TimelineGeometry {
   plotTop: number;
   plotBottom: number;
   /** The axis after padding, in ms. */
-  start: number;
-  end: number;
+  startMs: number;
+  endMs: number;
   rows: Row[];
   segments: Segment[];
   windowTicks: WindowTick[];
@@ -109,13 +109,13 @@ const ROW_GAP = 6;
 const RIGHT_MARGIN = 12;
 
 /** The axis padded by 3 % each side, and at least a minute wide. */
-export function paddedRange(start: number, end: number): { start: number; end: number } {
-  const lo = Math.min(start, end);
-  const hi = Math.max(start, end);
+export function paddedRange(startMs: number, endMs: number): { startMs: number; endMs: number } {
+  const lo = Math.min(startMs, endMs);
+  const hi = Math.max(startMs, endMs);
   const span = Math.max(hi - lo, MINUTE);
   const mid = (lo + hi) / 2;
   const half = (span / 2) * 1.06;
-  return { start: Math.floor(mid - half), end: Math.ceil(mid + half) };
+  return { startMs: Math.floor(mid - half), endMs: Math.ceil(mid + half) };
 }
 
 /** A step from STEPS giving at most `maxTicks` ticks over the range. */
@@ -154,33 +154,33 @@ export function laneLabel(lane: string, maxChars: number): string {
 
 /** When the window starts and ends on the axis, for packing and for drawing. */
 function windowBounds(w: TokenWindow): { from: number; to: number } {
-  const from = Math.min(w.issuedAt ?? w.firstSeen, w.firstSeen);
-  const to = Math.max(w.expiresAt ?? w.lastSeen, w.lastSeen);
+  const from = Math.min(w.issuedAtMs ?? w.firstSeenMs, w.firstSeenMs);
+  const to = Math.max(w.expiresAtMs ?? w.lastSeenMs, w.lastSeenMs);
   return { from, to };
 }
 
 function windowTitle(w: TokenWindow): string {
   const parts = [`Token ${w.fingerprint}`, w.lane, `source: ${w.source}`];
   if (w.jti !== undefined) parts.push(`jti ${w.jti}`);
-  if (w.issuedAt !== undefined) parts.push(`issued ${formatTimestamp(w.issuedAt)}`);
-  if (w.refreshAt !== undefined) parts.push(`kubelet refresh point ${formatTimestamp(w.refreshAt)}`);
-  if (w.warnAfter !== undefined) parts.push(`warnafter ${formatTimestamp(w.warnAfter)}`);
-  parts.push(w.expiresAt !== undefined ? `expires ${formatTimestamp(w.expiresAt)}` : 'no expiry');
-  parts.push(`seen ${formatTimestamp(w.firstSeen)} → ${formatTimestamp(w.lastSeen)}`);
-  if (w.issuedAt !== undefined && w.expiresAt !== undefined) parts.push(`lifetime ${formatDuration(w.expiresAt - w.issuedAt)}`);
+  if (w.issuedAtMs !== undefined) parts.push(`issued ${formatTimestamp(w.issuedAtMs)}`);
+  if (w.refreshAtMs !== undefined) parts.push(`kubelet refresh point ${formatTimestamp(w.refreshAtMs)}`);
+  if (w.warnAfterMs !== undefined) parts.push(`warnafter ${formatTimestamp(w.warnAfterMs)}`);
+  parts.push(w.expiresAtMs !== undefined ? `expires ${formatTimestamp(w.expiresAtMs)}` : 'no expiry');
+  parts.push(`seen ${formatTimestamp(w.firstSeenMs)} → ${formatTimestamp(w.lastSeenMs)}`);
+  if (w.issuedAtMs !== undefined && w.expiresAtMs !== undefined) parts.push(`lifetime ${formatDuration(w.expiresAtMs - w.issuedAtMs)}`);
   return parts.join('\n');
 }
 
 /** The phases of one window, in time order, each [from, to) in ms; empty phases are left out. */
 export function windowPhases(w: TokenWindow): { from: number; to: number; phase: PhaseKind }[] {
-  const start = w.issuedAt ?? w.firstSeen;
-  if (w.expiresAt === undefined) {
-    return [{ from: start, to: Math.max(w.lastSeen, start), phase: 'unbounded' }];
+  const start = w.issuedAtMs ?? w.firstSeenMs;
+  if (w.expiresAtMs === undefined) {
+    return [{ from: start, to: Math.max(w.lastSeenMs, start), phase: 'unbounded' }];
   }
-  const end = w.expiresAt;
+  const end = w.expiresAtMs;
   const cuts: { at: number; phase: PhaseKind }[] = [{ at: start, phase: 'fresh' }];
-  if (w.refreshAt !== undefined) cuts.push({ at: w.refreshAt, phase: 'due' });
-  if (w.warnAfter !== undefined && w.warnAfter < end) cuts.push({ at: w.warnAfter, phase: 'stale' });
+  if (w.refreshAtMs !== undefined) cuts.push({ at: w.refreshAtMs, phase: 'due' });
+  if (w.warnAfterMs !== undefined && w.warnAfterMs < end) cuts.push({ at: w.warnAfterMs, phase: 'stale' });
   const ordered = cuts.filter((c) => c.at >= start && c.at <= end).sort((a, b) => a.at - b.at);
   const phases: { from: number; to: number; phase: PhaseKind }[] = [];
   ordered.forEach((c, i) => {
@@ -225,7 +225,7 @@ export function layoutTimeline(t: Timeline, opts: GeometryOptions): TimelineGeom
   const width = Math.max(opts.width, labelWidth + 120);
   const plotLeft = labelWidth;
   const plotRight = width - RIGHT_MARGIN;
-  const { start, end } = paddedRange(t.start, t.end);
+  const { startMs: start, endMs: end } = paddedRange(t.startMs, t.endMs);
   const x = (ms: number): number => plotLeft + ((ms - start) / (end - start)) * (plotRight - plotLeft);
   const clampX = (ms: number): number => Math.min(plotRight, Math.max(plotLeft, x(ms)));
 
@@ -264,46 +264,46 @@ export function layoutTimeline(t: Timeline, opts: GeometryOptions): TimelineGeom
       segments.push({ x0, x1: Math.max(x1, x0 + 1), y: top, height: barHeight, phase: p.phase, clippedRight: p.to > end, fingerprint: w.fingerprint, title });
     }
     const marks: [TickKind, number | undefined, string][] = [
-      ['issued', w.issuedAt, 'issued'],
-      ['refreshAt', w.refreshAt, 'kubelet refresh point'],
-      ['warnAfter', w.warnAfter, 'warnafter'],
-      ['expiry', w.expiresAt, 'expiry'],
+      ['issued', w.issuedAtMs, 'issued'],
+      ['refreshAt', w.refreshAtMs, 'kubelet refresh point'],
+      ['warnAfter', w.warnAfterMs, 'warnafter'],
+      ['expiry', w.expiresAtMs, 'expiry'],
     ];
     for (const [kind, at, name] of marks) {
       if (at === undefined || at < start || at > end) continue;
       windowTicks.push({ x: x(at), y: top - 2, height: barHeight + 4, kind, title: `${name} ${formatTimestamp(at)} · ${w.fingerprint}` });
     }
     seen.push({
-      x0: clampX(w.firstSeen),
-      x1: Math.max(clampX(w.lastSeen), clampX(w.firstSeen) + 2),
+      x0: clampX(w.firstSeenMs),
+      x1: Math.max(clampX(w.lastSeenMs), clampX(w.firstSeenMs) + 2),
       y: top + barHeight / 2,
       fingerprint: w.fingerprint,
-      title: `${w.fingerprint} observed ${formatTimestamp(w.firstSeen)} → ${formatTimestamp(w.lastSeen)}`,
+      title: `${w.fingerprint} observed ${formatTimestamp(w.firstSeenMs)} → ${formatTimestamp(w.lastSeenMs)}`,
     });
   }
 
   const refreshes: RefreshLine[] = [];
   for (const r of t.refreshes) {
     const row = rowOf.get(r.lane);
-    if (row === undefined || r.at < start || r.at > end) continue;
+    if (row === undefined || r.atMs < start || r.atMs > end) continue;
     refreshes.push({
-      x: x(r.at),
+      x: x(r.atMs),
       y0: row.y,
       y1: row.y + row.height,
       late: r.late,
-      title: `${r.late ? 'Late refresh' : 'Refresh'} ${formatTimestamp(r.at)}: ${r.fromFingerprint} → ${r.toFingerprint}`,
+      title: `${r.late ? 'Late refresh' : 'Refresh'} ${formatTimestamp(r.atMs)}: ${r.fromFingerprint} → ${r.toFingerprint}`,
     });
   }
 
   const markers: Marker[] = [];
   for (const m of t.unauthorized) {
     const row = rowOf.get(m.lane);
-    if (row === undefined || m.at < start || m.at > end) continue;
+    if (row === undefined || m.atMs < start || m.atMs > end) continue;
     markers.push({
-      x: x(m.at),
+      x: x(m.atMs),
       y: row.y + row.height / 2,
       count: m.count,
-      title: `401 ${formatTimestamp(m.at)}${m.count > 1 ? ` ×${m.count}` : ''} · ${m.pattern}\n${m.line}`,
+      title: `401 ${formatTimestamp(m.atMs)}${m.count > 1 ? ` ×${m.count}` : ''} · ${m.pattern}\n${m.line}`,
     });
   }
 
@@ -315,6 +315,6 @@ export function layoutTimeline(t: Timeline, opts: GeometryOptions): TimelineGeom
     axis.push({ x: x(tick), label: tickLabel(tick, step) });
   }
 
-  const nowX = t.now >= start && t.now <= end ? x(t.now) : undefined;
-  return { width, height: plotBottom + 4, plotLeft, plotRight, plotTop, plotBottom, start, end, rows, segments, windowTicks, seen, refreshes, markers, axis, nowX };
+  const nowX = t.nowMs >= start && t.nowMs <= end ? x(t.nowMs) : undefined;
+  return { width, height: plotBottom + 4, plotLeft, plotRight, plotTop, plotBottom, startMs: start, endMs: end, rows, segments, windowTicks, seen, refreshes, markers, axis, nowX };
 }

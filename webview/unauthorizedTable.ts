@@ -18,7 +18,7 @@ function row(l: UnauthorizedLine, handlers: TableHandlers): HTMLTableRowElement 
   const pattern = l.count > 1 ? `${l.pattern} ×${l.count}` : l.pattern;
   return el('tr', {
     children: [
-      el('td', { className: 'time', text: formatTimestamp(l.at) }),
+      el('td', { className: 'time', text: formatTimestamp(l.atMs) }),
       el('td', { className: 'pod', text: podLabel(l) }),
       el('td', { className: 'container', text: l.container ?? (l.source === 'log' ? '' : l.source) }),
       el('td', { className: 'pattern', text: pattern }),

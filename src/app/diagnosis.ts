@@ -46,7 +46,7 @@ export interface DiagnosisOptions {
   log: DiagnosisLog;
   /** Credentials of the kubeconfigs open in the editor, read at each run. */
   documents?: () => KubeconfigCredentialEvidence[];
-  now?: () => number;
+  nowMs?: () => number;
   periodMs?: number;
   debounceMs?: number;
 }
@@ -102,7 +102,7 @@ export class Diagnosis implements Disposable {
 
   /** Talks to no cluster until start(): activation alone (opening a YAML file) must not run exec plugins. */
   constructor(private readonly opts: DiagnosisOptions) {
-    this.now = opts.now ?? Date.now;
+    this.now = opts.nowMs ?? Date.now;
     this.subscription = opts.state.onDidChange((e) => {
       if (!e.session) return;
       for (const s of this.scanSources) opts.findings.set(s, []);
@@ -206,7 +206,7 @@ export class Diagnosis implements Disposable {
   }
 
   private baseOptions(state: SessionState): CollectOptions {
-    return { now: this.now, history: this.opts.history, documents: this.opts.documents?.() ?? [], workloads: state.workloads };
+    return { nowMs: this.now, history: this.opts.history, documents: this.opts.documents?.() ?? [], workloads: state.workloads };
   }
 
   private evidenceSession(state: SessionState): EvidenceSession {

@@ -152,7 +152,7 @@ export class SessionState {
     const serviceAccount = c.kubernetes?.serviceAccount?.name;
     const observation: TokenObservation = {
       kind: 'token',
-      at: r.at,
+      at: r.atMs,
       subject: {
         context: this.session.context,
         namespace: t.namespace,

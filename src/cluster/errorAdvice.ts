@@ -15,9 +15,9 @@ export interface ErrorAdvice {
   severity: 'error' | 'warning';
 }
 
-/** `nowMs` in milliseconds, as `retryAt`. */
-export function adviseOnError(error: ClusterError, credential: CredentialDescription | undefined, nowMs: number, retryAt?: number): ErrorAdvice {
-  const countdown = retryAt !== undefined ? retryCountdown(retryAt, nowMs) : undefined;
+/** `nowMs` in milliseconds, as `retryAtMs`. */
+export function adviseOnError(error: ClusterError, credential: CredentialDescription | undefined, nowMs: number, retryAtMs?: number): ErrorAdvice {
+  const countdown = retryAtMs !== undefined ? retryCountdown(retryAtMs, nowMs) : undefined;
   const withCountdown = (a: ErrorAdvice): ErrorAdvice => (countdown ? { ...a, countdown } : a);
   switch (error.kind) {
     case 'unauthorized':
@@ -32,7 +32,7 @@ export function adviseOnError(error: ClusterError, credential: CredentialDescrip
 function unauthorizedMessage(error: ClusterError, credential: CredentialDescription | undefined, now: number): string {
   // Our credential layer already explains why it could not make a credential (exec plugin, token file).
   if (!error.message.startsWith('the cluster rejected your credential (401 Unauthorized); reload')) return error.message;
-  const expiresAt = credential?.expiresAt;
+  const expiresAt = credential?.expiresAtSec;
   if (expiresAt !== undefined && expiresAt <= now) {
     const at = formatInstant(expiresAt).utc;
     return `the cluster rejected your credential (401): it expired at ${at}, ${describeDuration(now - expiresAt, 'long')} ago; run Reload Credentials or log in again to get a fresh one`;
@@ -41,7 +41,7 @@ function unauthorizedMessage(error: ClusterError, credential: CredentialDescript
 }
 
 /** "retrying in 10 s", "retrying now". */
-export function retryCountdown(retryAt: number, nowMs: number): string {
-  const left = Math.ceil((retryAt - nowMs) / 1000);
+export function retryCountdown(retryAtMs: number, nowMs: number): string {
+  const left = Math.ceil((retryAtMs - nowMs) / 1000);
   return left <= 0 ? 'retrying now' : `retrying in ${describeDuration(left, 'long')}`;
 }

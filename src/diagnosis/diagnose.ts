@@ -40,8 +40,8 @@ function podKey(f: Finding): string | undefined {
 }
 
 function foldInto(cause: Finding, f: Finding): void {
-  for (const e of f.evidence) if (!cause.evidence.some((c) => c.at === e.at && c.text === e.text)) cause.evidence.push(e);
-  cause.evidence.sort((a, b) => a.at - b.at);
+  for (const e of f.evidence) if (!cause.evidence.some((c) => c.atMs === e.atMs && c.text === e.text)) cause.evidence.push(e);
+  cause.evidence.sort((a, b) => a.atMs - b.atMs);
   if (f.severity === 'error') cause.severity = 'error';
 }
 
@@ -68,10 +68,10 @@ function fold(findings: Finding[]): Finding[] {
   return out;
 }
 
-/** Findings for `evidence` at `now` (milliseconds), worst first; pure. */
-export function diagnose(evidence: Evidence, now: number, options?: Partial<DiagnoseOptions>): Finding[] {
+/** Findings for `evidence` at `nowMs`, worst first; pure. */
+export function diagnose(evidence: Evidence, nowMs: number, options?: Partial<DiagnoseOptions>): Finding[] {
   const resolved = resolveOptions(options);
   const all: Finding[] = [];
-  for (const rule of Object.values(RULES)) all.push(...rule(evidence, now, resolved));
+  for (const rule of Object.values(RULES)) all.push(...rule(evidence, nowMs, resolved));
   return fold(all).sort(compareFindings);
 }

@@ -28,7 +28,7 @@ export interface PodClaim {
   /** True when the PVC has a deletionTimestamp (it stays Terminating while the pod uses it). */
   terminating: boolean;
   /** When its deletion was asked for. */
-  deletionRequestedAt?: number;
+  deletionRequestedAtMs?: number;
   /** False when the PVC was not found (already gone, or not listable). */
   found: boolean;
 }
@@ -44,9 +44,9 @@ export interface PodEvidence {
   owner?: { kind: string; name: string };
   /** The workload a rollout restart acts on, when there is one (Deployment, StatefulSet, DaemonSet). */
   workload?: { kind: 'Deployment' | 'StatefulSet' | 'DaemonSet'; name: string };
-  startedAt?: number;
+  startedAtMs?: number;
   /** When deletion was asked for: the pod is Terminating. */
-  deletionRequestedAt?: number;
+  deletionRequestedAtMs?: number;
   containers: { name: string; restartCount: number; ready: boolean }[];
   tokenSources: PodTokenSource[];
   claims: PodClaim[];
@@ -59,7 +59,7 @@ export interface LegacySecretEvidence {
   namespace: string;
   name: string;
   serviceAccount?: string;
-  createdAt?: number;
+  createdAtMs?: number;
   /** `kubernetes.io/legacy-token-last-used`: a UTC date, YYYY-MM-DD. */
   lastUsed?: string;
   /** `kubernetes.io/legacy-token-invalid-since`: a UTC date, YYYY-MM-DD. */
@@ -85,7 +85,7 @@ export interface KubeconfigCredentialEvidence {
   /** 0-based line of the value in the document, when known. */
   line?: number;
   kind: 'token' | 'tokenFile' | 'exec' | 'authProvider' | 'clientCertificate' | 'certificate' | 'other';
-  /** Seconds since the epoch. */
+  /** All three in seconds since the epoch. */
   issuedAt?: number;
   expiresAt?: number;
   warnAfter?: number;
@@ -101,7 +101,7 @@ export interface Evidence {
   context: string;
   scope: EvidenceScope;
   /** When the snapshot was taken. */
-  collectedAt: number;
+  collectedAtMs: number;
   pods: PodEvidence[];
   /** Token observations of the scope, oldest first (from history and this collection). */
   observations: TokenObservation[];
@@ -109,9 +109,9 @@ export interface Evidence {
   unauthorized: UnauthorizedEvent[];
   /**
    * Requests seen to succeed, for telling "401 under concurrency" apart from a dead token:
-   * a line or request that shows the same token was accepted at `at`.
+   * a line or request that shows the same token was accepted at `atMs`.
    */
-  successes: { at: number; subject: TokenObservation['subject']; tokenFingerprint?: string; source: string }[];
+  successes: { atMs: number; subject: TokenObservation['subject']; tokenFingerprint?: string; source: string }[];
   legacySecrets: LegacySecretEvidence[];
   kubeconfigCredentials: KubeconfigCredentialEvidence[];
   probes: ProbeResult[];
@@ -120,11 +120,11 @@ export interface Evidence {
 }
 
 /** An Evidence with nothing in it, for building up in tests and in the UI. */
-export function emptyEvidence(context: string, collectedAt: number, scope: EvidenceScope = { kind: 'context' }): Evidence {
+export function emptyEvidence(context: string, collectedAtMs: number, scope: EvidenceScope = { kind: 'context' }): Evidence {
   return {
     context,
     scope,
-    collectedAt,
+    collectedAtMs,
     pods: [],
     observations: [],
     unauthorized: [],

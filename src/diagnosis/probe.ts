@@ -4,7 +4,7 @@ import type { Subject } from '../history/types';
 
 export interface ProbeResult {
   /** When the probe ran (milliseconds since the epoch). */
-  at: number;
+  atMs: number;
   tokenFingerprint: string;
   /** Whose token it was. */
   subject: Subject;

@@ -33,7 +33,7 @@ export function resolveOptions(options?: Partial<DiagnoseOptions>): DiagnoseOpti
 }
 
 /** A rule: evidence in, findings out. */
-export type Rule = (evidence: Evidence, now: number, options: DiagnoseOptions) => Finding[];
+export type Rule = (evidence: Evidence, nowMs: number, options: DiagnoseOptions) => Finding[];
 
 /** `2026-11-22 03:18:52 UTC`. */
 export function when(ms: number): string {

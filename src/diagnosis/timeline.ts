@@ -15,20 +15,20 @@ export interface TokenWindow {
   source: TokenObservation['source'];
   jti?: string;
   /** Milliseconds since the epoch; absent when the claim is absent. */
-  issuedAt?: number;
+  issuedAtMs?: number;
   /** When the kubelet should have replaced it (pod-bound tokens only). */
-  refreshAt?: number;
-  warnAfter?: number;
-  expiresAt?: number;
+  refreshAtMs?: number;
+  warnAfterMs?: number;
+  expiresAtMs?: number;
   /** First and last time this token was seen. */
-  firstSeen: number;
-  lastSeen: number;
+  firstSeenMs: number;
+  lastSeenMs: number;
 }
 
 /** The moment a newer token replaced an older one for the same subject. */
 export interface ObservedRefresh {
   /** When the newer token was first seen. */
-  at: number;
+  atMs: number;
   lane: string;
   fromFingerprint: string;
   toFingerprint: string;
@@ -37,7 +37,7 @@ export interface ObservedRefresh {
 }
 
 export interface UnauthorizedMarker {
-  at: number;
+  atMs: number;
   /** A 401 names a pod, not a token file: its lane is the pod's group. */
   lane: string;
   subject: Subject;
@@ -49,10 +49,10 @@ export interface UnauthorizedMarker {
 }
 
 export interface Timeline {
-  now: number;
+  nowMs: number;
   /** The axis: from the earliest thing shown to the latest (at least up to now). */
-  start: number;
-  end: number;
+  startMs: number;
+  endMs: number;
   /** Lane labels in display order (a group's token lanes, then its own lane for 401s without a token lane). */
   lanes: string[];
   windows: TokenWindow[];
@@ -89,7 +89,7 @@ function ms(seconds: number | undefined): number | undefined {
 export function buildTimeline(
   observations: readonly TokenObservation[],
   unauthorizedEvents: readonly UnauthorizedEvent[],
-  now: number,
+  nowMs: number,
 ): Timeline {
   const windows = new Map<string, TokenWindow>();
   const refreshTimes = new Map<TokenWindow, RefreshTimes>();
@@ -99,24 +99,24 @@ export function buildTimeline(
     const last = o.lastAt ?? o.at;
     const existing = windows.get(key);
     if (existing) {
-      existing.firstSeen = Math.min(existing.firstSeen, o.at);
-      existing.lastSeen = Math.max(existing.lastSeen, last);
+      existing.firstSeenMs = Math.min(existing.firstSeenMs, o.at);
+      existing.lastSeenMs = Math.max(existing.lastSeenMs, last);
       continue;
     }
-    const w: TokenWindow = { fingerprint: o.fingerprint, lane, group: groupOf(o.subject), subject: { ...o.subject }, source: o.source, firstSeen: o.at, lastSeen: last };
+    const w: TokenWindow = { fingerprint: o.fingerprint, lane, group: groupOf(o.subject), subject: { ...o.subject }, source: o.source, firstSeenMs: o.at, lastSeenMs: last };
     if (o.jti !== undefined) w.jti = o.jti;
-    if (o.iat !== undefined) w.issuedAt = ms(o.iat);
-    if (o.warnAfter !== undefined) w.warnAfter = ms(o.warnAfter);
-    if (o.exp !== undefined) w.expiresAt = ms(o.exp);
+    if (o.iat !== undefined) w.issuedAtMs = ms(o.iat);
+    if (o.warnAfter !== undefined) w.warnAfterMs = ms(o.warnAfter);
+    if (o.exp !== undefined) w.expiresAtMs = ms(o.exp);
     if (o.iat !== undefined && o.exp !== undefined && o.subject.pod !== undefined) {
       const times: RefreshTimes = { issuedAt: o.iat, expiresAt: o.exp, warnAfter: o.warnAfter };
-      w.refreshAt = kubeletRefreshPoint(times) * 1000;
+      w.refreshAtMs = kubeletRefreshPoint(times) * 1000;
       refreshTimes.set(w, times);
     }
     windows.set(key, w);
   }
 
-  const list = [...windows.values()].sort((a, b) => a.firstSeen - b.firstSeen || a.lane.localeCompare(b.lane));
+  const list = [...windows.values()].sort((a, b) => a.firstSeenMs - b.firstSeenMs || a.lane.localeCompare(b.lane));
   const refreshes: ObservedRefresh[] = [];
   const byLane = new Map<string, TokenWindow[]>();
   for (const w of list) {
@@ -131,31 +131,31 @@ export function buildTimeline(
       if (!from || !to) continue;
       const due = refreshTimes.get(from);
       refreshes.push({
-        at: to.firstSeen,
+        atMs: to.firstSeenMs,
         lane,
         fromFingerprint: from.fingerprint,
         toFingerprint: to.fingerprint,
-        late: due !== undefined && isRefreshOverdue(due, Math.floor(to.firstSeen / 1000)),
+        late: due !== undefined && isRefreshOverdue(due, Math.floor(to.firstSeenMs / 1000)),
       });
     }
   }
-  refreshes.sort((a, b) => a.at - b.at);
+  refreshes.sort((a, b) => a.atMs - b.atMs);
 
   const unauthorized: UnauthorizedMarker[] = [...unauthorizedEvents]
     .sort((a, b) => a.at - b.at)
-    .map((e) => ({ at: e.at, lane: groupOf(e.subject), subject: { ...e.subject }, source: e.source, pattern: e.pattern, line: e.line, count: e.count ?? 1 }));
+    .map((e) => ({ atMs: e.at, lane: groupOf(e.subject), subject: { ...e.subject }, source: e.source, pattern: e.pattern, line: e.line, count: e.count ?? 1 }));
 
   const lanes: string[] = [];
   for (const w of list) if (!lanes.includes(w.lane)) lanes.push(w.lane);
   for (const m of unauthorized) if (!lanes.includes(m.lane)) lanes.push(m.lane);
 
-  const times: number[] = [now];
+  const times: number[] = [nowMs];
   for (const w of list) {
-    times.push(w.firstSeen, w.lastSeen);
-    for (const t of [w.issuedAt, w.refreshAt, w.warnAfter]) if (t !== undefined) times.push(t);
+    times.push(w.firstSeenMs, w.lastSeenMs);
+    for (const t of [w.issuedAtMs, w.refreshAtMs, w.warnAfterMs]) if (t !== undefined) times.push(t);
     // A one-year expiry would squash everything else: show it only when it is near.
-    if (w.expiresAt !== undefined && w.expiresAt - now < 7 * 24 * 3600 * 1000) times.push(w.expiresAt);
+    if (w.expiresAtMs !== undefined && w.expiresAtMs - nowMs < 7 * 24 * 3600 * 1000) times.push(w.expiresAtMs);
   }
-  for (const m of unauthorized) times.push(m.at);
-  return { now, start: Math.min(...times), end: Math.max(...times), lanes, windows: list, refreshes, unauthorized };
+  for (const m of unauthorized) times.push(m.atMs);
+  return { nowMs, startMs: Math.min(...times), endMs: Math.max(...times), lanes, windows: list, refreshes, unauthorized };
 }

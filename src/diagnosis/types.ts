@@ -16,7 +16,7 @@ export type FindingRule =
 
 export interface FindingEvidence {
   /** Milliseconds since the epoch. */
-  at: number;
+  atMs: number;
   /** One line a user reads; never a raw token (fingerprints and jti only). */
   text: string;
 }

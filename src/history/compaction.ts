@@ -10,14 +10,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const TRIM_TO = 0.75;
 
 export interface CompactionLimits {
-  now: number;
+  nowMs: number;
   maxDays: number;
   maxBytes: number;
 }
 
 /** The records to keep, oldest first, and the file text that holds them. */
 export function compactRecords(records: readonly HistoryRecord[], limits: CompactionLimits): { kept: HistoryRecord[]; text: string } {
-  const cutoff = limits.now - limits.maxDays * DAY_MS;
+  const cutoff = limits.nowMs - limits.maxDays * DAY_MS;
   let kept = records.filter((r) => lastSeen(r) >= cutoff);
   const lines = new Map(kept.map((r) => [r, serialize(r)]));
   const size = (rs: readonly HistoryRecord[]): number =>
@@ -47,6 +47,6 @@ export function needsCompaction(
   wastedLines: number,
   limits: CompactionLimits,
 ): boolean {
-  const cutoff = limits.now - limits.maxDays * DAY_MS;
+  const cutoff = limits.nowMs - limits.maxDays * DAY_MS;
   return fileBytes > limits.maxBytes || wastedLines > records.length || records.some((r) => lastSeen(r) < cutoff);
 }

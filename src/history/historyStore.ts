@@ -41,7 +41,7 @@ function matches(r: HistoryRecord, f: HistoryFilter): boolean {
     (f.pod === undefined || s.pod === f.pod) &&
     (f.podUid === undefined || s.podUid === f.podUid) &&
     (f.serviceAccount === undefined || s.serviceAccount === f.serviceAccount) &&
-    (f.since === undefined || lastSeen(r) >= f.since)
+    (f.sinceMs === undefined || lastSeen(r) >= f.sinceMs)
   );
 }
 
@@ -86,7 +86,7 @@ export class HistoryStore {
     return new HistoryStore(dir, {
       maxDays: positive(opts?.maxDays, DEFAULT_MAX_DAYS),
       maxBytes: positive(opts?.maxBytes, DEFAULT_MAX_BYTES),
-      now: opts?.now ?? Date.now,
+      now: opts?.nowMs ?? Date.now,
       onNotice: opts?.onNotice ?? (() => undefined),
       fallbackDir: opts?.fallbackDir,
     });
@@ -231,7 +231,7 @@ export class HistoryStore {
   }
 
   private limits(): CompactionLimits {
-    return { now: this.settings.now(), maxDays: this.settings.maxDays, maxBytes: this.settings.maxBytes };
+    return { nowMs: this.settings.now(), maxDays: this.settings.maxDays, maxBytes: this.settings.maxBytes };
   }
 
   private needsCompaction(): boolean {

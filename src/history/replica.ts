@@ -47,7 +47,7 @@ export class HistoryReplica {
     readonly dir: string,
     /** At most this many of the newest bytes are read: anything older the next compaction drops anyway. */
     private readonly readCap: number,
-    private readonly now: () => number,
+    private readonly nowMs: () => number,
   ) {
     this.path = join(dir, FILE_NAME);
   }
@@ -206,7 +206,7 @@ export class HistoryReplica {
 
   /** Renames the unreadable file to history.corrupt-<time>.jsonl and returns the new path. */
   private async setAside(): Promise<string> {
-    const stamp = new Date(this.now()).toISOString().replace(/[:.]/g, '-');
+    const stamp = new Date(this.nowMs()).toISOString().replace(/[:.]/g, '-');
     for (let n = 0; ; n++) {
       const aside = join(this.dir, `history.corrupt-${stamp}${n === 0 ? '' : `-${n}`}.jsonl`);
       if ((await statOrUndefined(aside)) === undefined) {

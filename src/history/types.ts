@@ -12,7 +12,10 @@ export interface Subject {
   path?: string;
 }
 
-/** A token seen at some moment: its claims and fingerprint, never the token itself. */
+/**
+ * A token seen at some moment: its claims and fingerprint, never the token itself. Field names are the
+ * history file's (stored as is), so they carry no unit suffix: `at`/`lastAt` are ms, `iat`/`exp`/`warnAfter` seconds.
+ */
 export interface TokenObservation {
   kind: 'token';
   /** Milliseconds since the epoch: when it was first seen (in a run of identical observations). */
@@ -21,6 +24,7 @@ export interface TokenObservation {
   source: 'liveRead' | 'tokenRequest' | 'kubeconfig' | 'secret';
   /** Hex sha256 prefix of the token. */
   fingerprint: string;
+  /** JWT times, seconds since the epoch. */
   iat?: number;
   exp?: number;
   warnAfter?: number;
@@ -32,6 +36,7 @@ export interface TokenObservation {
 /** A 401 seen in a log line, an event or a probe. */
 export interface UnauthorizedEvent {
   kind: 'unauthorized';
+  /** Milliseconds since the epoch (a stored field name: no unit suffix). */
   at: number;
   subject: Subject;
   source: 'log' | 'event' | 'probe';
@@ -51,7 +56,7 @@ export interface HistoryFilter {
   podUid?: string;
   serviceAccount?: string;
   /** Records last seen at or after this moment (ms). */
-  since?: number;
+  sinceMs?: number;
   kind?: HistoryRecord['kind'];
 }
 
@@ -60,7 +65,7 @@ export interface HistoryOptions {
   maxDays?: number;
   /** The file is compacted when it grows past this size (default 5 MiB); at most this much of it is read. */
   maxBytes?: number;
-  now?: () => number;
+  nowMs?: () => number;
   /** Told, in a sentence, when the history file had to be set aside or some of its lines were skipped. */
   onNotice?: (message: string) => void;
   /** Where to keep the history for this session when the folder asked for cannot be used. */

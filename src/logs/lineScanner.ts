@@ -269,7 +269,7 @@ export class LineScanner {
       line: maskCapped(text, this.maxLineLength, cleanAndMask),
     };
     const time = leadingTimestamp(text);
-    if (time !== undefined) match.time = time;
+    if (time !== undefined) match.timeMs = time;
     this.onMatch(match);
   }
 }

@@ -18,7 +18,7 @@ export interface LogMatch {
   /** 1-based line number in the scanned text (a line longer than `maxLineBytes` reports each matching piece). */
   lineNumber: number;
   /** Milliseconds since the epoch, when the line starts with a timestamp we recognise. */
-  time?: number;
+  timeMs?: number;
   /** Ids of every pattern that matched, in pattern order. */
   patternIds: string[];
   /** The line with escape sequences and control characters removed, secrets masked, capped. */

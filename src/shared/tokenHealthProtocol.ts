@@ -28,7 +28,7 @@ export interface TokenHealthSubject {
 
 /** One row of the 401 table. */
 export interface UnauthorizedLine {
-  at: number;
+  atMs: number;
   source: UnauthorizedEvent['source'];
   namespace?: string;
   pod?: string;
@@ -53,7 +53,7 @@ export interface TokenHealthState {
   findings: Finding[];
   actions: PanelAction[];
   /** Milliseconds since the epoch. */
-  generatedAt: number;
+  generatedAtMs: number;
   /** A sentence shown above everything, e.g. that the cluster is unreachable. */
   notice?: string;
 }
@@ -141,9 +141,9 @@ function isArray(v: unknown): v is unknown[] {
 function isTimeline(v: unknown): v is Timeline {
   return (
     isObject(v) &&
-    typeof v.now === 'number' &&
-    typeof v.start === 'number' &&
-    typeof v.end === 'number' &&
+    typeof v.nowMs === 'number' &&
+    typeof v.startMs === 'number' &&
+    typeof v.endMs === 'number' &&
     isArray(v.lanes) &&
     v.lanes.every((l) => typeof l === 'string') &&
     isArray(v.windows) &&
@@ -164,7 +164,7 @@ export function isTokenHealthState(v: unknown): v is TokenHealthState {
     isArray(v.unauthorizedLines) &&
     isArray(v.findings) &&
     isArray(v.actions) &&
-    typeof v.generatedAt === 'number'
+    typeof v.generatedAtMs === 'number'
   );
 }
 

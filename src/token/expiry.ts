@@ -3,10 +3,10 @@ import type { CertificateInfo, CredentialState, DecodedToken, ExpiryInfo, Expiry
 export const DEFAULT_EXPIRY_OPTIONS: Readonly<ExpiryOptions> = Object.freeze({ windowSeconds: 24 * 3600, windowFraction: 0.2 });
 
 export interface ExpiryTimes {
-  issuedAt?: number;
-  notBefore?: number;
-  expiresAt?: number;
-  warnAfter?: number;
+  issuedAtSec?: number;
+  notBeforeSec?: number;
+  expiresAtSec?: number;
+  warnAfterSec?: number;
 }
 
 function finite(v: number | undefined): number | undefined {
@@ -25,10 +25,10 @@ function resolveOptions(options: Partial<ExpiryOptions> | undefined): ExpiryOpti
  */
 export function expiryOf(times: ExpiryTimes, nowSeconds: number, options?: Partial<ExpiryOptions>): ExpiryInfo {
   const opts = resolveOptions(options);
-  const issuedAt = finite(times.issuedAt);
-  const notBefore = finite(times.notBefore);
-  const expiresAt = finite(times.expiresAt);
-  const warnAfter = finite(times.warnAfter);
+  const issuedAt = finite(times.issuedAtSec);
+  const notBefore = finite(times.notBeforeSec);
+  const expiresAt = finite(times.expiresAtSec);
+  const warnAfter = finite(times.warnAfterSec);
   const start = issuedAt ?? notBefore;
   const lifetime = expiresAt !== undefined && start !== undefined && expiresAt > start ? expiresAt - start : undefined;
   const window = lifetime === undefined ? opts.windowSeconds : Math.min(opts.windowSeconds, lifetime * opts.windowFraction);
@@ -65,11 +65,11 @@ function stateAt(
 
 export function tokenExpiry(token: DecodedToken, nowSeconds: number, options?: Partial<ExpiryOptions>): ExpiryInfo {
   const c = token.claims;
-  return expiryOf({ issuedAt: c.iat, notBefore: c.nbf, expiresAt: c.exp, warnAfter: c.kubernetes?.warnAfter }, nowSeconds, options);
+  return expiryOf({ issuedAtSec: c.iat, notBeforeSec: c.nbf, expiresAtSec: c.exp, warnAfterSec: c.kubernetes?.warnAfter }, nowSeconds, options);
 }
 
 export function certificateExpiry(cert: CertificateInfo, nowSeconds: number, options?: Partial<ExpiryOptions>): ExpiryInfo {
-  return expiryOf({ issuedAt: cert.notBefore, notBefore: cert.notBefore, expiresAt: cert.notAfter }, nowSeconds, options);
+  return expiryOf({ issuedAtSec: cert.notBeforeSec, notBeforeSec: cert.notBeforeSec, expiresAtSec: cert.notAfterSec }, nowSeconds, options);
 }
 
 /**

@@ -57,7 +57,7 @@ export interface ExpiryOptions {
 
 export interface ExpiryInfo {
   state: CredentialState;
-  /** Seconds since the epoch, when known. */
+  /** These four and `expiringFrom`: seconds since the epoch, when known. */
   issuedAt?: number;
   notBefore?: number;
   expiresAt?: number;
@@ -77,8 +77,8 @@ export interface CertificateInfo {
   commonName?: string;
   /** Organisations of the subject (Kubernetes groups for client certificates). */
   organizations: string[];
-  notBefore: number;
-  notAfter: number;
+  notBeforeSec: number;
+  notAfterSec: number;
   serialNumber: string;
   isCA: boolean;
   /** sha256 fingerprint as node prints it (colon-separated hex). */

@@ -51,7 +51,7 @@ export class CredentialStatusBar implements vscode.Disposable {
         ['Server', session.summary.server],
         ['User', session.summary.user],
         ['Credential', credentialKindLabel(d)],
-        ['Expires', instant(d.expiresAt)],
+        ['Expires', instant(d.expiresAtSec)],
         ['Fingerprint', d.fingerprint],
       ], d.problem),
     );

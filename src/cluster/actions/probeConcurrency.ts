@@ -24,7 +24,7 @@ export interface ProbeOptions {
   path?: string;
   signal?: AbortSignal;
   /** Milliseconds with sub-millisecond precision; injectable. */
-  now?: () => number;
+  nowMs?: () => number;
 }
 
 export interface ProbeOutcome {
@@ -74,7 +74,7 @@ export async function probeConcurrency(provider: CredentialProvider, opts: Probe
   }
 
   const path = opts.path ?? DEFAULT_PROBE_PATH;
-  const now = opts.now ?? (() => performance.now());
+  const now = opts.nowMs ?? (() => performance.now());
   let template: RequestContext;
   try {
     template = new RequestContext(server + path, HttpMethod.GET);

@@ -15,7 +15,7 @@ export interface RestartOptions {
   timeoutMs?: number;
   onStage?: (stage: RestartStage, pod: PodSummary) => void;
   /** Milliseconds; injectable for the timeout. */
-  now?: () => number;
+  nowMs?: () => number;
 }
 
 export type RestartOutcome =
@@ -33,7 +33,7 @@ const DEFAULT_TIMEOUT_MS = 120_000;
 
 export async function restartPod(api: ApiClients, target: PodTarget, opts: RestartOptions = {}): Promise<ActionResult<RestartOutcome>> {
   const signal = opts.signal;
-  const now = opts.now ?? Date.now;
+  const now = opts.nowMs ?? Date.now;
   const got = await getPod(api, target, signal);
   if (!got.ok) return got;
   const old = got.value;

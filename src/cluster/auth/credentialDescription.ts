@@ -1,6 +1,7 @@
 // What kind of credential a kubeconfig context uses, and when it expires where that can be known without a request.
 import fs from 'node:fs';
 import type { KubeConfig, User } from '@kubernetes/client-node';
+import { IGNORED_TOKEN_FILE_MESSAGE } from '../../diagnosis/kubeconfigKeys';
 import { decodeCertificate } from '../../token/certificate';
 import { decodeToken } from '../../token/jwt';
 import { isRecord } from './kubeconfigFiles';
@@ -30,8 +31,8 @@ export interface ClientCertificateInfo {
   file?: string;
   commonName?: string;
   organizations: string[];
-  notBefore?: number;
-  notAfter?: number;
+  notBeforeSec?: number;
+  notAfterSec?: number;
   /** Why the certificate could not be read, when it could not. */
   problem?: string;
 }
@@ -43,8 +44,8 @@ export interface CredentialDescription {
   user?: string;
   kind: CredentialKind;
   /** Seconds since the epoch. */
-  expiresAt?: number;
-  issuedAt?: number;
+  expiresAtSec?: number;
+  issuedAtSec?: number;
   expirySource?: ExpirySource;
   /** Fingerprint of the bearer token in use, when one is known. Never the token itself. */
   fingerprint?: string;
@@ -62,7 +63,20 @@ export interface CredentialDescription {
 /** What a CredentialProvider has seen at run time: a token read from a file, an exec plugin's answer. */
 export interface CredentialObservation {
   token?: string;
-  exec?: { expiresAt?: number; token?: string; certificatePem?: string };
+  exec?: { expiresAtSec?: number; token?: string; certificatePem?: string };
+}
+
+// The same sentence as the Problems entry: the key looks right, works in client-node, and kubectl ignores it.
+export { IGNORED_TOKEN_FILE_MESSAGE };
+
+// client-node keeps only the fields it knows, so the users whose `token-file` was dropped are remembered per KubeConfig.
+const ignoredTokenFileUsers = new WeakMap<KubeConfig, Set<string>>();
+
+/** Records that `user` in `kc` had a `token-file` key, dropped as kubectl drops it. */
+export function noteIgnoredTokenFileKey(kc: KubeConfig, user: string): void {
+  const users = ignoredTokenFileUsers.get(kc) ?? new Set<string>();
+  users.add(user);
+  ignoredTokenFileUsers.set(kc, users);
 }
 
 /** Never throws; reads a token file or certificate file from disk unless `observed` already holds the token. */
@@ -80,6 +94,14 @@ export function describeCredential(kc: KubeConfig, context: string, observed: Cr
       problem: `the user "${ctx.user}" of context "${context}" is not defined in the kubeconfig, so requests carry no credential`,
     };
   }
+  const out = describeUser(context, user, observed);
+  if (ignoredTokenFileUsers.get(kc)?.has(user.name)) {
+    out.problem = out.problem === undefined ? IGNORED_TOKEN_FILE_MESSAGE : `${out.problem}; ${IGNORED_TOKEN_FILE_MESSAGE}`;
+  }
+  return out;
+}
+
+function describeUser(context: string, user: User, observed: CredentialObservation): CredentialDescription {
   const out: CredentialDescription = { context, user: user.name, kind: 'none' };
   if (user.impersonateUser) out.impersonate = user.impersonateUser;
   const cert = describeClientCertificate(user);
@@ -92,16 +114,16 @@ export function describeCredential(kc: KubeConfig, context: string, observed: Cr
   if (exec) {
     out.exec = exec;
     const seen = observed.exec;
-    if (seen?.expiresAt !== undefined) {
-      out.expiresAt = seen.expiresAt;
+    if (seen?.expiresAtSec !== undefined) {
+      out.expiresAtSec = seen.expiresAtSec;
       out.expirySource = 'exec';
     }
-    if (seen?.token) applyJwt(out, seen.token, seen.expiresAt === undefined);
+    if (seen?.token) applyJwt(out, seen.token, seen.expiresAtSec === undefined);
     if (seen?.certificatePem) {
       const c = decodeCertificate(seen.certificatePem);
       if (c.ok) {
-        out.clientCertificate = { source: 'exec', commonName: c.certificate.commonName, organizations: c.certificate.organizations, notBefore: c.certificate.notBefore, notAfter: c.certificate.notAfter };
-        if (out.expiresAt === undefined) Object.assign(out, { expiresAt: c.certificate.notAfter, expirySource: 'certificate' });
+        out.clientCertificate = { source: 'exec', commonName: c.certificate.commonName, organizations: c.certificate.organizations, notBeforeSec: c.certificate.notBeforeSec, notAfterSec: c.certificate.notAfterSec };
+        if (out.expiresAtSec === undefined) Object.assign(out, { expiresAtSec: c.certificate.notAfterSec, expirySource: 'certificate' });
       }
     }
   } else if (out.kind === 'tokenFile' && typeof providerConfig.tokenFile === 'string') {
@@ -119,13 +141,13 @@ export function describeCredential(kc: KubeConfig, context: string, observed: Cr
     };
     const bearer = idToken ?? stringOr(providerConfig['access-token']);
     if (bearer) applyJwt(out, bearer, true);
-    if (out.expiresAt === undefined) applyProviderExpiry(out, providerConfig);
+    if (out.expiresAtSec === undefined) applyProviderExpiry(out, providerConfig);
   } else if (user.token) {
     applyJwt(out, user.token, true);
   } else if (user.username) {
     out.username = user.username;
   } else if (cert) {
-    if (cert.notAfter !== undefined) Object.assign(out, { expiresAt: cert.notAfter, expirySource: 'certificate' });
+    if (cert.notAfterSec !== undefined) Object.assign(out, { expiresAtSec: cert.notAfterSec, expirySource: 'certificate' });
     if (cert.problem) out.problem = cert.problem;
   }
   return out;
@@ -167,9 +189,9 @@ function applyJwt(out: CredentialDescription, token: string, useExpiry: boolean)
   const decoded = decodeToken(token);
   if (!decoded.ok) return;
   out.fingerprint = decoded.token.fingerprint;
-  if (decoded.token.claims.iat !== undefined) out.issuedAt = decoded.token.claims.iat;
+  if (decoded.token.claims.iat !== undefined) out.issuedAtSec = decoded.token.claims.iat;
   if (useExpiry && decoded.token.claims.exp !== undefined) {
-    out.expiresAt = decoded.token.claims.exp;
+    out.expiresAtSec = decoded.token.claims.exp;
     out.expirySource = 'jwt';
   }
 }
@@ -180,7 +202,7 @@ function applyProviderExpiry(out: CredentialDescription, config: Record<string, 
   const parsed = expiry ? Date.parse(expiry) : NaN;
   const expiresOn = Number(stringOr(config['expires-on']) ?? NaN);
   const seconds = Number.isFinite(parsed) ? Math.floor(parsed / 1000) : Number.isFinite(expiresOn) ? expiresOn : undefined;
-  if (seconds !== undefined) Object.assign(out, { expiresAt: seconds, expirySource: 'jwt' });
+  if (seconds !== undefined) Object.assign(out, { expiresAtSec: seconds, expirySource: 'jwt' });
 }
 
 function readTokenFile(file: string, out: CredentialDescription): string | undefined {
@@ -217,7 +239,7 @@ function describeClientCertificate(user: User): ClientCertificateInfo | undefine
   if (user.certFile) base.file = user.certFile;
   if (!decoded.ok) return { ...base, problem: `the client certificate cannot be read: ${decoded.reason}` };
   const c = decoded.certificate;
-  return { ...base, commonName: c.commonName, organizations: c.organizations, notBefore: c.notBefore, notAfter: c.notAfter };
+  return { ...base, commonName: c.commonName, organizations: c.organizations, notBeforeSec: c.notBeforeSec, notAfterSec: c.notAfterSec };
 }
 
 function stringOr(v: unknown): string | undefined {

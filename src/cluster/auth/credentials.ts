@@ -32,7 +32,7 @@ export interface CredentialProviderOptions {
   /** False for a kubeconfig from an untrusted workspace: exec plugins are then never run. */
   trustExecPlugins: boolean;
   /** Milliseconds since the epoch; injectable so tests move time instead of sleeping. */
-  now?: () => number;
+  nowMs?: () => number;
   execTimeoutMs?: number;
   /** Minimum time between two looks at a token file (client-go: one minute). */
   tokenFilePeriodMs?: number;
@@ -52,7 +52,7 @@ export interface ActiveCredential {
   /** Only from an exec plugin. */
   clientCertificate?: ClientCertificatePair;
   /** Seconds since the epoch, when known. */
-  expiresAt?: number;
+  expiresAtSec?: number;
   fingerprint?: string;
   /** Grows whenever the credential is replaced, so a 401 on an old one does not trigger a second refresh. */
   generation: number;
@@ -72,8 +72,8 @@ export interface RefreshOutcome {
 
 export interface ReloadResult {
   /** Expiry (seconds since the epoch) before and after the reload, where one can be known. */
-  before?: number;
-  after?: number;
+  expiryBeforeSec?: number;
+  expiryAfterSec?: number;
   /** The credential value changed (compared by fingerprint, never by the token itself). */
   changed: boolean;
   /** A sentence when the reload could not produce a credential. */
@@ -102,7 +102,7 @@ export class CredentialProvider {
     readonly context: string,
     private readonly options: CredentialProviderOptions,
   ) {
-    this.now = options.now ?? Date.now;
+    this.now = options.nowMs ?? Date.now;
     const ctx = kc.getContextObject(context);
     this.cluster = ctx ? (kc.getCluster(ctx.cluster) ?? undefined) : undefined;
     this.user = ctx ? (kc.getUser(ctx.user) ?? undefined) : undefined;
@@ -113,7 +113,7 @@ export class CredentialProvider {
     const config = provider && isRecord(provider.config) ? provider.config : undefined;
     if (this.kind === 'tokenFile' && config && typeof config.tokenFile === 'string') {
       this.tokenFile = new TokenFileSource(config.tokenFile, {
-        now: this.now,
+        nowMs: this.now,
         periodMs: options.tokenFilePeriodMs ?? DEFAULT_TOKEN_FILE_PERIOD_MS,
         fallbackToken: this.user?.token || undefined,
       });
@@ -125,7 +125,7 @@ export class CredentialProvider {
     const d = describeCredential(this.kc, this.context, {
       token: this.kind === 'tokenFile' ? this.current?.token : undefined,
       exec: this.execCache
-        ? { expiresAt: this.execCache.expiresAt, token: this.execCache.token, certificatePem: this.execCache.clientCertificateData }
+        ? { expiresAtSec: this.execCache.expiresAtSec, token: this.execCache.token, certificatePem: this.execCache.clientCertificateData }
         : undefined,
     });
     if (this.lastWarning && d.problem === undefined) d.problem = this.lastWarning;
@@ -178,9 +178,12 @@ export class CredentialProvider {
     return { retry: false, result: await this.get() };
   }
 
-  /** Forces a fresh credential: re-reads the token file, re-runs the exec plugin. */
-  async reload(): Promise<ReloadResult> {
-    const before = this.describe();
+  /**
+   * Forces a fresh credential: re-reads the token file, re-runs the exec plugin. `previous` is the credential of
+   * the session this one replaces (the kubeconfig was re-read), so an edited static token counts as a change.
+   */
+  async reload(previous?: CredentialDescription): Promise<ReloadResult> {
+    const before = previous ?? this.describe();
     let result: CredentialResult;
     if (this.kind === 'exec') {
       result = this.options.trustExecPlugins ? await this.runExec() : await this.get();
@@ -192,10 +195,10 @@ export class CredentialProvider {
     }
     const after = this.describe();
     const out: ReloadResult = {
-      changed: before.fingerprint !== after.fingerprint || before.expiresAt !== after.expiresAt,
+      changed: before.fingerprint !== after.fingerprint || before.expiresAtSec !== after.expiresAtSec,
     };
-    if (before.expiresAt !== undefined) out.before = before.expiresAt;
-    if (after.expiresAt !== undefined) out.after = after.expiresAt;
+    if (before.expiresAtSec !== undefined) out.expiryBeforeSec = before.expiresAtSec;
+    if (after.expiresAtSec !== undefined) out.expiryAfterSec = after.expiresAtSec;
     if (!result.ok) out.problem = result.message;
     else if (result.warning) out.problem = result.warning;
     return out;
@@ -219,7 +222,7 @@ export class CredentialProvider {
         const c = run.credential;
         const cert = c.clientCertificateData && c.clientKeyData ? { certPem: c.clientCertificateData, keyPem: c.clientKeyData } : undefined;
         // A fresh plugin answer is a new credential even when the token is the same: it has been re-issued.
-        return this.ok(this.replace(c.token, cert, c.expiresAt ?? jwtExpiry(c.token), true));
+        return this.ok(this.replace(c.token, cert, c.expiresAtSec ?? jwtExpiry(c.token), true));
       })
       .finally(() => {
         this.execInFlight = undefined;
@@ -238,7 +241,7 @@ export class CredentialProvider {
   }
 
   private execExpired(c: ExecCredentialOutput): boolean {
-    return c.expiresAt !== undefined && this.now() >= c.expiresAt * 1000;
+    return c.expiresAtSec !== undefined && this.now() >= c.expiresAtSec * 1000;
   }
 
   private staticToken(): string | undefined {
@@ -253,7 +256,7 @@ export class CredentialProvider {
   }
 
   private staticExpiry(): number | undefined {
-    return this.kind === 'clientCertificate' ? this.describe().expiresAt : jwtExpiry(this.staticToken());
+    return this.kind === 'clientCertificate' ? this.describe().expiresAtSec : jwtExpiry(this.staticToken());
   }
 
   /** Keeps the same object while the value is unchanged, so generations only move on real replacement. */
@@ -268,7 +271,7 @@ export class CredentialProvider {
       next.fingerprint = fingerprint(token);
     }
     if (cert) next.clientCertificate = cert;
-    if (expiresAt !== undefined) next.expiresAt = expiresAt;
+    if (expiresAt !== undefined) next.expiresAtSec = expiresAt;
     this.current = next;
     return next;
   }

@@ -12,7 +12,7 @@ export interface ExecCredentialOutput {
   clientCertificateData?: string;
   clientKeyData?: string;
   /** `status.expirationTimestamp` in seconds since the epoch; absent means "until rejected". */
-  expiresAt?: number;
+  expiresAtSec?: number;
 }
 
 export type ExecRunResult = { ok: true; credential: ExecCredentialOutput } | { ok: false; message: string };
@@ -197,7 +197,7 @@ export function parseExecCredential(stdout: string, apiVersion: string, name: st
   if (s.expirationTimestamp !== undefined && s.expirationTimestamp !== null) {
     const ms = typeof s.expirationTimestamp === 'string' ? Date.parse(s.expirationTimestamp) : NaN;
     if (!Number.isFinite(ms)) return fail(`${name} returned an expirationTimestamp that is not an RFC 3339 time`);
-    out.expiresAt = Math.floor(ms / 1000);
+    out.expiresAtSec = Math.floor(ms / 1000);
   }
   return { ok: true, credential: out };
 }

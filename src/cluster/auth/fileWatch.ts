@@ -14,12 +14,17 @@ export class FileWatch {
   private readonly polled: { file: string; listener: (cur: fs.Stats, prev: fs.Stats) => void }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private disposed = false;
+  private readonly files: string[];
+  // What the files looked like when onChange last ran: the directory event and the stat poll see the same write.
+  private seen: string;
 
   constructor(
     files: readonly string[],
     private readonly onChange: () => void,
     private readonly opts: FileWatchOptions = {},
   ) {
+    this.files = files.map((f) => path.resolve(f));
+    this.seen = this.signature();
     const byDir = new Map<string, Set<string>>();
     for (const f of files) {
       const abs = path.resolve(f);
@@ -58,7 +63,25 @@ export class FileWatch {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      if (!this.disposed) this.onChange();
+      if (this.disposed) return;
+      const now = this.signature();
+      if (now === this.seen) return;
+      this.seen = now;
+      this.onChange();
     }, this.opts.debounceMs ?? 200);
+  }
+
+  /** Size, modification time and inode of each file (or its absence), so one write is reported once. */
+  private signature(): string {
+    return this.files
+      .map((f) => {
+        try {
+          const st = fs.statSync(f);
+          return `${st.ino}:${st.size}:${st.mtimeMs}`;
+        } catch {
+          return '-';
+        }
+      })
+      .join('|');
   }
 }

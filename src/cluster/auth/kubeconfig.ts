@@ -10,6 +10,7 @@ import {
   readKubeconfigFile,
   resolveKubeconfigFiles,
 } from './kubeconfigFiles';
+import { noteIgnoredTokenFileKey } from './credentialDescription';
 import { type FileEdit, type FileWriteOptions, editKubeconfigFile } from './kubeconfigWrite';
 
 export { resolveKubeconfigFiles, type KubeconfigOrigin, type KubeconfigSource } from './kubeconfigFiles';
@@ -19,7 +20,8 @@ export interface ContextSummary {
   cluster: string;
   /** Absent when the context names a cluster that no file defines. */
   server?: string;
-  user: string;
+  /** Absent for a context with no user (requests go anonymous). */
+  user?: string;
   namespace?: string;
   /** The file that defines this context. */
   file: string;
@@ -83,14 +85,29 @@ export function loadKubeconfig(opts: KubeconfigLoadOptions): KubeconfigLoad {
   }
 
   const merged = mergeFiles(loaded);
+  // Summaries from the merged entries with maps: a kubeconfig of 10,000 contexts must not cost 10,000 linear look-ups.
+  const clusterByName = new Map(merged.clusters.map((c) => [c.entry.name, c.entry]));
+  const contexts: ContextSummary[] = [];
+  for (const c of merged.contexts) {
+    const summary = contextSummaryOf(c, clusterByName);
+    if (summary) contexts.push(summary);
+  }
+  // The session needs only the current context's entries: client-node gets those, not the whole file.
+  const current = merged.currentContext;
+  const active = current === undefined ? undefined : merged.contexts.find((c) => c.entry.name === current)?.entry;
+  const activeContext = active && isRecord(active.context) ? active.context : undefined;
   const kc = new KubeConfig();
+  const activeUsers = merged.users.filter((e) => e.entry.name === activeContext?.user);
+  for (const u of activeUsers) {
+    if (isRecord(u.entry.user) && u.entry.user['token-file'] !== undefined) noteIgnoredTokenFileKey(kc, u.entry.name);
+  }
   try {
     kc.loadFromString(
       JSON.stringify({
-        clusters: merged.clusters.map((e) => e.entry),
-        users: merged.users.map((e) => withTokenFileProvider(e.entry)),
-        contexts: merged.contexts.map((e) => e.entry),
-        'current-context': merged.currentContext,
+        clusters: merged.clusters.filter((e) => e.entry.name === activeContext?.cluster).map((e) => e.entry),
+        users: activeUsers.map((e) => withTokenFileProvider(e.entry)),
+        contexts: active ? [active] : [],
+        'current-context': current,
       }),
       { onInvalidEntry: 'filter' },
     );
@@ -98,29 +115,19 @@ export function loadKubeconfig(opts: KubeconfigLoadOptions): KubeconfigLoad {
     return fail('invalid', `${describeFiles(loaded, origin)} could not be loaded (${err instanceof Error ? err.message : String(err)}); fix the kubeconfig or choose another one`);
   }
 
-  const contextFiles = new Map(merged.contexts.map((c) => [c.entry.name, c.file]));
-  const contexts: ContextSummary[] = kc.getContexts().map((c) => ({
-    name: c.name,
-    cluster: c.cluster,
-    server: kc.getCluster(c.cluster)?.server,
-    user: c.user,
-    namespace: c.namespace,
-    file: contextFiles.get(c.name) ?? loaded[0].file,
-  }));
   const where = describeFiles(loaded, origin);
-  const current = merged.currentContext;
   if (contexts.length === 0) {
     return fail('noContext', `${where} defines no contexts; add one (for example with your cloud CLI's update-kubeconfig command) or choose another kubeconfig`);
   }
   if (current === undefined) {
     return fail('noContext', `${where} sets no current context; pick a context in Cluster Credentials or run kubectl config use-context <name>`, contexts);
   }
-  const active = contexts.find((c) => c.name === current);
-  if (!active) {
+  const summary = contexts.find((c) => c.name === current);
+  if (!summary) {
     return fail('noContext', `the current context "${current}" is not defined in ${where}; pick another context or fix current-context`, contexts);
   }
-  if (active.server === undefined) {
-    return fail('invalid', `context "${current}" uses cluster "${active.cluster}", which ${where} does not define with a server; fix the kubeconfig or pick another context`);
+  if (summary.server === undefined) {
+    return fail('invalid', `context "${current}" uses cluster "${summary.cluster}", which ${where} does not define with a server; fix the kubeconfig or pick another context`);
   }
   return { ok: true, files, origin, kc, currentContext: current, contexts, currentContextFile: chooseCurrentContextFile(files, loaded, origin) };
 }
@@ -128,6 +135,19 @@ export function loadKubeconfig(opts: KubeconfigLoadOptions): KubeconfigLoad {
 interface Sourced {
   entry: NamedEntry;
   file: string;
+}
+
+/** A context as client-node keeps it (a context without a cluster is dropped), with its cluster's server. */
+function contextSummaryOf(c: Sourced, clusterByName: ReadonlyMap<string, NamedEntry>): ContextSummary | undefined {
+  const ctx = isRecord(c.entry.context) ? c.entry.context : undefined;
+  const cluster = typeof ctx?.cluster === 'string' && ctx.cluster !== '' ? ctx.cluster : undefined;
+  if (ctx === undefined || cluster === undefined) return undefined;
+  const raw = clusterByName.get(cluster)?.cluster;
+  const server = isRecord(raw) && typeof raw.server === 'string' && raw.server !== '' ? raw.server : undefined;
+  const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+  const user = text(ctx.user);
+  const namespace = text(ctx.namespace);
+  return { name: c.entry.name, cluster, ...(server !== undefined ? { server } : {}), ...(user !== undefined ? { user } : {}), ...(namespace !== undefined ? { namespace } : {}), file: c.file };
 }
 
 /** kubectl's merge: the first file to define a name wins, and current-context comes from the first file that sets one. */
@@ -148,13 +168,15 @@ function mergeFiles(files: KubeconfigFileData[]): { clusters: Sourced[]; users: 
 }
 
 /**
- * client-node reads a `token-file` once, at load time, and throws when it is missing. We hand it over as
- * client-node's own `tokenFile` auth-provider shape instead, so the file is read (and re-read) by our provider.
+ * kubectl reads `tokenFile` and ignores `token-file`, which client-node reads once at load time (and throws on
+ * when missing). `tokenFile` goes to client-node as its own `tokenFile` auth-provider shape, so our provider reads
+ * and re-reads it; an inline `token` stays as client-go's fallback. `token-file` is dropped, as kubectl drops it.
  */
 function withTokenFileProvider(entry: NamedEntry): NamedEntry {
   const user = entry.user;
-  if (!isRecord(user) || typeof user['token-file'] !== 'string') return entry;
-  const { 'token-file': tokenFile, ...rest } = user;
+  if (!isRecord(user) || (user.tokenFile === undefined && user['token-file'] === undefined)) return entry;
+  const { 'token-file': _ignored, tokenFile, ...rest } = user;
+  if (typeof tokenFile !== 'string' || tokenFile === '') return { ...entry, user: rest };
   if (rest['auth-provider'] !== undefined || rest.exec !== undefined) return { ...entry, user: rest };
   return { ...entry, user: { ...rest, 'auth-provider': { name: 'tokenFile', config: { tokenFile } } } };
 }

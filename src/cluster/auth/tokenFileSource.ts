@@ -14,10 +14,10 @@ interface FileSignature {
 }
 
 export interface TokenFileSourceOptions {
-  now: () => number;
+  nowMs: () => number;
   /** Minimum time between two looks at the file, in milliseconds (client-go: one minute). */
   periodMs: number;
-  /** An inline `token` next to `token-file`: used until the file has been read once. */
+  /** An inline `token` next to `tokenFile`: client-go sends it until the file has been read once. */
   fallbackToken?: string;
 }
 
@@ -34,7 +34,7 @@ export class TokenFileSource {
 
   /** The current token; looks at the file only when the period has passed since the last look. */
   async get(): Promise<TokenFileResult> {
-    const now = this.options.now();
+    const now = this.options.nowMs();
     if (this.token !== undefined && this.checkedAt !== undefined && now - this.checkedAt < this.options.periodMs) {
       return this.result();
     }
@@ -43,7 +43,7 @@ export class TokenFileSource {
 
   /** Reads the file now, whatever its signature says (Reload credentials, or after a 401). */
   async reload(): Promise<TokenFileResult> {
-    return this.check(this.options.now(), true);
+    return this.check(this.options.nowMs(), true);
   }
 
   private async check(now: number, force: boolean): Promise<TokenFileResult> {

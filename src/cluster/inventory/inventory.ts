@@ -27,7 +27,7 @@ export interface InventoryOptions {
   /** Checks a legacy Secret's token; receives the raw token and must not keep it. */
   verify?: (raw: string) => Promise<SignatureCheck>;
   onChange?: () => void;
-  now?: () => number;
+  nowMs?: () => number;
   retryDelaysMs?: readonly number[];
   /** Coalesces bursts of watch events into one change (default 100 ms). */
   coalesceMs?: number;
@@ -156,7 +156,7 @@ export class Inventory {
       project,
       gate: this.gate,
       onChange: () => this.changed(),
-      ...(this.opts.now ? { now: this.opts.now } : {}),
+      ...(this.opts.nowMs ? { nowMs: this.opts.nowMs } : {}),
       ...(this.opts.retryDelaysMs ? { retryDelaysMs: this.opts.retryDelaysMs } : {}),
       ...(this.opts.log ? { log: this.opts.log } : {}),
     });

@@ -97,9 +97,9 @@ export function projectPod(obj: unknown): PodItem | undefined {
   const nodeName = str(spec.nodeName);
   if (nodeName) pod.nodeName = nodeName;
   const startedAt = seconds(status.startTime);
-  if (startedAt !== undefined) pod.startedAt = startedAt;
+  if (startedAt !== undefined) pod.startedAtSec = startedAt;
   const deletingSince = seconds(meta.deletionTimestamp);
-  if (deletingSince !== undefined) pod.deletingSince = deletingSince;
+  if (deletingSince !== undefined) pod.deletingSinceSec = deletingSince;
   const owner = controllerOf(meta);
   if (owner) pod.owner = owner;
   const workload = owner ? workloadOf(owner, str(rec(meta.labels)?.['pod-template-hash'])) : undefined;
@@ -190,7 +190,7 @@ export function projectLegacySecret(obj: unknown, onToken?: (raw: string, item: 
     serviceAccount: str(annotations[SA_NAME_ANNOTATION]) ?? '',
   };
   const createdAt = seconds(meta.creationTimestamp);
-  if (createdAt !== undefined) item.createdAt = createdAt;
+  if (createdAt !== undefined) item.createdAtSec = createdAt;
   const lastUsed = str(labels[LAST_USED_LABEL]);
   if (lastUsed) item.lastUsed = lastUsed;
   const invalidSince = str(labels[INVALID_SINCE_LABEL]);

@@ -40,7 +40,7 @@ export interface ResourceWatchOptions<T> {
   project: (obj: unknown) => T | undefined;
   gate: KindGate;
   onChange: () => void;
-  now?: () => number;
+  nowMs?: () => number;
   retryDelaysMs?: readonly number[];
   log?: (message: string) => void;
 }
@@ -62,7 +62,7 @@ export class ResourceWatch<T> {
   private readonly now: () => number;
 
   constructor(private readonly opts: ResourceWatchOptions<T>) {
-    this.now = opts.now ?? Date.now;
+    this.now = opts.nowMs ?? Date.now;
   }
 
   start(): void {
@@ -110,7 +110,7 @@ export class ResourceWatch<T> {
         const delay = delays[Math.min(this.failures, delays.length - 1)] ?? 10_000;
         this.failures++;
         this.resourceVersion = undefined;
-        this.setStatus({ state: 'error', error, retryAt: this.now() + delay });
+        this.setStatus({ state: 'error', error, retryAtMs: this.now() + delay });
         this.opts.log?.(`${this.opts.kind}${this.opts.namespace ? ` in ${this.opts.namespace}` : ''}: ${error.message}`);
         await this.sleep(delay);
       }
@@ -217,7 +217,7 @@ export class ResourceWatch<T> {
   }
 
   private setStatus(status: ResourceStatus): void {
-    const same = this.status.state === status.state && this.status.error?.message === status.error?.message && this.status.retryAt === status.retryAt;
+    const same = this.status.state === status.state && this.status.error?.message === status.error?.message && this.status.retryAtMs === status.retryAtMs;
     this.status = status;
     if (!same) this.opts.onChange();
   }

@@ -47,10 +47,10 @@ export interface PodItem {
   phase: string;
   nodeName?: string;
   /** Seconds since the epoch, from status.startTime. */
-  startedAt?: number;
+  startedAtSec?: number;
   deleting: boolean;
   /** Seconds since the epoch, from metadata.deletionTimestamp. */
-  deletingSince?: number;
+  deletingSinceSec?: number;
   owner?: OwnerInfo;
   /** The workload a rollout restart would act on (a ReplicaSet's Deployment, a StatefulSet, a DaemonSet). */
   workload?: OwnerInfo;
@@ -98,7 +98,7 @@ export interface LegacySecretItem {
   problem?: string;
   signature?: SignatureCheck;
   /** Seconds since the epoch, from metadata.creationTimestamp. */
-  createdAt?: number;
+  createdAtSec?: number;
   /** The `kubernetes.io/legacy-token-last-used` label: a UTC date, YYYY-MM-DD. */
   lastUsed?: string;
   /** The `kubernetes.io/legacy-token-invalid-since` label: a UTC date, YYYY-MM-DD. */
@@ -112,7 +112,7 @@ export interface ResourceStatus {
   state: 'loading' | 'ready' | 'error';
   error?: ClusterError;
   /** Milliseconds since the epoch of the next retry, while in error. */
-  retryAt?: number;
+  retryAtMs?: number;
 }
 
 /** Statuses of one kind: `*` for the cluster-wide list, or one entry per namespace. */
@@ -139,8 +139,8 @@ export interface LiveTokenTarget {
 }
 
 export type LiveTokenReading =
-  | { ok: true; at: number; token: TokenSummary; signature: SignatureCheck }
-  | { ok: false; at: number; error: ClusterError };
+  | { ok: true; atMs: number; token: TokenSummary; signature: SignatureCheck }
+  | { ok: false; atMs: number; error: ClusterError };
 
 export function liveTokenKey(t: Pick<LiveTokenTarget, 'podUid' | 'container' | 'path'>): string {
   return `${t.podUid}\u0000${t.container}\u0000${t.path}`;

@@ -15,7 +15,7 @@ type KeySet = ReturnType<typeof createLocalJWKSet>;
 type Loaded = { ok: true; keys: KeySet; kids: string[] } | { ok: false; error: ClusterError };
 
 export interface ClusterKeysOptions {
-  now?: () => number;
+  nowMs?: () => number;
   /** Keys (or a failure to get them) are reused this long before asking again (default 60 s). */
   refetchAfterMs?: number;
 }
@@ -29,7 +29,7 @@ export class ClusterKeys {
     private readonly api: ApiClients,
     private readonly opts: ClusterKeysOptions = {},
   ) {
-    this.now = opts.now ?? Date.now;
+    this.now = opts.nowMs ?? Date.now;
   }
 
   /** Never throws. `raw` is used for this check only. */

@@ -41,7 +41,7 @@ export class LiveTokens {
       // The reader should never throw; if it does, the file shows the failure instead of "reading…" forever.
       .catch((err: unknown): LiveTokenReading => ({
         ok: false,
-        at: Date.now(),
+        atMs: Date.now(),
         error: { kind: 'unknown', message: `reading the token failed: ${errorMessage(err)}; try again` },
       }))
       .then((reading) => {

@@ -13,31 +13,31 @@ const DEFAULT_TIMEOUT_MS = 20_000;
 export interface LiveTokenOptions {
   /** Checks the signature; receives the raw token and must not keep it. */
   verify?: (raw: string) => Promise<SignatureCheck>;
-  now?: () => number;
+  nowMs?: () => number;
   timeoutMs?: number;
 }
 
 /** Never throws: a refusal (403 on pods/exec), a missing file or an unreachable kubelet is a reading with an error. */
 export async function readLiveToken(api: ApiClients, target: LiveTokenTarget, opts: LiveTokenOptions = {}): Promise<LiveTokenReading> {
-  const now = opts.now ?? Date.now;
+  const now = opts.nowMs ?? Date.now;
   const about: ErrorContext = { verb: 'create', resource: 'pods/exec', namespace: target.namespace, name: target.pod };
   let output: ExecOutput;
   try {
     output = await api.withKubeConfig((kc) => execCat(new Exec(kc), target, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS));
   } catch (err) {
-    return { ok: false, at: now(), error: api.classify(err, about) };
+    return { ok: false, atMs: now(), error: api.classify(err, about) };
   }
   const where = `${target.path} in container ${target.container} of pod ${target.namespace}/${target.pod}`;
   if (output.status?.status !== 'Success') {
-    return { ok: false, at: now(), error: execFailure(output, where) };
+    return { ok: false, atMs: now(), error: execFailure(output, where) };
   }
   const raw = output.stdout.trim();
   const decoded = decodeToken(raw);
   if (!decoded.ok) {
-    return { ok: false, at: now(), error: { kind: 'invalid', message: `${where} does not hold a readable token (${decoded.reason}); check the projected volume's path` } };
+    return { ok: false, atMs: now(), error: { kind: 'invalid', message: `${where} does not hold a readable token (${decoded.reason}); check the projected volume's path` } };
   }
   const signature: SignatureCheck = opts.verify ? await opts.verify(raw) : { status: 'unchecked', reason: 'no signature check was asked for' };
-  return { ok: true, at: now(), token: decoded.token, signature };
+  return { ok: true, atMs: now(), token: decoded.token, signature };
 }
 
 interface ExecOutput {

@@ -30,10 +30,10 @@ export interface HistorySource {
 
 export interface CollectOptions {
   /** Milliseconds since the epoch. */
-  now: () => number;
+  nowMs: () => number;
   history?: HistorySource;
   /** Scan logs and events for 401 lines now (otherwise only those in history are used). */
-  scan?: Omit<UnauthorizedScanOptions, 'now' | 'signal'>;
+  scan?: Omit<UnauthorizedScanOptions, 'nowMs' | 'signal'>;
   /**
    * Reads a projected token file as a container sees it (the explorer's live token reader).
    * The token is decoded here and dropped; only its fingerprint and claims are kept.
@@ -69,7 +69,7 @@ function historyFilter(context: string, scope: EvidenceScope): HistoryFilter {
 }
 
 /** A live read (raw, or already decoded by the live token reader) as an observation: claims and fingerprint only. */
-export function observeToken(read: string | DecodedToken, subject: Subject, at: number, source: TokenObservation['source']): TokenObservation | undefined {
+export function observeToken(read: string | DecodedToken, subject: Subject, atMs: number, source: TokenObservation['source']): TokenObservation | undefined {
   let token: DecodedToken;
   if (typeof read === 'string') {
     const decoded = decodeToken(read);
@@ -77,7 +77,7 @@ export function observeToken(read: string | DecodedToken, subject: Subject, at: 
     token = decoded.token;
   } else token = read;
   const c = token.claims;
-  const o: TokenObservation = { kind: 'token', at, subject, source, fingerprint: token.fingerprint };
+  const o: TokenObservation = { kind: 'token', at: atMs, subject, source, fingerprint: token.fingerprint };
   if (c.iat !== undefined) o.iat = c.iat;
   if (c.exp !== undefined) o.exp = c.exp;
   if (c.kubernetes?.warnAfter !== undefined) o.warnAfter = c.kubernetes.warnAfter;
@@ -111,11 +111,11 @@ export function credentialEvidence(d: CredentialDescription): KubeconfigCredenti
   const e: KubeconfigCredentialEvidence = { origin: 'activeContext', context: d.context, kind };
   if (d.user !== undefined) e.user = d.user;
   if (d.tokenFile !== undefined) e.file = d.tokenFile;
-  if (d.issuedAt !== undefined) e.issuedAt = d.issuedAt;
-  if (d.expiresAt !== undefined) e.expiresAt = d.expiresAt;
-  else if (d.clientCertificate?.notAfter !== undefined) {
-    e.expiresAt = d.clientCertificate.notAfter;
-    if (d.clientCertificate.notBefore !== undefined) e.issuedAt = d.clientCertificate.notBefore;
+  if (d.issuedAtSec !== undefined) e.issuedAt = d.issuedAtSec;
+  if (d.expiresAtSec !== undefined) e.expiresAt = d.expiresAtSec;
+  else if (d.clientCertificate?.notAfterSec !== undefined) {
+    e.expiresAt = d.clientCertificate.notAfterSec;
+    if (d.clientCertificate.notBeforeSec !== undefined) e.issuedAt = d.clientCertificate.notBeforeSec;
   }
   if (d.fingerprint !== undefined) e.fingerprint = d.fingerprint;
   if (d.problem !== undefined) e.problem = d.problem;
@@ -127,7 +127,7 @@ function legacySecretOf(secret: LegacySecretItem, serviceAccounts: readonly Serv
   const e: LegacySecretEvidence = { namespace, name, referencedByServiceAccount: false, mountedBy: [] };
   const sa = secret.serviceAccount !== '' ? secret.serviceAccount : undefined;
   if (sa !== undefined) e.serviceAccount = sa;
-  if (secret.createdAt !== undefined) e.createdAt = secret.createdAt * 1000;
+  if (secret.createdAtSec !== undefined) e.createdAtMs = secret.createdAtSec * 1000;
   if (secret.lastUsed !== undefined) e.lastUsed = secret.lastUsed;
   if (secret.invalidSince !== undefined) e.invalidSince = secret.invalidSince;
   const account = serviceAccounts.find((s) => s.namespace === namespace && s.name === sa);
@@ -164,7 +164,7 @@ function pruneWorkloads(workloads: WorkloadResolver, pods: readonly PodItem[]): 
 
 /** Collects the evidence of `scope`. What the cluster refuses becomes a sentence in `problems`. */
 export async function collectEvidence(session: EvidenceSession, scope: EvidenceScope, opts: CollectOptions): Promise<CollectResult> {
-  const now = opts.now;
+  const now = opts.nowMs;
   const evidence = emptyEvidence(session.context, now(), scope);
   const problem = (about: string, err: unknown): void => {
     evidence.problems.push(`${about}: ${session.api.classify(err).message}`);
@@ -214,7 +214,7 @@ export async function collectEvidence(session: EvidenceSession, scope: EvidenceS
   let newUnauthorized: UnauthorizedEvent[] = [];
   if (opts.scan && !opts.signal?.aborted) {
     const reach = (s: EvidenceScope): ScopeReach => reachOf(viewOfScope(snapshot, fallbackReason, s), s);
-    const scanned = await scanUnauthorized({ ...session, reach }, scope, { ...opts.scan, now, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const scanned = await scanUnauthorized({ ...session, reach }, scope, { ...opts.scan, nowMs: now, ...(opts.signal ? { signal: opts.signal } : {}) });
     evidence.problems.push(...scanned.problems.filter((p) => !evidence.problems.includes(p)));
     const known = new Set(evidence.unauthorized.map(unauthorizedKey));
     newUnauthorized = scanned.events.filter((e) => !known.has(unauthorizedKey(e)));

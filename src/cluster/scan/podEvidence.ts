@@ -15,7 +15,7 @@ export type WorkloadResolver = Map<string, { kind: 'Deployment'; name: string } 
 /** What a get said of a PVC: whether it exists, and when its deletion was asked for. */
 export interface ClaimState {
   found: boolean;
-  deletionRequestedAt?: number;
+  deletionRequestedAtMs?: number;
 }
 
 /** PVCs by `namespace/name`. */
@@ -45,8 +45,8 @@ export function tokenSourcesOf(pod: PodItem): PodTokenSource[] {
 export function claimsOf(pod: PodItem, claims: ClaimLookup): PodClaim[] {
   return pod.claims.map(({ volume, claimName }) => {
     const state = claims.get(`${pod.namespace}/${claimName}`);
-    const claim: PodClaim = { volume, claimName, terminating: state?.deletionRequestedAt !== undefined, found: state?.found === true };
-    if (state?.deletionRequestedAt !== undefined) claim.deletionRequestedAt = state.deletionRequestedAt;
+    const claim: PodClaim = { volume, claimName, terminating: state?.deletionRequestedAtMs !== undefined, found: state?.found === true };
+    if (state?.deletionRequestedAtMs !== undefined) claim.deletionRequestedAtMs = state.deletionRequestedAtMs;
     return claim;
   });
 }
@@ -64,7 +64,7 @@ export async function readClaims(api: ApiClients, pods: readonly PodItem[], onPr
       try {
         const pvc = await core.readNamespacedPersistentVolumeClaim({ namespace, name });
         const deletion = timeOf(pvc.metadata?.deletionTimestamp);
-        out.set(key, deletion !== undefined ? { found: true, deletionRequestedAt: deletion } : { found: true });
+        out.set(key, deletion !== undefined ? { found: true, deletionRequestedAtMs: deletion } : { found: true });
       } catch (err) {
         out.set(key, { found: false });
         const error = api.classify(err, { verb: 'get', resource: 'persistentvolumeclaims', namespace });
@@ -113,8 +113,8 @@ export async function podEvidenceOf(pod: PodItem, claims: ClaimLookup, api: ApiC
     mountedSecrets: [...pod.secretVolumes],
   };
   if (pod.nodeName) e.nodeName = pod.nodeName;
-  if (pod.startedAt !== undefined) e.startedAt = pod.startedAt * 1000;
-  if (pod.deletingSince !== undefined) e.deletionRequestedAt = pod.deletingSince * 1000;
+  if (pod.startedAtSec !== undefined) e.startedAtMs = pod.startedAtSec * 1000;
+  if (pod.deletingSinceSec !== undefined) e.deletionRequestedAtMs = pod.deletingSinceSec * 1000;
   const owner = pod.owner;
   if (owner) {
     e.owner = { kind: owner.kind, name: owner.name };

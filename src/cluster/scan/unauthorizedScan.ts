@@ -50,14 +50,14 @@ export interface UnauthorizedScanOptions extends LogWindow {
   /** Characters kept of a reported line (default 2000). */
   maxLineLength?: number;
   /** Milliseconds since the epoch; the time given to lines that carry none. */
-  now?: () => number;
+  nowMs?: () => number;
   signal?: AbortSignal;
   /** Called after each pod, for progress. */
   onPod?: (done: number, total: number, pod: string) => void;
 }
 
 export interface SuccessLine {
-  at: number;
+  atMs: number;
   subject: Subject;
   source: 'log';
   tokenFingerprint?: string;
@@ -272,11 +272,11 @@ export function podSubject(context: string, pod: V1Pod, container?: string): Sub
   return s;
 }
 
-/** A log match as a 401 event: the kubelet's timestamp dropped from the line (it is `at`). */
-export function matchToEvent(match: LogMatch, subject: Subject, fallbackAt: number): UnauthorizedEvent {
+/** A log match as a 401 event: the kubelet's timestamp dropped from the line (it is the event's `at`, in ms). */
+export function matchToEvent(match: LogMatch, subject: Subject, fallbackAtMs: number): UnauthorizedEvent {
   return {
     kind: 'unauthorized',
-    at: match.time ?? fallbackAt,
+    at: match.timeMs ?? fallbackAtMs,
     subject: { ...subject },
     source: 'log',
     pattern: match.patternIds[0] ?? 'unknown',
@@ -285,7 +285,7 @@ export function matchToEvent(match: LogMatch, subject: Subject, fallbackAt: numb
 }
 
 function successOf(match: LogMatch, subject: Subject, fallbackAt: number): SuccessLine {
-  const s: SuccessLine = { at: match.time ?? fallbackAt, subject: { ...subject }, source: 'log' };
+  const s: SuccessLine = { atMs: match.timeMs ?? fallbackAt, subject: { ...subject }, source: 'log' };
   const fp = /sha256:([0-9a-f]{8})/.exec(match.line)?.[1];
   if (fp !== undefined) s.tokenFingerprint = fp;
   return s;
@@ -293,7 +293,7 @@ function successOf(match: LogMatch, subject: Subject, fallbackAt: number): Succe
 
 /** Scans the logs and events of a scope for 401 symptoms. Never throws for what the cluster refuses. */
 export async function scanUnauthorized(session: ScanSession, scope: EvidenceScope, opts: UnauthorizedScanOptions): Promise<UnauthorizedScanResult> {
-  const now = opts.now ?? Date.now;
+  const now = opts.nowMs ?? Date.now;
   const result: UnauthorizedScanResult = { events: [], successes: [], scanned: { pods: 0, logs: 0, bytes: 0, events: 0 }, problems: [], cancelled: false };
   const scanOpts = opts.maxLineLength !== undefined ? { maxLineLength: opts.maxLineLength } : undefined;
   const { pods, scopes, problems } = await listScopeReach(session, scope);
@@ -334,7 +334,7 @@ export async function scanUnauthorized(session: ScanSession, scope: EvidenceScop
     }
   }
   result.events.sort((a, b) => a.at - b.at);
-  result.successes.sort((a, b) => a.at - b.at);
+  result.successes.sort((a, b) => a.atMs - b.atMs);
   return result;
 }
 
@@ -363,7 +363,7 @@ export async function followUnauthorized(
   opts: Omit<UnauthorizedScanOptions, 'successPatterns' | 'onPod'>,
   onEvent: (event: UnauthorizedEvent) => void,
 ): Promise<LogFollow> {
-  const now = opts.now ?? Date.now;
+  const now = opts.nowMs ?? Date.now;
   const subject: Subject = { context: session.context, namespace: target.namespace, pod: target.pod, container: target.container };
   if (target.podUid !== undefined) subject.podUid = target.podUid;
   if (target.serviceAccount !== undefined) subject.serviceAccount = target.serviceAccount;

@@ -37,7 +37,7 @@ function who(subject: Subject): string {
   return subject.context;
 }
 
-export function concurrent401Rule(evidence: Evidence, _now: number, options: DiagnoseOptions): Finding[] {
+export function concurrent401Rule(evidence: Evidence, _nowMs: number, options: DiagnoseOptions): Finding[] {
   const findings: Finding[] = [];
   const windowMs = options.concurrencyWindowSeconds * 1000;
 
@@ -54,7 +54,7 @@ export function concurrent401Rule(evidence: Evidence, _now: number, options: Dia
       subject: { ...p.subject },
       target,
       evidence: [
-        { at: p.at, text: `probe: ${p.total} requests, ${p.ok} ok, ${p.unauthorized} × 401, ${p.other} other; p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms` },
+        { atMs: p.atMs, text: `probe: ${p.total} requests, ${p.ok} ok, ${p.unauthorized} × 401, ${p.other} other; p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms` },
       ],
       actions: [action('Probe again', COMMAND.probeConcurrency, target), tokenHealthAction(target)],
     });
@@ -73,19 +73,19 @@ export function concurrent401Rule(evidence: Evidence, _now: number, options: Dia
     const successes = evidence.successes.filter((s) => `${s.subject.namespace ?? ''}/${s.subject.pod ?? ''}` === key);
     const interleaved = events.filter((e) => {
       const fp = /sha256:([0-9a-f]{8})/.exec(e.line)?.[1];
-      return successes.some((s) => Math.abs(s.at - e.at) <= windowMs && (fp === undefined || s.tokenFingerprint === undefined || s.tokenFingerprint.startsWith(fp)));
+      return successes.some((s) => Math.abs(s.atMs - e.at) <= windowMs && (fp === undefined || s.tokenFingerprint === undefined || s.tokenFingerprint.startsWith(fp)));
     });
     if (interleaved.length === 0) continue;
     // Successes after the last 401 and before it: refusals in between accepted requests.
     const lastBad = Math.max(...interleaved.map((e) => e.at));
     const firstBad = Math.min(...interleaved.map((e) => e.at));
-    const ok = successes.filter((s) => s.at >= firstBad - windowMs && s.at <= lastBad + windowMs);
-    if (!ok.some((s) => s.at >= firstBad) || !ok.some((s) => s.at <= lastBad)) continue;
+    const ok = successes.filter((s) => s.atMs >= firstBad - windowMs && s.atMs <= lastBad + windowMs);
+    if (!ok.some((s) => s.atMs >= firstBad) || !ok.some((s) => s.atMs <= lastBad)) continue;
     const target = targetOf(evidence, first.subject);
     const items: FindingEvidence[] = [
-      ...interleaved.slice(0, 6).map((e) => ({ at: e.at, text: describeUnauthorized(e) })),
-      ...ok.slice(0, 6).map((s) => ({ at: s.at, text: `accepted (${s.source})${s.tokenFingerprint !== undefined ? ` token ${s.tokenFingerprint}` : ''}` })),
-    ].sort((a, b) => a.at - b.at);
+      ...interleaved.slice(0, 6).map((e) => ({ atMs: e.at, text: describeUnauthorized(e) })),
+      ...ok.slice(0, 6).map((s) => ({ atMs: s.atMs, text: `accepted (${s.source})${s.tokenFingerprint !== undefined ? ` token ${s.tokenFingerprint}` : ''}` })),
+    ].sort((a, b) => a.atMs - b.atMs);
     const pod = findPod(evidence, first.subject);
     const count = interleaved.reduce((n, e) => n + (e.count ?? 1), 0);
     findings.push({

@@ -4,12 +4,12 @@ import type { Evidence } from '../evidence';
 import type { Finding } from '../types';
 import { describeObservation, duration, findingId, podName, podTokenFiles, restartActions, tokenHealthAction, when, type DiagnoseOptions } from '../ruleKit';
 
-export function expiringSoonRule(evidence: Evidence, now: number, options: DiagnoseOptions): Finding[] {
+export function expiringSoonRule(evidence: Evidence, nowMs: number, options: DiagnoseOptions): Finding[] {
   const findings: Finding[] = [];
-  const nowSeconds = Math.floor(now / 1000);
+  const nowSeconds = Math.floor(nowMs / 1000);
   for (const { current: token, pod, ref } of podTokenFiles(evidence)) {
     if (token.exp === undefined) continue;
-    const info = expiryOf({ issuedAt: token.iat, expiresAt: token.exp, warnAfter: token.warnAfter }, nowSeconds, options.expiry);
+    const info = expiryOf({ issuedAtSec: token.iat, expiresAtSec: token.exp, warnAfterSec: token.warnAfter }, nowSeconds, options.expiry);
     if (info.state !== 'expiring') continue;
     const expiresAt = token.exp * 1000;
     findings.push({
@@ -17,12 +17,12 @@ export function expiringSoonRule(evidence: Evidence, now: number, options: Diagn
       rule: 'expiringSoon',
       severity: 'warning',
       title: `Token of ${podName(pod)} expires soon`,
-      explanation: `The token in ${token.subject.path ?? 'the pod'} expires in ${duration(expiresAt - now)} (${when(expiresAt)}) and has not been replaced yet.`,
+      explanation: `The token in ${token.subject.path ?? 'the pod'} expires in ${duration(expiresAt - nowMs)} (${when(expiresAt)}) and has not been replaced yet.`,
       subject: { ...token.subject },
       target: ref,
       evidence: [
-        { at: token.at, text: describeObservation(token) },
-        ...(info.expiringFrom !== undefined ? [{ at: info.expiringFrom * 1000, text: `inside the warning window since ${when(info.expiringFrom * 1000)}` }] : []),
+        { atMs: token.at, text: describeObservation(token) },
+        ...(info.expiringFrom !== undefined ? [{ atMs: info.expiringFrom * 1000, text: `inside the warning window since ${when(info.expiringFrom * 1000)}` }] : []),
       ],
       actions: [tokenHealthAction(ref), ...restartActions(evidence.context, pod)],
     });

@@ -27,12 +27,12 @@ function what(c: KubeconfigCredentialEvidence): string {
   }
 }
 
-export function kubeconfigCredentialRule(evidence: Evidence, now: number, options: DiagnoseOptions): Finding[] {
+export function kubeconfigCredentialRule(evidence: Evidence, nowMs: number, options: DiagnoseOptions): Finding[] {
   const findings: Finding[] = [];
-  const nowSeconds = Math.floor(now / 1000);
+  const nowSeconds = Math.floor(nowMs / 1000);
   for (const c of evidence.kubeconfigCredentials) {
     if (c.expiresAt === undefined) continue;
-    const info = expiryOf({ issuedAt: c.issuedAt, expiresAt: c.expiresAt, warnAfter: c.warnAfter }, nowSeconds, options.expiry);
+    const info = expiryOf({ issuedAtSec: c.issuedAt, expiresAtSec: c.expiresAt, warnAfterSec: c.warnAfter }, nowSeconds, options.expiry);
     if (info.state !== 'expired' && info.state !== 'expiring' && info.state !== 'stale') continue;
     const expiresAt = c.expiresAt * 1000;
     const where = whereOf(c);
@@ -45,22 +45,22 @@ export function kubeconfigCredentialRule(evidence: Evidence, now: number, option
     let explanation: string;
     if (info.state === 'expired') {
       title = `Kubeconfig ${kind} expired: ${where}`;
-      explanation = `The ${kind} of ${where} expired ${duration(now - expiresAt)} ago (${when(expiresAt)}), so every request with it gets 401 Unauthorized${copied ? '; it is a service-account token copied into the file, which nothing refreshes' : ''}.`;
+      explanation = `The ${kind} of ${where} expired ${duration(nowMs - expiresAt)} ago (${when(expiresAt)}), so every request with it gets 401 Unauthorized${copied ? '; it is a service-account token copied into the file, which nothing refreshes' : ''}.`;
     } else if (info.state === 'stale') {
       const warnAt = (c.warnAfter ?? c.expiresAt) * 1000;
       title = `Kubeconfig token past warnafter: ${where}`;
       explanation = `The token of ${where} is past its warnafter (${when(warnAt)}): it was copied out of a pod, nothing refreshes it, and it stops working at ${when(expiresAt)}.`;
     } else {
       title = `Kubeconfig ${kind} expires soon: ${where}`;
-      explanation = `The ${kind} of ${where} expires in ${duration(expiresAt - now)} (${when(expiresAt)}); get a new one before then.`;
+      explanation = `The ${kind} of ${where} expires in ${duration(expiresAt - nowMs)} (${when(expiresAt)}); get a new one before then.`;
     }
 
     const items: FindingEvidence[] = [];
-    if (c.issuedAt !== undefined) items.push({ at: c.issuedAt * 1000, text: `issued ${when(c.issuedAt * 1000)}${c.fingerprint !== undefined ? `, token ${c.fingerprint}` : ''}` });
-    if (c.warnAfter !== undefined) items.push({ at: c.warnAfter * 1000, text: `warnafter ${when(c.warnAfter * 1000)}` });
-    items.push({ at: expiresAt, text: `expires ${when(expiresAt)}${c.path !== undefined ? ` (${c.path}${c.line !== undefined ? `, line ${c.line + 1}` : ''})` : ''}` });
-    if (c.boundPod) items.push({ at: expiresAt, text: `bound to pod ${c.boundPod.namespace}/${c.boundPod.name}${boundPod ? '' : ' (not found in the cluster)'}` });
-    items.sort((a, b) => a.at - b.at);
+    if (c.issuedAt !== undefined) items.push({ atMs: c.issuedAt * 1000, text: `issued ${when(c.issuedAt * 1000)}${c.fingerprint !== undefined ? `, token ${c.fingerprint}` : ''}` });
+    if (c.warnAfter !== undefined) items.push({ atMs: c.warnAfter * 1000, text: `warnafter ${when(c.warnAfter * 1000)}` });
+    items.push({ atMs: expiresAt, text: `expires ${when(expiresAt)}${c.path !== undefined ? ` (${c.path}${c.line !== undefined ? `, line ${c.line + 1}` : ''})` : ''}` });
+    if (c.boundPod) items.push({ atMs: expiresAt, text: `bound to pod ${c.boundPod.namespace}/${c.boundPod.name}${boundPod ? '' : ' (not found in the cluster)'}` });
+    items.sort((a, b) => a.atMs - b.atMs);
 
     const actions: FindingAction[] = [];
     if (c.origin === 'activeContext') actions.push(action('Reload credentials', COMMAND.reloadCredentials, context));

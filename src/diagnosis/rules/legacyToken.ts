@@ -41,12 +41,12 @@ export function cleanupPlan(s: LegacySecretEvidence, periodDays: number): Cleanu
   const period = periodDays * DAY_MS;
   const invalidSince = parseLabelDate(s.invalidSince);
   if (invalidSince !== undefined) return { eligible: true, invalidFrom: invalidSince, deleteFrom: invalidSince + period };
-  const base = parseLabelDate(s.lastUsed) ?? s.createdAt;
+  const base = parseLabelDate(s.lastUsed) ?? s.createdAtMs;
   if (base === undefined) return { eligible: true };
   return { eligible: true, invalidFrom: base + period, deleteFrom: base + 2 * period };
 }
 
-export function legacyTokenRule(evidence: Evidence, now: number, options: DiagnoseOptions): Finding[] {
+export function legacyTokenRule(evidence: Evidence, nowMs: number, options: DiagnoseOptions): Finding[] {
   return evidence.legacySecrets.map((s) => {
     const plan = cleanupPlan(s, options.legacyCleanUpPeriodDays);
     const invalid = parseLabelDate(s.invalidSince) !== undefined;
@@ -54,14 +54,14 @@ export function legacyTokenRule(evidence: Evidence, now: number, options: Diagno
     const secretRef: SecretRef = { kind: 'secret', context: evidence.context, namespace: s.namespace, name: s.name };
     if (s.serviceAccount !== undefined) secretRef.serviceAccount = s.serviceAccount;
     const items: FindingEvidence[] = [];
-    if (s.createdAt !== undefined) items.push({ at: s.createdAt, text: `Secret ${s.namespace}/${s.name} created${s.fingerprint !== undefined ? `, token ${s.fingerprint}` : ''}` });
+    if (s.createdAtMs !== undefined) items.push({ atMs: s.createdAtMs, text: `Secret ${s.namespace}/${s.name} created${s.fingerprint !== undefined ? `, token ${s.fingerprint}` : ''}` });
     const lastUsed = parseLabelDate(s.lastUsed);
-    items.push(lastUsed !== undefined ? { at: lastUsed, text: `kubernetes.io/legacy-token-last-used: ${s.lastUsed ?? ''}` } : { at: s.createdAt ?? now, text: 'no kubernetes.io/legacy-token-last-used label: not used since tracking began' });
+    items.push(lastUsed !== undefined ? { atMs: lastUsed, text: `kubernetes.io/legacy-token-last-used: ${s.lastUsed ?? ''}` } : { atMs: s.createdAtMs ?? nowMs, text: 'no kubernetes.io/legacy-token-last-used label: not used since tracking began' });
     const invalidSince = parseLabelDate(s.invalidSince);
-    if (invalidSince !== undefined) items.push({ at: invalidSince, text: `kubernetes.io/legacy-token-invalid-since: ${s.invalidSince ?? ''}` });
-    if (plan.deleteFrom !== undefined) items.push({ at: plan.deleteFrom, text: `deleted by the legacy token cleaner from ${day(plan.deleteFrom)} if still unused` });
-    for (const e of refused.slice(0, 5)) items.push({ at: e.at, text: describeUnauthorized(e) });
-    items.sort((a, b) => a.at - b.at);
+    if (invalidSince !== undefined) items.push({ atMs: invalidSince, text: `kubernetes.io/legacy-token-invalid-since: ${s.invalidSince ?? ''}` });
+    if (plan.deleteFrom !== undefined) items.push({ atMs: plan.deleteFrom, text: `deleted by the legacy token cleaner from ${day(plan.deleteFrom)} if still unused` });
+    for (const e of refused.slice(0, 5)) items.push({ atMs: e.at, text: describeUnauthorized(e) });
+    items.sort((a, b) => a.atMs - b.atMs);
 
     const name = `${s.namespace}/${s.name}`;
     let explanation: string;

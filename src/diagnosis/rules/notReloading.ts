@@ -46,7 +46,7 @@ function namesToken(e: UnauthorizedEvent, o: TokenObservation): boolean {
   return e.line.includes(`sha256:${o.fingerprint.slice(0, 8)}`);
 }
 
-export function notReloadingRule(evidence: Evidence, now: number, options: DiagnoseOptions): Finding[] {
+export function notReloadingRule(evidence: Evidence, nowMs: number, options: DiagnoseOptions): Finding[] {
   const findings: Finding[] = [];
   for (const { observations: list, pod, ref } of podTokenFiles(evidence)) {
     const latest = list[list.length - 1];
@@ -58,7 +58,7 @@ export function notReloadingRule(evidence: Evidence, now: number, options: Diagn
     // The earliest rotation that 401 lines outlived: a rotation a moment ago has no lines after it yet.
     let rotation: Rotation | undefined;
     let after: typeof candidates = [];
-    for (const r of rotations(list, pod.startedAt, graceMs)) {
+    for (const r of rotations(list, pod.startedAtMs, graceMs)) {
       after = candidates.filter((e) => e.at > r.at + graceMs && !namesToken(e, r.to));
       if (after.length > 0) {
         rotation = r;
@@ -68,30 +68,30 @@ export function notReloadingRule(evidence: Evidence, now: number, options: Diagn
     if (!rotation) continue;
     const fresh = latest;
     // While the file's token is itself expired, the kubelet is the problem, not the app.
-    if (fresh.exp !== undefined && fresh.exp * 1000 <= now) continue;
+    if (fresh.exp !== undefined && fresh.exp * 1000 <= nowMs) continue;
     const rotated = rotation.to;
     const path = fresh.subject.path ?? 'its token file';
     const old = rotation.from;
     const oldExp = old?.exp !== undefined ? old.exp * 1000 : undefined;
     // The token read at start lived as long as the current one does: it ran out at start + lifetime.
-    const heldExp = pod.startedAt !== undefined && fresh.iat !== undefined && fresh.exp !== undefined ? pod.startedAt + (fresh.exp - fresh.iat) * 1000 : undefined;
+    const heldExp = pod.startedAtMs !== undefined && fresh.iat !== undefined && fresh.exp !== undefined ? pod.startedAtMs + (fresh.exp - fresh.iat) * 1000 : undefined;
     const firstIat = Math.min(...list.map((o) => (o.iat ?? Number.POSITIVE_INFINITY)));
     // The token the app read at start was never observed when the pod started before the first one seen.
-    const heldUnseen = pod.startedAt !== undefined && Number.isFinite(firstIat) && pod.startedAt < firstIat * 1000 - graceMs;
-    const heldExpired = heldUnseen && heldExp !== undefined && heldExp <= now;
+    const heldUnseen = pod.startedAtMs !== undefined && Number.isFinite(firstIat) && pod.startedAtMs < firstIat * 1000 - graceMs;
+    const heldExpired = heldUnseen && heldExp !== undefined && heldExp <= nowMs;
     const namingOld = old ? after.filter((e) => namesToken(e, old)).length : 0;
     const first = after[0];
     const last = after[after.length - 1];
     const items: FindingEvidence[] = [];
-    if (pod.startedAt !== undefined) items.push({ at: pod.startedAt, text: `pod started: the app read its token file then` });
-    if (old) items.push({ at: old.at, text: `old ${describeObservation(old)}` });
-    items.push({ at: rotation.at, text: `rotation: the kubelet wrote a new ${describeObservation(rotated)}` });
-    if (rotated !== fresh) items.push({ at: fresh.at, text: `now in the file: ${describeObservation(fresh)}` });
-    if (oldExp !== undefined && oldExp <= now) items.push({ at: oldExp, text: `the old token expired at ${when(oldExp)}` });
-    if (heldExpired && heldExp !== undefined) items.push({ at: heldExp, text: `the token read at start expired at about ${when(heldExp)} (start + the token lifetime)` });
-    for (const e of after.slice(0, 8)) items.push({ at: e.at, text: describeUnauthorized(e) });
-    if (after.length > 8 && last) items.push({ at: last.at, text: `${after.length - 8} more 401 lines, the last at ${when(last.at)}` });
-    items.sort((a, b) => a.at - b.at);
+    if (pod.startedAtMs !== undefined) items.push({ atMs: pod.startedAtMs, text: `pod started: the app read its token file then` });
+    if (old) items.push({ atMs: old.at, text: `old ${describeObservation(old)}` });
+    items.push({ atMs: rotation.at, text: `rotation: the kubelet wrote a new ${describeObservation(rotated)}` });
+    if (rotated !== fresh) items.push({ atMs: fresh.at, text: `now in the file: ${describeObservation(fresh)}` });
+    if (oldExp !== undefined && oldExp <= nowMs) items.push({ atMs: oldExp, text: `the old token expired at ${when(oldExp)}` });
+    if (heldExpired && heldExp !== undefined) items.push({ atMs: heldExp, text: `the token read at start expired at about ${when(heldExp)} (start + the token lifetime)` });
+    for (const e of after.slice(0, 8)) items.push({ atMs: e.at, text: describeUnauthorized(e) });
+    if (after.length > 8 && last) items.push({ atMs: last.at, text: `${after.length - 8} more 401 lines, the last at ${when(last.at)}` });
+    items.sort((a, b) => a.atMs - b.atMs);
     const count = after.reduce((n, e) => n + (e.count ?? 1), 0);
     const since = first ? when(first.at) : '?';
     const expiredNote = heldExpired && heldExp !== undefined ? `; the token it read at start expired at about ${when(heldExp)}` : namingOld > 0 ? ', naming the old token' : '';

@@ -33,15 +33,15 @@ function stallCause(pod: PodEvidence): StallCause {
   if (claim) {
     return {
       kind: 'pvcTerminating',
-      since: claim.deletionRequestedAt,
-      text: `the PVC ${pod.namespace}/${claim.claimName} it mounts is Terminating${claim.deletionRequestedAt !== undefined ? ` since ${when(claim.deletionRequestedAt)}` : ''}, and the kubelet stops remounting (so refreshing) the volumes of a pod with a Terminating PVC (fixed upstream in ${UPSTREAM_FIX})`,
+      since: claim.deletionRequestedAtMs,
+      text: `the PVC ${pod.namespace}/${claim.claimName} it mounts is Terminating${claim.deletionRequestedAtMs !== undefined ? ` since ${when(claim.deletionRequestedAtMs)}` : ''}, and the kubelet stops remounting (so refreshing) the volumes of a pod with a Terminating PVC (fixed upstream in ${UPSTREAM_FIX})`,
     };
   }
-  if (pod.deletionRequestedAt !== undefined) {
+  if (pod.deletionRequestedAtMs !== undefined) {
     return {
       kind: 'podTerminating',
-      since: pod.deletionRequestedAt,
-      text: `the pod is Terminating since ${when(pod.deletionRequestedAt)}, and the kubelet stops refreshing the volumes of a terminating pod (fixed upstream in ${UPSTREAM_FIX})`,
+      since: pod.deletionRequestedAtMs,
+      text: `the pod is Terminating since ${when(pod.deletionRequestedAtMs)}, and the kubelet stops refreshing the volumes of a terminating pod (fixed upstream in ${UPSTREAM_FIX})`,
     };
   }
   return { kind: 'unknown', text: `no cause is visible in the pod; check the kubelet log on ${pod.nodeName ?? 'its node'} for TokenRequest errors` };
@@ -81,19 +81,19 @@ function findStall(list: readonly TokenObservation[]): Stall | undefined {
   return found.seenAt >= latest ? found : undefined;
 }
 
-export function refreshStalledRule(evidence: Evidence, now: number, _options: DiagnoseOptions): Finding[] {
+export function refreshStalledRule(evidence: Evidence, nowMs: number, _options: DiagnoseOptions): Finding[] {
   const findings: Finding[] = [];
   for (const { observations, pod, ref } of podTokenFiles(evidence)) {
     if (pod.phase !== 'Running' && pod.phase !== 'Pending') continue;
     const stall = findStall(observations);
     if (!stall) continue;
     const cause = stallCause(pod);
-    const expired = stall.token.exp !== undefined && stall.token.exp * 1000 <= now;
+    const expired = stall.token.exp !== undefined && stall.token.exp * 1000 <= nowMs;
     const path = stall.token.subject.path ?? 'its token file';
-    const items: FindingEvidence[] = stall.observations.map((o) => ({ at: o.at, text: describeObservation(o) }));
-    items.push({ at: stall.refreshAt, text: `kubelet refresh point ${when(stall.refreshAt)}: the kubelet should have written a new token` });
-    if (cause.since !== undefined) items.push({ at: cause.since, text: cause.kind === 'pvcTerminating' ? `PVC deletion requested (Terminating)` : `pod deletion requested (Terminating)` });
-    items.sort((a, b) => a.at - b.at);
+    const items: FindingEvidence[] = stall.observations.map((o) => ({ atMs: o.at, text: describeObservation(o) }));
+    items.push({ atMs: stall.refreshAt, text: `kubelet refresh point ${when(stall.refreshAt)}: the kubelet should have written a new token` });
+    if (cause.since !== undefined) items.push({ atMs: cause.since, text: cause.kind === 'pvcTerminating' ? `PVC deletion requested (Terminating)` : `pod deletion requested (Terminating)` });
+    items.sort((a, b) => a.atMs - b.atMs);
     const actions = [tokenHealthAction(ref), ...restartActions(evidence.context, pod, cause.kind === 'pvcTerminating' ? 'Restart pod (the Terminating PVC is then deleted)' : 'Restart pod')];
     findings.push({
       id: findingId('refreshStalled', pod.uid, stall.token.subject.path),

@@ -20,10 +20,10 @@ function isStale(o: TokenObservation, now: number): o is TokenObservation & { wa
   return o.warnAfter !== undefined && o.warnAfter * 1000 <= now && (o.exp === undefined || o.exp * 1000 > now);
 }
 
-export function staleTokenInUseRule(evidence: Evidence, now: number, _options: DiagnoseOptions): Finding[] {
+export function staleTokenInUseRule(evidence: Evidence, nowMs: number, _options: DiagnoseOptions): Finding[] {
   const findings: Finding[] = [];
   for (const { current: token, pod, ref } of podTokenFiles(evidence)) {
-    if (!isStale(token, now)) continue;
+    if (!isStale(token, nowMs)) continue;
     // Only when it was seen in use after warnafter, not merely remembered from before.
     if (lastSeen(token) < token.warnAfter * 1000) continue;
     const warnAt = token.warnAfter * 1000;
@@ -32,12 +32,12 @@ export function staleTokenInUseRule(evidence: Evidence, now: number, _options: D
       rule: 'staleTokenInUse',
       severity: 'warning',
       title: `Stale token in ${podName(pod)}`,
-      explanation: `The token in ${token.subject.path ?? 'the pod'} is ${duration(now - warnAt)} past its warnafter (${when(warnAt)}): the API server still accepts it, but it should have been replaced and will fail once the extended expiry ends.`,
+      explanation: `The token in ${token.subject.path ?? 'the pod'} is ${duration(nowMs - warnAt)} past its warnafter (${when(warnAt)}): the API server still accepts it, but it should have been replaced and will fail once the extended expiry ends.`,
       subject: { ...token.subject },
       target: ref,
       evidence: [
-        { at: token.at, text: describeObservation(token) },
-        { at: warnAt, text: `warnafter reached at ${when(warnAt)}` },
+        { atMs: token.at, text: describeObservation(token) },
+        { atMs: warnAt, text: `warnafter reached at ${when(warnAt)}` },
       ],
       actions: [...restartActions(evidence.context, pod), tokenHealthAction(ref)],
     });

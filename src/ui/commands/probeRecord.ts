@@ -7,9 +7,9 @@ import type { ProbeResult } from '../../diagnosis/probe';
 import type { Finding } from '../../diagnosis/types';
 import type { Subject, UnauthorizedEvent } from '../../history/types';
 
-export function probeResultOf(outcome: ProbeOutcome, subject: Subject, at: number): ProbeResult {
+export function probeResultOf(outcome: ProbeOutcome, subject: Subject, atMs: number): ProbeResult {
   return {
-    at,
+    atMs,
     tokenFingerprint: outcome.fingerprint ?? 'client-certificate',
     subject: { ...subject },
     total: outcome.total,
@@ -26,7 +26,7 @@ export function probeHistoryEvent(result: ProbeResult, path: string): Unauthoriz
   if (result.unauthorized === 0) return undefined;
   return {
     kind: 'unauthorized',
-    at: result.at,
+    at: result.atMs,
     subject: { ...result.subject },
     source: 'probe',
     pattern: 'probe',
@@ -36,19 +36,19 @@ export function probeHistoryEvent(result: ProbeResult, path: string): Unauthoriz
 }
 
 /** The findings of one probe, drawn by the diagnosis rules from evidence holding just that probe. */
-export function probeFindings(result: ProbeResult, context: string, now: number): Finding[] {
-  const evidence = emptyEvidence(context, now);
+export function probeFindings(result: ProbeResult, context: string, nowMs: number): Finding[] {
+  const evidence = emptyEvidence(context, nowMs);
   evidence.probes.push(result);
-  return diagnose(evidence, now).filter((f) => f.rule === 'concurrent401');
+  return diagnose(evidence, nowMs).filter((f) => f.rule === 'concurrent401');
 }
 
 /** Findings from several probes, one set per token: a later probe of the same token replaces the earlier one. */
 export class ProbeFindings {
   private readonly byToken = new Map<string, Finding[]>();
 
-  record(result: ProbeResult, context: string, now: number): Finding[] {
+  record(result: ProbeResult, context: string, nowMs: number): Finding[] {
     const key = `${context}\u0000${result.tokenFingerprint}`;
-    const findings = probeFindings(result, context, now);
+    const findings = probeFindings(result, context, nowMs);
     if (findings.length > 0) this.byToken.set(key, findings);
     else this.byToken.delete(key);
     return findings;

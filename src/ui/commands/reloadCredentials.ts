@@ -6,28 +6,34 @@ import type { CommandContext } from './context';
 import { sessionFor, show } from './common';
 import { reloadResultSentence } from './sentences';
 
-export async function reloadCredentials(cc: CommandContext, arg?: unknown): Promise<{ changed: boolean; before?: number; after?: number } | undefined> {
+export async function reloadCredentials(cc: CommandContext, arg?: unknown): Promise<{ changed: boolean; expiryBeforeSec?: number; expiryAfterSec?: number } | undefined> {
   const { services } = cc;
   const ref = refOf(arg);
   const old = sessionFor(services, ref);
   if (!old) return undefined;
-  const before = old.provider.describe().expiresAt;
-  // The kubeconfig first (it may name a new token file or plugin), then the credential of the session it gives.
+  const previous = old.provider.describe();
+  // The kubeconfig first (it may name a new token file or plugin, or hold a fixed token), then the credential of the session it gives.
   services.sessions.reload();
-  const session = services.sessions.current() ?? old;
+  const session = services.sessions.current();
+  if (!session) {
+    // The re-read kubeconfig gives no session: say why rather than report the old credential as unchanged.
+    const why = services.sessions.problem ?? 'the kubeconfig no longer gives an active context';
+    services.log.warn(`Reload Credentials: ${why}`);
+    void show('error', `Reload Credentials: ${why}`);
+    return undefined;
+  }
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Reloading the credentials of context ${session.context}` },
-    () => session.provider.reload(),
+    () => session.provider.reload(previous),
   );
-  const merged = { ...result, ...(before !== undefined ? { before } : {}) };
-  merged.changed = result.changed || before !== result.after;
+  const merged = result;
   const now = Math.floor(Date.now() / 1000);
   const s = reloadResultSentence(merged, session.context, now);
   services.log.info(`Reload Credentials: ${s.text}`);
   services.explorer.refresh();
   void show(s.level, s.text);
-  const out: { changed: boolean; before?: number; after?: number } = { changed: merged.changed };
-  if (merged.before !== undefined) out.before = merged.before;
-  if (merged.after !== undefined) out.after = merged.after;
+  const out: { changed: boolean; expiryBeforeSec?: number; expiryAfterSec?: number } = { changed: merged.changed };
+  if (merged.expiryBeforeSec !== undefined) out.expiryBeforeSec = merged.expiryBeforeSec;
+  if (merged.expiryAfterSec !== undefined) out.expiryAfterSec = merged.expiryAfterSec;
   return out;
 }

@@ -95,7 +95,7 @@ export async function presentToken(cc: CommandContext, session: ClusterSession, 
   const decoded = decodeToken(t.token);
   const claims = decoded.ok ? decoded.token.claims : undefined;
   const exp = claims?.exp ?? (Number.isFinite(Date.parse(t.expirationTimestamp)) ? Math.floor(Date.parse(t.expirationTimestamp) / 1000) : undefined);
-  vault.put(t.token, { fingerprint: t.fingerprint, label: `${t.namespace}/${t.serviceAccount}`, context: session.context, namespace: t.namespace, serviceAccount: t.serviceAccount, ...(exp !== undefined ? { expiresAt: exp } : {}) });
+  vault.put(t.token, { fingerprint: t.fingerprint, label: `${t.namespace}/${t.serviceAccount}`, context: session.context, namespace: t.namespace, serviceAccount: t.serviceAccount, ...(exp !== undefined ? { expiresAtSec: exp } : {}) });
   services.log.info(issuedLogLine(t, session.context));
 
   const observation: TokenObservation = {

@@ -33,11 +33,11 @@ export function instant(seconds: number): string {
 }
 
 /** "expires 2026-11-22T04:06:37 UTC (in 1 h)", "expired 2026-... (3 days ago)", "no expiry". */
-export function expiryPhrase(expiresAt: number | undefined, nowSeconds: number): string {
-  if (expiresAt === undefined) return 'no expiry';
-  const left = expiresAt - nowSeconds;
+export function expiryPhrase(expiresAtSec: number | undefined, nowSeconds: number): string {
+  if (expiresAtSec === undefined) return 'no expiry';
+  const left = expiresAtSec - nowSeconds;
   const d = describeDuration(left, 'long');
-  return left > 0 ? `expires ${instant(expiresAt)} (in ${d})` : `expired ${instant(expiresAt)} (${d} ago)`;
+  return left > 0 ? `expires ${instant(expiresAtSec)} (in ${d})` : `expired ${instant(expiresAtSec)} (${d} ago)`;
 }
 
 export interface Confirmation {
@@ -112,14 +112,14 @@ export function restartLogLine(outcome: RestartOutcome, context: string): string
 }
 
 export function reloadResultSentence(r: ReloadResult, context: string, nowSeconds: number): { level: 'info' | 'warning'; text: string } {
-  const before = expiryPhrase(r.before, nowSeconds);
-  const after = expiryPhrase(r.after, nowSeconds);
+  const before = expiryPhrase(r.expiryBeforeSec, nowSeconds);
+  const after = expiryPhrase(r.expiryAfterSec, nowSeconds);
   if (r.problem) {
     return { level: 'warning', text: sentence(`Reloading the credentials of context ${context} did not give a fresh credential: ${r.problem}`) };
   }
   if (!r.changed) {
-    const hint = r.after !== undefined && r.after <= nowSeconds ? ' It is expired: log in again (or fix the exec plugin or token file) to get a new one.' : '';
-    return { level: r.after !== undefined && r.after <= nowSeconds ? 'warning' : 'info', text: `Credentials of context ${context} reloaded; the credential did not change (${after}).${hint}` };
+    const hint = r.expiryAfterSec !== undefined && r.expiryAfterSec <= nowSeconds ? ' It is expired: log in again (or fix the exec plugin or token file) to get a new one.' : '';
+    return { level: r.expiryAfterSec !== undefined && r.expiryAfterSec <= nowSeconds ? 'warning' : 'info', text: `Credentials of context ${context} reloaded; the credential did not change (${after}).${hint}` };
   }
   return { level: 'info', text: `Credentials of context ${context} reloaded: the old one ${before}, the new one ${after}.` };
 }

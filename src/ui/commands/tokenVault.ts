@@ -5,7 +5,7 @@ export interface HeldToken {
   /** "payments/api": whose token it is, for messages. */
   label: string;
   /** Seconds since the epoch; dropped after this. */
-  expiresAt?: number;
+  expiresAtSec?: number;
   /** The kubeconfig context whose cluster issued it: a token is only ever sent back to that context. */
   context: string;
   namespace: string;
@@ -19,7 +19,7 @@ export class TokenVault {
   private readonly held = new Map<string, HeldToken>();
   private readonly byDocument = new Map<string, string>();
 
-  constructor(private readonly now: () => number = () => Date.now() / 1000) {}
+  constructor(private readonly nowSec: () => number = () => Date.now() / 1000) {}
 
   put(token: string, info: HeldToken): void {
     this.prune();
@@ -79,7 +79,7 @@ export class TokenVault {
   }
 
   private prune(): void {
-    const now = this.now();
-    for (const [fp, h] of this.held) if (h.expiresAt !== undefined && h.expiresAt <= now) this.forget(fp);
+    const now = this.nowSec();
+    for (const [fp, h] of this.held) if (h.expiresAtSec !== undefined && h.expiresAtSec <= now) this.forget(fp);
   }
 }

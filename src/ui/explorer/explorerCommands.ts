@@ -32,7 +32,7 @@ export async function switchContext(sessions: SessionManager): Promise<void> {
   const picked = await vscode.window.showQuickPick(
     contexts.map((c) => ({
       label: c.name === current ? `$(check) ${c.name}` : c.name,
-      description: `${c.cluster} · ${c.user}${c.namespace ? ` · ${c.namespace}` : ''}`,
+      description: `${c.cluster} · ${c.user ?? 'no user'}${c.namespace ? ` · ${c.namespace}` : ''}`,
       detail: c.server,
       name: c.name,
     })),

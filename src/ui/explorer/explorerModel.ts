@@ -17,11 +17,11 @@ export function buildExplorerModel(input: ModelInput): ExplorerModel {
     }
     return indexModel(roots);
   }
-  const ctx = contextNode(session, input.now, input.expiry);
+  const ctx = contextNode(session, input.nowSec, input.expiry);
   const children: ExplorerNode[] = [];
   if (!input.inventory) children.push({ id: `${ctx.id}/loading`, label: 'Loading service accounts and pods…', icon: 'loading~spin', tone: 'muted', parent: ctx });
   const inv = input.inventory;
-  const nowMs = input.now * 1000;
+  const nowMs = input.nowSec * 1000;
   if (input.fallbackReason && inv) {
     const shown = inv.namespaces.map((n) => n.name).join(', ');
     children.push(problemNode(`${ctx.id}/fallback`, `showing only namespace ${shown}: ${input.fallbackReason.message}`, 'warning', undefined, undefined, ctx));
@@ -31,7 +31,7 @@ export function buildExplorerModel(input: ModelInput): ExplorerModel {
     for (const kind of ['namespaces', 'serviceaccounts', 'pods', 'secrets'] as const) {
       const status = inv.status[kind].get('*');
       if (status?.state === 'error' && status.error && !(kind === 'namespaces' && input.fallbackReason)) {
-        children.push(errorNode(`${ctx.id}/${kind}`, status.error, session.credential, nowMs, status.retryAt, ctx));
+        children.push(errorNode(`${ctx.id}/${kind}`, status.error, session.credential, nowMs, status.retryAtMs, ctx));
       }
     }
     const loading = [...inv.status.pods.values()].some((s) => s.state === 'loading') && inv.pods.length === 0;

@@ -47,7 +47,7 @@ export interface ModelSession {
 
 export interface ModelInput {
   /** Seconds since the epoch. */
-  now: number;
+  nowSec: number;
   expiry?: Partial<ExpiryOptions>;
   session?: ModelSession;
   /** Why there is no session, as a sentence; `noKubeconfig` leaves the tree empty for the welcome view. */

@@ -28,7 +28,7 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, Expl
   private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   readonly view: vscode.TreeView<ExplorerNode>;
-  private model: ExplorerModel = buildExplorerModel({ now: 0, findings: [], liveMode: 'onDemand' });
+  private model: ExplorerModel = buildExplorerModel({ nowSec: 0, findings: [], liveMode: 'onDemand' });
   private pending: NodeJS.Timeout | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -127,7 +127,7 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, Expl
     const problem = sessions.problem;
     const inventory = a?.snapshot();
     this.model = buildExplorerModel({
-      now,
+      nowSec: now,
       expiry: settings.expiryOptions,
       ...(a ? { session: { context: a.session.context, summary: a.session.summary, credential: a.session.provider.describe() } } : {}),
       ...(problem ? { problem: { message: problem, noKubeconfig: load !== undefined && !load.ok && load.problem === 'noKubeconfig' } } : {}),

@@ -28,17 +28,17 @@ export function credentialKindLabel(d: CredentialDescription): string {
 }
 
 /** "bearer token · expires in 3 h": the words the context node and the status bar share. */
-export function credentialSummary(d: CredentialDescription, now: number, options?: Partial<ExpiryOptions>): { text: string; state?: ReturnType<typeof credentialExpiry>['state'] } {
+export function credentialSummary(d: CredentialDescription, nowSec: number, options?: Partial<ExpiryOptions>): { text: string; state?: ReturnType<typeof credentialExpiry>['state'] } {
   const kind = credentialKindLabel(d);
-  if (d.expiresAt === undefined) return { text: d.kind === 'exec' ? `${kind} · expiry known after first use` : kind };
-  const expiry = credentialExpiry(d, now, options);
-  return { text: `${kind} · ${describeExpiry(expiry, now, 'short')}`, state: expiry.state };
+  if (d.expiresAtSec === undefined) return { text: d.kind === 'exec' ? `${kind} · expiry known after first use` : kind };
+  const expiry = credentialExpiry(d, nowSec, options);
+  return { text: `${kind} · ${describeExpiry(expiry, nowSec, 'short')}`, state: expiry.state };
 }
 
-export function contextNode(s: ModelSession, now: number, options?: Partial<ExpiryOptions>): ExplorerNode {
+export function contextNode(s: ModelSession, nowSec: number, options?: Partial<ExpiryOptions>): ExplorerNode {
   const ref: ContextRef = { kind: 'context', context: s.context };
   const d = s.credential;
-  const summary = credentialSummary(d, now, options);
+  const summary = credentialSummary(d, nowSec, options);
   const style = summary.state ? stateStyle(summary.state) : undefined;
   const tone = d.problem ? 'warning' : style?.tone;
   const node: ExplorerNode = {
@@ -59,8 +59,8 @@ export function contextNode(s: ModelSession, now: number, options?: Partial<Expi
           ['Namespace', s.summary.namespace],
           ['Credential', credentialKindLabel(d)],
           ['State', summary.state ? stateStyle(summary.state).word : undefined],
-          ['Expires', instant(d.expiresAt)],
-          ['Issued', instant(d.issuedAt)],
+          ['Expires', instant(d.expiresAtSec)],
+          ['Issued', instant(d.issuedAtSec)],
           ['Token file', d.tokenFile],
           ['Exec command', d.exec?.command],
           ['Client certificate', d.clientCertificate?.commonName],
@@ -142,8 +142,8 @@ const ACTION_COMMANDS: Record<ErrorAction, NodeCommand> = {
 };
 
 /** An error as a node: the sentence, a countdown while a retry is pending, and a click that does the next step. */
-export function errorNode(id: string, error: ClusterError, credential: CredentialDescription | undefined, nowMs: number, retryAt?: number, parent?: ExplorerNode): ExplorerNode {
-  const advice = adviseOnError(error, credential, nowMs, retryAt);
+export function errorNode(id: string, error: ClusterError, credential: CredentialDescription | undefined, nowMs: number, retryAtMs?: number, parent?: ExplorerNode): ExplorerNode {
+  const advice = adviseOnError(error, credential, nowMs, retryAtMs);
   return problemNode(id, advice.message, advice.severity, advice.action, advice.countdown, parent);
 }
 

@@ -48,12 +48,12 @@ export function tokenFileNode(input: ModelInput, context: string, pod: PodItem, 
       leaf(node, 'exp', 'expirationSeconds', `${mount.expirationSeconds} s (${describeDuration(mount.expirationSeconds, 'long')})`, 'watch'),
       leaf(node, 'path', 'Path', mount.path, 'file'),
     ];
-    if (pod.startedAt !== undefined) {
-      const s = mountSchedule(mount, pod.startedAt, input.now);
-      children.push(leaf(node, 'refresh', 'Kubelet refresh', `every ${describeDuration(s.periodSeconds, 'long')}; latest due ${utc(s.lastRefreshAt)}, next ${utc(s.nextRefreshAt)}`, 'sync'));
+    if (pod.startedAtSec !== undefined) {
+      const s = mountSchedule(mount, pod.startedAtSec, input.nowSec);
+      children.push(leaf(node, 'refresh', 'Kubelet refresh', `every ${describeDuration(s.periodSeconds, 'long')}; latest due ${utc(s.lastRefreshAtSec)}, next ${utc(s.nextRefreshAtSec)}`, 'sync'));
     }
     if (live) children.push(live);
-    else if (reading && !reading.ok) children.push(errorNode(`${node.id}/read`, reading.error, undefined, input.now * 1000, undefined, node));
+    else if (reading && !reading.ok) children.push(errorNode(`${node.id}/read`, reading.error, undefined, input.nowSec * 1000, undefined, node));
     return children;
   };
   node.tooltip = () =>
@@ -63,17 +63,17 @@ export function tokenFileNode(input: ModelInput, context: string, pod: PodItem, 
       ['Volume', mount.volume],
       ['Audience', audience],
       ['expirationSeconds', String(mount.expirationSeconds)],
-      ['Live token', reading?.ok ? `read at ${utc(Math.floor(reading.at / 1000))}` : input.liveMode === 'off' ? 'not read (clusterCredentials.liveTokens.mode is off)' : 'not read yet'],
+      ['Live token', reading?.ok ? `read at ${utc(Math.floor(reading.atMs / 1000))}` : input.liveMode === 'off' ? 'not read (clusterCredentials.liveTokens.mode is off)' : 'not read yet'],
     ]);
   return node;
 }
 
 function liveTokenNode(input: ModelInput, reading: Extract<LiveTokenReading, { ok: true }>, parent: ExplorerNode): ExplorerNode {
   const token = reading.token;
-  const timing = liveTokenTiming(token, input.now, input.expiry);
+  const timing = liveTokenTiming(token, input.nowSec, input.expiry);
   const style = stateStyle(timing.expiry.state);
   const sig = signatureText(reading.signature);
-  const when = describeExpiry(timing.expiry, input.now, 'short');
+  const when = describeExpiry(timing.expiry, input.nowSec, 'short');
   const node: ExplorerNode = {
     id: `${parent.id}/live`,
     label: 'Live token',
@@ -87,18 +87,18 @@ function liveTokenNode(input: ModelInput, reading: Extract<LiveTokenReading, { o
   node.children = [
     leaf(node, 'state', 'State', style.word, style.icon, style.tone),
     leaf(node, 'left', 'Time left', when, 'watch'),
-    leaf(node, 'iat', 'Issued', c.iat !== undefined ? `${utc(c.iat)} (${describeDuration(input.now - c.iat, 'long')} ago)` : 'unknown', 'calendar'),
+    leaf(node, 'iat', 'Issued', c.iat !== undefined ? `${utc(c.iat)} (${describeDuration(input.nowSec - c.iat, 'long')} ago)` : 'unknown', 'calendar'),
     leaf(node, 'jti', 'jti', c.jti ?? 'none', 'symbol-key'),
     leaf(node, 'sig', 'Signature', sig.text, sig.icon, sig.tone),
   ];
-  if (timing.refreshDue !== undefined) {
+  if (timing.refreshDueSec !== undefined) {
     const overdue = timing.refreshOverdue;
     node.children.push(
-      leaf(node, 'due', overdue ? 'Refresh overdue' : 'Kubelet replaces it', overdue ? `the kubelet should have replaced it at ${utc(timing.refreshDue)}` : `at ${utc(timing.refreshDue)}`, overdue ? 'warning' : 'sync', overdue ? 'warning' : undefined),
+      leaf(node, 'due', overdue ? 'Refresh overdue' : 'Kubelet replaces it', overdue ? `the kubelet should have replaced it at ${utc(timing.refreshDueSec)}` : `at ${utc(timing.refreshDueSec)}`, overdue ? 'warning' : 'sync', overdue ? 'warning' : undefined),
     );
   }
   node.tooltip = () =>
-    markdownRows('Live token', [...tokenRows(token, timing.expiry, input.now), ['Signature', reading.signature.status === 'signed' ? sig.text : `${sig.text}: ${reading.signature.reason}`], ['Read at', instant(Math.floor(reading.at / 1000))]]);
+    markdownRows('Live token', [...tokenRows(token, timing.expiry, input.nowSec), ['Signature', reading.signature.status === 'signed' ? sig.text : `${sig.text}: ${reading.signature.reason}`], ['Read at', instant(Math.floor(reading.atMs / 1000))]]);
   return node;
 }
 
@@ -112,19 +112,19 @@ export function secretNode(input: ModelInput, context: string, secret: LegacySec
     node.tooltip = () => markdownRows(`Secret ${secret.name}`, [['Service account', secret.serviceAccount]], secret.problem);
     return node;
   }
-  const expiry = tokenExpiry(token, input.now, input.expiry);
+  const expiry = tokenExpiry(token, input.nowSec, input.expiry);
   const style = stateStyle(expiry.state);
   const sig = secret.signature ? signatureText(secret.signature) : undefined;
   node.description = ['legacy token', style.word, ...(sig ? [sig.text] : [])].join(' · ');
   node.tone = worseTone(style.tone, sig?.tone === 'error' ? 'error' : undefined) ?? style.tone;
   node.children = [
-    leaf(node, 'state', 'State', describeExpiry(expiry, input.now, 'short'), style.icon, style.tone),
+    leaf(node, 'state', 'State', describeExpiry(expiry, input.nowSec, 'short'), style.icon, style.tone),
     leaf(node, 'iss', 'Issuer', token.claims.iss ?? 'none', 'organization'),
     leaf(node, 'sub', 'Subject', token.claims.sub ?? 'none', 'account'),
     leaf(node, 'fp', 'Fingerprint', token.fingerprint, 'symbol-key'),
     ...(sig ? [leaf(node, 'sig', 'Signature', sig.text, sig.icon, sig.tone)] : []),
   ];
   node.tooltip = () =>
-    markdownRows(`Legacy token Secret ${secret.name}`, [...tokenRows(token, expiry, input.now), ['Signature', sig?.text]], 'A Secret-based token never expires: it works until the Secret is deleted. Prefer short-lived tokens from the TokenRequest API.');
+    markdownRows(`Legacy token Secret ${secret.name}`, [...tokenRows(token, expiry, input.nowSec), ['Signature', sig?.text]], 'A Secret-based token never expires: it works until the Secret is deleted. Prefer short-lived tokens from the TokenRequest API.');
   return node;
 }

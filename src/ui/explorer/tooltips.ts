@@ -23,10 +23,10 @@ export function instant(seconds: number | undefined): string | undefined {
   return `${t.utc} (${t.local})`;
 }
 
-export function tokenRows(token: DecodedToken, expiry: ExpiryInfo, now: number): Row[] {
+export function tokenRows(token: DecodedToken, expiry: ExpiryInfo, nowSec: number): Row[] {
   const c = token.claims;
   return [
-    ['State', `${expiry.state} — ${describeExpiry(expiry, now, 'long')}`],
+    ['State', `${expiry.state} — ${describeExpiry(expiry, nowSec, 'long')}`],
     ['Subject', c.sub],
     ['Issuer', c.iss],
     ['Audience', c.aud.join(', ')],

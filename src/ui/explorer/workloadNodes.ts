@@ -23,7 +23,7 @@ export function namespaceNode(input: ModelInput, context: string, name: string, 
   for (const kind of ['serviceaccounts', 'pods', 'secrets'] as const) {
     const status = inv?.status[kind].get(name);
     if (status?.state === 'error' && status.error) {
-      children.push(errorNode(`${node.id}/${kind}`, status.error, input.session?.credential, input.now * 1000, status.retryAt, node));
+      children.push(errorNode(`${node.id}/${kind}`, status.error, input.session?.credential, input.nowSec * 1000, status.retryAtMs, node));
     }
   }
   // Service accounts the list did not show (not allowed to list them) still appear through their pods.

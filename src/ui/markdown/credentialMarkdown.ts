@@ -90,11 +90,11 @@ function flatten(value: unknown, prefix: string, out: Row[], depth = 0): void {
   out.push([inlineCode(cap(prefix, 80)), inlineCode(cap(text))]);
 }
 
-export function tokenMarkdown(a: Extract<Assessment, { kind: 'token' }>, now: number): string {
+export function tokenMarkdown(a: Extract<Assessment, { kind: 'token' }>, nowSec: number): string {
   const { token, expiry } = a;
   const c = token.claims;
   const k = c.kubernetes;
-  let md = headline(tokenTitle(token), expiry.state, expiry, now);
+  let md = headline(tokenTitle(token), expiry.state, expiry, nowSec);
   md += warningLine(a.warning);
   const rows: Row[] = [];
   const sa = k?.serviceAccount;
@@ -102,8 +102,8 @@ export function tokenMarkdown(a: Extract<Assessment, { kind: 'token' }>, now: nu
   else if (k?.namespace) rows.push(['Namespace', inlineCode(cap(k.namespace))]);
   const bound = [refCell('Pod', k?.pod), refCell('Secret', k?.secret), refCell('Node', k?.node)].filter((x): x is string => !!x);
   if (bound.length > 0) rows.push(['Bound to', bound.join(' · ')]);
-  rows.push(...expiryRows(expiry, now, 'Issued', 'Expires'));
-  if (a.refreshDue !== undefined) rows.push(['Kubelet refresh due', instantCell(a.refreshDue, now)]);
+  rows.push(...expiryRows(expiry, nowSec, 'Issued', 'Expires'));
+  if (a.refreshDue !== undefined) rows.push(['Kubelet refresh due', instantCell(a.refreshDue, nowSec)]);
   if (c.iss !== undefined) rows.push(['Issuer', inlineCode(cap(c.iss))]);
   if (c.aud.length > 0) rows.push(['Audience', c.aud.map((x) => inlineCode(cap(x))).join(', ')]);
   if (c.sub !== undefined) rows.push(['Subject', inlineCode(cap(c.sub))]);
@@ -131,25 +131,25 @@ function certificateRows(cert: CertificateInfo, expiry: ExpiryInfo, now: number)
   return rows;
 }
 
-export function certificateMarkdown(a: Extract<Assessment, { kind: 'certificate' }>, now: number): string {
+export function certificateMarkdown(a: Extract<Assessment, { kind: 'certificate' }>, nowSec: number): string {
   const [first] = a.certificates;
   if (!first) return '';
   const title = first.isCA ? 'CA certificate' : 'Certificate';
   const name = first.commonName ? ` ${inlineCode(cap(first.commonName))}` : '';
-  let md = headline(`${title}${name}`, a.expiry.state, a.expiry, now);
+  let md = headline(`${title}${name}`, a.expiry.state, a.expiry, nowSec);
   md += warningLine(a.warning);
-  md += table(certificateRows(first, a.expiry, now));
+  md += table(certificateRows(first, a.expiry, nowSec));
   if (a.certificates.length > 1) md += `\n$(info) ${a.certificates.length - 1} more certificate(s) in this bundle.\n`;
   return md;
 }
 
 /** The hover markdown for any assessment. */
-export function assessmentMarkdown(a: Assessment, now: number): string {
+export function assessmentMarkdown(a: Assessment, nowSec: number): string {
   switch (a.kind) {
     case 'token':
-      return tokenMarkdown(a, now);
+      return tokenMarkdown(a, nowSec);
     case 'certificate':
-      return certificateMarkdown(a, now);
+      return certificateMarkdown(a, nowSec);
     case 'privateKey':
       return `$(lock) **Private key, not shown.** Cluster Credentials never decodes or displays private keys (${inlineCode(cap(a.located.path))}).\n`;
     case 'opaque':

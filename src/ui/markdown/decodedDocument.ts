@@ -12,9 +12,9 @@ function fenced(language: string, text: string): string {
   return `${fence}${language}\n${text}\n${fence}\n`;
 }
 
-export function decodedDocumentText(a: Assessment, now: number): string {
+export function decodedDocumentText(a: Assessment, nowSec: number): string {
   let md = `# Cluster Credentials: decoded ${a.kind === 'certificate' ? 'certificate' : 'token'}\n\n`;
-  md += assessmentMarkdown(a, now).replace(OWN_ICON, '');
+  md += assessmentMarkdown(a, nowSec).replace(OWN_ICON, '');
   if (a.kind === 'token') {
     md += `\n## Header (JSON)\n\n${fenced('json', boundedJson(a.token.header, undefined, 2))}`;
     md += `\n## Claims (JSON)\n\n${fenced('json', boundedJson(a.token.claims.raw, undefined, 2))}`;

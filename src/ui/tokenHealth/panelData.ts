@@ -112,7 +112,7 @@ export function findingsInScope(findings: readonly Finding[], scope: Scope): Fin
 }
 
 function lineOf(e: UnauthorizedEvent): UnauthorizedLine {
-  const line: UnauthorizedLine = { at: e.at, source: e.source, pattern: e.pattern, line: e.line, count: e.count ?? 1 };
+  const line: UnauthorizedLine = { atMs: e.at, source: e.source, pattern: e.pattern, line: e.line, count: e.count ?? 1 };
   if (e.subject.namespace !== undefined) line.namespace = e.subject.namespace;
   if (e.subject.pod !== undefined) line.pod = e.subject.pod;
   if (e.subject.container !== undefined) line.container = e.subject.container;
@@ -132,7 +132,7 @@ export interface PanelInputs {
   ref: NodeRef;
   records: readonly HistoryRecord[];
   findings: readonly Finding[];
-  now: number;
+  nowMs: number;
   notice?: string;
 }
 
@@ -140,12 +140,12 @@ export interface PanelInputs {
 export function buildPanelState(input: PanelInputs): TokenHealthState {
   const { scope, subject } = resolveSubject(input.ref, input.findings);
   const { observations, events } = recordsInScope(input.records, scope);
-  const timeline = buildTimeline(observations, events, input.now);
-  const unauthorizedLines = events.map(lineOf).sort((a, b) => b.at - a.at);
+  const timeline = buildTimeline(observations, events, input.nowMs);
+  const unauthorizedLines = events.map(lineOf).sort((a, b) => b.atMs - a.atMs);
   const findings = findingsInScope(input.findings, scope);
   const scanTarget = input.ref.kind === 'pod' ? input.ref : actionTarget(scope);
   const actions: PanelAction[] = [{ title: 'Scan for 401 lines', command: COMMAND.scanUnauthorized, target: scanTarget }];
-  const state: TokenHealthState = { subject, timeline, unauthorizedLines, findings, actions, generatedAt: input.now };
+  const state: TokenHealthState = { subject, timeline, unauthorizedLines, findings, actions, generatedAtMs: input.nowMs };
   if (input.notice !== undefined) state.notice = input.notice;
   return state;
 }

@@ -104,7 +104,7 @@ export class TokenHealthPanel implements vscode.Disposable {
     let notice: string | undefined;
     if (session === undefined) notice = `Not connected to a cluster (${this.services.sessions.problem ?? 'no session'}): showing what history holds.`;
     else if (session.context !== context) notice = `The active context is ${session.context}; this panel shows the history of ${context}.`;
-    return buildPanelState({ ref: this.ref, records, findings: this.services.findings.all(), now: Date.now(), ...(notice !== undefined ? { notice } : {}) });
+    return buildPanelState({ ref: this.ref, records, findings: this.services.findings.all(), nowMs: Date.now(), ...(notice !== undefined ? { notice } : {}) });
   }
 
   private async post(message: HostMessage): Promise<void> {

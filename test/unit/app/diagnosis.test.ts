@@ -31,7 +31,7 @@ describe('the diagnosis over the session state', () => {
     const settings = new TestSettings();
     const history = new MemoryHistory();
     state = new ClusterState({ sessions: feed, settings, history, log, tuning: { coalesceMs: 0, retryDelaysMs: [50] } });
-    diagnosis = new Diagnosis({ state, history, findings, settings, log, now: () => cluster.clock.nowMs() });
+    diagnosis = new Diagnosis({ state, history, findings, settings, log, nowMs: () => cluster.clock.nowMs() });
   });
   after(async () => {
     diagnosis.dispose();

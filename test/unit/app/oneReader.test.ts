@@ -31,7 +31,7 @@ describe('the session state as the one reader of the cluster', () => {
     session = sessionFor(cluster, tmp, 'admin');
     const settings = new TestSettings();
     state = new ClusterState({ sessions: new TestSessions(session), settings, history, log, tuning: { coalesceMs: 0, retryDelaysMs: [50] } });
-    diagnosis = new Diagnosis({ state, history, findings, settings, log, now: () => cluster.clock.nowMs() });
+    diagnosis = new Diagnosis({ state, history, findings, settings, log, nowMs: () => cluster.clock.nowMs() });
   });
   after(async () => {
     diagnosis.dispose();

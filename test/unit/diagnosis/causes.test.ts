@@ -18,7 +18,7 @@ const patroni = (): ReturnType<typeof pod> =>
     owner: { kind: 'StatefulSet', name: 'patroni' },
     workload: { kind: 'StatefulSet', name: 'patroni' },
     containers: [{ name: 'patroni', restartCount: 0, ready: true }],
-    claims: [{ volume: 'data', claimName: 'data-patroni-0', terminating: true, deletionRequestedAt: T0 + 10 * MIN, found: true }],
+    claims: [{ volume: 'data', claimName: 'data-patroni-0', terminating: true, deletionRequestedAtMs: T0 + 10 * MIN, found: true }],
   });
 
 describe('refreshStalled rule', () => {
@@ -44,7 +44,7 @@ describe('refreshStalled rule', () => {
   });
 
   it('names a terminating pod, and errors once the token expired', () => {
-    const p = pod({ deletionRequestedAt: T0 + 5 * MIN });
+    const p = pod({ deletionRequestedAtMs: T0 + 5 * MIN });
     const e = evidenceWith((ev) => {
       ev.pods.push(p);
       ev.observations.push(observation(p, 'aaaa', S0, 3607, T0, T0 + 2 * HOUR));

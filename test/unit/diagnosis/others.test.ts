@@ -14,8 +14,8 @@ describe('concurrent401 rule', () => {
     const p = pod({ namespace: 'cattle-system', name: 'cattle-cluster-agent-1', uid: 'uid-rancher', serviceAccount: 'cattle' });
     const e = evidenceWith((ev) => {
       ev.pods.push(p);
-      ev.probes.push({ at: T0, tokenFingerprint: 'fp1', subject: subjectOf(p), total: 20, ok: 17, unauthorized: 3, other: 0, p50Ms: 12, p99Ms: 80 });
-      ev.probes.push({ at: T0, tokenFingerprint: 'dead', subject: subjectOf(p), total: 20, ok: 0, unauthorized: 20, other: 0, p50Ms: 5, p99Ms: 9 });
+      ev.probes.push({ atMs: T0, tokenFingerprint: 'fp1', subject: subjectOf(p), total: 20, ok: 17, unauthorized: 3, other: 0, p50Ms: 12, p99Ms: 80 });
+      ev.probes.push({ atMs: T0, tokenFingerprint: 'dead', subject: subjectOf(p), total: 20, ok: 0, unauthorized: 20, other: 0, p50Ms: 5, p99Ms: 9 });
     });
     const findings = concurrent401Rule(e, T0, opts);
     assert.equal(findings.length, 1, 'a token refused every time is not a concurrency problem');
@@ -32,7 +32,7 @@ describe('concurrent401 rule', () => {
     const e = evidenceWith((ev) => {
       ev.pods.push(p);
       ev.unauthorized.push(unauthorized(p, T0 + 2_000), unauthorized(p, T0 + 4_000));
-      for (const t of [0, 1_000, 3_000, 5_000]) ev.successes.push({ at: T0 + t, subject: subjectOf(p), source: 'log' });
+      for (const t of [0, 1_000, 3_000, 5_000]) ev.successes.push({ atMs: T0 + t, subject: subjectOf(p), source: 'log' });
     });
     const [f] = concurrent401Rule(e, T0 + MIN, opts);
     assert.ok(f);
@@ -45,7 +45,7 @@ describe('concurrent401 rule', () => {
     const e = evidenceWith((ev) => {
       ev.pods.push(p);
       ev.unauthorized.push(unauthorized(p, T0 + HOUR));
-      ev.successes.push({ at: T0, subject: subjectOf(p), source: 'log' });
+      ev.successes.push({ atMs: T0, subject: subjectOf(p), source: 'log' });
     });
     assert.deepEqual(concurrent401Rule(e, T0 + 2 * HOUR, opts), []);
   });

@@ -18,13 +18,13 @@ import { type Harness, PATTERNS, kubeletReader, startHarness } from '../cluster/
 async function observe(h: Harness, scope: EvidenceScope, steps: number, stepSeconds: number, extra: Partial<CollectOptions> = {}): Promise<Finding[]> {
   const session = h.evidence;
   for (let i = 0; i < steps; i++) {
-    const { newObservations } = await collectEvidence(session, scope, { now: h.now, readToken: kubeletReader(h.cluster) });
+    const { newObservations } = await collectEvidence(session, scope, { nowMs: h.now, readToken: kubeletReader(h.cluster) });
     await h.history.append(newObservations);
     h.cluster.advance(stepSeconds);
     await h.caughtUp();
   }
   const { evidence, newObservations, newUnauthorized } = await collectEvidence(session, scope, {
-    now: h.now,
+    nowMs: h.now,
     history: h.history,
     readToken: kubeletReader(h.cluster),
     scan: { patterns: PATTERNS, tailLines: 2000 },

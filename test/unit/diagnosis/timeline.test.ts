@@ -11,29 +11,29 @@ describe('buildTimeline', () => {
     const a = observation(p, 'aaaa', S0, 3607, T0, T0 + 48 * MIN);
     const b = observation(p, 'bbbb', S0 + 3000, 3607, T0 + 55 * MIN, T0 + 70 * MIN);
     const t = buildTimeline([b, a], [unauthorized(p, T0 + 61 * MIN)], T0 + 75 * MIN);
-    assert.deepEqual(t.windows.map((w) => [w.fingerprint, w.issuedAt, w.refreshAt, w.expiresAt]), [
+    assert.deepEqual(t.windows.map((w) => [w.fingerprint, w.issuedAtMs, w.refreshAtMs, w.expiresAtMs]), [
       ['aaaa', T0, T0 + 2886_000, T0 + 3607_000],
       ['bbbb', T0 + 3000_000, T0 + 3000_000 + 2886_000, T0 + 3000_000 + 3607_000],
     ]);
     assert.equal(t.windows[0]?.group, 'gateway/apisix-7d9f-abcde');
-    assert.deepEqual(t.refreshes.map((r) => [r.at, r.fromFingerprint, r.toFingerprint, r.late]), [[T0 + 55 * MIN, 'aaaa', 'bbbb', true]]);
-    assert.deepEqual(t.unauthorized.map((m) => [m.at, m.lane, m.count]), [[T0 + 61 * MIN, 'gateway/apisix-7d9f-abcde', 1]]);
+    assert.deepEqual(t.refreshes.map((r) => [r.atMs, r.fromFingerprint, r.toFingerprint, r.late]), [[T0 + 55 * MIN, 'aaaa', 'bbbb', true]]);
+    assert.deepEqual(t.unauthorized.map((m) => [m.atMs, m.lane, m.count]), [[T0 + 61 * MIN, 'gateway/apisix-7d9f-abcde', 1]]);
     assert.equal(t.lanes.length, 2, 'the token file lane and the pod lane of its 401s');
-    assert.equal(t.start, T0);
-    assert.equal(t.end, T0 + 3000_000 + 3607_000);
-    assert.equal(t.now, T0 + 75 * MIN);
+    assert.equal(t.startMs, T0);
+    assert.equal(t.endMs, T0 + 3000_000 + 3607_000);
+    assert.equal(t.nowMs, T0 + 75 * MIN);
   });
 
   it('keeps a one-year expiry off the axis so the hours stay readable', () => {
     const p = pod();
     const t = buildTimeline([observation(p, 'ext', S0, 365 * 86400, T0, T0 + 30 * MIN, S0 + 3607)], [], T0 + 40 * MIN);
-    assert.equal(t.end, T0 + 3607_000);
-    assert.equal(t.windows[0]?.warnAfter, T0 + 3607_000);
+    assert.equal(t.endMs, T0 + 3607_000);
+    assert.equal(t.windows[0]?.warnAfterMs, T0 + 3607_000);
   });
 
   it('is empty but for now when there is nothing', () => {
     const t = buildTimeline([], [], T0);
-    assert.deepEqual([t.start, t.end, t.windows.length, t.lanes.length], [T0, T0, 0, 0]);
+    assert.deepEqual([t.startMs, t.endMs, t.windows.length, t.lanes.length], [T0, T0, 0, 0]);
   });
 });
 

@@ -55,13 +55,13 @@ afterEach(() => {
 
 describe('HistoryStore append and query', () => {
   it('starts a file with a version header', async () => {
-    const store = await HistoryStore.open(dir, { now });
+    const store = await HistoryStore.open(dir, { nowMs: now });
     await store.close();
     assert.equal(readFileSync(file(), 'utf8'), HEADER);
   });
 
   it('returns what was appended, oldest first, and filters on every field', async () => {
-    const store = await HistoryStore.open(dir, { now });
+    const store = await HistoryStore.open(dir, { nowMs: now });
     const a = token(T0 + 3000, 'aaaaaaaaaaaaaaaa');
     const b = event(T0 + 1000);
     const c = token(T0 + 2000, 'cccccccccccccccc', { subject: { context: 'prod', namespace: 'db', pod: 'patroni-0', podUid: 'uid-p', serviceAccount: 'patroni' } });
@@ -74,23 +74,23 @@ describe('HistoryStore append and query', () => {
     assert.deepEqual(store.query({ podUid: 'uid-p' }), [c]);
     assert.deepEqual(store.query({ serviceAccount: 'apisix' }), [b]);
     assert.deepEqual(store.query({ kind: 'token' }), [c, a]);
-    assert.deepEqual(store.query({ since: T0 + 2000 }), [c, a]);
-    assert.deepEqual(store.query({ kind: 'token', context: 'kind-test', since: T0 + 2500 }), [a]);
+    assert.deepEqual(store.query({ sinceMs: T0 + 2000 }), [c, a]);
+    assert.deepEqual(store.query({ kind: 'token', context: 'kind-test', sinceMs: T0 + 2500 }), [a]);
     assert.deepEqual(store.query({ pod: 'nobody' }), []);
     await store.close();
   });
 
   it('keeps the records across a restart', async () => {
-    const first = await HistoryStore.open(dir, { now });
+    const first = await HistoryStore.open(dir, { nowMs: now });
     await first.append([token(T0, 'aaaaaaaaaaaaaaaa'), event(T0 + 1)]);
     await first.close();
-    const second = await HistoryStore.open(dir, { now });
+    const second = await HistoryStore.open(dir, { nowMs: now });
     assert.deepEqual(second.query({}), [token(T0, 'aaaaaaaaaaaaaaaa'), event(T0 + 1)]);
     await second.close();
   });
 
   it('hands out copies and keeps only known fields', async () => {
-    const store = await HistoryStore.open(dir, { now });
+    const store = await HistoryStore.open(dir, { nowMs: now });
     const extra = { ...event(T0), raw: { anything: 1 } };
     await store.append([extra]);
     const [got] = store.query({});
@@ -101,7 +101,7 @@ describe('HistoryStore append and query', () => {
   });
 
   it('only ever appends to the file, one line per stored record', async () => {
-    const store = await HistoryStore.open(dir, { now });
+    const store = await HistoryStore.open(dir, { nowMs: now });
     await store.append([event(T0), event(T0 + 1)]);
     const before = readFileSync(file(), 'utf8');
     await store.append([event(T0 + 2)]);
@@ -112,7 +112,7 @@ describe('HistoryStore append and query', () => {
   });
 
   it('writes a whole batch with one write call', async () => {
-    const store = await HistoryStore.open(dir, { now });
+    const store = await HistoryStore.open(dir, { nowMs: now });
     const probe = await open(join(dir, 'probe'), 'w');
     const proto = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
     await probe.close();
@@ -134,7 +134,7 @@ describe('HistoryStore append and query', () => {
 
   it('refuses a record holding a raw JWT, says which field, and writes nothing', async () => {
     const jwt = fixtureJwt('v1.28', 'api-bound-pod-600s.jwt');
-    const store = await HistoryStore.open(dir, { now });
+    const store = await HistoryStore.open(dir, { nowMs: now });
     await store.append([event(T0)]);
     const before = readFileSync(file(), 'utf8');
     const leaks: Array<[HistoryRecord, string]> = [
@@ -157,7 +157,7 @@ describe('HistoryStore append and query', () => {
   });
 
   it('refuses malformed records', async () => {
-    const store = await HistoryStore.open(dir, { now });
+    const store = await HistoryStore.open(dir, { nowMs: now });
     const bad = [
       { ...event(T0), subject: { context: '' } },
       { ...event(T0), at: Number.NaN },
@@ -171,7 +171,7 @@ describe('HistoryStore append and query', () => {
   });
 
   it('refuses work after close', async () => {
-    const store = await HistoryStore.open(dir, { now });
+    const store = await HistoryStore.open(dir, { nowMs: now });
     await store.close();
     await store.close();
     await assert.rejects(store.append([event(T0)]), /closed/);
@@ -180,20 +180,20 @@ describe('HistoryStore append and query', () => {
 
 describe('HistoryStore deduplication', () => {
   it('folds repeated observations of the same token into one record with first and last seen', async () => {
-    const store = await HistoryStore.open(dir, { now });
+    const store = await HistoryStore.open(dir, { nowMs: now });
     await store.append([token(T0, 'aaaaaaaaaaaaaaaa')]);
     await store.append([token(T0 + 60_000, 'aaaaaaaaaaaaaaaa')]);
     await store.append([token(T0 + 120_000, 'aaaaaaaaaaaaaaaa'), token(T0 + 180_000, 'aaaaaaaaaaaaaaaa')]);
     const expected = { ...token(T0, 'aaaaaaaaaaaaaaaa'), lastAt: T0 + 180_000 };
     assert.deepEqual(store.query({}), [expected]);
     await store.close();
-    const again = await HistoryStore.open(dir, { now });
+    const again = await HistoryStore.open(dir, { nowMs: now });
     assert.deepEqual(again.query({}), [expected]);
     await again.close();
   });
 
   it('starts a new record when the token changes, and again when an old one comes back', async () => {
-    const store = await HistoryStore.open(dir, { now });
+    const store = await HistoryStore.open(dir, { nowMs: now });
     await store.append([
       token(T0, 'aaaaaaaaaaaaaaaa'),
       token(T0 + 1, 'aaaaaaaaaaaaaaaa'),
@@ -213,7 +213,7 @@ describe('HistoryStore deduplication', () => {
 
   it('folds per subject, however subjects interleave', async () => {
     const other = { context: 'kind-test', namespace: 'db', pod: 'patroni-0' };
-    const store = await HistoryStore.open(dir, { now });
+    const store = await HistoryStore.open(dir, { nowMs: now });
     await store.append([
       token(T0, 'aaaaaaaaaaaaaaaa'),
       token(T0 + 1, 'aaaaaaaaaaaaaaaa', { subject: other }),
@@ -232,18 +232,18 @@ describe('HistoryStore deduplication', () => {
   });
 
   it('never folds 401 events', async () => {
-    const store = await HistoryStore.open(dir, { now });
+    const store = await HistoryStore.open(dir, { nowMs: now });
     await store.append([event(T0), event(T0)]);
     assert.equal(store.query({}).length, 2);
     await store.close();
   });
 
   it('rewrites the file once repeats outnumber the records, so polling does not grow it forever', async () => {
-    const store = await HistoryStore.open(dir, { now });
+    const store = await HistoryStore.open(dir, { nowMs: now });
     for (let i = 0; i < 10; i++) await store.append([token(T0 + i, 'aaaaaaaaaaaaaaaa')]);
     assert.equal(lines().length, 1 + 10);
     await store.close();
-    const again = await HistoryStore.open(dir, { now });
+    const again = await HistoryStore.open(dir, { nowMs: now });
     assert.deepEqual(lines(), [HEADER.trim(), JSON.stringify({ ...token(T0, 'aaaaaaaaaaaaaaaa'), lastAt: T0 + 9 })]);
     await again.close();
   });
@@ -251,7 +251,7 @@ describe('HistoryStore deduplication', () => {
 
 describe('HistoryStore bounds', () => {
   it('drops records last seen more than maxDays ago, on open and on compact', async () => {
-    const store = await HistoryStore.open(dir, { now, maxDays: 7 });
+    const store = await HistoryStore.open(dir, { nowMs: now, maxDays: 7 });
     await store.append([event(T0), token(T0, 'aaaaaaaaaaaaaaaa'), event(T0 + 5 * DAY)]);
     await store.append([token(T0 + 6 * DAY, 'aaaaaaaaaaaaaaaa')]);
     clock = T0 + 8 * DAY;
@@ -264,7 +264,7 @@ describe('HistoryStore bounds', () => {
     assert.equal(store.query({ kind: 'unauthorized' }).length, 1);
     await store.close();
     clock = T0 + 14 * DAY;
-    const later = await HistoryStore.open(dir, { now, maxDays: 7 });
+    const later = await HistoryStore.open(dir, { nowMs: now, maxDays: 7 });
     assert.deepEqual(later.query({}), []);
     assert.deepEqual(lines(), [HEADER.trim()]);
     await later.close();
@@ -272,7 +272,7 @@ describe('HistoryStore bounds', () => {
 
   it('keeps the file under maxBytes, dropping the oldest records', async () => {
     const maxBytes = 4096;
-    const store = await HistoryStore.open(dir, { now, maxBytes });
+    const store = await HistoryStore.open(dir, { nowMs: now, maxBytes });
     for (let i = 0; i < 200; i++) {
       await store.append([event(T0 + i * 1000, { line: `attempt ${i} Unauthorized` })]);
       assert.ok(statSync(file()).size <= maxBytes, `after append ${i}: ${statSync(file()).size} bytes`);
@@ -285,16 +285,16 @@ describe('HistoryStore bounds', () => {
       Array.from({ length: kept.length }, (_, i) => T0 + (200 - kept.length + i) * 1000),
     );
     await store.close();
-    const again = await HistoryStore.open(dir, { now, maxBytes });
+    const again = await HistoryStore.open(dir, { nowMs: now, maxBytes });
     assert.deepEqual(again.query({}), kept);
     await again.close();
   });
 
   it('compacts a file found bigger than maxBytes when it opens', async () => {
-    const big = await HistoryStore.open(dir, { now });
+    const big = await HistoryStore.open(dir, { nowMs: now });
     await big.append(Array.from({ length: 100 }, (_, i) => event(T0 + i)));
     await big.close();
-    const small = await HistoryStore.open(dir, { now, maxBytes: 2000 });
+    const small = await HistoryStore.open(dir, { nowMs: now, maxBytes: 2000 });
     assert.ok(statSync(file()).size <= 2000);
     assert.equal(small.query({}).at(-1)?.at, T0 + 99);
     await small.close();
@@ -303,27 +303,27 @@ describe('HistoryStore bounds', () => {
 
 describe('HistoryStore damage', () => {
   it('drops a torn last line (crash mid-write), keeps the rest and repairs the file', async () => {
-    const store = await HistoryStore.open(dir, { now });
+    const store = await HistoryStore.open(dir, { nowMs: now });
     await store.append([event(T0), token(T0 + 1, 'aaaaaaaaaaaaaaaa')]);
     await store.close();
     const whole = readFileSync(file(), 'utf8');
     const torn = JSON.stringify(event(T0 + 2));
     writeFileSync(file(), whole + torn.slice(0, 37));
     const notices: string[] = [];
-    const again = await HistoryStore.open(dir, { now, onNotice: (m) => notices.push(m) });
+    const again = await HistoryStore.open(dir, { nowMs: now, onNotice: (m) => notices.push(m) });
     assert.deepEqual(notices, []);
     assert.deepEqual(again.query({}), [event(T0), token(T0 + 1, 'aaaaaaaaaaaaaaaa')]);
     assert.equal(readFileSync(file(), 'utf8'), whole);
     await again.append([event(T0 + 3)]);
     await again.close();
-    const third = await HistoryStore.open(dir, { now });
+    const third = await HistoryStore.open(dir, { nowMs: now });
     assert.equal(third.query({}).length, 3);
     await third.close();
   });
 
   it('keeps a whole last record that only lacks its newline', async () => {
     writeFileSync(file(), HEADER + JSON.stringify(event(T0)));
-    const store = await HistoryStore.open(dir, { now });
+    const store = await HistoryStore.open(dir, { nowMs: now });
     await store.append([event(T0 + 1)]);
     assert.equal(store.query({}).length, 2);
     assert.deepEqual(lines().slice(1).map((l) => JSON.parse(l) as UnauthorizedEvent), [event(T0), event(T0 + 1)]);
@@ -339,7 +339,7 @@ describe('HistoryStore damage', () => {
     it(`sets aside ${what}, says where once, and starts afresh`, async () => {
       writeFileSync(file(), content);
       const notices: string[] = [];
-      const store = await HistoryStore.open(dir, { now, onNotice: (m) => notices.push(m) });
+      const store = await HistoryStore.open(dir, { nowMs: now, onNotice: (m) => notices.push(m) });
       assert.equal(notices.length, 1);
       const aside = readdirSync(dir).filter((f) => f.startsWith('history.corrupt-'));
       assert.deepEqual(aside, ['history.corrupt-2026-11-22T03-40-00-000Z.jsonl']);
@@ -351,7 +351,7 @@ describe('HistoryStore damage', () => {
       assert.equal(readFileSync(file(), 'utf8'), HEADER);
       await store.append([event(T0)]);
       await store.close();
-      const again = await HistoryStore.open(dir, { now, onNotice: (m) => notices.push(m) });
+      const again = await HistoryStore.open(dir, { nowMs: now, onNotice: (m) => notices.push(m) });
       assert.equal(notices.length, 1);
       assert.equal(again.query({}).length, 1);
       await again.close();
@@ -372,14 +372,14 @@ describe('HistoryStore damage', () => {
     ].join('\n');
     writeFileSync(file(), `${content}\n`);
     const notices: string[] = [];
-    const store = await HistoryStore.open(dir, { now, onNotice: (m) => notices.push(m) });
+    const store = await HistoryStore.open(dir, { nowMs: now, onNotice: (m) => notices.push(m) });
     assert.deepEqual(notices, ['3 unreadable lines in the credential history were skipped (the first: it is not JSON).']);
     assert.deepEqual(store.query({}), good);
     assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('history.corrupt-')), []);
     await store.append([event(T0 + 3)]);
     await store.close();
     // The file was rewritten without them, so the next window is not told again.
-    const again = await HistoryStore.open(dir, { now, onNotice: (m) => notices.push(m) });
+    const again = await HistoryStore.open(dir, { nowMs: now, onNotice: (m) => notices.push(m) });
     assert.equal(notices.length, 1);
     assert.deepEqual(again.query({}), [...good, event(T0 + 3)]);
     await again.close();
@@ -388,7 +388,7 @@ describe('HistoryStore damage', () => {
   it('says so for a single unreadable line too', async () => {
     writeFileSync(file(), `${HEADER}${JSON.stringify(event(T0))}\n{"kind":"mystery","at":1}\n`);
     const notices: string[] = [];
-    const store = await HistoryStore.open(dir, { now, onNotice: (m) => notices.push(m) });
+    const store = await HistoryStore.open(dir, { nowMs: now, onNotice: (m) => notices.push(m) });
     assert.deepEqual(notices, ["1 unreadable line in the credential history was skipped ('kind' is neither 'token' nor 'unauthorized')."]);
     assert.deepEqual(store.query({}), [event(T0)]);
     await store.close();
@@ -396,9 +396,9 @@ describe('HistoryStore damage', () => {
 
   it('does not overwrite an earlier file set aside at the same moment', async () => {
     writeFileSync(file(), 'junk 1\n');
-    await (await HistoryStore.open(dir, { now })).close();
+    await (await HistoryStore.open(dir, { nowMs: now })).close();
     writeFileSync(file(), 'junk 2\n');
-    await (await HistoryStore.open(dir, { now })).close();
+    await (await HistoryStore.open(dir, { nowMs: now })).close();
     const aside = readdirSync(dir).filter((f) => f.startsWith('history.corrupt-')).sort();
     assert.deepEqual(aside.map((f) => readFileSync(join(dir, f), 'utf8')).sort(), ['junk 1\n', 'junk 2\n']);
   });
@@ -406,7 +406,7 @@ describe('HistoryStore damage', () => {
   it('treats an empty file as a new history, without a notice', async () => {
     writeFileSync(file(), '');
     const notices: string[] = [];
-    const store = await HistoryStore.open(dir, { now, onNotice: (m) => notices.push(m) });
+    const store = await HistoryStore.open(dir, { nowMs: now, onNotice: (m) => notices.push(m) });
     assert.deepEqual(notices, []);
     assert.equal(readFileSync(file(), 'utf8'), HEADER);
     await store.close();
@@ -415,8 +415,8 @@ describe('HistoryStore damage', () => {
 
 describe('HistoryStore shared by two windows', () => {
   it('sees the other window’s appends and survives its compaction', async () => {
-    const a = await HistoryStore.open(dir, { now });
-    const b = await HistoryStore.open(dir, { now });
+    const a = await HistoryStore.open(dir, { nowMs: now });
+    const b = await HistoryStore.open(dir, { nowMs: now });
     await a.append([event(T0)]);
     await b.append([event(T0 + 1)]);
     assert.equal(b.query({}).length, 2);
@@ -425,7 +425,7 @@ describe('HistoryStore shared by two windows', () => {
     await b.append([event(T0 + 3)]);
     await a.close();
     await b.close();
-    const c = await HistoryStore.open(dir, { now });
+    const c = await HistoryStore.open(dir, { nowMs: now });
     assert.deepEqual(
       c.query({}).map((r) => r.at),
       [T0, T0 + 1, T0 + 2, T0 + 3],
@@ -436,7 +436,7 @@ describe('HistoryStore shared by two windows', () => {
 
 describe('HistoryStore compaction is atomic', () => {
   it('never leaves the history file missing or partial while compacting, nor a temp file after', async () => {
-    const store = await HistoryStore.open(dir, { now, maxBytes: 1024 * 1024 });
+    const store = await HistoryStore.open(dir, { nowMs: now, maxBytes: 1024 * 1024 });
     await store.append(Array.from({ length: 2000 }, (_, i) => event(T0 + i)));
     clock = T0 + 40 * DAY;
     await store.append([event(clock)]);
@@ -482,7 +482,7 @@ describe('HistoryStore reads a bounded part of a big file', () => {
     };
     let store: HistoryStore;
     try {
-      store = await HistoryStore.open(dir, { now, maxBytes });
+      store = await HistoryStore.open(dir, { nowMs: now, maxBytes });
     } finally {
       proto.read = original;
     }
@@ -499,7 +499,7 @@ describe('HistoryStore reads a bounded part of a big file', () => {
 describe('HistoryStore opens in the background', () => {
   it('is usable at once: queries answer from what has loaded, appends wait until the file is open', async () => {
     writeFileSync(file(), HEADER + [event(T0), event(T0 + 1)].map((r) => `${JSON.stringify(r)}\n`).join(''));
-    const store = HistoryStore.start(dir, { now });
+    const store = HistoryStore.start(dir, { nowMs: now });
     assert.deepEqual(store.query({}), []);
     const appended = store.append([event(T0 + 2)]);
     assert.deepEqual(await store.ready, { dir });
@@ -513,7 +513,7 @@ describe('HistoryStore opens in the background', () => {
     writeFileSync(join(dir, 'not-a-folder'), '');
     const unusable = join(dir, 'not-a-folder', 'history');
     const fallbackDir = join(dir, 'fallback');
-    const store = HistoryStore.start(unusable, { now, fallbackDir });
+    const store = HistoryStore.start(unusable, { nowMs: now, fallbackDir });
     await store.append([event(T0)]);
     const opened = await store.ready;
     assert.equal(opened.dir, fallbackDir);
@@ -526,8 +526,8 @@ describe('HistoryStore opens in the background', () => {
   it('without a fallback, refuses every write with the reason it could not open', async () => {
     writeFileSync(join(dir, 'not-a-folder'), '');
     const unusable = join(dir, 'not-a-folder', 'history');
-    await assert.rejects(HistoryStore.open(unusable, { now }), /Could not open the credential history in .* \(ENOTDIR\)/);
-    const store = HistoryStore.start(unusable, { now });
+    await assert.rejects(HistoryStore.open(unusable, { nowMs: now }), /Could not open the credential history in .* \(ENOTDIR\)/);
+    const store = HistoryStore.start(unusable, { nowMs: now });
     await assert.rejects(store.append([event(T0)]), /Could not open the credential history in .* \(ENOTDIR\)/);
     await assert.rejects(store.ready, /ENOTDIR/);
     await store.close();
@@ -536,7 +536,7 @@ describe('HistoryStore opens in the background', () => {
 
 describe('HistoryStore and the lock shared by windows', () => {
   it('takes over at once a lock left behind by a process of this machine that died', async () => {
-    const store = await HistoryStore.open(dir, { now });
+    const store = await HistoryStore.open(dir, { nowMs: now });
     const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     const lock = `${file()}.lock`;
     writeFileSync(lock, JSON.stringify({ nonce: 'left-behind', pid: Number(gone.stdout), host: hostname() }));
@@ -547,7 +547,7 @@ describe('HistoryStore and the lock shared by windows', () => {
   });
 
   it('takes over a lock from another machine once it has not been refreshed for a while', async () => {
-    const store = await HistoryStore.open(dir, { now });
+    const store = await HistoryStore.open(dir, { nowMs: now });
     const lock = `${file()}.lock`;
     writeFileSync(lock, JSON.stringify({ nonce: 'elsewhere', pid: process.pid, host: 'another-machine' }));
     const minuteAgo = new Date(Date.now() - 60_000);
@@ -559,8 +559,8 @@ describe('HistoryStore and the lock shared by windows', () => {
   });
 
   it('compacts from the file as it is under the lock: records another window appended meanwhile are kept', async () => {
-    const a = await HistoryStore.open(dir, { now });
-    const b = await HistoryStore.open(dir, { now });
+    const a = await HistoryStore.open(dir, { nowMs: now });
+    const b = await HistoryStore.open(dir, { nowMs: now });
     await a.append([event(T0)]);
     // a has not seen these when it starts compacting.
     await b.append([event(T0 + 1), event(T0 + 2)]);
@@ -581,7 +581,7 @@ describe('HistoryStore and the lock shared by windows', () => {
   });
 
   it('after a failed write, removes only its own partial line, never what another writer appended', async () => {
-    const store = await HistoryStore.open(dir, { now });
+    const store = await HistoryStore.open(dir, { nowMs: now });
     await store.append([event(T0)]);
     const others = event(T0 + 1, { subject: { context: 'kind-test', pod: 'other-window' } });
     const other = `${JSON.stringify(others)}\n`;
@@ -606,7 +606,7 @@ describe('HistoryStore and the lock shared by windows', () => {
     assert.ok(readFileSync(file(), 'utf8').includes(other), 'the other writer’s record is still there');
     await store.append([event(T0 + 4)]);
     await store.close();
-    const again = await HistoryStore.open(dir, { now });
+    const again = await HistoryStore.open(dir, { nowMs: now });
     assert.deepEqual(again.query({}), [event(T0), others, event(T0 + 4)]);
     await again.close();
   });

@@ -49,8 +49,8 @@ describe('scanText', () => {
 
   it('takes the time from the line start, and leaves it out when there is none', () => {
     const [stamped, bare] = scanText('2026-11-22T03:40:01.250000000Z reason: Unauthorized\nreason: Unauthorized\n', defaults);
-    assert.equal(stamped.time, Date.parse('2026-11-22T03:40:01.250Z'));
-    assert.equal('time' in bare, false);
+    assert.equal(stamped.timeMs, Date.parse('2026-11-22T03:40:01.250Z'));
+    assert.equal('timeMs' in bare, false);
   });
 
   it('drops the CR of CRLF line ends', () => {

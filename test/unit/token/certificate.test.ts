@@ -45,8 +45,8 @@ describe('decodeCertificate on the recorded cluster CA', () => {
     assert.equal(c.issuer, 'CN=local-kube-ca');
     assert.deepEqual(c.organizations, []);
     assert.equal(c.isCA, true);
-    assert.equal(c.notBefore, seconds(forged.validity.notBefore));
-    assert.equal(c.notAfter, seconds(forged.validity.notAfter));
+    assert.equal(c.notBeforeSec, seconds(forged.validity.notBefore));
+    assert.equal(c.notAfterSec, seconds(forged.validity.notAfter));
     assert.equal(c.serialNumber.toLowerCase(), forged.serialNumber.toLowerCase());
     assert.equal(c.fingerprint256, sha256Colons(derOf(pem)));
   });
@@ -94,8 +94,8 @@ describe('decodeCertificate on forge-made certificates', () => {
     assert.deepEqual(c.organizations, ['system:masters', 'dev, ops']);
     assert.equal(c.issuer, 'CN=cluster-ca');
     assert.equal(c.isCA, false);
-    assert.equal(c.notBefore, seconds(start));
-    assert.equal(c.notAfter, seconds(start) + 365 * 86400);
+    assert.equal(c.notBeforeSec, seconds(start));
+    assert.equal(c.notAfterSec, seconds(start) + 365 * 86400);
   });
 
   it('an expired client certificate is expired, a current one valid', () => {

@@ -106,14 +106,14 @@ for (const version of ['v1.28', 'v1.32'] as const) {
 
 describe('expiryOf', () => {
   it('uses the absolute window when the lifetime is unknown', () => {
-    const info = expiryOf({ expiresAt: 2_000_000 }, 1_000_000);
+    const info = expiryOf({ expiresAtSec: 2_000_000 }, 1_000_000);
     assert.equal(info.lifetimeSeconds, undefined);
     assert.equal(info.expiringFrom, 2_000_000 - 86400);
-    assert.equal(expiryOf({ expiresAt: 2_000_000 }, 2_000_000 - 86400).state, 'expiring');
+    assert.equal(expiryOf({ expiresAtSec: 2_000_000 }, 2_000_000 - 86400).state, 'expiring');
   });
 
   it('takes options: a shorter absolute window or another fraction', () => {
-    const times = { issuedAt: 0, expiresAt: 600 };
+    const times = { issuedAtSec: 0, expiresAtSec: 600 };
     assert.equal(expiryOf(times, 0, { windowSeconds: 60 }).expiringFrom, 540);
     assert.equal(expiryOf(times, 0, { windowFraction: 0.5 }).expiringFrom, 300);
     // Nonsense options fall back to sane bounds instead of throwing.
@@ -121,11 +121,11 @@ describe('expiryOf', () => {
   });
 
   it('falls back to nbf for the lifetime when iat is missing', () => {
-    assert.equal(expiryOf({ notBefore: 100, expiresAt: 1100 }, 200).lifetimeSeconds, 1000);
+    assert.equal(expiryOf({ notBeforeSec: 100, expiresAtSec: 1100 }, 200).lifetimeSeconds, 1000);
   });
 
   it('ignores non-finite times', () => {
-    const info = expiryOf({ issuedAt: Number.NaN, expiresAt: Number.POSITIVE_INFINITY }, 5);
+    const info = expiryOf({ issuedAtSec: Number.NaN, expiresAtSec: Number.POSITIVE_INFINITY }, 5);
     assert.equal(info.state, 'noExpiry');
     assert.equal(info.issuedAt, undefined);
   });
@@ -133,10 +133,10 @@ describe('expiryOf', () => {
   it('nextStateChange is the first second of the next state, for any times', () => {
     const times = fc.record(
       {
-        issuedAt: fc.integer({ min: 0, max: 1_000_000 }),
-        notBefore: fc.integer({ min: 0, max: 1_000_000 }),
-        expiresAt: fc.integer({ min: 0, max: 2_000_000 }),
-        warnAfter: fc.integer({ min: 0, max: 2_000_000 }),
+        issuedAtSec: fc.integer({ min: 0, max: 1_000_000 }),
+        notBeforeSec: fc.integer({ min: 0, max: 1_000_000 }),
+        expiresAtSec: fc.integer({ min: 0, max: 2_000_000 }),
+        warnAfterSec: fc.integer({ min: 0, max: 2_000_000 }),
       },
       { requiredKeys: [] },
     );
@@ -164,8 +164,8 @@ describe('certificateExpiry', () => {
     issuer: 'CN=ca',
     commonName: 'admin',
     organizations: ['system:masters'],
-    notBefore: 1_000_000,
-    notAfter: 1_000_000 + 365 * 86400,
+    notBeforeSec: 1_000_000,
+    notAfterSec: 1_000_000 + 365 * 86400,
     serialNumber: '01',
     isCA: false,
     fingerprint256: 'AA',
@@ -174,10 +174,10 @@ describe('certificateExpiry', () => {
     const info = certificateExpiry(cert, 1_000_000);
     assert.equal(info.state, 'valid');
     assert.equal(info.lifetimeSeconds, 365 * 86400);
-    assert.equal(info.expiringFrom, cert.notAfter - 86400);
-    assert.equal(certificateExpiry(cert, cert.notAfter - 10).state, 'expiring');
-    assert.equal(certificateExpiry(cert, cert.notAfter).state, 'expired');
-    assert.equal(certificateExpiry(cert, cert.notBefore - 1).state, 'notYetValid');
+    assert.equal(info.expiringFrom, cert.notAfterSec - 86400);
+    assert.equal(certificateExpiry(cert, cert.notAfterSec - 10).state, 'expiring');
+    assert.equal(certificateExpiry(cert, cert.notAfterSec).state, 'expired');
+    assert.equal(certificateExpiry(cert, cert.notBeforeSec - 1).state, 'notYetValid');
   });
 });
 

@@ -35,29 +35,29 @@ describe('describeDuration', () => {
 describe('describeExpiry', () => {
   const now = 1_795_316_797;
   it('a credential that expires later', () => {
-    const info = expiryOf({ issuedAt: now - HOUR, expiresAt: now + 42 * MIN }, now);
+    const info = expiryOf({ issuedAtSec: now - HOUR, expiresAtSec: now + 42 * MIN }, now);
     assert.equal(describeExpiry(info, now, 'long'), 'expires in 42 min');
     assert.equal(describeExpiry(info, now, 'short'), 'expires in 42 min');
-    const later = expiryOf({ expiresAt: now + 3 * HOUR + 5 * MIN }, now);
+    const later = expiryOf({ expiresAtSec: now + 3 * HOUR + 5 * MIN }, now);
     assert.equal(describeExpiry(later, now, 'long'), 'expires in 3 h 5 min');
     assert.equal(describeExpiry(later, now, 'short'), 'expires in 3 h');
   });
 
   it('an expired credential', () => {
-    const info = expiryOf({ expiresAt: now - 2 * DAY - 5 * HOUR }, now);
+    const info = expiryOf({ expiresAtSec: now - 2 * DAY - 5 * HOUR }, now);
     assert.equal(describeExpiry(info, now, 'long'), 'expired 2 days ago');
     assert.equal(describeExpiry(info, now, 'short'), 'expired 2 d ago');
-    assert.equal(describeExpiry(expiryOf({ expiresAt: now }, now), now, 'long'), 'expired just now');
+    assert.equal(describeExpiry(expiryOf({ expiresAtSec: now }, now), now, 'long'), 'expired just now');
   });
 
   it('no expiry, and not yet valid', () => {
     assert.equal(describeExpiry(expiryOf({}, now), now, 'long'), 'no expiry');
-    const early = expiryOf({ notBefore: now + 5 * MIN, expiresAt: now + HOUR }, now);
+    const early = expiryOf({ notBeforeSec: now + 5 * MIN, expiresAtSec: now + HOUR }, now);
     assert.equal(describeExpiry(early, now, 'long'), 'not valid for another 5 min');
   });
 
   it('measures from the now it is given, not the one the info was made at', () => {
-    const info = expiryOf({ expiresAt: now + HOUR }, now);
+    const info = expiryOf({ expiresAtSec: now + HOUR }, now);
     assert.equal(describeExpiry(info, now + 30 * MIN, 'long'), 'expires in 30 min');
   });
 });

@@ -33,7 +33,7 @@ describe('probeConcurrency on a healthy cluster', () => {
     const issued = await requestToken(admin.api, { namespace: 'payments', serviceAccount: 'api' });
     assert.ok(issued.ok);
     let tick = 0;
-    const res = await probeConcurrency(admin.provider, { requests: 20, credential: { kind: 'token', token: issued.value.token }, now: () => (tick += 1) });
+    const res = await probeConcurrency(admin.provider, { requests: 20, credential: { kind: 'token', token: issued.value.token }, nowMs: () => (tick += 1) });
     assert.ok(res.ok, !res.ok ? res.error.message : '');
     const p = res.value;
     assert.deepEqual([p.total, p.ok, p.unauthorized, p.other, p.cancelled], [20, 20, 0, 0, 0]);

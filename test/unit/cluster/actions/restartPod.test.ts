@@ -132,7 +132,7 @@ describe('restartPod', () => {
     });
     assert.ok(created.ok);
     let t = 0;
-    const res = await restartPod(admin.api, { namespace: 'gateway', name: 'held' }, { pollIntervalMs: 1, timeoutMs: 3, now: () => (t += 1) });
+    const res = await restartPod(admin.api, { namespace: 'gateway', name: 'held' }, { pollIntervalMs: 1, timeoutMs: 3, nowMs: () => (t += 1) });
     assert.ok(res.ok, !res.ok ? res.error.message : '');
     assert.equal(res.value.kind, 'timedOut');
     assert.equal(res.value.old.owner?.kind, 'Deployment');

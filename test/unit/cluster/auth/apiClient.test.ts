@@ -67,7 +67,7 @@ describe('KubeConfig for Watch, Exec and Log', () => {
   it('holds the current credential and works with client-node directly', async () => {
     server.acceptTokens.add(TOKEN_A);
     const tokenFile = tmp.file('token', TOKEN_A);
-    const { clients } = clientsFor(tmp, server, { 'token-file': tokenFile });
+    const { clients } = clientsFor(tmp, server, { tokenFile });
     const result = await clients.kubeConfig();
     assert.ok(result.ok);
     assert.equal(result.kc.getCurrentUser()?.token, TOKEN_A);
@@ -80,7 +80,7 @@ describe('KubeConfig for Watch, Exec and Log', () => {
     const clock = new FakeClock();
     const tokenFile = tmp.file('token', TOKEN_A);
     server.acceptTokens.add(TOKEN_B);
-    const { clients } = clientsFor(tmp, server, { 'token-file': tokenFile }, { now: clock.now });
+    const { clients } = clientsFor(tmp, server, { tokenFile }, { nowMs: clock.now });
     await clients.kubeConfig();
     writeFileSync(tokenFile, TOKEN_B);
     let calls = 0;

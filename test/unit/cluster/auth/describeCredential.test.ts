@@ -35,8 +35,8 @@ describe('describeCredential', () => {
     const token = fixtureToken('api-bound-pod-3607s.jwt');
     const d = describeUser({ token });
     assert.equal(d.kind, 'token');
-    assert.equal(d.expiresAt, decodeJwt(token).exp);
-    assert.equal(d.issuedAt, decodeJwt(token).iat);
+    assert.equal(d.expiresAtSec, decodeJwt(token).exp);
+    assert.equal(d.issuedAtSec, decodeJwt(token).iat);
     assert.equal(d.expirySource, 'jwt');
     assert.equal(d.fingerprint, fingerprint(token));
     assert.ok(!JSON.stringify(d).includes(token), 'the description never holds the token');
@@ -45,23 +45,23 @@ describe('describeCredential', () => {
   it('recognises an opaque token without inventing an expiry', () => {
     const d = describeUser({ token: 'abcdef.0123456789abcdef' });
     assert.equal(d.kind, 'token');
-    assert.equal(d.expiresAt, undefined);
+    assert.equal(d.expiresAtSec, undefined);
   });
 
   it('recognises a token file and reads the token in it', () => {
     const token = fakeJwt({ sub: 'system:serviceaccount:payments:api', exp: 1_900_000_000, iat: 1_899_996_400 });
     const tokenFile = tmp.file('token', `${token}\n`);
-    const d = describeUser({ 'token-file': tokenFile });
+    const d = describeUser({ tokenFile });
     assert.equal(d.kind, 'tokenFile');
     assert.equal(d.tokenFile, tokenFile);
-    assert.equal(d.expiresAt, 1_900_000_000);
+    assert.equal(d.expiresAtSec, 1_900_000_000);
     assert.equal(d.problem, undefined);
   });
 
   it('says when the token file cannot be read', () => {
-    const d = describeUser({ 'token-file': `${tmp.dir}/nope` });
+    const d = describeUser({ tokenFile: `${tmp.dir}/nope` });
     assert.equal(d.kind, 'tokenFile');
-    assert.equal(d.expiresAt, undefined);
+    assert.equal(d.expiresAtSec, undefined);
     assert.match(d.problem ?? '', /token file .*nope cannot be read \(ENOENT\)/);
   });
 
@@ -85,18 +85,18 @@ describe('describeCredential', () => {
       interactiveMode: 'IfAvailable',
       provideClusterInfo: false,
     });
-    assert.equal(d.expiresAt, undefined);
+    assert.equal(d.expiresAtSec, undefined);
   });
 
   it('takes an exec expiry from what the plugin returned', () => {
     const file = tmp.file('config', kubeconfigYaml({ server: 'https://127.0.0.1:6443', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'x' } } }));
     const load = loadKubeconfig({ settingPath: file, env: {}, home: tmp.dir });
     assert.ok(load.ok);
-    const withTimestamp = describeCredential(load.kc, 'test', { exec: { expiresAt: 1_800_000_000, token: fakeJwt({ exp: 1_900_000_000 }) } });
-    assert.equal(withTimestamp.expiresAt, 1_800_000_000);
+    const withTimestamp = describeCredential(load.kc, 'test', { exec: { expiresAtSec: 1_800_000_000, token: fakeJwt({ exp: 1_900_000_000 }) } });
+    assert.equal(withTimestamp.expiresAtSec, 1_800_000_000);
     assert.equal(withTimestamp.expirySource, 'exec');
     const fromJwt = describeCredential(load.kc, 'test', { exec: { token: fakeJwt({ exp: 1_900_000_000 }) } });
-    assert.equal(fromJwt.expiresAt, 1_900_000_000);
+    assert.equal(fromJwt.expiresAtSec, 1_900_000_000);
     assert.equal(fromJwt.expirySource, 'jwt');
   });
 
@@ -110,7 +110,7 @@ describe('describeCredential', () => {
     });
     assert.equal(d.kind, 'authProvider');
     assert.deepEqual(d.authProvider, { name: 'oidc', idpIssuerUrl: 'https://dex.example', clientId: 'kubectl', hasIdToken: true, hasRefreshToken: true });
-    assert.equal(d.expiresAt, 1_850_000_000);
+    assert.equal(d.expiresAtSec, 1_850_000_000);
   });
 
   it('recognises an OIDC provider that has no id-token yet', () => {
@@ -123,7 +123,7 @@ describe('describeCredential', () => {
   it('recognises a client certificate from data and reads its notAfter', () => {
     const d = describeUser({ 'client-certificate-data': b64(clientCert.certPem), 'client-key-data': b64(clientCert.keyPem) });
     assert.equal(d.kind, 'clientCertificate');
-    assert.equal(d.expiresAt, Math.floor(NOT_AFTER.getTime() / 1000));
+    assert.equal(d.expiresAtSec, Math.floor(NOT_AFTER.getTime() / 1000));
     assert.equal(d.expirySource, 'certificate');
     assert.equal(d.clientCertificate?.source, 'data');
     assert.equal(d.clientCertificate?.commonName, 'jane');
@@ -137,14 +137,14 @@ describe('describeCredential', () => {
     assert.equal(d.kind, 'clientCertificate');
     assert.equal(d.clientCertificate?.source, 'file');
     assert.equal(d.clientCertificate?.file, certFile);
-    assert.equal(d.expiresAt, Math.floor(NOT_AFTER.getTime() / 1000));
+    assert.equal(d.expiresAtSec, Math.floor(NOT_AFTER.getTime() / 1000));
   });
 
   it('keeps the client certificate next to a token, the token deciding the kind', () => {
     const token = fakeJwt({ exp: 1_850_000_000 });
     const d = describeUser({ token, 'client-certificate-data': b64(clientCert.certPem), 'client-key-data': b64(clientCert.keyPem) });
     assert.equal(d.kind, 'token');
-    assert.equal(d.expiresAt, 1_850_000_000);
+    assert.equal(d.expiresAtSec, 1_850_000_000);
     assert.equal(d.clientCertificate?.commonName, 'jane');
   });
 
@@ -158,7 +158,7 @@ describe('describeCredential', () => {
   it('recognises a user with no credential at all', () => {
     const d = describeUser({});
     assert.equal(d.kind, 'none');
-    assert.equal(d.expiresAt, undefined);
+    assert.equal(d.expiresAtSec, undefined);
   });
 
   it('reports an unknown context instead of throwing', () => {

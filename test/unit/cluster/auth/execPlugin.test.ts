@@ -93,7 +93,7 @@ describe('exec plugin credentials', () => {
       ],
     });
     server.acceptTokens.add(EXPIRED).add(FRESH);
-    const { clients } = clientsFor(tmp, server, { exec: plugin.exec }, { now: clock.now });
+    const { clients } = clientsFor(tmp, server, { exec: plugin.exec }, { nowMs: clock.now });
     const core = clients.makeApiClient(CoreV1Api);
 
     await core.listNamespacedPod({ namespace: 'payments' });
@@ -113,10 +113,10 @@ describe('exec plugin credentials', () => {
         { token: FRESH, expirationTimestamp: '2026-11-22T05:00:00Z' },
       ],
     });
-    const { provider } = clientsFor(tmp, server, { exec: plugin.exec }, { now: new FakeClock().now });
+    const { provider } = clientsFor(tmp, server, { exec: plugin.exec }, { nowMs: new FakeClock().now });
     assert.ok((await provider.get()).ok);
     const reload = await provider.reload();
-    assert.deepEqual(reload, { before: Date.UTC(2026, 10, 22, 4, 10) / 1000, after: Date.UTC(2026, 10, 22, 5, 0) / 1000, changed: true });
+    assert.deepEqual(reload, { expiryBeforeSec: Date.UTC(2026, 10, 22, 4, 10) / 1000, expiryAfterSec: Date.UTC(2026, 10, 22, 5, 0) / 1000, changed: true });
     assert.equal(plugin.runs(), 2);
     assert.equal(provider.describe().expirySource, 'exec');
   });

@@ -213,7 +213,12 @@ describe('loadKubeconfig: paths', () => {
   it('resolves relative paths against the kubeconfig folder and leaves PATH commands alone', () => {
     const sub = path.join(tmp.dir, 'conf');
     mkdirSync(sub);
-    const text = `current-context: c
+    // client-node is handed only the current context's entries: each user is checked as the current one.
+    const file = path.join(sub, 'config');
+    const loadAs = (user: string) => {
+      writeFileSync(
+        file,
+        `current-context: ${user}
 clusters:
 - name: k
   cluster: {server: 'https://k:6443', certificate-authority: certs/ca.crt}
@@ -221,26 +226,28 @@ users:
 - name: files
   user: {client-certificate: certs/me.crt, client-key: certs/me.key}
 - name: tf
-  user: {token-file: tokens/token}
+  user: {tokenFile: tokens/token}
 - name: plugin-rel
   user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: ./bin/plugin}}
 - name: plugin-path
   user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: aws}}
 contexts:
-- name: c
-  context: {cluster: k, user: files}
-`;
-    const file = path.join(sub, 'config');
-    writeFileSync(file, text);
-    const load = loadKubeconfig({ settingPath: file, env: {}, home: tmp.dir });
-    assert.ok(load.ok, !load.ok ? load.message : '');
-    assert.equal(load.kc.getCluster('k')?.caFile, path.join(sub, 'certs/ca.crt'));
-    assert.equal(load.kc.getUser('files')?.certFile, path.join(sub, 'certs/me.crt'));
-    assert.equal(load.kc.getUser('files')?.keyFile, path.join(sub, 'certs/me.key'));
+${['files', 'tf', 'plugin-rel', 'plugin-path'].map((u) => `- name: ${u}\n  context: {cluster: k, user: ${u}}`).join('\n')}
+`,
+      );
+      const load = loadKubeconfig({ settingPath: file, env: {}, home: tmp.dir });
+      assert.ok(load.ok, !load.ok ? load.message : '');
+      assert.equal(load.contexts.length, 4);
+      return load.kc;
+    };
+    const files = loadAs('files');
+    assert.equal(files.getCluster('k')?.caFile, path.join(sub, 'certs/ca.crt'));
+    assert.equal(files.getUser('files')?.certFile, path.join(sub, 'certs/me.crt'));
+    assert.equal(files.getUser('files')?.keyFile, path.join(sub, 'certs/me.key'));
     // The token file is neither read at load time (it does not exist) nor lost: it becomes client-node's tokenFile provider.
-    assert.deepEqual(load.kc.getUser('tf')?.authProvider, { name: 'tokenFile', config: { tokenFile: path.join(sub, 'tokens/token') } });
-    assert.equal(load.kc.getUser('plugin-rel')?.exec.command, path.join(sub, 'bin/plugin'));
-    assert.equal(load.kc.getUser('plugin-path')?.exec.command, 'aws');
+    assert.deepEqual(loadAs('tf').getUser('tf')?.authProvider, { name: 'tokenFile', config: { tokenFile: path.join(sub, 'tokens/token') } });
+    assert.equal(loadAs('plugin-rel').getUser('plugin-rel')?.exec.command, path.join(sub, 'bin/plugin'));
+    assert.equal(loadAs('plugin-path').getUser('plugin-path')?.exec.command, 'aws');
   });
 });
 

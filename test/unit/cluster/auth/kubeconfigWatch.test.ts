@@ -52,6 +52,22 @@ describe('kubeconfig files followed', () => {
       tmp.remove();
     }
   });
+
+  it('reports one write once, though the folder event and the stat poll both see it', async () => {
+    const tmp = tempDir();
+    const file = tmp.file('config', KUBECONFIG);
+    const c = counter([file]);
+    try {
+      writeFileSync(file, KUBECONFIG.replace('current-context: one', 'current-context: two'));
+      await waitFor('the edit', () => c.count() >= 1 || undefined);
+      // Several poll periods: the poll sees the same write the folder event already reported.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.equal(c.count(), 1);
+    } finally {
+      c.dispose();
+      tmp.remove();
+    }
+  });
 });
 
 describe('Switch Context', () => {

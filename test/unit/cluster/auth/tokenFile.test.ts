@@ -22,7 +22,7 @@ describe('token file credentials', () => {
     const clock = new FakeClock();
     const tokenFile = tmp.file('token', TOKEN_A);
     server.acceptTokens.add(TOKEN_A).add(TOKEN_B);
-    const { clients } = clientsFor(tmp, server, { 'token-file': tokenFile }, { now: clock.now });
+    const { clients } = clientsFor(tmp, server, { tokenFile }, { nowMs: clock.now });
     const core = clients.makeApiClient(CoreV1Api);
 
     await core.listNamespacedPod({ namespace: 'payments' });
@@ -40,7 +40,7 @@ describe('token file credentials', () => {
     const clock = new FakeClock();
     const tokenFile = tmp.file('token', TOKEN_A);
     server.acceptTokens.add(TOKEN_A).add(TOKEN_C);
-    const { clients, provider } = clientsFor(tmp, server, { 'token-file': tokenFile }, { now: clock.now });
+    const { clients, provider } = clientsFor(tmp, server, { tokenFile }, { nowMs: clock.now });
     const core = clients.makeApiClient(CoreV1Api);
     await core.listNamespacedPod({ namespace: 'payments' });
 
@@ -66,7 +66,7 @@ describe('token file credentials', () => {
     const clock = new FakeClock();
     const tokenFile = tmp.file('token', TOKEN_A);
     server.acceptTokens.add(TOKEN_A);
-    const { clients, unauthorized } = clientsFor(tmp, server, { 'token-file': tokenFile }, { now: clock.now });
+    const { clients, unauthorized } = clientsFor(tmp, server, { tokenFile }, { nowMs: clock.now });
     const core = clients.makeApiClient(CoreV1Api);
     await core.listNamespacedPod({ namespace: 'payments' });
 
@@ -85,7 +85,7 @@ describe('token file credentials', () => {
 
   it('does not retry a 401 when the file still holds the rejected token', async () => {
     const tokenFile = tmp.file('token', TOKEN_A);
-    const { clients, unauthorized } = clientsFor(tmp, server, { 'token-file': tokenFile });
+    const { clients, unauthorized } = clientsFor(tmp, server, { tokenFile });
     const core = clients.makeApiClient(CoreV1Api);
     const err = await core.listNamespacedPod({ namespace: 'payments' }).then(
       () => assert.fail('the server accepts no token'),
@@ -100,7 +100,7 @@ describe('token file credentials', () => {
   });
 
   it('fails with a sentence when the file has never been readable', async () => {
-    const { clients } = clientsFor(tmp, server, { 'token-file': `${tmp.dir}/never` });
+    const { clients } = clientsFor(tmp, server, { tokenFile: `${tmp.dir}/never` });
     const core = clients.makeApiClient(CoreV1Api);
     const err = await core.listNamespacedPod({ namespace: 'payments' }).then(
       () => assert.fail('no token to send'),
@@ -115,11 +115,11 @@ describe('token file credentials', () => {
   it('reload() re-reads at once and reports the expiry before and after', async () => {
     const clock = new FakeClock();
     const tokenFile = tmp.file('token', TOKEN_A);
-    const { provider } = clientsFor(tmp, server, { 'token-file': tokenFile }, { now: clock.now });
+    const { provider } = clientsFor(tmp, server, { tokenFile }, { nowMs: clock.now });
     const first = await provider.get();
     assert.ok(first.ok);
     writeFileSync(tokenFile, TOKEN_B);
-    assert.deepEqual(await provider.reload(), { before: 1_900_000_000, after: 1_900_003_600, changed: true });
+    assert.deepEqual(await provider.reload(), { expiryBeforeSec: 1_900_000_000, expiryAfterSec: 1_900_003_600, changed: true });
     const second = await provider.get();
     assert.ok(second.ok);
     assert.equal(second.credential.token, TOKEN_B);

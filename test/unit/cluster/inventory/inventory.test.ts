@@ -140,7 +140,7 @@ describe('inventory when the server goes away', () => {
       const error = await waitFor('unreachable', () => inv.snapshot().status.pods.get('*')?.error);
       assert.equal(error.kind, 'unreachable');
       assert.match(error.message, /cannot reach https:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/);
-      assert.ok((inv.snapshot().status.pods.get('*')?.retryAt ?? 0) > Date.now() + 30_000);
+      assert.ok((inv.snapshot().status.pods.get('*')?.retryAtMs ?? 0) > Date.now() + 30_000);
       assert.ok(inv.snapshot().pods.length > 0, 'the last good pods are kept');
       inv.stop();
       await stopping;

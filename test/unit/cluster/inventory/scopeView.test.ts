@@ -49,8 +49,8 @@ describe('projections', () => {
       { name: 'patroni', kind: 'app', restartCount: 2, ready: true, lastExitCode: 137 },
     ]);
     assert.equal(pod.deleting, true);
-    assert.equal(pod.deletingSince, Date.parse('2026-01-02T03:04:05Z') / 1000);
-    assert.equal(pod.startedAt, Date.parse('2026-01-01T00:00:00Z') / 1000);
+    assert.equal(pod.deletingSinceSec, Date.parse('2026-01-02T03:04:05Z') / 1000);
+    assert.equal(pod.startedAtSec, Date.parse('2026-01-01T00:00:00Z') / 1000);
   });
 
   it("keep a service account's .secrets names and a legacy Secret's labels, never its token", () => {
@@ -73,7 +73,7 @@ describe('projections', () => {
     });
     assert.ok(secret);
     assert.deepEqual(
-      [secret.serviceAccount, secret.lastUsed, secret.invalidSince, secret.createdAt],
+      [secret.serviceAccount, secret.lastUsed, secret.invalidSince, secret.createdAtSec],
       ['patroni', '2025-06-01', '2025-07-01', Date.parse('2025-01-01T00:00:00Z') / 1000],
     );
     assert.match(secret.fingerprint ?? '', /^[0-9a-f]{16}$/);

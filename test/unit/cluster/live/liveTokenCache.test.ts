@@ -25,7 +25,7 @@ function gatedReader(): { read: (t: LiveTokenTarget) => Promise<LiveTokenReading
       peak = Math.max(peak, running);
       await new Promise<void>((r) => waiting.push(r));
       running--;
-      return { ok: false, at: 0, error: { kind: 'unknown', message: `not read: ${t.pod}` } };
+      return { ok: false, atMs: 0, error: { kind: 'unknown', message: `not read: ${t.pod}` } };
     },
   };
 }
@@ -58,7 +58,7 @@ describe('live tokens pool', () => {
       read: async () => {
         calls++;
         if (calls === 1) throw new Error('socket hang up');
-        return { ok: false, at: 2, error: { kind: 'notFound', message: 'second read' } };
+        return { ok: false, atMs: 2, error: { kind: 'notFound', message: 'second read' } };
       },
       concurrency: 1,
       onChange: () => changes++,
@@ -79,7 +79,7 @@ describe('live tokens pool', () => {
     const pool = new LiveTokens({
       read: (t) => {
         if (t.pod === 'p1') throw new Error('boom');
-        return Promise.resolve({ ok: false, at: 1, error: { kind: 'unknown', message: 'x' } });
+        return Promise.resolve({ ok: false, atMs: 1, error: { kind: 'unknown', message: 'x' } });
       },
       concurrency: 1,
       onChange: () => undefined,
@@ -97,7 +97,7 @@ describe('live tokens pool', () => {
     const pool = new LiveTokens({
       read: async (t) => {
         reads.push(t.pod);
-        return { ok: false, at: 1, error: { kind: 'unknown', message: 'x' } };
+        return { ok: false, atMs: 1, error: { kind: 'unknown', message: 'x' } };
       },
       concurrency: 2,
       onChange: () => undefined,

@@ -19,7 +19,7 @@ describe('collectEvidence on the healthy scenario', () => {
     const { evidence, newObservations } = await collectEvidence(
       { ...h.evidence, describeCredential: () => h.session.provider.describe() },
       { kind: 'context' },
-      { now: h.now, history: h.history, readToken: kubeletReader(h.cluster) },
+      { nowMs: h.now, history: h.history, readToken: kubeletReader(h.cluster) },
     );
     assert.deepEqual(evidence.problems, []);
     const api = evidence.pods.find((p) => p.namespace === 'payments' && p.name.startsWith('api-'));
@@ -45,12 +45,12 @@ describe('collectEvidence on the healthy scenario', () => {
   it('gives no finding over three hours of refreshes observed every ten minutes', async () => {
     const session = h.evidence;
     for (let i = 0; i < 18; i++) {
-      const { newObservations } = await collectEvidence(session, { kind: 'namespace', namespace: 'payments' }, { now: h.now, readToken: kubeletReader(h.cluster) });
+      const { newObservations } = await collectEvidence(session, { kind: 'namespace', namespace: 'payments' }, { nowMs: h.now, readToken: kubeletReader(h.cluster) });
       await h.history.append(newObservations);
       h.cluster.advance(600);
       await h.caughtUp();
     }
-    const { evidence } = await collectEvidence(session, { kind: 'namespace', namespace: 'payments' }, { now: h.now, history: h.history, readToken: kubeletReader(h.cluster), scan: { patterns: PATTERNS } });
+    const { evidence } = await collectEvidence(session, { kind: 'namespace', namespace: 'payments' }, { nowMs: h.now, history: h.history, readToken: kubeletReader(h.cluster), scan: { patterns: PATTERNS } });
     const fingerprints = new Set(evidence.observations.filter((o) => o.subject.pod?.startsWith('api-')).map((o) => o.fingerprint));
     assert.ok(fingerprints.size >= 3, `the kubelet refreshed the api token (${fingerprints.size} tokens seen)`);
     assert.deepEqual(diagnose(evidence, h.now()).map((f) => f.title), []);
@@ -63,7 +63,7 @@ describe('collectEvidence on the healthy scenario', () => {
     });
     assert.ok(created.ok);
     await h.caughtUp();
-    const { evidence } = await collectEvidence(h.evidence, { kind: 'serviceAccount', namespace: 'payments', name: 'api' }, { now: h.now });
+    const { evidence } = await collectEvidence(h.evidence, { kind: 'serviceAccount', namespace: 'payments', name: 'api' }, { nowMs: h.now });
     assert.deepEqual(evidence.legacySecrets.map((s) => [s.name, s.serviceAccount, s.lastUsed, s.referencedByServiceAccount, s.mountedBy]), [['api-legacy', 'api', '2025-01-05', false, []]]);
     assert.match(evidence.legacySecrets[0]?.fingerprint ?? '', /^[0-9a-f]{16}$/);
     const [finding] = diagnose(evidence, h.now());
@@ -83,7 +83,7 @@ describe('collectEvidence when the kubelet stops refreshing under a Terminating 
     const pod = onePod(h.cluster, 'db', 'patroni-0');
     const session = h.evidence;
     const scope = { kind: 'pod', namespace: 'db', name: 'patroni-0' } as const;
-    const first = await collectEvidence(session, scope, { now: h.now, readToken: kubeletReader(h.cluster) });
+    const first = await collectEvidence(session, scope, { nowMs: h.now, readToken: kubeletReader(h.cluster) });
     await h.history.append(first.newObservations);
     // Someone deletes the PVC; the pod still uses it, so it stays Terminating, and the kubelet stalls.
     const deleted = h.cluster.api.delete(R.persistentVolumeClaims, 'db', 'data-patroni-0');
@@ -92,10 +92,10 @@ describe('collectEvidence when the kubelet stops refreshing under a Terminating 
     for (let i = 0; i < 6; i++) {
       h.cluster.advance(600);
       await h.caughtUp();
-      const next = await collectEvidence(session, scope, { now: h.now, readToken: kubeletReader(h.cluster) });
+      const next = await collectEvidence(session, scope, { nowMs: h.now, readToken: kubeletReader(h.cluster) });
       await h.history.append(next.newObservations);
     }
-    const { evidence } = await collectEvidence(session, scope, { now: h.now, history: h.history });
+    const { evidence } = await collectEvidence(session, scope, { nowMs: h.now, history: h.history });
     assert.equal(evidence.pods[0]?.claims[0]?.terminating, true);
     const findings = diagnose(evidence, h.now());
     assert.deepEqual(findings.map((f) => [f.rule, f.cause]), [['refreshStalled', 'pvcTerminating']]);

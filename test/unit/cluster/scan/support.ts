@@ -38,10 +38,10 @@ export async function startHarness(scenarios: string[]): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'cc-evidence-'));
   const kubeconfig = cluster.writeKubeconfig(dir);
   const load = loadKubeconfig({ settingPath: kubeconfig, env: {}, home: dir });
-  const opened = openSession(load, { trustExecPlugins: false, now: () => cluster.clock.nowMs() });
+  const opened = openSession(load, { trustExecPlugins: false, nowMs: () => cluster.clock.nowMs() });
   if (!opened.ok) throw new Error(opened.message);
   const now = (): number => cluster.clock.nowMs();
-  const history = await HistoryStore.open(join(dir, 'history'), { now, maxDays: 400 });
+  const history = await HistoryStore.open(join(dir, 'history'), { nowMs: now, maxDays: 400 });
   const inventory = startInventory(opened.session);
   await waitFor('the inventory to list everything', () => inventory.isSettled());
   return {

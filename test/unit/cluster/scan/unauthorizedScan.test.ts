@@ -37,7 +37,7 @@ describe('scanUnauthorized on the test cluster', () => {
   after(() => h.close());
 
   it('finds 401 lines in every container, the previous instance and the events, masked', async () => {
-    const result = await scanUnauthorized(h.session, { kind: 'context' }, { patterns: PATTERNS, now: h.now });
+    const result = await scanUnauthorized(h.session, { kind: 'context' }, { patterns: PATTERNS, nowMs: h.now });
     assert.deepEqual(result.problems, []);
     assert.equal(result.cancelled, false);
     const lines = result.events.map((e) => `${e.source} ${e.subject.namespace}/${e.subject.container ?? '-'} ${e.pattern}`);
@@ -65,20 +65,20 @@ describe('scanUnauthorized on the test cluster', () => {
 
   it('narrows to a pod, a service account and a namespace, and honours tailLines and sinceSeconds', async () => {
     const api = onePod(h.cluster, 'payments', 'api-');
-    const pod = await scanUnauthorized(h.session, { kind: 'pod', namespace: 'payments', name: api.metadata.name }, { patterns: PATTERNS, now: h.now });
+    const pod = await scanUnauthorized(h.session, { kind: 'pod', namespace: 'payments', name: api.metadata.name }, { patterns: PATTERNS, nowMs: h.now });
     assert.deepEqual(new Set(pod.events.map((e) => e.subject.pod)), new Set([api.metadata.name]));
-    const sa = await scanUnauthorized(h.session, { kind: 'serviceAccount', namespace: 'gateway', name: 'apisix' }, { patterns: PATTERNS, now: h.now });
+    const sa = await scanUnauthorized(h.session, { kind: 'serviceAccount', namespace: 'gateway', name: 'apisix' }, { patterns: PATTERNS, nowMs: h.now });
     assert.ok(sa.events.length >= 3);
     assert.ok(sa.events.every((e) => e.subject.namespace === 'gateway'));
-    const tail = await scanUnauthorized(h.session, { kind: 'namespace', namespace: 'payments' }, { patterns: PATTERNS, now: h.now, tailLines: 1 });
+    const tail = await scanUnauthorized(h.session, { kind: 'namespace', namespace: 'payments' }, { patterns: PATTERNS, nowMs: h.now, tailLines: 1 });
     assert.equal(tail.events.filter((e) => e.source === 'log').length, 0, 'the last line has no 401');
-    const since = await scanUnauthorized(h.session, { kind: 'namespace', namespace: 'payments' }, { patterns: PATTERNS, now: h.now, sinceSeconds: 7 });
+    const since = await scanUnauthorized(h.session, { kind: 'namespace', namespace: 'payments' }, { patterns: PATTERNS, nowMs: h.now, sinceSeconds: 7 });
     assert.deepEqual(since.events.filter((e) => e.source === 'log').map((e) => e.pattern), ['http-401'], 'only the hostile line is newer than 7 s');
   });
 
   it('reports accepted requests when given success patterns', async () => {
     const success = compilePatterns([{ id: 'http-2xx', label: 'HTTP 2xx', regex: ' 2\\d\\d$' }]);
-    const result = await scanUnauthorized(h.session, { kind: 'namespace', namespace: 'payments' }, { patterns: PATTERNS, successPatterns: success, now: h.now });
+    const result = await scanUnauthorized(h.session, { kind: 'namespace', namespace: 'payments' }, { patterns: PATTERNS, successPatterns: success, nowMs: h.now });
     assert.equal(result.successes.length, 1);
     assert.equal(result.successes[0]?.subject.container, 'api');
   });
@@ -86,13 +86,13 @@ describe('scanUnauthorized on the test cluster', () => {
   it('stops early when cancelled', async () => {
     const controller = new AbortController();
     controller.abort();
-    const result = await scanUnauthorized(h.session, { kind: 'context' }, { patterns: PATTERNS, now: h.now, signal: controller.signal });
+    const result = await scanUnauthorized(h.session, { kind: 'context' }, { patterns: PATTERNS, nowMs: h.now, signal: controller.signal });
     assert.equal(result.cancelled, true);
     assert.equal(result.scanned.pods, 0);
   });
 
   it('comes back with a sentence for a pod that does not exist', async () => {
-    const result = await scanUnauthorized(h.session, { kind: 'pod', namespace: 'payments', name: 'nope' }, { patterns: PATTERNS, now: h.now });
+    const result = await scanUnauthorized(h.session, { kind: 'pod', namespace: 'payments', name: 'nope' }, { patterns: PATTERNS, nowMs: h.now });
     assert.equal(result.events.length, 0);
     assert.equal(result.problems.length, 1);
     assert.match(result.problems[0] ?? '', /^listing pods: /);
@@ -105,7 +105,7 @@ describe('scanUnauthorized on the test cluster', () => {
     const follow = await followUnauthorized(
       h.session,
       { namespace: 'payments', pod: api.metadata.name, podUid: api.metadata.uid, container: 'api' },
-      { patterns: PATTERNS, now: h.now, tailLines: 1 },
+      { patterns: PATTERNS, nowMs: h.now, tailLines: 1 },
       (e) => {
         seen.push(e);
         notify();

@@ -10,7 +10,7 @@ const subject = { context: 'rancher', namespace: 'cattle', serviceAccount: 'agen
 
 describe('probe record', () => {
   it('maps the outcome onto the diagnosis ProbeResult', () => {
-    assert.deepEqual(probeResultOf(outcome, subject, 1000), { at: 1000, tokenFingerprint: '0123456789abcdef', subject, total: 20, ok: 16, unauthorized: 4, other: 0, p50Ms: 10, p99Ms: 56 });
+    assert.deepEqual(probeResultOf(outcome, subject, 1000), { atMs: 1000, tokenFingerprint: '0123456789abcdef', subject, total: 20, ok: 16, unauthorized: 4, other: 0, p50Ms: 10, p99Ms: 56 });
   });
 
   it('records a probe 401 event, and none for a clean probe', () => {

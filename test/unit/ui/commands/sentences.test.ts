@@ -73,10 +73,10 @@ describe('sentences', () => {
 
   it('shows the old and the new expiry after a reload', () => {
     const now = 1_800_000_000;
-    const r = reloadResultSentence({ changed: true, before: now - 60, after: now + 3600 }, 'prod', now);
+    const r = reloadResultSentence({ changed: true, expiryBeforeSec: now - 60, expiryAfterSec: now + 3600 }, 'prod', now);
     assert.equal(r.level, 'info');
     assert.match(r.text, /^Credentials of context prod reloaded: the old one expired .* \(1 min ago\), the new one expires .* \(in 1 h/);
-    const same = reloadResultSentence({ changed: false, before: now - 10, after: now - 10 }, 'prod', now);
+    const same = reloadResultSentence({ changed: false, expiryBeforeSec: now - 10, expiryAfterSec: now - 10 }, 'prod', now);
     assert.equal(same.level, 'warning');
     assert.match(same.text, /did not change .* It is expired: log in again/);
     const failed = reloadResultSentence({ changed: false, problem: 'the exec plugin "aws" failed: exit 1' }, 'prod', now);

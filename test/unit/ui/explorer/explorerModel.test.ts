@@ -43,11 +43,11 @@ function emptySnapshot(status: Partial<Record<'namespaces' | 'serviceaccounts' |
 const SESSION: ModelSession = {
   context: 'prod',
   summary: { name: 'prod', cluster: 'prod-cluster', server: 'https://10.0.0.1:6443', user: 'alice', file: '/home/alice/.kube/config' },
-  credential: { context: 'prod', user: 'alice', kind: 'token', expiresAt: NOW + 6 * 3600 + 60, issuedAt: NOW - 20 * 3600, expirySource: 'jwt' },
+  credential: { context: 'prod', user: 'alice', kind: 'token', expiresAtSec: NOW + 6 * 3600 + 60, issuedAtSec: NOW - 20 * 3600, expirySource: 'jwt' },
 };
 
 function model(extra: Partial<ModelInput>): ReturnType<typeof buildExplorerModel> {
-  return buildExplorerModel({ now: NOW, session: SESSION, inventory: emptySnapshot(), findings: [], liveMode: 'onDemand', ...extra });
+  return buildExplorerModel({ nowSec: NOW, session: SESSION, inventory: emptySnapshot(), findings: [], liveMode: 'onDemand', ...extra });
 }
 
 describe('explorer model from the test cluster', () => {
@@ -80,7 +80,7 @@ describe('explorer model from the test cluster', () => {
     const reading = await readLiveToken(session.api, target, { verify: (raw) => keys.verify(raw) });
     const readings = new Map<string, LiveTokenReading>([[liveTokenKey(target), reading]]);
     const now = cluster.clock.nowSeconds();
-    const m = buildExplorerModel({ now, session: modelSession(session), inventory: snap, findings: [], liveMode: 'onDemand', liveReading: (t) => readings.get(liveTokenKey(t)) });
+    const m = buildExplorerModel({ nowSec: now, session: modelSession(session), inventory: snap, findings: [], liveMode: 'onDemand', liveReading: (t) => readings.get(liveTokenKey(t)) });
 
     const [ctx, findings] = m.roots;
     assert.equal(ctx?.label, 'admin@test-cluster');
@@ -117,7 +117,7 @@ describe('explorer model from the test cluster', () => {
     try {
       const reading = await readLiveToken(session.api, target);
       cluster.advance(590);
-      const m = buildExplorerModel({ now: cluster.clock.nowSeconds(), session: modelSession(session), inventory: inventory.snapshot(), findings: [], liveMode: 'onDemand', liveReading: () => reading });
+      const m = buildExplorerModel({ nowSec: cluster.clock.nowSeconds(), session: modelSession(session), inventory: inventory.snapshot(), findings: [], liveMode: 'onDemand', liveReading: () => reading });
       const file = child(child(child(child(m.roots[0], 'payments'), 'api'), 'vault-client'), /^app · vault-token/);
       const overdue = child(child(file, 'Live token'), 'Refresh overdue');
       assert.match(overdue.description ?? '', /^the kubelet should have replaced it at /);
@@ -133,13 +133,13 @@ describe('explorer model from statuses', () => {
     const [ctx] = model({}).roots;
     assert.equal(ctx?.description, 'bearer token · expires in 6 h');
     assert.equal(ctx?.tone, 'ok');
-    const expired = model({ session: { ...SESSION, credential: { ...SESSION.credential, expiresAt: NOW - 2 * 86400 } } }).roots[0];
+    const expired = model({ session: { ...SESSION, credential: { ...SESSION.credential, expiresAtSec: NOW - 2 * 86400 } } }).roots[0];
     assert.equal(expired?.description, 'bearer token · expired 2 d ago');
     assert.equal(expired?.icon, 'error');
   });
 
   it('explains a 401 with the expiry of the credential and offers Reload Credentials', () => {
-    const credential = { ...SESSION.credential, expiresAt: NOW - 7200 };
+    const credential = { ...SESSION.credential, expiresAtSec: NOW - 7200 };
     const error = classifyResponse(401, { kind: 'Status', code: 401, reason: 'Unauthorized', message: 'Unauthorized' }, { verb: 'list', resource: 'pods' });
     const m = model({ session: { ...SESSION, credential }, inventory: emptySnapshot({ pods: [['*', { state: 'error', error }]] }) });
     const node = child(m.roots[0], /rejected your credential/);
@@ -150,7 +150,7 @@ describe('explorer model from statuses', () => {
 
   it('shows an unreachable server with its retry countdown and a retry action', () => {
     const error = classifyError(Object.assign(new Error('fetch failed'), { cause: { code: 'ECONNREFUSED' } }), { server: 'https://10.0.0.1:6443', verb: 'list', resource: 'pods' });
-    const m = model({ inventory: emptySnapshot({ pods: [['*', { state: 'error', error, retryAt: NOW * 1000 + 10_000 }]] }) });
+    const m = model({ inventory: emptySnapshot({ pods: [['*', { state: 'error', error, retryAtMs: NOW * 1000 + 10_000 }]] }) });
     const node = child(m.roots[0], /cannot reach/);
     assert.match(node.label, /^cannot reach https:\/\/10\.0\.0\.1:6443: ECONNREFUSED/);
     assert.equal(node.description, 'retrying in 10 s');
@@ -166,8 +166,8 @@ describe('explorer model from statuses', () => {
   });
 
   it('leaves the tree empty without a kubeconfig (for the welcome view), and says why otherwise', () => {
-    assert.deepEqual(buildExplorerModel({ now: NOW, problem: { message: 'there is no kubeconfig at /x', noKubeconfig: true }, findings: [], liveMode: 'onDemand' }).roots, []);
-    const [node] = buildExplorerModel({ now: NOW, problem: { message: '/k sets no current context; pick a context', noKubeconfig: false }, findings: [], liveMode: 'onDemand' }).roots;
+    assert.deepEqual(buildExplorerModel({ nowSec: NOW, problem: { message: 'there is no kubeconfig at /x', noKubeconfig: true }, findings: [], liveMode: 'onDemand' }).roots, []);
+    const [node] = buildExplorerModel({ nowSec: NOW, problem: { message: '/k sets no current context; pick a context', noKubeconfig: false }, findings: [], liveMode: 'onDemand' }).roots;
     assert.equal(node?.label, '/k sets no current context; pick a context');
     assert.equal(node?.command?.command, 'clusterCredentials.switchContext');
   });

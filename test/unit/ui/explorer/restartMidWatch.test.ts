@@ -19,7 +19,7 @@ function child(node: ExplorerNode | undefined, label: string | RegExp): Explorer
 
 function modelOf(cluster: TestCluster, session: ClusterSession, inv: Inventory): ExplorerModel {
   return buildExplorerModel({
-    now: cluster.clock.nowSeconds(),
+    nowSec: cluster.clock.nowSeconds(),
     session: { context: session.context, summary: session.summary, credential: session.provider.describe() },
     inventory: inv.snapshot(),
     findings: [],

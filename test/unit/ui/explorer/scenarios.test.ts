@@ -75,7 +75,7 @@ async function harness(scenario: string): Promise<Harness> {
     },
     model: () =>
       buildExplorerModel({
-        now: cluster.clock.nowSeconds(),
+        nowSec: cluster.clock.nowSeconds(),
         session: modelSession(session),
         inventory: inventory.snapshot(),
         findings: [],
@@ -118,7 +118,7 @@ describe('explorer on patroni-expired', () => {
     assert.equal(item.phase, 'Running');
     assert.deepEqual(item.owner, { kind: 'StatefulSet', name: statefulSet });
     assert.deepEqual(item.workload, { kind: 'StatefulSet', name: statefulSet });
-    assert.equal(item.startedAt, h.cluster.clock.nowSeconds() - PATRONI_EXPIRED.startedDaysAgo * DAY_SECONDS);
+    assert.equal(item.startedAtSec, h.cluster.clock.nowSeconds() - PATRONI_EXPIRED.startedDaysAgo * DAY_SECONDS);
 
     const m = h.model();
     assert.deepEqual(errorNodes(m), []);
@@ -309,7 +309,7 @@ describe('explorer on multus-kubeconfig-expired', () => {
       const error = await waitFor('a 401 on pods', () => inv.snapshot().status.pods.get('*')?.error);
       assert.equal(error.kind, 'unauthorized');
       const now = h.cluster.clock.nowSeconds();
-      const m = buildExplorerModel({ now, session: modelSession(session), inventory: inv.snapshot(), findings: [], liveMode: 'onDemand' });
+      const m = buildExplorerModel({ nowSec: now, session: modelSession(session), inventory: inv.snapshot(), findings: [], liveMode: 'onDemand' });
       const ctx = m.roots[0];
       assert.equal(ctx?.label, 'multus-context');
       assert.match(ctx?.description ?? '', /^bearer token · expired \d+ d ago$/);
@@ -317,7 +317,7 @@ describe('explorer on multus-kubeconfig-expired', () => {
       assert.equal(ctx?.tone, 'error');
       const credential = session.provider.describe();
       assert.equal(credential.expirySource, 'jwt');
-      assert.ok((credential.expiresAt ?? Infinity) < now);
+      assert.ok((credential.expiresAtSec ?? Infinity) < now);
       const node = child(ctx, /^the cluster rejected your credential \(401\)/);
       assert.match(node.label, /^the cluster rejected your credential \(401\): it expired at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d UTC, \d+ days? ago; run Reload Credentials/);
       assert.equal(node.command?.command, 'clusterCredentials.reloadCredentials');
@@ -347,8 +347,8 @@ describe('explorer on rancher-concurrent-401', () => {
     const session = sessionFromText(tmp, file.text, 'ace.kubeconfig');
     const credential = session.provider.describe();
     assert.equal(credential.kind, 'token');
-    assert.equal(credential.expiresAt, undefined, 'a Rancher token is not a JWT');
-    const [ctx] = buildExplorerModel({ now: cluster.clock.nowSeconds(), session: modelSession(session), findings: [], liveMode: 'onDemand' }).roots;
+    assert.equal(credential.expiresAtSec, undefined, 'a Rancher token is not a JWT');
+    const [ctx] = buildExplorerModel({ nowSec: cluster.clock.nowSeconds(), session: modelSession(session), findings: [], liveMode: 'onDemand' }).roots;
     assert.equal(ctx?.label, RANCHER_CONCURRENT_401.context);
     assert.equal(ctx?.description, 'bearer token');
     assert.equal(ctx?.icon, 'server-environment');
@@ -372,7 +372,7 @@ describe('explorer on rancher-concurrent-401', () => {
       assert.ok(rejected.every((m) => /the cluster rejected your credential \(401 Unauthorized\)/.test(m)), rejected.join('\n'));
       assert.equal(rejected.length, incident.counts.conflicts);
       assert.equal(incident.counts.ok, inv.listCount() + cluster.openWatches());
-      const m = buildExplorerModel({ now: cluster.clock.nowSeconds(), session: modelSession(session), inventory: inv.snapshot(), findings: [], liveMode: 'onDemand' });
+      const m = buildExplorerModel({ nowSec: cluster.clock.nowSeconds(), session: modelSession(session), inventory: inv.snapshot(), findings: [], liveMode: 'onDemand' });
       assert.deepEqual(errorNodes(m), []);
       const sa = child(child(m.roots[0], RANCHER_CONCURRENT_401.namespace), RANCHER_CONCURRENT_401.serviceAccount);
       assert.equal(sa.description, '1 pod');

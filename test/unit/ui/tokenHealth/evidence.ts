@@ -56,7 +56,7 @@ export function notReloadingFinding(): Finding {
     explanation: 'The token file holds a newer token since 08:49, yet 401 lines go on: restart the pod now, and make the app re-read its token file.',
     subject: { context: 'test', namespace: 'gateway', pod: 'apisix-7d9f-x2k4q', serviceAccount: 'apisix' },
     target: { kind: 'pod', context: 'test', namespace: 'gateway', name: 'apisix-7d9f-x2k4q', uid: 'uid-apisix', serviceAccount: 'apisix' },
-    evidence: [{ at: T0 + 49 * MIN, text: 'token bbbbbbbb22222222 replaced aaaaaaaa11111111' }],
+    evidence: [{ atMs: T0 + 49 * MIN, text: 'token bbbbbbbb22222222 replaced aaaaaaaa11111111' }],
     actions: [
       {
         title: 'Restart Pod',

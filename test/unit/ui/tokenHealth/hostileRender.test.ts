@@ -32,7 +32,7 @@ const hostilePod = { context: 'test', namespace: 'gateway', pod: HOSTILE_POD, co
 
 describe('hostile cluster strings in the webview', () => {
   it('the 401 table shows them as plain text', () => {
-    const lines: UnauthorizedLine[] = HOSTILE_LINES.map((line, i) => ({ at: T0 + i * MIN, source: 'log', namespace: 'gateway', pod: HOSTILE_POD, container: 'app', pattern: HOSTILE_LINES[2] ?? '', line, count: 1 }));
+    const lines: UnauthorizedLine[] = HOSTILE_LINES.map((line, i) => ({ atMs: T0 + i * MIN, source: 'log', namespace: 'gateway', pod: HOSTILE_POD, container: 'app', pattern: HOSTILE_LINES[2] ?? '', line, count: 1 }));
     const copied: string[] = [];
     const table = withFakeDocument(() => asFake(renderTable(lines, lines.length, { copy: (t) => copied.push(t) })));
     assertOnlyOwnMarkup(table, HTML_TAGS);
@@ -46,7 +46,7 @@ describe('hostile cluster strings in the webview', () => {
   });
 
   it('the findings show them as plain text and their buttons run the finding’s own action', () => {
-    const f: Finding = { ...notReloadingFinding(), title: HOSTILE_POD, explanation: HOSTILE_LINES[1] ?? '', evidence: [{ at: T0, text: HOSTILE_LINES[2] ?? '' }] };
+    const f: Finding = { ...notReloadingFinding(), title: HOSTILE_POD, explanation: HOSTILE_LINES[1] ?? '', evidence: [{ atMs: T0, text: HOSTILE_LINES[2] ?? '' }] };
     const run: string[] = [];
     const view = withFakeDocument(() => asFake(renderFindings([f], f.id, { run: (a) => run.push(a.command) })));
     assertOnlyOwnMarkup(view, HTML_TAGS);

@@ -7,9 +7,9 @@ import { copyRow, copyText, filterLines, podLabel } from '../../../../webview/li
 import { HOSTILE_LINES, T0 } from './evidence';
 
 const lines: UnauthorizedLine[] = [
-  { at: T0, source: 'log', namespace: 'gateway', pod: 'apisix-0', container: 'apisix', pattern: 'http-401', line: 'GET /apis 401 Unauthorized', count: 1 },
-  { at: T0 + 1000, source: 'log', namespace: 'db', pod: 'patroni-0', container: 'patroni', pattern: 'unauthorized', line: 'kubernetes: Unauthorized\twhile\nwatching', count: 2 },
-  { at: T0 + 2000, source: 'event', namespace: 'db', pattern: 'event', line: HOSTILE_LINES[1] ?? '', count: 1 },
+  { atMs: T0, source: 'log', namespace: 'gateway', pod: 'apisix-0', container: 'apisix', pattern: 'http-401', line: 'GET /apis 401 Unauthorized', count: 1 },
+  { atMs: T0 + 1000, source: 'log', namespace: 'db', pod: 'patroni-0', container: 'patroni', pattern: 'unauthorized', line: 'kubernetes: Unauthorized\twhile\nwatching', count: 2 },
+  { atMs: T0 + 2000, source: 'event', namespace: 'db', pattern: 'event', line: HOSTILE_LINES[1] ?? '', count: 1 },
 ];
 
 describe('401 line filter', () => {

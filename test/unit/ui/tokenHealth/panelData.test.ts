@@ -11,7 +11,7 @@ const findings = [notReloadingFinding(), otherFinding()];
 
 describe('Token Health panel data', () => {
   it("a pod's panel holds its tokens, its 401 lines (newest first) and its findings", () => {
-    const s = buildPanelState({ ref: podRef, records: apisixRecords(), findings, now: NOW });
+    const s = buildPanelState({ ref: podRef, records: apisixRecords(), findings, nowMs: NOW });
     assert.equal(s.subject.title, 'Pod gateway/apisix-7d9f-x2k4q');
     assert.deepEqual(new Set(s.timeline.windows.map((w) => w.fingerprint)), new Set(['aaaaaaaa11111111', 'bbbbbbbb22222222']));
     assert.equal(s.timeline.refreshes.length, 1);
@@ -19,13 +19,13 @@ describe('Token Health panel data', () => {
     assert.equal(s.unauthorizedLines[0]?.count, 3);
     assert.equal(s.unauthorizedLines[0]?.container, 'apisix');
     assert.deepEqual(s.findings.map((f) => f.rule), ['notReloading']);
-    assert.equal(s.generatedAt, NOW);
+    assert.equal(s.generatedAtMs, NOW);
     assert.deepEqual(s.actions.map((a) => a.command), ['clusterCredentials.scanUnauthorized']);
     assert.deepEqual(s.actions[0]?.target, podRef);
   });
 
   it("a context's panel holds every pod of that context and no other context", () => {
-    const s = buildPanelState({ ref: { kind: 'context', context: 'test' }, records: apisixRecords(), findings, now: NOW });
+    const s = buildPanelState({ ref: { kind: 'context', context: 'test' }, records: apisixRecords(), findings, nowMs: NOW });
     assert.equal(s.timeline.windows.length, 3);
     assert.equal(s.unauthorizedLines.length, 3);
     assert.ok(!s.unauthorizedLines.some((l) => l.line === 'other context'));
@@ -34,7 +34,7 @@ describe('Token Health panel data', () => {
 
   it("a service account's panel takes the 401 lines of the pods its tokens were seen in", () => {
     const records = apisixRecords().map((r) => (r.kind === 'unauthorized' ? { ...r, subject: { ...r.subject, serviceAccount: undefined } } : r));
-    const s = buildPanelState({ ref: { kind: 'serviceAccount', context: 'test', namespace: 'gateway', name: 'apisix' }, records, findings, now: NOW });
+    const s = buildPanelState({ ref: { kind: 'serviceAccount', context: 'test', namespace: 'gateway', name: 'apisix' }, records, findings, nowMs: NOW });
     assert.equal(s.timeline.windows.length, 2);
     assert.equal(s.unauthorizedLines.length, 2);
     assert.equal(s.subject.title, 'Service account gateway/apisix');
@@ -42,7 +42,7 @@ describe('Token Health panel data', () => {
 
   it("a finding's panel covers the finding's subject and highlights it", () => {
     const f = notReloadingFinding();
-    const s = buildPanelState({ ref: { kind: 'finding', context: 'test', findingId: f.id }, records: apisixRecords(), findings, now: NOW });
+    const s = buildPanelState({ ref: { kind: 'finding', context: 'test', findingId: f.id }, records: apisixRecords(), findings, nowMs: NOW });
     assert.equal(s.subject.findingId, f.id);
     assert.equal(s.subject.title, 'Pod gateway/apisix-7d9f-x2k4q');
     assert.equal(s.unauthorizedLines.length, 2);
@@ -56,7 +56,7 @@ describe('Token Health panel data', () => {
 
   it('passes hostile strings on as data; the webview renders them as text', () => {
     const hostile = unauthorized(T0, HOSTILE_POD, { context: 'test', namespace: 'gateway', pod: HOSTILE_POD });
-    const s = buildPanelState({ ref: { kind: 'context', context: 'test' }, records: [hostile], findings: [], now: NOW });
+    const s = buildPanelState({ ref: { kind: 'context', context: 'test' }, records: [hostile], findings: [], nowMs: NOW });
     assert.equal(s.unauthorizedLines[0]?.pod, HOSTILE_POD);
     assert.equal(s.unauthorizedLines[0]?.line, HOSTILE_POD);
   });

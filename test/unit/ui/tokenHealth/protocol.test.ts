@@ -96,7 +96,7 @@ describe('isNodeRef', () => {
 });
 
 describe('what the host runs', () => {
-  const state = buildPanelState({ ref: pod, records: apisixRecords(), findings: [notReloadingFinding()], now: T0 + 80 * 60_000 });
+  const state = buildPanelState({ ref: pod, records: apisixRecords(), findings: [notReloadingFinding()], nowMs: T0 + 80 * 60_000 });
 
   it('offers only the panel actions and the commands of its findings', () => {
     const offered = offeredCommands(state);
@@ -122,7 +122,7 @@ describe('host messages and the saved state', () => {
     unauthorizedLines: [],
     findings: [],
     actions: [],
-    generatedAt: T0,
+    generatedAtMs: T0,
   };
 
   it('recognises a state message and nothing else', () => {

@@ -18,11 +18,11 @@ function apisixTimeline() {
 describe('timeline geometry', () => {
   const t = apisixTimeline();
   const g = layoutTimeline(t, { width: 1000, labelWidth: 200, tickLabel: (ms) => String(ms) });
-  const xOf = (ms: number): number => g.plotLeft + ((ms - g.start) / (g.end - g.start)) * (g.plotRight - g.plotLeft);
+  const xOf = (ms: number): number => g.plotLeft + ((ms - g.startMs) / (g.endMs - g.startMs)) * (g.plotRight - g.plotLeft);
 
   it('maps time to x on one axis inside the plot', () => {
     assert.equal(g.width, 1000);
-    assert.ok(g.start < t.start && g.end > t.end, 'the axis is padded');
+    assert.ok(g.startMs < t.startMs && g.endMs > t.endMs, 'the axis is padded');
     for (const s of g.segments) {
       assert.ok(s.x0 >= g.plotLeft && s.x1 <= g.plotRight, 'segments stay inside the plot');
       assert.ok(s.x1 > s.x0);
@@ -46,14 +46,14 @@ describe('timeline geometry', () => {
 
   it("cuts each token's window at the kubelet refresh point and expiry", () => {
     const a = t.windows.find((w) => w.fingerprint === 'aaaaaaaa11111111');
-    assert.ok(a && a.issuedAt !== undefined && a.refreshAt !== undefined && a.expiresAt !== undefined);
+    assert.ok(a && a.issuedAtMs !== undefined && a.refreshAtMs !== undefined && a.expiresAtMs !== undefined);
     const segs = g.segments.filter((s) => s.fingerprint === a.fingerprint);
     assert.deepEqual(segs.map((s) => s.phase), ['fresh', 'due']);
     const [fresh, due] = segs;
     assert.ok(fresh && due);
-    assert.ok(Math.abs(fresh.x0 - xOf(a.issuedAt)) < 1e-6);
-    assert.ok(Math.abs(fresh.x1 - xOf(a.refreshAt)) < 1e-6);
-    assert.ok(Math.abs(due.x1 - xOf(a.expiresAt)) < 1e-6);
+    assert.ok(Math.abs(fresh.x0 - xOf(a.issuedAtMs)) < 1e-6);
+    assert.ok(Math.abs(fresh.x1 - xOf(a.refreshAtMs)) < 1e-6);
+    assert.ok(Math.abs(due.x1 - xOf(a.expiresAtMs)) < 1e-6);
     const ticks = g.windowTicks.filter((k) => k.title.includes(a.fingerprint)).map((k) => k.kind);
     assert.deepEqual(ticks, ['issued', 'refreshAt', 'expiry']);
   });
@@ -63,7 +63,7 @@ describe('timeline geometry', () => {
     const r = g.refreshes[0];
     const b = t.windows.find((w) => w.fingerprint === 'bbbbbbbb22222222');
     assert.ok(r && b);
-    assert.ok(Math.abs(r.x - xOf(b.firstSeen)) < 1e-6);
+    assert.ok(Math.abs(r.x - xOf(b.firstSeenMs)) < 1e-6);
     assert.equal(g.markers.length, 2);
     assert.deepEqual(g.markers.map((m) => m.count), [1, 3]);
     const eventsRow = g.rows.find((row) => row.eventsOnly);
@@ -84,7 +84,7 @@ describe('timeline geometry', () => {
     const obs: TokenObservation = { kind: 'token', at: T0, subject: apisixPod, source: 'liveRead', fingerprint: 'dddddddd44444444', iat, exp: iat + year, warnAfter: iat + 3607 };
     const tl = buildTimeline([obs], [], T0 + 2 * 3600_000);
     const geo = layoutTimeline(tl, { width: 800 });
-    assert.ok(geo.end - geo.start < 24 * 3600_000);
+    assert.ok(geo.endMs - geo.startMs < 24 * 3600_000);
     const last = geo.segments.at(-1);
     assert.ok(last?.clippedRight);
     assert.equal(last.phase, 'stale');
@@ -94,7 +94,7 @@ describe('timeline geometry', () => {
   it('draws an empty timeline without dividing by zero', () => {
     const geo = layoutTimeline(buildTimeline([], [], T0), { width: 600 });
     assert.deepEqual(geo.rows, []);
-    assert.ok(Number.isFinite(geo.start) && geo.end > geo.start);
+    assert.ok(Number.isFinite(geo.startMs) && geo.endMs > geo.startMs);
     assert.ok(geo.nowX !== undefined && Number.isFinite(geo.nowX));
   });
 
@@ -126,10 +126,10 @@ describe('lane order', () => {
 });
 
 describe('window phases', () => {
-  const base: TokenWindow = { fingerprint: 'f', lane: 'l', group: 'g', subject: apisixPod, source: 'liveRead', firstSeen: 0, lastSeen: 10 };
+  const base: TokenWindow = { fingerprint: 'f', lane: 'l', group: 'g', subject: apisixPod, source: 'liveRead', firstSeenMs: 0, lastSeenMs: 10 };
 
   it('goes fresh → due → stale when warnafter comes before expiry', () => {
-    const phases = windowPhases({ ...base, issuedAt: 0, refreshAt: 80, warnAfter: 90, expiresAt: 100 });
+    const phases = windowPhases({ ...base, issuedAtMs: 0, refreshAtMs: 80, warnAfterMs: 90, expiresAtMs: 100 });
     assert.deepEqual(phases, [
       { from: 0, to: 80, phase: 'fresh' },
       { from: 80, to: 90, phase: 'due' },
@@ -138,20 +138,20 @@ describe('window phases', () => {
   });
 
   it('is unbounded for a legacy token without expiry', () => {
-    assert.deepEqual(windowPhases({ ...base, firstSeen: 5, lastSeen: 50 }), [{ from: 5, to: 50, phase: 'unbounded' }]);
+    assert.deepEqual(windowPhases({ ...base, firstSeenMs: 5, lastSeenMs: 50 }), [{ from: 5, to: 50, phase: 'unbounded' }]);
   });
 
   it('is fresh up to expiry without a refresh point (a kubeconfig token)', () => {
-    assert.deepEqual(windowPhases({ ...base, issuedAt: 0, expiresAt: 100 }), [{ from: 0, to: 100, phase: 'fresh' }]);
+    assert.deepEqual(windowPhases({ ...base, issuedAtMs: 0, expiresAtMs: 100 }), [{ from: 0, to: 100, phase: 'fresh' }]);
   });
 });
 
 describe('axis helpers', () => {
   it('pads the range and gives it a minimum width', () => {
     const r = paddedRange(1000, 1000);
-    assert.ok(r.end - r.start >= 60_000);
+    assert.ok(r.endMs - r.startMs >= 60_000);
     const p = paddedRange(0, 100_000);
-    assert.ok(p.start < 0 && p.end > 100_000);
+    assert.ok(p.startMs < 0 && p.endMs > 100_000);
   });
 
   it('picks a step that keeps the tick count down', () => {
