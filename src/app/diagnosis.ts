@@ -5,6 +5,7 @@
 // Node: src/ui/findingsService.ts brings the documents, progress and cancellation of VS Code.
 import type { ClusterSession } from '../cluster/auth/session';
 import type { LiveTokenMode } from '../cluster/live/liveTokenCache';
+import type { UnreadPod } from '../cluster/scan/unauthorizedScan';
 import { collectEvidence, type CollectOptions, type EvidenceSession, type HistorySource } from '../cluster/scan/collectEvidence';
 import { diagnose } from '../diagnosis/diagnose';
 import type { EvidenceScope, KubeconfigCredentialEvidence } from '../diagnosis/evidence';
@@ -18,6 +19,13 @@ import type { Disposable } from './events';
 import type { HistorySink, SessionState } from './sessionState';
 
 const PERIOD_MS = 5 * 60 * 1000;
+
+/** What a scan found, and what it covered: pods it read and those it could not. */
+export interface ScanOutcome {
+  findings: Finding[];
+  pods: number;
+  unread: UnreadPod[];
+}
 const DEBOUNCE_MS = 2000;
 /** The findings source of the periodic diagnosis; scans keep theirs apart. */
 export const DIAGNOSIS_SOURCE = 'diagnosis';
@@ -152,7 +160,7 @@ export class Diagnosis implements Disposable {
    * Scans a scope of `session` (the active one) for 401s in logs and events over the inventory's pods, then
    * diagnoses it; the findings stay until the session source speaks again. Undefined when cancelled.
    */
-  async scan(session: ClusterSession, scope: EvidenceScope, request: ScanRequest): Promise<Finding[] | undefined> {
+  async scan(session: ClusterSession, scope: EvidenceScope, request: ScanRequest): Promise<ScanOutcome | undefined> {
     this.start();
     const where = describeScope(scope, session.context);
     const state = this.opts.state.ensureStarted();
@@ -195,7 +203,7 @@ export class Diagnosis implements Disposable {
     this.opts.findings.set(source, findings);
     for (const p of result.evidence.problems) log.warn(`Scan of ${where}: ${p}`);
     log.info(`Scan of ${where}: ${result.newUnauthorized.length} new 401 line(s), ${findings.length} finding(s).`);
-    return findings;
+    return { findings, pods: result.scanned?.pods ?? 0, unread: result.scanned?.unread ?? [] };
   }
 
   dispose(): void {

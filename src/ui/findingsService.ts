@@ -3,13 +3,13 @@
 // command under a cancellable progress notification. The evidence comes from the session's state.
 import * as vscode from 'vscode';
 import { COMMAND } from '../shared/commandIds';
+import { describeUnread } from '../cluster/scan/unauthorizedScan';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { Diagnosis, describeScope } from '../app/diagnosis';
+import { Diagnosis, describeScope, type ScanOutcome } from '../app/diagnosis';
 import { configuredNamespaces } from '../cluster/inventory/namespaceReach';
 import type { ClusterSession } from '../cluster/auth/session';
 import { kubeconfigDocumentEvidence } from '../diagnosis/documentCredentials';
 import type { EvidenceScope, KubeconfigCredentialEvidence } from '../diagnosis/evidence';
-import type { Finding } from '../diagnosis/types';
 import { compilePatterns } from '../logs';
 import { sessionFor } from './commands/common';
 import { refOf, type NodeRef } from '../shared/nodeRef';
@@ -79,7 +79,7 @@ export class FindingsService implements vscode.Disposable {
     scope: EvidenceScope,
     token?: vscode.CancellationToken,
     progress?: vscode.Progress<{ message?: string; increment?: number }>,
-  ): Promise<Finding[] | undefined> {
+  ): Promise<ScanOutcome | undefined> {
     this.start();
     const settings = this.services.settings;
     const patterns = compilePatterns(settings.logPatterns);
@@ -151,13 +151,18 @@ export async function scanUnauthorizedCommand(services: Services, service: Findi
   const scope = ref ? scopeOfRef(ref) : await pickScope(session, configuredNamespaces(services.settings.namespaces) ?? []);
   if (!scope) return;
   const where = describeScope(scope, session.context);
-  const findings = await vscode.window.withProgress(
+  const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Scanning ${where} for 401 errors`, cancellable: true },
     (progress, token) => service.scan(session, scope, token, progress),
   );
-  if (!findings) return;
+  if (!outcome) return;
+  const { findings } = outcome;
   const worst = findings[0];
-  const message = worst ? `${findings.length} finding(s) in ${where}; the worst: ${worst.title}.` : `No 401 problem found in ${where}.`;
+  // Never "no problem" for what was not read: the pods without a log are said in the same sentence.
+  const unread = describeUnread(outcome.unread, outcome.pods);
+  const read = outcome.pods - outcome.unread.length;
+  const clean = unread === undefined ? `No 401 problem found in ${where}.` : `No 401 lines in the logs of ${read} pod${read === 1 ? '' : 's'} read in ${where}; ${unread}.`;
+  const message = worst ? `${findings.length} finding(s) in ${where}; the worst: ${worst.title}.${unread !== undefined ? ` Not read: ${unread}.` : ''}` : clean;
   const open = worst ? 'Show Token Health' : undefined;
   const choice = await vscode.window.showInformationMessage(message, ...(open ? [open] : []));
   if (choice === open && worst) await vscode.commands.executeCommand(COMMAND.showTokenHealth, { kind: 'finding', context: session.context, findingId: worst.id });

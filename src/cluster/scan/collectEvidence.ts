@@ -14,7 +14,7 @@ import type { CredentialDescription } from '../auth/credentialDescription';
 import { viewOfScope, type InventoryView, type ScopeView } from '../inventory/scopeView';
 import type { LegacySecretItem, LiveTokenTarget, PodItem, ServiceAccountItem } from '../inventory/types';
 import { podEvidenceOf, readClaims, scanPodOf, type WorkloadResolver } from './podEvidence';
-import { scanUnauthorized, type ScanSession, type ScopeReach, type UnauthorizedScanOptions } from './unauthorizedScan';
+import { scanUnauthorized, type ScanSession, type ScopeReach, type UnauthorizedScanOptions, type UnreadPod } from './unauthorizedScan';
 
 export interface EvidenceSession extends ScanSession {
   /** The active context's credential, described without a request. */
@@ -53,6 +53,8 @@ export interface CollectResult {
   newObservations: TokenObservation[];
   /** 401 events found by this collection's scan, for the caller to add to history. */
   newUnauthorized: UnauthorizedEvent[];
+  /** With a scan: how many pods it covered and the ones whose logs it could not read. */
+  scanned?: { pods: number; unread: UnreadPod[] };
 }
 
 function historyFilter(context: string, scope: EvidenceScope): HistoryFilter {
@@ -212,10 +214,12 @@ export async function collectEvidence(session: EvidenceSession, scope: EvidenceS
   }
 
   let newUnauthorized: UnauthorizedEvent[] = [];
+  let scannedPods: CollectResult['scanned'];
   if (opts.scan && !opts.signal?.aborted) {
     const reach = (s: EvidenceScope): ScopeReach => reachOf(viewOfScope(snapshot, fallbackReason, s), s);
     const scanned = await scanUnauthorized({ ...session, reach }, scope, { ...opts.scan, nowMs: now, ...(opts.signal ? { signal: opts.signal } : {}) });
     evidence.problems.push(...scanned.problems.filter((p) => !evidence.problems.includes(p)));
+    scannedPods = { pods: scanned.scanned.pods, unread: scanned.unread };
     const known = new Set(evidence.unauthorized.map(unauthorizedKey));
     newUnauthorized = scanned.events.filter((e) => !known.has(unauthorizedKey(e)));
     evidence.unauthorized.push(...newUnauthorized);
@@ -233,5 +237,5 @@ export async function collectEvidence(session: EvidenceSession, scope: EvidenceS
   if (session.describeCredential) evidence.kubeconfigCredentials.push(credentialEvidence(session.describeCredential()));
   evidence.kubeconfigCredentials.push(...(opts.documents ?? []));
   evidence.probes.push(...(opts.probes ?? []));
-  return { evidence, newObservations, newUnauthorized };
+  return { evidence, newObservations, newUnauthorized, ...(scannedPods ? { scanned: scannedPods } : {}) };
 }

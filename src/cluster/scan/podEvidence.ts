@@ -143,7 +143,8 @@ export function scanPodOf(pod: PodItem): V1Pod {
       serviceAccountName: pod.serviceAccount,
       containers: pod.containers.map((c) => ({ name: c.name })),
       ephemeralContainers: pod.ephemeralContainers.map((name) => ({ name })),
+      ...(pod.nodeName !== undefined ? { nodeName: pod.nodeName } : {}),
     },
-    status: { initContainerStatuses: statuses('init'), containerStatuses: statuses('app'), ephemeralContainerStatuses: statuses('ephemeral') },
+    status: { phase: pod.phase, initContainerStatuses: statuses('init'), containerStatuses: statuses('app'), ephemeralContainerStatuses: statuses('ephemeral') },
   };
 }

@@ -68,9 +68,18 @@ export interface UnauthorizedScanResult {
   successes: SuccessLine[];
   /** How much was looked at. */
   scanned: { pods: number; logs: number; bytes: number; events: number };
+  /** Pods whose logs were not read, with why: the scan never calls clean what it did not see. */
+  unread: UnreadPod[];
   /** A sentence for each thing that could not be read (forbidden, container not started...). */
   problems: string[];
   cancelled: boolean;
+}
+
+export interface UnreadPod {
+  /** `namespace/name`. */
+  pod: string;
+  /** Pending: not on a node yet (the API server answers its log with an empty 204); failed: every log read failed. */
+  why: 'pending' | 'noLog' | 'failed';
 }
 
 export interface ContainerLog {
@@ -170,7 +179,9 @@ export async function fetchPodLogs(
   pod: V1Pod,
   window: LogWindow,
   signal?: AbortSignal,
-): Promise<{ logs: ContainerLog[]; problems: string[] }> {
+): Promise<{ logs: ContainerLog[]; problems: string[]; unread?: UnreadPod['why'] }> {
+  // A pod no kubelet runs has no log: the server answers an empty 204, which is "nothing yet", not "no 401".
+  if (pod.spec?.nodeName === undefined || pod.spec.nodeName === '') return { logs: [], problems: [], unread: 'pending' };
   // Bound to the signal, so that Cancel stops a log read in flight and not only the next one.
   const api = session.api.makeApiClient(CoreV1Api, signal ? { signal } : {});
   const namespace = pod.metadata?.namespace ?? '';
@@ -193,7 +204,8 @@ export async function fetchPodLogs(
           ...(window.tailLines !== undefined && window.tailLines > 0 ? { tailLines: window.tailLines } : {}),
           ...(window.sinceSeconds !== undefined && window.sinceSeconds > 0 ? { sinceSeconds: window.sinceSeconds } : {}),
         });
-        const text = typeof read === 'string' ? read : String(read ?? '');
+        if (read === undefined || read === null) continue; // 204 No Content: this container has written nothing yet
+        const text = typeof read === 'string' ? read : String(read);
         logs.push({ container: c.name, previous, text });
         if (Buffer.byteLength(text) >= limitBytes) {
           problems.push(
@@ -203,11 +215,34 @@ export async function fetchPodLogs(
       } catch (err) {
         // A cancelled scan is not a problem to report.
         if (signal?.aborted) return { logs, problems };
+        // client-node cannot parse the empty 204 the server sends for a container with no log yet.
+        if (isEmptyAnswer(err)) continue;
         problems.push(describe(session.api, err, about));
       }
     }
   }
+  if (logs.length === 0) return { logs, problems, unread: problems.length > 0 ? 'failed' : 'noLog' };
   return { logs, problems };
+}
+
+/** client-node's error for a 2xx answer with no body and no Content-Type (kube-apiserver's 204 for a log not there yet). */
+function isEmptyAnswer(err: unknown): boolean {
+  return err instanceof Error && /No Content-Type defined/i.test(err.message);
+}
+
+/** "3 of 5 pods have no log yet (Pending)": what a scan could not read, in one sentence; undefined when it read every pod. */
+export function describeUnread(unread: readonly UnreadPod[], total: number): string | undefined {
+  if (unread.length === 0) return undefined;
+  const count = (why: UnreadPod['why']): number => unread.filter((u) => u.why === why).length;
+  const parts: string[] = [];
+  const pending = count('pending');
+  const noLog = count('noLog');
+  const failed = count('failed');
+  const of = (n: number): string => `${n} of ${total} pod${total === 1 ? '' : 's'}`;
+  if (pending > 0) parts.push(`${of(pending)} ${pending === 1 ? 'has' : 'have'} no log yet: Pending, not on a node`);
+  if (noLog > 0) parts.push(`${of(noLog)} wrote no log yet`);
+  if (failed > 0) parts.push(`the logs of ${of(failed)} could not be read (see the log)`);
+  return parts.join('; ');
 }
 
 function describeBytes(n: number): string {
@@ -294,7 +329,7 @@ function successOf(match: LogMatch, subject: Subject, fallbackAt: number): Succe
 /** Scans the logs and events of a scope for 401 symptoms. Never throws for what the cluster refuses. */
 export async function scanUnauthorized(session: ScanSession, scope: EvidenceScope, opts: UnauthorizedScanOptions): Promise<UnauthorizedScanResult> {
   const now = opts.nowMs ?? Date.now;
-  const result: UnauthorizedScanResult = { events: [], successes: [], scanned: { pods: 0, logs: 0, bytes: 0, events: 0 }, problems: [], cancelled: false };
+  const result: UnauthorizedScanResult = { events: [], successes: [], scanned: { pods: 0, logs: 0, bytes: 0, events: 0 }, unread: [], problems: [], cancelled: false };
   const scanOpts = opts.maxLineLength !== undefined ? { maxLineLength: opts.maxLineLength } : undefined;
   const { pods, scopes, problems } = await listScopeReach(session, scope);
   result.problems.push(...problems);
@@ -303,8 +338,9 @@ export async function scanUnauthorized(session: ScanSession, scope: EvidenceScop
       result.cancelled = true;
       return result;
     }
-    const { logs, problems } = await fetchPodLogs(session, pod, opts, opts.signal);
+    const { logs, problems, unread } = await fetchPodLogs(session, pod, opts, opts.signal);
     result.problems.push(...problems);
+    if (unread !== undefined && !opts.signal?.aborted) result.unread.push({ pod: `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`, why: unread });
     const fetchedAt = now();
     for (const log of logs) {
       const subject = podSubject(session.context, pod, log.container);

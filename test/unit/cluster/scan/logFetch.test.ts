@@ -19,7 +19,7 @@ const POD = {
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name: 'web-1', namespace: 'shop', uid: 'uid-web-1' },
-  spec: { serviceAccountName: 'web', containers: [{ name: 'app', image: 'app:1' }] },
+  spec: { serviceAccountName: 'web', nodeName: 'node-1', containers: [{ name: 'app', image: 'app:1' }] },
 };
 
 describe('pod log reads against a server that answers the pod and then its log, or never the log', () => {
