@@ -122,6 +122,23 @@ export class SessionState {
     return liveTargetsOf(pods);
   }
 
+  /**
+   * Why a live read of this pod or token file must not run, in a sentence; undefined when it may. Only pods the
+   * inventory knows, running on a node, and only the token paths their spec projects: never `cat` of another path.
+   */
+  liveReadRefusal(ref: { namespace: string; name: string; uid?: string; path?: string }): string | undefined {
+    const pod = this.inventory.snapshot().pods.find((p) => p.uid === ref.uid || (p.namespace === ref.namespace && p.name === ref.name));
+    const what = `pod ${ref.namespace}/${ref.name}`;
+    if (!pod) return `${what} is not in this context's pod list (any more); refresh the explorer`;
+    if (pod.nodeName === undefined || pod.nodeName === '') return `${what} is Pending (not scheduled to a node): it has no token yet`;
+    if (pod.deleting) return `${what} is being deleted: its token is no longer refreshed, and it will be gone soon`;
+    if (pod.phase !== 'Running') return `${what} is ${pod.phase}: no container runs to read a token file in`;
+    const paths = liveTargetsOf([pod]).map((t) => t.path);
+    if (paths.length === 0) return `${what} mounts no projected service-account token`;
+    if (ref.path !== undefined && !paths.includes(ref.path)) return `${ref.path} is not a token file ${what} projects (${paths.join(', ')})`;
+    return undefined;
+  }
+
   readLiveTokens(targets: readonly LiveTokenTarget[]): Promise<LiveTokenReading[]> {
     this.start();
     return Promise.all(targets.map((t) => this.live.read(t)));

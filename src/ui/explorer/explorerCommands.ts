@@ -85,6 +85,12 @@ export async function readLiveToken(tree: ExplorerTree, arg: unknown, log: vscod
     return;
   }
   const what = ref.kind === 'pod' ? `pod ${ref.namespace}/${ref.name}` : `${ref.path} in ${ref.namespace}/${ref.pod}`;
+  // No exec where there is nothing to read, or into a pod of another context, or of a path the pod does not project.
+  const refusal = tree.liveReadRefusal(ref);
+  if (refusal !== undefined) {
+    void vscode.window.showWarningMessage(`Cannot read the live token of ${what}: ${refusal}.`);
+    return;
+  }
   const readings = await vscode.window.withProgress({ location: { viewId: EXPLORER_VIEW_ID }, title: `Reading the live token of ${what}` }, () => tree.readLiveTokens(ref));
   for (const r of readings) {
     if (r.ok) log.info(`Read the live token of ${what}: fingerprint ${r.token.fingerprint}, jti ${r.token.claims.jti ?? 'none'}.`);

@@ -64,6 +64,16 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, Expl
     if (node) await this.view.reveal(node, { select: true, focus: true, expand: ref.kind === 'context' ? true : 1 });
   }
 
+  /** Why the live token of `ref` must not be read now, in a sentence (another context, a pod with no node...). */
+  liveReadRefusal(ref: TokenFileRef | PodRef): string | undefined {
+    const s = this.deps.state.ensureStarted();
+    if (!s) return 'there is no active context to read it in';
+    if (s.session.context !== ref.context) return `it belongs to context ${ref.context}, not the active context ${s.session.context}; switch to it first`;
+    return ref.kind === 'tokenFile'
+      ? s.liveReadRefusal({ namespace: ref.namespace, name: ref.pod, uid: ref.podUid, path: ref.path })
+      : s.liveReadRefusal({ namespace: ref.namespace, name: ref.name, uid: ref.uid });
+  }
+
   /** Reads the live token of one token file, or of every token file of a pod. */
   async readLiveTokens(ref: TokenFileRef | PodRef): Promise<LiveTokenReading[]> {
     const s = this.deps.state.ensureStarted();
