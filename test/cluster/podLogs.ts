@@ -1,18 +1,51 @@
 // Container logs with the query semantics of `GET pods/log`: tailLines, sinceSeconds/sinceTime,
 // timestamps, limitBytes, previous and follow, in the order kubelet applies them.
 import type { Clock } from './clock';
+import { HeldRequests } from './heldRequests';
 
-export interface LogQuery { tailLines?: number; sinceSeconds?: number; sinceTime?: string; timestamps?: boolean; limitBytes?: number; previous?: boolean }
+export interface LogQuery {
+  tailLines?: number;
+  sinceSeconds?: number;
+  sinceTime?: string;
+  timestamps?: boolean;
+  limitBytes?: number;
+  previous?: boolean;
+}
 export type LogFailure = { ok: false; code: number; reason: string; message: string };
 export type LogReadResult = { ok: true; text: string } | LogFailure;
 
-interface LogLine { atMs: number; text: string }
-interface Instance { lines: LogLine[]; followers: Set<Follower>; terminated: boolean }
-interface Follower { onLine(line: LogLine): void; onEnd(): void }
+interface LogLine {
+  atMs: number;
+  text: string;
+}
+interface Instance {
+  lines: LogLine[];
+  followers: Set<Follower>;
+  terminated: boolean;
+  generated?: GeneratedLog;
+}
+
+/**
+ * A log made line by line when read, for a container whose log is too big to hold (a 200 MB log is
+ * never one string): `line(i)` makes line i (0-based) of `lineCount`, its time never before the
+ * previous line's. Lines appended to the container follow it.
+ */
+export interface GeneratedLog {
+  readonly lineCount: number;
+  line(index: number): LogLine;
+}
+
+/** What a generated read hands the route at a time: big enough to be cheap, small enough to stream. */
+const GENERATED_CHUNK_CHARS = 64 * 1024;
+interface Follower {
+  onLine(line: LogLine): void;
+  onEnd(): void;
+}
 
 export class ContainerLogs {
   private current: Instance = newInstance();
   private previous: Instance | undefined;
+  private held: HeldRequests | undefined;
 
   /** names appear in error messages, as kubelet words them. */
   constructor(
@@ -32,6 +65,32 @@ export class ContainerLogs {
   /** Forget what the current instance wrote, for a scenario that rewrites a container's past. */
   clear(): void {
     this.current.lines = [];
+    delete this.current.generated;
+  }
+
+  /** The current instance's past becomes `log`, made on demand; what was appended before is dropped. */
+  generate(log: GeneratedLog): void {
+    this.current.lines = [];
+    this.current.generated = log;
+  }
+
+  /** Whether the current instance's log is generated (the route then streams it rather than build one string). */
+  isGenerated(): boolean {
+    return this.current.generated !== undefined;
+  }
+
+  /**
+   * From now on, every request for this container's log is accepted and never answered, as when the
+   * kubelet behind the apiserver hangs; the returned tracker counts them.
+   */
+  neverAnswer(): HeldRequests {
+    this.held ??= new HeldRequests();
+    return this.held;
+  }
+
+  /** The tracker of held requests, once neverAnswer was called. */
+  heldRequests(): HeldRequests | undefined {
+    return this.held;
   }
 
   /** The container restarted: the current instance becomes the previous one, followers end. */
@@ -57,7 +116,10 @@ export class ContainerLogs {
     const picked = this.pick(q);
     if (!picked.ok) return picked;
     const since = this.sinceMs(q);
-    const text = selectLines(picked.instance.lines, q.tailLines, since).map((l) => formatLine(l, q.timestamps === true)).join('');
+    if (picked.instance.generated !== undefined) return { ok: true, text: [...generatedChunks(picked.instance, picked.instance.generated, q, since)].join('') };
+    const text = selectLines(picked.instance.lines, q.tailLines, since)
+      .map((l) => formatLine(l, q.timestamps === true))
+      .join('');
     return { ok: true, text: q.limitBytes === undefined ? text : cutBytes(text, q.limitBytes) };
   }
 
@@ -100,7 +162,14 @@ export class ContainerLogs {
       budget -= size;
       onText(text);
     };
-    emit(selectLines(instance.lines, q.tailLines, since).map((l) => formatLine(l, q.timestamps === true)).join(''));
+    const generated = instance.generated;
+    if (generated === undefined)
+      emit(
+        selectLines(instance.lines, q.tailLines, since)
+          .map((l) => formatLine(l, q.timestamps === true))
+          .join(''),
+      );
+    else for (const chunk of generatedChunks(instance, generated, q, since)) emit(chunk);
     if (!ended) {
       if (instance.terminated) finish();
       else instance.followers.add(follower);
@@ -110,6 +179,21 @@ export class ContainerLogs {
       ended = true;
       instance.followers.delete(follower);
     };
+  }
+
+  /**
+   * The text `read` would return, in chunks made as they are taken, for a generated log (a stored
+   * log comes as one chunk). The caller writes each before taking the next, so memory stays small.
+   */
+  readChunks(q: LogQuery): { ok: true; chunks: Iterable<string> } | LogFailure {
+    const picked = this.pick(q);
+    if (!picked.ok) return picked;
+    const generated = picked.instance.generated;
+    if (generated === undefined) {
+      const read = this.read(q);
+      return read.ok ? { ok: true, chunks: [read.text] } : read;
+    }
+    return { ok: true, chunks: generatedChunks(picked.instance, generated, q, this.sinceMs(q)) };
   }
 
   private pick(q: LogQuery): { ok: true; instance: Instance } | LogFailure {
@@ -225,6 +309,38 @@ function newInstance(): Instance {
 function selectLines(lines: LogLine[], tailLines: number | undefined, sinceMs: number | undefined): LogLine[] {
   const tailed = tailLines === undefined ? lines : tailLines === 0 ? [] : lines.slice(-tailLines);
   return sinceMs === undefined ? tailed : tailed.filter((l) => l.atMs >= sinceMs);
+}
+
+/**
+ * The lines of a generated instance (its generated past, then what was appended) that a query
+ * selects, formatted, in chunks: tail by index, since by a binary search on the times, limitBytes
+ * by stopping once it is used up. Only the lines sent are ever made.
+ */
+function* generatedChunks(instance: Instance, generated: GeneratedLog, q: LogQuery, sinceMs: number | undefined): Generator<string> {
+  const count = generated.lineCount + instance.lines.length;
+  const at = (i: number): LogLine => (i < generated.lineCount ? generated.line(i) : (instance.lines[i - generated.lineCount] ?? { atMs: 0, text: '' }));
+  let first = q.tailLines === undefined ? 0 : Math.max(0, count - q.tailLines);
+  if (sinceMs !== undefined) {
+    let hi = count;
+    while (first < hi) {
+      const mid = Math.floor((first + hi) / 2);
+      if (at(mid).atMs >= sinceMs) hi = mid;
+      else first = mid + 1;
+    }
+  }
+  let budget = q.limitBytes ?? Number.POSITIVE_INFINITY;
+  let chunk = '';
+  for (let i = first; i < count && budget > 0; i++) {
+    const line = formatLine(at(i), q.timestamps === true);
+    const size = Buffer.byteLength(line);
+    chunk += size > budget ? cutBytes(line, budget) : line;
+    budget -= size;
+    if (chunk.length >= GENERATED_CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk !== '') yield chunk;
 }
 
 function formatLine(line: LogLine, timestamps: boolean): string {

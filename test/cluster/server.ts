@@ -2,7 +2,7 @@
 // kubelets and a clock tests can move. See test/fixtures/k8s for the answers it imitates.
 
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -56,8 +56,10 @@ export interface TestCluster {
   writeKubeconfig(dir: string, user?: ClusterUser): string;
   /** Files the scenarios handed over (a node's kubeconfig, say), in the order they came. */
   files: ScenarioFile[];
-  /** Write `files` under `dir` (mode 0600, folders made); returns the paths written. */
+  /** Write `files` under `dir` (mode 0600 unless a file says otherwise, folders made); returns the paths written. */
   writeFiles(dir: string): string[];
+  /** Run `cleanup` when the cluster stops: for what a scenario opened beside it (a listener). */
+  onStop(cleanup: () => void | Promise<void>): void;
   /** Authenticate some bearer tokens outside the apiserver; the returned function removes it. */
   addTokenWebhook(webhook: TokenWebhook): () => void;
   /** Many writes, one reconcile at the end (for scenarios that build a lot). */
@@ -103,7 +105,12 @@ function makeKubeconfig(core: ClusterCore, adminToken: string, user: ClusterUser
     const [ns = '', name = ''] = user.serviceAccount.split('/');
     const sa = core.store.peek(R.serviceAccounts, ns, name);
     if (sa === undefined) throw new Error(`service account ${user.serviceAccount} does not exist`);
-    const issued = core.issuer.issue({ namespace: ns, serviceAccount: { name, uid: sa.metadata.uid }, expirationSeconds: 3600, nowSeconds: core.clock.nowSeconds() });
+    const issued = core.issuer.issue({
+      namespace: ns,
+      serviceAccount: { name, uid: sa.metadata.uid },
+      expirationSeconds: 3600,
+      nowSeconds: core.clock.nowSeconds(),
+    });
     if (!issued.ok) throw new Error(`cannot mint a token for ${user.serviceAccount}: ${issued.message}`);
     u = { kind: 'token', name: userName(user), token: issued.issued.token };
     namespace = ns;
@@ -160,6 +167,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     core.controllers.reconcile();
   });
 
+  const stopHooks: (() => void | Promise<void>)[] = [];
   const cluster: TestCluster = {
     url: core.url(),
     clock,
@@ -183,7 +191,9 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
       return cluster.files.map((file) => {
         const path = join(dir, ...file.path.split('/'));
         mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, file.text, { mode: 0o600 });
+        writeFileSync(path, file.textIn?.(dir) ?? file.text, { mode: file.mode ?? 0o600 });
+        // The mode given to writeFileSync applies only to a new file, and through the umask.
+        if (file.mode !== undefined) chmodSync(path, file.mode);
         return path;
       });
     },
@@ -202,9 +212,13 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
       await whileDown?.();
       await listen(server, port);
     },
+    onStop: (cleanup) => {
+      stopHooks.push(cleanup);
+    },
     stop: async () => {
       stopClock();
       await goDown();
+      for (const cleanup of stopHooks.splice(0)) await cleanup();
     },
   };
   try {

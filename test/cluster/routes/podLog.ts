@@ -4,7 +4,7 @@
 import { kubeletServes, nodeAddress } from '../controllers/kubeletAgent';
 import type { ClusterCore, RequestContext } from '../core';
 import { sendError, sendNoContent } from '../http';
-import { logQueryFromUrl, validateLogQuery } from '../podLogs';
+import { logQueryFromUrl, validateLogQuery, type LogFailure } from '../podLogs';
 import { R } from '../resources';
 import { badRequest, failure, internal, methodNotAllowed, notFound, type ApiError } from '../status';
 import type { Pod } from '../types';
@@ -15,7 +15,9 @@ export function pickContainer(pod: Pod, requested: string | undefined): string |
   const initNames = (pod.spec.initContainers ?? []).map((c) => c.name);
   if (requested === undefined) {
     if (names.length === 1 && names[0] !== undefined) return names[0];
-    return badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(' ')}]${initNames.length > 0 ? ` or one of the init containers: [${initNames.join(' ')}]` : ''}`);
+    return badRequest(
+      `a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(' ')}]${initNames.length > 0 ? ` or one of the init containers: [${initNames.join(' ')}]` : ''}`,
+    );
   }
   if (names.includes(requested) || initNames.includes(requested)) return requested;
   return badRequest(`container ${requested} is not valid for pod ${pod.metadata.name}`);
@@ -50,6 +52,10 @@ export function servePodLog(core: ClusterCore, rc: RequestContext, ns: string, n
     return sendError(rc.res, badRequest(`container "${container}" in pod "${name}" is waiting to start: ContainerCreating`));
   }
   const logs = core.logs.container(ns, name, container);
+  // A log whose kubelet hangs: the request is taken and never answered.
+  const held = logs.heldRequests();
+  if (held !== undefined) return held.hold(rc.req, rc.res);
+  if (!query.follow && logs.isGenerated()) return streamChunks(rc, logs.readChunks(query));
   if (!query.follow) {
     const result = logs.read(query);
     if (!result.ok) return sendError(rc.res, failure(result.code, result.reason, result.message));
@@ -88,4 +94,26 @@ export function servePodLog(core: ClusterCore, rc: RequestContext, ns: string, n
   };
   rc.req.on('close', finish);
   rc.res.on('close', finish);
+}
+
+/** A generated log, written chunk by chunk as the client takes them, so a 200 MB log is never one string. */
+function streamChunks(rc: RequestContext, read: { ok: true; chunks: Iterable<string> } | LogFailure): void {
+  if (!read.ok) return sendError(rc.res, failure(read.code, read.reason, read.message));
+  const chunks = read.chunks[Symbol.iterator]();
+  const res = rc.res;
+  res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
+  const pump = (): void => {
+    while (!res.destroyed) {
+      const next = chunks.next();
+      if (next.done === true) {
+        res.end();
+        return;
+      }
+      if (!res.write(next.value)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+  };
+  pump();
 }

@@ -11,9 +11,16 @@ import './kubeletRefreshStalled';
 import './multusKubeconfigExpired';
 import './rancherConcurrent401';
 import './staleTokens';
+import './hostile';
 
 /** The five incidents, in the order the demo lists them; each combines with the others and `healthy`. */
-export const INCIDENT_SCENARIOS = ['patroni-expired', 'apisix-not-reloading', 'kubelet-refresh-stalled', 'multus-kubeconfig-expired', 'rancher-concurrent-401'] as const;
+export const INCIDENT_SCENARIOS = [
+  'patroni-expired',
+  'apisix-not-reloading',
+  'kubelet-refresh-stalled',
+  'multus-kubeconfig-expired',
+  'rancher-concurrent-401',
+] as const;
 
 /** What `npm start` runs when no cluster is reachable: the healthy cluster with every incident. */
 export const DEMO_SCENARIOS: readonly string[] = ['healthy', ...INCIDENT_SCENARIOS];

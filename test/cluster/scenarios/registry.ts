@@ -18,6 +18,13 @@ export interface ScenarioFile {
    * written, it writes there from then on. `text` is then what the file held at that moment.
    */
   live?(path: string): void;
+  /** The file's mode when written (default 0600): 0700 for a script a kubeconfig runs. */
+  mode?: number;
+  /**
+   * For a file that names another scenario file by its absolute path (a kubeconfig's exec plugin):
+   * its text once the folder it is written to is known. `text` then names it relative to that folder.
+   */
+  textIn?(dir: string): string;
 }
 
 /** What a scenario may return besides building objects. */
