@@ -65,7 +65,14 @@ interface Template {
 
 const T0 = Date.parse('2026-12-02T00:00:00Z');
 const NODES = Array.from({ length: 40 }, (_, i) => `node-${i}`);
-const CONTROLLERS = ['replicaset-controller', 'deployment-controller', 'endpointslice-controller', 'generic-garbage-collector', 'namespace-controller', 'job-controller'];
+const CONTROLLERS = [
+  'replicaset-controller',
+  'deployment-controller',
+  'endpointslice-controller',
+  'generic-garbage-collector',
+  'namespace-controller',
+  'job-controller',
+];
 const NAMESPACES = ['payments', 'db', 'ingress-apisix', 'monitoring', 'kube-system', 'ci', 'default'];
 
 function userJson(username: string, groups: string[], extra?: Record<string, string[]>): string {
@@ -73,7 +80,17 @@ function userJson(username: string, groups: string[], extra?: Record<string, str
 }
 
 /** One event split around its auditID and timestamps. */
-function template(p: { stage: string; uri: string; verb: string; user: string; ip: string; ua: string; ref: string; status?: string; annotations?: string }): Template {
+function template(p: {
+  stage: string;
+  uri: string;
+  verb: string;
+  user: string;
+  ip: string;
+  ua: string;
+  ref: string;
+  status?: string;
+  annotations?: string;
+}): Template {
   const head = '{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"';
   const middle = `","stage":"${p.stage}","requestURI":${JSON.stringify(p.uri)},"verb":"${p.verb}","user":${p.user},"sourceIPs":["${p.ip}"],"userAgent":${JSON.stringify(p.ua)},"objectRef":${p.ref}${p.status !== undefined ? `,"responseStatus":${p.status}` : ''},"requestReceivedTimestamp":"`;
   const tail = p.annotations !== undefined ? `,"annotations":${p.annotations}}` : '}';
@@ -89,56 +106,91 @@ function ordinaryTemplates(r: Random): Template[] {
     const ok = complete ? '{"metadata":{},"code":200}' : undefined;
     if (kind < 4) {
       const node = r.pick(NODES);
-      out.push(template({
-        stage: complete ? 'ResponseComplete' : 'RequestReceived',
-        uri: `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${node}?timeout=10s`,
-        verb: 'update',
-        user: userJson(`system:node:${node}`, ['system:nodes', 'system:authenticated'], { 'authentication.kubernetes.io/credential-id': [`X509SHA256=${r.hex(64)}`] }),
-        ip: `10.0.0.${r.int(250)}`,
-        ua: 'kubelet/v1.28.7 (linux/amd64) kubernetes/c8dcb00',
-        ref: `{"resource":"leases","namespace":"kube-node-lease","name":"${node}","uid":"${r.hex(8)}-${r.hex(4)}-${r.hex(4)}-${r.hex(4)}-${r.hex(12)}","apiGroup":"coordination.k8s.io","apiVersion":"v1","resourceVersion":"${r.int(1e7)}"}`,
-        ...(complete ? { status: ok, annotations: allow('') } : {}),
-      }));
+      out.push(
+        template({
+          stage: complete ? 'ResponseComplete' : 'RequestReceived',
+          uri: `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${node}?timeout=10s`,
+          verb: 'update',
+          user: userJson(`system:node:${node}`, ['system:nodes', 'system:authenticated'], {
+            'authentication.kubernetes.io/credential-id': [`X509SHA256=${r.hex(64)}`],
+          }),
+          ip: `10.0.0.${r.int(250)}`,
+          ua: 'kubelet/v1.28.7 (linux/amd64) kubernetes/c8dcb00',
+          ref: `{"resource":"leases","namespace":"kube-node-lease","name":"${node}","uid":"${r.hex(8)}-${r.hex(4)}-${r.hex(4)}-${r.hex(4)}-${r.hex(12)}","apiGroup":"coordination.k8s.io","apiVersion":"v1","resourceVersion":"${r.int(1e7)}"}`,
+          ...(complete ? { status: ok, annotations: allow('') } : {}),
+        }),
+      );
     } else if (kind < 7) {
       const controller = r.pick(CONTROLLERS);
       const ns = r.pick(NAMESPACES);
       const resource = r.pick(['pods', 'replicasets', 'endpointslices', 'events', 'configmaps']);
-      out.push(template({
-        stage: complete ? 'ResponseComplete' : 'RequestReceived',
-        uri: `/api/v1/namespaces/${ns}/${resource}?limit=500&resourceVersion=0`,
-        verb: 'list',
-        user: userJson(`system:serviceaccount:kube-system:${controller}`, ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated']),
-        ip: '127.0.0.1',
-        ua: `kube-controller-manager/v1.28.7 (linux/amd64) kubernetes/c8dcb00/system:serviceaccount:kube-system:${controller}`,
-        ref: `{"resource":"${resource}","namespace":"${ns}","apiVersion":"v1"}`,
-        ...(complete ? { status: ok, annotations: allow(`RBAC: allowed by ClusterRoleBinding "system:controller:${controller}" of ClusterRole "system:controller:${controller}" to ServiceAccount "${controller}/kube-system"`) } : {}),
-      }));
+      out.push(
+        template({
+          stage: complete ? 'ResponseComplete' : 'RequestReceived',
+          uri: `/api/v1/namespaces/${ns}/${resource}?limit=500&resourceVersion=0`,
+          verb: 'list',
+          user: userJson(`system:serviceaccount:kube-system:${controller}`, [
+            'system:serviceaccounts',
+            'system:serviceaccounts:kube-system',
+            'system:authenticated',
+          ]),
+          ip: '127.0.0.1',
+          ua: `kube-controller-manager/v1.28.7 (linux/amd64) kubernetes/c8dcb00/system:serviceaccount:kube-system:${controller}`,
+          ref: `{"resource":"${resource}","namespace":"${ns}","apiVersion":"v1"}`,
+          ...(complete
+            ? {
+                status: ok,
+                annotations: allow(
+                  `RBAC: allowed by ClusterRoleBinding "system:controller:${controller}" of ClusterRole "system:controller:${controller}" to ServiceAccount "${controller}/kube-system"`,
+                ),
+              }
+            : {}),
+        }),
+      );
     } else if (kind < 9) {
       // A pod's projected token before its warnafter: user.extra names the pod, no annotation.
       const ns = r.pick(NAMESPACES);
       const pod = `api-${r.hex(10)}-${r.hex(5)}`;
-      out.push(template({
-        stage: complete ? 'ResponseComplete' : 'RequestReceived',
-        uri: `/api/v1/namespaces/${ns}/configmaps/app-config`,
-        verb: 'get',
-        user: userJson(`system:serviceaccount:${ns}:api`, ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'], { 'authentication.kubernetes.io/pod-name': [pod], 'authentication.kubernetes.io/pod-uid': [`${r.hex(8)}-${r.hex(4)}-${r.hex(4)}-${r.hex(4)}-${r.hex(12)}`] }),
-        ip: `10.244.${r.int(255)}.${r.int(255)}`,
-        ua: 'api/v0.0.0 (linux/amd64) kubernetes/$Format',
-        ref: `{"resource":"configmaps","namespace":"${ns}","name":"app-config","apiVersion":"v1"}`,
-        ...(complete ? { status: ok, annotations: allow(`RBAC: allowed by RoleBinding "api/${ns}" of Role "api" to ServiceAccount "api/${ns}"`) } : {}),
-      }));
+      out.push(
+        template({
+          stage: complete ? 'ResponseComplete' : 'RequestReceived',
+          uri: `/api/v1/namespaces/${ns}/configmaps/app-config`,
+          verb: 'get',
+          user: userJson(`system:serviceaccount:${ns}:api`, ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'], {
+            'authentication.kubernetes.io/pod-name': [pod],
+            'authentication.kubernetes.io/pod-uid': [`${r.hex(8)}-${r.hex(4)}-${r.hex(4)}-${r.hex(4)}-${r.hex(12)}`],
+          }),
+          ip: `10.244.${r.int(255)}.${r.int(255)}`,
+          ua: 'api/v0.0.0 (linux/amd64) kubernetes/$Format',
+          ref: `{"resource":"configmaps","namespace":"${ns}","name":"app-config","apiVersion":"v1"}`,
+          ...(complete ? { status: ok, annotations: allow(`RBAC: allowed by RoleBinding "api/${ns}" of Role "api" to ServiceAccount "api/${ns}"`) } : {}),
+        }),
+      );
     } else {
       // Near misses: a TokenReview (its URI and group name authentication.k8s.io) from a metrics proxy.
-      out.push(template({
-        stage: complete ? 'ResponseComplete' : 'RequestReceived',
-        uri: '/apis/authentication.k8s.io/v1/tokenreviews',
-        verb: 'create',
-        user: userJson('system:serviceaccount:monitoring:kube-rbac-proxy', ['system:serviceaccounts', 'system:serviceaccounts:monitoring', 'system:authenticated']),
-        ip: `10.244.${r.int(255)}.${r.int(255)}`,
-        ua: 'kube-rbac-proxy/v0.15.0 (linux/amd64) kubernetes/$Format',
-        ref: '{"resource":"tokenreviews","apiGroup":"authentication.k8s.io","apiVersion":"v1"}',
-        ...(complete ? { status: '{"metadata":{},"code":201}', annotations: allow('RBAC: allowed by ClusterRoleBinding "kube-rbac-proxy" of ClusterRole "system:auth-delegator" to ServiceAccount "kube-rbac-proxy/monitoring"') } : {}),
-      }));
+      out.push(
+        template({
+          stage: complete ? 'ResponseComplete' : 'RequestReceived',
+          uri: '/apis/authentication.k8s.io/v1/tokenreviews',
+          verb: 'create',
+          user: userJson('system:serviceaccount:monitoring:kube-rbac-proxy', [
+            'system:serviceaccounts',
+            'system:serviceaccounts:monitoring',
+            'system:authenticated',
+          ]),
+          ip: `10.244.${r.int(255)}.${r.int(255)}`,
+          ua: 'kube-rbac-proxy/v0.15.0 (linux/amd64) kubernetes/$Format',
+          ref: '{"resource":"tokenreviews","apiGroup":"authentication.k8s.io","apiVersion":"v1"}',
+          ...(complete
+            ? {
+                status: '{"metadata":{},"code":201}',
+                annotations: allow(
+                  'RBAC: allowed by ClusterRoleBinding "kube-rbac-proxy" of ClusterRole "system:auth-delegator" to ServiceAccount "kube-rbac-proxy/monitoring"',
+                ),
+              }
+            : {}),
+        }),
+      );
     }
   }
   return out;
@@ -148,12 +200,27 @@ function staleTemplates(r: Random): Template[] {
   return ['db:billing-db', 'ingress-apisix:apisix-internal', 'payments:ledger-sync'].flatMap((sa) => {
     const [ns = '', name = ''] = sa.split(':');
     const subject = `system:serviceaccount:${ns}:${name}`;
-    const user = userJson(subject, ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'], { 'authentication.kubernetes.io/pod-name': [`${name}-0`], 'authentication.kubernetes.io/pod-uid': [`${r.hex(8)}-${r.hex(4)}-${r.hex(4)}-${r.hex(4)}-${r.hex(12)}`] });
+    const user = userJson(subject, ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'], {
+      'authentication.kubernetes.io/pod-name': [`${name}-0`],
+      'authentication.kubernetes.io/pod-uid': [`${r.hex(8)}-${r.hex(4)}-${r.hex(4)}-${r.hex(4)}-${r.hex(12)}`],
+    });
     const stale = { 'authentication.k8s.io/stale-token': `subject: ${subject}, seconds after warning threshold: ${1000 + r.int(1e7)}` };
-    const base = { uri: `/api/v1/namespaces/${ns}/pods`, verb: 'list', user, ip: `10.244.${r.int(255)}.${r.int(255)}`, ua: 'Patroni/2.1.4 Python/3.10.6 Linux', ref: `{"resource":"pods","namespace":"${ns}","apiVersion":"v1"}` };
+    const base = {
+      uri: `/api/v1/namespaces/${ns}/pods`,
+      verb: 'list',
+      user,
+      ip: `10.244.${r.int(255)}.${r.int(255)}`,
+      ua: 'Patroni/2.1.4 Python/3.10.6 Linux',
+      ref: `{"resource":"pods","namespace":"${ns}","apiVersion":"v1"}`,
+    };
     return [
       template({ ...base, stage: 'RequestReceived', annotations: JSON.stringify(stale) }),
-      template({ ...base, stage: 'ResponseComplete', status: '{"metadata":{},"code":200}', annotations: JSON.stringify({ ...stale, 'authorization.k8s.io/decision': 'allow', 'authorization.k8s.io/reason': '' }) }),
+      template({
+        ...base,
+        stage: 'ResponseComplete',
+        status: '{"metadata":{},"code":200}',
+        annotations: JSON.stringify({ ...stale, 'authorization.k8s.io/decision': 'allow', 'authorization.k8s.io/reason': '' }),
+      }),
     ];
   });
 }

@@ -24,7 +24,7 @@ function writeBigHistory(path: string, bytes: number): void {
     writeSync(fd, HEADER);
     let written = HEADER.length;
     const now = Date.now();
-    for (let i = 0; written < bytes; ) {
+    for (let i = 0; written < bytes;) {
       let chunk = '';
       for (let j = 0; j < 1000; j++, i++) {
         const at = now - 20 * 24 * 3600 * 1000 + i * 5000;
@@ -32,7 +32,16 @@ function writeBigHistory(path: string, bytes: number): void {
         const record: HistoryRecord =
           i % 3 === 0
             ? { kind: 'unauthorized', at, subject, source: 'log', pattern: 'unauthorized', line: `${i} list failed, kind: Endpoints, reason: Unauthorized` }
-            : { kind: 'token', at, subject, source: 'liveRead', fingerprint: i.toString(16).padStart(16, '0'), iat: Math.floor(at / 1000), exp: Math.floor(at / 1000) + 3607, jti: `jti-${i}` };
+            : {
+                kind: 'token',
+                at,
+                subject,
+                source: 'liveRead',
+                fingerprint: i.toString(16).padStart(16, '0'),
+                iat: Math.floor(at / 1000),
+                exp: Math.floor(at / 1000) + 3607,
+                jti: `jti-${i}`,
+              };
         chunk += `${JSON.stringify(record)}\n`;
       }
       writeSync(fd, chunk);

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
       await mod.run(report);
     } catch (err) {
       failed = true;
-      console.error(`${file}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      console.error(`${file}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
   }
   if (failed) process.exitCode = 1;

@@ -27,7 +27,8 @@ export async function run(report: Report): Promise<void> {
     writeFileSync(file, manyContexts(10_000));
     const load = () => loadKubeconfig({ settingPath: file, env: {}, home: dir });
     const first = load();
-    if (!first.ok || first.contexts.length !== 10_000) throw new Error(`the generated kubeconfig did not load: ${first.ok ? first.contexts.length : first.message}`);
+    if (!first.ok || first.contexts.length !== 10_000)
+      throw new Error(`the generated kubeconfig did not load: ${first.ok ? first.contexts.length : first.message}`);
     const times: number[] = [];
     for (let i = 0; i < 7; i++) times.push(timeMs(() => void load()));
     report('kubeconfig.load_10k_contexts_ms', median(times), 'ms');

@@ -151,11 +151,7 @@ export function writeLogFile(path: string): void {
         }
         const roll = r.next();
         const line =
-          roll < MATCH_RATE
-            ? unauthorizedLine(r, hhmmss)
-            : roll < MATCH_RATE + NEAR_MISS_RATE
-              ? nearMissLine(r, ids, hhmmss)
-              : healthyLine(r, ids, hhmmss);
+          roll < MATCH_RATE ? unauthorizedLine(r, hhmmss) : roll < MATCH_RATE + NEAR_MISS_RATE ? nearMissLine(r, ids, hhmmss) : healthyLine(r, ids, hhmmss);
         // Nine digits of nanoseconds, as kubectl prints them.
         block += `${prefix}${100_000_000 + r.int(900_000_000)}Z ${line}\n`;
       }

@@ -24,7 +24,9 @@ export function bootstrap(scriptUrl) {
   }
   const major = Number(process.versions.node.split('.')[0]);
   if (major < 24) {
-    const status = run(NODE24, [fileURLToPath(scriptUrl), ...process.argv.slice(2)], { env: { ...process.env, PATH: `${dirname(NODE24)}:${process.env.PATH}` } });
+    const status = run(NODE24, [fileURLToPath(scriptUrl), ...process.argv.slice(2)], {
+      env: { ...process.env, PATH: `${dirname(NODE24)}:${process.env.PATH}` },
+    });
     process.exit(status);
   }
 }
@@ -37,7 +39,8 @@ export function ensureDebianPackages(packages) {
   console.log(`Installing Debian packages: ${names.join(' ')}…`);
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const prefix = asRoot ? [] : ['sudo'];
-  const apt = (args) => run(prefix[0] ?? 'apt-get', prefix.length ? ['apt-get', ...args] : args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const apt = (args) =>
+    run(prefix[0] ?? 'apt-get', prefix.length ? ['apt-get', ...args] : args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   if (apt(['update', '-qq']) !== 0 || apt(['install', '-y', '-qq', ...names]) !== 0) {
     console.error(`Could not install ${names.join(', ')} with apt-get. Install them yourself and run again.`);
     process.exit(1);

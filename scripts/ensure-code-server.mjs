@@ -80,11 +80,15 @@ export function ensureCodeServer() {
     npm_config_audit: 'false',
   };
   // This folder holds only code-server, whose native modules build in install scripts.
-  const r = spawnSync(node24Bin(), [npmCli, 'install', '--no-save', '--no-package-lock', '--dangerously-allow-all-scripts', `code-server@${CODE_SERVER_VERSION}`], {
-    cwd: dir,
-    env,
-    stdio: 'inherit',
-  });
+  const r = spawnSync(
+    node24Bin(),
+    [npmCli, 'install', '--no-save', '--no-package-lock', '--dangerously-allow-all-scripts', `code-server@${CODE_SERVER_VERSION}`],
+    {
+      cwd: dir,
+      env,
+      stdio: 'inherit',
+    },
+  );
   if (r.status !== 0 || !existsSync(codeServerBin())) {
     throw new Error(`code-server install failed (exit ${r.status}). Is libkrb5-dev installed? (apt-get install -y libkrb5-dev)`);
   }

@@ -131,7 +131,11 @@ function startDemoCluster(dir) {
         console.error(`The demo cluster stopped (exit ${code}).`);
         process.exit(1);
       });
-      resolvePromise({ kubeconfig, url: /^test cluster (\S+)/m.exec(out)?.[1] ?? '', files: lines.filter((l) => l.startsWith('scenario file: ')).map((l) => l.slice('scenario file: '.length)) });
+      resolvePromise({
+        kubeconfig,
+        url: /^test cluster (\S+)/m.exec(out)?.[1] ?? '',
+        files: lines.filter((l) => l.startsWith('scenario file: ')).map((l) => l.slice('scenario file: '.length)),
+      });
     });
   });
 }
@@ -175,13 +179,26 @@ if (!demo) {
 // 2. The extension and code-server.
 if (!has('--no-build') || !existsSync(VSIX)) {
   runOrExit(NODE24, ['scripts/build.mjs', '--production']);
-  runOrExit(NODE24, [join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', 'dist/cluster-credentials.vsix']);
+  runOrExit(NODE24, [
+    join(ROOT, 'node_modules/@vscode/vsce/vsce'),
+    'package',
+    '--no-dependencies',
+    '--no-rewrite-relative-links',
+    '--out',
+    'dist/cluster-credentials.vsix',
+  ]);
 }
 const { ensureCodeServer } = await import('./ensure-code-server.mjs');
 const codeServer = ensureCodeServer();
 
 // 3. The folder to open, and for the demo the cluster that goes with it.
-const writeSample = (dir) => runOrExit(NODE24, ['--import', 'tsx', '-e', `require(${JSON.stringify(join(ROOT, 'test/support/sampleWorkspace.ts'))}).writeSampleWorkspace(${JSON.stringify(dir)})`]);
+const writeSample = (dir) =>
+  runOrExit(NODE24, [
+    '--import',
+    'tsx',
+    '-e',
+    `require(${JSON.stringify(join(ROOT, 'test/support/sampleWorkspace.ts'))}).writeSampleWorkspace(${JSON.stringify(dir)})`,
+  ]);
 let folder = arg('--folder') ? resolve(arg('--folder')) : undefined;
 let kubeconfig;
 // Folders this script writes are trusted; a folder of yours keeps VS Code's trust prompt.
@@ -199,7 +216,9 @@ if (demo) {
   kubeconfig = cluster.kubeconfig;
   writeSample(dir);
   folder ??= dir;
-  console.log(`\nDemo cluster ${cluster.url}: the healthy cluster plus the incidents patroni-expired, apisix-not-reloading, kubelet-refresh-stalled, multus-kubeconfig-expired, rancher-concurrent-401.`);
+  console.log(
+    `\nDemo cluster ${cluster.url}: the healthy cluster plus the incidents patroni-expired, apisix-not-reloading, kubelet-refresh-stalled, multus-kubeconfig-expired, rancher-concurrent-401.`,
+  );
   console.log(`  kubeconfig (KUBECONFIG for the extension): ${kubeconfig}`);
   for (const file of cluster.files) console.log(`  ${file}`);
 } else if (!folder) {
@@ -215,17 +234,36 @@ const extensions = join(home, 'extensions');
 mkdirSync(join(userData, 'User'), { recursive: true });
 writeFileSync(
   join(userData, 'User', 'settings.json'),
-  JSON.stringify({ 'workbench.startupEditor': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'chat.disableAIFeatures': true }, null, 2),
+  JSON.stringify(
+    { 'workbench.startupEditor': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'chat.disableAIFeatures': true },
+    null,
+    2,
+  ),
 );
 const env = { ...process.env, EXTENSIONS_GALLERY: '{}', ...(kubeconfig ? { KUBECONFIG: kubeconfig } : {}) };
-const install = spawnSync(NODE24, [codeServer, '--extensions-dir', extensions, '--user-data-dir', userData, '--install-extension', VSIX, '--force'], { env, encoding: 'utf8' });
+const install = spawnSync(NODE24, [codeServer, '--extensions-dir', extensions, '--user-data-dir', userData, '--install-extension', VSIX, '--force'], {
+  env,
+  encoding: 'utf8',
+});
 if (install.status !== 0) fail(`${install.stdout}\n${install.stderr}`);
 
 const child = spawn(
   NODE24,
   [
-    codeServer, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
-    ...(trusted ? ['--disable-workspace-trust'] : []), '--user-data-dir', userData, '--extensions-dir', extensions, folder,
+    codeServer,
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-getting-started-override',
+    ...(trusted ? ['--disable-workspace-trust'] : []),
+    '--user-data-dir',
+    userData,
+    '--extensions-dir',
+    extensions,
+    folder,
   ],
   { env, stdio: ['ignore', 'ignore', 'inherit'], detached: true },
 );

@@ -9,7 +9,12 @@ import { bootstrap, NODE24, ROOT, runOrExit } from './bootstrap.mjs';
 bootstrap(import.meta.url);
 runOrExit(NODE24, ['scripts/build.mjs']);
 const workspace = mkdtempSync(join(tmpdir(), 'cc-suite-'));
-runOrExit(NODE24, ['--import', 'tsx', '-e', `require(${JSON.stringify(join(ROOT, 'test/support/sampleWorkspace.ts'))}).writeSampleWorkspace(${JSON.stringify(workspace)})`]);
+runOrExit(NODE24, [
+  '--import',
+  'tsx',
+  '-e',
+  `require(${JSON.stringify(join(ROOT, 'test/support/sampleWorkspace.ts'))}).writeSampleWorkspace(${JSON.stringify(workspace)})`,
+]);
 
 const { runTests } = await import('@vscode/test-electron');
 try {

@@ -12,6 +12,9 @@ const npx = (bin, args) => runOrExit(NODE24, [`${ROOT}/node_modules/${bin}`, ...
 console.log('› type-check');
 npx('typescript/bin/tsc', ['-p', '.', '--noEmit']);
 npx('typescript/bin/tsc', ['-p', 'webview', '--noEmit']); // the webview's own DOM/bundler settings
+console.log('› format and lint');
+npx('prettier/bin/prettier.cjs', ['--check', '--log-level', 'warn', '.']);
+npx('eslint/bin/eslint.js', ['--max-warnings', '0', '.']);
 
 const globs = [];
 if (!onlyE2e) globs.push('test/unit/**/*.test.ts');

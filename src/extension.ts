@@ -62,7 +62,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Servic
     registerCommandTable(commands.table, log, startDiagnosis),
     trackSessionContextKey(services),
   );
-  log.info(`Cluster Credentials ${String(context.extension.packageJSON.version)} activated.`);
+  const version = (context.extension.packageJSON as { version?: unknown }).version;
+  log.info(`Cluster Credentials ${typeof version === 'string' ? version : ''} activated.`);
   return services;
 }
 

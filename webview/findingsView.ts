@@ -19,7 +19,9 @@ function findingCard(f: Finding, highlighted: boolean, handlers: FindingHandlers
   const evidence = f.evidence.length
     ? el('ul', {
         className: 'evidence',
-        children: f.evidence.map((e) => el('li', { children: [el('span', { className: 'time', text: formatTimestamp(e.atMs) }), el('span', { text: e.text })] })),
+        children: f.evidence.map((e) =>
+          el('li', { children: [el('span', { className: 'time', text: formatTimestamp(e.atMs) }), el('span', { text: e.text })] }),
+        ),
       })
     : undefined;
   return el('article', {

@@ -8,7 +8,10 @@ function haystack(l: UnauthorizedLine): string {
 
 /** Lines matching every whitespace-separated word of `query` (case-insensitive) in any column. */
 export function filterLines(lines: readonly UnauthorizedLine[], query: string): UnauthorizedLine[] {
-  const words = query.toLowerCase().split(/\s+/).filter((w) => w !== '');
+  const words = query
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   if (words.length === 0) return [...lines];
   return lines.filter((l) => {
     const text = haystack(l);

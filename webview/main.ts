@@ -56,12 +56,17 @@ const toolbar = el('div', { className: 'toolbar' });
 const notice = el('div', { className: 'notice', attrs: { role: 'status' } });
 const findingsBox = el('div');
 const timelineBox = el('div', { className: 'timeline-box' });
-const filter = el('vscode-textfield', { attrs: { placeholder: 'Filter lines (pod, container, pattern, text)', 'aria-label': 'Filter 401 lines', type: 'search', id: 'line-filter' } });
+const filter = el('vscode-textfield', {
+  attrs: { placeholder: 'Filter lines (pod, container, pattern, text)', 'aria-label': 'Filter 401 lines', type: 'search', id: 'line-filter' },
+});
 const lineCount = el('span', { className: 'count' });
 const tableBox = el('div', { className: 'table-box' });
 
 function section(id: string, heading: string, ...children: HTMLElement[]): HTMLElement {
-  return el('section', { attrs: { id, 'aria-labelledby': `${id}-heading` }, children: [el('h2', { attrs: { id: `${id}-heading` }, text: heading }), ...children] });
+  return el('section', {
+    attrs: { id, 'aria-labelledby': `${id}-heading` },
+    children: [el('h2', { attrs: { id: `${id}-heading` }, text: heading }), ...children],
+  });
 }
 
 replaceChildren(

@@ -202,7 +202,8 @@ export function orderLanes(t: Timeline): string[] {
   for (const lane of tokenLanes) {
     out.push(lane);
     const group = t.windows.find((w) => w.lane === lane)?.group;
-    const isLastOfGroup = group !== undefined && !tokenLanes.slice(tokenLanes.indexOf(lane) + 1).some((l) => t.windows.some((w) => w.lane === l && w.group === group));
+    const isLastOfGroup =
+      group !== undefined && !tokenLanes.slice(tokenLanes.indexOf(lane) + 1).some((l) => t.windows.some((w) => w.lane === l && w.group === group));
     if (isLastOfGroup && eventLanes.includes(group) && !out.includes(group)) out.push(group);
   }
   for (const lane of eventLanes) if (!out.includes(lane)) out.push(lane);
@@ -316,5 +317,22 @@ export function layoutTimeline(t: Timeline, opts: GeometryOptions): TimelineGeom
   }
 
   const nowX = t.nowMs >= start && t.nowMs <= end ? x(t.nowMs) : undefined;
-  return { width, height: plotBottom + 4, plotLeft, plotRight, plotTop, plotBottom, startMs: start, endMs: end, rows, segments, windowTicks, seen, refreshes, markers, axis, nowX };
+  return {
+    width,
+    height: plotBottom + 4,
+    plotLeft,
+    plotRight,
+    plotTop,
+    plotBottom,
+    startMs: start,
+    endMs: end,
+    rows,
+    segments,
+    windowTicks,
+    seen,
+    refreshes,
+    markers,
+    axis,
+    nowX,
+  };
 }

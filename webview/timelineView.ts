@@ -40,7 +40,20 @@ function drawGeometry(g: TimelineGeometry, label: string): SVGSVGElement {
 
   const windows = svg('g', { class: 'windows' });
   for (const s of g.segments) {
-    windows.appendChild(svg('rect', { class: `segment phase-${s.phase}${s.clippedRight ? ' clipped' : ''}`, x: s.x0, y: s.y, width: s.x1 - s.x0, height: s.height, 'data-fingerprint': s.fingerprint }, s.title));
+    windows.appendChild(
+      svg(
+        'rect',
+        {
+          class: `segment phase-${s.phase}${s.clippedRight ? ' clipped' : ''}`,
+          x: s.x0,
+          y: s.y,
+          width: s.x1 - s.x0,
+          height: s.height,
+          'data-fingerprint': s.fingerprint,
+        },
+        s.title,
+      ),
+    );
   }
   for (const s of g.seen) {
     windows.appendChild(svg('line', { class: 'seen', x1: s.x0, x2: s.x1, y1: s.y, y2: s.y }, s.title));
@@ -53,7 +66,13 @@ function drawGeometry(g: TimelineGeometry, label: string): SVGSVGElement {
   const refreshes = svg('g', { class: 'refreshes' });
   for (const r of g.refreshes) {
     refreshes.appendChild(svg('line', { class: r.late ? 'refresh late' : 'refresh', x1: r.x, x2: r.x, y1: r.y0 - 2, y2: r.y1 + 2 }, r.title));
-    refreshes.appendChild(svg('path', { class: r.late ? 'refresh-head late' : 'refresh-head', d: `M${r.x - 4} ${r.y0 - 6} L${r.x + 4} ${r.y0 - 6} L${r.x} ${r.y0 - 1} Z` }, r.title));
+    refreshes.appendChild(
+      svg(
+        'path',
+        { class: r.late ? 'refresh-head late' : 'refresh-head', d: `M${r.x - 4} ${r.y0 - 6} L${r.x + 4} ${r.y0 - 6} L${r.x} ${r.y0 - 1} Z` },
+        r.title,
+      ),
+    );
   }
   root.appendChild(refreshes);
 
@@ -76,7 +95,10 @@ function drawGeometry(g: TimelineGeometry, label: string): SVGSVGElement {
 }
 
 function legendItem(className: string, text: string): HTMLElement {
-  return el('span', { className: 'legend-item', children: [el('span', { className: `swatch ${className}`, attrs: { 'aria-hidden': 'true' } }), el('span', { text })] });
+  return el('span', {
+    className: 'legend-item',
+    children: [el('span', { className: `swatch ${className}`, attrs: { 'aria-hidden': 'true' } }), el('span', { text })],
+  });
 }
 
 export function legend(): HTMLElement {

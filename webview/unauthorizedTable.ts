@@ -13,7 +13,10 @@ const COLUMNS = ['Time', 'Pod', 'Container', 'Pattern', 'Line', ''];
 export const MAX_ROWS = 500;
 
 function row(l: UnauthorizedLine, handlers: TableHandlers): HTMLTableRowElement {
-  const copy = el('vscode-button', { className: 'row-copy', attrs: { icon: 'copy', 'icon-only': '', secondary: '', title: 'Copy this line', 'aria-label': 'Copy this line' } });
+  const copy = el('vscode-button', {
+    className: 'row-copy',
+    attrs: { icon: 'copy', 'icon-only': '', secondary: '', title: 'Copy this line', 'aria-label': 'Copy this line' },
+  });
   copy.addEventListener('click', () => handlers.copy(copyRow(l)));
   const pattern = l.count > 1 ? `${l.pattern} ×${l.count}` : l.pattern;
   return el('tr', {
@@ -39,6 +42,9 @@ export function renderTable(visible: readonly UnauthorizedLine[], total: number,
   const body = el('tbody', { children: shown.map((l) => row(l, handlers)) });
   const table = el('table', { className: 'lines', attrs: { 'aria-label': '401 lines' }, children: [head, body] });
   if (shown.length === visible.length) return table;
-  const more = el('p', { className: 'empty', text: `Showing the newest ${shown.length} of ${visible.length} lines: narrow the filter to see the others (Copy takes them all).` });
+  const more = el('p', {
+    className: 'empty',
+    text: `Showing the newest ${shown.length} of ${visible.length} lines: narrow the filter to see the others (Copy takes them all).`,
+  });
   return el('div', { children: [table, more] });
 }

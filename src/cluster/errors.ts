@@ -1,16 +1,7 @@
 // Turns any failure from client-node, fetch or our credential layer into one value the UI can render as a sentence.
 import { redactExcerpt } from './redact';
 
-export type ClusterErrorKind =
-  | 'unreachable'
-  | 'tls'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'notFound'
-  | 'conflict'
-  | 'invalid'
-  | 'server'
-  | 'unknown';
+export type ClusterErrorKind = 'unreachable' | 'tls' | 'unauthorized' | 'forbidden' | 'notFound' | 'conflict' | 'invalid' | 'server' | 'unknown';
 
 export interface ClusterError {
   kind: ClusterErrorKind;
@@ -156,7 +147,12 @@ export function classifyError(err: unknown, context: ErrorContext = {}): Cluster
   const text = err instanceof Error ? err.message : typeof err === 'string' ? err : 'an unexpected error';
   const suffix = code ? ` (${code})` : '';
   return finish(
-    { kind: 'unknown', code, message: `the request failed: ${firstLine(text)}${suffix}; try again, and check the context's server address if it keeps failing`, detail: text },
+    {
+      kind: 'unknown',
+      code,
+      message: `the request failed: ${firstLine(text)}${suffix}; try again, and check the context's server address if it keeps failing`,
+      detail: text,
+    },
     context,
   );
 }
@@ -169,7 +165,11 @@ export function classifyResponse(status: number, body: unknown, context: ErrorCo
   const base = { status, reason };
   if (status === 401) {
     return finish(
-      { ...base, kind: 'unauthorized', message: 'the cluster rejected your credential (401 Unauthorized); reload credentials or log in again to get a fresh one' },
+      {
+        ...base,
+        kind: 'unauthorized',
+        message: 'the cluster rejected your credential (401 Unauthorized); reload credentials or log in again to get a fresh one',
+      },
       context,
     );
   }
@@ -203,8 +203,7 @@ export function isUnauthorized(err: unknown): boolean {
   return httpStatusOf(err) === 401;
 }
 
-const FORBIDDEN_RESOURCE =
-  /User "([^"]*)" cannot (\S+) resource "([^"]+)" in API group "([^"]*)"(?: in the namespace "([^"]+)"| at the cluster scope)?/;
+const FORBIDDEN_RESOURCE = /User "([^"]*)" cannot (\S+) resource "([^"]+)" in API group "([^"]*)"(?: in the namespace "([^"]+)"| at the cluster scope)?/;
 const FORBIDDEN_PATH = /User "([^"]*)" cannot (\S+) path "([^"]+)"/;
 
 function forbidden(message: string | undefined, context: ErrorContext): Omit<ClusterError, 'status' | 'reason'> {
@@ -231,7 +230,10 @@ function forbidden(message: string | undefined, context: ErrorContext): Omit<Clu
       message: `you cannot ${verb} ${target} (403): ${who(user)} lacks the ${verb} verb on that path; ${forbiddenNextStep(user)}`,
     };
   }
-  const action = context.verb && context.resource ? `you cannot ${context.verb} ${context.resource}${context.namespace ? ` in namespace ${context.namespace}` : ''}` : 'the cluster refused the request';
+  const action =
+    context.verb && context.resource
+      ? `you cannot ${context.verb} ${context.resource}${context.namespace ? ` in namespace ${context.namespace}` : ''}`
+      : 'the cluster refused the request';
   return { kind: 'forbidden', message: `${action} (403): ${message ?? 'Forbidden'}` };
 }
 
@@ -334,7 +336,7 @@ function httpStatusOf(err: unknown): number | undefined {
 }
 
 function bodyOf(err: unknown): unknown {
-  return typeof err === 'object' && err !== null && 'body' in err ? (err as { body: unknown }).body : undefined;
+  return typeof err === 'object' && err !== null && 'body' in err ? (err).body : undefined;
 }
 
 /** Walks `cause` chains and AggregateError lists (happy-eyeballs connects) for a string `code`. */

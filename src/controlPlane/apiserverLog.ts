@@ -94,7 +94,11 @@ export function countAuthFailure(counts: AuthFailureCounts, f: ApiserverAuthFail
   counts[f.reason]++;
   counts.total++;
   // The key comes from the log: one that would reach the prototype is not kept.
-  if (f.reason === 'other' && f.error !== '__proto__' && (Object.hasOwn(counts.otherErrors, f.error) || Object.keys(counts.otherErrors).length < MAX_OTHER_ERRORS)) {
+  if (
+    f.reason === 'other' &&
+    f.error !== '__proto__' &&
+    (Object.hasOwn(counts.otherErrors, f.error) || Object.keys(counts.otherErrors).length < MAX_OTHER_ERRORS)
+  ) {
     counts.otherErrors[f.error] = (counts.otherErrors[f.error] ?? 0) + 1;
   }
   if (f.atMs !== undefined) {

@@ -96,7 +96,10 @@ export class AuditSummary {
   }
 
   result(): AuditFindingsInput {
-    const byName = <T>(key: (v: T) => string) => (a: T, b: T): number => key(a).localeCompare(key(b));
+    const byName =
+      <T>(key: (v: T) => string) =>
+      (a: T, b: T): number =>
+        key(a).localeCompare(key(b));
     return {
       stalePods: [...this.stale.values()].sort(byName((v) => `${v.namespace}/${v.pod}/${v.subject}`)),
       legacyTokens: [...this.legacy.values()].sort(byName((v) => v.subject)),

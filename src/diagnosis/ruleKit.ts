@@ -153,7 +153,10 @@ export function describeObservation(o: TokenObservation): string {
 }
 
 export function describeUnauthorized(e: UnauthorizedEvent): string {
-  const who = e.subject.pod !== undefined ? `${e.subject.namespace ?? ''}/${e.subject.pod}${e.subject.container !== undefined ? ` (${e.subject.container})` : ''}` : laneOf(e.subject);
+  const who =
+    e.subject.pod !== undefined
+      ? `${e.subject.namespace ?? ''}/${e.subject.pod}${e.subject.container !== undefined ? ` (${e.subject.container})` : ''}`
+      : laneOf(e.subject);
   const times = e.count !== undefined && e.count > 1 ? ` ×${e.count}` : '';
   return `401 ${e.source} ${who}${times}: ${e.line}`;
 }

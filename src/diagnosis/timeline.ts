@@ -86,11 +86,7 @@ function ms(seconds: number | undefined): number | undefined {
  * The timeline of `observations` and `unauthorizedEvents`: one window per (lane, fingerprint),
  * a refresh wherever a lane's token changes, and a marker per 401 event.
  */
-export function buildTimeline(
-  observations: readonly TokenObservation[],
-  unauthorizedEvents: readonly UnauthorizedEvent[],
-  nowMs: number,
-): Timeline {
+export function buildTimeline(observations: readonly TokenObservation[], unauthorizedEvents: readonly UnauthorizedEvent[], nowMs: number): Timeline {
   const windows = new Map<string, TokenWindow>();
   const refreshTimes = new Map<TokenWindow, RefreshTimes>();
   for (const o of [...observations].sort((a, b) => a.at - b.at)) {
@@ -103,7 +99,15 @@ export function buildTimeline(
       existing.lastSeenMs = Math.max(existing.lastSeenMs, last);
       continue;
     }
-    const w: TokenWindow = { fingerprint: o.fingerprint, lane, group: groupOf(o.subject), subject: { ...o.subject }, source: o.source, firstSeenMs: o.at, lastSeenMs: last };
+    const w: TokenWindow = {
+      fingerprint: o.fingerprint,
+      lane,
+      group: groupOf(o.subject),
+      subject: { ...o.subject },
+      source: o.source,
+      firstSeenMs: o.at,
+      lastSeenMs: last,
+    };
     if (o.jti !== undefined) w.jti = o.jti;
     if (o.iat !== undefined) w.issuedAtMs = ms(o.iat);
     if (o.warnAfter !== undefined) w.warnAfterMs = ms(o.warnAfter);

@@ -5,14 +5,7 @@ import type { NodeRef } from '../shared/nodeRef';
 import type { Severity } from './severity';
 
 export type FindingRule =
-  | 'expired'
-  | 'expiringSoon'
-  | 'refreshStalled'
-  | 'notReloading'
-  | 'concurrent401'
-  | 'staleTokenInUse'
-  | 'legacyToken'
-  | 'kubeconfigCredential';
+  'expired' | 'expiringSoon' | 'refreshStalled' | 'notReloading' | 'concurrent401' | 'staleTokenInUse' | 'legacyToken' | 'kubeconfigCredential';
 
 export interface FindingEvidence {
   /** Milliseconds since the epoch. */

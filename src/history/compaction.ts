@@ -20,8 +20,7 @@ export function compactRecords(records: readonly HistoryRecord[], limits: Compac
   const cutoff = limits.nowMs - limits.maxDays * DAY_MS;
   let kept = records.filter((r) => lastSeen(r) >= cutoff);
   const lines = new Map(kept.map((r) => [r, serialize(r)]));
-  const size = (rs: readonly HistoryRecord[]): number =>
-    rs.reduce((sum, r) => sum + Buffer.byteLength(lines.get(r) ?? ''), Buffer.byteLength(HEADER_LINE));
+  const size = (rs: readonly HistoryRecord[]): number => rs.reduce((sum, r) => sum + Buffer.byteLength(lines.get(r) ?? ''), Buffer.byteLength(HEADER_LINE));
   let total = size(kept);
   if (total > limits.maxBytes) {
     const budget = limits.maxBytes * TRIM_TO;
@@ -41,12 +40,7 @@ export function compactRecords(records: readonly HistoryRecord[], limits: Compac
 }
 
 /** True when the history would lose something or shrink noticeably by being compacted. */
-export function needsCompaction(
-  records: readonly HistoryRecord[],
-  fileBytes: number,
-  wastedLines: number,
-  limits: CompactionLimits,
-): boolean {
+export function needsCompaction(records: readonly HistoryRecord[], fileBytes: number, wastedLines: number, limits: CompactionLimits): boolean {
   const cutoff = limits.nowMs - limits.maxDays * DAY_MS;
   return fileBytes > limits.maxBytes || wastedLines > records.length || records.some((r) => lastSeen(r) < cutoff);
 }

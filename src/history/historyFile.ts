@@ -11,10 +11,7 @@ const CHUNK_BYTES = 1024 * 1024;
 /** The header is one short line; a first line longer than this is not one. */
 const HEADER_PROBE_BYTES = 4096;
 
-export type HeaderRead =
-  | { kind: 'empty' }
-  | { kind: 'ok'; /** Where the records begin. */ bytes: number }
-  | { kind: 'corrupt'; reason: string };
+export type HeaderRead = { kind: 'empty' } | { kind: 'ok'; /** Where the records begin. */ bytes: number } | { kind: 'corrupt'; reason: string };
 
 /** Reads the header from the first bytes of a file. */
 export function parseHeader(start: Buffer): HeaderRead {

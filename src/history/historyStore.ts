@@ -215,9 +215,7 @@ export class HistoryStore {
   private async syncLocked(held: HeldLock): Promise<boolean> {
     const event = await this.replica.sync(held);
     if (event) {
-      this.settings.onNotice(
-        `The credential history could not be read (${event.reason}), so it was moved to ${event.path} and a new history was started.`,
-      );
+      this.settings.onNotice(`The credential history could not be read (${event.reason}), so it was moved to ${event.path} and a new history was started.`);
     }
     const skipped = this.replica.takeSkipped();
     if (skipped.count > 0) this.settings.onNotice(skippedNotice(skipped));

@@ -4,10 +4,7 @@
 
 const ENGLISH_LOWER = 'etaoinshrdlcumwfgypbvkjxqz';
 // Relative frequencies (percent) of the letters above in English text.
-const ENGLISH_PERCENT = [
-  12.7, 9.1, 8.2, 7.5, 7.0, 6.7, 6.3, 6.1, 6.0, 4.3, 4.0, 2.8, 2.8, 2.4, 2.4, 2.2, 2.0, 2.0, 1.9, 1.5, 1.0, 0.8, 0.15,
-  0.15, 0.1, 0.07,
-];
+const ENGLISH_PERCENT = [12.7, 9.1, 8.2, 7.5, 7.0, 6.7, 6.3, 6.1, 6.0, 4.3, 4.0, 2.8, 2.8, 2.4, 2.4, 2.2, 2.0, 2.0, 1.9, 1.5, 1.0, 0.8, 0.15, 0.15, 0.1, 0.07];
 
 let prior: Float64Array | undefined;
 

@@ -93,9 +93,7 @@ export class LineScanner {
     this.maxLineBytes = atLeastOne(opts?.maxLineBytes, DEFAULT_MAX_LINE_BYTES);
     this.wanted = new Uint8Array(compiled.patterns.length);
     // OR-ing 0x20 into a text byte folds A-Z onto a-z, for the case-insensitive letters of a literal.
-    this.folds = compiled.literals.map((l) =>
-      l.bytes.map((b) => (l.caseInsensitive && b >= 0x61 && b <= 0x7a ? 0x20 : 0)),
-    );
+    this.folds = compiled.literals.map((l) => l.bytes.map((b) => (l.caseInsensitive && b >= 0x61 && b <= 0x7a ? 0x20 : 0)));
   }
 
   /** Scans buf[start, end): whole lines, each ending in '\n' except perhaps the last, which then ends the text. */

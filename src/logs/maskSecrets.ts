@@ -28,8 +28,7 @@ const COLON_KEY = String.raw`(?:password|passwd|passphrase|api[_-]?key|key[_-]?d
 // `Authorization: Bearer x`, `authorization=Basic x`, `"Authorization":["Bearer x"]`. The space before a
 // `["` and the space inside it are separate runs only when the `[` is there; a `[` without a quote after
 // it is the value (`[masked]`), so masking twice gives what masking once gave.
-const AUTHORIZATION =
-  /(authorization["']?\s*[:=]\s*(?:\[\s*["']|["'])?)((?:bearer|basic|token|digest|negotiate)\s+)?([^\s"',;]+)/gi;
+const AUTHORIZATION = /(authorization["']?\s*[:=]\s*(?:\[\s*["']|["'])?)((?:bearer|basic|token|digest|negotiate)\s+)?([^\s"',;]+)/gi;
 // `Cookie: a=b; c=d`, `Set-Cookie: id=x; Path=/`, `"Cookie":["a=b"]`: the whole value, attributes and all.
 const COOKIE = /(\bcookie["']?\s*[:=]\s*(?:\[\s*["']|["'])?)([^\s"'][^"'\r\n]*)/gi;
 // `bearer x` anywhere, when x looks like a credential rather than a word (`invalid bearer token`).
@@ -85,28 +84,30 @@ function maskPrefixed(_m: string, prefix: string, value: string): string {
 }
 
 export function maskSecrets(line: string): string {
-  return line
-    .replace(PEM_PRIVATE_KEY, (_m, begin: string, end: string) => `${begin}${MASKED}${end}`)
-    .replace(BASE64_PEM, maskBase64Pem)
-    .replace(AUTHORIZATION, (_m, prefix: string, scheme: string | undefined, value: string) => {
-      return `${prefix}${scheme ?? ''}${maskValue(value)}`;
-    })
-    .replace(COOKIE, keepPrefix)
-    .replace(BEARER, (m, prefix: string, value: string) => {
-      // Plain lower-case words (`bearer authentication`) are prose, not tokens.
-      return /^[a-z]+$/.test(value) ? m : `${prefix}${maskValue(value)}`;
-    })
-    .replace(FLAG, maskPrefixed)
-    .replace(URL_USERINFO, keepPrefix)
-    .replace(OPENSHIFT_TOKEN, keepPrefix)
-    .replace(EKS_TOKEN, keepPrefix)
-    // JSON first: it reads a value's escapes, which the plain-text rules would stop at.
-    .replace(JSON_FIELD, maskPrefixed)
-    .replace(ESCAPED_JSON_FIELD, maskPrefixed)
-    .replace(KEY_EQUALS, maskPrefixed)
-    .replace(KEY_COLON, maskPrefixed)
-    .replace(JWT, maskJwt)
-    .replace(BASE64_JWT, maskBase64Jwt);
+  return (
+    line
+      .replace(PEM_PRIVATE_KEY, (_m, begin: string, end: string) => `${begin}${MASKED}${end}`)
+      .replace(BASE64_PEM, maskBase64Pem)
+      .replace(AUTHORIZATION, (_m, prefix: string, scheme: string | undefined, value: string) => {
+        return `${prefix}${scheme ?? ''}${maskValue(value)}`;
+      })
+      .replace(COOKIE, keepPrefix)
+      .replace(BEARER, (m, prefix: string, value: string) => {
+        // Plain lower-case words (`bearer authentication`) are prose, not tokens.
+        return /^[a-z]+$/.test(value) ? m : `${prefix}${maskValue(value)}`;
+      })
+      .replace(FLAG, maskPrefixed)
+      .replace(URL_USERINFO, keepPrefix)
+      .replace(OPENSHIFT_TOKEN, keepPrefix)
+      .replace(EKS_TOKEN, keepPrefix)
+      // JSON first: it reads a value's escapes, which the plain-text rules would stop at.
+      .replace(JSON_FIELD, maskPrefixed)
+      .replace(ESCAPED_JSON_FIELD, maskPrefixed)
+      .replace(KEY_EQUALS, maskPrefixed)
+      .replace(KEY_COLON, maskPrefixed)
+      .replace(JWT, maskJwt)
+      .replace(BASE64_JWT, maskBase64Jwt)
+  );
 }
 
 // Text past the cap that is masked too, so a secret that starts before the cap (a URL's password

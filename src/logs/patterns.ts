@@ -12,8 +12,7 @@ export const DEFAULT_PATTERNS: LogPattern[] = [
   {
     id: 'http-401',
     label: 'HTTP 401',
-    regex:
-      '401 unauthorized|status([ _-]?code)?"?[ =:]+"?401\\b|\\bcode"?[=:] ?401\\b|http[/0-9.]*"? 401\\b|\\(401\\)',
+    regex: '401 unauthorized|status([ _-]?code)?"?[ =:]+"?401\\b|\\bcode"?[=:] ?401\\b|http[/0-9.]*"? 401\\b|\\(401\\)',
     flags: 'i',
   },
   { id: 'unauthorized', label: 'Unauthorized', regex: 'unauthorized', flags: 'i' },

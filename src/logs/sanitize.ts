@@ -2,8 +2,10 @@
 // characters, bounded length. (HTML escaping is the webview's job: here markup is just text.)
 
 // CSI (colours, cursor moves), OSC (titles, hyperlinks; ended by BEL or ST) and two-byte escapes.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])/g;
 // C0 controls except tab, DEL, and the C1 range.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
 
 /** Removes terminal escape sequences (patterns are matched against what a terminal would show). */

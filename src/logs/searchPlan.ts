@@ -126,8 +126,7 @@ export function planSearch(literals: readonly RequiredLiteral[], stats: ByteStat
     let improved = false;
     chosen.forEach((current, i) => {
       use(current, -1);
-      const marginal = (o: Option): number =>
-        o.keys.reduce((sum, k) => sum + ((uses.get(k) ?? 0) > 0 ? 0 : c.keyCost(k)) + c.hits(k) * VERIFY_NS, 0);
+      const marginal = (o: Option): number => o.keys.reduce((sum, k) => sum + ((uses.get(k) ?? 0) > 0 ? 0 : c.keyCost(k)) + c.hits(k) * VERIFY_NS, 0);
       let best = current;
       let bestCost = marginal(current);
       for (const o of options[i]) {

@@ -61,10 +61,7 @@ export interface TokenHealthState {
 export type HostMessage = { type: 'state'; state: TokenHealthState };
 
 export type WebviewMessage =
-  | { type: 'ready' }
-  | { type: 'refresh' }
-  | { type: 'copy'; text: string }
-  | { type: 'runAction'; command: string; target?: NodeRef };
+  { type: 'ready' } | { type: 'refresh' } | { type: 'copy'; text: string } | { type: 'runAction'; command: string; target?: NodeRef };
 
 /** What the webview keeps with vscode.setState: survives hide/show, and reaches the serializer on reload. */
 export interface PersistedState {
@@ -93,8 +90,7 @@ export function isNodeRef(v: unknown): v is NodeRef {
       return textFields(v, ['namespace', 'name']);
     case 'pod':
       return (
-        textFields(v, ['namespace', 'name', 'uid', 'serviceAccount']) &&
-        (v.owner === undefined || (isObject(v.owner) && textFields(v.owner, ['kind', 'name'])))
+        textFields(v, ['namespace', 'name', 'uid', 'serviceAccount']) && (v.owner === undefined || (isObject(v.owner) && textFields(v.owner, ['kind', 'name'])))
       );
     case 'secret':
       return textFields(v, ['namespace', 'name']) && (v.serviceAccount === undefined || isText(v.serviceAccount));

@@ -76,11 +76,7 @@ function fromPemText(text: string): CertificateResult[] {
 }
 
 /** What an input stands for once base64 is peeled off. */
-type Unwrapped =
-  | { kind: 'pem'; text: string }
-  | { kind: 'der'; der: Buffer }
-  | { kind: 'privateKey' }
-  | { kind: 'failure'; reason: string };
+type Unwrapped = { kind: 'pem'; text: string } | { kind: 'der'; der: Buffer } | { kind: 'privateKey' } | { kind: 'failure'; reason: string };
 
 function bad(reason: string): Unwrapped {
   return { kind: 'failure', reason };

@@ -29,7 +29,9 @@ export function scopeOfRef(ref: NodeRef): EvidenceScope | undefined {
     case 'serviceAccount':
       return { kind: 'serviceAccount', namespace: ref.namespace, name: ref.name };
     case 'secret':
-      return ref.serviceAccount !== undefined ? { kind: 'serviceAccount', namespace: ref.namespace, name: ref.serviceAccount } : { kind: 'namespace', namespace: ref.namespace };
+      return ref.serviceAccount !== undefined
+        ? { kind: 'serviceAccount', namespace: ref.namespace, name: ref.serviceAccount }
+        : { kind: 'namespace', namespace: ref.namespace };
     case 'finding':
       return undefined;
   }
@@ -161,9 +163,11 @@ export async function scanUnauthorizedCommand(services: Services, service: Findi
   // Never "no problem" for what was not read: the pods without a log are said in the same sentence.
   const unread = describeUnread(outcome.unread, outcome.pods);
   const read = outcome.pods - outcome.unread.length;
-  const clean = unread === undefined ? `No 401 problem found in ${where}.` : `No 401 lines in the logs of ${read} pod${read === 1 ? '' : 's'} read in ${where}; ${unread}.`;
+  const clean =
+    unread === undefined ? `No 401 problem found in ${where}.` : `No 401 lines in the logs of ${read} pod${read === 1 ? '' : 's'} read in ${where}; ${unread}.`;
   const message = worst ? `${findings.length} finding(s) in ${where}; the worst: ${worst.title}.${unread !== undefined ? ` Not read: ${unread}.` : ''}` : clean;
   const open = worst ? 'Show Token Health' : undefined;
   const choice = await vscode.window.showInformationMessage(message, ...(open ? [open] : []));
-  if (choice === open && worst) await vscode.commands.executeCommand(COMMAND.showTokenHealth, { kind: 'finding', context: session.context, findingId: worst.id });
+  if (choice === open && worst)
+    await vscode.commands.executeCommand(COMMAND.showTokenHealth, { kind: 'finding', context: session.context, findingId: worst.id });
 }

@@ -9,7 +9,9 @@ export function registerGuardedCommand(id: string, log: vscode.LogOutputChannel,
     } catch (err) {
       // A bug, not a cluster answer: say so once, with the log to look at.
       log.error(`${id} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      void vscode.window.showErrorMessage(`Cluster Credentials: the command failed unexpectedly (${err instanceof Error ? err.message : String(err)}); see the log.`);
+      void vscode.window.showErrorMessage(
+        `Cluster Credentials: the command failed unexpectedly (${err instanceof Error ? err.message : String(err)}); see the log.`,
+      );
       return undefined;
     }
   });

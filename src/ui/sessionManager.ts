@@ -82,7 +82,10 @@ export class SessionManager implements SessionSource, vscode.Disposable {
     const previous = this.session;
     const untrustedFile = this.untrustedWorkspaceFile(load.files);
     const opened: SessionOpen = untrustedFile
-      ? { ok: false, message: `the kubeconfig ${untrustedFile} is inside this workspace, which is not trusted; trust the workspace (Manage Workspace Trust) to use it, or choose a kubeconfig outside it` }
+      ? {
+          ok: false,
+          message: `the kubeconfig ${untrustedFile} is inside this workspace, which is not trusted; trust the workspace (Manage Workspace Trust) to use it, or choose a kubeconfig outside it`,
+        }
       : openSession(load, { trustExecPlugins: true }, this.apiOptions());
     if (opened.ok) {
       this.session = opened.session;
@@ -177,5 +180,14 @@ function sessionKeyOf(load: Extract<KubeconfigLoad, { ok: true }>, api: ApiClien
   if (name === undefined) return undefined;
   const ctx = load.kc.getContextObject(name);
   if (!ctx) return undefined;
-  return JSON.stringify([load.files, name, ctx, load.kc.getCluster(ctx.cluster), load.kc.getUser(ctx.user), api.requestTimeoutSeconds, api.httpProxy, api.noProxy]);
+  return JSON.stringify([
+    load.files,
+    name,
+    ctx,
+    load.kc.getCluster(ctx.cluster),
+    load.kc.getUser(ctx.user),
+    api.requestTimeoutSeconds,
+    api.httpProxy,
+    api.noProxy,
+  ]);
 }

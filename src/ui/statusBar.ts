@@ -45,15 +45,23 @@ export class CredentialStatusBar implements vscode.Disposable {
     const icon = severity === 'error' ? '$(error)' : severity === 'warning' ? '$(warning)' : '$(key)';
     this.item.text = `${icon} ${session.context} · ${summary.text.replace(`${credentialKindLabel(d)} · `, '')}`;
     this.item.backgroundColor =
-      severity === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : severity === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+      severity === 'error'
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : severity === 'warning'
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
     const md = new vscode.MarkdownString(
-      markdownRows(`Context ${session.context}`, [
-        ['Server', session.summary.server],
-        ['User', session.summary.user],
-        ['Credential', credentialKindLabel(d)],
-        ['Expires', instant(d.expiresAtSec)],
-        ['Fingerprint', d.fingerprint],
-      ], d.problem),
+      markdownRows(
+        `Context ${session.context}`,
+        [
+          ['Server', session.summary.server],
+          ['User', session.summary.user],
+          ['Credential', credentialKindLabel(d)],
+          ['Expires', instant(d.expiresAtSec)],
+          ['Fingerprint', d.fingerprint],
+        ],
+        d.problem,
+      ),
     );
     md.isTrusted = false;
     this.item.tooltip = md;

@@ -53,11 +53,16 @@ export function admitCreate(store: Store, r: ResourceInfo, obj: KubeObject): Api
     const ns = store.peek(R.namespaces, undefined, obj.metadata.namespace ?? '');
     if (ns === undefined) return notFound(R.namespaces, obj.metadata.namespace ?? '');
     if (ns.metadata.deletionTimestamp !== undefined) {
-      return failure(403, 'Forbidden', `${r.plural} "${obj.metadata.name}" is forbidden: unable to create new content in namespace ${ns.metadata.name} because it is being terminated`, {
-        name: obj.metadata.name,
-        kind: r.plural,
-        causes: [{ reason: 'NamespaceTerminating', message: `namespace ${ns.metadata.name} is being terminated`, field: 'metadata.namespace' }],
-      });
+      return failure(
+        403,
+        'Forbidden',
+        `${r.plural} "${obj.metadata.name}" is forbidden: unable to create new content in namespace ${ns.metadata.name} because it is being terminated`,
+        {
+          name: obj.metadata.name,
+          kind: r.plural,
+          causes: [{ reason: 'NamespaceTerminating', message: `namespace ${ns.metadata.name} is being terminated`, field: 'metadata.namespace' }],
+        },
+      );
     }
   }
   if (r.kind === 'Pod') return admitPod(store, obj as Pod);

@@ -44,7 +44,10 @@ export interface Authenticator {
   /** Add a token webhook; the returned function removes it. */
   addWebhook(webhook: TokenWebhook): () => void;
   /** A bearer token on its own, as TokenReview checks it. */
-  reviewToken(token: string, audiences?: string[]): { ok: true; user: UserInfo; audiences: string[]; annotations?: Record<string, string> } | { ok: false; error: string };
+  reviewToken(
+    token: string,
+    audiences?: string[],
+  ): { ok: true; user: UserInfo; audiences: string[]; annotations?: Record<string, string> } | { ok: false; error: string };
 }
 
 export function createAuthenticator(deps: { store: Store; issuer: TokenIssuer; clock: Clock; adminToken: string }): Authenticator {

@@ -13,7 +13,11 @@ const CLUSTER_ROLES: Record<string, PolicyRule[]> = {
     { verbs: ['*'], nonResourceURLs: ['*'] },
   ],
   view: [
-    { verbs: ['get', 'list', 'watch'], apiGroups: [''], resources: ['pods', 'pods/log', 'serviceaccounts', 'configmaps', 'events', 'persistentvolumeclaims', 'services', 'namespaces'] },
+    {
+      verbs: ['get', 'list', 'watch'],
+      apiGroups: [''],
+      resources: ['pods', 'pods/log', 'serviceaccounts', 'configmaps', 'events', 'persistentvolumeclaims', 'services', 'namespaces'],
+    },
     { verbs: ['get', 'list', 'watch'], apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'] },
   ],
   'system:basic-user': [
@@ -21,7 +25,10 @@ const CLUSTER_ROLES: Record<string, PolicyRule[]> = {
     { verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'] },
   ],
   'system:discovery': [
-    { verbs: ['get'], nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'] },
+    {
+      verbs: ['get'],
+      nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'],
+    },
   ],
   'system:public-info-viewer': [{ verbs: ['get'], nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'] }],
   'system:service-account-issuer-discovery': [
@@ -51,10 +58,15 @@ export function bootstrapCluster(api: ObjectApi): void {
     create(R.clusterRoles, undefined, { metadata: { name, labels: bootstrapLabels, annotations }, rules }, { manager: MANAGER });
   }
   for (const [name, b] of Object.entries(CLUSTER_ROLE_BINDINGS)) {
-    create(R.clusterRoleBindings, undefined, {
-      metadata: { name, labels: bootstrapLabels, annotations },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: b.role },
-      subjects: b.groups.map((g) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: g })),
-    }, { manager: MANAGER });
+    create(
+      R.clusterRoleBindings,
+      undefined,
+      {
+        metadata: { name, labels: bootstrapLabels, annotations },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: b.role },
+        subjects: b.groups.map((g) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: g })),
+      },
+      { manager: MANAGER },
+    );
   }
 }

@@ -11,7 +11,10 @@ import { DEMO_SCENARIOS, handOverLiveFiles, scenarioNames } from './scenarios/in
 import { startTestCluster } from './server';
 
 function scenarioList(value: string): string[] {
-  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   return names.flatMap((n) => (n === 'demo' ? DEMO_SCENARIOS : [n]));
 }
 
@@ -25,7 +28,9 @@ async function main(): Promise<void> {
     },
   });
   if (values.help === true) {
-    process.stdout.write(`usage: cluster --scenario NAME[,NAME] [--port N] [--dir D]\nscenarios: ${scenarioNames().join(', ')}\ndemo: ${DEMO_SCENARIOS.join(',')}\n`);
+    process.stdout.write(
+      `usage: cluster --scenario NAME[,NAME] [--port N] [--dir D]\nscenarios: ${scenarioNames().join(', ')}\ndemo: ${DEMO_SCENARIOS.join(',')}\n`,
+    );
     return;
   }
   const scenarios = scenarioList(values.scenario ?? '');

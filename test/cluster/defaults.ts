@@ -7,14 +7,48 @@ import type { Container, KubeObject, PodSpec, PodTemplate, Workload } from './ty
 type Obj = Record<string, unknown>;
 
 const CONTAINER_ORDER = [
-  'name', 'image', 'command', 'args', 'workingDir', 'ports', 'envFrom', 'env', 'resources', 'volumeMounts', 'livenessProbe',
-  'readinessProbe', 'startupProbe', 'lifecycle', 'terminationMessagePath', 'terminationMessagePolicy', 'imagePullPolicy', 'securityContext',
+  'name',
+  'image',
+  'command',
+  'args',
+  'workingDir',
+  'ports',
+  'envFrom',
+  'env',
+  'resources',
+  'volumeMounts',
+  'livenessProbe',
+  'readinessProbe',
+  'startupProbe',
+  'lifecycle',
+  'terminationMessagePath',
+  'terminationMessagePolicy',
+  'imagePullPolicy',
+  'securityContext',
 ];
 
 const POD_SPEC_ORDER = [
-  'volumes', 'initContainers', 'containers', 'restartPolicy', 'terminationGracePeriodSeconds', 'dnsPolicy', 'nodeSelector',
-  'serviceAccountName', 'serviceAccount', 'automountServiceAccountToken', 'nodeName', 'securityContext', 'imagePullSecrets', 'hostname',
-  'subdomain', 'affinity', 'schedulerName', 'tolerations', 'priority', 'enableServiceLinks', 'preemptionPolicy',
+  'volumes',
+  'initContainers',
+  'containers',
+  'restartPolicy',
+  'terminationGracePeriodSeconds',
+  'dnsPolicy',
+  'nodeSelector',
+  'serviceAccountName',
+  'serviceAccount',
+  'automountServiceAccountToken',
+  'nodeName',
+  'securityContext',
+  'imagePullSecrets',
+  'hostname',
+  'subdomain',
+  'affinity',
+  'schedulerName',
+  'tolerations',
+  'priority',
+  'enableServiceLinks',
+  'preemptionPolicy',
 ];
 
 function defaultContainer(c: Container): Container {
@@ -37,7 +71,9 @@ function defaultPodSpecCommon(spec: PodSpec): PodSpec {
   const out: PodSpec = { ...spec, containers: (spec.containers ?? []).map(defaultContainer) };
   if (spec.initContainers !== undefined) out.initContainers = spec.initContainers.map(defaultContainer);
   if (Array.isArray(out.volumes)) {
-    out.volumes = out.volumes.map((v) => (v.projected !== undefined ? { ...v, projected: { ...v.projected, defaultMode: v.projected.defaultMode ?? 420 } } : v));
+    out.volumes = out.volumes.map((v) =>
+      v.projected !== undefined ? { ...v, projected: { ...v.projected, defaultMode: v.projected.defaultMode ?? 420 } } : v,
+    );
   }
   out.restartPolicy ??= 'Always';
   out.terminationGracePeriodSeconds ??= 30;
@@ -99,7 +135,17 @@ function defaultWorkload(o: Workload): void {
       spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { partition: 0 } };
       spec.revisionHistoryLimit ??= 10;
       spec.persistentVolumeClaimRetentionPolicy ??= { whenDeleted: 'Retain', whenScaled: 'Retain' };
-      o.spec = reorder(o.spec, ['replicas', 'selector', 'template', 'volumeClaimTemplates', 'serviceName', 'podManagementPolicy', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy']);
+      o.spec = reorder(o.spec, [
+        'replicas',
+        'selector',
+        'template',
+        'volumeClaimTemplates',
+        'serviceName',
+        'podManagementPolicy',
+        'updateStrategy',
+        'revisionHistoryLimit',
+        'persistentVolumeClaimRetentionPolicy',
+      ]);
       break;
     case 'DaemonSet':
       spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
@@ -132,7 +178,7 @@ export function applyDefaults(o: KubeObject): void {
       break;
     case 'Namespace':
       o.metadata.labels = { ...o.metadata.labels, 'kubernetes.io/metadata.name': o.metadata.name };
-      o.spec = { finalizers: ['kubernetes'], ...((o.spec as Obj | undefined) ?? {}) };
+      o.spec = { finalizers: ['kubernetes'], ...((o.spec) ?? {}) };
       o.status ??= { phase: 'Active' };
       break;
     case 'PersistentVolumeClaim':

@@ -4,13 +4,29 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 
-export interface ExecRequest { namespace: string; pod: string; container?: string; command: string[]; stdin: boolean; stdout: boolean; stderr: boolean; tty: boolean }
-export interface ExecOutcome { stdout: string; stderr: string; exitCode: number }
+export interface ExecRequest {
+  namespace: string;
+  pod: string;
+  container?: string;
+  command: string[];
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
+export interface ExecOutcome {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
 
 /** Channel numbers shared by every version of the protocol. */
 export const Channel = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255 } as const;
 
-interface ProtocolTraits { base64: boolean; statusAsJson: boolean }
+interface ProtocolTraits {
+  base64: boolean;
+  statusAsJson: boolean;
+}
 /** What kube-apiserver (v5) and kubelet (the rest) accept; "" is a client that offered none. */
 const PROTOCOLS: Record<string, ProtocolTraits> = {
   'v5.channel.k8s.io': { base64: false, statusAsJson: true },
@@ -73,7 +89,10 @@ export function acceptExec(
     rejectUpgrade(socket, 400, 'BadRequest', problem);
     return;
   }
-  const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const offered = (req.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const protocol = negotiateSubprotocol(offered);
   if (protocol === undefined) {
     rejectUpgrade(socket, 400, 'BadRequest', `requested protocol(s) are not supported: [${offered.join(' ')}]; supports [${EXEC_SUBPROTOCOLS.join(' ')}]`);
@@ -143,7 +162,14 @@ async function serveExec(ws: WebSocket, r: ExecRequest, traits: ProtocolTraits, 
   ws.close(1000);
 }
 
-export type ExecStatus = { metadata: Record<string, never>; status: 'Success' | 'Failure'; message?: string; reason?: string; details?: { causes: Record<string, string>[] }; code?: number };
+export type ExecStatus = {
+  metadata: Record<string, never>;
+  status: 'Success' | 'Failure';
+  message?: string;
+  reason?: string;
+  details?: { causes: Record<string, string>[] };
+  code?: number;
+};
 
 /** The Status kubelet writes on the error channel for a finished command. */
 export function exitStatus(exitCode: number): ExecStatus {

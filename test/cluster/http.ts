@@ -25,7 +25,7 @@ export function readBody(req: IncomingMessage): Promise<Buffer | ApiError> {
 /** The JSON object in a body, or the 400 kube-apiserver answers for anything else. */
 export function parseObject(body: Buffer): Record<string, unknown> | ApiError {
   const text = body.toString('utf8');
-  if (text.trim() === '') return badRequest('Object \'Kind\' is missing in \'\'');
+  if (text.trim() === '') return badRequest("Object 'Kind' is missing in ''");
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -33,7 +33,9 @@ export function parseObject(body: Buffer): Record<string, unknown> | ApiError {
     return badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return badRequest(`couldn't get version/kind; json parse error: json: cannot unmarshal ${Array.isArray(value) ? 'array' : typeof value} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
+    return badRequest(
+      `couldn't get version/kind; json parse error: json: cannot unmarshal ${Array.isArray(value) ? 'array' : typeof value} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`,
+    );
   }
   return value as Record<string, unknown>;
 }

@@ -3,7 +3,12 @@
 import type { Clock } from './clock';
 import type { IssuedToken, TokenIssuer } from './tokenIssuer';
 
-export interface ProjectedTokenSource { volume: string; path: string; audience?: string; expirationSeconds: number }
+export interface ProjectedTokenSource {
+  volume: string;
+  path: string;
+  audience?: string;
+  expirationSeconds: number;
+}
 export interface KubeletPod {
   namespace: string;
   name: string;
@@ -13,14 +18,22 @@ export interface KubeletPod {
   running: boolean;
   tokens: ProjectedTokenSource[];
 }
-export interface WrittenToken { path: string; issued: IssuedToken; writtenAtSeconds: number }
+export interface WrittenToken {
+  path: string;
+  issued: IssuedToken;
+  writtenAtSeconds: number;
+}
 
 /** kubelet refreshes every token at least once a day, whatever its lifetime. */
 export const MAX_TOKEN_AGE_SECONDS = 24 * 60 * 60;
 /** How many of the latest refreshes `backfill` writes after the first token. */
 const BACKFILL_KEEP_LAST = 3;
 
-interface TokenFile { current?: WrittenToken; history: WrittenToken[]; lastError?: string }
+interface TokenFile {
+  current?: WrittenToken;
+  history: WrittenToken[];
+  lastError?: string;
+}
 
 export class Kubelet {
   private readonly files = new Map<string, Map<string, TokenFile>>();

@@ -5,7 +5,15 @@ import type { IncomingMessage } from 'node:http';
 import type { KubeObject, ManagedFieldsEntry } from './types';
 
 const SERVER_OWNED_META = new Set([
-  'name', 'namespace', 'uid', 'resourceVersion', 'creationTimestamp', 'generation', 'managedFields', 'deletionTimestamp', 'deletionGracePeriodSeconds',
+  'name',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'creationTimestamp',
+  'generation',
+  'managedFields',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
 ]);
 
 /** The keys a list element is identified by, as the structured-merge schema declares them. */
@@ -60,12 +68,7 @@ export function fieldsV1(obj: KubeObject, subresource?: string): Record<string, 
 }
 
 /** Record `manager` as the owner of what it just wrote, replacing its previous entry. */
-export function recordManager(
-  obj: KubeObject,
-  manager: string,
-  time: string,
-  opts: { operation?: 'Update' | 'Apply'; subresource?: string } = {},
-): void {
+export function recordManager(obj: KubeObject, manager: string, time: string, opts: { operation?: 'Update' | 'Apply'; subresource?: string } = {}): void {
   const entry: ManagedFieldsEntry = {
     manager,
     operation: opts.operation ?? 'Update',

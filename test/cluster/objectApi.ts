@@ -51,10 +51,10 @@ function checkKind(r: ResourceInfo, o: KubeObject): ApiError | undefined {
   const kind = o.kind as unknown;
   const apiVersion = o.apiVersion as unknown;
   if (kind !== undefined && kind !== '' && kind !== r.kind) {
-    return badRequest(`the API version in the data (${String(apiVersion)}) does not match the expected API version (${groupVersion(r)})`);
+    return badRequest(`the API version in the data (${JSON.stringify(apiVersion)}) does not match the expected API version (${groupVersion(r)})`);
   }
   if (apiVersion !== undefined && apiVersion !== '' && apiVersion !== groupVersion(r)) {
-    return badRequest(`the API version in the data (${String(apiVersion)}) does not match the expected API version (${groupVersion(r)})`);
+    return badRequest(`the API version in the data (${JSON.stringify(apiVersion)}) does not match the expected API version (${groupVersion(r)})`);
   }
   return undefined;
 }
@@ -63,7 +63,7 @@ function validateName(r: ResourceInfo, name: string): ApiError | undefined {
   // RBAC objects only need a valid path segment (`system:basic-user` is a fine name).
   if (r.group === 'rbac.authorization.k8s.io') {
     if (name !== '.' && name !== '..' && !/[/%]/.test(name)) return undefined;
-    return invalid(r.kind, r.group, name, [{ field: 'metadata.name', value: name, detail: 'may not contain \'/\' or \'%\', and may not be \'.\' or \'..\'' }]);
+    return invalid(r.kind, r.group, name, [{ field: 'metadata.name', value: name, detail: "may not contain '/' or '%', and may not be '.' or '..'" }]);
   }
   if (name.length <= 253 && DNS_SUBDOMAIN.test(name)) return undefined;
   const group = r.group;
@@ -144,7 +144,8 @@ export class ObjectApi {
     const parsed = asKubeObject(patched.value);
     if (isApiError(parsed)) return { ok: false, error: parsed };
     const obj = parsed;
-    if (obj.metadata.name !== name) return { ok: false, error: badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`) };
+    if (obj.metadata.name !== name)
+      return { ok: false, error: badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`) };
     return this.replace(r, obj, obj.metadata.resourceVersion, opts);
   }
 
@@ -153,10 +154,24 @@ export class ObjectApi {
     if (current === undefined) return { ok: false, error: notFound(r, name) };
     const pre = opts.preconditions ?? {};
     if (pre.uid !== undefined && pre.uid !== current.metadata.uid) {
-      return { ok: false, error: failure(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`, { name, kind: r.plural }) };
+      return {
+        ok: false,
+        error: failure(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`, {
+          name,
+          kind: r.plural,
+        }),
+      };
     }
     if (pre.resourceVersion !== undefined && pre.resourceVersion !== current.metadata.resourceVersion) {
-      return { ok: false, error: failure(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`, { name, kind: r.plural }) };
+      return {
+        ok: false,
+        error: failure(
+          409,
+          'Conflict',
+          `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
+          { name, kind: r.plural },
+        ),
+      };
     }
     const result = r.kind === 'Pod' ? this.deletePod(r, current as Pod, opts) : this.deleteOther(r, current);
     if (result.ok) this.afterWrite();

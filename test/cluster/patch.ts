@@ -80,7 +80,7 @@ export function strategicMerge(target: Json | undefined, patch: Json): Json {
       continue;
     }
     if (v === null) delete out[k];
-    else if (Array.isArray(v)) out[k] = strategicList(k, Array.isArray(out[k]) ? (out[k] as Json[]) : undefined, v);
+    else if (Array.isArray(v)) out[k] = strategicList(k, Array.isArray(out[k]) ? (out[k]) : undefined, v);
     else out[k] = strategicMerge(out[k], v);
   }
   return out;
@@ -151,7 +151,7 @@ export function jsonPatch(target: JsonObject, ops: Json): PatchResult {
         const from = typeof op.from === 'string' ? parsePointer(op.from) : undefined;
         if (from === undefined) return { ok: false, message: `invalid from pointer in ${op.op}` };
         const v = getAt(doc, from);
-        if (v === undefined) return { ok: false, message: `doc is missing from path: ${String(op.from)}` };
+        if (v === undefined) return { ok: false, message: `doc is missing from path: ${typeof op.from === 'string' ? op.from : JSON.stringify(op.from)}` };
         if (op.op === 'move') err = setAt(doc, from, undefined, 'remove');
         if (err === undefined) err = setAt(doc, parts, cloneJson(v), 'add');
         break;

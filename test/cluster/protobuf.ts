@@ -93,7 +93,18 @@ const SPECS: Record<string, Schema> = {
   TokenReview: { 1: ['token', 'string'], 2: ['audiences', 'strings'] },
   SelfSubjectReview: {},
   SelfSubjectAccessReview: {
-    1: ['resourceAttributes', { 1: ['namespace', 'string'], 2: ['verb', 'string'], 3: ['group', 'string'], 4: ['version', 'string'], 5: ['resource', 'string'], 6: ['subresource', 'string'], 7: ['name', 'string'] }],
+    1: [
+      'resourceAttributes',
+      {
+        1: ['namespace', 'string'],
+        2: ['verb', 'string'],
+        3: ['group', 'string'],
+        4: ['version', 'string'],
+        5: ['resource', 'string'],
+        6: ['subresource', 'string'],
+        7: ['name', 'string'],
+      },
+    ],
     2: ['nonResourceAttributes', { 1: ['path', 'string'], 2: ['verb', 'string'] }],
   },
   SelfSubjectRulesReview: { 1: ['namespace', 'string'] },

@@ -46,9 +46,7 @@ export function ruleAllows(rule: PolicyRule, a: RequestAttributes): boolean {
   if ((rule.resources ?? []).length === 0) return false;
   if (!has(rule.apiGroups, a.resource.group)) return false;
   const combined = a.subresource !== undefined ? `${a.resource.plural}/${a.subresource}` : a.resource.plural;
-  const resourceOk = (rule.resources ?? []).some(
-    (r) => r === '*' || r === combined || (a.subresource !== undefined && r === `*/${a.subresource}`),
-  );
+  const resourceOk = (rule.resources ?? []).some((r) => r === '*' || r === combined || (a.subresource !== undefined && r === `*/${a.subresource}`));
   if (!resourceOk) return false;
   const names = rule.resourceNames ?? [];
   return names.length === 0 || (a.name !== undefined && names.includes(a.name));
@@ -80,9 +78,9 @@ function grants(store: Store, user: UserInfo, namespace: string | undefined): Gr
       const b = o as RoleBinding;
       const subject = (b.subjects ?? []).find((s) => subjectMatches(s, user, namespace));
       if (subject === undefined) continue;
-      const role = (b.roleRef.kind === 'ClusterRole'
-        ? store.peek(R.clusterRoles, undefined, b.roleRef.name)
-        : store.peek(R.roles, namespace, b.roleRef.name)) as Role | undefined;
+      const role = (
+        b.roleRef.kind === 'ClusterRole' ? store.peek(R.clusterRoles, undefined, b.roleRef.name) : store.peek(R.roles, namespace, b.roleRef.name)
+      ) as Role | undefined;
       if (role === undefined) continue;
       out.push({
         rules: role.rules ?? [],
@@ -113,7 +111,10 @@ export interface RulesReview {
 export function rulesFor(store: Store, user: UserInfo, namespace: string): RulesReview {
   const review: RulesReview = { resourceRules: [], nonResourceRules: [], incomplete: false };
   const all = user.groups.includes('system:masters')
-    ? [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }, { verbs: ['*'], nonResourceURLs: ['*'] }]
+    ? [
+        { verbs: ['*'], apiGroups: ['*'], resources: ['*'] },
+        { verbs: ['*'], nonResourceURLs: ['*'] },
+      ]
     : grants(store, user, namespace).flatMap((g) => g.rules);
   for (const rule of all) {
     if ((rule.nonResourceURLs ?? []).length > 0) {

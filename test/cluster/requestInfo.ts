@@ -32,13 +32,16 @@ function isWatch(params: URLSearchParams): boolean {
 export function requestInfo(method: string, url: URL): RequestInfo {
   const path = url.pathname;
   const lower = method.toLowerCase();
-  const parts = path.split('/').filter((p) => p !== '').map((p) => {
-    try {
-      return decodeURIComponent(p);
-    } catch {
-      return p;
-    }
-  });
+  const parts = path
+    .split('/')
+    .filter((p) => p !== '')
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
   let group = '';
   let version: string;
   let rest: string[];

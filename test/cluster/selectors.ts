@@ -62,7 +62,19 @@ export function parseLabelSelector(selector: string | null): Parsed {
 const FIELD_PATHS: Record<string, string[]> = {
   Pod: ['spec.nodeName', 'spec.serviceAccountName', 'spec.restartPolicy', 'spec.schedulerName', 'status.phase', 'status.podIP', 'status.nominatedNodeName'],
   Secret: ['type'],
-  Event: ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'],
+  Event: [
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'source',
+    'type',
+  ],
   Namespace: ['status.phase'],
   Node: ['spec.unschedulable'],
   ReplicaSet: ['status.replicas'],
@@ -74,8 +86,11 @@ function fieldValue(o: KubeObject, path: string): string {
     if (typeof cur !== 'object' || cur === null) return '';
     cur = (cur as Record<string, unknown>)[part];
   }
-  if (path === 'source' && typeof cur === 'object' && cur !== null) return String((cur as { component?: unknown }).component ?? '');
-  return cur === undefined || cur === null ? '' : String(cur);
+  if (path === 'source' && typeof cur === 'object' && cur !== null) {
+    const component = (cur as { component?: unknown }).component;
+    return typeof component === 'string' ? component : '';
+  }
+  return cur === undefined || cur === null ? '' : typeof cur === 'string' ? cur : JSON.stringify(cur);
 }
 
 export function parseFieldSelector(selector: string | null, kind: string): Parsed {

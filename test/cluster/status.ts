@@ -110,12 +110,7 @@ export function badRequest(message: string): ApiError {
 }
 
 /** 422 Invalid: `Kind.group "name" is invalid: field: Invalid value: v: why`. */
-export function invalid(
-  kind: string,
-  group: string,
-  name: string,
-  causes: { field: string; value: unknown; detail: string }[],
-): ApiError {
+export function invalid(kind: string, group: string, name: string, causes: { field: string; value: unknown; detail: string }[]): ApiError {
   const qualifiedKind = group === '' ? kind : `${kind}.${group}`;
   const parts = causes.map((c) => `${c.field}: Invalid value: ${formatValue(c.value)}: ${c.detail}`);
   const message = `${qualifiedKind} "${name}" is invalid: ${parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`}`;

@@ -208,7 +208,11 @@ export class Store {
     // Stored snapshots are never changed in place, so new versions can share their parts.
     const marked: KubeObject = {
       ...current,
-      metadata: { ...current.metadata, deletionTimestamp: rfc3339Seconds(this.clock.nowSeconds() + gracePeriodSeconds), deletionGracePeriodSeconds: gracePeriodSeconds },
+      metadata: {
+        ...current.metadata,
+        deletionTimestamp: rfc3339Seconds(this.clock.nowSeconds() + gracePeriodSeconds),
+        deletionGracePeriodSeconds: gracePeriodSeconds,
+      },
     };
     const stored = this.write(r, bucket, key, 'MODIFIED', marked, current);
     return { ok: true, object: stored };
@@ -266,4 +270,3 @@ export class Store {
     return b;
   }
 }
-

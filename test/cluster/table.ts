@@ -44,7 +44,17 @@ function podRow(p: Pod, nowMs: number): unknown[] {
   const ready = statuses.filter((s) => s.ready === true).length;
   const restarts = statuses.reduce((n, s) => n + (s.restartCount ?? 0), 0);
   const phase = p.metadata.deletionTimestamp !== undefined ? 'Terminating' : String(p.status?.phase ?? 'Pending');
-  return [p.metadata.name, `${ready}/${p.spec.containers.length}`, phase, restarts, shortAge(p.metadata.creationTimestamp, nowMs), p.status?.podIP ?? '<none>', p.spec.nodeName ?? '<none>', '<none>', '<none>'];
+  return [
+    p.metadata.name,
+    `${ready}/${p.spec.containers.length}`,
+    phase,
+    restarts,
+    shortAge(p.metadata.creationTimestamp, nowMs),
+    p.status?.podIP ?? '<none>',
+    p.spec.nodeName ?? '<none>',
+    '<none>',
+    '<none>',
+  ];
 }
 
 function deploymentRow(d: Workload, nowMs: number): unknown[] {
@@ -58,7 +68,9 @@ function deploymentRow(d: Workload, nowMs: number): unknown[] {
     shortAge(d.metadata.creationTimestamp, nowMs),
     containers.map((c) => c.name).join(','),
     containers.map((c) => c.image ?? '').join(','),
-    Object.entries(d.spec.selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
+    Object.entries(d.spec.selector.matchLabels ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(','),
   ];
 }
 
@@ -86,31 +98,76 @@ function printer(kind: string): { columns: Column[]; row: (o: KubeObject, nowMs:
   switch (kind) {
     case 'Pod':
       return {
-        columns: [col('Name', 'string', 0, 'name'), col('Ready'), col('Status'), col('Restarts', 'string'), col('Age'), col('IP', 'string', 1), col('Node', 'string', 1), col('Nominated Node', 'string', 1), col('Readiness Gates', 'string', 1)],
+        columns: [
+          col('Name', 'string', 0, 'name'),
+          col('Ready'),
+          col('Status'),
+          col('Restarts', 'string'),
+          col('Age'),
+          col('IP', 'string', 1),
+          col('Node', 'string', 1),
+          col('Nominated Node', 'string', 1),
+          col('Readiness Gates', 'string', 1),
+        ],
         row: (o, now) => podRow(o as Pod, now),
       };
     case 'Deployment':
       return {
-        columns: [col('Name', 'string', 0, 'name'), col('Ready'), col('Up-to-date', 'integer'), col('Available', 'integer'), col('Age'), col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
+        columns: [
+          col('Name', 'string', 0, 'name'),
+          col('Ready'),
+          col('Up-to-date', 'integer'),
+          col('Available', 'integer'),
+          col('Age'),
+          col('Containers', 'string', 1),
+          col('Images', 'string', 1),
+          col('Selector', 'string', 1),
+        ],
         row: (o, now) => deploymentRow(o as Workload, now),
       };
     case 'Event':
       return {
         columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Message')],
         row: (o, now) => {
-          const e = o as KubeObject & { type?: string; reason?: string; message?: string; lastTimestamp?: string; involvedObject?: { kind?: string; name?: string } };
-          return [shortAge(e.lastTimestamp ?? e.metadata.creationTimestamp, now), e.type ?? '', e.reason ?? '', `${(e.involvedObject?.kind ?? '').toLowerCase()}/${e.involvedObject?.name ?? ''}`, e.message ?? ''];
+          const e = o as KubeObject & {
+            type?: string;
+            reason?: string;
+            message?: string;
+            lastTimestamp?: string;
+            involvedObject?: { kind?: string; name?: string };
+          };
+          return [
+            shortAge(e.lastTimestamp ?? e.metadata.creationTimestamp, now),
+            e.type ?? '',
+            e.reason ?? '',
+            `${(e.involvedObject?.kind ?? '').toLowerCase()}/${e.involvedObject?.name ?? ''}`,
+            e.message ?? '',
+          ];
         },
       };
     case 'PersistentVolumeClaim':
       return {
-        columns: [col('Name', 'string', 0, 'name'), col('Status'), col('Volume'), col('Capacity'), col('Access Modes'), col('StorageClass'), col('VolumeAttributesClass'), col('Age'), col('VolumeMode', 'string', 1)],
+        columns: [
+          col('Name', 'string', 0, 'name'),
+          col('Status'),
+          col('Volume'),
+          col('Capacity'),
+          col('Access Modes'),
+          col('StorageClass'),
+          col('VolumeAttributesClass'),
+          col('Age'),
+          col('VolumeMode', 'string', 1),
+        ],
         row: (o, now) => claimRow(o, now),
       };
     case 'Namespace':
       return {
         columns: [col('Name', 'string', 0, 'name'), col('Status'), col('Age')],
-        row: (o, now) => [o.metadata.name, String((o.status as { phase?: string } | undefined)?.phase ?? 'Active'), shortAge(o.metadata.creationTimestamp, now)],
+        row: (o, now) => [
+          o.metadata.name,
+          String((o.status as { phase?: string } | undefined)?.phase ?? 'Active'),
+          shortAge(o.metadata.creationTimestamp, now),
+        ],
       };
     default:
       return { columns: [col('Name', 'string', 0, 'name'), col('Age')], row: (o, now) => [o.metadata.name, shortAge(o.metadata.creationTimestamp, now)] };

@@ -1,20 +1,14 @@
 // Service-account tokens minted and checked the way kube-apiserver does it: the claim set,
 // the 24 h cap, the 3607 s "warn only" extension, the 60 s leeway and the exact error strings
 // a TokenReview reports (compared against the recorded v1.28/v1.32 fixtures).
-import {
-  constants,
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  randomUUID,
-  sign,
-  verify,
-  type KeyObject,
-} from 'node:crypto';
+import { constants, createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
 import { rfc3339Seconds } from './clock';
 
-export interface BoundObject { kind: 'Pod' | 'Secret' | 'Node'; name: string; uid: string }
+export interface BoundObject {
+  kind: 'Pod' | 'Secret' | 'Node';
+  name: string;
+  uid: string;
+}
 export interface IssueRequest {
   namespace: string;
   serviceAccount: { name: string; uid: string };
@@ -41,12 +35,23 @@ export interface IssuedToken {
   /** Text for a `Warning: 299 - "..."` header, e.g. when the lifetime was shortened. */
   warning?: string;
 }
-export interface StatusCause { reason: string; message: string; field: string }
-export interface StatusDetails { group: string; kind: string; causes: StatusCause[] }
-export type IssueResult =
-  | { ok: true; issued: IssuedToken }
-  | { ok: false; code: number; reason: string; message: string; details?: StatusDetails };
-export interface UserInfo { username: string; uid: string; groups: string[]; extra: Record<string, string[]> }
+export interface StatusCause {
+  reason: string;
+  message: string;
+  field: string;
+}
+export interface StatusDetails {
+  group: string;
+  kind: string;
+  causes: StatusCause[];
+}
+export type IssueResult = { ok: true; issued: IssuedToken } | { ok: false; code: number; reason: string; message: string; details?: StatusDetails };
+export interface UserInfo {
+  username: string;
+  uid: string;
+  groups: string[];
+  extra: Record<string, string[]>;
+}
 export type AuthResult =
   | {
       ok: true;
@@ -74,7 +79,11 @@ export interface LiveObject {
  * _valid_tokens_total (valid counts tokens with warnafter used before it). Like the real ones they
  * count checks, not the answers the success cache gives again.
  */
-export interface TokenUseCounts { stale: number; legacy: number; valid: number }
+export interface TokenUseCounts {
+  stale: number;
+  legacy: number;
+  valid: number;
+}
 export type Lookup = (kind: 'Pod' | 'Secret' | 'ServiceAccount' | 'Node', namespace: string, name: string) => LiveObject | undefined;
 
 export interface TokenIssuerOptions {
@@ -127,9 +136,7 @@ export class TokenIssuer {
   }
 
   static create(opts: TokenIssuerOptions = {}): TokenIssuer {
-    const key = opts.privateKeyPem !== undefined
-      ? createPrivateKey(opts.privateKeyPem)
-      : generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const key = opts.privateKeyPem !== undefined ? createPrivateKey(opts.privateKeyPem) : generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
     if (key.asymmetricKeyType !== 'rsa') {
       throw new Error(`service-account signing key must be RSA, got ${String(key.asymmetricKeyType)}`);
     }
@@ -174,8 +181,8 @@ export class TokenIssuer {
     const iat = Math.floor(req.nowSeconds);
     const bound = req.boundObject;
     // kubelet's default 3607 s asks get a year, with warnafter marking the real deadline.
-    const extended = this.extendExpiration && bound?.kind === 'Pod' && granted === WARN_ONLY_EXPIRATION_SECONDS
-      && audiences.every((a) => this.apiAudiences.includes(a));
+    const extended =
+      this.extendExpiration && bound?.kind === 'Pod' && granted === WARN_ONLY_EXPIRATION_SECONDS && audiences.every((a) => this.apiAudiences.includes(a));
     const exp = iat + (extended ? EXTENDED_EXPIRATION_SECONDS : granted);
     const warnAfter = extended ? iat + granted : undefined;
     const jti = randomUUID();
@@ -235,9 +242,7 @@ export class TokenIssuer {
 
   authenticate(token: string, p: { nowSeconds: number; audiences?: string[]; lookup: Lookup }): AuthResult {
     const requested = p.audiences !== undefined && p.audiences.length > 0 ? p.audiences : this.apiAudiences;
-    const cacheKey = this.successCacheSeconds > 0
-      ? createHash('sha256').update(token).update('\0').update(requested.join('\0')).digest('hex')
-      : undefined;
+    const cacheKey = this.successCacheSeconds > 0 ? createHash('sha256').update(token).update('\0').update(requested.join('\0')).digest('hex') : undefined;
     if (cacheKey !== undefined) {
       const hit = this.successCache.get(cacheKey);
       if (hit !== undefined && p.nowSeconds < hit.untilSeconds) return hit.result;
@@ -268,20 +273,14 @@ export class TokenIssuer {
     if (audiences.length === 0) {
       return fail(`token audiences ${goQuoteList(effective)} is invalid for the target audiences ${goQuoteList(requested)}`);
     }
-    return legacy
-      ? this.validateLegacy(token, payload, audiences, lookup)
-      : this.validateBound(payload, audiences, now, lookup);
+    return legacy ? this.validateLegacy(token, payload, audiences, lookup) : this.validateBound(payload, audiences, now, lookup);
   }
 
   private checkSignature(header: JsonObject, signingInput: string, signature: Buffer): string | undefined {
     const params = signatureParams(header.alg);
     if (params === undefined) return 'square/go-jose: unknown/unsupported algorithm';
-    const key = params.pss
-      ? { key: this.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
-      : this.publicKey;
-    return verify(params.digest, Buffer.from(signingInput), key, signature)
-      ? undefined
-      : 'square/go-jose: error in cryptographic primitive';
+    const key = params.pss ? { key: this.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST } : this.publicKey;
+    return verify(params.digest, Buffer.from(signingInput), key, signature) ? undefined : 'square/go-jose: error in cryptographic primitive';
   }
 
   private validateBound(payload: JsonObject, audiences: string[], now: number, lookup: Lookup): AuthResult {
@@ -299,8 +298,7 @@ export class TokenIssuer {
     const pod = refClaim(k8s.pod);
     const secret = refClaim(k8s.secret);
     const node = refClaim(k8s.node);
-    const deletedLongAgo = (o: LiveObject): boolean =>
-      o.deletionTimestampSeconds !== undefined && o.deletionTimestampSeconds < now - LEEWAY_SECONDS;
+    const deletedLongAgo = (o: LiveObject): boolean => o.deletionTimestampSeconds !== undefined && o.deletionTimestampSeconds < now - LEEWAY_SECONDS;
 
     const liveSa = lookup('ServiceAccount', namespace, sa.name);
     if (liveSa === undefined) return fail(`serviceaccounts "${sa.name}" not found`);
@@ -370,9 +368,11 @@ export class TokenIssuer {
     if (sa.deletionTimestampSeconds !== undefined) return fail(`ServiceAccount ${namespace}/${saName} has been deleted`);
     if (sa.uid !== saUid) return fail(`ServiceAccount UID (${sa.uid}) does not match claim (${saUid})`);
     if (secret.legacyInvalidSince !== undefined && secret.legacyInvalidSince !== '') {
-      return fail(`the token in secret ${namespace}/${secretName} for service account ${namespace}/${saName} has been marked invalid. `
-        + 'Use tokens from the TokenRequest API or manually created secret-based tokens, '
-        + "or remove the 'kubernetes.io/legacy-token-invalid-since' label from the secret to temporarily allow use of this token");
+      return fail(
+        `the token in secret ${namespace}/${secretName} for service account ${namespace}/${saName} has been marked invalid. ` +
+          'Use tokens from the TokenRequest API or manually created secret-based tokens, ' +
+          "or remove the 'kubernetes.io/legacy-token-invalid-since' label from the secret to temporarily allow use of this token",
+      );
     }
     this.counts.legacy++;
     return {
@@ -394,7 +394,9 @@ export class TokenIssuer {
 
 /** kube-apiserver's key id: base64url(sha256(DER SubjectPublicKeyInfo)), unpadded. */
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('base64url');
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('base64url');
 }
 
 function fail(reason: string): AuthResult {
@@ -448,8 +450,12 @@ function parseJsonObject(text: string): JsonObject | undefined {
 
 function signatureParams(alg: Json | undefined): { digest: string; pss: boolean } | undefined {
   const table: Record<string, { digest: string; pss: boolean }> = {
-    RS256: { digest: 'sha256', pss: false }, RS384: { digest: 'sha384', pss: false }, RS512: { digest: 'sha512', pss: false },
-    PS256: { digest: 'sha256', pss: true }, PS384: { digest: 'sha384', pss: true }, PS512: { digest: 'sha512', pss: true },
+    RS256: { digest: 'sha256', pss: false },
+    RS384: { digest: 'sha384', pss: false },
+    RS512: { digest: 'sha512', pss: false },
+    PS256: { digest: 'sha256', pss: true },
+    PS384: { digest: 'sha384', pss: true },
+    PS512: { digest: 'sha512', pss: true },
   };
   return typeof alg === 'string' ? table[alg] : undefined;
 }

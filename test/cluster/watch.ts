@@ -14,7 +14,14 @@ type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
 export interface WatchHub {
   /** Serve one watch request; the response stays open until the client leaves or the server stops. */
-  serve(req: IncomingMessage, res: ServerResponse, r: ResourceInfo, namespace: string | undefined, params: URLSearchParams, transform?: (o: KubeObject) => unknown): ApiError | undefined;
+  serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    r: ResourceInfo,
+    namespace: string | undefined,
+    params: URLSearchParams,
+    transform?: (o: KubeObject) => unknown,
+  ): ApiError | undefined;
   /** End every open watch (server shutdown). */
   closeAll(): void;
   openCount(): number;
@@ -70,8 +77,13 @@ export function createWatchHub(store: Store, clock: Clock): WatchHub {
         const backlog = store.eventsSince(r, startRv);
         if (backlog === undefined) {
           const status: StatusBody = {
-            kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
-            message: `too old resource version: ${startRv} (${store.compactedResourceVersion() + 1})`, reason: 'Expired', code: 410,
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message: `too old resource version: ${startRv} (${store.compactedResourceVersion() + 1})`,
+            reason: 'Expired',
+            code: 410,
           };
           write('ERROR', status);
           res.end();

@@ -28,7 +28,18 @@ import {
   quickPickRow,
   readClipboard,
 } from './support/commandPaths';
-import { anywhere, clearNotifications, eventually, expandItem, notification, openFindingPanel, pick, scanAllNamespaces, switchContext, treeItem } from './support/incidents';
+import {
+  anywhere,
+  clearNotifications,
+  eventually,
+  expandItem,
+  notification,
+  openFindingPanel,
+  pick,
+  scanAllNamespaces,
+  switchContext,
+  treeItem,
+} from './support/incidents';
 import { RESULTS } from './support/paths';
 import { escapeRegExp, runCommand } from './support/workbench';
 
@@ -65,18 +76,24 @@ describe('command paths in code-server', { timeout: 300_000 }, () => {
   async function visibleApiPod(): Promise<string> {
     const { page } = wb;
     let name = '';
-    await step('pod-in-tree', () => eventually('a running api pod shows in the tree', async () => {
-      await expandItem(page, new RegExp(`^${escapeRegExp(adminContext)}`));
-      await expandItem(page, /^payments\b/);
-      await expandItem(page, /^api\b/);
-      for (const p of livePods(cluster, 'payments', 'api-')) {
-        if (await treeItem(page, new RegExp(`^${escapeRegExp(p.metadata.name)}`)).isVisible()) {
-          name = p.metadata.name;
-          return true;
-        }
-      }
-      return false;
-    }, 45_000));
+    await step('pod-in-tree', () =>
+      eventually(
+        'a running api pod shows in the tree',
+        async () => {
+          await expandItem(page, new RegExp(`^${escapeRegExp(adminContext)}`));
+          await expandItem(page, /^payments\b/);
+          await expandItem(page, /^api\b/);
+          for (const p of livePods(cluster, 'payments', 'api-')) {
+            if (await treeItem(page, new RegExp(`^${escapeRegExp(p.metadata.name)}`)).isVisible()) {
+              name = p.metadata.name;
+              return true;
+            }
+          }
+          return false;
+        },
+        45_000,
+      ),
+    );
     return name;
   }
 
@@ -109,7 +126,10 @@ describe('command paths in code-server', { timeout: 300_000 }, () => {
     await clearNotifications(page);
     await runCommand(page, 'Cluster Credentials: Who Am I');
     const said = await step('who-am-i', () => notification(page, /^In context .* you are /));
-    assert.match(said, new RegExp(`^In context ${escapeRegExp(adminContext)} you are admin in groups system:masters, system:authenticated, according to SelfSubjectReview v1`));
+    assert.match(
+      said,
+      new RegExp(`^In context ${escapeRegExp(adminContext)} you are admin in groups system:masters, system:authenticated, according to SelfSubjectReview v1`),
+    );
     await wb.screenshot('command-paths-who-am-i');
   });
 
@@ -124,7 +144,9 @@ describe('command paths in code-server', { timeout: 300_000 }, () => {
     assert.match(said, /finding\(s\) in context/);
     const title = new RegExp(`^${escapeRegExp(`${namespace}/${pod}`)} (sends an expired token it never re-read|does not reload its rotated token)`);
     await step('findings', () => expandItem(page, /^Findings\b/));
-    const panel = await step('panel', () => openFindingPanel(page, treeItem(page, title), new RegExp(`Token Health: Pod ${escapeRegExp(`${namespace}/${pod}`)}`)));
+    const panel = await step('panel', () =>
+      openFindingPanel(page, treeItem(page, title), new RegExp(`Token Health: Pod ${escapeRegExp(`${namespace}/${pod}`)}`)),
+    );
     const card = panel.locator('article.finding', { hasText: anywhere(title) }).first();
     await step('card', () => card.waitFor({ state: 'visible', timeout: 15_000 }));
     const button = card.locator('.finding-actions vscode-button', { hasText: /^\s*Restart pod now\s*$/ }).first();
@@ -140,12 +162,20 @@ describe('command paths in code-server', { timeout: 300_000 }, () => {
     await answerModal(page, 'Restart Pod');
 
     const result = await step('restart-result', () => notification(page, /was restarted in context/));
-    assert.match(result, new RegExp(`^Pod ${escapeRegExp(`${namespace}/${pod}`)} was restarted in context ${escapeRegExp(adminContext)}: StatefulSet ${escapeRegExp(statefulSet)} created ${escapeRegExp(pod)}, which has a fresh token`));
+    assert.match(
+      result,
+      new RegExp(
+        `^Pod ${escapeRegExp(`${namespace}/${pod}`)} was restarted in context ${escapeRegExp(adminContext)}: StatefulSet ${escapeRegExp(statefulSet)} created ${escapeRegExp(pod)}, which has a fresh token`,
+      ),
+    );
     // A StatefulSet keeps the name: the replacement is the pod of that name with a new uid.
     const replacement = cluster.store.peek(R.pods, namespace, pod);
     assert.ok(replacement, 'the replacement exists on the cluster');
     assert.notEqual(replacement.metadata.uid, oldUid, 'the replacement has a new uid');
-    assert.ok(cluster.store.list(R.pods, namespace).every((p) => p.metadata.uid !== oldUid), 'the old pod is gone');
+    assert.ok(
+      cluster.store.list(R.pods, namespace).every((p) => p.metadata.uid !== oldUid),
+      'the old pod is gone',
+    );
     await wb.screenshot('command-paths-webview-restarted');
   });
 
@@ -217,7 +247,12 @@ describe('command paths in code-server', { timeout: 300_000 }, () => {
     await clearNotifications(page);
     await step('request-short', () => askToken('vault', '5m'));
     const refused = await step('request-refused', () => notification(page, /^Cannot request a token for/));
-    assert.match(refused, new RegExp(`^Cannot request a token for ${escapeRegExp(who)}: the cluster rejected the request as invalid \\(422\\): .*may not specify a duration less than 10 minutes`));
+    assert.match(
+      refused,
+      new RegExp(
+        `^Cannot request a token for ${escapeRegExp(who)}: the cluster rejected the request as invalid \\(422\\): .*may not specify a duration less than 10 minutes`,
+      ),
+    );
     await wb.screenshot('command-paths-request-token-refused');
 
     // A valid one, for the API server's own audience.
@@ -257,11 +292,16 @@ describe('command paths in code-server', { timeout: 300_000 }, () => {
     assert.match(consent.text, /came from the clipboard/);
     await answerModal(page, 'Send');
     const review = await step('review-token', () => notification(page, new RegExp(`^Token sha256:${fp}`)));
-    assert.match(review, new RegExp(`^Token sha256:${fp} authenticates with context ${escapeRegExp(adminContext)} as system:serviceaccount:payments:api; groups [^;]*system:serviceaccounts:payments`));
+    assert.match(
+      review,
+      new RegExp(
+        `^Token sha256:${fp} authenticates with context ${escapeRegExp(adminContext)} as system:serviceaccount:payments:api; groups [^;]*system:serviceaccounts:payments`,
+      ),
+    );
     await wb.screenshot('command-paths-review-token');
   });
 
-  test('Request Token from a pod\'s context menu offers a binding to that pod, and the token is bound to it', async () => {
+  test("Request Token from a pod's context menu offers a binding to that pod, and the token is bound to it", async () => {
     const { page } = wb;
     // The rollout restart replaced the pods: take one that runs and shows in the tree.
     const podName = await visibleApiPod();
@@ -275,7 +315,15 @@ describe('command paths in code-server', { timeout: 300_000 }, () => {
     await quickInputTitled(page, /^Request Token for payments\/api \(3\/3\): binding$/);
     const suggested = quickPickRow(page, `Bound to Pod ${podName}`);
     await suggested.waitFor({ state: 'visible', timeout: 15_000 });
-    assert.equal(await page.locator('.quick-input-list .monaco-list-row').first().innerText().then((t) => t.startsWith(`Bound to Pod ${podName}`)), true, 'the pod it came from is offered first');
+    assert.equal(
+      await page
+        .locator('.quick-input-list .monaco-list-row')
+        .first()
+        .innerText()
+        .then((t) => t.startsWith(`Bound to Pod ${podName}`)),
+      true,
+      'the pod it came from is offered first',
+    );
     await suggested.click();
     const issued = await step('bound-issued', () => notification(page, /^Token for payments\/api issued/));
     assert.match(issued, new RegExp(`, bound to Pod ${escapeRegExp(podName)}\\)`));
@@ -306,20 +354,33 @@ describe('command paths in code-server', { timeout: 300_000 }, () => {
       await runCommand(page, 'Notifications: Show Notifications');
       const progress = page.locator('.notifications-center .notification-list-item', { hasText: `Restarting pod payments/${podName}` }).first();
       await step('restart-progress', () => progress.waitFor({ state: 'visible', timeout: 30_000 }));
-      await step('restart-waiting', () => eventually('the progress says it waits for the replacement', async () => /waiting for its replacement/.test(await progress.innerText())));
+      await step('restart-waiting', () =>
+        eventually('the progress says it waits for the replacement', async () => /waiting for its replacement/.test(await progress.innerText())),
+      );
       assert.ok(cluster.store.peek(R.pods, 'payments', podName)?.metadata.deletionTimestamp, 'the pod was deleted and is Terminating');
       await wb.screenshot('command-paths-restart-progress');
       await progress.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
       const said = await step('restart-cancelled', () => notification(page, /^Stopped following: pod/));
-      assert.equal(said, `Stopped following: pod payments/${podName} was already deleted and ReplicaSet ${owner} should create its replacement; refresh the explorer to see it.`);
-      assert.deepEqual(livePods(cluster, 'payments', 'api-').filter((p) => p.metadata.uid !== old.metadata.uid && p.metadata.ownerReferences?.[0]?.name === owner), [], 'still no replacement while held');
+      assert.equal(
+        said,
+        `Stopped following: pod payments/${podName} was already deleted and ReplicaSet ${owner} should create its replacement; refresh the explorer to see it.`,
+      );
+      assert.deepEqual(
+        livePods(cluster, 'payments', 'api-').filter((p) => p.metadata.uid !== old.metadata.uid && p.metadata.ownerReferences?.[0]?.name === owner),
+        [],
+        'still no replacement while held',
+      );
     } finally {
       release();
     }
     // Let go: the ReplicaSet makes the replacement, and the tree shows it.
-    const replacement = livePods(cluster, 'payments', 'api-').find((p) => p.metadata.uid !== old.metadata.uid && p.metadata.ownerReferences?.[0]?.name === owner);
+    const replacement = livePods(cluster, 'payments', 'api-').find(
+      (p) => p.metadata.uid !== old.metadata.uid && p.metadata.ownerReferences?.[0]?.name === owner,
+    );
     assert.ok(replacement, 'a replacement once the controllers caught up');
-    await step('replacement-in-tree', () => treeItem(page, new RegExp(`^${escapeRegExp(replacement.metadata.name)}`)).waitFor({ state: 'visible', timeout: 45_000 }));
+    await step('replacement-in-tree', () =>
+      treeItem(page, new RegExp(`^${escapeRegExp(replacement.metadata.name)}`)).waitFor({ state: 'visible', timeout: 45_000 }),
+    );
   });
 
   test('an RBAC refusal: as the read-only payments/api service account, Restart Pod from the palette says the delete verb is missing', async () => {
@@ -336,7 +397,10 @@ describe('command paths in code-server', { timeout: 300_000 }, () => {
     assert.match(dialog.text, new RegExp(`Restart pod payments/${escapeRegExp(target.metadata.name)} in context ${escapeRegExp(saContext)}\\?`));
     await answerModal(page, 'Restart Pod');
     const said = await step('rbac-refused', () => notification(page, /^Cannot restart pod/));
-    assert.match(said, new RegExp(`^Cannot restart pod payments/${escapeRegExp(target.metadata.name)}: you cannot delete pods in namespace payments \\(403\\)`));
+    assert.match(
+      said,
+      new RegExp(`^Cannot restart pod payments/${escapeRegExp(target.metadata.name)}: you cannot delete pods in namespace payments \\(403\\)`),
+    );
     assert.match(said, /lacks the delete verb on pods/);
     await eventually('the pod is still there', () => cluster.store.peek(R.pods, 'payments', target.metadata.name)?.metadata.uid === target.metadata.uid, 1_000);
     await wb.screenshot('command-paths-rbac-refused');

@@ -161,7 +161,10 @@ describe('commands in code-server', { timeout: 300_000 }, () => {
     assert.ok(Number(m[2]) > 0, 'some requests got 401');
     await step('finding', async () => {
       await expand(page, /^Findings\b/);
-      await treeItem(page, new RegExp(`401 under concurrency for ${escapeRegExp(RANCHER_CONCURRENT_401.context)}`)).waitFor({ state: 'visible', timeout: 45_000 });
+      await treeItem(page, new RegExp(`401 under concurrency for ${escapeRegExp(RANCHER_CONCURRENT_401.context)}`)).waitFor({
+        state: 'visible',
+        timeout: 45_000,
+      });
     });
     await wb.screenshot('probe-finding');
   });

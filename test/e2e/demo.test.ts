@@ -116,7 +116,12 @@ describe('npm start without a kubeconfig', { timeout: 600_000 }, () => {
   test('falls back to the demo cluster and writes its files into the demo folder', () => {
     assert.match(output, /No reachable cluster in your kubeconfig/);
     assert.equal(new URL(url).searchParams.get('folder'), workspace);
-    for (const file of ['kubeconfig', join('node-1', 'multus.kubeconfig'), join('rancher', 'downstream-ace.kubeconfig'), join('kubeconfigs', 'demo.kubeconfig')]) {
+    for (const file of [
+      'kubeconfig',
+      join('node-1', 'multus.kubeconfig'),
+      join('rancher', 'downstream-ace.kubeconfig'),
+      join('kubeconfigs', 'demo.kubeconfig'),
+    ]) {
       assert.ok(existsSync(join(workspace, file)), `${file} in the demo folder`);
     }
   });
@@ -138,7 +143,15 @@ describe('npm start without a kubeconfig', { timeout: 600_000 }, () => {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1400, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = browser.pages()[0] ?? (await browser.newPage());
     await page.goto(url);
@@ -148,11 +161,18 @@ describe('npm start without a kubeconfig', { timeout: 600_000 }, () => {
     const entry = page.locator('.activitybar [aria-label^="Cluster Credentials"]').first();
     await entry.waitFor({ state: 'visible', timeout: 30_000 });
     await entry.click();
-    await page.locator('.sidebar .composite.title', { hasText: /Cluster Credentials/i }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page
+      .locator('.sidebar .composite.title', { hasText: /Cluster Credentials/i })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
     // The extension read KUBECONFIG: the demo kubeconfig's cluster shows in its view or status bar.
     await page.locator('.sidebar, .statusbar', { hasText: 'test-cluster' }).first().waitFor({ state: 'visible', timeout: 60_000 });
     // For the screenshot only: the view fills in once the extension has listed the cluster.
-    await page.locator('.sidebar [role="treeitem"]').first().waitFor({ state: 'visible', timeout: 15_000 }).catch(() => undefined);
+    await page
+      .locator('.sidebar [role="treeitem"]')
+      .first()
+      .waitFor({ state: 'visible', timeout: 15_000 })
+      .catch(() => undefined);
     mkdirSync(join(RESULTS, 'screenshots'), { recursive: true });
     await page.screenshot({ path: join(RESULTS, 'screenshots', 'demo-start.png') });
   });
@@ -165,8 +185,18 @@ describe('npm start without a kubeconfig', { timeout: 600_000 }, () => {
     // What a terminal does on Ctrl+C: SIGINT to the foreground process group.
     await stopGroup(child, 'SIGINT');
     const port = new URL(url).port;
-    await eventually('code-server stopped', () => fetch(`http://127.0.0.1:${port}/healthz`).then(() => false, () => true));
+    await eventually('code-server stopped', () =>
+      fetch(`http://127.0.0.1:${port}/healthz`).then(
+        () => false,
+        () => true,
+      ),
+    );
     const core = kc.makeApiClient(CoreV1Api);
-    await eventually('the demo cluster stopped', () => core.listNamespacedPod({ namespace: 'db' }).then(() => false, (e: unknown) => !(e instanceof ApiException)));
+    await eventually('the demo cluster stopped', () =>
+      core.listNamespacedPod({ namespace: 'db' }).then(
+        () => false,
+        (e: unknown) => !(e instanceof ApiException),
+      ),
+    );
   });
 });

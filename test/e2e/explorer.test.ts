@@ -18,7 +18,12 @@ const ROTATING = 'rotating@test-cluster';
 
 function mint(cluster: TestCluster, seconds: number): string {
   const sa = cluster.store.peek(R.serviceAccounts, 'payments', 'api');
-  const issued = cluster.issuer.issue({ namespace: 'payments', serviceAccount: { name: 'api', uid: sa?.metadata.uid ?? '' }, expirationSeconds: seconds, nowSeconds: Math.floor(Date.now() / 1000) });
+  const issued = cluster.issuer.issue({
+    namespace: 'payments',
+    serviceAccount: { name: 'api', uid: sa?.metadata.uid ?? '' },
+    expirationSeconds: seconds,
+    nowSeconds: Math.floor(Date.now() / 1000),
+  });
   if (!issued.ok) throw new Error(issued.message);
   return issued.issued.token;
 }
@@ -31,7 +36,9 @@ function writeKubeconfig(cluster: TestCluster, dir: string, tokenFile: string): 
     stringify({
       apiVersion: 'v1',
       kind: 'Config',
-      clusters: [{ name: 'test-cluster', cluster: { server: cluster.url, 'certificate-authority-data': Buffer.from(cluster.pki.ca.certPem).toString('base64') } }],
+      clusters: [
+        { name: 'test-cluster', cluster: { server: cluster.url, 'certificate-authority-data': Buffer.from(cluster.pki.ca.certPem).toString('base64') } },
+      ],
       users: [
         { name: 'admin', user: { token: cluster.adminToken } },
         { name: 'reader', user: { token: mint(cluster, 3600) } },
@@ -149,7 +156,10 @@ describe('cluster explorer in code-server', { timeout: 300_000 }, () => {
     await item(page, new RegExp(`^${escapeRegExp(ROTATING)}.*token file · expires in 5\\d min`)).waitFor({ state: 'visible', timeout: 30_000 });
     writeFileSync(tokenFile, mint(cluster, 3 * 3600));
     await item(page, new RegExp(`^${escapeRegExp(ROTATING)}.*token file · expires in 2 h`)).waitFor({ state: 'visible', timeout: 30_000 });
-    await page.locator('.statusbar-item', { hasText: `${ROTATING} · expires in 2 h` }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page
+      .locator('.statusbar-item', { hasText: `${ROTATING} · expires in 2 h` })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
     await wb.screenshot('explorer-rotated-token-file');
   });
 });

@@ -33,7 +33,7 @@ test('extension-host suite passes inside code-server', { timeout: 240_000 }, asy
           // The workbench forwards console calls with printf-style arguments; only mocha's report is echoed.
           const line = format(...args);
           logs.push(line);
-          if (/^\s*(✔|✓|✖|\d+\) |\d+ (passing|failing|pending))/.test(line) || /^\s{2}\S/.test(line) && !line.includes('[')) {
+          if (/^\s*(✔|✓|✖|\d+\) |\d+ (passing|failing|pending))/.test(line) || (/^\s{2}\S/.test(line) && !line.includes('['))) {
             process.stdout.write(`  [extension host] ${line.trimEnd()}\n`);
           }
         });
@@ -44,7 +44,10 @@ test('extension-host suite passes inside code-server', { timeout: 240_000 }, asy
     const code = await Promise.race([exited, timeout]);
     assert.notEqual(code, -1, 'the suite settled within 3 minutes');
     assert.equal(code, 0, `the extension-host suite failed:\n${logs.join('\n')}`);
-    assert.ok(logs.some((l) => /passing/.test(l)), 'mocha reported its passing tests');
+    assert.ok(
+      logs.some((l) => /passing/.test(l)),
+      'mocha reported its passing tests',
+    );
   } finally {
     await wb?.stop();
   }

@@ -42,7 +42,7 @@ describe('foundation in code-server', { timeout: 240_000 }, () => {
     await wb.page.mouse.move(700, 450);
     const welcome = wb.page.locator('.welcome-view-content', { hasText: 'hover a token' });
     await welcome.waitFor({ state: 'visible', timeout: 30_000 });
-    assert.ok(await wb.page.locator('.welcome-view-content a, .welcome-view-content .monaco-button', { hasText: 'Decode Token' }).count() > 0);
+    assert.ok((await wb.page.locator('.welcome-view-content a, .welcome-view-content .monaco-button', { hasText: 'Decode Token' }).count()) > 0);
     await wb.screenshot('explorer-welcome');
   });
 

@@ -125,7 +125,9 @@ describe('the five incidents in code-server', { timeout: 300_000 }, () => {
 
     titles = {
       patroni: new RegExp(`^${escapeRegExp(`${PATRONI_EXPIRED.namespace}/${PATRONI_EXPIRED.pod}`)} sends an expired token it never re-read`),
-      apisix: new RegExp(`^${escapeRegExp(`${APISIX_NOT_RELOADING.namespace}/${apisixPod}`)} (does not reload its rotated token|sends an expired token it never re-read)`),
+      apisix: new RegExp(
+        `^${escapeRegExp(`${APISIX_NOT_RELOADING.namespace}/${apisixPod}`)} (does not reload its rotated token|sends an expired token it never re-read)`,
+      ),
       kubelet: new RegExp(`^Kubelet stopped refreshing the token of ${escapeRegExp(`${KUBELET_REFRESH_STALLED.namespace}/${rendererPod}`)}`),
       multus: new RegExp(`^Kubeconfig token expired: ${escapeRegExp(multusFile)} \\(user multus\\)`),
       rancher: new RegExp(`^401 under concurrency for ${escapeRegExp(RANCHER_CONCURRENT_401.context)}`),
@@ -161,7 +163,7 @@ describe('the five incidents in code-server', { timeout: 300_000 }, () => {
     const m = /: (\d+) passed, (\d+) got 401/.exec(said);
     assert.ok(m, `the probe says what it counted: ${said}`);
     assert.ok(Number(m[1]) > 0 && Number(m[2]) > 0, `401s among successes: ${said}`);
-    assert.ok((rancherIncident(cluster)?.counts.conflicts ?? 0) > 0, 'Rancher\'s webhook refused requests that lost the lastUsedAt write');
+    assert.ok((rancherIncident(cluster)?.counts.conflicts ?? 0) > 0, "Rancher's webhook refused requests that lost the lastUsedAt write");
     await step('finding-rancher', async () => {
       await expandItem(page, /^Findings\b/);
       await treeItem(page, titles.rancher).waitFor({ state: 'visible', timeout: 30_000 });
@@ -187,12 +189,16 @@ describe('the five incidents in code-server', { timeout: 300_000 }, () => {
     await step('findings', async () => {
       await expandItem(page, /^Findings\b/);
       for (const [name, title] of Object.entries(titles)) {
-        await treeItem(page, title).waitFor({ state: 'visible', timeout: 30_000 }).catch((err: unknown) => {
-          throw new Error(`the ${name} finding is not in the Findings node: ${String(err)}`);
-        });
+        await treeItem(page, title)
+          .waitFor({ state: 'visible', timeout: 30_000 })
+          .catch((err: unknown) => {
+            throw new Error(`the ${name} finding is not in the Findings node: ${String(err)}`);
+          });
       }
     });
-    const listed = await page.getByRole('treeitem').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('aria-level') ?? ''} ${r.getAttribute('aria-label') ?? r.textContent ?? ''}`));
+    const listed = await page
+      .getByRole('treeitem')
+      .evaluateAll((rows) => rows.map((r) => `${r.getAttribute('aria-level') ?? ''} ${r.getAttribute('aria-label') ?? r.textContent ?? ''}`));
     // The five, and nothing from the healthy part of the demo.
     assert.match((await treeItem(page, /^Findings\b/).getAttribute('aria-label')) ?? '', /^Findings,? 5$/, listed.join('\n'));
 
@@ -200,7 +206,11 @@ describe('the five incidents in code-server', { timeout: 300_000 }, () => {
     const evidence: Record<keyof typeof titles, RegExp[]> = {
       patroni: [/ApiException\(401, 'Unauthorized'\)/, /restart the pod now and make the app re-read its token file/],
       apisix: [/rotation: the kubelet wrote a new token/, /list failed, kind: Endpoints, reason: Unauthorized/],
-      kubelet: [/kubelet refresh point/, /PVC deletion requested/, new RegExp(`PVC ${KUBELET_REFRESH_STALLED.namespace}/${KUBELET_REFRESH_STALLED.claim} it mounts is Terminating`)],
+      kubelet: [
+        /kubelet refresh point/,
+        /PVC deletion requested/,
+        new RegExp(`PVC ${KUBELET_REFRESH_STALLED.namespace}/${KUBELET_REFRESH_STALLED.claim} it mounts is Terminating`),
+      ],
       multus: [/expires /, /service-account token copied into the file, which nothing refreshes/],
       rancher: [/probe: \d+ requests, [1-9]\d* ok, [1-9]\d* × 401/],
     };
@@ -215,11 +225,18 @@ describe('the five incidents in code-server', { timeout: 300_000 }, () => {
     const { page } = wb;
     let panel: FrameLocator | undefined;
     await step('open-apisix', async () => {
-      panel = await openFindingPanel(page, treeItem(page, titles.apisix), new RegExp(`Token Health: Pod ${escapeRegExp(`${APISIX_NOT_RELOADING.namespace}/${apisixPod}`)}`));
+      panel = await openFindingPanel(
+        page,
+        treeItem(page, titles.apisix),
+        new RegExp(`Token Health: Pod ${escapeRegExp(`${APISIX_NOT_RELOADING.namespace}/${apisixPod}`)}`),
+      );
     });
     assert.ok(panel);
     const webview = panel;
-    assert.match((await webview.locator('#subject-title').textContent()) ?? '', new RegExp(`Pod ${escapeRegExp(APISIX_NOT_RELOADING.namespace)}/${escapeRegExp(apisixPod)}`));
+    assert.match(
+      (await webview.locator('#subject-title').textContent()) ?? '',
+      new RegExp(`Pod ${escapeRegExp(APISIX_NOT_RELOADING.namespace)}/${escapeRegExp(apisixPod)}`),
+    );
 
     // The cause, named.
     const card = webview.locator('article.finding', { hasText: anywhere(titles.apisix) }).first();
@@ -227,7 +244,10 @@ describe('the five incidents in code-server', { timeout: 300_000 }, () => {
     const explanation = (await card.locator('.explanation').textContent()) ?? '';
     assert.match(explanation, /The kubelet wrote a new token to \S+ at .*, yet \d+ 401 lines? followed/);
     assert.match(explanation, /the app still sends the token it read at start-up, so restart the pod now and make the app re-read its token file/);
-    assert.ok((await texts(card.locator('.evidence li'))).some((t) => t.includes('rotation: the kubelet wrote a new token')), 'the rotation is in the evidence');
+    assert.ok(
+      (await texts(card.locator('.evidence li'))).some((t) => t.includes('rotation: the kubelet wrote a new token')),
+      'the rotation is in the evidence',
+    );
 
     // The rotation the extension observed: a refresh in the APISIX lane of the timeline.
     const svg = webview.locator('svg.timeline');
@@ -236,10 +256,17 @@ describe('the five incidents in code-server', { timeout: 300_000 }, () => {
     assert.ok(refreshes.length >= 1, 'the timeline shows the rotation');
     const refreshAt = Math.max(...refreshes.map(panelTime));
     const labels = await texts(svg.locator('text.lane-label'));
-    assert.ok(labels.some((l) => l.includes(`${APISIX_NOT_RELOADING.namespace}/${apisixPod}`)), labels.join(' | '));
+    assert.ok(
+      labels.some((l) => l.includes(`${APISIX_NOT_RELOADING.namespace}/${apisixPod}`)),
+      labels.join(' | '),
+    );
 
     // APISIX keeps failing after the rotation; scan again from the panel and the new 401 lines show.
-    await eventually('APISIX logs a 401 line after the rotation', () => (lastLogLineMs(cluster, APISIX_NOT_RELOADING.namespace, apisixPod, APISIX_NOT_RELOADING.container) ?? 0) > refreshAt + 1000, 30_000);
+    await eventually(
+      'APISIX logs a 401 line after the rotation',
+      () => (lastLogLineMs(cluster, APISIX_NOT_RELOADING.namespace, apisixPod, APISIX_NOT_RELOADING.container) ?? 0) > refreshAt + 1000,
+      30_000,
+    );
     await webview.locator('header vscode-button', { hasText: 'Scan for 401 lines' }).click();
     const rows = webview.locator('table.lines tbody tr');
     let after: string[] = [];
@@ -247,16 +274,28 @@ describe('the five incidents in code-server', { timeout: 300_000 }, () => {
       eventually(
         'the table shows 401 lines of APISIX after the rotation',
         async () => {
-          const cells = await rows.evaluateAll((trs) => trs.map((tr) => [tr.querySelector('td.time')?.textContent ?? '', tr.querySelector('td.pod')?.textContent ?? '', tr.querySelector('td.line')?.textContent ?? '']));
+          const cells = await rows.evaluateAll((trs) =>
+            trs.map((tr) => [
+              tr.querySelector('td.time')?.textContent ?? '',
+              tr.querySelector('td.pod')?.textContent ?? '',
+              tr.querySelector('td.line')?.textContent ?? '',
+            ]),
+          );
           after = cells.filter(([time, pod]) => pod?.includes(apisixPod) && panelTime(time ?? '') > refreshAt).map((c) => c.join(' | '));
           return after.length > 0;
         },
         60_000,
       ),
     );
-    assert.ok(after.every((r) => /list failed, kind: Endpoints, reason: Unauthorized/.test(r)), after.join('\n'));
+    assert.ok(
+      after.every((r) => /list failed, kind: Endpoints, reason: Unauthorized/.test(r)),
+      after.join('\n'),
+    );
     const markers = await texts(svg.locator('path.marker-401 title'));
-    assert.ok(markers.some((t) => panelTime(t) > refreshAt), 'a 401 marker after the refresh in the timeline');
+    assert.ok(
+      markers.some((t) => panelTime(t) > refreshAt),
+      'a 401 marker after the refresh in the timeline',
+    );
     await wb.screenshot('incidents-token-health-apisix');
     // Scrolled to the timeline and the table: the rotation and the 401 lines after it.
     await webview.locator('#timeline').evaluate((e) => e.scrollIntoView({ block: 'start' }));
@@ -268,7 +307,11 @@ describe('the five incidents in code-server', { timeout: 300_000 }, () => {
     const { page } = wb;
     let panel: FrameLocator | undefined;
     await step('open-kubelet', async () => {
-      panel = await openFindingPanel(page, treeItem(page, titles.kubelet), new RegExp(`Token Health: Pod ${escapeRegExp(`${KUBELET_REFRESH_STALLED.namespace}/${rendererPod}`)}`));
+      panel = await openFindingPanel(
+        page,
+        treeItem(page, titles.kubelet),
+        new RegExp(`Token Health: Pod ${escapeRegExp(`${KUBELET_REFRESH_STALLED.namespace}/${rendererPod}`)}`),
+      );
     });
     assert.ok(panel);
     const card = panel.locator('article.finding', { hasText: anywhere(titles.kubelet) }).first();
@@ -277,13 +320,19 @@ describe('the five incidents in code-server', { timeout: 300_000 }, () => {
     assert.match(explanation, new RegExp(`the PVC ${KUBELET_REFRESH_STALLED.namespace}/${KUBELET_REFRESH_STALLED.claim} it mounts is Terminating since `));
     assert.match(explanation, /Kubernetes PR 130335/);
     const items = await texts(card.locator('.evidence li'));
-    assert.ok(items.some((t) => t.includes('PVC deletion requested (Terminating)')), items.join('\n'));
-    assert.ok(items.some((t) => t.includes('kubelet refresh point')), items.join('\n'));
+    assert.ok(
+      items.some((t) => t.includes('PVC deletion requested (Terminating)')),
+      items.join('\n'),
+    );
+    assert.ok(
+      items.some((t) => t.includes('kubelet refresh point')),
+      items.join('\n'),
+    );
     assert.ok((await panel.locator('svg.timeline rect.segment').count()) >= 1, 'the stalled token has its window in the timeline');
     await wb.screenshot('incidents-token-health-kubelet');
   });
 
-  test('a picture of the Findings node, with one finding\'s evidence in its tooltip', async () => {
+  test("a picture of the Findings node, with one finding's evidence in its tooltip", async () => {
     const { page } = wb;
     await collapseItem(page, new RegExp(`^${escapeRegExp(adminContext)}`));
     // The Multus kubeconfig in the editor, and a side bar wide enough for the findings' titles.
@@ -294,7 +343,11 @@ describe('the five incidents in code-server', { timeout: 300_000 }, () => {
     await page.mouse.move(5, 5);
     const kubelet = treeItem(page, titles.kubelet);
     await kubelet.hover();
-    await page.locator('.monaco-hover:not(.hidden), .workbench-hover').filter({ hasText: anywhere(titles.kubelet) }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await page
+      .locator('.monaco-hover:not(.hidden), .workbench-hover')
+      .filter({ hasText: anywhere(titles.kubelet) })
+      .first()
+      .waitFor({ state: 'visible', timeout: 10_000 });
     const shot = await wb.screenshot('incidents-explorer-findings-evidence');
     copyFileSync(shot, join(ROOT, 'docs', 'explorer-findings.png'));
   });

@@ -29,7 +29,10 @@ test('the VSIX is under 2 MB and ships only the bundle, the webview, media and d
   assert.ok(names.includes('extension/dist/extension.js'), names.join(', '));
   assert.ok(names.includes('extension/package.json'));
   const unexpected = names.filter(
-    (n) => !/^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(package\.json|readme\.md|LICENSE\.txt|changelog\.md|dist\/extension\.js|dist\/webview\/.+|media\/.+))$/i.test(n),
+    (n) =>
+      !/^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(package\.json|readme\.md|LICENSE\.txt|changelog\.md|dist\/extension\.js|dist\/webview\/.+|media\/.+))$/i.test(
+        n,
+      ),
   );
   assert.deepEqual(unexpected, [], 'no sources, tests, maps or node_modules in the package');
 });

@@ -35,11 +35,53 @@ function seededRecords(now: number): HistoryRecord[] {
   const iatA = Math.floor(t0 / 1000);
   const iatB = Math.floor((t0 + 48 * MIN) / 1000);
   const records: HistoryRecord[] = [
-    { kind: 'token', at: t0 + MIN, lastAt: t0 + 45 * MIN, subject: apisix, source: 'liveRead', fingerprint: 'a1b2c3d4e5f60718', iat: iatA, exp: iatA + 3607, jti: 'jti-a' },
-    { kind: 'token', at: t0 + 49 * MIN, lastAt: t0 + 68 * MIN, subject: apisix, source: 'liveRead', fingerprint: 'b2c3d4e5f6071829', iat: iatB, exp: iatB + 3607, jti: 'jti-b' },
-    { kind: 'unauthorized', at: t0 + 55 * MIN, subject: apisixPod, source: 'log', pattern: 'http-401', line: 'GET /apis/apisix.apache.org/v2/apisixroutes 401 Unauthorized' },
-    { kind: 'unauthorized', at: t0 + 60 * MIN, subject: apisixPod, source: 'log', pattern: 'unauthorized', line: 'failed to list *v2.ApisixRoute: Unauthorized', count: 4 },
-    { kind: 'unauthorized', at: t0 + 62 * MIN, subject: patroniPod, source: 'log', pattern: 'unauthorized', line: 'kubernetes: Unauthorized while updating the leader lock' },
+    {
+      kind: 'token',
+      at: t0 + MIN,
+      lastAt: t0 + 45 * MIN,
+      subject: apisix,
+      source: 'liveRead',
+      fingerprint: 'a1b2c3d4e5f60718',
+      iat: iatA,
+      exp: iatA + 3607,
+      jti: 'jti-a',
+    },
+    {
+      kind: 'token',
+      at: t0 + 49 * MIN,
+      lastAt: t0 + 68 * MIN,
+      subject: apisix,
+      source: 'liveRead',
+      fingerprint: 'b2c3d4e5f6071829',
+      iat: iatB,
+      exp: iatB + 3607,
+      jti: 'jti-b',
+    },
+    {
+      kind: 'unauthorized',
+      at: t0 + 55 * MIN,
+      subject: apisixPod,
+      source: 'log',
+      pattern: 'http-401',
+      line: 'GET /apis/apisix.apache.org/v2/apisixroutes 401 Unauthorized',
+    },
+    {
+      kind: 'unauthorized',
+      at: t0 + 60 * MIN,
+      subject: apisixPod,
+      source: 'log',
+      pattern: 'unauthorized',
+      line: 'failed to list *v2.ApisixRoute: Unauthorized',
+      count: 4,
+    },
+    {
+      kind: 'unauthorized',
+      at: t0 + 62 * MIN,
+      subject: patroniPod,
+      source: 'log',
+      pattern: 'unauthorized',
+      line: 'kubernetes: Unauthorized while updating the leader lock',
+    },
   ];
   HOSTILE.forEach((line, i) => records.push({ kind: 'unauthorized', at: t0 + (64 + i) * MIN, subject: apisixPod, source: 'log', pattern: 'http-401', line }));
   return records;
@@ -105,7 +147,10 @@ describe('Token Health webview in code-server', { timeout: 300_000 }, () => {
     assert.equal(await svg.locator('path.marker-401').count(), seededLines);
     assert.equal(await svg.locator('line.now-line').count(), 1);
     const labels = await svg.locator('text.lane-label').allTextContents();
-    assert.ok(labels.some((l) => l.includes('gateway/apisix-7d9f-x2k4q (apisix)')), labels.join(' | '));
+    assert.ok(
+      labels.some((l) => l.includes('gateway/apisix-7d9f-x2k4q (apisix)')),
+      labels.join(' | '),
+    );
     const rows = webview.locator('table.lines tbody tr');
     assert.equal(await rows.count(), seededLines);
     assert.match((await webview.locator('table.lines thead').textContent()) ?? '', /Time.*Pod.*Container.*Pattern.*Line/);
@@ -119,7 +164,11 @@ describe('Token Health webview in code-server', { timeout: 300_000 }, () => {
     assert.equal(await webview.locator('#app script, a[href^="javascript:"]').count(), 0);
     assert.deepEqual(dialogs, [], 'no alert ran');
     // vscode-elements styles itself through constructable stylesheets, which the strict style-src allows.
-    assert.deepEqual(cspViolations.filter((v) => /webview|vscode-cdn|vscode-resource/i.test(v)), [], 'the webview broke none of its CSP');
+    assert.deepEqual(
+      cspViolations.filter((v) => /webview|vscode-cdn|vscode-resource/i.test(v)),
+      [],
+      'the webview broke none of its CSP',
+    );
   });
 
   test('the filter narrows the table and survives hiding and showing the panel', async () => {
@@ -150,7 +199,9 @@ describe('Token Health webview in code-server', { timeout: 300_000 }, () => {
     // The scan's answer is a notification; with the webview focused it may go straight to the centre.
     await wb.page.waitForTimeout(1000);
     await runCommand(wb.page, 'Notifications: Show Notifications');
-    const message = wb.page.locator('.notifications-center .notification-list-item-message, .notification-toast .notification-list-item-message', { hasText: `context ${CONTEXT}` }).first();
+    const message = wb.page
+      .locator('.notifications-center .notification-list-item-message, .notification-toast .notification-list-item-message', { hasText: `context ${CONTEXT}` })
+      .first();
     await message.waitFor({ state: 'visible', timeout: 60_000 });
     assert.match((await message.textContent()) ?? '', /401/);
     await runCommand(wb.page, 'Notifications: Clear All Notifications');

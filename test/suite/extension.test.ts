@@ -54,7 +54,9 @@ export function defineExtensionTests(): void {
       const ext = vscode.extensions.getExtension(EXTENSION_ID);
       assert.ok(ext);
       await ext.activate();
-      const ids = ['reloadCredentials', 'restartPod', 'rolloutRestart', 'requestToken', 'copyToken', 'reviewToken', 'whoAmI', 'probeConcurrency'].map((c) => `clusterCredentials.${c}`);
+      const ids = ['reloadCredentials', 'restartPod', 'rolloutRestart', 'requestToken', 'copyToken', 'reviewToken', 'whoAmI', 'probeConcurrency'].map(
+        (c) => `clusterCredentials.${c}`,
+      );
       const registered = new Set(await vscode.commands.getCommands(true));
       const declared = (ext.packageJSON as { contributes: { commands: { command: string; category?: string }[] } }).contributes.commands;
       for (const id of ids) {
@@ -107,7 +109,10 @@ export function defineExtensionTests(): void {
       const tokenError = errors.find((d) => d.code === 'token-expired');
       assert.ok(tokenError, 'the expired token is an error');
       assert.ok(doc.getText(tokenError.range).startsWith('eyJ'), 'the range covers the token value');
-      assert.ok(errors.some((d) => d.code === 'certificate-expired'), 'the expired client certificate is an error');
+      assert.ok(
+        errors.some((d) => d.code === 'certificate-expired'),
+        'the expired client certificate is an error',
+      );
     });
 
     test('Decode Token opens a read-only document with the claims and without the raw token', async () => {

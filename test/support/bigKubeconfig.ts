@@ -72,7 +72,7 @@ export function makeBigKubeconfig(opts: { users?: number; seed?: number } = {}):
   const users = opts.users ?? 500;
   const random = prng(opts.seed ?? 42);
   const m = loadMaterial();
-  const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)] as T;
+  const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
   const clusters = Math.max(1, Math.ceil(users / 4));
   const w = new Writer();
   w.line('apiVersion: v1');

@@ -5,7 +5,11 @@
 // lost now and then on a busy machine. A run that lost it, and so got no output at all, is run once more:
 // a server that really sends a frame on a wrong channel still fails the second run.
 
-export interface KubectlRun { code: number; stdout: string; stderr: string }
+export interface KubectlRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 const DROPPED_FRAME = /^E\d{4} [\d:.]+ +\d+ websocket\.go:\d+\] Unknown stream id \d+, discarding message$/m;
 

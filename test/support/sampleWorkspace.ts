@@ -28,9 +28,26 @@ export function writeSampleWorkspace(dir: string, now = new Date()): SampleWorks
   mkdirSync(join(dir, 'manifests'), { recursive: true });
   mkdirSync(join(dir, '.kube'), { recursive: true });
 
-  const ca = makeCertificate({ commonName: 'demo-cluster-ca', isCA: true, notBefore: new Date(now.getTime() - 400 * DAY), notAfter: new Date(now.getTime() + 3000 * DAY) });
-  const admin = makeCertificate({ commonName: 'admin', organizations: ['system:masters'], issuer: ca, notBefore: new Date(now.getTime() - 10 * DAY), notAfter: new Date(now.getTime() + 355 * DAY) });
-  const oldAdmin = makeCertificate({ commonName: 'old-admin', organizations: ['system:masters'], issuer: ca, notBefore: new Date(now.getTime() - 400 * DAY), notAfter: new Date(now.getTime() - 35 * DAY) });
+  const ca = makeCertificate({
+    commonName: 'demo-cluster-ca',
+    isCA: true,
+    notBefore: new Date(now.getTime() - 400 * DAY),
+    notAfter: new Date(now.getTime() + 3000 * DAY),
+  });
+  const admin = makeCertificate({
+    commonName: 'admin',
+    organizations: ['system:masters'],
+    issuer: ca,
+    notBefore: new Date(now.getTime() - 10 * DAY),
+    notAfter: new Date(now.getTime() + 355 * DAY),
+  });
+  const oldAdmin = makeCertificate({
+    commonName: 'old-admin',
+    organizations: ['system:masters'],
+    issuer: ca,
+    notBefore: new Date(now.getTime() - 400 * DAY),
+    notAfter: new Date(now.getTime() - 35 * DAY),
+  });
 
   const users: Record<string, string> = {
     'payments-api': 'service-account token that expired (TokenRequest, 600 s)',
@@ -44,7 +61,10 @@ export function writeSampleWorkspace(dir: string, now = new Date()): SampleWorks
     kind: 'Config',
     'current-context': 'payments',
     clusters: [{ name: 'demo', cluster: { server: 'https://127.0.0.1:6443', 'certificate-authority-data': base64(ca.certPem) } }],
-    contexts: Object.keys(users).map((user) => ({ name: user === 'payments-api' ? 'payments' : user, context: { cluster: 'demo', user, namespace: 'payments' } })),
+    contexts: Object.keys(users).map((user) => ({
+      name: user === 'payments-api' ? 'payments' : user,
+      context: { cluster: 'demo', user, namespace: 'payments' },
+    })),
     users: [
       { name: 'payments-api', user: { token: fixtureJwt('v1.32', 'api-unbound-600s.jwt') } },
       { name: 'ci-deployer', user: { token: fixtureJwt('v1.32', 'api-bound-pod-3607s.jwt') } },
@@ -52,7 +72,9 @@ export function writeSampleWorkspace(dir: string, now = new Date()): SampleWorks
       { name: 'old-admin', user: { 'client-certificate-data': base64(oldAdmin.certPem), 'client-key-data': base64(oldAdmin.keyPem) } },
       {
         name: 'cloud-sso',
-        user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'cloud-sso-login', args: ['token', '--cluster', 'demo'], interactiveMode: 'Never' } },
+        user: {
+          exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'cloud-sso-login', args: ['token', '--cluster', 'demo'], interactiveMode: 'Never' },
+        },
       },
     ],
   };
@@ -64,11 +86,20 @@ export function writeSampleWorkspace(dir: string, now = new Date()): SampleWorks
     dotKubeConfig: '.kube/config',
     bareKubeconfig: 'kubeconfigs/kubeconfig',
   };
-  writeFileSync(join(dir, files.kubeconfig), `# A kubeconfig with one user of each kind. Hover a token or certificate to decode it.\n${stringify(kubeconfig, { lineWidth: 0 })}`);
+  writeFileSync(
+    join(dir, files.kubeconfig),
+    `# A kubeconfig with one user of each kind. Hover a token or certificate to decode it.\n${stringify(kubeconfig, { lineWidth: 0 })}`,
+  );
 
   // No credential of their own (an exec plugin the demo never runs), so they add nothing to Problems.
-  const bare = { ...kubeconfig, 'current-context': 'cloud-sso', contexts: kubeconfig.contexts.filter((c) => c.name === 'cloud-sso'), users: kubeconfig.users.filter((u) => u.name === 'cloud-sso') };
-  for (const file of [files.dotKubeConfig, files.bareKubeconfig]) writeFileSync(join(dir, file), `# A kubeconfig without an extension.\n${stringify(bare, { lineWidth: 0 })}`);
+  const bare = {
+    ...kubeconfig,
+    'current-context': 'cloud-sso',
+    contexts: kubeconfig.contexts.filter((c) => c.name === 'cloud-sso'),
+    users: kubeconfig.users.filter((u) => u.name === 'cloud-sso'),
+  };
+  for (const file of [files.dotKubeConfig, files.bareKubeconfig])
+    writeFileSync(join(dir, file), `# A kubeconfig without an extension.\n${stringify(bare, { lineWidth: 0 })}`);
 
   const secret = fixtureJson<{ response: { body: SecretBody } }>('v1.32', 'secret-get-legacy-sa-token-after-use').response.body;
   const secretDoc = {
@@ -78,18 +109,32 @@ export function writeSampleWorkspace(dir: string, now = new Date()): SampleWorks
     type: secret.type,
     data: secret.data,
   };
-  writeFileSync(join(dir, files.legacySecret), `# A legacy service-account token Secret, as the API server filled it in.\n${stringify(secretDoc, { lineWidth: 0 })}`);
+  writeFileSync(
+    join(dir, files.legacySecret),
+    `# A legacy service-account token Secret, as the API server filled it in.\n${stringify(secretDoc, { lineWidth: 0 })}`,
+  );
 
   const vaultToken = fixtureJwt('v1.28', 'api-audience-vault-1800s.jwt');
   const manifest = [
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'vault-client-config', namespace: 'payments' }, data: { 'auth-header': `Authorization: Bearer ${vaultToken}` } },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'vault-client-config', namespace: 'payments' },
+      data: { 'auth-header': `Authorization: Bearer ${vaultToken}` },
+    },
     {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'vault-client', namespace: 'payments' },
       spec: {
         serviceAccountName: 'api',
-        containers: [{ name: 'client', image: 'curlimages/curl:8.10.1', args: ['--header', `Authorization: Bearer ${vaultToken}`, 'https://vault.payments.svc:8200/v1/sys/health'] }],
+        containers: [
+          {
+            name: 'client',
+            image: 'curlimages/curl:8.10.1',
+            args: ['--header', `Authorization: Bearer ${vaultToken}`, 'https://vault.payments.svc:8200/v1/sys/health'],
+          },
+        ],
       },
     },
   ];

@@ -9,13 +9,19 @@ import { describe, it } from 'node:test';
 const SRC = resolve(__dirname, '..', '..', 'src');
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Every module specifier of a file: static imports and re-exports, `import()` and `require()`. */
 export function specifiersOf(text: string): string[] {
   const out: string[] = [];
-  const patterns = [/^\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/gm, /^\s*import\s*['"]([^'"]+)['"]/gm, /\b(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/g];
+  const patterns = [
+    /^\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/gm,
+    /^\s*import\s*['"]([^'"]+)['"]/gm,
+    /\b(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
   for (const re of patterns) for (const m of text.matchAll(re)) if (m[1] !== undefined) out.push(m[1]);
   return out;
 }
@@ -54,7 +60,12 @@ describe('layers of src/', () => {
   it('finds the files and their imports it checks', () => {
     assert.ok(files.length > 100);
     assert.ok(edges.some((e) => e.spec === 'vscode'));
-    assert.deepEqual(specifiersOf("import type { A } from './a';\nexport { b } from \"../b\";\nconst c = require('c');\nimport 'd';"), ['./a', '../b', 'd', 'c']);
+    assert.deepEqual(specifiersOf("import type { A } from './a';\nexport { b } from \"../b\";\nconst c = require('c');\nimport 'd';"), [
+      './a',
+      '../b',
+      'd',
+      'c',
+    ]);
   });
 
   it('keeps token, logs, history, diagnosis, shared and controlPlane free of vscode and of every layer above them', () => {

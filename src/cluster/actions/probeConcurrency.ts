@@ -55,10 +55,13 @@ export function percentile(sorted: readonly number[], p: number): number {
 export async function probeConcurrency(provider: CredentialProvider, opts: ProbeOptions): Promise<ActionResult<ProbeOutcome>> {
   const requests = Math.floor(opts.requests);
   if (!Number.isFinite(requests) || requests < 1 || requests > MAX_PROBE_REQUESTS) {
-    return failed(refusal('invalid', `the probe sends between 1 and ${MAX_PROBE_REQUESTS} requests, not ${opts.requests}; change clusterCredentials.probe.requests`));
+    return failed(
+      refusal('invalid', `the probe sends between 1 and ${MAX_PROBE_REQUESTS} requests, not ${opts.requests}; change clusterCredentials.probe.requests`),
+    );
   }
   const server = provider.cluster?.server;
-  if (!server) return failed(refusal('unreachable', `the context "${provider.context}" has no cluster server to probe; fix the kubeconfig or pick another context`));
+  if (!server)
+    return failed(refusal('unreachable', `the context "${provider.context}" has no cluster server to probe; fix the kubeconfig or pick another context`));
 
   let kc: KubeConfig;
   let token: string | undefined;

@@ -43,7 +43,11 @@ export function userInfoOf(v: unknown): ReviewedUser | undefined {
   return out;
 }
 
-export async function reviewToken(api: ApiClients, rawToken: string, opts: { audiences?: string[]; signal?: AbortSignal } = {}): Promise<ActionResult<TokenReviewResult>> {
+export async function reviewToken(
+  api: ApiClients,
+  rawToken: string,
+  opts: { audiences?: string[]; signal?: AbortSignal } = {},
+): Promise<ActionResult<TokenReviewResult>> {
   const token = normalizeToken(rawToken);
   if (!token) return failed(refusal('invalid', 'there is no token to review; select one, copy one or paste one'));
   const spec: Json = { token };

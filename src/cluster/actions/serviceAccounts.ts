@@ -10,7 +10,11 @@ export interface ServiceAccountSummary {
 }
 
 /** Every service account of a namespace (or of all namespaces when it is undefined), in pages. */
-export async function listServiceAccounts(api: ApiClients, namespace: string | undefined, signal?: AbortSignal): Promise<ActionResult<ServiceAccountSummary[]>> {
+export async function listServiceAccounts(
+  api: ApiClients,
+  namespace: string | undefined,
+  signal?: AbortSignal,
+): Promise<ActionResult<ServiceAccountSummary[]>> {
   const out: ServiceAccountSummary[] = [];
   let cont: string | undefined;
   do {

@@ -18,7 +18,8 @@ export async function whoAmI(api: ApiClients, signal?: AbortSignal): Promise<Act
   if (beta.ok || beta.error.kind !== 'notFound') return beta;
   return failed({
     ...beta.error,
-    message: 'this cluster serves no SelfSubjectReview API (it needs Kubernetes 1.28, or 1.27 with the beta API), so it cannot say who you are; check the user of this context in the kubeconfig instead',
+    message:
+      'this cluster serves no SelfSubjectReview API (it needs Kubernetes 1.28, or 1.27 with the beta API), so it cannot say who you are; check the user of this context in the kubeconfig instead',
   });
 }
 
@@ -33,7 +34,11 @@ async function selfSubjectReview(api: ApiClients, version: SelfSubjectReviewVers
   const user = userInfoOf(field(res.value.body, 'status', 'userInfo'));
   if (!user) {
     return failed(
-      clusterError({ kind: 'unknown', message: 'the cluster answered the SelfSubjectReview without a user; check the user of this context in the kubeconfig instead', detail: answerDetail(res.value.body) }),
+      clusterError({
+        kind: 'unknown',
+        message: 'the cluster answered the SelfSubjectReview without a user; check the user of this context in the kubeconfig instead',
+        detail: answerDetail(res.value.body),
+      }),
     );
   }
   return succeeded({ ...user, apiVersion: version });

@@ -77,8 +77,7 @@ export interface RawRequestInit {
 }
 
 export type RawResponse =
-  | { ok: true; status: number; headers: Record<string, string>; body: string }
-  | { ok: false; error: ClusterError; status?: number; body?: string };
+  { ok: true; status: number; headers: Record<string, string>; body: string } | { ok: false; error: ClusterError; status?: number; body?: string };
 
 export type KubeConfigResult = { ok: true; kc: KubeConfig } | { ok: false; error: ClusterError };
 

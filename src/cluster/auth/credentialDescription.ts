@@ -122,7 +122,13 @@ function describeUser(context: string, user: User, observed: CredentialObservati
     if (seen?.certificatePem) {
       const c = decodeCertificate(seen.certificatePem);
       if (c.ok) {
-        out.clientCertificate = { source: 'exec', commonName: c.certificate.commonName, organizations: c.certificate.organizations, notBeforeSec: c.certificate.notBeforeSec, notAfterSec: c.certificate.notAfterSec };
+        out.clientCertificate = {
+          source: 'exec',
+          commonName: c.certificate.commonName,
+          organizations: c.certificate.organizations,
+          notBeforeSec: c.certificate.notBeforeSec,
+          notAfterSec: c.certificate.notAfterSec,
+        };
         if (out.expiresAtSec === undefined) Object.assign(out, { expiresAtSec: c.certificate.notAfterSec, expirySource: 'certificate' });
       }
     }

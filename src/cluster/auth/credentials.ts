@@ -4,14 +4,7 @@
 import type { Cluster, KubeConfig, User } from '@kubernetes/client-node';
 import { decodeToken } from '../../token/jwt';
 import { fingerprint } from '../../token/fingerprint';
-import {
-  type CredentialDescription,
-  type CredentialKind,
-  type ExecSpec,
-  credentialKindOf,
-  describeCredential,
-  execSpecOf,
-} from './credentialDescription';
+import { type CredentialDescription, type CredentialKind, type ExecSpec, credentialKindOf, describeCredential, execSpecOf } from './credentialDescription';
 import { type ExecCredentialOutput, runExecPlugin } from './execPlugin';
 import { isRecord } from './kubeconfigFiles';
 import { TokenFileSource } from './tokenFileSource';

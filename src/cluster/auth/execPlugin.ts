@@ -175,7 +175,7 @@ export function parseExecCredential(stdout: string, apiVersion: string, name: st
   }
   if (typeof parsed !== 'object' || parsed === null) return fail(`${name} printed something that is not an ExecCredential`);
   const obj = parsed as Record<string, unknown>;
-  if (obj.kind !== 'ExecCredential') return fail(`${name} printed a ${String(obj.kind ?? 'document without kind')}, not an ExecCredential`);
+  if (obj.kind !== 'ExecCredential') return fail(`${name} printed ${typeof obj.kind === 'string' ? `a ${obj.kind}` : 'a document without kind'}, not an ExecCredential`);
   if (obj.apiVersion !== apiVersion) {
     return fail(`${name} answered with apiVersion ${String(obj.apiVersion)} but the kubeconfig asks for ${apiVersion}; align exec.apiVersion with the plugin`);
   }
@@ -221,6 +221,10 @@ function summarizeStderr(text: string): string {
 }
 
 function firstLines(text: string): string {
-  const joined = text.split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
+  const joined = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .join(' ');
   return joined.length > 300 ? `${joined.slice(0, 297)}...` : joined;
 }

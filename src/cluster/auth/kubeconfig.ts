@@ -74,14 +74,23 @@ export function loadKubeconfig(opts: KubeconfigLoadOptions): KubeconfigLoad {
     } else if (read.problem !== 'missing') {
       return fail(read.problem, read.message);
     } else if (origin === 'setting' || origin === 'vsKubernetes') {
-      return fail('noKubeconfig', `the kubeconfig set in ${SETTING_NAMES[origin]}, ${file}, does not exist; fix the setting or clear it to use KUBECONFIG or ~/.kube/config`);
+      return fail(
+        'noKubeconfig',
+        `the kubeconfig set in ${SETTING_NAMES[origin]}, ${file}, does not exist; fix the setting or clear it to use KUBECONFIG or ~/.kube/config`,
+      );
     }
     // A missing file listed in KUBECONFIG is skipped, as kubectl skips it.
   }
   if (loaded.length === 0) {
     return origin === 'KUBECONFIG'
-      ? fail('noKubeconfig', `none of the files in KUBECONFIG exist (${files.join(', ')}); fix KUBECONFIG or set clusterCredentials.kubeconfig to a kubeconfig file`)
-      : fail('noKubeconfig', `there is no kubeconfig at ${files[0]}; create one (for example with your cloud CLI) or set clusterCredentials.kubeconfig to its path`);
+      ? fail(
+          'noKubeconfig',
+          `none of the files in KUBECONFIG exist (${files.join(', ')}); fix KUBECONFIG or set clusterCredentials.kubeconfig to a kubeconfig file`,
+        )
+      : fail(
+          'noKubeconfig',
+          `there is no kubeconfig at ${files[0]}; create one (for example with your cloud CLI) or set clusterCredentials.kubeconfig to its path`,
+        );
   }
 
   const merged = mergeFiles(loaded);
@@ -112,12 +121,18 @@ export function loadKubeconfig(opts: KubeconfigLoadOptions): KubeconfigLoad {
       { onInvalidEntry: 'filter' },
     );
   } catch (err) {
-    return fail('invalid', `${describeFiles(loaded, origin)} could not be loaded (${err instanceof Error ? err.message : String(err)}); fix the kubeconfig or choose another one`);
+    return fail(
+      'invalid',
+      `${describeFiles(loaded, origin)} could not be loaded (${err instanceof Error ? err.message : String(err)}); fix the kubeconfig or choose another one`,
+    );
   }
 
   const where = describeFiles(loaded, origin);
   if (contexts.length === 0) {
-    return fail('noContext', `${where} defines no contexts; add one (for example with your cloud CLI's update-kubeconfig command) or choose another kubeconfig`);
+    return fail(
+      'noContext',
+      `${where} defines no contexts; add one (for example with your cloud CLI's update-kubeconfig command) or choose another kubeconfig`,
+    );
   }
   if (current === undefined) {
     return fail('noContext', `${where} sets no current context; pick a context in Cluster Credentials or run kubectl config use-context <name>`, contexts);
@@ -127,7 +142,10 @@ export function loadKubeconfig(opts: KubeconfigLoadOptions): KubeconfigLoad {
     return fail('noContext', `the current context "${current}" is not defined in ${where}; pick another context or fix current-context`, contexts);
   }
   if (summary.server === undefined) {
-    return fail('invalid', `context "${current}" uses cluster "${summary.cluster}", which ${where} does not define with a server; fix the kubeconfig or pick another context`);
+    return fail(
+      'invalid',
+      `context "${current}" uses cluster "${summary.cluster}", which ${where} does not define with a server; fix the kubeconfig or pick another context`,
+    );
   }
   return { ok: true, files, origin, kc, currentContext: current, contexts, currentContextFile: chooseCurrentContextFile(files, loaded, origin) };
 }
@@ -147,7 +165,14 @@ function contextSummaryOf(c: Sourced, clusterByName: ReadonlyMap<string, NamedEn
   const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
   const user = text(ctx.user);
   const namespace = text(ctx.namespace);
-  return { name: c.entry.name, cluster, ...(server !== undefined ? { server } : {}), ...(user !== undefined ? { user } : {}), ...(namespace !== undefined ? { namespace } : {}), file: c.file };
+  return {
+    name: c.entry.name,
+    cluster,
+    ...(server !== undefined ? { server } : {}),
+    ...(user !== undefined ? { user } : {}),
+    ...(namespace !== undefined ? { namespace } : {}),
+    file: c.file,
+  };
 }
 
 /** kubectl's merge: the first file to define a name wins, and current-context comes from the first file that sets one. */

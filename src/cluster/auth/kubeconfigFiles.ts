@@ -61,9 +61,7 @@ export interface KubeconfigFileData {
   contexts: NamedEntry[];
 }
 
-export type KubeconfigFileRead =
-  | { ok: true; data: KubeconfigFileData }
-  | { ok: false; problem: 'missing' | 'unreadable' | 'invalid'; message: string };
+export type KubeconfigFileRead = { ok: true; data: KubeconfigFileData } | { ok: false; problem: 'missing' | 'unreadable' | 'invalid'; message: string };
 
 /** Reads and parses one kubeconfig, with relative paths made absolute against its folder (as client-go does). */
 export function readKubeconfigFile(file: string): KubeconfigFileRead {
@@ -83,7 +81,11 @@ export function readKubeconfigFile(file: string): KubeconfigFileRead {
   }
   const doc = root.value;
   if (!isRecord(doc)) {
-    return { ok: false, problem: 'invalid', message: `${file} is not a kubeconfig: its top level is not a map of keys; fix the file or choose another kubeconfig` };
+    return {
+      ok: false,
+      problem: 'invalid',
+      message: `${file} is not a kubeconfig: its top level is not a map of keys; fix the file or choose another kubeconfig`,
+    };
   }
   const dir = path.dirname(path.resolve(file));
   const sections: Record<'clusters' | 'users' | 'contexts', NamedEntry[]> = { clusters: [], users: [], contexts: [] };
@@ -128,7 +130,11 @@ function parseKubeconfigYaml(file: string, text: string): { ok: true; value: unk
   try {
     return { ok: true, value: doc.toJS({ maxAliasCount: 100 }) };
   } catch (err) {
-    return { ok: false, problem: 'invalid', message: `${file} cannot be read as YAML (${err instanceof Error ? err.message : String(err)}); fix the file or choose another kubeconfig` };
+    return {
+      ok: false,
+      problem: 'invalid',
+      message: `${file} cannot be read as YAML (${err instanceof Error ? err.message : String(err)}); fix the file or choose another kubeconfig`,
+    };
   }
 }
 
@@ -161,7 +167,5 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 export function errorCode(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string'
-    ? (err as { code: string }).code
-    : undefined;
+  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : undefined;
 }

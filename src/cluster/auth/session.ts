@@ -17,11 +17,7 @@ export interface ClusterSession {
 export type SessionOpen = { ok: true; session: ClusterSession } | { ok: false; message: string };
 
 /** Never throws: a kubeconfig without a usable current context comes back as a sentence. */
-export function openSession(
-  load: KubeconfigLoad,
-  credentialOptions: CredentialProviderOptions,
-  apiOptions?: ApiClientsOptions,
-): SessionOpen {
+export function openSession(load: KubeconfigLoad, credentialOptions: CredentialProviderOptions, apiOptions?: ApiClientsOptions): SessionOpen {
   if (!load.ok) return { ok: false, message: load.message };
   const context = load.currentContext;
   const summary = load.contexts.find((c) => c.name === context);

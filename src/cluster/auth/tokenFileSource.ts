@@ -4,8 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { errorCode } from './kubeconfigFiles';
 
 export type TokenFileResult =
-  | { ok: true; token: string; /** Set when the last check failed and an older token is being kept. */ warning?: string }
-  | { ok: false; message: string };
+  { ok: true; token: string; /** Set when the last check failed and an older token is being kept. */ warning?: string } | { ok: false; message: string };
 
 interface FileSignature {
   mtimeMs: number;

@@ -141,12 +141,27 @@ export class Inventory {
       const base = ns ? `/api/v1/namespaces/${encodeURIComponent(ns)}` : '/api/v1';
       this.watches.serviceaccounts.set(scope, this.watch('serviceaccounts', `${base}/serviceaccounts`, ns, projectServiceAccount));
       this.watches.pods.set(scope, this.watch('pods', `${base}/pods`, ns, projectPod));
-      this.watches.secrets.set(scope, this.watch('secrets', `${base}/secrets`, ns, (obj) => projectLegacySecret(obj, (raw, item) => this.verifySecret(raw, item)), 'type=kubernetes.io/service-account-token'));
+      this.watches.secrets.set(
+        scope,
+        this.watch(
+          'secrets',
+          `${base}/secrets`,
+          ns,
+          (obj) => projectLegacySecret(obj, (raw, item) => this.verifySecret(raw, item)),
+          'type=kubernetes.io/service-account-token',
+        ),
+      );
     }
     for (const w of this.all()) w.start();
   }
 
-  private watch<T>(kind: ResourceKind, path: string, namespace: string | undefined, project: (obj: unknown) => T | undefined, fieldSelector?: string): ResourceWatch<T> {
+  private watch<T>(
+    kind: ResourceKind,
+    path: string,
+    namespace: string | undefined,
+    project: (obj: unknown) => T | undefined,
+    fieldSelector?: string,
+  ): ResourceWatch<T> {
     return new ResourceWatch<T>({
       api: this.opts.api,
       kind,

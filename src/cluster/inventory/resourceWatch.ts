@@ -20,7 +20,10 @@ export class KindGate {
     const previous = this.tails.get(kind) ?? Promise.resolve();
     let release = (): void => undefined;
     const mine = new Promise<void>((resolve) => (release = resolve));
-    this.tails.set(kind, previous.then(() => mine));
+    this.tails.set(
+      kind,
+      previous.then(() => mine),
+    );
     await previous;
     try {
       return await fn();

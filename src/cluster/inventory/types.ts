@@ -82,9 +82,7 @@ export type TokenSummary = DecodedToken;
 
 /** The answer of a signature check against the cluster's published keys. */
 export type SignatureCheck =
-  | { status: 'signed'; kid?: string }
-  | { status: 'notSigned'; reason: string }
-  | { status: 'unchecked'; reason: string; httpStatus?: number };
+  { status: 'signed'; kid?: string } | { status: 'notSigned'; reason: string } | { status: 'unchecked'; reason: string; httpStatus?: number };
 
 export interface LegacySecretItem {
   namespace: string;
@@ -138,9 +136,7 @@ export interface LiveTokenTarget {
   path: string;
 }
 
-export type LiveTokenReading =
-  | { ok: true; atMs: number; token: TokenSummary; signature: SignatureCheck }
-  | { ok: false; atMs: number; error: ClusterError };
+export type LiveTokenReading = { ok: true; atMs: number; token: TokenSummary; signature: SignatureCheck } | { ok: false; atMs: number; error: ClusterError };
 
 export function liveTokenKey(t: Pick<LiveTokenTarget, 'podUid' | 'container' | 'path'>): string {
   return `${t.podUid}\u0000${t.container}\u0000${t.path}`;

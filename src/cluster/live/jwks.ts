@@ -76,7 +76,13 @@ export class ClusterKeys {
       return { ok: true, keys: createLocalJWKSet(jwks), kids: jwks.keys.flatMap((k) => (typeof k.kid === 'string' ? [k.kid] : [])) };
     } catch (err) {
       const why = errorMessage(err);
-      return { ok: false, error: { kind: 'invalid', message: `the cluster's key set at ${path} could not be read (${why}); check that the API server serves service-account keys` } };
+      return {
+        ok: false,
+        error: {
+          kind: 'invalid',
+          message: `the cluster's key set at ${path} could not be read (${why}); check that the API server serves service-account keys`,
+        },
+      };
     }
   }
 

@@ -34,7 +34,11 @@ export async function readLiveToken(api: ApiClients, target: LiveTokenTarget, op
   const raw = output.stdout.trim();
   const decoded = decodeToken(raw);
   if (!decoded.ok) {
-    return { ok: false, atMs: now(), error: { kind: 'invalid', message: `${where} does not hold a readable token (${decoded.reason}); check the projected volume's path` } };
+    return {
+      ok: false,
+      atMs: now(),
+      error: { kind: 'invalid', message: `${where} does not hold a readable token (${decoded.reason}); check the projected volume's path` },
+    };
   }
   const signature: SignatureCheck = opts.verify ? await opts.verify(raw) : { status: 'unchecked', reason: 'no signature check was asked for' };
   return { ok: true, atMs: now(), token: decoded.token, signature };
@@ -77,15 +81,22 @@ function execCat(exec: Exec, target: LiveTokenTarget, timeoutMs: number): Promis
         },
         (err: unknown) => {
           clearTimeout(timer);
+          // The classifier reads ws's own error objects as they are, not only Errors.
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
           reject(asHttpError(err));
         },
       );
   });
 }
 
+/** A message field as text; anything but a string reads as empty. */
+function stringOf(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
 /** ws reports a refused upgrade only as "Unexpected server response: 403"; give it the status our retry and classifier read. */
 function asHttpError(err: unknown): unknown {
-  const message = err instanceof Error ? err.message : typeof err === 'object' && err !== null ? String((err as { message?: unknown }).message ?? '') : '';
+  const message = err instanceof Error ? err.message : typeof err === 'object' && err !== null ? stringOf((err as { message?: unknown }).message) : '';
   const m = /Unexpected server response: (\d{3})/.exec(message);
   return m ? Object.assign(new Error(message), { statusCode: Number(m[1]) }) : err;
 }

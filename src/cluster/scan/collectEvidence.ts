@@ -94,7 +94,8 @@ function sameFile(a: Subject, b: Subject): boolean {
 /** Adds a fresh observation, extending the last one of the same file when the token is unchanged. */
 function mergeObservation(list: TokenObservation[], o: TokenObservation): void {
   let last: TokenObservation | undefined;
-  for (const x of list) if (sameFile(x.subject, o.subject) && (!last || Math.max(x.at, x.lastAt ?? x.at) >= Math.max(last.at, last.lastAt ?? last.at))) last = x;
+  for (const x of list)
+    if (sameFile(x.subject, o.subject) && (!last || Math.max(x.at, x.lastAt ?? x.at) >= Math.max(last.at, last.lastAt ?? last.at))) last = x;
   if (last && last.fingerprint === o.fingerprint) {
     last.lastAt = Math.max(last.lastAt ?? last.at, o.at);
     return;
@@ -200,7 +201,15 @@ export async function collectEvidence(session: EvidenceSession, scope: EvidenceS
         try {
           const raw = await opts.readToken({ namespace: pod.namespace, pod: pod.name, podUid: pod.uid, container, path: source.path });
           if (raw === undefined) continue;
-          const subject: Subject = { context: session.context, namespace: pod.namespace, pod: pod.name, podUid: pod.uid, serviceAccount: pod.serviceAccount, container, path: source.path };
+          const subject: Subject = {
+            context: session.context,
+            namespace: pod.namespace,
+            pod: pod.name,
+            podUid: pod.uid,
+            serviceAccount: pod.serviceAccount,
+            container,
+            path: source.path,
+          };
           const o = observeToken(raw, subject, now(), 'liveRead');
           if (o) {
             newObservations.push({ ...o, subject: { ...o.subject } });

@@ -145,6 +145,11 @@ export function scanPodOf(pod: PodItem): V1Pod {
       ephemeralContainers: pod.ephemeralContainers.map((name) => ({ name })),
       ...(pod.nodeName !== undefined ? { nodeName: pod.nodeName } : {}),
     },
-    status: { phase: pod.phase, initContainerStatuses: statuses('init'), containerStatuses: statuses('app'), ephemeralContainerStatuses: statuses('ephemeral') },
+    status: {
+      phase: pod.phase,
+      initContainerStatuses: statuses('init'),
+      containerStatuses: statuses('app'),
+      ephemeralContainerStatuses: statuses('ephemeral'),
+    },
   };
 }

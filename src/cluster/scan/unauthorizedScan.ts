@@ -329,7 +329,14 @@ function successOf(match: LogMatch, subject: Subject, fallbackAt: number): Succe
 /** Scans the logs and events of a scope for 401 symptoms. Never throws for what the cluster refuses. */
 export async function scanUnauthorized(session: ScanSession, scope: EvidenceScope, opts: UnauthorizedScanOptions): Promise<UnauthorizedScanResult> {
   const now = opts.nowMs ?? Date.now;
-  const result: UnauthorizedScanResult = { events: [], successes: [], scanned: { pods: 0, logs: 0, bytes: 0, events: 0 }, unread: [], problems: [], cancelled: false };
+  const result: UnauthorizedScanResult = {
+    events: [],
+    successes: [],
+    scanned: { pods: 0, logs: 0, bytes: 0, events: 0 },
+    unread: [],
+    problems: [],
+    cancelled: false,
+  };
   const scanOpts = opts.maxLineLength !== undefined ? { maxLineLength: opts.maxLineLength } : undefined;
   const { pods, scopes, problems } = await listScopeReach(session, scope);
   result.problems.push(...problems);
@@ -366,7 +373,9 @@ export async function scanUnauthorized(session: ScanSession, scope: EvidenceScop
       result.scanned.events += events.length;
       result.events.push(...scanEvents(session.context, events, opts.patterns, opts.maxLineLength));
     } catch (err) {
-      result.problems.push(describe(session.api, err, s.kind === 'namespace' && scope.kind === 'context' ? `listing events in namespace ${s.namespace}` : 'listing events'));
+      result.problems.push(
+        describe(session.api, err, s.kind === 'namespace' && scope.kind === 'context' ? `listing events in namespace ${s.namespace}` : 'listing events'),
+      );
     }
   }
   result.events.sort((a, b) => a.at - b.at);
@@ -403,7 +412,9 @@ export async function followUnauthorized(
   const subject: Subject = { context: session.context, namespace: target.namespace, pod: target.pod, container: target.container };
   if (target.podUid !== undefined) subject.podUid = target.podUid;
   if (target.serviceAccount !== undefined) subject.serviceAccount = target.serviceAccount;
-  const scanner = new StreamScanner(opts.patterns, opts.maxLineLength !== undefined ? { maxLineLength: opts.maxLineLength } : undefined, (m) => onEvent(matchToEvent(m, subject, now())));
+  const scanner = new StreamScanner(opts.patterns, opts.maxLineLength !== undefined ? { maxLineLength: opts.maxLineLength } : undefined, (m) =>
+    onEvent(matchToEvent(m, subject, now())),
+  );
   let finish: () => void = () => undefined;
   const done = new Promise<void>((resolve) => {
     finish = resolve;

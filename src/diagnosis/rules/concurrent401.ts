@@ -6,17 +6,7 @@ import type { NodeRef } from '../../shared/nodeRef';
 import type { Evidence } from '../evidence';
 import { probeFailed } from '../probe';
 import type { Finding, FindingEvidence } from '../types';
-import {
-  action,
-  describeUnauthorized,
-  findPod,
-  findingId,
-  podName,
-  podRef,
-  tokenHealthAction,
-  when,
-  type DiagnoseOptions,
-} from '../ruleKit';
+import { action, describeUnauthorized, findPod, findingId, podName, podRef, tokenHealthAction, when, type DiagnoseOptions } from '../ruleKit';
 import { COMMAND } from '../../shared/commandIds';
 
 const EXPLANATION_TAIL =
@@ -73,7 +63,9 @@ export function concurrent401Rule(evidence: Evidence, _nowMs: number, options: D
     const successes = evidence.successes.filter((s) => `${s.subject.namespace ?? ''}/${s.subject.pod ?? ''}` === key);
     const interleaved = events.filter((e) => {
       const fp = /sha256:([0-9a-f]{8})/.exec(e.line)?.[1];
-      return successes.some((s) => Math.abs(s.atMs - e.at) <= windowMs && (fp === undefined || s.tokenFingerprint === undefined || s.tokenFingerprint.startsWith(fp)));
+      return successes.some(
+        (s) => Math.abs(s.atMs - e.at) <= windowMs && (fp === undefined || s.tokenFingerprint === undefined || s.tokenFingerprint.startsWith(fp)),
+      );
     });
     if (interleaved.length === 0) continue;
     // Successes after the last 401 and before it: refusals in between accepted requests.

@@ -22,7 +22,9 @@ export function expiringSoonRule(evidence: Evidence, nowMs: number, options: Dia
       target: ref,
       evidence: [
         { atMs: token.at, text: describeObservation(token) },
-        ...(info.expiringFrom !== undefined ? [{ atMs: info.expiringFrom * 1000, text: `inside the warning window since ${when(info.expiringFrom * 1000)}` }] : []),
+        ...(info.expiringFrom !== undefined
+          ? [{ atMs: info.expiringFrom * 1000, text: `inside the warning window since ${when(info.expiringFrom * 1000)}` }]
+          : []),
       ],
       actions: [tokenHealthAction(ref), ...restartActions(evidence.context, pod)],
     });

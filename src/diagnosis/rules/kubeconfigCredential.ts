@@ -38,7 +38,9 @@ export function kubeconfigCredentialRule(evidence: Evidence, nowMs: number, opti
     const where = whereOf(c);
     const kind = what(c);
     const context: ContextRef = { kind: 'context', context: c.context ?? evidence.context };
-    const boundPod = c.boundPod ? findPod(evidence, { context: evidence.context, namespace: c.boundPod.namespace, pod: c.boundPod.name, podUid: c.boundPod.uid }) : undefined;
+    const boundPod = c.boundPod
+      ? findPod(evidence, { context: evidence.context, namespace: c.boundPod.namespace, pod: c.boundPod.name, podUid: c.boundPod.uid })
+      : undefined;
     const copied = c.boundPod !== undefined || c.serviceAccount !== undefined;
 
     let title: string;
@@ -56,10 +58,15 @@ export function kubeconfigCredentialRule(evidence: Evidence, nowMs: number, opti
     }
 
     const items: FindingEvidence[] = [];
-    if (c.issuedAt !== undefined) items.push({ atMs: c.issuedAt * 1000, text: `issued ${when(c.issuedAt * 1000)}${c.fingerprint !== undefined ? `, token ${c.fingerprint}` : ''}` });
+    if (c.issuedAt !== undefined)
+      items.push({ atMs: c.issuedAt * 1000, text: `issued ${when(c.issuedAt * 1000)}${c.fingerprint !== undefined ? `, token ${c.fingerprint}` : ''}` });
     if (c.warnAfter !== undefined) items.push({ atMs: c.warnAfter * 1000, text: `warnafter ${when(c.warnAfter * 1000)}` });
-    items.push({ atMs: expiresAt, text: `expires ${when(expiresAt)}${c.path !== undefined ? ` (${c.path}${c.line !== undefined ? `, line ${c.line + 1}` : ''})` : ''}` });
-    if (c.boundPod) items.push({ atMs: expiresAt, text: `bound to pod ${c.boundPod.namespace}/${c.boundPod.name}${boundPod ? '' : ' (not found in the cluster)'}` });
+    items.push({
+      atMs: expiresAt,
+      text: `expires ${when(expiresAt)}${c.path !== undefined ? ` (${c.path}${c.line !== undefined ? `, line ${c.line + 1}` : ''})` : ''}`,
+    });
+    if (c.boundPod)
+      items.push({ atMs: expiresAt, text: `bound to pod ${c.boundPod.namespace}/${c.boundPod.name}${boundPod ? '' : ' (not found in the cluster)'}` });
     items.sort((a, b) => a.atMs - b.atMs);
 
     const actions: FindingAction[] = [];

@@ -35,7 +35,7 @@ export interface CleanupPlan {
 
 export function cleanupPlan(s: LegacySecretEvidence, periodDays: number): CleanupPlan {
   if (!s.referencedByServiceAccount) {
-    return { eligible: false, reason: "its ServiceAccount does not list it in .secrets, so the cleaner cannot tell it was auto-generated and leaves it" };
+    return { eligible: false, reason: 'its ServiceAccount does not list it in .secrets, so the cleaner cannot tell it was auto-generated and leaves it' };
   }
   if (s.mountedBy.length > 0) return { eligible: false, reason: `pods mount it (${s.mountedBy.join(', ')}), so the cleaner leaves it` };
   const period = periodDays * DAY_MS;
@@ -54,12 +54,18 @@ export function legacyTokenRule(evidence: Evidence, nowMs: number, options: Diag
     const secretRef: SecretRef = { kind: 'secret', context: evidence.context, namespace: s.namespace, name: s.name };
     if (s.serviceAccount !== undefined) secretRef.serviceAccount = s.serviceAccount;
     const items: FindingEvidence[] = [];
-    if (s.createdAtMs !== undefined) items.push({ atMs: s.createdAtMs, text: `Secret ${s.namespace}/${s.name} created${s.fingerprint !== undefined ? `, token ${s.fingerprint}` : ''}` });
+    if (s.createdAtMs !== undefined)
+      items.push({ atMs: s.createdAtMs, text: `Secret ${s.namespace}/${s.name} created${s.fingerprint !== undefined ? `, token ${s.fingerprint}` : ''}` });
     const lastUsed = parseLabelDate(s.lastUsed);
-    items.push(lastUsed !== undefined ? { atMs: lastUsed, text: `kubernetes.io/legacy-token-last-used: ${s.lastUsed ?? ''}` } : { atMs: s.createdAtMs ?? nowMs, text: 'no kubernetes.io/legacy-token-last-used label: not used since tracking began' });
+    items.push(
+      lastUsed !== undefined
+        ? { atMs: lastUsed, text: `kubernetes.io/legacy-token-last-used: ${s.lastUsed ?? ''}` }
+        : { atMs: s.createdAtMs ?? nowMs, text: 'no kubernetes.io/legacy-token-last-used label: not used since tracking began' },
+    );
     const invalidSince = parseLabelDate(s.invalidSince);
     if (invalidSince !== undefined) items.push({ atMs: invalidSince, text: `kubernetes.io/legacy-token-invalid-since: ${s.invalidSince ?? ''}` });
-    if (plan.deleteFrom !== undefined) items.push({ atMs: plan.deleteFrom, text: `deleted by the legacy token cleaner from ${day(plan.deleteFrom)} if still unused` });
+    if (plan.deleteFrom !== undefined)
+      items.push({ atMs: plan.deleteFrom, text: `deleted by the legacy token cleaner from ${day(plan.deleteFrom)} if still unused` });
     for (const e of refused.slice(0, 5)) items.push({ atMs: e.at, text: describeUnauthorized(e) });
     items.sort((a, b) => a.atMs - b.atMs);
 
@@ -70,7 +76,10 @@ export function legacyTokenRule(evidence: Evidence, nowMs: number, options: Diag
     } else if (!plan.eligible) {
       explanation = `This legacy token never expires${s.lastUsed !== undefined ? ` (last used ${s.lastUsed})` : ''} and is never cleaned up: ${plan.reason ?? ''}; replace it with a short-lived token.`;
     } else {
-      const mark = plan.invalidFrom !== undefined ? `it is marked invalid from ${day(plan.invalidFrom)} and deleted from ${day(plan.deleteFrom ?? plan.invalidFrom)} if unused until then` : 'it is marked invalid after a year unused and deleted a year later';
+      const mark =
+        plan.invalidFrom !== undefined
+          ? `it is marked invalid from ${day(plan.invalidFrom)} and deleted from ${day(plan.deleteFrom ?? plan.invalidFrom)} if unused until then`
+          : 'it is marked invalid after a year unused and deleted a year later';
       explanation = `This legacy token never expires${s.lastUsed !== undefined ? ` (last used ${s.lastUsed})` : ' and has not been used since tracking began'}; ${mark}.`;
     }
     const actions = [tokenHealthAction(secretRef)];

@@ -34,7 +34,10 @@ function rotations(list: readonly TokenObservation[], startedAt: number | undefi
   for (let i = 0; i < list.length; i++) {
     const to = list[i];
     if (!to) continue;
-    const from = list.slice(0, i).reverse().find((o) => o.fingerprint !== to.fingerprint);
+    const from = list
+      .slice(0, i)
+      .reverse()
+      .find((o) => o.fingerprint !== to.fingerprint);
     if (from && list[i - 1]?.fingerprint !== to.fingerprint) out.push({ from, to, at: to.iat !== undefined ? Math.min(to.at, to.iat * 1000) : to.at });
     else if (!from && to.iat !== undefined && startedAt !== undefined && to.iat * 1000 > startedAt + graceMs) out.push({ to, at: to.iat * 1000 });
   }
@@ -74,8 +77,9 @@ export function notReloadingRule(evidence: Evidence, nowMs: number, options: Dia
     const old = rotation.from;
     const oldExp = old?.exp !== undefined ? old.exp * 1000 : undefined;
     // The token read at start lived as long as the current one does: it ran out at start + lifetime.
-    const heldExp = pod.startedAtMs !== undefined && fresh.iat !== undefined && fresh.exp !== undefined ? pod.startedAtMs + (fresh.exp - fresh.iat) * 1000 : undefined;
-    const firstIat = Math.min(...list.map((o) => (o.iat ?? Number.POSITIVE_INFINITY)));
+    const heldExp =
+      pod.startedAtMs !== undefined && fresh.iat !== undefined && fresh.exp !== undefined ? pod.startedAtMs + (fresh.exp - fresh.iat) * 1000 : undefined;
+    const firstIat = Math.min(...list.map((o) => o.iat ?? Number.POSITIVE_INFINITY));
     // The token the app read at start was never observed when the pod started before the first one seen.
     const heldUnseen = pod.startedAtMs !== undefined && Number.isFinite(firstIat) && pod.startedAtMs < firstIat * 1000 - graceMs;
     const heldExpired = heldUnseen && heldExp !== undefined && heldExp <= nowMs;
@@ -88,13 +92,15 @@ export function notReloadingRule(evidence: Evidence, nowMs: number, options: Dia
     items.push({ atMs: rotation.at, text: `rotation: the kubelet wrote a new ${describeObservation(rotated)}` });
     if (rotated !== fresh) items.push({ atMs: fresh.at, text: `now in the file: ${describeObservation(fresh)}` });
     if (oldExp !== undefined && oldExp <= nowMs) items.push({ atMs: oldExp, text: `the old token expired at ${when(oldExp)}` });
-    if (heldExpired && heldExp !== undefined) items.push({ atMs: heldExp, text: `the token read at start expired at about ${when(heldExp)} (start + the token lifetime)` });
+    if (heldExpired && heldExp !== undefined)
+      items.push({ atMs: heldExp, text: `the token read at start expired at about ${when(heldExp)} (start + the token lifetime)` });
     for (const e of after.slice(0, 8)) items.push({ atMs: e.at, text: describeUnauthorized(e) });
     if (after.length > 8 && last) items.push({ atMs: last.at, text: `${after.length - 8} more 401 lines, the last at ${when(last.at)}` });
     items.sort((a, b) => a.atMs - b.atMs);
     const count = after.reduce((n, e) => n + (e.count ?? 1), 0);
     const since = first ? when(first.at) : '?';
-    const expiredNote = heldExpired && heldExp !== undefined ? `; the token it read at start expired at about ${when(heldExp)}` : namingOld > 0 ? ', naming the old token' : '';
+    const expiredNote =
+      heldExpired && heldExp !== undefined ? `; the token it read at start expired at about ${when(heldExp)}` : namingOld > 0 ? ', naming the old token' : '';
     findings.push({
       id: findingId('notReloading', pod.uid, fresh.subject.path),
       rule: 'notReloading',

@@ -92,9 +92,16 @@ export function refreshStalledRule(evidence: Evidence, nowMs: number, _options: 
     const path = stall.token.subject.path ?? 'its token file';
     const items: FindingEvidence[] = stall.observations.map((o) => ({ atMs: o.at, text: describeObservation(o) }));
     items.push({ atMs: stall.refreshAt, text: `kubelet refresh point ${when(stall.refreshAt)}: the kubelet should have written a new token` });
-    if (cause.since !== undefined) items.push({ atMs: cause.since, text: cause.kind === 'pvcTerminating' ? `PVC deletion requested (Terminating)` : `pod deletion requested (Terminating)` });
+    if (cause.since !== undefined)
+      items.push({
+        atMs: cause.since,
+        text: cause.kind === 'pvcTerminating' ? `PVC deletion requested (Terminating)` : `pod deletion requested (Terminating)`,
+      });
     items.sort((a, b) => a.atMs - b.atMs);
-    const actions = [tokenHealthAction(ref), ...restartActions(evidence.context, pod, cause.kind === 'pvcTerminating' ? 'Restart pod (the Terminating PVC is then deleted)' : 'Restart pod')];
+    const actions = [
+      tokenHealthAction(ref),
+      ...restartActions(evidence.context, pod, cause.kind === 'pvcTerminating' ? 'Restart pod (the Terminating PVC is then deleted)' : 'Restart pod'),
+    ];
     findings.push({
       id: findingId('refreshStalled', pod.uid, stall.token.subject.path),
       rule: 'refreshStalled',

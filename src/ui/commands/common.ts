@@ -22,7 +22,10 @@ export function sessionFor(services: Services, ref: NodeRef | undefined): Cluste
   }
   if (ref && ref.context !== session.context) {
     void vscode.window
-      .showWarningMessage(`That item belongs to context ${ref.context}, but the active context is ${session.context}; switch to ${ref.context} first.`, 'Switch Context')
+      .showWarningMessage(
+        `That item belongs to context ${ref.context}, but the active context is ${session.context}; switch to ${ref.context} first.`,
+        'Switch Context',
+      )
       .then((pick) => {
         if (pick) void vscode.commands.executeCommand(COMMAND.switchContext);
       });

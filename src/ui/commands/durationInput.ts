@@ -14,7 +14,12 @@ export function parseDuration(text: string): number | undefined {
 export function formatDuration(seconds: number): string {
   let rest = Math.max(0, Math.floor(seconds));
   let out = '';
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     const n = Math.floor(rest / size);
     if (n > 0) out += `${n}${unit}`;
     rest -= n * size;
@@ -24,5 +29,12 @@ export function formatDuration(seconds: number): string {
 
 /** Comma- or space-separated audiences, without blanks or repeats. */
 export function parseAudiences(text: string): string[] {
-  return [...new Set(text.split(/[\s,]+/).map((a) => a.trim()).filter((a) => a !== ''))];
+  return [
+    ...new Set(
+      text
+        .split(/[\s,]+/)
+        .map((a) => a.trim())
+        .filter((a) => a !== ''),
+    ),
+  ];
 }

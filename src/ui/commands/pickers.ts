@@ -14,7 +14,12 @@ async function acrossNamespaces<T>(session: ClusterSession, list: (ns: string | 
   return list(session.provider.namespace ?? 'default');
 }
 
-export async function pickPod(services: Services, session: ClusterSession, title: string, filter: (p: PodSummary) => boolean = () => true): Promise<PodSummary | undefined> {
+export async function pickPod(
+  services: Services,
+  session: ClusterSession,
+  title: string,
+  filter: (p: PodSummary) => boolean = () => true,
+): Promise<PodSummary | undefined> {
   const pods = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Listing pods' }, () =>
     acrossNamespaces(session, (ns) => listPods(session.api, ns)),
   );
@@ -27,14 +32,22 @@ export async function pickPod(services: Services, session: ClusterSession, title
     .map((p) => ({
       label: p.name,
       description: p.namespace,
-      detail: p.owner ? `owned by ${p.owner.kind} ${p.owner.name} · service account ${p.serviceAccount}` : `no controller · service account ${p.serviceAccount}`,
+      detail: p.owner
+        ? `owned by ${p.owner.kind} ${p.owner.name} · service account ${p.serviceAccount}`
+        : `no controller · service account ${p.serviceAccount}`,
       pod: p,
     }));
   if (items.length === 0) {
     void vscode.window.showInformationMessage(`Context ${session.context} has no pod to choose from here; check the namespace or your permissions.`);
     return undefined;
   }
-  const pick = await vscode.window.showQuickPick(items, { title, placeHolder: 'Choose a pod', matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true });
+  const pick = await vscode.window.showQuickPick(items, {
+    title,
+    placeHolder: 'Choose a pod',
+    matchOnDescription: true,
+    matchOnDetail: true,
+    ignoreFocusOut: true,
+  });
   return pick?.pod;
 }
 
@@ -48,7 +61,9 @@ export async function pickServiceAccount(services: Services, session: ClusterSes
   }
   const items = sas.value.map((sa) => ({ label: sa.name, description: sa.namespace, sa }));
   if (items.length === 0) {
-    void vscode.window.showInformationMessage(`Context ${session.context} has no service account to choose from here; check the namespace or your permissions.`);
+    void vscode.window.showInformationMessage(
+      `Context ${session.context} has no service account to choose from here; check the namespace or your permissions.`,
+    );
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(items, { title, placeHolder: 'Choose a service account', matchOnDescription: true, ignoreFocusOut: true });

@@ -23,7 +23,11 @@ interface ProbeTarget {
 function targetOf(context: string, ref: NodeRef | undefined): ProbeTarget | undefined {
   switch (ref?.kind) {
     case 'serviceAccount':
-      return { whose: `service account ${ref.namespace}/${ref.name}`, subject: { context, namespace: ref.namespace, serviceAccount: ref.name }, serviceAccount: { namespace: ref.namespace, name: ref.name } };
+      return {
+        whose: `service account ${ref.namespace}/${ref.name}`,
+        subject: { context, namespace: ref.namespace, serviceAccount: ref.name },
+        serviceAccount: { namespace: ref.namespace, name: ref.name },
+      };
     case 'pod':
     case 'tokenFile': {
       const pod = ref.kind === 'pod' ? ref.name : ref.pod;
@@ -41,7 +45,10 @@ function targetOf(context: string, ref: NodeRef | undefined): ProbeTarget | unde
   }
 }
 
-export async function probeConcurrencyCommand(cc: CommandContext, arg?: unknown): Promise<{ ok: number; unauthorized: number; other: number; findings: number } | undefined> {
+export async function probeConcurrencyCommand(
+  cc: CommandContext,
+  arg?: unknown,
+): Promise<{ ok: number; unauthorized: number; other: number; findings: number } | undefined> {
   const { services } = cc;
   const ref = refOf(arg);
   const session = sessionFor(services, ref);
@@ -73,9 +80,16 @@ export async function probeConcurrencyCommand(cc: CommandContext, arg?: unknown)
     let credential: ProbeCredential = { kind: 'active' };
     if (t.serviceAccount) {
       report('requesting a fresh token…');
-      const issued = await requestToken(session.api, { namespace: t.serviceAccount.namespace, serviceAccount: t.serviceAccount.name, expirationSeconds: MIN_TOKEN_SECONDS, signal });
+      const issued = await requestToken(session.api, {
+        namespace: t.serviceAccount.namespace,
+        serviceAccount: t.serviceAccount.name,
+        expirationSeconds: MIN_TOKEN_SECONDS,
+        signal,
+      });
       if (!issued.ok) return { stage: 'token' as const, result: issued };
-      services.log.info(`Probe: TokenRequest for ${t.serviceAccount.namespace}/${t.serviceAccount.name} (token sha256:${issued.value.fingerprint}, 10 min, kept only for the probe).`);
+      services.log.info(
+        `Probe: TokenRequest for ${t.serviceAccount.namespace}/${t.serviceAccount.name} (token sha256:${issued.value.fingerprint}, 10 min, kept only for the probe).`,
+      );
       credential = { kind: 'token', token: issued.value.token };
     }
     report(`sending ${requests} requests at once…`);

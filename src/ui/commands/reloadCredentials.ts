@@ -6,7 +6,10 @@ import type { CommandContext } from './context';
 import { sessionFor, show } from './common';
 import { reloadResultSentence } from './sentences';
 
-export async function reloadCredentials(cc: CommandContext, arg?: unknown): Promise<{ changed: boolean; expiryBeforeSec?: number; expiryAfterSec?: number } | undefined> {
+export async function reloadCredentials(
+  cc: CommandContext,
+  arg?: unknown,
+): Promise<{ changed: boolean; expiryBeforeSec?: number; expiryAfterSec?: number } | undefined> {
   const { services } = cc;
   const ref = refOf(arg);
   const old = sessionFor(services, ref);

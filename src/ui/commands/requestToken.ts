@@ -47,8 +47,8 @@ export interface RequestTokenArgs {
 
 function argsOf(arg: unknown): RequestTokenArgs {
   if (typeof arg !== 'object' || arg === null || !('request' in arg)) return {};
-  const r = (arg as { request: unknown }).request;
-  return typeof r === 'object' && r !== null ? (r as RequestTokenArgs) : {};
+  const r = (arg).request;
+  return typeof r === 'object' && r !== null ? (r) : {};
 }
 
 export async function requestTokenCommand(cc: CommandContext, arg?: unknown): Promise<{ fingerprint: string; document: string } | undefined> {
@@ -95,13 +95,25 @@ export async function presentToken(cc: CommandContext, session: ClusterSession, 
   const decoded = decodeToken(t.token);
   const claims = decoded.ok ? decoded.token.claims : undefined;
   const exp = claims?.exp ?? (Number.isFinite(Date.parse(t.expirationTimestamp)) ? Math.floor(Date.parse(t.expirationTimestamp) / 1000) : undefined);
-  vault.put(t.token, { fingerprint: t.fingerprint, label: `${t.namespace}/${t.serviceAccount}`, context: session.context, namespace: t.namespace, serviceAccount: t.serviceAccount, ...(exp !== undefined ? { expiresAtSec: exp } : {}) });
+  vault.put(t.token, {
+    fingerprint: t.fingerprint,
+    label: `${t.namespace}/${t.serviceAccount}`,
+    context: session.context,
+    namespace: t.namespace,
+    serviceAccount: t.serviceAccount,
+    ...(exp !== undefined ? { expiresAtSec: exp } : {}),
+  });
   services.log.info(issuedLogLine(t, session.context));
 
   const observation: TokenObservation = {
     kind: 'token',
     at: Date.now(),
-    subject: { context: session.context, namespace: t.namespace, serviceAccount: t.serviceAccount, ...(t.boundObject?.kind === 'Pod' ? { pod: t.boundObject.name } : {}) },
+    subject: {
+      context: session.context,
+      namespace: t.namespace,
+      serviceAccount: t.serviceAccount,
+      ...(t.boundObject?.kind === 'Pod' ? { pod: t.boundObject.name } : {}),
+    },
     source: 'tokenRequest',
     fingerprint: t.fingerprint,
   };
@@ -111,7 +123,10 @@ export async function presentToken(cc: CommandContext, session: ClusterSession, 
   if (claims?.kubernetes?.warnAfter !== undefined) observation.warnAfter = claims.kubernetes.warnAfter;
   void services.history.append([observation]).catch((err: unknown) => services.log.warn(`Could not record the new token in history: ${String(err)}`));
 
-  const uri = documents.add(`Token ${t.namespace}-${t.serviceAccount} ${t.fingerprint.slice(0, 8)}`, issuedTokenDocument(t, session.context, now, services.settings.expiryOptions));
+  const uri = documents.add(
+    `Token ${t.namespace}-${t.serviceAccount} ${t.fingerprint.slice(0, 8)}`,
+    issuedTokenDocument(t, session.context, now, services.settings.expiryOptions),
+  );
   vault.linkDocument(uri.toString(), t.fingerprint);
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
@@ -141,7 +156,10 @@ async function askDuration(who: string): Promise<number | undefined> {
       const s = parseDuration(value);
       if (s === undefined) return 'Write a duration such as 10m, 1h, 1d or a number of seconds.';
       if (s < MIN_TOKEN_SECONDS) {
-        return { message: `${formatDuration(s)} is below the API server’s minimum of 10 minutes: it will refuse it.`, severity: vscode.InputBoxValidationSeverity.Warning };
+        return {
+          message: `${formatDuration(s)} is below the API server’s minimum of 10 minutes: it will refuse it.`,
+          severity: vscode.InputBoxValidationSeverity.Warning,
+        };
       }
       return undefined;
     },
@@ -153,7 +171,8 @@ async function askDuration(who: string): Promise<number | undefined> {
 async function askBinding(cc: CommandContext, session: ClusterSession, s: Subject): Promise<BoundObject | null | undefined> {
   type Item = vscode.QuickPickItem & { choice: 'none' | 'suggested' | 'pod' | 'secret' };
   const items: Item[] = [{ label: 'Not bound', description: 'valid until it expires', choice: 'none' }];
-  if (s.suggested) items.unshift({ label: `Bound to ${s.suggested.kind} ${s.suggested.name}`, description: 'stops working when it is deleted', choice: 'suggested' });
+  if (s.suggested)
+    items.unshift({ label: `Bound to ${s.suggested.kind} ${s.suggested.name}`, description: 'stops working when it is deleted', choice: 'suggested' });
   items.push({ label: 'Bound to a pod…', description: `a pod running as ${s.namespace}/${s.serviceAccount}`, choice: 'pod' });
   items.push({ label: 'Bound to a Secret…', description: `a Secret in namespace ${s.namespace}`, choice: 'secret' });
   const pick = await vscode.window.showQuickPick(items, { title: `Request Token for ${s.namespace}/${s.serviceAccount} (3/3): binding`, ignoreFocusOut: true });
@@ -164,7 +183,11 @@ async function askBinding(cc: CommandContext, session: ClusterSession, s: Subjec
     const pod = await pickPod(cc.services, session, 'Bind the token to a pod', (p) => p.namespace === s.namespace && p.serviceAccount === s.serviceAccount);
     return pod ? { kind: 'Pod', name: pod.name, uid: pod.uid } : undefined;
   }
-  const name = await vscode.window.showInputBox({ title: 'Bind the token to a Secret', prompt: `Name of a Secret in namespace ${s.namespace}`, ignoreFocusOut: true });
+  const name = await vscode.window.showInputBox({
+    title: 'Bind the token to a Secret',
+    prompt: `Name of a Secret in namespace ${s.namespace}`,
+    ignoreFocusOut: true,
+  });
   return name?.trim() ? { kind: 'Secret', name: name.trim() } : undefined;
 }
 
@@ -179,7 +202,9 @@ export async function copyTokenCommand(cc: CommandContext, arg?: unknown): Promi
   }
   const token = fp ? cc.vault.token(fp) : undefined;
   if (!fp || !token) {
-    void vscode.window.showWarningMessage('That token is no longer held: requested tokens are kept in memory only, until they expire or the window closes. Run "Request Token" again.');
+    void vscode.window.showWarningMessage(
+      'That token is no longer held: requested tokens are kept in memory only, until they expire or the window closes. Run "Request Token" again.',
+    );
     return false;
   }
   await vscode.env.clipboard.writeText(token);

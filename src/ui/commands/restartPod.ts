@@ -44,10 +44,14 @@ export async function restartPodCommand(cc: CommandContext, arg?: unknown): Prom
 
   const title = current.value.owner ? `Restarting pod ${podName(target)}` : `Deleting pod ${podName(target)}`;
   const res = await withCancellableProgress(title, (signal, report) =>
-    restart(session.api, { ...target, uid: current.value.uid }, {
-      signal,
-      onStage: (stage) => report(stage === 'deleting' ? 'deleting the pod…' : 'waiting for its replacement…'),
-    }),
+    restart(
+      session.api,
+      { ...target, uid: current.value.uid },
+      {
+        signal,
+        onStage: (stage) => report(stage === 'deleting' ? 'deleting the pod…' : 'waiting for its replacement…'),
+      },
+    ),
   );
   if (!res.ok) {
     showFailure(services, `restart pod ${podName(target)}`, res.error);

@@ -53,7 +53,13 @@ async function mayReview(session: ClusterSession, picked: PickedToken): Promise<
   const token = decoded.ok ? decoded.token : undefined;
   const needsIssuer = picked.origin !== 'held' && picked.origin !== 'liveFile';
   const issuer = needsIssuer ? await clusterIssuer(session.api) : undefined;
-  const consent = reviewConsent({ origin: picked.origin, context: session.context, token, fingerprint: token?.fingerprint ?? fingerprint(raw), clusterIssuer: issuer });
+  const consent = reviewConsent({
+    origin: picked.origin,
+    context: session.context,
+    token,
+    fingerprint: token?.fingerprint ?? fingerprint(raw),
+    clusterIssuer: issuer,
+  });
   if (!consent.ask) return true;
   const send = 'Send';
   const answer = await vscode.window.showWarningMessage(consent.message, { modal: true, detail: consent.detail }, send);
@@ -74,7 +80,13 @@ async function reviewLiveToken(session: ClusterSession, ref: Extract<NodeRef, { 
     },
   );
   if (!reading.ok) return failed(reading.error);
-  return review ?? failed({ kind: 'unknown', message: 'the token file was read but is not a token that can be reviewed; read it again with "Read Live Token" to see what it holds' });
+  return (
+    review ??
+    failed({
+      kind: 'unknown',
+      message: 'the token file was read but is not a token that can be reviewed; read it again with "Read Live Token" to see what it holds',
+    })
+  );
 }
 
 export async function reviewTokenCommand(cc: CommandContext, arg?: unknown): Promise<{ authenticated: boolean; error?: string } | undefined> {
@@ -85,7 +97,10 @@ export async function reviewTokenCommand(cc: CommandContext, arg?: unknown): Pro
 
   let res: ActionResult<TokenReviewResult>;
   if (ref?.kind === 'tokenFile') {
-    res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reviewing the token of ${ref.namespace}/${ref.pod}` }, () => reviewLiveToken(session, ref));
+    res = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Reviewing the token of ${ref.namespace}/${ref.pod}` },
+      () => reviewLiveToken(session, ref),
+    );
   } else {
     let picked: PickedToken | undefined;
     if (typeof arg === 'string') picked = { raw: arg, origin: 'argument' };
@@ -99,7 +114,9 @@ export async function reviewTokenCommand(cc: CommandContext, arg?: unknown): Pro
     if (picked === undefined || !picked.raw.trim()) return undefined;
     if (!(await mayReview(session, picked))) return undefined;
     const token = picked.raw;
-    res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Reviewing the token' }, () => reviewToken(session.api, token));
+    res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Reviewing the token' }, () =>
+      reviewToken(session.api, token),
+    );
   }
   if (!res.ok) {
     showFailure(services, 'review the token', res.error);

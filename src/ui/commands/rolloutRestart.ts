@@ -19,7 +19,12 @@ export async function rolloutRestartCommand(cc: CommandContext, arg?: unknown): 
 
   let target = podTargetOf(ref);
   if (!target) {
-    const chosen = await pickPod(services, session, 'Rollout Restart: choose a pod of the workload', (p) => p.owner !== undefined && RESTARTABLE.has(p.owner.kind));
+    const chosen = await pickPod(
+      services,
+      session,
+      'Rollout Restart: choose a pod of the workload',
+      (p) => p.owner !== undefined && RESTARTABLE.has(p.owner.kind),
+    );
     if (!chosen) return undefined;
     target = { namespace: chosen.namespace, name: chosen.name };
   }
@@ -51,6 +56,9 @@ export async function rolloutRestartCommand(cc: CommandContext, arg?: unknown): 
     `Rollout Restart: patched ${w.kind} ${w.namespace}/${w.name} in context ${session.context} with ${'kubectl.kubernetes.io/restartedAt'}=${res.value.restartedAt} (resourceVersion ${res.value.resourceVersion}).`,
   );
   services.explorer.refresh({ kind: 'namespace', context: session.context, namespace: w.namespace });
-  void show('info', `${w.kind} ${w.namespace}/${w.name} is restarting in context ${session.context} (restartedAt ${res.value.restartedAt}); its pods are replaced one by one and come up with fresh tokens.`);
+  void show(
+    'info',
+    `${w.kind} ${w.namespace}/${w.name} is restarting in context ${session.context} (restartedAt ${res.value.restartedAt}); its pods are replaced one by one and come up with fresh tokens.`,
+  );
   return { outcome: 'restarted', restartedAt: res.value.restartedAt };
 }

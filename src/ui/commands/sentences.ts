@@ -87,7 +87,10 @@ export function restartResult(outcome: RestartOutcome, context: string): { level
       return { level: 'info', text: `Pod ${podName(old)} was deleted from context ${context}; nothing will re-create it.` };
     case 'cancelled':
       return outcome.deleted
-        ? { level: 'warning', text: `Stopped following: pod ${podName(old)} was already deleted and ${owner} should create its replacement; refresh the explorer to see it.` }
+        ? {
+            level: 'warning',
+            text: `Stopped following: pod ${podName(old)} was already deleted and ${owner} should create its replacement; refresh the explorer to see it.`,
+          }
         : { level: 'info', text: `Restart cancelled: pod ${podName(old)} was not touched.` };
     case 'timedOut':
       return {
@@ -118,8 +121,14 @@ export function reloadResultSentence(r: ReloadResult, context: string, nowSecond
     return { level: 'warning', text: sentence(`Reloading the credentials of context ${context} did not give a fresh credential: ${r.problem}`) };
   }
   if (!r.changed) {
-    const hint = r.expiryAfterSec !== undefined && r.expiryAfterSec <= nowSeconds ? ' It is expired: log in again (or fix the exec plugin or token file) to get a new one.' : '';
-    return { level: r.expiryAfterSec !== undefined && r.expiryAfterSec <= nowSeconds ? 'warning' : 'info', text: `Credentials of context ${context} reloaded; the credential did not change (${after}).${hint}` };
+    const hint =
+      r.expiryAfterSec !== undefined && r.expiryAfterSec <= nowSeconds
+        ? ' It is expired: log in again (or fix the exec plugin or token file) to get a new one.'
+        : '';
+    return {
+      level: r.expiryAfterSec !== undefined && r.expiryAfterSec <= nowSeconds ? 'warning' : 'info',
+      text: `Credentials of context ${context} reloaded; the credential did not change (${after}).${hint}`,
+    };
   }
   return { level: 'info', text: `Credentials of context ${context} reloaded: the old one ${before}, the new one ${after}.` };
 }
@@ -130,7 +139,9 @@ export function reviewSentence(r: TokenReviewResult, context: string): { level: 
     const reason = r.error ? `: ${r.error}` : '';
     return {
       level: 'warning',
-      text: sentence(`${token} does not authenticate with context ${context}${reason}; request a new token, or restart the pod that uses it so the kubelet mounts a fresh one`),
+      text: sentence(
+        `${token} does not authenticate with context ${context}${reason}; request a new token, or restart the pod that uses it so the kubelet mounts a fresh one`,
+      ),
     };
   }
   const user = r.user;

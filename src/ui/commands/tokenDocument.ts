@@ -22,7 +22,10 @@ export function issuedTokenDocument(t: IssuedToken, context: string, nowSeconds:
   md += row('Audiences', t.audiences.length > 0 ? t.audiences.map(inlineCode).join(', ') : 'the API server’s own');
   md += row('Lifetime granted', t.expirationSeconds !== undefined ? `${t.expirationSeconds} s` : 'as the server decided');
   md += row('Expiry', escapeMarkdown(expiryPhrase(Number.isFinite(exp) ? exp : undefined, nowSeconds)));
-  md += row('Bound to', t.boundObject ? `${t.boundObject.kind} ${inlineCode(t.boundObject.name)} (the token stops working when it is deleted)` : 'nothing (valid until it expires)');
+  md += row(
+    'Bound to',
+    t.boundObject ? `${t.boundObject.kind} ${inlineCode(t.boundObject.name)} (the token stops working when it is deleted)` : 'nothing (valid until it expires)',
+  );
   md += row('Refreshed by', 'nobody: request a new token before this one expires');
   if (t.warning) md += row('Server warning', escapeMarkdown(t.warning));
   md += '\n';

@@ -10,7 +10,9 @@ export async function whoAmICommand(cc: CommandContext, arg?: unknown): Promise<
   const { services } = cc;
   const session = sessionFor(services, refOf(arg));
   if (!session) return undefined;
-  const res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Asking context ${session.context} who you are` }, () => whoAmI(session.api));
+  const res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Asking context ${session.context} who you are` }, () =>
+    whoAmI(session.api),
+  );
   if (!res.ok) {
     showFailure(services, `find out who you are in context ${session.context}`, res.error);
     return undefined;

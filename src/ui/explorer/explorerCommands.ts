@@ -66,7 +66,8 @@ export async function chooseKubeconfig(): Promise<void> {
   if (!file) return;
   const target = kubeconfigTarget();
   await vscode.workspace.getConfiguration('clusterCredentials').update('kubeconfig', file.fsPath, target);
-  if (target === vscode.ConfigurationTarget.Workspace) vscode.window.setStatusBarMessage('Wrote clusterCredentials.kubeconfig to the workspace settings, which override your user settings.', 5000);
+  if (target === vscode.ConfigurationTarget.Workspace)
+    vscode.window.setStatusBarMessage('Wrote clusterCredentials.kubeconfig to the workspace settings, which override your user settings.', 5000);
 }
 
 /**
@@ -91,7 +92,9 @@ export async function readLiveToken(tree: ExplorerTree, arg: unknown, log: vscod
     void vscode.window.showWarningMessage(`Cannot read the live token of ${what}: ${refusal}.`);
     return;
   }
-  const readings = await vscode.window.withProgress({ location: { viewId: EXPLORER_VIEW_ID }, title: `Reading the live token of ${what}` }, () => tree.readLiveTokens(ref));
+  const readings = await vscode.window.withProgress({ location: { viewId: EXPLORER_VIEW_ID }, title: `Reading the live token of ${what}` }, () =>
+    tree.readLiveTokens(ref),
+  );
   for (const r of readings) {
     if (r.ok) log.info(`Read the live token of ${what}: fingerprint ${r.token.fingerprint}, jti ${r.token.claims.jti ?? 'none'}.`);
   }

@@ -19,7 +19,8 @@ export function buildExplorerModel(input: ModelInput): ExplorerModel {
   }
   const ctx = contextNode(session, input.nowSec, input.expiry);
   const children: ExplorerNode[] = [];
-  if (!input.inventory) children.push({ id: `${ctx.id}/loading`, label: 'Loading service accounts and pods…', icon: 'loading~spin', tone: 'muted', parent: ctx });
+  if (!input.inventory)
+    children.push({ id: `${ctx.id}/loading`, label: 'Loading service accounts and pods…', icon: 'loading~spin', tone: 'muted', parent: ctx });
   const inv = input.inventory;
   const nowMs = input.nowSec * 1000;
   if (input.fallbackReason && inv) {

@@ -147,7 +147,11 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, Expl
       liveMode: settings.liveTokens,
       ...(a ? { liveReading: (t: LiveTokenTarget) => a.live.get(t), isReading: (t: LiveTokenTarget) => a.live.isReading(t) } : {}),
     });
-    void vscode.commands.executeCommand('setContext', CONTEXT_KEY.kubeconfigState, a ? 'ready' : load && !load.ok && load.problem === 'noKubeconfig' ? 'none' : 'problem');
+    void vscode.commands.executeCommand(
+      'setContext',
+      CONTEXT_KEY.kubeconfigState,
+      a ? 'ready' : load && !load.ok && load.problem === 'noKubeconfig' ? 'none' : 'problem',
+    );
     void vscode.commands.executeCommand('setContext', CONTEXT_KEY.liveTokens, settings.liveTokens);
     this.changed.fire(undefined);
     this.tick(inventory !== undefined && hasCountdown(this.model));

@@ -28,7 +28,11 @@ export function credentialKindLabel(d: CredentialDescription): string {
 }
 
 /** "bearer token · expires in 3 h": the words the context node and the status bar share. */
-export function credentialSummary(d: CredentialDescription, nowSec: number, options?: Partial<ExpiryOptions>): { text: string; state?: ReturnType<typeof credentialExpiry>['state'] } {
+export function credentialSummary(
+  d: CredentialDescription,
+  nowSec: number,
+  options?: Partial<ExpiryOptions>,
+): { text: string; state?: ReturnType<typeof credentialExpiry>['state'] } {
   const kind = credentialKindLabel(d);
   if (d.expiresAtSec === undefined) return { text: d.kind === 'exec' ? `${kind} · expiry known after first use` : kind };
   const expiry = credentialExpiry(d, nowSec, options);
@@ -84,7 +88,10 @@ export function findingsNode(findings: readonly Finding[], context: string): Exp
     contextValue: 'findings',
     expanded: findings.length > 0,
   };
-  node.children = findings.length === 0 ? [{ id: 'findings/none', label: 'No problems found', icon: 'check', tone: 'muted', parent: node }] : findings.map((f) => findingNode(f, context, node));
+  node.children =
+    findings.length === 0
+      ? [{ id: 'findings/none', label: 'No problems found', icon: 'check', tone: 'muted', parent: node }]
+      : findings.map((f) => findingNode(f, context, node));
   return node;
 }
 
@@ -142,19 +149,41 @@ const ACTION_COMMANDS: Record<ErrorAction, NodeCommand> = {
 };
 
 /** An error as a node: the sentence, a countdown while a retry is pending, and a click that does the next step. */
-export function errorNode(id: string, error: ClusterError, credential: CredentialDescription | undefined, nowMs: number, retryAtMs?: number, parent?: ExplorerNode): ExplorerNode {
+export function errorNode(
+  id: string,
+  error: ClusterError,
+  credential: CredentialDescription | undefined,
+  nowMs: number,
+  retryAtMs?: number,
+  parent?: ExplorerNode,
+): ExplorerNode {
   const advice = adviseOnError(error, credential, nowMs, retryAtMs);
   return problemNode(id, advice.message, advice.severity, advice.action, advice.countdown, parent);
 }
 
-export function problemNode(id: string, message: string, severity: 'error' | 'warning', action?: ErrorAction, countdown?: string, parent?: ExplorerNode): ExplorerNode {
+export function problemNode(
+  id: string,
+  message: string,
+  severity: 'error' | 'warning',
+  action?: ErrorAction,
+  countdown?: string,
+  parent?: ExplorerNode,
+): ExplorerNode {
   const node: ExplorerNode = {
     id: `error:${id}`,
     label: message,
     icon: severity === 'error' ? 'error' : 'warning',
     tone: severity,
     contextValue: 'error',
-    tooltip: () => markdownRows(severity === 'error' ? 'Error' : 'Not allowed', [['Next step', action ? ACTION_COMMANDS[action].title : undefined], ['Status', countdown]], message),
+    tooltip: () =>
+      markdownRows(
+        severity === 'error' ? 'Error' : 'Not allowed',
+        [
+          ['Next step', action ? ACTION_COMMANDS[action].title : undefined],
+          ['Status', countdown],
+        ],
+        message,
+      ),
   };
   if (countdown) node.description = countdown;
   if (action) node.command = ACTION_COMMANDS[action];

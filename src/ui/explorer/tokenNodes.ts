@@ -12,8 +12,24 @@ import { instant, markdownRows, tokenRows } from './tooltips';
 
 const utc = (s: number): string => formatInstant(s).utc;
 
-export function tokenFileNode(input: ModelInput, context: string, pod: PodItem, container: ContainerTokens, mount: ProjectedTokenMount, parent: ExplorerNode): ExplorerNode {
-  const ref: TokenFileRef = { kind: 'tokenFile', context, namespace: pod.namespace, pod: pod.name, podUid: pod.uid, container: container.name, path: mount.path, serviceAccount: pod.serviceAccount };
+export function tokenFileNode(
+  input: ModelInput,
+  context: string,
+  pod: PodItem,
+  container: ContainerTokens,
+  mount: ProjectedTokenMount,
+  parent: ExplorerNode,
+): ExplorerNode {
+  const ref: TokenFileRef = {
+    kind: 'tokenFile',
+    context,
+    namespace: pod.namespace,
+    pod: pod.name,
+    podUid: pod.uid,
+    container: container.name,
+    path: mount.path,
+    serviceAccount: pod.serviceAccount,
+  };
   const target = { namespace: pod.namespace, pod: pod.name, podUid: pod.uid, container: container.name, path: mount.path };
   const reading = input.liveReading?.(target);
   const busy = input.isReading?.(target) ?? false;
@@ -50,7 +66,15 @@ export function tokenFileNode(input: ModelInput, context: string, pod: PodItem, 
     ];
     if (pod.startedAtSec !== undefined) {
       const s = mountSchedule(mount, pod.startedAtSec, input.nowSec);
-      children.push(leaf(node, 'refresh', 'Kubelet refresh', `every ${describeDuration(s.periodSeconds, 'long')}; latest due ${utc(s.lastRefreshAtSec)}, next ${utc(s.nextRefreshAtSec)}`, 'sync'));
+      children.push(
+        leaf(
+          node,
+          'refresh',
+          'Kubelet refresh',
+          `every ${describeDuration(s.periodSeconds, 'long')}; latest due ${utc(s.lastRefreshAtSec)}, next ${utc(s.nextRefreshAtSec)}`,
+          'sync',
+        ),
+      );
     }
     if (live) children.push(live);
     else if (reading && !reading.ok) children.push(errorNode(`${node.id}/read`, reading.error, undefined, input.nowSec * 1000, undefined, node));
@@ -63,7 +87,14 @@ export function tokenFileNode(input: ModelInput, context: string, pod: PodItem, 
       ['Volume', mount.volume],
       ['Audience', audience],
       ['expirationSeconds', String(mount.expirationSeconds)],
-      ['Live token', reading?.ok ? `read at ${utc(Math.floor(reading.atMs / 1000))}` : input.liveMode === 'off' ? 'not read (clusterCredentials.liveTokens.mode is off)' : 'not read yet'],
+      [
+        'Live token',
+        reading?.ok
+          ? `read at ${utc(Math.floor(reading.atMs / 1000))}`
+          : input.liveMode === 'off'
+            ? 'not read (clusterCredentials.liveTokens.mode is off)'
+            : 'not read yet',
+      ],
     ]);
   return node;
 }
@@ -94,17 +125,35 @@ function liveTokenNode(input: ModelInput, reading: Extract<LiveTokenReading, { o
   if (timing.refreshDueSec !== undefined) {
     const overdue = timing.refreshOverdue;
     node.children.push(
-      leaf(node, 'due', overdue ? 'Refresh overdue' : 'Kubelet replaces it', overdue ? `the kubelet should have replaced it at ${utc(timing.refreshDueSec)}` : `at ${utc(timing.refreshDueSec)}`, overdue ? 'warning' : 'sync', overdue ? 'warning' : undefined),
+      leaf(
+        node,
+        'due',
+        overdue ? 'Refresh overdue' : 'Kubelet replaces it',
+        overdue ? `the kubelet should have replaced it at ${utc(timing.refreshDueSec)}` : `at ${utc(timing.refreshDueSec)}`,
+        overdue ? 'warning' : 'sync',
+        overdue ? 'warning' : undefined,
+      ),
     );
   }
   node.tooltip = () =>
-    markdownRows('Live token', [...tokenRows(token, timing.expiry, input.nowSec), ['Signature', reading.signature.status === 'signed' ? sig.text : `${sig.text}: ${reading.signature.reason}`], ['Read at', instant(Math.floor(reading.atMs / 1000))]]);
+    markdownRows('Live token', [
+      ...tokenRows(token, timing.expiry, input.nowSec),
+      ['Signature', reading.signature.status === 'signed' ? sig.text : `${sig.text}: ${reading.signature.reason}`],
+      ['Read at', instant(Math.floor(reading.atMs / 1000))],
+    ]);
   return node;
 }
 
 export function secretNode(input: ModelInput, context: string, secret: LegacySecretItem, parent: ExplorerNode): ExplorerNode {
   const ref: SecretRef = { kind: 'secret', context, namespace: secret.namespace, name: secret.name, serviceAccount: secret.serviceAccount };
-  const node: ExplorerNode = { id: `${parent.id}/secret:${secret.name}`, ref, label: secret.name, icon: 'lock', contextValue: contextValueOf(ref, ['legacy']), parent };
+  const node: ExplorerNode = {
+    id: `${parent.id}/secret:${secret.name}`,
+    ref,
+    label: secret.name,
+    icon: 'lock',
+    contextValue: contextValueOf(ref, ['legacy']),
+    parent,
+  };
   const token = secret.token;
   if (!token) {
     node.description = 'legacy token · unreadable';
@@ -125,6 +174,10 @@ export function secretNode(input: ModelInput, context: string, secret: LegacySec
     ...(sig ? [leaf(node, 'sig', 'Signature', sig.text, sig.icon, sig.tone)] : []),
   ];
   node.tooltip = () =>
-    markdownRows(`Legacy token Secret ${secret.name}`, [...tokenRows(token, expiry, input.nowSec), ['Signature', sig?.text]], 'A Secret-based token never expires: it works until the Secret is deleted. Prefer short-lived tokens from the TokenRequest API.');
+    markdownRows(
+      `Legacy token Secret ${secret.name}`,
+      [...tokenRows(token, expiry, input.nowSec), ['Signature', sig?.text]],
+      'A Secret-based token never expires: it works until the Secret is deleted. Prefer short-lived tokens from the TokenRequest API.',
+    );
   return node;
 }

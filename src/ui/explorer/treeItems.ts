@@ -15,7 +15,11 @@ export function treeItemOf(node: ExplorerNode): vscode.TreeItem {
   // A node meant to start expanded (the context) is expandable even before its children arrive, or VS Code
   // would remember it as a leaf and show it collapsed once they do.
   const hasChildren = (node.children?.length ?? 0) > 0 || node.lazyChildren !== undefined || (node.expanded === true && node.children !== undefined);
-  const state = !hasChildren ? vscode.TreeItemCollapsibleState.None : node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+  const state = !hasChildren
+    ? vscode.TreeItemCollapsibleState.None
+    : node.expanded
+      ? vscode.TreeItemCollapsibleState.Expanded
+      : vscode.TreeItemCollapsibleState.Collapsed;
   const item = new vscode.TreeItem(node.label, state);
   item.id = node.id;
   if (node.description !== undefined) item.description = node.description;

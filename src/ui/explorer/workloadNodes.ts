@@ -27,7 +27,11 @@ export function namespaceNode(input: ModelInput, context: string, name: string, 
     }
   }
   // Service accounts the list did not show (not allowed to list them) still appear through their pods.
-  const names = new Set<string>([...contents.serviceAccounts.map((s) => s.name), ...contents.pods.map((p) => p.serviceAccount), ...contents.secrets.map((s) => s.serviceAccount).filter((s) => s !== '')]);
+  const names = new Set<string>([
+    ...contents.serviceAccounts.map((s) => s.name),
+    ...contents.pods.map((p) => p.serviceAccount),
+    ...contents.secrets.map((s) => s.serviceAccount).filter((s) => s !== ''),
+  ]);
   const podsBySa = groupBy(contents.pods, (p) => p.serviceAccount);
   const secretsBySa = groupBy(contents.secrets, (s) => s.serviceAccount);
   let tone: ExplorerNode['tone'];
@@ -39,11 +43,24 @@ export function namespaceNode(input: ModelInput, context: string, name: string, 
   node.children = children;
   node.description = `${plural(names.size, 'service account')} · ${plural(contents.pods.length, 'pod')}`;
   if (tone) node.tone = tone;
-  node.tooltip = () => markdownRows(`Namespace ${name}`, [['Service accounts', String(names.size)], ['Pods', String(contents.pods.length)], ['Legacy token Secrets', String(contents.secrets.length)]]);
+  node.tooltip = () =>
+    markdownRows(`Namespace ${name}`, [
+      ['Service accounts', String(names.size)],
+      ['Pods', String(contents.pods.length)],
+      ['Legacy token Secrets', String(contents.secrets.length)],
+    ]);
   return node;
 }
 
-function serviceAccountNode(input: ModelInput, context: string, namespace: string, name: string, pods: PodItem[], secrets: LegacySecretItem[], parent: ExplorerNode): ExplorerNode {
+function serviceAccountNode(
+  input: ModelInput,
+  context: string,
+  namespace: string,
+  name: string,
+  pods: PodItem[],
+  secrets: LegacySecretItem[],
+  parent: ExplorerNode,
+): ExplorerNode {
   const ref: ServiceAccountRef = { kind: 'serviceAccount', context, namespace, name };
   const node: ExplorerNode = { id: `${parent.id}/sa:${name}`, ref, label: name, icon: 'account', contextValue: contextValueOf(ref), parent };
   const children: ExplorerNode[] = [];
@@ -61,7 +78,11 @@ function serviceAccountNode(input: ModelInput, context: string, namespace: strin
   node.children = children;
   node.description = [plural(pods.length, 'pod'), ...(secrets.length > 0 ? [plural(secrets.length, 'legacy token')] : [])].join(' · ');
   if (tone && tone !== 'muted') node.tone = tone;
-  node.tooltip = () => markdownRows(`Service account ${namespace}/${name}`, [['Pods running as it', String(pods.length)], ['Legacy token Secrets', String(secrets.length)]]);
+  node.tooltip = () =>
+    markdownRows(`Service account ${namespace}/${name}`, [
+      ['Pods running as it', String(pods.length)],
+      ['Legacy token Secrets', String(secrets.length)],
+    ]);
   return node;
 }
 
@@ -91,7 +112,15 @@ function podNode(input: ModelInput, context: string, pod: PodItem, parent: Explo
       children.push(child);
     }
   }
-  if (children.length === 0) children.push({ id: `${node.id}/none`, label: 'No projected service-account token', description: 'automountServiceAccountToken is off', icon: 'circle-slash', tone: 'muted', parent: node });
+  if (children.length === 0)
+    children.push({
+      id: `${node.id}/none`,
+      label: 'No projected service-account token',
+      description: 'automountServiceAccountToken is off',
+      icon: 'circle-slash',
+      tone: 'muted',
+      parent: node,
+    });
   node.children = children;
   if (tone) node.tone = tone;
   node.tooltip = () =>

@@ -8,15 +8,17 @@ const SPECIAL = /[\\`*_{}[\]#|<>~$&!]/g;
 
 /** Escapes text for use inside a markdown paragraph or table cell (newlines become spaces). */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\r\n\t\u2028\u2029]+/g, ' ')
-    .replace(SPECIAL, (c) => `\\${c}`)
-    // No autolinks from values: `https://…` and `www.…` stay text.
-    .replace(/:(?=\/\/)/g, '\\:')
-    .replace(/\bwww\./gi, (w) => `${w.slice(0, -1)}\\.`)
-    // A value at the start of a line must not become a list, a quote or a heading.
-    .replace(/^[-+=.>]/, (m) => `\\${m}`)
-    .replace(/^(\d+)([.)])/, '$1\\$2');
+  return (
+    text
+      .replace(/[\r\n\t\u2028\u2029]+/g, ' ')
+      .replace(SPECIAL, (c) => `\\${c}`)
+      // No autolinks from values: `https://…` and `www.…` stay text.
+      .replace(/:(?=\/\/)/g, '\\:')
+      .replace(/\bwww\./gi, (w) => `${w.slice(0, -1)}\\.`)
+      // A value at the start of a line must not become a list, a quote or a heading.
+      .replace(/^[-+=.>]/, (m) => `\\${m}`)
+      .replace(/^(\d+)([.)])/, '$1\\$2')
+  );
 }
 
 /** Inline code that cannot be broken out of: picks a backtick fence longer than any run inside. */

@@ -11,12 +11,7 @@ export interface HoverContent {
   end: number;
 }
 
-export function hoverContentAt(
-  located: LocatedCredential[],
-  offset: number,
-  nowSeconds: number,
-  options?: Partial<ExpiryOptions>,
-): HoverContent | undefined {
+export function hoverContentAt(located: LocatedCredential[], offset: number, nowSeconds: number, options?: Partial<ExpiryOptions>): HoverContent | undefined {
   const found = credentialAt(located, offset);
   if (!found) return undefined;
   const assessment = assessCredential(found, nowSeconds, options);

@@ -25,7 +25,12 @@ export class TokenHealthPanels implements vscode.Disposable {
       existing.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(TOKEN_HEALTH_VIEW_TYPE, 'Token Health', vscode.ViewColumn.Active, webviewOptions(this.services.extension.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      TOKEN_HEALTH_VIEW_TYPE,
+      'Token Health',
+      vscode.ViewColumn.Active,
+      webviewOptions(this.services.extension.extensionUri),
+    );
     this.adopt(panel, ref);
   }
 

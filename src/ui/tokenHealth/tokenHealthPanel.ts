@@ -1,12 +1,7 @@
 // One Token Health panel: owns its WebviewPanel, answers the webview's messages, and sends it a
 // fresh state when the webview is ready, when asked to refresh and when findings change.
 import * as vscode from 'vscode';
-import {
-  parseWebviewMessage,
-  type HostMessage,
-  type TokenHealthState,
-  type WebviewMessage,
-} from '../../shared/tokenHealthProtocol';
+import { parseWebviewMessage, type HostMessage, type TokenHealthState, type WebviewMessage } from '../../shared/tokenHealthProtocol';
 import type { NodeRef } from '../../shared/nodeRef';
 import { errorMessage } from '../../shared/values';
 import type { Services } from '../services';

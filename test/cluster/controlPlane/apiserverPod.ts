@@ -25,48 +25,53 @@ export function ensureApiserverPod(cluster: TestCluster, o: ApiserverPodOptions)
   const existing = cluster.store.peek(R.pods, APISERVER_NAMESPACE, name) as Pod | undefined;
   if (existing !== undefined) return existing;
   const auditDir = o.auditLogPath.slice(0, o.auditLogPath.lastIndexOf('/'));
-  const made = cluster.api.create(R.pods, APISERVER_NAMESPACE, {
-    metadata: {
-      name,
-      labels: APISERVER_LABELS,
-      annotations: {
-        'kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint': '127.0.0.1:6443',
-        'kubernetes.io/config.mirror': '5f0a6c1e9c3b4d2f8e7a6b5c4d3e2f1a',
-        'kubernetes.io/config.source': 'file',
+  const made = cluster.api.create(
+    R.pods,
+    APISERVER_NAMESPACE,
+    {
+      metadata: {
+        name,
+        labels: APISERVER_LABELS,
+        annotations: {
+          'kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint': '127.0.0.1:6443',
+          'kubernetes.io/config.mirror': '5f0a6c1e9c3b4d2f8e7a6b5c4d3e2f1a',
+          'kubernetes.io/config.source': 'file',
+        },
+      },
+      spec: {
+        nodeName: o.node,
+        hostNetwork: true,
+        priorityClassName: 'system-node-critical',
+        automountServiceAccountToken: false,
+        containers: [
+          {
+            name: APISERVER_CONTAINER,
+            image: 'registry.k8s.io/kube-apiserver:v1.32.6',
+            command: [
+              'kube-apiserver',
+              '--advertise-address=127.0.0.1',
+              '--authorization-mode=Node,RBAC',
+              '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+              '--service-account-key-file=/etc/kubernetes/pki/sa.pub',
+              '--service-account-signing-key-file=/etc/kubernetes/pki/sa.key',
+              '--audit-policy-file=/etc/kubernetes/audit-policy.yaml',
+              `--audit-log-path=${o.auditLogPath}`,
+              '--audit-log-format=json',
+            ],
+            volumeMounts: [
+              { name: 'audit-policy', mountPath: '/etc/kubernetes/audit-policy.yaml', readOnly: true },
+              { name: 'audit-log', mountPath: auditDir },
+            ],
+          },
+        ],
+        volumes: [
+          { name: 'audit-policy', hostPath: { path: '/etc/kubernetes/audit-policy.yaml', type: 'File' } },
+          { name: 'audit-log', hostPath: { path: auditDir, type: 'DirectoryOrCreate' } },
+        ],
       },
     },
-    spec: {
-      nodeName: o.node,
-      hostNetwork: true,
-      priorityClassName: 'system-node-critical',
-      automountServiceAccountToken: false,
-      containers: [
-        {
-          name: APISERVER_CONTAINER,
-          image: 'registry.k8s.io/kube-apiserver:v1.32.6',
-          command: [
-            'kube-apiserver',
-            '--advertise-address=127.0.0.1',
-            '--authorization-mode=Node,RBAC',
-            '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-            '--service-account-key-file=/etc/kubernetes/pki/sa.pub',
-            '--service-account-signing-key-file=/etc/kubernetes/pki/sa.key',
-            '--audit-policy-file=/etc/kubernetes/audit-policy.yaml',
-            `--audit-log-path=${o.auditLogPath}`,
-            '--audit-log-format=json',
-          ],
-          volumeMounts: [
-            { name: 'audit-policy', mountPath: '/etc/kubernetes/audit-policy.yaml', readOnly: true },
-            { name: 'audit-log', mountPath: auditDir },
-          ],
-        },
-      ],
-      volumes: [
-        { name: 'audit-policy', hostPath: { path: '/etc/kubernetes/audit-policy.yaml', type: 'File' } },
-        { name: 'audit-log', hostPath: { path: auditDir, type: 'DirectoryOrCreate' } },
-      ],
-    },
-  }, { manager: 'kubelet' });
+    { manager: 'kubelet' },
+  );
   if (!made.ok) throw new Error(`could not make ${name}: ${made.error.body.message ?? ''}`);
   // Its log starts as the apiserver's does, not with the generic line our kubelet writes.
   const now = cluster.clock.nowMs();

@@ -73,7 +73,13 @@ export function responseStatusOf(code: number, status: StatusBody | undefined): 
 }
 
 /** One event of a request, at one stage. */
-export function auditEvent(r: AuditedRequest, stage: AuditStage, stageMs: number, response?: Record<string, unknown>, stageAnnotations: Record<string, string> = {}): Record<string, unknown> {
+export function auditEvent(
+  r: AuditedRequest,
+  stage: AuditStage,
+  stageMs: number,
+  response?: Record<string, unknown>,
+  stageAnnotations: Record<string, string> = {},
+): Record<string, unknown> {
   const e: Record<string, unknown> = {
     kind: 'Event',
     apiVersion: 'audit.k8s.io/v1',

@@ -42,9 +42,21 @@ export class AuthMetrics {
     const families: Family[] = [
       { name: 'authenticated_user_requests', help: '[ALPHA] Counter of authenticated requests broken out by username.', label: 'username', series: this.users },
       { name: 'authentication_attempts', help: '[ALPHA] Counter of authenticated attempts.', label: 'result', series: this.attempts },
-      { name: 'serviceaccount_legacy_tokens_total', help: '[ALPHA] Cumulative legacy service account tokens used', series: new Map([['', this.tokens.legacy]]) },
-      { name: 'serviceaccount_stale_tokens_total', help: '[ALPHA] Cumulative stale projected service account tokens used', series: new Map([['', this.tokens.stale]]) },
-      { name: 'serviceaccount_valid_tokens_total', help: '[ALPHA] Cumulative valid projected service account tokens used', series: new Map([['', this.tokens.valid]]) },
+      {
+        name: 'serviceaccount_legacy_tokens_total',
+        help: '[ALPHA] Cumulative legacy service account tokens used',
+        series: new Map([['', this.tokens.legacy]]),
+      },
+      {
+        name: 'serviceaccount_stale_tokens_total',
+        help: '[ALPHA] Cumulative stale projected service account tokens used',
+        series: new Map([['', this.tokens.stale]]),
+      },
+      {
+        name: 'serviceaccount_valid_tokens_total',
+        help: '[ALPHA] Cumulative valid projected service account tokens used',
+        series: new Map([['', this.tokens.valid]]),
+      },
     ];
     const lines: string[] = [];
     for (const f of families) {

@@ -89,7 +89,10 @@ export class ControlPlaneSignals {
       const status = sentStatus.get(answer);
       // An upgrade that was not refused switched protocols.
       const code = status?.code ?? ('statusCode' in answer ? answer.statusCode : 101);
-      const authz = { 'authorization.k8s.io/decision': admitted.decision.allowed ? 'allow' : 'forbid', 'authorization.k8s.io/reason': admitted.decision.reason };
+      const authz = {
+        'authorization.k8s.io/decision': admitted.decision.allowed ? 'allow' : 'forbid',
+        'authorization.k8s.io/reason': admitted.decision.reason,
+      };
       log.write(auditEvent(admitted.request, 'ResponseComplete', this.parts.clock.nowMs(), responseStatusOf(code, status), authz));
     };
     if ('statusCode' in answer) answer.once('finish', complete);

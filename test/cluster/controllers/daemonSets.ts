@@ -23,15 +23,24 @@ export const daemonSetController: Controller = {
         const current = onNode.find((p) => p.metadata.labels?.['controller-revision-hash'] === revision);
         for (const stale of onNode.filter((p) => p !== current)) ctx.api.delete(R.pods, ns, stale.metadata.name);
         if (current !== undefined) continue;
-        const created = ctx.api.create(R.pods, ns, {
-          metadata: {
-            generateName: `${ds.metadata.name}-`,
-            namespace: ns,
-            labels: { ...(ds.spec.template.metadata?.labels ?? {}), 'controller-revision-hash': revision, 'pod-template-generation': String(ds.metadata.generation ?? 1) },
-            ownerReferences: [controllerRef(ds)],
+        const created = ctx.api.create(
+          R.pods,
+          ns,
+          {
+            metadata: {
+              generateName: `${ds.metadata.name}-`,
+              namespace: ns,
+              labels: {
+                ...(ds.spec.template.metadata?.labels ?? {}),
+                'controller-revision-hash': revision,
+                'pod-template-generation': String(ds.metadata.generation ?? 1),
+              },
+              ownerReferences: [controllerRef(ds)],
+            },
+            spec: { ...cloneJson(ds.spec.template.spec), nodeName: node.metadata.name },
           },
-          spec: { ...cloneJson(ds.spec.template.spec), nodeName: node.metadata.name },
-        }, { manager: CONTROLLER_MANAGER });
+          { manager: CONTROLLER_MANAGER },
+        );
         if (created.ok) {
           pods.push(created.object as Pod);
           ctx.events.record(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${created.object.metadata.name}`, 'daemonset-controller');

@@ -48,14 +48,22 @@ function syncDeployment(ctx: ControllerContext, d: Workload, replicaSets: Worklo
   if (current === undefined) {
     const hash = templateHash(d.spec.template);
     const labels = { ...(d.spec.template.metadata?.labels ?? {}), 'pod-template-hash': hash };
-    const created = ctx.api.create(R.replicaSets, ns, {
-      metadata: { name: `${d.metadata.name}-${hash}`, namespace: ns, labels, annotations: annotations(maxRevision + 1), ownerReferences: [controllerRef(d)] },
-      spec: {
-        replicas,
-        selector: { matchLabels: { ...(d.spec.selector.matchLabels ?? {}), 'pod-template-hash': hash }, ...(d.spec.selector.matchExpressions ? { matchExpressions: d.spec.selector.matchExpressions } : {}) },
-        template: { ...d.spec.template, metadata: { ...d.spec.template.metadata, labels } },
+    const created = ctx.api.create(
+      R.replicaSets,
+      ns,
+      {
+        metadata: { name: `${d.metadata.name}-${hash}`, namespace: ns, labels, annotations: annotations(maxRevision + 1), ownerReferences: [controllerRef(d)] },
+        spec: {
+          replicas,
+          selector: {
+            matchLabels: { ...(d.spec.selector.matchLabels ?? {}), 'pod-template-hash': hash },
+            ...(d.spec.selector.matchExpressions ? { matchExpressions: d.spec.selector.matchExpressions } : {}),
+          },
+          template: { ...d.spec.template, metadata: { ...d.spec.template.metadata, labels } },
+        },
       },
-    }, { manager: CONTROLLER_MANAGER });
+      { manager: CONTROLLER_MANAGER },
+    );
     if (!created.ok) return;
     current = created.object as Workload;
     ctx.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${current.metadata.name} to ${replicas}`, 'deployment-controller');
@@ -67,7 +75,14 @@ function syncDeployment(ctx: ControllerContext, d: Workload, replicaSets: Worklo
       next.metadata.annotations = { ...next.metadata.annotations, ...annotations(revisionOf(current) < maxRevision ? maxRevision + 1 : revisionOf(current)) };
       const written = writeAs(ctx, R.replicaSets, next, CONTROLLER_MANAGER);
       if (written.ok) current = written.object;
-      if (from !== replicas) ctx.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled ${replicas > from ? 'up' : 'down'} replica set ${next.metadata.name} to ${replicas} from ${from}`, 'deployment-controller');
+      if (from !== replicas)
+        ctx.events.record(
+          d,
+          'Normal',
+          'ScalingReplicaSet',
+          `Scaled ${replicas > from ? 'up' : 'down'} replica set ${next.metadata.name} to ${replicas} from ${from}`,
+          'deployment-controller',
+        );
     }
   }
 
@@ -83,7 +98,9 @@ function syncDeployment(ctx: ControllerContext, d: Workload, replicaSets: Worklo
 
   // Old ReplicaSets beyond revisionHistoryLimit are deleted, oldest first.
   const limit = Number(d.spec.revisionHistoryLimit ?? 10);
-  const history = replicaSets.filter((rs) => rs.metadata.uid !== current?.metadata.uid && (rs.spec.replicas ?? 0) === 0).sort((a, b) => revisionOf(a) - revisionOf(b));
+  const history = replicaSets
+    .filter((rs) => rs.metadata.uid !== current?.metadata.uid && (rs.spec.replicas ?? 0) === 0)
+    .sort((a, b) => revisionOf(a) - revisionOf(b));
   for (const rs of history.slice(0, Math.max(0, history.length - limit))) ctx.api.delete(R.replicaSets, ns, rs.metadata.name);
 
   writeStatus(ctx, d, current, replicaSets);
@@ -102,7 +119,14 @@ function writeStatus(ctx: ControllerContext, d: Workload, current: Workload, rep
   const condition = (type: string, status: string, reason: string, message: string): Record<string, string> => {
     const old = prev.conditions?.find((c) => c.type === type);
     const same = old !== undefined && old.status === status;
-    return { type, status, lastUpdateTime: same && old.lastUpdateTime !== undefined ? old.lastUpdateTime : now, lastTransitionTime: same && old.lastTransitionTime !== undefined ? old.lastTransitionTime : now, reason, message };
+    return {
+      type,
+      status,
+      lastUpdateTime: same && old.lastUpdateTime !== undefined ? old.lastUpdateTime : now,
+      lastTransitionTime: same && old.lastTransitionTime !== undefined ? old.lastTransitionTime : now,
+      reason,
+      message,
+    };
   };
   const isAvailable = available >= desired;
   const status: Record<string, unknown> = { observedGeneration: d.metadata.generation ?? 1, replicas, updatedReplicas: updated };

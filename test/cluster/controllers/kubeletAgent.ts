@@ -14,7 +14,7 @@ export const KUBELET_UNREACHABLE_ANNOTATION = 'test-cluster.local/kubelet-unreac
 export const KUBELET_DIAL_HANGS = 'timeout';
 
 export function nodeAddress(node: KubeObject): string {
-  const addresses = ((node.status as { addresses?: { type: string; address: string }[] } | undefined)?.addresses ?? []);
+  const addresses = (node.status as { addresses?: { type: string; address: string }[] } | undefined)?.addresses ?? [];
   return addresses.find((a) => a.type === 'InternalIP')?.address ?? '127.0.0.1';
 }
 
@@ -119,7 +119,11 @@ export function restartContainer(ctx: ControllerContext, ns: string, podName: st
     restartCount,
     containerID: `containerd://${createHash('sha256').update(`${pod.metadata.uid}/${container}/${restartCount}`).digest('hex')}`,
   };
-  const updated: Pod = { ...pod, metadata: { ...pod.metadata }, status: { ...pod.status, containerStatuses: statuses.map((s, i) => (i === index ? next : s)) } };
+  const updated: Pod = {
+    ...pod,
+    metadata: { ...pod.metadata },
+    status: { ...pod.status, containerStatuses: statuses.map((s, i) => (i === index ? next : s)) },
+  };
   writeAs(ctx, R.pods, updated, 'kubelet', 'status');
   const logs = ctx.logs.container(ns, podName, container);
   logs.restart();

@@ -25,10 +25,15 @@ export const namespaceController: Controller = {
       }
       const cm = ctx.store.peek(R.configMaps, name, 'kube-root-ca.crt');
       if (cm === undefined) {
-        ctx.api.create(R.configMaps, name, {
-          metadata: { name: 'kube-root-ca.crt', annotations: { 'kubernetes.io/description': ROOT_CA_DESCRIPTION } },
-          data: { 'ca.crt': ctx.caPem },
-        }, { manager: CONTROLLER_MANAGER });
+        ctx.api.create(
+          R.configMaps,
+          name,
+          {
+            metadata: { name: 'kube-root-ca.crt', annotations: { 'kubernetes.io/description': ROOT_CA_DESCRIPTION } },
+            data: { 'ca.crt': ctx.caPem },
+          },
+          { manager: CONTROLLER_MANAGER },
+        );
       }
     }
   },

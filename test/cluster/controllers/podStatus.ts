@@ -50,7 +50,15 @@ export function runningStatus(pod: Pod, hostIP: string, now: string): Record<str
   if ((pod.spec.initContainers ?? []).length > 0) {
     status.initContainerStatuses = (pod.spec.initContainers ?? []).map((c) => ({
       name: c.name,
-      state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: now, finishedAt: now, containerID: `containerd://${hex(`${pod.metadata.uid}/${c.name}`, 64)}` } },
+      state: {
+        terminated: {
+          exitCode: 0,
+          reason: 'Completed',
+          startedAt: now,
+          finishedAt: now,
+          containerID: `containerd://${hex(`${pod.metadata.uid}/${c.name}`, 64)}`,
+        },
+      },
       lastState: {},
       ready: true,
       restartCount: 0,

@@ -10,7 +10,9 @@ const FINALIZER = 'kubernetes.io/pvc-protection';
 export const pvcProtectionController: Controller = {
   name: 'pvc-protection',
   sync(ctx: ControllerContext) {
-    const terminating = ctx.store.list(R.persistentVolumeClaims).filter((c) => c.metadata.deletionTimestamp !== undefined && (c.metadata.finalizers ?? []).includes(FINALIZER));
+    const terminating = ctx.store
+      .list(R.persistentVolumeClaims)
+      .filter((c) => c.metadata.deletionTimestamp !== undefined && (c.metadata.finalizers ?? []).includes(FINALIZER));
     if (terminating.length === 0) return;
     const inUse = new Set<string>();
     for (const o of ctx.store.list(R.pods)) {

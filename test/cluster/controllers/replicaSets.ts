@@ -24,16 +24,21 @@ function syncReplicaSet(ctx: ControllerContext, rs: Workload, pods: Pod[]): void
   const live = pods.filter((p) => p.metadata.deletionTimestamp === undefined);
   const want = rs.spec.replicas ?? 1;
   for (let i = live.length; i < want; i++) {
-    const created = ctx.api.create(R.pods, ns, {
-      metadata: {
-        generateName: `${rs.metadata.name}-`,
-        namespace: ns,
-        labels: { ...(rs.spec.template.metadata?.labels ?? {}) },
-        ...(rs.spec.template.metadata?.annotations ? { annotations: { ...rs.spec.template.metadata.annotations } } : {}),
-        ownerReferences: [controllerRef(rs)],
+    const created = ctx.api.create(
+      R.pods,
+      ns,
+      {
+        metadata: {
+          generateName: `${rs.metadata.name}-`,
+          namespace: ns,
+          labels: { ...(rs.spec.template.metadata?.labels ?? {}) },
+          ...(rs.spec.template.metadata?.annotations ? { annotations: { ...rs.spec.template.metadata.annotations } } : {}),
+          ownerReferences: [controllerRef(rs)],
+        },
+        spec: cloneJson(rs.spec.template.spec),
       },
-      spec: cloneJson(rs.spec.template.spec),
-    }, { manager: CONTROLLER_MANAGER });
+      { manager: CONTROLLER_MANAGER },
+    );
     if (created.ok) {
       live.push(created.object as Pod);
       ctx.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${created.object.metadata.name}`, 'replicaset-controller');

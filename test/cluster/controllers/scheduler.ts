@@ -32,7 +32,13 @@ export const scheduler: Controller = {
       const written = writeAs(ctx, R.pods, bound, 'kube-scheduler', 'status');
       if (!written.ok) continue;
       load.set(best, (load.get(best) ?? 0) + 1);
-      ctx.events.record(written.object, 'Normal', 'Scheduled', `Successfully assigned ${p.metadata.namespace}/${p.metadata.name} to ${best}`, 'default-scheduler');
+      ctx.events.record(
+        written.object,
+        'Normal',
+        'Scheduled',
+        `Successfully assigned ${p.metadata.namespace}/${p.metadata.name} to ${best}`,
+        'default-scheduler',
+      );
     }
   },
 };

@@ -27,11 +27,23 @@ function ensureClaims(ctx: ControllerContext, sts: Workload, podName: string): V
     const claimName = `${t.metadata.name}-${podName}`;
     volumes.push({ name: t.metadata.name, persistentVolumeClaim: { claimName } });
     if (ctx.store.peek(R.persistentVolumeClaims, ns, claimName) !== undefined) continue;
-    const created = ctx.api.create(R.persistentVolumeClaims, ns, {
-      metadata: { name: claimName, namespace: ns, labels: { ...(sts.spec.selector.matchLabels ?? {}) } },
-      spec: cloneJson(t.spec) as KubeObject['spec'],
-    }, { manager: CONTROLLER_MANAGER });
-    if (created.ok) ctx.events.record(sts, 'Normal', 'SuccessfulCreate', `create Claim ${claimName} Pod ${podName} in StatefulSet ${sts.metadata.name} success`, 'statefulset-controller');
+    const created = ctx.api.create(
+      R.persistentVolumeClaims,
+      ns,
+      {
+        metadata: { name: claimName, namespace: ns, labels: { ...(sts.spec.selector.matchLabels ?? {}) } },
+        spec: cloneJson(t.spec) as KubeObject['spec'],
+      },
+      { manager: CONTROLLER_MANAGER },
+    );
+    if (created.ok)
+      ctx.events.record(
+        sts,
+        'Normal',
+        'SuccessfulCreate',
+        `create Claim ${claimName} Pod ${podName} in StatefulSet ${sts.metadata.name} success`,
+        'statefulset-controller',
+      );
   }
   return volumes;
 }
@@ -58,27 +70,38 @@ function syncStatefulSet(ctx: ControllerContext, sts: Workload, pods: Pod[]): vo
     spec.volumes = [...claimVolumes, ...(spec.volumes ?? []).filter((v) => !claimVolumes.some((c) => c.name === v.name))];
     spec.hostname = podName;
     if (sts.spec.serviceName !== undefined) spec.subdomain = sts.spec.serviceName;
-    const created = ctx.api.create(R.pods, ns, {
-      metadata: {
-        name: podName,
-        generateName: `${name}-`,
-        namespace: ns,
-        labels: {
-          ...(sts.spec.template.metadata?.labels ?? {}),
-          'apps.kubernetes.io/pod-index': String(i),
-          'controller-revision-hash': revision,
-          'statefulset.kubernetes.io/pod-name': podName,
+    const created = ctx.api.create(
+      R.pods,
+      ns,
+      {
+        metadata: {
+          name: podName,
+          generateName: `${name}-`,
+          namespace: ns,
+          labels: {
+            ...(sts.spec.template.metadata?.labels ?? {}),
+            'apps.kubernetes.io/pod-index': String(i),
+            'controller-revision-hash': revision,
+            'statefulset.kubernetes.io/pod-name': podName,
+          },
+          ...(sts.spec.template.metadata?.annotations ? { annotations: { ...sts.spec.template.metadata.annotations } } : {}),
+          ownerReferences: [controllerRef(sts)],
         },
-        ...(sts.spec.template.metadata?.annotations ? { annotations: { ...sts.spec.template.metadata.annotations } } : {}),
-        ownerReferences: [controllerRef(sts)],
+        spec,
       },
-      spec,
-    }, { manager: CONTROLLER_MANAGER });
+      { manager: CONTROLLER_MANAGER },
+    );
     if (created.ok) {
       ctx.events.record(sts, 'Normal', 'SuccessfulCreate', `create Pod ${podName} in StatefulSet ${name} successful`, 'statefulset-controller');
       byName.set(podName, created.object as Pod);
     } else {
-      ctx.events.record(sts, 'Warning', 'FailedCreate', `create Pod ${podName} in StatefulSet ${name} failed error: ${created.error.body.message ?? ''}`, 'statefulset-controller');
+      ctx.events.record(
+        sts,
+        'Warning',
+        'FailedCreate',
+        `create Pod ${podName} in StatefulSet ${name} failed error: ${created.error.body.message ?? ''}`,
+        'statefulset-controller',
+      );
     }
   }
   for (const p of pods) {

@@ -35,11 +35,11 @@ function deleteOptions(params: URLSearchParams, body: Record<string, unknown> | 
   const grace = body?.gracePeriodSeconds ?? params.get('gracePeriodSeconds') ?? undefined;
   if (grace !== undefined && grace !== null && grace !== '') {
     const n = Number(grace);
-    if (!Number.isInteger(n)) return badRequest(`invalid gracePeriodSeconds: ${String(grace)}`);
+    if (!Number.isInteger(n)) return badRequest(`invalid gracePeriodSeconds: ${typeof grace === 'string' ? grace : JSON.stringify(grace)}`);
     opts.gracePeriodSeconds = Math.max(0, n);
   }
   const pre = body?.preconditions;
-  if (typeof pre === 'object' && pre !== null) opts.preconditions = pre as DeleteOptions['preconditions'];
+  if (typeof pre === 'object' && pre !== null) opts.preconditions = pre;
   return opts;
 }
 
@@ -72,7 +72,9 @@ export async function serveObjects(core: ClusterCore, rc: RequestContext, t: Obj
   if (name === undefined) {
     if (method === 'GET' || method === 'HEAD') {
       if (['1', 'true'].includes(params.get('watch') ?? '')) {
-        const transform = wantsTable(rc.req) ? (o: KubeObject) => toTable(o.kind, [o], core.clock.nowMs(), { resourceVersion: o.metadata.resourceVersion }) : undefined;
+        const transform = wantsTable(rc.req)
+          ? (o: KubeObject) => toTable(o.kind, [o], core.clock.nowMs(), { resourceVersion: o.metadata.resourceVersion })
+          : undefined;
         const e = core.watches.serve(rc.req, rc.res, r, namespace, params, transform);
         if (e !== undefined) sendError(rc.res, e);
         return;
@@ -99,7 +101,12 @@ export async function serveObjects(core: ClusterCore, rc: RequestContext, t: Obj
         const result = core.api.delete(r, o.metadata.namespace, o.metadata.name, {});
         if (result.ok) deleted.push(result.object);
       }
-      return sendJson(rc.res, 200, { kind: `${r.kind}List`, apiVersion: groupVersion(r), metadata: { resourceVersion: String(core.store.resourceVersion()) }, items: deleted });
+      return sendJson(rc.res, 200, {
+        kind: `${r.kind}List`,
+        apiVersion: groupVersion(r),
+        metadata: { resourceVersion: String(core.store.resourceVersion()) },
+        items: deleted,
+      });
     }
     return sendError(rc.res, methodNotAllowed());
   }

@@ -44,11 +44,23 @@ export function servePodStream(core: ClusterCore, rc: RequestContext, ns: string
 export function writeRawError(socket: Duplex, e: ApiError): void {
   sentStatus.set(socket, e.body);
   const body = JSON.stringify(e.body);
-  const reason = e.code === 400 ? 'Bad Request' : e.code === 401 ? 'Unauthorized' : e.code === 403 ? 'Forbidden' : e.code === 404 ? 'Not Found' : 'Internal Server Error';
-  socket.end(`HTTP/1.1 ${e.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const reason =
+    e.code === 400 ? 'Bad Request' : e.code === 401 ? 'Unauthorized' : e.code === 403 ? 'Forbidden' : e.code === 404 ? 'Not Found' : 'Internal Server Error';
+  socket.end(
+    `HTTP/1.1 ${e.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
-export function upgradePodStream(core: ClusterCore, req: IncomingMessage, socket: Duplex, head: Buffer, url: URL, ns: string, name: string, stream: Stream): void {
+export function upgradePodStream(
+  core: ClusterCore,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  url: URL,
+  ns: string,
+  name: string,
+  stream: Stream,
+): void {
   const checked = precheck(core, ns, name, stream, url);
   if (isApiError(checked)) return writeRawError(socket, checked);
   const { pod } = checked;
@@ -63,11 +75,20 @@ export function upgradePodStream(core: ClusterCore, req: IncomingMessage, socket
     const dial = `dial tcp ${host}:10250: ${hangs ? 'i/o timeout' : 'connect: connection refused'}`;
     if (!isWebSocket || stream !== 'exec') return writeRawError(socket, internal(`error dialing backend: ${dial}`));
     // 1.32 accepts the WebSocket itself and reports the dead kubelet on the error channel.
-    const q = url.searchParams.getAll('command').map((c) => `command=${encodeURIComponent(c)}`).join('&');
-    acceptExec(req, socket, head, async () => {
-      if (hangs) await new Promise((resolve) => setTimeout(resolve, KUBELET_DIAL_TIMEOUT_MS).unref());
-      throw new Error(`error sending request: Post "https://${host}:10250/exec/${ns}/${name}/${container}?${q}&error=1&output=1": ${dial}`);
-    }, { namespace: ns, pod: name });
+    const q = url.searchParams
+      .getAll('command')
+      .map((c) => `command=${encodeURIComponent(c)}`)
+      .join('&');
+    acceptExec(
+      req,
+      socket,
+      head,
+      async () => {
+        if (hangs) await new Promise((resolve) => setTimeout(resolve, KUBELET_DIAL_TIMEOUT_MS).unref());
+        throw new Error(`error sending request: Post "https://${host}:10250/exec/${ns}/${name}/${container}?${q}&error=1&output=1": ${dial}`);
+      },
+      { namespace: ns, pod: name },
+    );
     return;
   }
   if (stream !== 'exec') return writeRawError(socket, failure(400, 'BadRequest', `${stream} is not supported by this test cluster`));

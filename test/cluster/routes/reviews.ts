@@ -73,13 +73,12 @@ export async function serveReview(core: ClusterCore, rc: RequestContext, r: Reso
   switch (r.kind) {
     case 'TokenReview': {
       const token = str(spec.token) ?? '';
-      if (token === '') return sendError(rc.res, invalid('TokenReview', 'authentication.k8s.io', '', [{ field: 'spec.token', value: '', detail: 'Required value' }]));
+      if (token === '')
+        return sendError(rc.res, invalid('TokenReview', 'authentication.k8s.io', '', [{ field: 'spec.token', value: '', detail: 'Required value' }]));
       const audiences = Array.isArray(spec.audiences) ? spec.audiences.filter((a): a is string => typeof a === 'string') : undefined;
       const result = core.authn.reviewToken(token, audiences);
       const review = reviewShell(core, rc, r, body.spec, true);
-      review.status = result.ok
-        ? { authenticated: true, user: userInfoBody(result.user), audiences: result.audiences }
-        : { user: {}, error: result.error };
+      review.status = result.ok ? { authenticated: true, user: userInfoBody(result.user), audiences: result.audiences } : { user: {}, error: result.error };
       return sendJson(rc.res, 201, review);
     }
     case 'SelfSubjectReview': {

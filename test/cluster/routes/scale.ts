@@ -13,7 +13,9 @@ export const SCALABLE = new Set(['deployments', 'replicasets', 'statefulsets']);
 
 function scaleOf(w: Workload): JsonObject {
   const m = w.metadata;
-  const selector = Object.entries(w.spec.selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const selector = Object.entries(w.spec.selector.matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
@@ -50,7 +52,8 @@ export async function serveScale(core: ClusterCore, rc: RequestContext, r: Resou
     wanted = patched.value;
   }
   const replicas = (wanted.spec as { replicas?: unknown } | undefined)?.replicas;
-  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) return sendError(rc.res, badRequest('spec.replicas must be a non-negative integer'));
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)
+    return sendError(rc.res, badRequest('spec.replicas must be a non-negative integer'));
   const result = core.api.patch(r, ns, name, 'application/merge-patch+json', { spec: { replicas } }, { manager: managerOf(rc.req, rc.url) });
   if (!result.ok) return sendError(rc.res, result.error);
   sendJson(rc.res, 200, scaleOf(result.object as Workload));

@@ -115,7 +115,10 @@ registerScenario('apisix-not-reloading', (cluster) => {
               {
                 name: APISIX_NOT_RELOADING.container,
                 image: APISIX_NOT_RELOADING.image,
-                ports: [{ name: 'http', containerPort: 9080 }, { name: 'admin', containerPort: 9180 }],
+                ports: [
+                  { name: 'http', containerPort: 9080 },
+                  { name: 'admin', containerPort: 9180 },
+                ],
                 volumeMounts: [{ name: 'sa-token', mountPath: SERVICE_ACCOUNT_MOUNT_PATH, readOnly: true }],
               },
             ],

@@ -12,11 +12,22 @@ export const SCENARIO_MANAGER = 'kubectl-client-side-apply';
 /** Create through the API (defaulting, admission, controllers); a refusal is a broken scenario. */
 export function create(cluster: TestCluster, r: ResourceInfo, namespace: string | undefined, body: Record<string, unknown>): KubeObject {
   // kubectl apply keeps what it sent in this annotation; the recorded objects carry it too.
-  const applied = { apiVersion: groupVersion(r), kind: r.kind, ...body, metadata: { annotations: {}, ...(body.metadata as object), ...(r.namespaced ? { namespace } : {}) } };
+  const applied = {
+    apiVersion: groupVersion(r),
+    kind: r.kind,
+    ...body,
+    metadata: { annotations: {}, ...(body.metadata as object), ...(r.namespaced ? { namespace } : {}) },
+  };
   const meta = (body.metadata ?? {}) as { annotations?: Record<string, string> };
-  const withAnnotation = { ...body, metadata: { ...meta, annotations: { ...meta.annotations, 'kubectl.kubernetes.io/last-applied-configuration': `${JSON.stringify(applied)}\n` } } };
+  const withAnnotation = {
+    ...body,
+    metadata: { ...meta, annotations: { ...meta.annotations, 'kubectl.kubernetes.io/last-applied-configuration': `${JSON.stringify(applied)}\n` } },
+  };
   const result = cluster.api.create(r, namespace, withAnnotation, { manager: SCENARIO_MANAGER });
-  if (!result.ok) throw new Error(`scenario could not create ${r.plural} ${String((body.metadata as { name?: string } | undefined)?.name)}: ${result.error.body.message ?? ''}`);
+  if (!result.ok)
+    throw new Error(
+      `scenario could not create ${r.plural} ${String((body.metadata as { name?: string } | undefined)?.name)}: ${result.error.body.message ?? ''}`,
+    );
   return cloneJson(result.object);
 }
 
@@ -28,11 +39,22 @@ export function node(cluster: TestCluster, name: string, ip: string): KubeObject
       capacity: { cpu: '4', memory: '16Gi', pods: '110' },
       allocatable: { cpu: '4', memory: '16Gi', pods: '110' },
       conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
-      addresses: [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: name }],
+      addresses: [
+        { type: 'InternalIP', address: ip },
+        { type: 'Hostname', address: name },
+      ],
       daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
       nodeInfo: {
-        machineID: '', systemUUID: '', bootID: '', kernelVersion: '6.1.0', osImage: 'Debian GNU/Linux 12 (bookworm)',
-        containerRuntimeVersion: 'containerd://1.7.22', kubeletVersion: 'v1.32.6', kubeProxyVersion: 'v1.32.6', operatingSystem: 'linux', architecture: 'amd64',
+        machineID: '',
+        systemUUID: '',
+        bootID: '',
+        kernelVersion: '6.1.0',
+        osImage: 'Debian GNU/Linux 12 (bookworm)',
+        containerRuntimeVersion: 'containerd://1.7.22',
+        kubeletVersion: 'v1.32.6',
+        kubeProxyVersion: 'v1.32.6',
+        operatingSystem: 'linux',
+        architecture: 'amd64',
       },
     },
   });
@@ -66,7 +88,12 @@ export interface ContainerSpec {
   volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
 }
 
-export function podTemplate(labels: Record<string, string>, serviceAccountName: string, containers: ContainerSpec[], volumes?: unknown[]): Record<string, unknown> {
+export function podTemplate(
+  labels: Record<string, string>,
+  serviceAccountName: string,
+  containers: ContainerSpec[],
+  volumes?: unknown[],
+): Record<string, unknown> {
   return { metadata: { labels }, spec: { ...(volumes !== undefined ? { volumes } : {}), containers, serviceAccountName } };
 }
 

@@ -26,8 +26,12 @@ registerScenario('healthy', (cluster) => {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' },
     });
 
-    deployment(cluster, 'payments', 'api', 'api', [{ name: 'api', image: 'registry.example.com/payments/api:1.4.2', ports: [{ name: 'http', containerPort: 8080 }] }]);
-    deployment(cluster, 'gateway', 'apisix', 'apisix', [{ name: 'apisix', image: 'apache/apisix:3.9.0-debian', ports: [{ name: 'http', containerPort: 9080 }] }]);
+    deployment(cluster, 'payments', 'api', 'api', [
+      { name: 'api', image: 'registry.example.com/payments/api:1.4.2', ports: [{ name: 'http', containerPort: 8080 }] },
+    ]);
+    deployment(cluster, 'gateway', 'apisix', 'apisix', [
+      { name: 'apisix', image: 'apache/apisix:3.9.0-debian', ports: [{ name: 'http', containerPort: 9080 }] },
+    ]);
 
     create(cluster, R.services, 'db', {
       metadata: { name: 'patroni', labels: { app: 'patroni' } },
@@ -43,7 +47,10 @@ registerScenario('healthy', (cluster) => {
           {
             name: 'patroni',
             image: 'ghcr.io/zalando/spilo-16:3.2-p3',
-            ports: [{ name: 'postgres', containerPort: 5432 }, { name: 'patroni', containerPort: 8008 }],
+            ports: [
+              { name: 'postgres', containerPort: 5432 },
+              { name: 'patroni', containerPort: 8008 },
+            ],
             volumeMounts: [{ name: 'data', mountPath: '/home/postgres/pgdata' }],
           },
         ]),
@@ -59,7 +66,13 @@ registerScenario('healthy', (cluster) => {
       metadata: { name: 'vault-client', labels: { app: 'vault-client' } },
       spec: {
         serviceAccountName: 'api',
-        containers: [{ name: 'app', image: 'registry.example.com/payments/vault-client:0.3.0', volumeMounts: [{ name: 'vault-token', mountPath: '/var/run/secrets/vault', readOnly: true }] }],
+        containers: [
+          {
+            name: 'app',
+            image: 'registry.example.com/payments/vault-client:0.3.0',
+            volumeMounts: [{ name: 'vault-token', mountPath: '/var/run/secrets/vault', readOnly: true }],
+          },
+        ],
         volumes: [{ name: 'vault-token', projected: { sources: [{ serviceAccountToken: { audience: 'vault', expirationSeconds: 600, path: 'token' } }] } }],
       },
     });

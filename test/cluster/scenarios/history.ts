@@ -34,7 +34,8 @@ export function podsOf(cluster: TestCluster, namespace: string, matchLabels: Rec
 
 export function onlyPod(cluster: TestCluster, namespace: string, matchLabels: Record<string, string>): Pod {
   const [pod, ...more] = podsOf(cluster, namespace, matchLabels);
-  if (pod === undefined || more.length > 0) throw new Error(`expected one pod in ${namespace} with ${JSON.stringify(matchLabels)}, found ${more.length + (pod ? 1 : 0)}`);
+  if (pod === undefined || more.length > 0)
+    throw new Error(`expected one pod in ${namespace} with ${JSON.stringify(matchLabels)}, found ${more.length + (pod ? 1 : 0)}`);
   if (pod.status?.phase !== 'Running') throw new Error(`pod ${namespace}/${pod.metadata.name} is not running`);
   return pod;
 }

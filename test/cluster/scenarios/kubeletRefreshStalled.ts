@@ -52,7 +52,13 @@ registerScenario('kubelet-refresh-stalled', (cluster) => {
         template: podTemplate(
           LABELS,
           KUBELET_REFRESH_STALLED.serviceAccount,
-          [{ name: KUBELET_REFRESH_STALLED.container, image: KUBELET_REFRESH_STALLED.image, volumeMounts: [{ name: 'archive', mountPath: '/var/lib/reports' }] }],
+          [
+            {
+              name: KUBELET_REFRESH_STALLED.container,
+              image: KUBELET_REFRESH_STALLED.image,
+              volumeMounts: [{ name: 'archive', mountPath: '/var/lib/reports' }],
+            },
+          ],
           [{ name: 'archive', persistentVolumeClaim: { claimName: claim } }],
         ),
       },
@@ -61,10 +67,19 @@ registerScenario('kubelet-refresh-stalled', (cluster) => {
 
   const pod = onlyPod(cluster, ns, LABELS);
   const replicaSet = pod.metadata.ownerReferences?.[0]?.name ?? '';
-  for (const [r, n] of [[R.serviceAccounts, KUBELET_REFRESH_STALLED.serviceAccount], [R.persistentVolumeClaims, claim], [R.deployments, name], [R.replicaSets, replicaSet]] as const) {
+  for (const [r, n] of [
+    [R.serviceAccounts, KUBELET_REFRESH_STALLED.serviceAccount],
+    [R.persistentVolumeClaims, claim],
+    [R.deployments, name],
+    [R.replicaSets, replicaSet],
+  ] as const) {
     createdAt(cluster, r, ns, n, startedAt - 60);
   }
-  forgetEvents(cluster, ns, [uidOf(cluster, R.deployments, ns, name), uidOf(cluster, R.replicaSets, ns, replicaSet), uidOf(cluster, R.persistentVolumeClaims, ns, claim)]);
+  forgetEvents(cluster, ns, [
+    uidOf(cluster, R.deployments, ns, name),
+    uidOf(cluster, R.replicaSets, ns, replicaSet),
+    uidOf(cluster, R.persistentVolumeClaims, ns, claim),
+  ]);
   // The kubelet refreshed normally until the claim began terminating, then never again.
   runningSince(cluster, pod, startedAt, { tokensRefreshedUntil: claimDeletedAt });
   cluster.kubelet.stall(pod.metadata.uid, true);

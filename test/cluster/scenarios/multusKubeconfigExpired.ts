@@ -49,14 +49,17 @@ export function multusPod(cluster: TestCluster): Pod | undefined {
 
 /** The kubeconfig the entrypoint wrote on the node, in the entrypoint's own layout. */
 export function multusKubeconfigYaml(server: string, caPem: string, token: string): string {
-  const body = stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'local', cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
-    users: [{ name: 'multus', user: { token } }],
-    contexts: [{ name: 'multus-context', context: { cluster: 'local', user: 'multus' } }],
-    'current-context': 'multus-context',
-  }, { indentSeq: false });
+  const body = stringify(
+    {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'local', cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
+      users: [{ name: 'multus', user: { token } }],
+      contexts: [{ name: 'multus-context', context: { cluster: 'local', user: 'multus' } }],
+      'current-context': 'multus-context',
+    },
+    { indentSeq: false },
+  );
   return `# Kubeconfig file for Multus CNI plugin.\n${body}`;
 }
 
@@ -110,7 +113,10 @@ registerScenario('multus-kubeconfig-expired', (cluster) => {
           spec: {
             hostNetwork: true,
             serviceAccountName: MULTUS_KUBECONFIG_EXPIRED.serviceAccount,
-            tolerations: [{ operator: 'Exists', effect: 'NoSchedule' }, { operator: 'Exists', effect: 'NoExecute' }],
+            tolerations: [
+              { operator: 'Exists', effect: 'NoSchedule' },
+              { operator: 'Exists', effect: 'NoExecute' },
+            ],
             containers: [
               {
                 name: MULTUS_KUBECONFIG_EXPIRED.container,

@@ -119,7 +119,10 @@ registerScenario('patroni-expired', (cluster) => {
               {
                 name: PATRONI_EXPIRED.container,
                 image: PATRONI_EXPIRED.image,
-                ports: [{ name: 'postgresql', containerPort: 5432 }, { name: 'patroni', containerPort: 8008 }],
+                ports: [
+                  { name: 'postgresql', containerPort: 5432 },
+                  { name: 'patroni', containerPort: 8008 },
+                ],
                 env: [
                   { name: 'SCOPE', value: name },
                   { name: 'DCS_ENABLE_KUBERNETES_API', value: 'true' },
@@ -137,7 +140,8 @@ registerScenario('patroni-expired', (cluster) => {
   });
 
   const pod = onlyPod(cluster, ns, LABELS);
-  for (const r of [R.serviceAccounts, R.roles, R.roleBindings, R.services, R.statefulSets]) createdAt(cluster, r, ns, r === R.serviceAccounts ? PATRONI_EXPIRED.serviceAccount : name, startedAt - 120);
+  for (const r of [R.serviceAccounts, R.roles, R.roleBindings, R.services, R.statefulSets])
+    createdAt(cluster, r, ns, r === R.serviceAccounts ? PATRONI_EXPIRED.serviceAccount : name, startedAt - 120);
   createdAt(cluster, R.persistentVolumeClaims, ns, `pgdata-${pod.metadata.name}`, startedAt - 60);
   forgetEvents(cluster, ns, [uidOf(cluster, R.statefulSets, ns, name), uidOf(cluster, R.persistentVolumeClaims, ns, `pgdata-${pod.metadata.name}`)]);
   runningSince(cluster, pod, startedAt);

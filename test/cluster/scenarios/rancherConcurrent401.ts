@@ -77,14 +77,17 @@ function kubeApiAuthPod(cluster: TestCluster): Pod | undefined {
 
 function aceKubeconfig(server: string, caPem: string, token: string): string {
   const name = RANCHER_CONCURRENT_401.context;
-  return stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name, cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
-    users: [{ name: 'downstream', user: { token } }],
-    contexts: [{ name, context: { user: 'downstream', cluster: name } }],
-    'current-context': name,
-  }, { indentSeq: false });
+  return stringify(
+    {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name, cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
+      users: [{ name: 'downstream', user: { token } }],
+      contexts: [{ name, context: { user: 'downstream', cluster: name } }],
+      'current-context': name,
+    },
+    { indentSeq: false },
+  );
 }
 
 registerScenario('rancher-concurrent-401', (cluster) => {
@@ -132,7 +135,9 @@ registerScenario('rancher-concurrent-401', (cluster) => {
   forgetEvents(cluster, ns, [uidOf(cluster, R.daemonSets, ns, name)]);
   for (const pod of podsOf(cluster, ns, { app: name })) {
     runningSince(cluster, pod, startedAt);
-    cluster.logs.container(ns, pod.metadata.name, RANCHER_CONCURRENT_401.container).append(logrus(startedAt * 1000 + 420, 'info', 'Starting kube-api-auth service on 127.0.0.1:6440'), startedAt * 1000 + 421);
+    cluster.logs
+      .container(ns, pod.metadata.name, RANCHER_CONCURRENT_401.container)
+      .append(logrus(startedAt * 1000 + 420, 'info', 'Starting kube-api-auth service on 127.0.0.1:6440'), startedAt * 1000 + 421);
   }
 
   // The ClusterAuthToken's resourceVersion, as far as lastUsedAt writes are concerned.
@@ -142,9 +147,15 @@ registerScenario('rancher-concurrent-401', (cluster) => {
     const pod = kubeApiAuthPod(cluster);
     if (pod !== undefined) {
       const t = tokenName;
-      cluster.logs.container(ns, pod.metadata.name, RANCHER_CONCURRENT_401.container).append(
-        logrus(cluster.clock.nowMs(), 'error', `error updating clusterAuthToken ${t}: Operation cannot be fulfilled on clusterauthtokens.cluster.cattle.io "${t}": the object has been modified; please apply your changes to the latest version and try again`),
-      );
+      cluster.logs
+        .container(ns, pod.metadata.name, RANCHER_CONCURRENT_401.container)
+        .append(
+          logrus(
+            cluster.clock.nowMs(),
+            'error',
+            `error updating clusterAuthToken ${t}: Operation cannot be fulfilled on clusterauthtokens.cluster.cattle.io "${t}": the object has been modified; please apply your changes to the latest version and try again`,
+          ),
+        );
     }
     return { ok: false };
   };

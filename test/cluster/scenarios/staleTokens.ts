@@ -166,7 +166,10 @@ function build(cluster: TestCluster, w: Workload): void {
   ensureNamespace(cluster, w.namespace);
   serviceAccount(cluster, w.namespace, w.name);
   const roleKind = w.clusterWide === true ? 'ClusterRole' : 'Role';
-  create(cluster, w.clusterWide === true ? R.clusterRoles : R.roles, w.clusterWide === true ? undefined : w.namespace, { metadata: { name: w.name }, rules: w.rules });
+  create(cluster, w.clusterWide === true ? R.clusterRoles : R.roles, w.clusterWide === true ? undefined : w.namespace, {
+    metadata: { name: w.name },
+    rules: w.rules,
+  });
   create(cluster, w.clusterWide === true ? R.clusterRoleBindings : R.roleBindings, w.clusterWide === true ? undefined : w.namespace, {
     metadata: { name: w.name },
     subjects: [{ kind: 'ServiceAccount', name: w.name, namespace: w.namespace }],
@@ -183,10 +186,16 @@ function build(cluster: TestCluster, w: Workload): void {
   const container: Record<string, unknown> = { name: w.name, image: w.image };
   // The CI job takes the Secret's token from its environment and mounts no projected token.
   if (legacy) container.env = [{ name: 'KUBE_TOKEN', valueFrom: { secretKeyRef: { name: STALE_TOKENS.legacySecret.name, key: 'token' } } }];
-  const template = { metadata: { labels: labelsOf(w) }, spec: { serviceAccountName: w.name, ...(legacy ? { automountServiceAccountToken: false } : {}), containers: [container] } };
+  const template = {
+    metadata: { labels: labelsOf(w) },
+    spec: { serviceAccountName: w.name, ...(legacy ? { automountServiceAccountToken: false } : {}), containers: [container] },
+  };
   const selector = { matchLabels: labelsOf(w) };
   if (w.kind === 'StatefulSet') {
-    create(cluster, R.statefulSets, w.namespace, { metadata: { name: w.name, labels: labelsOf(w) }, spec: { replicas: 1, serviceName: w.name, selector, template } });
+    create(cluster, R.statefulSets, w.namespace, {
+      metadata: { name: w.name, labels: labelsOf(w) },
+      spec: { replicas: 1, serviceName: w.name, selector, template },
+    });
   } else {
     create(cluster, R.deployments, w.namespace, { metadata: { name: w.name, labels: labelsOf(w) }, spec: { replicas: 1, selector, template } });
   }
@@ -244,7 +253,15 @@ registerScenario('stale-tokens', async (cluster) => {
       everySeconds: w.everySeconds,
       keepRounds: 6,
     });
-    clients.push({ namespace: w.namespace, pod: running.metadata.name, podUid: running.metadata.uid, serviceAccount: w.name, holds: w.holds, userAgent: w.userAgent, running: workload });
+    clients.push({
+      namespace: w.namespace,
+      pod: running.metadata.name,
+      podUid: running.metadata.uid,
+      serviceAccount: w.name,
+      holds: w.holds,
+      userAgent: w.userAgent,
+      running: workload,
+    });
   }
   const incident: StaleTokensIncident = {
     audit,

@@ -8,6 +8,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM, RESULTS, ROOT, VSIX } from './paths';
 
 // The same module the test script uses to install code-server once into a cache folder.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a script module the test runner shares, loaded at run time
 const codeServerModule = require(join(ROOT, 'scripts', 'ensure-code-server.mjs')) as {
   codeServerBin(): string;
   node24Bin(): string;
@@ -77,7 +78,8 @@ function killGroup(child: ChildProcess): void {
 
 export async function launchCodeServer(opts: LaunchOptions): Promise<Workbench> {
   const codeServer = codeServerModule.codeServerBin();
-  if (!existsSync(codeServer)) throw new Error(`code-server is not installed at ${codeServer}: run "npm test" (it installs it) or "node scripts/ensure-code-server.mjs".`);
+  if (!existsSync(codeServer))
+    throw new Error(`code-server is not installed at ${codeServer}: run "npm test" (it installs it) or "node scripts/ensure-code-server.mjs".`);
   const runDir = join(RESULTS, 'e2e', `${opts.name}-${Date.now()}`);
   const dirs = {
     userData: join(runDir, 'user-data'),
@@ -122,7 +124,10 @@ export async function launchCodeServer(opts: LaunchOptions): Promise<Workbench> 
   };
   const node = codeServerModule.node24Bin();
   if (opts.installVsix !== false) {
-    const r = spawnSync(node, [codeServer, '--extensions-dir', dirs.extensions, '--user-data-dir', dirs.userData, '--install-extension', VSIX], { env, encoding: 'utf8' });
+    const r = spawnSync(node, [codeServer, '--extensions-dir', dirs.extensions, '--user-data-dir', dirs.userData, '--install-extension', VSIX], {
+      env,
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`installing ${VSIX} failed:\n${r.stdout}\n${r.stderr}`);
   }
   const port = await freePort();
@@ -131,15 +136,20 @@ export async function launchCodeServer(opts: LaunchOptions): Promise<Workbench> 
     node,
     [
       codeServer,
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--auth', 'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
-      '--vscode-option', 'enable-smoke-test-driver',
-      '--user-data-dir', dirs.userData,
-      '--extensions-dir', dirs.extensions,
+      '--vscode-option',
+      'enable-smoke-test-driver',
+      '--user-data-dir',
+      dirs.userData,
+      '--extensions-dir',
+      dirs.extensions,
       opts.folder,
     ],
     { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
@@ -155,7 +165,15 @@ export async function launchCodeServer(opts: LaunchOptions): Promise<Workbench> 
       viewport: { width: 1400, height: 900 },
       // Without these, a command that reads the clipboard waits forever on a permission prompt nobody sees.
       permissions: ['clipboard-read', 'clipboard-write'],
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const page = context.pages()[0] ?? (await context.newPage());
     await opts.beforeLoad?.(page);

@@ -13,7 +13,10 @@ export async function modal(page: Page, timeout = 30_000): Promise<{ box: Locato
 /** Clicks a button of the open modal dialog and waits for the dialog to close. */
 export async function answerModal(page: Page, button: string): Promise<void> {
   const box = page.locator('.monaco-dialog-box').first();
-  await box.locator('.monaco-button', { hasText: new RegExp(`^${button.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).first().click();
+  await box
+    .locator('.monaco-button', { hasText: new RegExp(`^${button.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
+    .first()
+    .click();
   await box.waitFor({ state: 'hidden', timeout: 15_000 });
 }
 
@@ -58,7 +61,10 @@ export async function answerInput(page: Page, title: RegExp, value: string): Pro
 /** A quick pick row whose text starts with `label` and which also contains `more` (a description). */
 export function quickPickRow(page: Page, label: string, more = ''): Locator {
   const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return page.locator('.quick-input-list .monaco-list-row').filter({ hasText: new RegExp(`^\\s*${esc(label)}\\s*${esc(more)}`) }).first();
+  return page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ hasText: new RegExp(`^\\s*${esc(label)}\\s*${esc(more)}`) })
+    .first();
 }
 
 /** The system clipboard's text, as the page sees it (the browser context grants clipboard-read). */

@@ -29,7 +29,9 @@ export async function clearNotifications(page: Page): Promise<void> {
 
 /** A notification's text, from its toast or, once the toast has gone, from the notification center. */
 export async function notification(page: Page, text: RegExp, timeout = 60_000): Promise<string> {
-  const any = page.locator('.notification-toast .notification-list-item-message, .notifications-center .notification-list-item-message', { hasText: text }).first();
+  const any = page
+    .locator('.notification-toast .notification-list-item-message, .notifications-center .notification-list-item-message', { hasText: text })
+    .first();
   const deadline = Date.now() + timeout;
   while (Date.now() < deadline) {
     try {
@@ -87,7 +89,10 @@ export async function tooltipOf(page: Page, item: Locator, heading: RegExp): Pro
   }
   await page.keyboard.press('Escape');
   await page.mouse.move(5, 5);
-  await hovers.first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  await hovers
+    .first()
+    .waitFor({ state: 'hidden', timeout: 5_000 })
+    .catch(() => undefined);
   if (text === undefined) throw new Error(`no tooltip matching ${String(heading)}`);
   return text;
 }

@@ -45,7 +45,7 @@ export async function hoverSpan(page: Page, prefix: string): Promise<Locator> {
   const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content').first();
   await hover.waitFor({ state: 'visible', timeout: 15_000 });
   // The widget shows "Loading..." until the providers answer (the extension may still be activating).
-  for (const deadline = Date.now() + 15_000; Date.now() < deadline && /^\s*Loading\.\.\.\s*$/.test(await hover.innerText()); ) await page.waitForTimeout(100);
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline && /^\s*Loading\.\.\.\s*$/.test(await hover.innerText());) await page.waitForTimeout(100);
   return hover;
 }
 

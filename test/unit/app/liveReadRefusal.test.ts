@@ -55,7 +55,10 @@ describe('liveReadRefusal', () => {
     assert.ok(s);
     const api = s.snapshot()?.pods.find((p) => p.namespace === 'payments' && p.phase === 'Running');
     assert.ok(api);
-    assert.match(s.liveReadRefusal({ namespace: api.namespace, name: api.name, uid: api.uid, path: '/etc/shadow' }) ?? '', /^\/etc\/shadow is not a token file pod payments\/.* projects \(\/var\/run\/secrets\/kubernetes\.io\/serviceaccount\/token\)$/);
+    assert.match(
+      s.liveReadRefusal({ namespace: api.namespace, name: api.name, uid: api.uid, path: '/etc/shadow' }) ?? '',
+      /^\/etc\/shadow is not a token file pod payments\/.* projects \(\/var\/run\/secrets\/kubernetes\.io\/serviceaccount\/token\)$/,
+    );
   });
 
   it('says a Pending pod with no node has no token yet', () => {
@@ -64,7 +67,10 @@ describe('liveReadRefusal', () => {
     const pod = s.snapshot()?.pods.find((p) => p.name === 'queued');
     assert.ok(pod);
     assert.equal(pod.nodeName ?? '', '', 'the pod is not scheduled');
-    assert.equal(s.liveReadRefusal({ namespace: 'waiting', name: 'queued', uid: pod.uid }), 'pod waiting/queued is Pending (not scheduled to a node): it has no token yet');
+    assert.equal(
+      s.liveReadRefusal({ namespace: 'waiting', name: 'queued', uid: pod.uid }),
+      'pod waiting/queued is Pending (not scheduled to a node): it has no token yet',
+    );
   });
 
   it('refuses a pod the inventory does not know', () => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { classifyAuthError, countAuthFailures, parseApiserverLogLine } from '../../../src/controlPlane/apiserverLog';
 
-const EXPIRED = 'E1202 16:22:58.176191    3407 authentication.go:73] "Unable to authenticate the request" err="[invalid bearer token, service account token has expired]"';
+const EXPIRED =
+  'E1202 16:22:58.176191    3407 authentication.go:73] "Unable to authenticate the request" err="[invalid bearer token, service account token has expired]"';
 
 describe('parseApiserverLogLine', () => {
   it('puts a klog line without a year in the year that does not make it future', () => {
@@ -12,13 +13,23 @@ describe('parseApiserverLogLine', () => {
 
   it('takes the kubelet time of `kubectl logs --timestamps` first', () => {
     const f = parseApiserverLogLine(`2026-12-02T16:22:58.177000000Z ${EXPIRED}`, 0);
-    assert.deepEqual(f, { atMs: Date.parse('2026-12-02T16:22:58.177Z'), reason: 'expired', error: '[invalid bearer token, service account token has expired]' });
+    assert.deepEqual(f, {
+      atMs: Date.parse('2026-12-02T16:22:58.177Z'),
+      reason: 'expired',
+      error: '[invalid bearer token, service account token has expired]',
+    });
   });
 
   it('reads the format before structured logging, and unquotes Go strings', () => {
-    const old = 'E0301 09:00:00.000001       1 authentication.go:63] Unable to authenticate the request due to an error: [invalid bearer token, Token has been invalidated]';
-    assert.deepEqual(parseApiserverLogLine(old, Date.parse('2020-03-02T00:00:00Z')), { atMs: Date.parse('2020-03-01T09:00:00Z'), reason: 'invalidated', error: '[invalid bearer token, Token has been invalidated]' });
-    const quoted = 'E0301 09:00:00.000001       1 authentication.go:73] "Unable to authenticate the request" err="[invalid bearer token, token audiences [\\"vault\\"] is invalid]"';
+    const old =
+      'E0301 09:00:00.000001       1 authentication.go:63] Unable to authenticate the request due to an error: [invalid bearer token, Token has been invalidated]';
+    assert.deepEqual(parseApiserverLogLine(old, Date.parse('2020-03-02T00:00:00Z')), {
+      atMs: Date.parse('2020-03-01T09:00:00Z'),
+      reason: 'invalidated',
+      error: '[invalid bearer token, Token has been invalidated]',
+    });
+    const quoted =
+      'E0301 09:00:00.000001       1 authentication.go:73] "Unable to authenticate the request" err="[invalid bearer token, token audiences [\\"vault\\"] is invalid]"';
     assert.equal(parseApiserverLogLine(quoted, 0)?.error, '[invalid bearer token, token audiences ["vault"] is invalid]');
   });
 

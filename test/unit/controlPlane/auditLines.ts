@@ -8,7 +8,9 @@ import { fixturesRoot } from '../../support/fixtureTokens';
 const DIR = join(fixturesRoot(), 'v1.28', 'control-plane');
 
 export function recordedLines(file: string): string[] {
-  return readFileSync(join(DIR, file), 'utf8').split('\n').filter((l) => l !== '');
+  return readFileSync(join(DIR, file), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 }
 
 type Json = Record<string, unknown>;

@@ -71,12 +71,10 @@ describe('auditFilesIn', () => {
     for (const n of names) writeFileSync(join(dir, n), '');
     // Modification times that disagree with the names: the names win.
     utimesSync(join(dir, 'audit-2026-12-02T16-00-00.000.log'), new Date(T0 - 1e9), new Date(T0 - 1e9));
-    assert.deepEqual((await auditFilesIn(dir)).map((p) => basename(p)), [
-      'audit-2026-12-01T10-00-00.000.log.gz',
-      'audit-2026-12-02T09-30-00.500.log',
-      'audit-2026-12-02T16-00-00.000.log',
-      'audit.log',
-    ]);
+    assert.deepEqual(
+      (await auditFilesIn(dir)).map((p) => basename(p)),
+      ['audit-2026-12-01T10-00-00.000.log.gz', 'audit-2026-12-02T09-30-00.500.log', 'audit-2026-12-02T16-00-00.000.log', 'audit.log'],
+    );
     assert.equal(backupTimeMs('audit-2026-12-02T09-30-00.500.log.gz'), Date.parse('2026-12-02T09:30:00.500Z'));
     assert.equal(backupTimeMs('audit.log'), undefined);
   });
@@ -93,12 +91,15 @@ describe('readAuditPaths', () => {
     const ids: string[] = [];
     const report = await readAuditPaths([dir, missing, other], (e) => ids.push(e.auditID));
     assert.deepEqual(ids, ['old', 'new', 'single']);
-    assert.deepEqual(report.files.map((f) => [basename(f.path), f.ok]), [
-      ['gone', false],
-      ['audit-2026-12-02T10-00-00.000.log.gz', true],
-      ['audit.log', true],
-      ['elsewhere.jsonl', true],
-    ]);
+    assert.deepEqual(
+      report.files.map((f) => [basename(f.path), f.ok]),
+      [
+        ['gone', false],
+        ['audit-2026-12-02T10-00-00.000.log.gz', true],
+        ['audit.log', true],
+        ['elsewhere.jsonl', true],
+      ],
+    );
     assert.deepEqual([report.totals.lines, report.totals.events, report.totals.malformed, report.cancelled], [4, 3, 1, false]);
   });
 
@@ -109,10 +110,13 @@ describe('readAuditPaths', () => {
     const ids: string[] = [];
     const report = await readAuditPaths([dir], (e) => ids.push(e.auditID));
     assert.deepEqual(ids, ['fine']);
-    assert.deepEqual(report.files.map((f) => [basename(f.path), f.ok ? 'ok' : f.error]), [
-      ['audit-2026-12-01T10-00-00.000.log.gz', 'incorrect header check'],
-      ['audit.log', 'ok'],
-    ]);
+    assert.deepEqual(
+      report.files.map((f) => [basename(f.path), f.ok ? 'ok' : f.error]),
+      [
+        ['audit-2026-12-01T10-00-00.000.log.gz', 'incorrect header check'],
+        ['audit.log', 'ok'],
+      ],
+    );
   });
 
   it('stops when cancelled', async () => {

@@ -28,26 +28,49 @@ function cut(whole: Buffer, fractions: number[]): Buffer[] {
 }
 
 const lineKinds = fc.oneof(
-  fc.nat(1000).map((i) => staleLine({ auditID: `s${i}`, atMs: T0 + i, namespace: 'db', serviceAccount: 'patroni', pod: `patroni-${i % 3}`, podUid: `uid-${i % 3}`, seconds: i })),
-  fc.nat(1000).map((i) => legacyLine({ auditID: `l${i}`, atMs: T0 + i, subject: 'system:serviceaccount:ci:deployer', stage: i % 2 === 0 ? 'RequestReceived' : 'ResponseComplete' })),
-  fc.nat(1000).map((i) => unauthorizedLine({ auditID: `u${i}`, atMs: T0 + i, sourceIP: `10.244.0.${i % 250}`, userAgent: 'Patroni/3.0.2 Python/3.10.12 Linux' })),
+  fc
+    .nat(1000)
+    .map((i) =>
+      staleLine({ auditID: `s${i}`, atMs: T0 + i, namespace: 'db', serviceAccount: 'patroni', pod: `patroni-${i % 3}`, podUid: `uid-${i % 3}`, seconds: i }),
+    ),
+  fc
+    .nat(1000)
+    .map((i) =>
+      legacyLine({ auditID: `l${i}`, atMs: T0 + i, subject: 'system:serviceaccount:ci:deployer', stage: i % 2 === 0 ? 'RequestReceived' : 'ResponseComplete' }),
+    ),
+  fc
+    .nat(1000)
+    .map((i) => unauthorizedLine({ auditID: `u${i}`, atMs: T0 + i, sourceIP: `10.244.0.${i % 250}`, userAgent: 'Patroni/3.0.2 Python/3.10.12 Linux' })),
   fc.nat(1000).map((i) => ordinaryLine({ auditID: `o${i}`, atMs: T0 + i })),
-  fc.constantFrom('', 'not json at all', '{"authentication.k8s.io/stale-token": broken', '{"kind":"Event","annotations":{"authentication.k8s.io/legacy-token":"x"}}'),
+  fc.constantFrom(
+    '',
+    'not json at all',
+    '{"authentication.k8s.io/stale-token": broken',
+    '{"kind":"Event","annotations":{"authentication.k8s.io/legacy-token":"x"}}',
+  ),
   fc.constantFrom(...recordedLines('audit-ordinary.jsonl'), ...recordedLines('audit-stale-token.jsonl'), ...recordedLines('audit-401-invalidated.jsonl')),
 );
 
 describe('AuditLineScanner', () => {
   it('finds in any chunking exactly the events parseAuditLine finds line by line', () => {
     fc.assert(
-      fc.property(fc.array(lineKinds, { maxLength: 30 }), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 8 }), fc.boolean(), (lines, fractions, crlf) => {
-        const text = lines.map((l) => `${l}${crlf ? '\r\n' : '\n'}`).join('');
-        const { events, scanner } = scanChunks(cut(Buffer.from(text), fractions));
-        const expected = lines.map(parseAuditLine);
-        assert.deepEqual(events, expected.flatMap((r) => (r.kind === 'event' ? [r.event] : [])));
-        assert.equal(scanner.stats.malformed, expected.filter((r) => r.kind === 'malformed').length);
-        assert.equal(scanner.stats.lines, lines.filter((l) => l !== '').length);
-        assert.equal(scanner.stats.bytes, Buffer.byteLength(text));
-      }),
+      fc.property(
+        fc.array(lineKinds, { maxLength: 30 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 8 }),
+        fc.boolean(),
+        (lines, fractions, crlf) => {
+          const text = lines.map((l) => `${l}${crlf ? '\r\n' : '\n'}`).join('');
+          const { events, scanner } = scanChunks(cut(Buffer.from(text), fractions));
+          const expected = lines.map(parseAuditLine);
+          assert.deepEqual(
+            events,
+            expected.flatMap((r) => (r.kind === 'event' ? [r.event] : [])),
+          );
+          assert.equal(scanner.stats.malformed, expected.filter((r) => r.kind === 'malformed').length);
+          assert.equal(scanner.stats.lines, lines.filter((l) => l !== '').length);
+          assert.equal(scanner.stats.bytes, Buffer.byteLength(text));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -55,7 +78,10 @@ describe('AuditLineScanner', () => {
   it('reads a last line that has no newline', () => {
     const line = recordedLines('audit-401-expired.jsonl')[0] ?? '';
     const { events, scanner } = scanChunks([Buffer.from(`${ordinaryLine({ auditID: 'a', atMs: T0 })}\n${line}`)]);
-    assert.deepEqual(events.map((e) => e.code), [401]);
+    assert.deepEqual(
+      events.map((e) => e.code),
+      [401],
+    );
     assert.equal(scanner.stats.lines, 2);
   });
 
@@ -67,7 +93,11 @@ describe('AuditLineScanner', () => {
       const chunks: Buffer[] = [];
       for (let i = 0; i < text.length; i += size) chunks.push(text.subarray(i, i + size));
       const { events, scanner } = scanChunks(chunks, 3000);
-      assert.deepEqual(events.map((e) => e.auditID), ['x', 'x'], `chunks of ${size}`);
+      assert.deepEqual(
+        events.map((e) => e.auditID),
+        ['x', 'x'],
+        `chunks of ${size}`,
+      );
       assert.deepEqual([scanner.stats.lines, scanner.stats.overlong], [4, 2], `chunks of ${size}`);
     }
   });
@@ -83,7 +113,10 @@ describe('AuditLineScanner', () => {
       reused.fill(0x78);
     }
     scanner.end();
-    assert.deepEqual(events.map((e) => [e.auditID, e.sourceIPs]), [['r', ['10.244.1.7']]]);
+    assert.deepEqual(
+      events.map((e) => [e.auditID, e.sourceIPs]),
+      [['r', ['10.244.1.7']]],
+    );
   });
 
   it('takes a 401 by where the apiserver puts its code, so a 401 deeper inside a bigger event is not one', () => {

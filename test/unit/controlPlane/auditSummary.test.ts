@@ -24,7 +24,14 @@ function summarize(lines: string[]): ReturnType<AuditSummary['result']> {
 describe('AuditSummary', () => {
   it('counts each request once across its stages, per pod, with the furthest past warnafter', () => {
     const patroni = { namespace: 'db', serviceAccount: 'patroni', pod: 'patroni-0', podUid: 'p0' };
-    const apisix = { namespace: 'ingress-apisix', serviceAccount: 'apisix', pod: 'apisix-7d9f', podUid: 'a1', sourceIP: '10.244.1.9', userAgent: 'lua-resty-http/0.17.1 (Lua) ngx_lua/10025' };
+    const apisix = {
+      namespace: 'ingress-apisix',
+      serviceAccount: 'apisix',
+      pod: 'apisix-7d9f',
+      podUid: 'a1',
+      sourceIP: '10.244.1.9',
+      userAgent: 'lua-resty-http/0.17.1 (Lua) ngx_lua/10025',
+    };
     const result = summarize([
       staleLine({ ...patroni, auditID: 'r1', atMs: T0, seconds: 100 }),
       staleLine({ ...patroni, auditID: 'r1', atMs: T0, seconds: 100, stage: 'ResponseComplete' }),
@@ -34,7 +41,18 @@ describe('AuditSummary', () => {
       staleLine({ ...patroni, auditID: 'r3', atMs: T0 + 60_000, seconds: 160, stage: 'ResponseComplete' }),
     ]);
     assert.deepEqual(
-      result.stalePods.map((p) => [p.namespace, p.pod, p.podUid, p.serviceAccount, p.requests, p.firstSeenMs - T0, p.lastSeenMs - T0, p.maxSecondsAfterWarning, p.sourceIPs, p.userAgents]),
+      result.stalePods.map((p) => [
+        p.namespace,
+        p.pod,
+        p.podUid,
+        p.serviceAccount,
+        p.requests,
+        p.firstSeenMs - T0,
+        p.lastSeenMs - T0,
+        p.maxSecondsAfterWarning,
+        p.sourceIPs,
+        p.userAgents,
+      ]),
       [
         ['db', 'patroni-0', 'p0', 'patroni', 2, 0, 60_000, 160, ['127.0.0.1'], ['curl/7.88.1']],
         ['ingress-apisix', 'apisix-7d9f', 'a1', 'apisix', 1, 10, 10, 7000, ['10.244.1.9'], ['lua-resty-http/0.17.1 (Lua) ngx_lua/10025']],
@@ -63,11 +81,17 @@ describe('AuditSummary', () => {
       unauthorizedLine({ auditID: 'u3', atMs: T0 + 20_000, sourceIP: '10.244.0.7', userAgent: 'Patroni/3.0.2' }),
       unauthorizedLine({ auditID: 'u4', atMs: T0 + 5, sourceIP: '10.244.2.2', userAgent: 'curl/8' }),
     ]);
-    assert.deepEqual(result.legacyTokens.map((l) => [l.subject, l.namespace, l.serviceAccount, l.requests, l.lastSeenMs - l.firstSeenMs]), [['system:serviceaccount:ci:deployer', 'ci', 'deployer', 2, 3000]]);
-    assert.deepEqual(result.unauthorized.map((u) => [u.sourceIP, u.userAgent, u.requests, u.firstSeenMs - T0, u.lastSeenMs - T0]), [
-      ['10.244.0.7', 'Patroni/3.0.2', 3, 0, 20_000],
-      ['10.244.2.2', 'curl/8', 1, 5, 5],
-    ]);
+    assert.deepEqual(
+      result.legacyTokens.map((l) => [l.subject, l.namespace, l.serviceAccount, l.requests, l.lastSeenMs - l.firstSeenMs]),
+      [['system:serviceaccount:ci:deployer', 'ci', 'deployer', 2, 3000]],
+    );
+    assert.deepEqual(
+      result.unauthorized.map((u) => [u.sourceIP, u.userAgent, u.requests, u.firstSeenMs - T0, u.lastSeenMs - T0]),
+      [
+        ['10.244.0.7', 'Patroni/3.0.2', 3, 0, 20_000],
+        ['10.244.2.2', 'curl/8', 1, 5, 5],
+      ],
+    );
   });
 
   it('ignores events that show nothing it gathers', () => {

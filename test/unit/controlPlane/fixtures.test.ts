@@ -27,7 +27,9 @@ function text(name: string): string {
 async function auditEvents(name: string): Promise<AuditEvent[]> {
   const streamed: AuditEvent[] = [];
   const stats = await readAuditFile(join(DIR, name), (e) => streamed.push(e));
-  const lines = text(name).split('\n').filter((l) => l !== '');
+  const lines = text(name)
+    .split('\n')
+    .filter((l) => l !== '');
   const byLine = lines.flatMap((l) => {
     const r = parseAuditLine(l);
     return r.kind === 'event' ? [r.event] : [];
@@ -56,7 +58,10 @@ const CHECKS: Record<string, () => void | Promise<void>> = {
   'audit-ordinary.jsonl': async () => {
     // Three ordinary events: none is a stale, legacy or refused token, so none is even parsed.
     assert.deepEqual(await auditEvents('audit-ordinary.jsonl'), []);
-    const stages = text('audit-ordinary.jsonl').trim().split('\n').map((l) => (JSON.parse(l) as { stage: string }).stage);
+    const stages = text('audit-ordinary.jsonl')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { stage: string }).stage);
     assert.deepEqual(stages, ['RequestReceived', 'ResponseComplete', 'ResponseComplete']);
   },
 
@@ -64,7 +69,10 @@ const CHECKS: Record<string, () => void | Promise<void>> = {
     const events = await auditEvents('audit-stale-token.jsonl');
     assert.deepEqual(
       events.map((e) => [e.stage, e.code]),
-      [['RequestReceived', undefined], ['ResponseComplete', 403]],
+      [
+        ['RequestReceived', undefined],
+        ['ResponseComplete', 403],
+      ],
     );
     for (const e of events) {
       assert.equal(e.auditID, 'd06ba919-88e6-45a0-a22e-d7d2f496c41a');
@@ -139,42 +147,63 @@ const CHECKS: Record<string, () => void | Promise<void>> = {
 
   'jwks.json': () => {
     const jwks = JSON.parse(text('jwks.json')) as { keys: { kid: string; alg: string }[] };
-    assert.deepEqual(jwks.keys.map((k) => [k.kid, k.alg]), [[KID, 'RS256']]);
+    assert.deepEqual(
+      jwks.keys.map((k) => [k.kid, k.alg]),
+      [[KID, 'RS256']],
+    );
   },
 
   'audit-legacy-token.jsonl': async () => {
     const events = await auditEvents('audit-legacy-token.jsonl');
-    assert.deepEqual(events.map((e) => [e.stage, e.code, e.legacyTokenSubject, e.staleToken]), [
-      ['RequestReceived', undefined, SA, undefined],
-      ['ResponseComplete', 403, SA, undefined],
-    ]);
+    assert.deepEqual(
+      events.map((e) => [e.stage, e.code, e.legacyTokenSubject, e.staleToken]),
+      [
+        ['RequestReceived', undefined, SA, undefined],
+        ['ResponseComplete', 403, SA, undefined],
+      ],
+    );
     // A legacy token names no pod.
     assert.equal(events[0]?.user?.podName, undefined);
     const summary = new AuditSummary();
     events.forEach((e) => summary.add(e));
     const { legacyTokens, stalePods, unauthorized } = summary.result();
     assert.deepEqual([stalePods, unauthorized], [[], []]);
-    assert.deepEqual(legacyTokens.map((l) => [l.subject, l.namespace, l.serviceAccount, l.requests]), [[SA, 'rec-audit', 'app', 1]]);
+    assert.deepEqual(
+      legacyTokens.map((l) => [l.subject, l.namespace, l.serviceAccount, l.requests]),
+      [[SA, 'rec-audit', 'app', 1]],
+    );
   },
 
   'audit-401-expired.jsonl': async () => {
     const events = await auditEvents('audit-401-expired.jsonl');
-    assert.deepEqual(events.map((e) => [e.stage, e.code, e.user, e.sourceIPs, e.userAgent]), [['ResponseStarted', 401, undefined, ['127.0.0.1'], 'curl/7.88.1']]);
+    assert.deepEqual(
+      events.map((e) => [e.stage, e.code, e.user, e.sourceIPs, e.userAgent]),
+      [['ResponseStarted', 401, undefined, ['127.0.0.1'], 'curl/7.88.1']],
+    );
   },
 
   'audit-401-invalidated.jsonl': async () => {
     const events = await auditEvents('audit-401-invalidated.jsonl');
-    assert.deepEqual(events.map((e) => [e.stage, e.code, e.user, e.auditID]), [['ResponseStarted', 401, undefined, 'c18a541e-2422-4a5e-ae3a-b396ffb98944']]);
+    assert.deepEqual(
+      events.map((e) => [e.stage, e.code, e.user, e.auditID]),
+      [['ResponseStarted', 401, undefined, 'c18a541e-2422-4a5e-ae3a-b396ffb98944']],
+    );
     const summary = new AuditSummary();
     for (const name of ['audit-401-expired.jsonl', 'audit-401-invalidated.jsonl']) (await auditEvents(name)).forEach((e) => summary.add(e));
-    assert.deepEqual(summary.result().unauthorized.map((u) => [u.sourceIP, u.userAgent, u.requests, u.username]), [['127.0.0.1', 'curl/7.88.1', 2, undefined]]);
+    assert.deepEqual(
+      summary.result().unauthorized.map((u) => [u.sourceIP, u.userAgent, u.requests, u.username]),
+      [['127.0.0.1', 'curl/7.88.1', 2, undefined]],
+    );
   },
 
   'kube-apiserver-unauthenticated.log': () => {
     const log = text('kube-apiserver-unauthenticated.log');
     const reference = Date.parse('2026-12-02T18:00:00Z');
     assert.deepEqual(
-      log.trim().split('\n').map((l) => parseApiserverLogLine(l, reference)),
+      log
+        .trim()
+        .split('\n')
+        .map((l) => parseApiserverLogLine(l, reference)),
       [
         { atMs: Date.parse('2026-12-02T16:22:58.176Z'), reason: 'expired', error: '[invalid bearer token, service account token has expired]' },
         { atMs: Date.parse('2026-12-02T16:23:27.442Z'), reason: 'invalidated', error: '[invalid bearer token, service account token has been invalidated]' },

@@ -24,7 +24,10 @@ describe('parseMetrics', () => {
   });
 
   it('counts a wanted line it cannot read, and goes on', () => {
-    const sample = parseMetrics('serviceaccount_stale_tokens_total{result=error} 1\nserviceaccount_stale_tokens_total lots\nserviceaccount_legacy_tokens_total 4\n', 0);
+    const sample = parseMetrics(
+      'serviceaccount_stale_tokens_total{result=error} 1\nserviceaccount_stale_tokens_total lots\nserviceaccount_legacy_tokens_total 4\n',
+      0,
+    );
     assert.deepEqual([sample.malformed, sample.series.map((s) => s.value)], [2, [4]]);
     assert.equal(parseLabels('a="unterminated'), undefined);
   });

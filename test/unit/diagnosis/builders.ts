@@ -30,8 +30,25 @@ export function subjectOf(p: PodEvidence, container = p.containers[0]?.name ?? '
 }
 
 /** A token observation: iat/exp in seconds, at/lastAt in ms. */
-export function observation(p: PodEvidence, fingerprint: string, iat: number, lifetime: number, at: number, lastAt?: number, warnAfter?: number): TokenObservation {
-  const o: TokenObservation = { kind: 'token', at, subject: subjectOf(p), source: 'liveRead', fingerprint, iat, exp: iat + lifetime, jti: `jti-${fingerprint}` };
+export function observation(
+  p: PodEvidence,
+  fingerprint: string,
+  iat: number,
+  lifetime: number,
+  at: number,
+  lastAt?: number,
+  warnAfter?: number,
+): TokenObservation {
+  const o: TokenObservation = {
+    kind: 'token',
+    at,
+    subject: subjectOf(p),
+    source: 'liveRead',
+    fingerprint,
+    iat,
+    exp: iat + lifetime,
+    jti: `jti-${fingerprint}`,
+  };
   if (lastAt !== undefined) o.lastAt = lastAt;
   if (warnAfter !== undefined) o.warnAfter = warnAfter;
   return o;

@@ -39,7 +39,10 @@ describe('refreshStalled rule', () => {
     assert.match(f.explanation, /Kubernetes PR 130335/);
     assert.match(f.explanation, /should have been replaced at 2026-01-10 08:48:06 UTC/);
     assert.ok(f.evidence.some((x) => x.text.includes('kubelet refresh point')));
-    assert.deepEqual(f.actions.map((a) => a.command), ['clusterCredentials.showTokenHealth', 'clusterCredentials.restartPod', 'clusterCredentials.rolloutRestart']);
+    assert.deepEqual(
+      f.actions.map((a) => a.command),
+      ['clusterCredentials.showTokenHealth', 'clusterCredentials.restartPod', 'clusterCredentials.rolloutRestart'],
+    );
     assert.match(f.actions[1]?.title ?? '', /Terminating PVC is then deleted/);
   });
 
@@ -88,7 +91,10 @@ describe('notReloading rule', () => {
     const p = pod();
     const e = evidenceWith((ev) => {
       ev.pods.push(p);
-      ev.observations.push(observation(p, 'aaaa1111', S0, 3607, T0, T0 + 48 * MIN), observation(p, 'bbbb2222', S0 + 2886, 3607, T0 + 48 * MIN + 6_000, T0 + 70 * MIN));
+      ev.observations.push(
+        observation(p, 'aaaa1111', S0, 3607, T0, T0 + 48 * MIN),
+        observation(p, 'bbbb2222', S0 + 2886, 3607, T0 + 48 * MIN + 6_000, T0 + 70 * MIN),
+      );
       ev.unauthorized.push(
         unauthorized(p, T0 + 30 * MIN, 'unrelated 401 before'),
         unauthorized(p, T0 + 61 * MIN, 'GET /apis 401 Unauthorized Bearer eyJ…[token sha256:aaaa1111]'),
@@ -101,7 +107,10 @@ describe('notReloading rule', () => {
     assert.equal(f.severity, 'error');
     assert.equal(f.cause, 'appNotReloading');
     assert.equal(f.title, 'gateway/apisix-7d9f-abcde does not reload its rotated token');
-    assert.match(f.explanation, /new token to \/var\/run\/secrets\/kubernetes.io\/serviceaccount\/token at 2026-01-10 08:48:06 UTC, yet 2 401 lines followed \(from 2026-01-10 09:01:00 UTC to 2026-01-10 09:02:00 UTC\), naming the old token/);
+    assert.match(
+      f.explanation,
+      /new token to \/var\/run\/secrets\/kubernetes.io\/serviceaccount\/token at 2026-01-10 08:48:06 UTC, yet 2 401 lines followed \(from 2026-01-10 09:01:00 UTC to 2026-01-10 09:02:00 UTC\), naming the old token/,
+    );
     assert.match(f.explanation, /restart the pod now and make the app re-read its token file/);
     assert.equal(f.actions[0]?.title, 'Restart pod now');
     assert.equal(f.actions[0]?.command, 'clusterCredentials.restartPod');
@@ -135,9 +144,15 @@ describe('diagnose', () => {
       ev.legacySecrets.push({ namespace: 'db', name: 'old-token', referencedByServiceAccount: true, mountedBy: [], lastUsed: '2025-12-01' });
     });
     const findings = diagnose(e, T0 + 2 * HOUR);
-    assert.deepEqual(findings.map((f) => f.rule), ['refreshStalled', 'legacyToken']);
+    assert.deepEqual(
+      findings.map((f) => f.rule),
+      ['refreshStalled', 'legacyToken'],
+    );
     assert.equal(findings[0]?.severity, 'error');
-    assert.ok(findings[0]?.evidence.some((x) => x.text.startsWith('exp reached at')), 'the expired evidence moved into the cause');
+    assert.ok(
+      findings[0]?.evidence.some((x) => x.text.startsWith('exp reached at')),
+      'the expired evidence moved into the cause',
+    );
   });
 
   it('finds nothing in healthy evidence', () => {

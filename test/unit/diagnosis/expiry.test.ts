@@ -23,7 +23,10 @@ describe('expired rule', () => {
     assert.equal(f.severity, 'error');
     assert.equal(f.title, 'Token of gateway/apisix-7d9f-abcde expired');
     assert.match(f.explanation, /expired 1 h ago \(2026-01-10 09:00:00 UTC\)/);
-    assert.deepEqual(f.actions.map((a) => a.command), ['clusterCredentials.restartPod', 'clusterCredentials.rolloutRestart', 'clusterCredentials.showTokenHealth']);
+    assert.deepEqual(
+      f.actions.map((a) => a.command),
+      ['clusterCredentials.restartPod', 'clusterCredentials.rolloutRestart', 'clusterCredentials.showTokenHealth'],
+    );
     assert.equal(f.actions[0]?.target?.kind, 'pod');
     assert.ok(f.evidence.some((x) => x.text.includes('token has expired')));
   });

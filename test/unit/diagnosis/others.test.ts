@@ -37,7 +37,10 @@ describe('concurrent401 rule', () => {
     const [f] = concurrent401Rule(e, T0 + MIN, opts);
     assert.ok(f);
     assert.equal(f.cause, 'concurrency');
-    assert.match(f.explanation, /^2 requests were refused with 401 between 2026-01-10 08:00:02 UTC and 2026-01-10 08:00:04 UTC while 4 with the same token passed within 10 s/);
+    assert.match(
+      f.explanation,
+      /^2 requests were refused with 401 between 2026-01-10 08:00:02 UTC and 2026-01-10 08:00:04 UTC while 4 with the same token passed within 10 s/,
+    );
   });
 
   it('is silent when 401s are not surrounded by successes', () => {
@@ -55,7 +58,16 @@ describe('legacyToken rule', () => {
   const now = Date.UTC(2026, 5, 1);
   it('gives the invalid-since date and the deletion date one year later', () => {
     const e = evidenceWith((ev) => {
-      ev.legacySecrets.push({ namespace: 'ci', name: 'builder-token', serviceAccount: 'builder', lastUsed: '2024-03-01', invalidSince: '2025-03-02', referencedByServiceAccount: true, mountedBy: [], fingerprint: 'abcd' });
+      ev.legacySecrets.push({
+        namespace: 'ci',
+        name: 'builder-token',
+        serviceAccount: 'builder',
+        lastUsed: '2024-03-01',
+        invalidSince: '2025-03-02',
+        referencedByServiceAccount: true,
+        mountedBy: [],
+        fingerprint: 'abcd',
+      });
     }, now);
     const [f] = legacyTokenRule(e, now, opts);
     assert.ok(f);
@@ -63,7 +75,10 @@ describe('legacyToken rule', () => {
     assert.equal(f.severity, 'warning');
     assert.match(f.explanation, /marked invalid since 2025-03-02 \(last used 2024-03-01\)/);
     assert.match(f.explanation, /deletes it from 2026-03-02/);
-    assert.deepEqual(f.actions.map((a) => a.command), ['clusterCredentials.requestToken', 'clusterCredentials.showTokenHealth']);
+    assert.deepEqual(
+      f.actions.map((a) => a.command),
+      ['clusterCredentials.requestToken', 'clusterCredentials.showTokenHealth'],
+    );
     assert.ok(f.evidence.some((x) => x.text === 'kubernetes.io/legacy-token-invalid-since: 2025-03-02'));
   });
 
@@ -86,7 +101,10 @@ describe('legacyToken rule', () => {
     }, now);
     const [a, mounted] = legacyTokenRule(e, now, opts);
     assert.equal(a?.severity, 'info');
-    assert.match(a?.explanation ?? '', /never expires \(last used 2026-02-10\); it is marked invalid from 2027-02-10 and deleted from 2028-02-10 if unused until then/);
+    assert.match(
+      a?.explanation ?? '',
+      /never expires \(last used 2026-02-10\); it is marked invalid from 2027-02-10 and deleted from 2028-02-10 if unused until then/,
+    );
     assert.match(mounted?.explanation ?? '', /never cleaned up: pods mount it \(ci\/runner\)/);
     assert.equal(parseLabelDate('2026-02-30'), undefined);
     assert.equal(parseLabelDate('2026-02-28'), Date.UTC(2026, 1, 28));
@@ -103,11 +121,21 @@ describe('kubeconfigCredential rule', () => {
     assert.ok(f);
     assert.equal(f.severity, 'error');
     assert.equal(f.title, 'Kubeconfig exec plugin credential expired: context test');
-    assert.deepEqual(f.actions.map((a) => a.command), ['clusterCredentials.reloadCredentials', 'clusterCredentials.showTokenHealth']);
+    assert.deepEqual(
+      f.actions.map((a) => a.command),
+      ['clusterCredentials.reloadCredentials', 'clusterCredentials.showTokenHealth'],
+    );
   });
 
   it('reports a copied pod token in an open kubeconfig and offers to restart the pod that wrote it', () => {
-    const multus = pod({ namespace: 'kube-system', name: 'kube-multus-ds-x1', uid: 'uid-multus', serviceAccount: 'multus', owner: { kind: 'DaemonSet', name: 'kube-multus-ds' }, workload: { kind: 'DaemonSet', name: 'kube-multus-ds' } });
+    const multus = pod({
+      namespace: 'kube-system',
+      name: 'kube-multus-ds-x1',
+      uid: 'uid-multus',
+      serviceAccount: 'multus',
+      owner: { kind: 'DaemonSet', name: 'kube-multus-ds' },
+      workload: { kind: 'DaemonSet', name: 'kube-multus-ds' },
+    });
     const e = evidenceWith((ev) => {
       ev.pods.push(multus);
       ev.kubeconfigCredentials.push({
@@ -127,7 +155,10 @@ describe('kubeconfigCredential rule', () => {
     assert.ok(f);
     assert.equal(f.cause, 'copiedServiceAccountToken');
     assert.match(f.explanation, /copied into the file, which nothing refreshes/);
-    assert.deepEqual(f.actions.map((a) => a.title), ['Restart the pod that wrote it', 'Rollout restart DaemonSet kube-multus-ds', 'Show Token Health']);
+    assert.deepEqual(
+      f.actions.map((a) => a.title),
+      ['Restart the pod that wrote it', 'Rollout restart DaemonSet kube-multus-ds', 'Show Token Health'],
+    );
     assert.ok(f.evidence.some((x) => x.text.includes('users[0].user.token, line 15')));
   });
 

@@ -69,7 +69,10 @@ describe('diagnosis of the test cluster scenarios', () => {
       assert.match(f.explanation, /restart the pod now and make the app re-read its token file/);
       assert.ok(f.evidence.some((e) => e.text.startsWith('rotation: the kubelet wrote a new token')));
       assert.ok(f.evidence.some((e) => /401 log ingress-apisix\/apisix-.* \(apisix\): .*list failed, kind: Endpoints, reason: Unauthorized/.test(e.text)));
-      assert.deepEqual(f.actions.map((a) => a.command), ['clusterCredentials.restartPod', 'clusterCredentials.rolloutRestart', 'clusterCredentials.showTokenHealth']);
+      assert.deepEqual(
+        f.actions.map((a) => a.command),
+        ['clusterCredentials.restartPod', 'clusterCredentials.rolloutRestart', 'clusterCredentials.showTokenHealth'],
+      );
       assert.equal(f.actions[1]?.title, 'Rollout restart Deployment apisix');
       noRawToken(f);
     } finally {
@@ -103,8 +106,14 @@ describe('diagnosis of the test cluster scenarios', () => {
       assert.match(f.explanation, /the PVC reports\/report-archive it mounts is Terminating since /);
       assert.match(f.explanation, /Kubernetes PR 130335/);
       assert.ok(f.evidence.some((e) => e.text.startsWith('PVC deletion requested')));
-      assert.ok(f.evidence.some((e) => e.text.startsWith('warnafter reached')), 'the stale-token symptom is folded in');
-      assert.deepEqual(f.actions.map((a) => a.command), ['clusterCredentials.showTokenHealth', 'clusterCredentials.restartPod', 'clusterCredentials.rolloutRestart']);
+      assert.ok(
+        f.evidence.some((e) => e.text.startsWith('warnafter reached')),
+        'the stale-token symptom is folded in',
+      );
+      assert.deepEqual(
+        f.actions.map((a) => a.command),
+        ['clusterCredentials.showTokenHealth', 'clusterCredentials.restartPod', 'clusterCredentials.rolloutRestart'],
+      );
     } finally {
       await h.close();
     }
@@ -124,8 +133,14 @@ describe('diagnosis of the test cluster scenarios', () => {
       assert.equal(f.severity, 'error');
       assert.equal(f.title, 'Kubeconfig token expired: /etc/cni/net.d/multus.d/multus.kubeconfig (user multus)');
       assert.match(f.explanation, /copied into the file, which nothing refreshes/);
-      assert.deepEqual(f.actions.map((a) => a.title), ['Restart the pod that wrote it', 'Rollout restart DaemonSet kube-multus-ds', 'Show Token Health']);
-      assert.ok(f.evidence.some((e) => e.text.includes('error getting pod: Unauthorized')), f.evidence.map((e) => e.text).join('\n'));
+      assert.deepEqual(
+        f.actions.map((a) => a.title),
+        ['Restart the pod that wrote it', 'Rollout restart DaemonSet kube-multus-ds', 'Show Token Health'],
+      );
+      assert.ok(
+        f.evidence.some((e) => e.text.includes('error getting pod: Unauthorized')),
+        f.evidence.map((e) => e.text).join('\n'),
+      );
       noRawToken(f);
       // Without the file open, the pod's own 401 lines still lead to restarting it.
       const without = only(await observe(h, { kind: 'namespace', namespace: 'kube-system' }, 0, 0));
@@ -152,7 +167,10 @@ describe('diagnosis of the test cluster scenarios', () => {
       const f = only(await observe(h, { kind: 'namespace', namespace: 'cattle-system' }, 0, 0, { probes: [probe] }));
       assert.equal(f.rule, 'concurrent401');
       assert.equal(f.cause, 'concurrency');
-      assert.match(f.explanation, new RegExp(`^${probe.unauthorized} of 12 parallel requests with token ${probe.tokenFingerprint} were refused with 401 while ${probe.ok} passed`));
+      assert.match(
+        f.explanation,
+        new RegExp(`^${probe.unauthorized} of 12 parallel requests with token ${probe.tokenFingerprint} were refused with 401 while ${probe.ok} passed`),
+      );
       assert.equal(f.actions[0]?.command, 'clusterCredentials.probeConcurrency');
     } finally {
       await h.close();

@@ -11,13 +11,22 @@ describe('buildTimeline', () => {
     const a = observation(p, 'aaaa', S0, 3607, T0, T0 + 48 * MIN);
     const b = observation(p, 'bbbb', S0 + 3000, 3607, T0 + 55 * MIN, T0 + 70 * MIN);
     const t = buildTimeline([b, a], [unauthorized(p, T0 + 61 * MIN)], T0 + 75 * MIN);
-    assert.deepEqual(t.windows.map((w) => [w.fingerprint, w.issuedAtMs, w.refreshAtMs, w.expiresAtMs]), [
-      ['aaaa', T0, T0 + 2886_000, T0 + 3607_000],
-      ['bbbb', T0 + 3000_000, T0 + 3000_000 + 2886_000, T0 + 3000_000 + 3607_000],
-    ]);
+    assert.deepEqual(
+      t.windows.map((w) => [w.fingerprint, w.issuedAtMs, w.refreshAtMs, w.expiresAtMs]),
+      [
+        ['aaaa', T0, T0 + 2886_000, T0 + 3607_000],
+        ['bbbb', T0 + 3000_000, T0 + 3000_000 + 2886_000, T0 + 3000_000 + 3607_000],
+      ],
+    );
     assert.equal(t.windows[0]?.group, 'gateway/apisix-7d9f-abcde');
-    assert.deepEqual(t.refreshes.map((r) => [r.atMs, r.fromFingerprint, r.toFingerprint, r.late]), [[T0 + 55 * MIN, 'aaaa', 'bbbb', true]]);
-    assert.deepEqual(t.unauthorized.map((m) => [m.atMs, m.lane, m.count]), [[T0 + 61 * MIN, 'gateway/apisix-7d9f-abcde', 1]]);
+    assert.deepEqual(
+      t.refreshes.map((r) => [r.atMs, r.fromFingerprint, r.toFingerprint, r.late]),
+      [[T0 + 55 * MIN, 'aaaa', 'bbbb', true]],
+    );
+    assert.deepEqual(
+      t.unauthorized.map((m) => [m.atMs, m.lane, m.count]),
+      [[T0 + 61 * MIN, 'gateway/apisix-7d9f-abcde', 1]],
+    );
     assert.equal(t.lanes.length, 2, 'the token file lane and the pod lane of its 401s');
     assert.equal(t.startMs, T0);
     assert.equal(t.endMs, T0 + 3000_000 + 3607_000);

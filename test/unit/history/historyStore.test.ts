@@ -17,7 +17,15 @@ function token(at: number, fingerprint: string, over: Partial<TokenObservation> 
   return {
     kind: 'token',
     at,
-    subject: { context: 'kind-test', namespace: 'payments', pod: 'api-0', podUid: 'uid-0', serviceAccount: 'api', container: 'app', path: '/var/run/secrets/kubernetes.io/serviceaccount/token' },
+    subject: {
+      context: 'kind-test',
+      namespace: 'payments',
+      pod: 'api-0',
+      podUid: 'uid-0',
+      serviceAccount: 'api',
+      container: 'app',
+      path: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+    },
     source: 'liveRead',
     fingerprint,
     iat: Math.floor(at / 1000),
@@ -43,7 +51,10 @@ let dir: string;
 let clock: number;
 const now = (): number => clock;
 const file = (): string => join(dir, 'history.jsonl');
-const lines = (): string[] => readFileSync(file(), 'utf8').split('\n').filter((l) => l !== '');
+const lines = (): string[] =>
+  readFileSync(file(), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'history-test-'));
@@ -64,7 +75,9 @@ describe('HistoryStore append and query', () => {
     const store = await HistoryStore.open(dir, { nowMs: now });
     const a = token(T0 + 3000, 'aaaaaaaaaaaaaaaa');
     const b = event(T0 + 1000);
-    const c = token(T0 + 2000, 'cccccccccccccccc', { subject: { context: 'prod', namespace: 'db', pod: 'patroni-0', podUid: 'uid-p', serviceAccount: 'patroni' } });
+    const c = token(T0 + 2000, 'cccccccccccccccc', {
+      subject: { context: 'prod', namespace: 'db', pod: 'patroni-0', podUid: 'uid-p', serviceAccount: 'patroni' },
+    });
     await store.append([a, b]);
     await store.append([c]);
     assert.deepEqual(store.query({}), [b, c, a]);
@@ -326,7 +339,12 @@ describe('HistoryStore damage', () => {
     const store = await HistoryStore.open(dir, { nowMs: now });
     await store.append([event(T0 + 1)]);
     assert.equal(store.query({}).length, 2);
-    assert.deepEqual(lines().slice(1).map((l) => JSON.parse(l) as UnauthorizedEvent), [event(T0), event(T0 + 1)]);
+    assert.deepEqual(
+      lines()
+        .slice(1)
+        .map((l) => JSON.parse(l) as UnauthorizedEvent),
+      [event(T0), event(T0 + 1)],
+    );
     await store.close();
   });
 
@@ -375,7 +393,10 @@ describe('HistoryStore damage', () => {
     const store = await HistoryStore.open(dir, { nowMs: now, onNotice: (m) => notices.push(m) });
     assert.deepEqual(notices, ['3 unreadable lines in the credential history were skipped (the first: it is not JSON).']);
     assert.deepEqual(store.query({}), good);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('history.corrupt-')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.startsWith('history.corrupt-')),
+      [],
+    );
     await store.append([event(T0 + 3)]);
     await store.close();
     // The file was rewritten without them, so the next window is not told again.
@@ -399,7 +420,9 @@ describe('HistoryStore damage', () => {
     await (await HistoryStore.open(dir, { nowMs: now })).close();
     writeFileSync(file(), 'junk 2\n');
     await (await HistoryStore.open(dir, { nowMs: now })).close();
-    const aside = readdirSync(dir).filter((f) => f.startsWith('history.corrupt-')).sort();
+    const aside = readdirSync(dir)
+      .filter((f) => f.startsWith('history.corrupt-'))
+      .sort();
     assert.deepEqual(aside.map((f) => readFileSync(join(dir, f), 'utf8')).sort(), ['junk 1\n', 'junk 2\n']);
   });
 

@@ -40,9 +40,7 @@ const FRAGMENTS = [
   '2026-11-22T03:40:01.5Z ',
 ];
 
-export const logText = fc
-  .array(fc.constantFrom(...FRAGMENTS), { maxLength: 80 })
-  .map((parts) => parts.join(''));
+export const logText = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 80 }).map((parts) => parts.join(''));
 
 const EXTRA_PATTERNS: LogPattern[] = [
   { id: 'denied', label: 'Denied (case matters)', regex: 'denied' },
@@ -53,8 +51,6 @@ const EXTRA_PATTERNS: LogPattern[] = [
   { id: 'line-end', label: 'Anchored at the end', regex: 'denied$', flags: 'i' },
 ];
 
-export const patternSet = fc
-  .subarray([...DEFAULT_PATTERNS, ...EXTRA_PATTERNS], { minLength: 1 })
-  .map((ps) => ps.map((p) => ({ ...p })));
+export const patternSet = fc.subarray([...DEFAULT_PATTERNS, ...EXTRA_PATTERNS], { minLength: 1 }).map((ps) => ps.map((p) => ({ ...p })));
 
 export const maxLineBytes = fc.option(fc.integer({ min: 1, max: 48 }), { nil: undefined });

@@ -62,10 +62,7 @@ describe('maskSecrets', () => {
     assert.equal(maskSecrets('login token=abc password = hunter2 ok'), 'login token=[masked] password = [masked] ok');
     assert.equal(maskSecrets('{"token":"opaque-value","user":"bob"}'), '{"token":"[masked]","user":"bob"}');
     assert.equal(maskSecrets('{"accessToken": "opaque-value"}'), '{"accessToken": "[masked]"}');
-    assert.equal(
-      maskSecrets(`{"msg":"{\\"token\\":\\"${token}\\"}"}`),
-      `{"msg":"{\\"token\\":\\"eyJ…[token sha256:${sha8(token)}]\\"}"}`,
-    );
+    assert.equal(maskSecrets(`{"msg":"{\\"token\\":\\"${token}\\"}"}`), `{"msg":"{\\"token\\":\\"eyJ…[token sha256:${sha8(token)}]\\"}"}`);
   });
 
   it('masks a base64 JWT (Secret data.token) with the hash of the token it holds', () => {
@@ -88,9 +85,15 @@ describe('maskSecrets', () => {
   it('never leaves a fixture token in any surrounding text (property)', () => {
     const text = fc.string({ unit: fc.constantFrom('a', 'Z', ' ', '=', '"', ':', '\\', '{', '}', '.', '-', '_', '/', 'é') });
     fc.assert(
-      fc.property(text, fc.constantFrom(...tokens), text, fc.constantFrom('', 'Bearer ', 'token=', '"token":"', 'Authorization: '), (before, t, after, prefix) => {
-        assertNoTokenLeft(maskSecrets(`${before}${prefix}${t}${after}`), t);
-      }),
+      fc.property(
+        text,
+        fc.constantFrom(...tokens),
+        text,
+        fc.constantFrom('', 'Bearer ', 'token=', '"token":"', 'Authorization: '),
+        (before, t, after, prefix) => {
+          assertNoTokenLeft(maskSecrets(`${before}${prefix}${t}${after}`), t);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -59,7 +59,41 @@ describe('requiredLiterals', () => {
   });
 
   it('never misses: every match of a random regex contains one of its literals (property)', () => {
-    const atom = fc.constantFrom('a', 'b', 'A', 'B', '4', '0', ' ', '\\.', '\\(', 'k', 's', 'é', '[ab]', '[^a]', '[a-c]', '[Aa]', '[a-z]', '\\d', '\\w', '\\s', '.', '^', '$', '\\b', '\\B', '(?=a)', '(?!b)', '(?<=a)', '\\x41', '\\u0062', '[\\]a]', '{', 'a{');
+    const atom = fc.constantFrom(
+      'a',
+      'b',
+      'A',
+      'B',
+      '4',
+      '0',
+      ' ',
+      '\\.',
+      '\\(',
+      'k',
+      's',
+      'é',
+      '[ab]',
+      '[^a]',
+      '[a-c]',
+      '[Aa]',
+      '[a-z]',
+      '\\d',
+      '\\w',
+      '\\s',
+      '.',
+      '^',
+      '$',
+      '\\b',
+      '\\B',
+      '(?=a)',
+      '(?!b)',
+      '(?<=a)',
+      '\\x41',
+      '\\u0062',
+      '[\\]a]',
+      '{',
+      'a{',
+    );
     const { regex } = fc.letrec<{ regex: string }>((tie) => ({
       regex: fc.oneof(
         { depthSize: 'small', withCrossShrink: true },
@@ -67,12 +101,13 @@ describe('requiredLiterals', () => {
         fc.array(tie('regex'), { minLength: 1, maxLength: 4 }).map((xs) => xs.join('')),
         fc.array(tie('regex'), { minLength: 2, maxLength: 3 }).map((xs) => `(?:${xs.join('|')})`),
         tie('regex').map((x) => `(${x})`),
-        fc
-          .tuple(tie('regex'), fc.constantFrom('?', '*', '+', '{2}', '{1,2}', '{0,1}', '{2,}', '+?', '{0}'))
-          .map(([x, q]) => `(?:${x})${q}`),
+        fc.tuple(tie('regex'), fc.constantFrom('?', '*', '+', '{2}', '{1,2}', '{0,1}', '{2,}', '+?', '{0}')).map(([x, q]) => `(?:${x})${q}`),
       ),
     }));
-    const text = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'A', 'B', '4', '0', ' ', '.', '(', ']', '{', 'k', 'K', 's', 'S', 'é', 'É', '\u212a', '\u017f', '\n'), maxLength: 12 });
+    const text = fc.string({
+      unit: fc.constantFrom('a', 'b', 'c', 'A', 'B', '4', '0', ' ', '.', '(', ']', '{', 'k', 'K', 's', 'S', 'é', 'É', '\u212a', '\u017f', '\n'),
+      maxLength: 12,
+    });
     fc.assert(
       fc.property(regex, fc.constantFrom('', 'i', 'u', 'iu', 'm', 's'), fc.array(text, { minLength: 1, maxLength: 30 }), (source, flags, samples) => {
         let re: RegExp;

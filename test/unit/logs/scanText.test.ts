@@ -14,7 +14,7 @@ function naiveScan(bytes: Buffer, patterns: LogPattern[], pieceBytes: number): A
   const regexes = patterns.map((p) => new RegExp(p.regex, (p.flags ?? '').replace(/[gy]/g, '')));
   const out: Array<{ lineNumber: number; patternIds: string[] }> = [];
   let lineNumber = 0;
-  for (let start = 0; start < bytes.length; ) {
+  for (let start = 0; start < bytes.length;) {
     const nl = bytes.indexOf(0x0a, start);
     const end = nl === -1 ? bytes.length : nl;
     lineNumber++;

@@ -25,7 +25,7 @@ describe('classifyInput', () => {
     assert.equal(r.credential.value, jwt);
   });
 
-  it('decodes base64 of a token (a Secret\'s data.token)', () => {
+  it("decodes base64 of a token (a Secret's data.token)", () => {
     const r = classifyInput(Buffer.from(jwt).toString('base64'));
     assert.ok(r.ok);
     assert.equal(r.credential.kind, 'base64Jwt');
@@ -42,7 +42,7 @@ describe('classifyInput', () => {
     }
   });
 
-  it('never carries a private key\'s value, in PEM or base64', () => {
+  it("never carries a private key's value, in PEM or base64", () => {
     const { keyPem } = makeCertificate({ commonName: 'k', notBefore: new Date(0), notAfter: new Date(1) });
     for (const text of [keyPem, Buffer.from(keyPem).toString('base64')]) {
       const r = classifyInput(text);

@@ -42,7 +42,10 @@ describe('decodeToken on recorded kube-apiserver tokens', () => {
   }
 
   it('fingerprints the token as the first 16 hex characters of the sha256 of its trimmed text', () => {
-    assert.ok(all.some((t) => t.raw !== t.raw.trim()), 'some fixture files end with a newline');
+    assert.ok(
+      all.some((t) => t.raw !== t.raw.trim()),
+      'some fixture files end with a newline',
+    );
     for (const t of all) {
       const r = decodeToken(t.raw);
       assert.ok(r.ok);
@@ -121,7 +124,7 @@ describe('decodeToken reasons for malformed tokens', () => {
 
   it('does not throw on values that are not strings', () => {
     for (const v of [undefined, null, 42, {}, []]) {
-      const r = decodeToken(v as unknown as string);
+      const r = decodeToken(v as string);
       assert.equal(r.ok, false);
     }
   });

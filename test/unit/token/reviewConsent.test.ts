@@ -15,7 +15,14 @@ function jwt(claims: Record<string, unknown>): DecodedToken {
 const CLUSTER = 'https://kubernetes.default.svc.cluster.local';
 const ours = jwt({ iss: CLUSTER, aud: [CLUSTER], sub: 'system:serviceaccount:payments:api', exp: 2_000_000_000 });
 const foreign = jwt({ iss: 'https://oidc.eks.eu-west-1.amazonaws.com/id/ABC', aud: ['vault'], sub: 'system:serviceaccount:x:y', exp: 2_000_000_000 });
-const base = (over: Partial<ConsentInput>): ConsentInput => ({ origin: 'selection', context: 'prod', token: ours, fingerprint: ours.fingerprint, clusterIssuer: CLUSTER, ...over });
+const base = (over: Partial<ConsentInput>): ConsentInput => ({
+  origin: 'selection',
+  context: 'prod',
+  token: ours,
+  fingerprint: ours.fingerprint,
+  clusterIssuer: CLUSTER,
+  ...over,
+});
 
 describe('reviewConsent', () => {
   it('sends a selected or typed token this cluster issued without asking', () => {
@@ -23,7 +30,7 @@ describe('reviewConsent', () => {
     assert.deepEqual(reviewConsent(base({ origin: 'typed' })), { ask: false });
   });
 
-  it('sends tokens held from Request Token and a pod\'s own token file without asking', () => {
+  it("sends tokens held from Request Token and a pod's own token file without asking", () => {
     assert.deepEqual(reviewConsent(base({ origin: 'held', token: foreign, clusterIssuer: undefined })), { ask: false });
     assert.deepEqual(reviewConsent(base({ origin: 'liveFile', token: foreign })), { ask: false });
   });

@@ -24,9 +24,46 @@ type Mutation =
   | { op: 'swap'; at: number; other: number; len: number };
 
 const NASTY = [
-  ':', ': ', '- ', '"', "'", '[', ']', '{', '}', ',', '\n', '\r\n', '\t', ' #', '|', '>-', '---\n', '...\n', '&a ', '*a', '!!binary ',
-  '? ', '\\', '%YAML 1.2\n', '\uFEFF', '\u0000', '\uD800', 'eyJ', '.', '..', '=', 'ZXlK', 'LS0tLS1CRUdJTi', '-----BEGIN CERTIFICATE-----',
-  '-----END CERTIFICATE-----', '-----BEGIN RSA PRIVATE KEY-----', 'Bearer ', 'token: ', 'client-key-data: ', 'ca.crt: ',
+  ':',
+  ': ',
+  '- ',
+  '"',
+  "'",
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '\n',
+  '\r\n',
+  '\t',
+  ' #',
+  '|',
+  '>-',
+  '---\n',
+  '...\n',
+  '&a ',
+  '*a',
+  '!!binary ',
+  '? ',
+  '\\',
+  '%YAML 1.2\n',
+  '\uFEFF',
+  '\u0000',
+  '\uD800',
+  'eyJ',
+  '.',
+  '..',
+  '=',
+  'ZXlK',
+  'LS0tLS1CRUdJTi',
+  '-----BEGIN CERTIFICATE-----',
+  '-----END CERTIFICATE-----',
+  '-----BEGIN RSA PRIVATE KEY-----',
+  'Bearer ',
+  'token: ',
+  'client-key-data: ',
+  'ca.crt: ',
 ];
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
@@ -123,7 +160,10 @@ function checkLocated(text: string, found: LocatedCredential[]): void {
   }
   // credentialAt agrees with a linear scan at a few offsets.
   for (const offset of [0, text.length >> 1, text.length - 1, found[0]?.start ?? 0, (found[0]?.end ?? 1) - 1]) {
-    assert.equal(credentialAt(found, offset), found.find((c) => c.start <= offset && offset < c.end));
+    assert.equal(
+      credentialAt(found, offset),
+      found.find((c) => c.start <= offset && offset < c.end),
+    );
   }
 }
 
@@ -214,9 +254,7 @@ describe('locateCredentials on malformed and random YAML', () => {
     const key = fc.oneof(fc.constantFrom(...knownKeys), fc.string({ maxLength: 8 }));
     const inner = fc.oneof(leaf, fc.dictionary(key, leaf, { maxKeys: 4 }));
     const node = fc.oneof(leaf, fc.array(leaf, { maxLength: 4 }), fc.dictionary(key, inner, { maxKeys: 5 }));
-    const generated = fc
-      .tuple(fc.dictionary(key, node, { maxKeys: 6 }), fc.constantFrom('yaml', 'json', 'flow'))
-      .map(([value, style]) => render(value, style));
+    const generated = fc.tuple(fc.dictionary(key, node, { maxKeys: 6 }), fc.constantFrom('yaml', 'json', 'flow')).map(([value, style]) => render(value, style));
     const inputs = fc.oneof(
       { weight: 4, arbitrary: mutated(documents) },
       { weight: 2, arbitrary: generated },

@@ -25,8 +25,11 @@ describe('package.json', () => {
 });
 
 describe('settings in the manifest', () => {
-  const properties = (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, unknown> } } })
-    .contributes.configuration.properties;
+  const properties = (
+    JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, unknown> } };
+    }
+  ).contributes.configuration.properties;
 
   it('are exactly the keys the Settings class reads', () => {
     assert.deepEqual(Object.keys(properties).sort(), SETTING_KEYS.map((k) => `${SETTING_SECTION}.${k}`).sort());
@@ -35,6 +38,7 @@ describe('settings in the manifest', () => {
   it('restrict, in untrusted workspaces, exactly the settings that choose a cluster or cause cluster traffic', () => {
     const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations ?? [];
     assert.deepEqual([...restricted].sort(), [...RESTRICTED_SETTINGS].map((k) => `${SETTING_SECTION}.${k}`).sort());
-    for (const key of ['liveTokens.mode', 'liveTokens.concurrency', 'namespaces', 'logs.tailLines', 'probe.requests', 'kubeconfig'] as const) assert.ok(RESTRICTED_SETTINGS.has(key), key);
+    for (const key of ['liveTokens.mode', 'liveTokens.concurrency', 'namespaces', 'logs.tailLines', 'probe.requests', 'kubeconfig'] as const)
+      assert.ok(RESTRICTED_SETTINGS.has(key), key);
   });
 });

@@ -51,7 +51,7 @@ describe('probeConcurrency on a healthy cluster', () => {
     assert.deepEqual(admin.unauthorized, []);
   });
 
-  it('probes with the context\'s own credential, and counts other answers apart', async () => {
+  it("probes with the context's own credential, and counts other answers apart", async () => {
     const res = await probeConcurrency(admin.provider, { requests: 5, credential: { kind: 'active' } });
     assert.ok(res.ok);
     assert.deepEqual([res.value.ok, res.value.unauthorized], [5, 0]);

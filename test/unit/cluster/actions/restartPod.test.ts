@@ -20,7 +20,11 @@ describe('restartPod', () => {
   it('deletes a Deployment pod and follows until its ReplicaSet made the replacement', async () => {
     const old = onePod(cluster, 'payments', 'api-');
     const stages: string[] = [];
-    const res = await restartPod(admin.api, { namespace: 'payments', name: old.metadata.name, uid: old.metadata.uid }, { pollIntervalMs: 5, onStage: (s) => stages.push(s) });
+    const res = await restartPod(
+      admin.api,
+      { namespace: 'payments', name: old.metadata.name, uid: old.metadata.uid },
+      { pollIntervalMs: 5, onStage: (s) => stages.push(s) },
+    );
     assert.ok(res.ok, !res.ok ? res.error.message : '');
     assert.equal(res.value.kind, 'replaced');
     if (res.value.kind !== 'replaced') return;
@@ -59,8 +63,15 @@ describe('restartPod', () => {
     assert.deepEqual(livePods(cluster, 'payments', 'vault-client'), []);
     const after = await listPods(admin.api, 'payments');
     assert.ok(after.ok);
-    const names = (pods: { name: string; terminating: boolean }[]): string[] => pods.filter((p) => !p.terminating).map((p) => p.name).sort();
-    assert.deepEqual(names(after.value), names(before.value).filter((n) => n !== 'vault-client'));
+    const names = (pods: { name: string; terminating: boolean }[]): string[] =>
+      pods
+        .filter((p) => !p.terminating)
+        .map((p) => p.name)
+        .sort();
+    assert.deepEqual(
+      names(after.value),
+      names(before.value).filter((n) => n !== 'vault-client'),
+    );
   });
 
   it('a missing pod is a 404 sentence', async () => {
@@ -110,13 +121,17 @@ describe('restartPod', () => {
   it('cancelled while following, it says the pod was already deleted', async () => {
     const pod = onePod(cluster, 'gateway', 'apisix-');
     const ac = new AbortController();
-    const res = await restartPod(admin.api, { namespace: 'gateway', name: pod.metadata.name }, {
-      signal: ac.signal,
-      pollIntervalMs: 5,
-      onStage: (stage) => {
-        if (stage === 'waitingForReplacement') ac.abort();
+    const res = await restartPod(
+      admin.api,
+      { namespace: 'gateway', name: pod.metadata.name },
+      {
+        signal: ac.signal,
+        pollIntervalMs: 5,
+        onStage: (stage) => {
+          if (stage === 'waitingForReplacement') ac.abort();
+        },
       },
-    });
+    );
     assert.ok(res.ok, !res.ok ? res.error.message : '');
     assert.deepEqual(res.value, { kind: 'cancelled', old: res.value.old, deleted: true });
     assert.ok(livePods(cluster, 'gateway', 'apisix-').every((p) => p.metadata.uid !== pod.metadata.uid));

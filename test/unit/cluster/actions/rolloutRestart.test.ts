@@ -32,7 +32,9 @@ describe('rolloutRestart', () => {
   it('sends the patch kubectl rollout restart sends', () => {
     const stamp = restartStamp(new Date(Date.UTC(2026, 10, 22, 3, 8, 0, 123)));
     assert.equal(stamp, '2026-11-22T03:08:00Z');
-    assert.deepEqual(rolloutRestartPatch(stamp), { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-11-22T03:08:00Z' } } } } });
+    assert.deepEqual(rolloutRestartPatch(stamp), {
+      spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-11-22T03:08:00Z' } } } },
+    });
     assert.deepEqual(rolloutRestartPatch(stamp, '42').metadata, { resourceVersion: '42' });
   });
 
@@ -105,7 +107,10 @@ describe('rolloutRestart', () => {
     assert.ok(!res.ok);
     assert.equal(res.error.kind, 'conflict');
     assert.equal(res.error.status, 409);
-    assert.match(res.error.message, /Deployment gateway\/apisix changed on the cluster after you confirmed the restart \(409 Conflict\), so it was not restarted/);
+    assert.match(
+      res.error.message,
+      /Deployment gateway\/apisix changed on the cluster after you confirmed the restart \(409 Conflict\), so it was not restarted/,
+    );
     assert.equal(templateAnnotation(cluster.store.peek(R.deployments, 'gateway', 'apisix')), undefined);
   });
 

@@ -22,12 +22,24 @@ describe('requestToken', () => {
   });
 
   it('builds the body kubectl create token sends', () => {
-    assert.deepEqual(tokenRequestBody({ namespace: 'payments', serviceAccount: 'api', audiences: ['vault'], expirationSeconds: 600, boundObject: { kind: 'Pod', name: 'p', uid: 'u' } }), {
-      apiVersion: 'authentication.k8s.io/v1',
-      kind: 'TokenRequest',
-      spec: { audiences: ['vault'], expirationSeconds: 600, boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'p', uid: 'u' } },
-    });
-    assert.equal(warningText('299 - "requested expiration of 90000 seconds shortened to 86400 seconds"'), 'requested expiration of 90000 seconds shortened to 86400 seconds');
+    assert.deepEqual(
+      tokenRequestBody({
+        namespace: 'payments',
+        serviceAccount: 'api',
+        audiences: ['vault'],
+        expirationSeconds: 600,
+        boundObject: { kind: 'Pod', name: 'p', uid: 'u' },
+      }),
+      {
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'TokenRequest',
+        spec: { audiences: ['vault'], expirationSeconds: 600, boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'p', uid: 'u' } },
+      },
+    );
+    assert.equal(
+      warningText('299 - "requested expiration of 90000 seconds shortened to 86400 seconds"'),
+      'requested expiration of 90000 seconds shortened to 86400 seconds',
+    );
   });
 
   it('issues a token with the audiences, the lifetime and the pod binding asked for', async () => {
@@ -58,7 +70,12 @@ describe('requestToken', () => {
   it('binds to a Secret, and passes on the warning of a shortened lifetime', async () => {
     const secret = cluster.api.create(R.secrets, 'payments', { metadata: { name: 'binding' }, type: 'Opaque', data: {} });
     assert.ok(secret.ok);
-    const res = await requestToken(admin.api, { namespace: 'payments', serviceAccount: 'api', expirationSeconds: 200_000, boundObject: { kind: 'Secret', name: 'binding' } });
+    const res = await requestToken(admin.api, {
+      namespace: 'payments',
+      serviceAccount: 'api',
+      expirationSeconds: 200_000,
+      boundObject: { kind: 'Secret', name: 'binding' },
+    });
     assert.ok(res.ok, !res.ok ? res.error.message : '');
     assert.match(res.value.warning ?? '', /requested expiration of 200000 seconds shortened to \d+ seconds/);
     const decoded = decodeToken(res.value.token);
@@ -66,7 +83,7 @@ describe('requestToken', () => {
     assert.equal(decoded.token.claims.kubernetes?.secret?.name, 'binding');
   });
 
-  it('less than ten minutes is the server\'s own 422', async () => {
+  it("less than ten minutes is the server's own 422", async () => {
     const res = await requestToken(admin.api, { namespace: 'payments', serviceAccount: 'api', expirationSeconds: 300 });
     assert.ok(!res.ok);
     assert.equal(res.error.kind, 'invalid');
@@ -91,7 +108,10 @@ describe('requestToken', () => {
       const res = await requestToken(sa.api, { namespace: 'payments', serviceAccount: 'api' });
       assert.ok(!res.ok);
       assert.equal(res.error.kind, 'forbidden');
-      assert.match(res.error.message, /you cannot create serviceaccounts\/token in namespace payments \(403\): service account payments\/api lacks the create verb/);
+      assert.match(
+        res.error.message,
+        /you cannot create serviceaccounts\/token in namespace payments \(403\): service account payments\/api lacks the create verb/,
+      );
     } finally {
       await sa.api.dispose();
     }
@@ -128,7 +148,11 @@ describe('reviewToken', () => {
 
   it('after its pod is deleted the token has been invalidated', async () => {
     const pod = onePod(cluster, 'payments', 'api-');
-    const issued = await requestToken(admin.api, { namespace: 'payments', serviceAccount: 'api', boundObject: { kind: 'Pod', name: pod.metadata.name, uid: pod.metadata.uid } });
+    const issued = await requestToken(admin.api, {
+      namespace: 'payments',
+      serviceAccount: 'api',
+      boundObject: { kind: 'Pod', name: pod.metadata.name, uid: pod.metadata.uid },
+    });
     assert.ok(issued.ok);
     const restarted = await restartPod(admin.api, { namespace: 'payments', name: pod.metadata.name }, { pollIntervalMs: 5 });
     assert.ok(restarted.ok && restarted.value.kind === 'replaced');

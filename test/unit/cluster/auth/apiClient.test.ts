@@ -12,7 +12,11 @@ import { type RecordingServer, useRecordingServer } from './support/recordingSer
 let server: RecordingServer;
 let tmp: TempDir;
 
-useRecordingServer('cc-apiclient-', (s) => (server = s), (t) => (tmp = t));
+useRecordingServer(
+  'cc-apiclient-',
+  (s) => (server = s),
+  (t) => (tmp = t),
+);
 
 const NOW = Math.floor(Date.now() / 1000);
 const TOKEN_A = fakeJwt({ sub: 'alice', exp: NOW + 3600, jti: 'a' });
@@ -29,7 +33,10 @@ describe('rawRequest', () => {
     assert.equal(res.status, 200);
     assert.equal(res.headers['content-type'], 'application/jwk-set+json');
     assert.equal(JSON.parse(res.body).keys[0].kid, 'test-key');
-    assert.deepEqual(server.requests.map((r) => [r.path, r.accept, r.authorization]), [['/openid/v1/jwks', 'application/jwk-set+json', `Bearer ${TOKEN_A}`]]);
+    assert.deepEqual(
+      server.requests.map((r) => [r.path, r.accept, r.authorization]),
+      [['/openid/v1/jwks', 'application/jwk-set+json', `Bearer ${TOKEN_A}`]],
+    );
   });
 
   it('returns a refused answer as a classified value, not a throw', async () => {
@@ -120,7 +127,12 @@ describe('KubeConfig for Watch, Exec and Log', () => {
 
     const watchEnd = (kc: KubeConfig): Promise<unknown> =>
       new Promise((resolve) => {
-        void new Watch(kc).watch('/api/v1/namespaces/payments/pods', {}, () => undefined, (err) => resolve(err));
+        void new Watch(kc).watch(
+          '/api/v1/namespaces/payments/pods',
+          {},
+          () => undefined,
+          (err) => resolve(err),
+        );
       });
     const err = await watchEnd(first.kc);
     assert.equal(clients.classify(err).kind, 'unauthorized');
@@ -138,10 +150,13 @@ describe('a context whose cluster is missing', () => {
     const kc = new KubeConfig();
     kc.loadFromOptions({ clusters: [], users: [{ name: 'u', token: TOKEN_A }], contexts: [{ name: 'c', cluster: 'ghost', user: 'u' }], currentContext: 'c' });
     const clients = createApiClients(new CredentialProvider(kc, 'c', { trustExecPlugins: true }));
-    const err = await clients.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'payments' }).then(
-      () => assert.fail('there is no cluster to talk to'),
-      (e: unknown) => e,
-    );
+    const err = await clients
+      .makeApiClient(CoreV1Api)
+      .listNamespacedPod({ namespace: 'payments' })
+      .then(
+        () => assert.fail('there is no cluster to talk to'),
+        (e: unknown) => e,
+      );
     assert.match(clients.classify(err).message, /uses cluster "ghost", which the kubeconfig does not define with a server/);
   });
 });

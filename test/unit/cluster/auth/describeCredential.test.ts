@@ -89,7 +89,10 @@ describe('describeCredential', () => {
   });
 
   it('takes an exec expiry from what the plugin returned', () => {
-    const file = tmp.file('config', kubeconfigYaml({ server: 'https://127.0.0.1:6443', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'x' } } }));
+    const file = tmp.file(
+      'config',
+      kubeconfigYaml({ server: 'https://127.0.0.1:6443', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'x' } } }),
+    );
     const load = loadKubeconfig({ settingPath: file, env: {}, home: tmp.dir });
     assert.ok(load.ok);
     const withTimestamp = describeCredential(load.kc, 'test', { exec: { expiresAtSec: 1_800_000_000, token: fakeJwt({ exp: 1_900_000_000 }) } });

@@ -21,7 +21,18 @@ function fromFixture(version: 'v1.28' | 'v1.32', name: string) {
 
 describe('classifyResponse on recorded kube-apiserver answers', () => {
   it('classifies every recorded failure by its status', () => {
-    const expected: Record<number, ClusterErrorKind> = { 400: 'invalid', 401: 'unauthorized', 403: 'forbidden', 404: 'notFound', 406: 'invalid', 409: 'conflict', 410: 'conflict', 415: 'invalid', 422: 'invalid', 500: 'server' };
+    const expected: Record<number, ClusterErrorKind> = {
+      400: 'invalid',
+      401: 'unauthorized',
+      403: 'forbidden',
+      404: 'notFound',
+      406: 'invalid',
+      409: 'conflict',
+      410: 'conflict',
+      415: 'invalid',
+      422: 'invalid',
+      500: 'server',
+    };
     let checked = 0;
     for (const version of ['v1.28', 'v1.32'] as const) {
       const dir = fixturesDir(version);
@@ -62,7 +73,10 @@ describe('classifyResponse on recorded kube-apiserver answers', () => {
 
   it('tells an anonymous 403 apart: no credential reached the cluster', () => {
     const c = fromFixture('v1.32', 'anonymous-pod-list-403.json');
-    assert.match(c.message, /^you cannot list pods in namespace payments \(403\): user system:anonymous lacks the list verb on pods; the cluster did not recognise any credential/);
+    assert.match(
+      c.message,
+      /^you cannot list pods in namespace payments \(403\): user system:anonymous lacks the list verb on pods; the cluster did not recognise any credential/,
+    );
   });
 
   it('reads subresources, API groups, cluster scope and non-resource paths', () => {
@@ -82,17 +96,32 @@ describe('classifyResponse on recorded kube-apiserver answers', () => {
   });
 
   it('names what was not found', () => {
-    assert.equal(fromFixture('v1.28', 'namespace-get-missing-404.json').message, 'namespaces does-not-exist was not found (404); it may have been deleted, so refresh the view');
+    assert.equal(
+      fromFixture('v1.28', 'namespace-get-missing-404.json').message,
+      'namespaces does-not-exist was not found (404); it may have been deleted, so refresh the view',
+    );
     const api = fromFixture('v1.28', 'selfsubjectreview-v1beta1-admin-404.json');
     assert.match(api.message, /does not serve the requested resource \(404\)/);
   });
 
   it('explains conflicts, expired lists, invalid fields and backend failures', () => {
-    assert.match(fromFixture('v1.28', 'deployment-put-stale-resourceversion-409.json').message, /the object has been modified.*\(409 Conflict\); reload and try again$/);
+    assert.match(
+      fromFixture('v1.28', 'deployment-put-stale-resourceversion-409.json').message,
+      /the object has been modified.*\(409 Conflict\); reload and try again$/,
+    );
     assert.match(fromFixture('v1.28', 'pod-list-continue-expired-410.json').message, /\(410 Gone\); list again from the start$/);
-    assert.equal(fromFixture('v1.28', 'tokenrequest-error-below-minimum.json').message, 'the cluster rejected the request as invalid (422): spec.expirationSeconds: Invalid value: 300: may not specify a duration less than 10 minutes');
-    assert.match(fromFixture('v1.28', 'openid-jwks-accept-json-406.json').message, /^the cluster rejected the request as invalid \(406\): 406: Not Acceptable$/);
-    assert.match(fromFixture('v1.28', 'pod-log-on-node-kubelet-unreachable.json').message, /^the cluster failed to answer \(500\): .*connection refused; try again later$/);
+    assert.equal(
+      fromFixture('v1.28', 'tokenrequest-error-below-minimum.json').message,
+      'the cluster rejected the request as invalid (422): spec.expirationSeconds: Invalid value: 300: may not specify a duration less than 10 minutes',
+    );
+    assert.match(
+      fromFixture('v1.28', 'openid-jwks-accept-json-406.json').message,
+      /^the cluster rejected the request as invalid \(406\): 406: Not Acceptable$/,
+    );
+    assert.match(
+      fromFixture('v1.28', 'pod-log-on-node-kubelet-unreachable.json').message,
+      /^the cluster failed to answer \(500\): .*connection refused; try again later$/,
+    );
   });
 });
 
@@ -139,10 +168,13 @@ describe('classifyError on real network failures', () => {
     const port = await closedPort();
     const closed = { ...server, url: `https://127.0.0.1:${port}` };
     const { clients } = clientsFor(tmp, closed, { token: TOKEN });
-    const err = await clients.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'payments' }).then(
-      () => assert.fail('nothing listens there'),
-      (e: unknown) => e,
-    );
+    const err = await clients
+      .makeApiClient(CoreV1Api)
+      .listNamespacedPod({ namespace: 'payments' })
+      .then(
+        () => assert.fail('nothing listens there'),
+        (e: unknown) => e,
+      );
     const c = clients.classify(err);
     assert.equal(c.kind, 'unreachable');
     assert.equal(c.code, 'ECONNREFUSED');
@@ -156,10 +188,13 @@ describe('classifyError on real network failures', () => {
     const load = loadKubeconfig({ settingPath: file, env: {}, home: tmp.dir });
     assert.ok(load.ok);
     const clients = createApiClients(new CredentialProvider(load.kc, 'test', { trustExecPlugins: false }));
-    const err = await clients.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'payments' }).then(
-      () => assert.fail('the server certificate is not trusted'),
-      (e: unknown) => e,
-    );
+    const err = await clients
+      .makeApiClient(CoreV1Api)
+      .listNamespacedPod({ namespace: 'payments' })
+      .then(
+        () => assert.fail('the server certificate is not trusted'),
+        (e: unknown) => e,
+      );
     const c = clients.classify(err);
     assert.equal(c.kind, 'tls');
     assert.match(c.message, new RegExp(`^the TLS connection to ${server.url.replace(/\./g, '\\.')} failed \\(`));
@@ -224,7 +259,10 @@ describe('redactSecrets', () => {
     const e = classifyResponse(500, { kind: 'Status', status: 'Failure', message: 'upstream said authorization: bearer 0123456789abcdefopaque' });
     assert.ok(!e.message.includes('0123456789abcdefopaque'), e.message);
     // What liveToken's execFailure builds from a container's stderr goes through the same step.
-    const exec = clusterError({ kind: 'unknown', message: `reading /token failed: cat: ${TOKEN}: bad; check that the pod is running` }, { namespace: 'payments' });
+    const exec = clusterError(
+      { kind: 'unknown', message: `reading /token failed: cat: ${TOKEN}: bad; check that the pod is running` },
+      { namespace: 'payments' },
+    );
     assert.ok(!exec.message.includes(TOKEN), exec.message);
     assert.equal(exec.namespace, 'payments');
   });

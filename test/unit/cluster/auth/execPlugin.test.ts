@@ -9,7 +9,11 @@ import { type RecordingServer, useRecordingServer } from './support/recordingSer
 let server: RecordingServer;
 let tmp: TempDir;
 
-useRecordingServer('cc-exec-', (s) => (server = s), (t) => (tmp = t));
+useRecordingServer(
+  'cc-exec-',
+  (s) => (server = s),
+  (t) => (tmp = t),
+);
 
 const NOW = Math.floor(Date.now() / 1000);
 const EXPIRED = fakeJwt({ sub: 'alice', iat: NOW - 7200, exp: NOW - 3600, jti: 'expired' });
@@ -52,7 +56,10 @@ describe('exec plugin credentials', () => {
     assert.equal(classified.message, 'the cluster rejected your credential (401 Unauthorized); reload credentials or log in again to get a fresh one');
     assert.equal(server.requests.length, 2, 'one attempt and one retry, no loop');
     assert.equal(plugin.runs(), 2);
-    assert.deepEqual(unauthorized.map((e) => [e.retried, e.recovered]), [[true, false]]);
+    assert.deepEqual(
+      unauthorized.map((e) => [e.retried, e.recovered]),
+      [[true, false]],
+    );
     assert.ok(!classified.message.includes(REJECTED));
   });
 
@@ -65,7 +72,10 @@ describe('exec plugin credentials', () => {
 
     assert.equal(classified.kind, 'unauthorized');
     assert.equal(classified.status, 401);
-    assert.match(classified.message, /^the cluster rejected your credential \(401 Unauthorized\) and no fresh one could be made: the exec plugin ".*" failed with exit code 1: error: refresh token revoked$/);
+    assert.match(
+      classified.message,
+      /^the cluster rejected your credential \(401 Unauthorized\) and no fresh one could be made: the exec plugin ".*" failed with exit code 1: error: refresh token revoked$/,
+    );
     assert.equal(server.requests.length, 1);
     assert.equal(unauthorized[0].retried, false);
     assert.match(unauthorized[0].refreshProblem ?? '', /refresh token revoked/);
@@ -158,7 +168,10 @@ describe('exec plugin credentials', () => {
 
     await clients.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'payments' });
 
-    assert.deepEqual(server.requests.map((r) => [r.authorization, r.clientCertCN]), [[undefined, 'exec-user']]);
+    assert.deepEqual(
+      server.requests.map((r) => [r.authorization, r.clientCertCN]),
+      [[undefined, 'exec-user']],
+    );
     assert.equal(provider.describe().clientCertificate?.commonName, 'exec-user');
   });
 
@@ -179,14 +192,21 @@ describe('exec plugin credentials', () => {
   });
 
   it('reports the plugin stderr in the error sentence, with any token in it removed', async () => {
-    const plugin = writeTestPlugin(tmp.dir, { answers: [], exitCode: 3, stderr: `error: SSO session expired (cached ${FRESH})\nrun: aws sso login --profile prod\n` });
+    const plugin = writeTestPlugin(tmp.dir, {
+      answers: [],
+      exitCode: 3,
+      stderr: `error: SSO session expired (cached ${FRESH})\nrun: aws sso login --profile prod\n`,
+    });
     const { clients } = clientsFor(tmp, server, { exec: plugin.exec });
 
     const err = await failure(clients.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'payments' }));
     const classified = clients.classify(err);
 
     assert.equal(classified.kind, 'unauthorized');
-    assert.match(classified.message, /^the exec plugin ".*" failed with exit code 3: error: SSO session expired \(cached eyJ…\[token sha256:[0-9a-f]{8}\]\) run: aws sso login --profile prod$/);
+    assert.match(
+      classified.message,
+      /^the exec plugin ".*" failed with exit code 3: error: SSO session expired \(cached eyJ…\[token sha256:[0-9a-f]{8}\]\) run: aws sso login --profile prod$/,
+    );
     assert.ok(!classified.message.includes(FRESH));
   });
 
@@ -201,7 +221,11 @@ describe('exec plugin credentials', () => {
 
   it('explains a missing command with the install hint', async () => {
     const { provider } = clientsFor(tmp, server, {
-      exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'definitely-not-installed-plugin', installHint: 'brew install definitely-not-installed-plugin' },
+      exec: {
+        apiVersion: 'client.authentication.k8s.io/v1',
+        command: 'definitely-not-installed-plugin',
+        installHint: 'brew install definitely-not-installed-plugin',
+      },
     });
     const result = await provider.get();
     assert.ok(!result.ok);
@@ -213,7 +237,10 @@ describe('exec plugin credentials', () => {
     const { provider } = clientsFor(tmp, server, { exec: plugin.exec });
     const result = await provider.get();
     assert.ok(!result.ok);
-    assert.match(result.message, /answered with apiVersion client\.authentication\.k8s\.io\/v1beta1 but the kubeconfig asks for client\.authentication\.k8s\.io\/v1/);
+    assert.match(
+      result.message,
+      /answered with apiVersion client\.authentication\.k8s\.io\/v1beta1 but the kubeconfig asks for client\.authentication\.k8s\.io\/v1/,
+    );
   });
 
   it('does not run a plugin that needs a terminal', async () => {

@@ -100,7 +100,14 @@ describe('loadKubeconfig: KUBECONFIG merging', () => {
     const byName = new Map(load.contexts.map((ctx) => [ctx.name, ctx]));
     assert.deepEqual([...byName.keys()].sort(), ['ctx-a', 'ctx-b', 'ctx-c']);
     // ctx-a is defined by a (cluster shared), not by b (cluster only-a).
-    assert.deepEqual(byName.get('ctx-a'), { name: 'ctx-a', cluster: 'shared', server: 'https://a.example:6443', user: 'shared-user', namespace: 'payments', file: a });
+    assert.deepEqual(byName.get('ctx-a'), {
+      name: 'ctx-a',
+      cluster: 'shared',
+      server: 'https://a.example:6443',
+      user: 'shared-user',
+      namespace: 'payments',
+      file: a,
+    });
     assert.equal(byName.get('ctx-b')?.file, b);
     assert.equal(byName.get('ctx-c')?.file, c);
     // kubectl config use-context writes to the first file that already sets current-context.
@@ -183,7 +190,10 @@ describe('loadKubeconfig: problems', () => {
     assert.ok(!load.ok);
     assert.equal(load.problem, 'noContext');
     assert.match(load.message, /sets no current context/);
-    assert.deepEqual(load.contexts?.map((c) => c.name), ['ctx-a']);
+    assert.deepEqual(
+      load.contexts?.map((c) => c.name),
+      ['ctx-a'],
+    );
   });
 
   it('reports noContext when current-context names a context that does not exist', () => {

@@ -9,7 +9,11 @@ import { type RecordingServer, useRecordingServer } from './support/recordingSer
 let server: RecordingServer;
 let tmp: TempDir;
 
-useRecordingServer('cc-tokenfile-', (s) => (server = s), (t) => (tmp = t));
+useRecordingServer(
+  'cc-tokenfile-',
+  (s) => (server = s),
+  (t) => (tmp = t),
+);
 
 const TOKEN_A = fakeJwt({ sub: 'system:serviceaccount:payments:api', exp: 1_900_000_000, jti: 'a' });
 const TOKEN_B = fakeJwt({ sub: 'system:serviceaccount:payments:api', exp: 1_900_003_600, jti: 'b' });
@@ -95,7 +99,10 @@ describe('token file credentials', () => {
     assert.equal(classified.kind, 'unauthorized');
     assert.equal(classified.status, 401);
     assert.equal(server.requests.length, 1);
-    assert.deepEqual(unauthorized.map((e) => e.retried), [false]);
+    assert.deepEqual(
+      unauthorized.map((e) => e.retried),
+      [false],
+    );
     assert.ok(!classified.message.includes(TOKEN_A));
   });
 

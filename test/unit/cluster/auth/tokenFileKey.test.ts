@@ -10,7 +10,11 @@ import { type RecordingServer, useRecordingServer } from './support/recordingSer
 let server: RecordingServer;
 let tmp: TempDir;
 
-useRecordingServer('cc-tokenfilekey-', (s) => (server = s), (t) => (tmp = t));
+useRecordingServer(
+  'cc-tokenfilekey-',
+  (s) => (server = s),
+  (t) => (tmp = t),
+);
 
 const FILE_TOKEN = fakeJwt({ sub: 'system:serviceaccount:payments:api', exp: 1_900_000_000, jti: 'file' });
 const INLINE_TOKEN = fakeJwt({ sub: 'system:serviceaccount:payments:api', exp: 1_900_003_600, jti: 'inline' });

@@ -28,7 +28,12 @@ describe('tokenFile and token-file, against kubectl', { skip: missing }, () => {
     dir = mkdtempSync(join(tmpdir(), 'cc-tokenfile-kubectl-'));
     const sa = cluster.store.peek(R.serviceAccounts, 'payments', 'api');
     assert.ok(sa, 'the healthy scenario has payments/api');
-    const issued = cluster.issuer.issue({ namespace: 'payments', serviceAccount: { name: 'api', uid: sa.metadata.uid }, expirationSeconds: 3600, nowSeconds: cluster.clock.nowSeconds() });
+    const issued = cluster.issuer.issue({
+      namespace: 'payments',
+      serviceAccount: { name: 'api', uid: sa.metadata.uid },
+      expirationSeconds: 3600,
+      nowSeconds: cluster.clock.nowSeconds(),
+    });
     assert.ok(issued.ok);
     mkdirSync(join(dir, 'tokens'));
     writeFileSync(join(dir, 'tokens', 'api'), `${issued.issued.token}\n`);
@@ -40,7 +45,9 @@ describe('tokenFile and token-file, against kubectl', { skip: missing }, () => {
 
   /** A kubeconfig in `dir` whose user has `key: tokens/api`, a path relative to the kubeconfig. */
   const kubeconfigWith = (key: 'tokenFile' | 'token-file'): string => {
-    const doc: unknown = parse(kubeconfigYaml({ server: cluster.url, caPem: cluster.pki.ca.certPem, user: { kind: 'tokenFile', name: 'api', tokenFile: 'tokens/api' } }));
+    const doc: unknown = parse(
+      kubeconfigYaml({ server: cluster.url, caPem: cluster.pki.ca.certPem, user: { kind: 'tokenFile', name: 'api', tokenFile: 'tokens/api' } }),
+    );
     const text = stringify(doc).replace(/^(\s*)tokenFile: tokens\/api$/m, `$1${key}: tokens/api`);
     const file = join(dir, `config-${key}`);
     writeFileSync(file, text, { mode: 0o600 });
@@ -51,9 +58,14 @@ describe('tokenFile and token-file, against kubectl', { skip: missing }, () => {
     new Promise((resolve) => {
       const env = { ...process.env, KUBECONFIG: file, HOME: dir, KUBECACHEDIR: join(dir, 'cache') };
       // Run from another folder so a relative path could only resolve against the kubeconfig's.
-      const child = execFile('kubectl', ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'], { env, cwd: tmpdir(), timeout: 20_000 }, (error, stdout, stderr) => {
-        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
-      });
+      const child = execFile(
+        'kubectl',
+        ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'],
+        { env, cwd: tmpdir(), timeout: 20_000 },
+        (error, stdout, stderr) => {
+          resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
+        },
+      );
       // With no credential kubectl asks for a username on stdin; an empty answer leaves it anonymous.
       child.stdin?.end();
     });

@@ -62,7 +62,10 @@ describe('inventory on the healthy scenario', () => {
     try {
       await waitFor('lists', () => ready(inv));
       const lists = inv.listCount();
-      cluster.api.create(R.pods, 'gateway', { metadata: { name: 'watch-probe' }, spec: { serviceAccountName: 'apisix', containers: [{ name: 'c', image: 'busybox:1.36' }] } });
+      cluster.api.create(R.pods, 'gateway', {
+        metadata: { name: 'watch-probe' },
+        spec: { serviceAccountName: 'apisix', containers: [{ name: 'c', image: 'busybox:1.36' }] },
+      });
       await waitFor('the new pod', () => inv.snapshot().pods.find((p) => p.name === 'watch-probe'));
       cluster.api.delete(R.pods, 'gateway', 'watch-probe');
       await waitFor('the pod gone', () => inv.snapshot().pods.every((p) => p.name !== 'watch-probe' || p.deleting) || undefined);
@@ -80,7 +83,10 @@ describe('inventory on the healthy scenario', () => {
     try {
       await waitFor('lists', () => ready(inv));
       const snap = inv.snapshot();
-      assert.deepEqual(snap.namespaces.map((n) => n.name), ['db', 'payments']);
+      assert.deepEqual(
+        snap.namespaces.map((n) => n.name),
+        ['db', 'payments'],
+      );
       assert.ok(snap.pods.every((p) => p.namespace === 'payments' || p.namespace === 'db'));
       assert.ok(snap.pods.some((p) => p.namespace === 'db'));
     } finally {
@@ -112,7 +118,10 @@ describe('inventory on the healthy scenario', () => {
       await waitFor('pods of payments', () => inv.snapshot().pods.find((p) => p.name === 'vault-client'));
       const snap = inv.snapshot();
       assert.equal(snap.namespacesFixed, true);
-      assert.deepEqual(snap.namespaces.map((n) => n.name), ['payments']);
+      assert.deepEqual(
+        snap.namespaces.map((n) => n.name),
+        ['payments'],
+      );
       assert.ok(snap.pods.every((p) => p.namespace === 'payments'));
       const sa = await waitFor('403 on service accounts', () => inv.snapshot().status.serviceaccounts.get('payments')?.error);
       assert.match(sa.message, /you cannot list serviceaccounts in namespace payments \(403\)/);

@@ -9,7 +9,13 @@ function target(i: number): LiveTokenTarget {
   return { namespace: 'ns', pod: `p${i}`, podUid: `uid-${i}`, container: 'c', path: '/t' };
 }
 
-function gatedReader(): { read: (t: LiveTokenTarget) => Promise<LiveTokenReading>; running: () => number; peak: () => number; calls: string[]; release: () => void } {
+function gatedReader(): {
+  read: (t: LiveTokenTarget) => Promise<LiveTokenReading>;
+  running: () => number;
+  peak: () => number;
+  calls: string[];
+  release: () => void;
+} {
   let running = 0;
   let peak = 0;
   const calls: string[] = [];

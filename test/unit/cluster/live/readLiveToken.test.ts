@@ -107,7 +107,11 @@ describe('live tokens and signatures on the healthy scenario', () => {
 
   it('could not check when the user may not read the key set (403)', async () => {
     const cert = cluster.pki.issueClientCert({ commonName: 'nobody' });
-    const nobody = sessionFromText(tmp, kubeconfigYaml({ server: cluster.url, caPem: cluster.pki.ca.certPem, user: { kind: 'cert', name: 'nobody', ...cert } }), 'nobody');
+    const nobody = sessionFromText(
+      tmp,
+      kubeconfigYaml({ server: cluster.url, caPem: cluster.pki.ca.certPem, user: { kind: 'cert', name: 'nobody', ...cert } }),
+      'nobody',
+    );
     const token = cluster.kubelet.readFile(apiPod(cluster).metadata.uid, TOKEN_PATH) ?? '';
     const check = await new ClusterKeys(nobody.api).verify(token);
     assert.equal(check.status, 'unchecked');
@@ -118,7 +122,10 @@ describe('live tokens and signatures on the healthy scenario', () => {
   it('decodes legacy token Secrets and checks their signature', async () => {
     const sa = cluster.store.peek(R.serviceAccounts, 'gateway', 'apisix');
     cluster.api.create(R.secrets, 'gateway', {
-      metadata: { name: 'apisix-token', annotations: { 'kubernetes.io/service-account.name': 'apisix', 'kubernetes.io/service-account.uid': sa?.metadata.uid ?? '' } },
+      metadata: {
+        name: 'apisix-token',
+        annotations: { 'kubernetes.io/service-account.name': 'apisix', 'kubernetes.io/service-account.uid': sa?.metadata.uid ?? '' },
+      },
       type: 'kubernetes.io/service-account-token',
     });
     const inv = new Inventory({ api: admin.api, coalesceMs: 0, verify: (raw) => keys.verify(raw) });
@@ -152,7 +159,9 @@ describe('a live token read from a pod whose kubelet never answers', () => {
     const admin = sessionFor(cluster, tmp);
     const pod = apiPod(cluster);
     const nodeName = pod.spec.nodeName ?? '';
-    const patched = cluster.api.patch(R.nodes, undefined, nodeName, 'application/merge-patch+json', { metadata: { annotations: { [KUBELET_UNREACHABLE_ANNOTATION]: KUBELET_DIAL_HANGS } } });
+    const patched = cluster.api.patch(R.nodes, undefined, nodeName, 'application/merge-patch+json', {
+      metadata: { annotations: { [KUBELET_UNREACHABLE_ANNOTATION]: KUBELET_DIAL_HANGS } },
+    });
     assert.ok(patched.ok);
     const before = openExecStreams();
     const reading = readLiveToken(admin.api, targetOf(pod), { timeoutMs: 500 });

@@ -27,12 +27,18 @@ describe('collectEvidence on the healthy scenario', () => {
     assert.equal(api.phase, 'Running');
     assert.deepEqual(api.workload, { kind: 'Deployment', name: 'api' });
     assert.equal(api.owner?.kind, 'ReplicaSet');
-    assert.deepEqual(api.tokenSources.map((s) => [s.path, s.containers, s.expirationSeconds]), [['/var/run/secrets/kubernetes.io/serviceaccount/token', ['api'], 3607]]);
+    assert.deepEqual(
+      api.tokenSources.map((s) => [s.path, s.containers, s.expirationSeconds]),
+      [['/var/run/secrets/kubernetes.io/serviceaccount/token', ['api'], 3607]],
+    );
     const vault = evidence.pods.find((p) => p.name === 'vault-client');
     assert.ok(vault?.tokenSources.some((s) => s.audience === 'vault' && s.path === '/var/run/secrets/vault/token'));
     const patroni = evidence.pods.find((p) => p.name === 'patroni-0');
     assert.deepEqual(patroni?.workload, { kind: 'StatefulSet', name: 'patroni' });
-    assert.deepEqual(patroni?.claims.map((c) => [c.claimName, c.terminating, c.found]), [['data-patroni-0', false, true]]);
+    assert.deepEqual(
+      patroni?.claims.map((c) => [c.claimName, c.terminating, c.found]),
+      [['data-patroni-0', false, true]],
+    );
     assert.ok(newObservations.length >= 5, 'one live read per token file of each running pod');
     for (const o of newObservations) {
       assert.match(o.fingerprint, /^[0-9a-f]{16}$/);
@@ -45,26 +51,44 @@ describe('collectEvidence on the healthy scenario', () => {
   it('gives no finding over three hours of refreshes observed every ten minutes', async () => {
     const session = h.evidence;
     for (let i = 0; i < 18; i++) {
-      const { newObservations } = await collectEvidence(session, { kind: 'namespace', namespace: 'payments' }, { nowMs: h.now, readToken: kubeletReader(h.cluster) });
+      const { newObservations } = await collectEvidence(
+        session,
+        { kind: 'namespace', namespace: 'payments' },
+        { nowMs: h.now, readToken: kubeletReader(h.cluster) },
+      );
       await h.history.append(newObservations);
       h.cluster.advance(600);
       await h.caughtUp();
     }
-    const { evidence } = await collectEvidence(session, { kind: 'namespace', namespace: 'payments' }, { nowMs: h.now, history: h.history, readToken: kubeletReader(h.cluster), scan: { patterns: PATTERNS } });
+    const { evidence } = await collectEvidence(
+      session,
+      { kind: 'namespace', namespace: 'payments' },
+      { nowMs: h.now, history: h.history, readToken: kubeletReader(h.cluster), scan: { patterns: PATTERNS } },
+    );
     const fingerprints = new Set(evidence.observations.filter((o) => o.subject.pod?.startsWith('api-')).map((o) => o.fingerprint));
     assert.ok(fingerprints.size >= 3, `the kubelet refreshed the api token (${fingerprints.size} tokens seen)`);
-    assert.deepEqual(diagnose(evidence, h.now()).map((f) => f.title), []);
+    assert.deepEqual(
+      diagnose(evidence, h.now()).map((f) => f.title),
+      [],
+    );
   });
 
   it('lists legacy token Secrets with their tracking labels and fingerprint', async () => {
     const created = h.cluster.api.create(R.secrets, 'payments', {
-      metadata: { name: 'api-legacy', annotations: { 'kubernetes.io/service-account.name': 'api' }, labels: { 'kubernetes.io/legacy-token-last-used': '2025-01-05' } },
+      metadata: {
+        name: 'api-legacy',
+        annotations: { 'kubernetes.io/service-account.name': 'api' },
+        labels: { 'kubernetes.io/legacy-token-last-used': '2025-01-05' },
+      },
       type: 'kubernetes.io/service-account-token',
     });
     assert.ok(created.ok);
     await h.caughtUp();
     const { evidence } = await collectEvidence(h.evidence, { kind: 'serviceAccount', namespace: 'payments', name: 'api' }, { nowMs: h.now });
-    assert.deepEqual(evidence.legacySecrets.map((s) => [s.name, s.serviceAccount, s.lastUsed, s.referencedByServiceAccount, s.mountedBy]), [['api-legacy', 'api', '2025-01-05', false, []]]);
+    assert.deepEqual(
+      evidence.legacySecrets.map((s) => [s.name, s.serviceAccount, s.lastUsed, s.referencedByServiceAccount, s.mountedBy]),
+      [['api-legacy', 'api', '2025-01-05', false, []]],
+    );
     assert.match(evidence.legacySecrets[0]?.fingerprint ?? '', /^[0-9a-f]{16}$/);
     const [finding] = diagnose(evidence, h.now());
     assert.equal(finding?.rule, 'legacyToken');
@@ -98,7 +122,10 @@ describe('collectEvidence when the kubelet stops refreshing under a Terminating 
     const { evidence } = await collectEvidence(session, scope, { nowMs: h.now, history: h.history });
     assert.equal(evidence.pods[0]?.claims[0]?.terminating, true);
     const findings = diagnose(evidence, h.now());
-    assert.deepEqual(findings.map((f) => [f.rule, f.cause]), [['refreshStalled', 'pvcTerminating']]);
+    assert.deepEqual(
+      findings.map((f) => [f.rule, f.cause]),
+      [['refreshStalled', 'pvcTerminating']],
+    );
     assert.match(findings[0]?.explanation ?? '', /PVC db\/data-patroni-0 it mounts is Terminating/);
     assert.match(findings[0]?.explanation ?? '', /Kubernetes PR 130335/);
     assert.equal(findings[0]?.severity, 'warning', 'the extended token is still accepted');

@@ -43,13 +43,30 @@ describe('the reach of a context-wide look', () => {
   it('lists only the configured namespaces', async () => {
     const s = open('admin');
     const configured = await listed(s, { namespaces: ['payments', ' payments '] });
-    const { evidence } = await collectEvidence({ context: s.context, api: s.api, inventory: configured }, { kind: 'context' }, { nowMs: () => cluster.clock.nowMs() });
+    const { evidence } = await collectEvidence(
+      { context: s.context, api: s.api, inventory: configured },
+      { kind: 'context' },
+      { nowMs: () => cluster.clock.nowMs() },
+    );
     assert.ok(evidence.pods.length > 0);
     assert.deepEqual([...new Set(evidence.pods.map((p) => p.namespace))], ['payments']);
-    const outside = await collectEvidence({ context: s.context, api: s.api, inventory: configured }, { kind: 'namespace', namespace: 'db' }, { nowMs: () => cluster.clock.nowMs() });
+    const outside = await collectEvidence(
+      { context: s.context, api: s.api, inventory: configured },
+      { kind: 'namespace', namespace: 'db' },
+      { nowMs: () => cluster.clock.nowMs() },
+    );
     assert.equal(outside.evidence.pods.length, 0);
-    assert.ok(outside.evidence.problems.some((p) => /namespace db is outside the namespaces the extension lists \(payments\); add it to clusterCredentials\.namespaces/.test(p)), outside.evidence.problems.join('\n'));
-    const all = await collectEvidence({ context: s.context, api: s.api, inventory: await listed(s) }, { kind: 'context' }, { nowMs: () => cluster.clock.nowMs() });
+    assert.ok(
+      outside.evidence.problems.some((p) =>
+        /namespace db is outside the namespaces the extension lists \(payments\); add it to clusterCredentials\.namespaces/.test(p),
+      ),
+      outside.evidence.problems.join('\n'),
+    );
+    const all = await collectEvidence(
+      { context: s.context, api: s.api, inventory: await listed(s) },
+      { kind: 'context' },
+      { nowMs: () => cluster.clock.nowMs() },
+    );
     assert.ok(new Set(all.evidence.pods.map((p) => p.namespace)).size > 1, 'without the setting, every namespace');
   });
 
@@ -60,7 +77,10 @@ describe('the reach of a context-wide look', () => {
     const { evidence } = await collectEvidence({ ...session, inventory }, { kind: 'context' }, { nowMs: () => cluster.clock.nowMs() });
     assert.ok(evidence.pods.length > 0, evidence.problems.join('\n'));
     assert.ok(evidence.pods.every((p) => p.namespace === 'payments'));
-    assert.ok(evidence.problems.some((p) => /listing pods across the cluster is forbidden .*looking only in namespace payments/.test(p)), evidence.problems.join('\n'));
+    assert.ok(
+      evidence.problems.some((p) => /listing pods across the cluster is forbidden .*looking only in namespace payments/.test(p)),
+      evidence.problems.join('\n'),
+    );
     assert.ok(!evidence.problems.some((p) => /^listing pods:/.test(p)), 'no bare 403 on pods');
 
     const scan = await scanUnauthorized(session, { kind: 'context' }, { patterns: PATTERNS, nowMs: () => cluster.clock.nowMs() });
@@ -70,8 +90,15 @@ describe('the reach of a context-wide look', () => {
 
   it('without a context namespace, the 403 stays a problem', async () => {
     const s = open({ serviceAccount: 'payments/api' });
-    const { evidence } = await collectEvidence({ context: s.context, api: s.api, inventory: await listed(s) }, { kind: 'context' }, { nowMs: () => cluster.clock.nowMs() });
+    const { evidence } = await collectEvidence(
+      { context: s.context, api: s.api, inventory: await listed(s) },
+      { kind: 'context' },
+      { nowMs: () => cluster.clock.nowMs() },
+    );
     assert.equal(evidence.pods.length, 0);
-    assert.ok(evidence.problems.some((p) => /^listing pods: .*403/.test(p)), evidence.problems.join('\n'));
+    assert.ok(
+      evidence.problems.some((p) => /^listing pods: .*403/.test(p)),
+      evidence.problems.join('\n'),
+    );
   });
 });

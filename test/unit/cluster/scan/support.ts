@@ -71,7 +71,11 @@ export function startInventory(session: ClusterSession, extra: Partial<Inventory
 }
 
 function sameItems(want: readonly unknown[], have: readonly unknown[]): boolean {
-  const text = (items: readonly unknown[]): string => items.map((i) => JSON.stringify(i)).sort().join('\n');
+  const text = (items: readonly unknown[]): string =>
+    items
+      .map((i) => JSON.stringify(i))
+      .sort()
+      .join('\n');
   return text(want) === text(have);
 }
 
@@ -85,7 +89,10 @@ export async function caughtUp(cluster: TestCluster, inventory: Inventory): Prom
     return (
       sameItems(project(cluster.store.list(R.pods), projectPod), snap.pods) &&
       sameItems(project(cluster.store.list(R.serviceAccounts), projectServiceAccount), snap.serviceAccounts) &&
-      sameItems(project(cluster.store.list(R.secrets), (o) => projectLegacySecret(o)), secrets)
+      sameItems(
+        project(cluster.store.list(R.secrets), (o) => projectLegacySecret(o)),
+        secrets,
+      )
     );
   });
 }

@@ -73,12 +73,20 @@ describe('scanUnauthorized on the test cluster', () => {
     const tail = await scanUnauthorized(h.session, { kind: 'namespace', namespace: 'payments' }, { patterns: PATTERNS, nowMs: h.now, tailLines: 1 });
     assert.equal(tail.events.filter((e) => e.source === 'log').length, 0, 'the last line has no 401');
     const since = await scanUnauthorized(h.session, { kind: 'namespace', namespace: 'payments' }, { patterns: PATTERNS, nowMs: h.now, sinceSeconds: 7 });
-    assert.deepEqual(since.events.filter((e) => e.source === 'log').map((e) => e.pattern), ['http-401'], 'only the hostile line is newer than 7 s');
+    assert.deepEqual(
+      since.events.filter((e) => e.source === 'log').map((e) => e.pattern),
+      ['http-401'],
+      'only the hostile line is newer than 7 s',
+    );
   });
 
   it('reports accepted requests when given success patterns', async () => {
     const success = compilePatterns([{ id: 'http-2xx', label: 'HTTP 2xx', regex: ' 2\\d\\d$' }]);
-    const result = await scanUnauthorized(h.session, { kind: 'namespace', namespace: 'payments' }, { patterns: PATTERNS, successPatterns: success, nowMs: h.now });
+    const result = await scanUnauthorized(
+      h.session,
+      { kind: 'namespace', namespace: 'payments' },
+      { patterns: PATTERNS, successPatterns: success, nowMs: h.now },
+    );
     assert.equal(result.successes.length, 1);
     assert.equal(result.successes[0]?.subject.container, 'api');
   });
@@ -128,5 +136,4 @@ describe('scanUnauthorized on the test cluster', () => {
     assert.ok(!seen[0]?.line.includes(rawToken.slice(10, 60)));
     assert.match(seen[0]?.line ?? '', /token=eyJ…\[token sha256:/);
   });
-
 });

@@ -35,13 +35,14 @@ describe('pods whose logs a scan cannot read', () => {
   it('skips a pod with no node without asking, and counts it as unread, not clean', async () => {
     await h.caughtUp();
     const before = h.cluster.requests.all().filter((r) => r.info.kind === 'resource' && r.info.subresource === 'log').length;
-    const result = await scanUnauthorized({ ...h.session, context: h.session.context }, { kind: 'namespace', namespace: 'waiting' }, { patterns: PATTERNS, nowMs: h.now });
+    const result = await scanUnauthorized(
+      { ...h.session, context: h.session.context },
+      { kind: 'namespace', namespace: 'waiting' },
+      { patterns: PATTERNS, nowMs: h.now },
+    );
     const after = h.cluster.requests.all().filter((r) => r.info.kind === 'resource' && r.info.subresource === 'log').length;
     assert.equal(after, before, 'no log request for a pod that runs nowhere');
-    assert.deepEqual(
-      result.unread.map((u) => `${u.pod} ${u.why}`).sort(),
-      ['waiting/queued-1 pending', 'waiting/queued-2 pending'],
-    );
+    assert.deepEqual(result.unread.map((u) => `${u.pod} ${u.why}`).sort(), ['waiting/queued-1 pending', 'waiting/queued-2 pending']);
     assert.equal(result.events.length, 0);
     assert.equal(describeUnread(result.unread, result.scanned.pods), '2 of 2 pods have no log yet: Pending, not on a node');
   });

@@ -47,9 +47,20 @@ describe('the test cluster audit log', () => {
     const names = readdirSync(dir).sort();
     assert.deepEqual(names, ['audit-2026-12-02T16-23-04.123.log', 'audit-2026-12-02T16-23-07.123.log', 'audit.log']);
     for (const n of names) assert.ok(statSync(join(dir, n)).size <= 350);
-    const ids = names.flatMap((n) => readFileSync(join(dir, n), 'utf8').split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as { auditID: string }).auditID));
-    assert.deepEqual(ids.sort(), Array.from({ length: 9 }, (_, i) => `id-${String(i + 3).padStart(4, '0')}`));
-    assert.deepEqual(log.backupPaths(), names.slice(0, 2).map((n) => join(dir, n)));
+    const ids = names.flatMap((n) =>
+      readFileSync(join(dir, n), 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => (JSON.parse(l) as { auditID: string }).auditID),
+    );
+    assert.deepEqual(
+      ids.sort(),
+      Array.from({ length: 9 }, (_, i) => `id-${String(i + 3).padStart(4, '0')}`),
+    );
+    assert.deepEqual(
+      log.backupPaths(),
+      names.slice(0, 2).map((n) => join(dir, n)),
+    );
   });
 
   it('keeps what it wrote in memory until it is given a file, then writes it and its backups there', () => {
@@ -65,7 +76,13 @@ describe('the test cluster audit log', () => {
     log.write(event(3));
     assert.deepEqual(readdirSync(join(dir, 'audit')).sort(), ['audit-2026-12-02T16-22-58.123.log', 'audit.log']);
     assert.match(readFileSync(join(dir, 'audit', 'audit-2026-12-02T16-22-58.123.log'), 'utf8'), /id-0000[^]*id-0001/);
-    assert.deepEqual(readFileSync(path, 'utf8').split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as { auditID: string }).auditID), ['id-0002', 'id-0003']);
+    assert.deepEqual(
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => (JSON.parse(l) as { auditID: string }).auditID),
+      ['id-0002', 'id-0003'],
+    );
     log.close();
   });
 });

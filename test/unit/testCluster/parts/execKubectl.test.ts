@@ -31,7 +31,6 @@ const skip = skipReason();
 // which keeps kubectl's own frame-dropping race (see test/support/kubectl.ts) rare.
 const CONTAINER_START_MS = 50;
 
-
 describe('kubectl exec against acceptExec', { skip }, () => {
   let server: ExecTestServer;
   let dir: string;
@@ -45,23 +44,26 @@ describe('kubectl exec against acceptExec', { skip }, () => {
     });
     dir = mkdtempSync(join(tmpdir(), 'kubectl-exec-'));
     kubeconfig = join(dir, 'config');
-    writeFileSync(kubeconfig, [
-      'apiVersion: v1',
-      'kind: Config',
-      'clusters:',
-      '- name: test',
-      '  cluster:',
-      `    server: ${server.url}`,
-      'users:',
-      '- name: admin',
-      '  user:',
-      '    token: not-checked-here',
-      'contexts:',
-      '- name: test',
-      '  context: {cluster: test, user: admin, namespace: payments}',
-      'current-context: test',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      kubeconfig,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters:',
+        '- name: test',
+        '  cluster:',
+        `    server: ${server.url}`,
+        'users:',
+        '- name: admin',
+        '  user:',
+        '    token: not-checked-here',
+        'contexts:',
+        '- name: test',
+        '  context: {cluster: test, user: admin, namespace: payments}',
+        'current-context: test',
+        '',
+      ].join('\n'),
+    );
   });
   after(async () => {
     await server.close();
@@ -69,15 +71,21 @@ describe('kubectl exec against acceptExec', { skip }, () => {
   });
 
   // Asynchronous on purpose: the server answering kubectl lives in this very process.
-  const runKubectl = (args: string[]): Promise<KubectlRun> => new Promise((resolve) => {
-    execFile('kubectl', ['--kubeconfig', kubeconfig, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: dir, KUBECACHEDIR: join(dir, 'cache') },
-      timeout: 60_000,
-    }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      resolve({ code, stdout, stderr });
+  const runKubectl = (args: string[]): Promise<KubectlRun> =>
+    new Promise((resolve) => {
+      execFile(
+        'kubectl',
+        ['--kubeconfig', kubeconfig, ...args],
+        {
+          env: { PATH: process.env.PATH ?? '', HOME: dir, KUBECACHEDIR: join(dir, 'cache') },
+          timeout: 60_000,
+        },
+        (error, stdout, stderr) => {
+          const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+          resolve({ code, stdout, stderr });
+        },
+      );
     });
-  });
   const kubectl = (args: string[]): Promise<KubectlRun> => againIfKubectlDroppedFrames(() => runKubectl(args));
 
   it('kubectl exec POD -- cat TOKEN prints the token file', async () => {
@@ -99,7 +107,7 @@ describe('kubectl exec against acceptExec', { skip }, () => {
   });
 });
 
-describe('kubectl\'s dropped-frame race', () => {
+describe("kubectl's dropped-frame race", () => {
   // What kubectl 1.32 printed in CI when it lost the race on `cat /nope`.
   const lost = [
     'E1130 07:07:25.496309    3771 websocket.go:296] Unknown stream id 1, discarding message',
@@ -109,7 +117,7 @@ describe('kubectl\'s dropped-frame race', () => {
     '',
   ].join('\n');
 
-  it('is recognised from kubectl\'s log lines when no output came through', () => {
+  it("is recognised from kubectl's log lines when no output came through", () => {
     assert.equal(kubectlDroppedFrames({ code: 1, stdout: '', stderr: lost }), true);
     assert.equal(kubectlDroppedFrames({ code: 0, stdout: 'token', stderr: lost }), false);
     assert.equal(kubectlDroppedFrames({ code: 1, stdout: '', stderr: 'cat: /nope: No such file or directory\ncommand terminated with exit code 1\n' }), false);

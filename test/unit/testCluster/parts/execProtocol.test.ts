@@ -11,8 +11,15 @@ const TOKEN = 'eyJhbGciOiJSUzI1NiIsImtpZCI6IngifQ.eyJzdWIiOiJ0In0.c2ln';
 const BIG = 'x'.repeat(100 * 1024 + 17);
 const FILES = { [TOKEN_PATH]: TOKEN, '/big': BIG };
 
-interface Frame { channel: number; data: Buffer }
-interface Session { protocol: string; frames: Frame[]; closeCode: number }
+interface Frame {
+  channel: number;
+  data: Buffer;
+}
+interface Session {
+  protocol: string;
+  frames: Frame[];
+  closeCode: number;
+}
 
 /** Opens an exec WebSocket with the given subprotocols and records every frame until close. */
 function rawExec(base: string, query: string, protocols: string[]): Promise<Session> {
@@ -38,9 +45,18 @@ function channelText(s: Session, channel: number): string {
 
 describe('execRequestFromUrl', () => {
   it('reads repeated command parameters and Go booleans', () => {
-    const url = new URL('https://x/api/v1/namespaces/payments/pods/api-1/exec?command=cat&command=%2Fvar%2Frun%2Ftoken&container=api&stdout=true&stderr=1&stdin=false');
+    const url = new URL(
+      'https://x/api/v1/namespaces/payments/pods/api-1/exec?command=cat&command=%2Fvar%2Frun%2Ftoken&container=api&stdout=true&stderr=1&stdin=false',
+    );
     assert.deepEqual(execRequestFromUrl(url, 'payments', 'api-1'), {
-      namespace: 'payments', pod: 'api-1', container: 'api', command: ['cat', '/var/run/token'], stdin: false, stdout: true, stderr: true, tty: false,
+      namespace: 'payments',
+      pod: 'api-1',
+      container: 'api',
+      command: ['cat', '/var/run/token'],
+      stdin: false,
+      stdout: true,
+      stderr: true,
+      tty: false,
     });
   });
 
@@ -67,7 +83,10 @@ describe('exitStatus', () => {
     };
     const status = recorded.websocket_frames.find((f) => f.channel === 3)?.data;
     assert.ok(status !== undefined);
-    assert.deepEqual(Object.keys(exitStatus(1)), Object.keys(status).filter((k) => k !== 'code'));
+    assert.deepEqual(
+      Object.keys(exitStatus(1)),
+      Object.keys(status).filter((k) => k !== 'code'),
+    );
     assert.equal(JSON.stringify(exitStatus(0)), '{"metadata":{},"status":"Success"}');
     assert.deepEqual(exitStatus(3).details, { causes: [{ reason: 'ExitCode', message: '3' }] });
   });
@@ -112,7 +131,16 @@ describe('acceptExec over a real socket', () => {
     assert.equal(r.stderr, '');
     assert.deepEqual(r.status, { metadata: {}, status: 'Success' });
     const last = server.seen.at(-1);
-    assert.deepEqual(last, { namespace: 'payments', pod: 'api-1', container: 'api', command: ['cat', TOKEN_PATH], stdin: false, stdout: true, stderr: true, tty: false });
+    assert.deepEqual(last, {
+      namespace: 'payments',
+      pod: 'api-1',
+      container: 'api',
+      command: ['cat', TOKEN_PATH],
+      stdin: false,
+      stdout: true,
+      stderr: true,
+      tty: false,
+    });
   });
 
   it("client-node's Exec gets stderr and a NonZeroExitCode Status for a missing file", async () => {

@@ -35,7 +35,8 @@ export async function startExecTestServer(run: (r: ExecRequest) => ExecOutcome |
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const pod = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/.exec(path);
     if (path === '/version') return json(res, 200, exchange('v1.32', 'version').response.body);
-    if (path === '/api') return json(res, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] });
+    if (path === '/api')
+      return json(res, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] });
     if (path === '/api/v1') {
       return json(res, 200, {
         kind: 'APIResourceList',
@@ -56,7 +57,15 @@ export async function startExecTestServer(run: (r: ExecRequest) => ExecOutcome |
         status: { phase: 'Running' },
       });
     }
-    return json(res, 404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', code: 404 });
+    return json(res, 404, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'the server could not find the requested resource',
+      reason: 'NotFound',
+      code: 404,
+    });
   });
   server.on('upgrade', (req, socket, head) => {
     if (!/\/pods\/[^/]+\/exec$/.test(new URL(req.url ?? '/', 'http://x').pathname)) {
@@ -75,10 +84,11 @@ export async function startExecTestServer(run: (r: ExecRequest) => ExecOutcome |
     url: `http://127.0.0.1:${port}`,
     seen,
     offered,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

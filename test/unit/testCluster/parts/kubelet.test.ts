@@ -166,7 +166,10 @@ describe('Kubelet', () => {
     assert.equal(kubelet.written('pod-1', VAULT).length, 2);
     const all = kubelet.written('pod-1');
     assert.equal(all.length, 3);
-    assert.deepEqual(all.map((w) => w.writtenAtSeconds), [T0, T0, T0 + 481]);
+    assert.deepEqual(
+      all.map((w) => w.writtenAtSeconds),
+      [T0, T0, T0 + 481],
+    );
   });
 
   it('forgets pods that are no longer listed', () => {
@@ -185,7 +188,13 @@ describe('Kubelet', () => {
   });
 
   it('refreshDue follows the TokenRequest status, not the JWT exp', () => {
-    const r = issuer.issue({ namespace: 'n', serviceAccount: { name: 'a', uid: 'u' }, expirationSeconds: 3607, nowSeconds: 1000, boundObject: { kind: 'Pod', name: 'p', uid: 'pu' } });
+    const r = issuer.issue({
+      namespace: 'n',
+      serviceAccount: { name: 'a', uid: 'u' },
+      expirationSeconds: 3607,
+      nowSeconds: 1000,
+      boundObject: { kind: 'Pod', name: 'p', uid: 'pu' },
+    });
     assert.ok(r.ok);
     assert.equal(refreshDue(r.issued), 1000 + 3607 - 721);
   });

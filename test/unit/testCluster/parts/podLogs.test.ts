@@ -92,12 +92,17 @@ describe('ContainerLogs.read', () => {
       return r;
     };
     assert.deepEqual(fail(logs.read({ tailLines: -1 })), {
-      ok: false, code: 422, reason: 'Invalid',
+      ok: false,
+      code: 422,
+      reason: 'Invalid',
       message: 'PodLogOptions "api-5d7897cc66-fvxwl" is invalid: tailLines: Invalid value: -1: must be greater than or equal to 0',
     });
     assert.match(fail(logs.read({ limitBytes: 0 })).message, /limitBytes: Invalid value: 0: must be greater than 0$/);
     assert.match(fail(logs.read({ sinceSeconds: 0 })).message, /sinceSeconds: Invalid value: 0: must be greater than 0$/);
-    assert.match(fail(logs.read({ sinceSeconds: 5, sinceTime: '2026-11-22T03:19:10Z' })).message, /at most one of `sinceTime` or `sinceSeconds` may be specified/);
+    assert.match(
+      fail(logs.read({ sinceSeconds: 5, sinceTime: '2026-11-22T03:19:10Z' })).message,
+      /at most one of `sinceTime` or `sinceSeconds` may be specified/,
+    );
     assert.equal(fail(logs.read({ sinceTime: 'yesterday' })).code, 400);
   });
 });
@@ -118,7 +123,11 @@ describe('ContainerLogs.follow', () => {
     const { logs } = threeLines();
     const got: string[] = [];
     let ended = 0;
-    logs.follow({ tailLines: 0 }, (t) => got.push(t), () => ended++);
+    logs.follow(
+      { tailLines: 0 },
+      (t) => got.push(t),
+      () => ended++,
+    );
     logs.append('last words');
     logs.restart();
     logs.append('new instance');
@@ -130,7 +139,13 @@ describe('ContainerLogs.follow', () => {
     const { logs } = threeLines();
     const got: string[] = [];
     let ended = false;
-    logs.follow({ tailLines: 0, limitBytes: 6 }, (t) => got.push(t), () => { ended = true; });
+    logs.follow(
+      { tailLines: 0, limitBytes: 6 },
+      (t) => got.push(t),
+      () => {
+        ended = true;
+      },
+    );
     logs.append('abc');
     logs.append('defgh');
     logs.append('never');
@@ -143,7 +158,13 @@ describe('ContainerLogs.follow', () => {
     logs.restart();
     const got: string[] = [];
     let ended = false;
-    logs.follow({ previous: true, tailLines: 1 }, (t) => got.push(t), () => { ended = true; });
+    logs.follow(
+      { previous: true, tailLines: 1 },
+      (t) => got.push(t),
+      () => {
+        ended = true;
+      },
+    );
     assert.deepEqual(got, ['401 Unauthorized from https://kubernetes.default.svc\n']);
     assert.ok(ended);
   });
@@ -151,7 +172,12 @@ describe('ContainerLogs.follow', () => {
   it('reports a bad query through onError and never calls onText', () => {
     const { logs } = threeLines();
     const errors: LogFailure[] = [];
-    logs.follow({ previous: true }, () => assert.fail('no text expected'), undefined, (e) => errors.push(e));
+    logs.follow(
+      { previous: true },
+      () => assert.fail('no text expected'),
+      undefined,
+      (e) => errors.push(e),
+    );
     assert.equal(errors[0]?.code, 400);
   });
 });
@@ -171,7 +197,9 @@ describe('PodLogs', () => {
 
 describe('logQueryFromUrl', () => {
   it('reads the pods/log query parameters the way the apiserver does', () => {
-    const q = logQueryFromUrl(new URL('https://x/api/v1/namespaces/p/pods/a/log?container=api&tailLines=10&follow=true&previous=1&timestamps=false&sinceSeconds=60&limitBytes=500'));
+    const q = logQueryFromUrl(
+      new URL('https://x/api/v1/namespaces/p/pods/a/log?container=api&tailLines=10&follow=true&previous=1&timestamps=false&sinceSeconds=60&limitBytes=500'),
+    );
     assert.deepEqual(q, { follow: true, previous: true, timestamps: false, container: 'api', tailLines: 10, sinceSeconds: 60, limitBytes: 500 });
     assert.deepEqual(logQueryFromUrl(new URL('https://x/log')), { follow: false, previous: false, timestamps: false });
   });

@@ -57,8 +57,10 @@ describe('TokenIssuer.authenticate', () => {
     const r = auth(issued.token, T0 + 5);
     const user = okUser(r);
     const recorded = recordedUser('v1.32', 'tokenreview-bound-pod-on-node-valid');
-    assert.deepEqual({ ...user, extra: { ...user.extra, 'authentication.kubernetes.io/credential-id': ['x'] } },
-      { ...recorded, extra: { ...recorded.extra, 'authentication.kubernetes.io/credential-id': ['x'] } });
+    assert.deepEqual(
+      { ...user, extra: { ...user.extra, 'authentication.kubernetes.io/credential-id': ['x'] } },
+      { ...recorded, extra: { ...recorded.extra, 'authentication.kubernetes.io/credential-id': ['x'] } },
+    );
     assert.deepEqual(user.extra['authentication.kubernetes.io/credential-id'], [`JTI=${issued.jti}`]);
     assert.deepEqual(shape(user), shape(recorded));
     assert.ok(r.ok);
@@ -138,7 +140,13 @@ describe('TokenIssuer.authenticate', () => {
     freshWorld();
     world.put('ServiceAccount', 'db', 'patroni', { uid: 'p-uid' });
     world.put('Secret', 'db', 'patroni-token', { uid: 's-uid' });
-    const r = issuer.issue({ namespace: 'db', serviceAccount: { name: 'patroni', uid: 'p-uid' }, expirationSeconds: 3600, nowSeconds: T0, boundObject: { kind: 'Secret', name: 'patroni-token', uid: 's-uid' } });
+    const r = issuer.issue({
+      namespace: 'db',
+      serviceAccount: { name: 'patroni', uid: 'p-uid' },
+      expirationSeconds: 3600,
+      nowSeconds: T0,
+      boundObject: { kind: 'Secret', name: 'patroni-token', uid: 's-uid' },
+    });
     assert.ok(r.ok);
     assert.deepEqual(shape(okUser(auth(r.issued.token, T0))), shape(recordedUser('v1.32', 'tokenreview-bound-secret')));
     world.remove('Secret', 'db', 'patroni-token');
@@ -169,7 +177,10 @@ describe('TokenIssuer.authenticate', () => {
   it('several audiences print the way Go prints a quoted slice', () => {
     freshWorld();
     const t = mint({ audiences: ['vault', 'minio'] }).token;
-    assert.deepEqual(auth(t, T0, ['s3']), { ok: false, error: '[invalid bearer token, token audiences ["vault" "minio"] is invalid for the target audiences ["s3"]]' });
+    assert.deepEqual(auth(t, T0, ['s3']), {
+      ok: false,
+      error: '[invalid bearer token, token audiences ["vault" "minio"] is invalid for the target audiences ["s3"]]',
+    });
   });
 
   it('garbage and foreign tokens are just "invalid bearer token" (the recorded string)', () => {
@@ -210,7 +221,10 @@ describe('TokenIssuer.authenticate', () => {
     world.put('Secret', 'db', 'patroni-token', { uid: 's-uid', secretToken: token, legacyInvalidSince: '2026-11-22' });
     const marked = auth(token, T0);
     assert.ok(!marked.ok);
-    assert.match(marked.error, /^\[invalid bearer token, the token in secret db\/patroni-token for service account db\/patroni has been marked invalid\. .*'kubernetes\.io\/legacy-token-invalid-since' label/);
+    assert.match(
+      marked.error,
+      /^\[invalid bearer token, the token in secret db\/patroni-token for service account db\/patroni has been marked invalid\. .*'kubernetes\.io\/legacy-token-invalid-since' label/,
+    );
     world.put('Secret', 'db', 'patroni-token', { uid: 's-uid', secretToken: 'another' });
     assert.deepEqual(auth(token, T0), { ok: false, error: "[invalid bearer token, Token does not match server's copy]" });
     world.remove('Secret', 'db', 'patroni-token');

@@ -176,10 +176,13 @@ describe('signing keys', () => {
 
   it("jose's jwtVerify accepts bound, unbound and legacy tokens through the JWKS", async () => {
     const issuer = TokenIssuer.create();
-    const jwks = createLocalJWKSet(issuer.jwks() as unknown as Parameters<typeof createLocalJWKSet>[0]);
+    const jwks = createLocalJWKSet(issuer.jwks());
     const now = 1_795_317_531;
     const bound = issueOk(issuer, {
-      namespace: 'payments', serviceAccount: { name: 'api', uid: 'sa-uid' }, expirationSeconds: 3607, nowSeconds: now,
+      namespace: 'payments',
+      serviceAccount: { name: 'api', uid: 'sa-uid' },
+      expirationSeconds: 3607,
+      nowSeconds: now,
       boundObject: { kind: 'Pod', name: 'api-1', uid: 'pod-uid' },
     });
     const unbound = issueOk(issuer, { namespace: 'payments', serviceAccount: { name: 'api', uid: 'sa-uid' }, expirationSeconds: 600, nowSeconds: now });
@@ -187,7 +190,10 @@ describe('signing keys', () => {
     const currentDate = new Date((now + 10) * 1000);
     for (const t of [bound.token, unbound.token]) {
       const { payload, protectedHeader } = await jwtVerify(t, jwks, {
-        issuer: issuer.issuer, audience: issuer.apiAudiences[0], currentDate, algorithms: ['RS256'],
+        issuer: issuer.issuer,
+        audience: issuer.apiAudiences[0],
+        currentDate,
+        algorithms: ['RS256'],
       });
       assert.equal(protectedHeader.kid, issuer.kid);
       assert.equal(payload.sub, 'system:serviceaccount:payments:api');

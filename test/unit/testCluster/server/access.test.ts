@@ -54,7 +54,10 @@ describe('authentication and authorization', () => {
     assert.equal((await send(cluster, { path: '/api/v1/namespaces/payments/pods', auth: { token } })).status, 200);
     const secrets = await send(cluster, { path: '/api/v1/namespaces/payments/secrets', auth: { token } });
     assert.equal(secrets.status, 403);
-    assert.equal((secrets.json as { message: string }).message, 'secrets is forbidden: User "system:serviceaccount:payments:api" cannot list resource "secrets" in API group "" in the namespace "payments"');
+    assert.equal(
+      (secrets.json as { message: string }).message,
+      'secrets is forbidden: User "system:serviceaccount:payments:api" cannot list resource "secrets" in API group "" in the namespace "payments"',
+    );
     const other = await send(cluster, { path: '/api/v1/namespaces/db/pods', auth: { token } });
     assert.equal(other.status, 403);
   });
@@ -99,7 +102,10 @@ describe('authentication and authorization', () => {
     assert.equal(root.status, 403);
     assert.equal((root.json as { message: string }).message, 'forbidden: User "system:anonymous" cannot get path "/"');
     const pods = await send(cluster, { path: '/api/v1/pods', auth: 'none' });
-    assert.equal((pods.json as { message: string }).message, 'pods is forbidden: User "system:anonymous" cannot list resource "pods" in API group "" at the cluster scope');
+    assert.equal(
+      (pods.json as { message: string }).message,
+      'pods is forbidden: User "system:anonymous" cannot list resource "pods" in API group "" at the cluster scope',
+    );
   });
 
   it('accepts the static admin token and admin client certificate, and rejects a foreign certificate', async () => {
@@ -115,7 +121,7 @@ describe('authentication and authorization', () => {
     assert.deepEqual(reply.json, UNAUTHORIZED);
   });
 
-  it('refreshes a running pod\'s token file as the clock passes 80 % of its lifetime', async () => {
+  it("refreshes a running pod's token file as the clock passes 80 % of its lifetime", async () => {
     const pod = cluster.store.list(R.pods, 'gateway')[0] as Pod;
     const path = '/var/run/secrets/kubernetes.io/serviceaccount/token';
     const first = cluster.kubelet.readFile(pod.metadata.uid, path);

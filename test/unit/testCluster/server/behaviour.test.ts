@@ -75,7 +75,11 @@ describe('the healthy scenario at work', () => {
       assert.equal((await send(cluster, { method: 'DELETE', path: `/api/v1/namespaces/gateway/pods/${old.metadata.name}` })).status, 200);
       const held = cluster.store.peek(R.pods, 'gateway', old.metadata.name);
       assert.ok(held?.metadata.deletionTimestamp, 'still there, Terminating');
-      assert.deepEqual(pods(cluster, 'gateway', 'apisix').map((p) => p.metadata.uid), [old.metadata.uid], 'no replacement yet');
+      assert.deepEqual(
+        pods(cluster, 'gateway', 'apisix').map((p) => p.metadata.uid),
+        [old.metadata.uid],
+        'no replacement yet',
+      );
     } finally {
       release();
     }
@@ -109,7 +113,10 @@ describe('the healthy scenario at work', () => {
     const created = await send(cluster, {
       method: 'POST',
       path: '/api/v1/namespaces/db/secrets',
-      body: { metadata: { name: 'patroni-token', annotations: { 'kubernetes.io/service-account.name': 'patroni' } }, type: 'kubernetes.io/service-account-token' },
+      body: {
+        metadata: { name: 'patroni-token', annotations: { 'kubernetes.io/service-account.name': 'patroni' } },
+        type: 'kubernetes.io/service-account-token',
+      },
     });
     assert.equal(created.status, 201);
     assert.equal((created.json as Secret).data, undefined, 'the 201 still has no data');
@@ -130,7 +137,11 @@ describe('the healthy scenario at work', () => {
   });
 
   it('shortens a TokenRequest above the 24 h maximum and says so in a Warning header', async () => {
-    const reply = await send(cluster, { method: 'POST', path: '/api/v1/namespaces/payments/serviceaccounts/api/token', body: { spec: { expirationSeconds: 172800 } } });
+    const reply = await send(cluster, {
+      method: 'POST',
+      path: '/api/v1/namespaces/payments/serviceaccounts/api/token',
+      body: { spec: { expirationSeconds: 172800 } },
+    });
     assert.equal(reply.status, 201);
     assert.equal(reply.headers.warning, '299 - "requested expiration of 172800 seconds shortened to 86400 seconds"');
     assert.equal((reply.json as { spec: { expirationSeconds: number } }).spec.expirationSeconds, 86400);
@@ -140,12 +151,18 @@ describe('the healthy scenario at work', () => {
     const [pod] = pods(cluster, 'payments', 'api');
     assert.ok(pod);
     const logs = cluster.logs.container('payments', pod.metadata.name, 'api');
-    const result = await stream(cluster, { path: `/api/v1/namespaces/payments/pods/${pod.metadata.name}/log?follow=true&tailLines=0` }, (lines) => lines.includes('second'), 3000, () => {
-      void until(() => logs.followerCount() > 0).then(() => {
-        logs.append('first');
-        logs.append('second');
-      });
-    });
+    const result = await stream(
+      cluster,
+      { path: `/api/v1/namespaces/payments/pods/${pod.metadata.name}/log?follow=true&tailLines=0` },
+      (lines) => lines.includes('second'),
+      3000,
+      () => {
+        void until(() => logs.followerCount() > 0).then(() => {
+          logs.append('first');
+          logs.append('second');
+        });
+      },
+    );
     assert.equal(result.status, 200);
     assert.deepEqual(result.lines, ['first', 'second']);
   });
@@ -155,7 +172,10 @@ describe('the healthy scenario at work', () => {
     assert.ok(pod);
     cluster.logs.container('payments', pod.metadata.name, 'api').append('401 Unauthorized from the API server');
     cluster.restartContainer('payments', pod.metadata.name, 'api', 1);
-    const status = (cluster.store.peek(R.pods, 'payments', pod.metadata.name) as Pod).status?.containerStatuses as { restartCount: number; lastState: { terminated: { exitCode: number } } }[];
+    const status = (cluster.store.peek(R.pods, 'payments', pod.metadata.name) as Pod).status?.containerStatuses as {
+      restartCount: number;
+      lastState: { terminated: { exitCode: number } };
+    }[];
     assert.equal(status[0]?.restartCount, 1);
     assert.equal(status[0]?.lastState.terminated.exitCode, 1);
     const previous = await send(cluster, { path: `/api/v1/namespaces/payments/pods/${pod.metadata.name}/log?previous=true` });
@@ -168,12 +188,18 @@ describe('the healthy scenario at work', () => {
     const list = await send(cluster, { path: '/api/v1/namespaces/payments/pods' });
     const rv = (list.json as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
     await until(() => cluster.openWatches() === 0); // the last test's watch has gone, so the next one is ours
-    const result = await stream(cluster, { path: `/api/v1/namespaces/payments/pods?watch=1&allowWatchBookmarks=true&resourceVersion=${rv}` }, (lines) => lines.length >= 1, 3000, () => {
-      void until(() => cluster.openWatches() > 0).then(() => {
-        cluster.advance(30);
-        cluster.advance(30);
-      });
-    });
+    const result = await stream(
+      cluster,
+      { path: `/api/v1/namespaces/payments/pods?watch=1&allowWatchBookmarks=true&resourceVersion=${rv}` },
+      (lines) => lines.length >= 1,
+      3000,
+      () => {
+        void until(() => cluster.openWatches() > 0).then(() => {
+          cluster.advance(30);
+          cluster.advance(30);
+        });
+      },
+    );
     const event = JSON.parse(result.lines[0] ?? '{}') as { type: string; object: { kind: string; metadata: { resourceVersion: string } } };
     assert.equal(event.type, 'BOOKMARK');
     assert.equal(event.object.kind, 'Pod');
@@ -184,13 +210,22 @@ describe('the healthy scenario at work', () => {
     const vault = cluster.store.get<Pod>(R.pods, 'payments', 'vault-client');
     assert.ok(vault);
     await until(() => cluster.openWatches() === 0); // the last test's watch has gone, so the next one is ours
-    const result = await stream(cluster, { path: '/api/v1/namespaces/payments/pods?watch=1&labelSelector=app%3Dvault-client' }, (lines) => lines.length >= 2, 3000, () => {
-      void until(() => cluster.openWatches() > 0).then(() => {
-        vault.metadata.labels = { app: 'elsewhere' };
-        cluster.store.update(R.pods, vault);
-      });
-    });
-    assert.deepEqual(result.lines.map((l) => (JSON.parse(l) as { type: string }).type), ['ADDED', 'DELETED']);
+    const result = await stream(
+      cluster,
+      { path: '/api/v1/namespaces/payments/pods?watch=1&labelSelector=app%3Dvault-client' },
+      (lines) => lines.length >= 2,
+      3000,
+      () => {
+        void until(() => cluster.openWatches() > 0).then(() => {
+          vault.metadata.labels = { app: 'elsewhere' };
+          cluster.store.update(R.pods, vault);
+        });
+      },
+    );
+    assert.deepEqual(
+      result.lines.map((l) => (JSON.parse(l) as { type: string }).type),
+      ['ADDED', 'DELETED'],
+    );
   });
 
   it('compacts history every five minutes of cluster time; older watches get 410', async () => {
@@ -209,10 +244,20 @@ describe('the healthy scenario at work', () => {
     const scale = await send(cluster, { path: '/apis/apps/v1/namespaces/payments/deployments/api/scale' });
     assert.deepEqual((scale.json as { spec: unknown; status: { selector: string } }).spec, { replicas: 1 });
     assert.equal((scale.json as { status: { selector: string } }).status.selector, 'app=api');
-    const patched = await send(cluster, { method: 'PATCH', path: '/apis/apps/v1/namespaces/payments/deployments/api/scale', body: { spec: { replicas: 3 } }, contentType: 'application/merge-patch+json' });
+    const patched = await send(cluster, {
+      method: 'PATCH',
+      path: '/apis/apps/v1/namespaces/payments/deployments/api/scale',
+      body: { spec: { replicas: 3 } },
+      contentType: 'application/merge-patch+json',
+    });
     assert.equal(patched.status, 200);
     assert.equal(pods(cluster, 'payments', 'api').length, 3);
-    await send(cluster, { method: 'PATCH', path: '/apis/apps/v1/namespaces/payments/deployments/api/scale', body: { spec: { replicas: 1 } }, contentType: 'application/merge-patch+json' });
+    await send(cluster, {
+      method: 'PATCH',
+      path: '/apis/apps/v1/namespaces/payments/deployments/api/scale',
+      body: { spec: { replicas: 1 } },
+      contentType: 'application/merge-patch+json',
+    });
     assert.equal(pods(cluster, 'payments', 'api').filter((p) => p.metadata.deletionTimestamp === undefined).length, 1);
   });
 
@@ -220,12 +265,30 @@ describe('the healthy scenario at work', () => {
     const created = await send(cluster, {
       method: 'POST',
       path: '/apis/apps/v1/namespaces/db/daemonsets',
-      body: { metadata: { name: 'agent' }, spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image: 'agent:1' }] } } } },
+      body: {
+        metadata: { name: 'agent' },
+        spec: {
+          selector: { matchLabels: { app: 'agent' } },
+          template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image: 'agent:1' }] } },
+        },
+      },
     });
     assert.equal(created.status, 201);
-    assert.deepEqual(pods(cluster, 'db', 'agent').map((p) => p.spec.nodeName), ['node-1']);
-    await send(cluster, { method: 'POST', path: '/api/v1/nodes', body: { metadata: { name: 'node-2' }, status: { addresses: [{ type: 'InternalIP', address: '127.0.0.2' }] } } });
-    assert.deepEqual(pods(cluster, 'db', 'agent').map((p) => p.spec.nodeName).sort(), ['node-1', 'node-2']);
+    assert.deepEqual(
+      pods(cluster, 'db', 'agent').map((p) => p.spec.nodeName),
+      ['node-1'],
+    );
+    await send(cluster, {
+      method: 'POST',
+      path: '/api/v1/nodes',
+      body: { metadata: { name: 'node-2' }, status: { addresses: [{ type: 'InternalIP', address: '127.0.0.2' }] } },
+    });
+    assert.deepEqual(
+      pods(cluster, 'db', 'agent')
+        .map((p) => p.spec.nodeName)
+        .sort(),
+      ['node-1', 'node-2'],
+    );
   });
 
   it('empties and removes a deleted namespace', async () => {

@@ -68,9 +68,11 @@ describe('cluster CLI', () => {
     }
   });
 
-  it('writes the scenarios\' files into --dir: node-1\'s expired multus.kubeconfig', async () => {
+  it("writes the scenarios' files into --dir: node-1's expired multus.kubeconfig", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cluster-cli-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--scenario', 'multus-kubeconfig-expired', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--scenario', 'multus-kubeconfig-expired', '--dir', dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       let out = '';
       const kubeconfigPath = join(dir, 'kubeconfig');
@@ -86,7 +88,10 @@ describe('cluster CLI', () => {
         child.on('exit', (code) => reject(new Error(`exited early with ${String(code)}: ${out}`)));
       });
       const multusPath = join(dir, 'node-1', 'multus.kubeconfig');
-      assert.ok(out.split('\n').some((l) => l.startsWith(`scenario file: ${multusPath} (`)), out);
+      assert.ok(
+        out.split('\n').some((l) => l.startsWith(`scenario file: ${multusPath} (`)),
+        out,
+      );
       const kc = parse(readFileSync(multusPath, 'utf8')) as Kubeconfig;
       const token = kc.users[0]?.user.token ?? '';
       const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp: number };

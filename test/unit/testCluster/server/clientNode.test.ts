@@ -116,7 +116,10 @@ describe('client-node against the test cluster', () => {
     await informer.start();
     try {
       await waitFor(() => (added.some((n) => n.startsWith('apisix-')) ? true : undefined));
-      cluster.api.create(R.pods, 'gateway', { metadata: { name: 'informer-probe' }, spec: { serviceAccountName: 'apisix', containers: [{ name: 'c', image: 'busybox:1.36' }] } });
+      cluster.api.create(R.pods, 'gateway', {
+        metadata: { name: 'informer-probe' },
+        spec: { serviceAccountName: 'apisix', containers: [{ name: 'c', image: 'busybox:1.36' }] },
+      });
       await waitFor(() => (added.includes('informer-probe') ? true : undefined));
       assert.ok(informer.list().some((p) => p.metadata?.name === 'informer-probe'));
     } finally {
@@ -124,7 +127,7 @@ describe('client-node against the test cluster', () => {
     }
   });
 
-  it('execs `cat` on the token path and gets the kubelet\'s current token for that pod', async () => {
+  it("execs `cat` on the token path and gets the kubelet's current token for that pod", async () => {
     const pod = apiPod(cluster);
     const out = collector();
     const err = collector();

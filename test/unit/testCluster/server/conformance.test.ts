@@ -15,7 +15,12 @@ import { messageShape, shapeDiff } from './support/shape';
 
 const JWT = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
 
-const CUSTOM = new Set(['pod-watch-payments', 'pod-watch-payments-rv1-too-old', 'pod-watch-payments-rv1-before-compaction', 'pod-exec-on-node-kubelet-unreachable-websocket']);
+const CUSTOM = new Set([
+  'pod-watch-payments',
+  'pod-watch-payments-rv1-too-old',
+  'pod-watch-payments-rv1-before-compaction',
+  'pod-exec-on-node-kubelet-unreachable-websocket',
+]);
 
 function tokenModeFor(recipe: Recipe): TokenMode {
   return recipe.tokenMode ?? 'normal';
@@ -65,19 +70,21 @@ function withoutCredentialId(body: unknown): Record<string, unknown> | undefined
     delete holder.extra['authentication.kubernetes.io/credential-id'];
     if (Object.keys(holder.extra).length === 0) delete holder.extra;
   }
-  return copy as Record<string, unknown>;
+  return copy;
 }
 
 /** Differences between the recorded answer and ours; empty when they match in shape. */
 function compare(env: ReplayEnv, f: Fixture, reply: Reply): string[] {
   const problems: string[] = [];
-  if (reply.status !== f.response.status) problems.push(`status ${reply.status}, recorded ${f.response.status}: ${reply.text.replace(JWT, '<jwt>').slice(0, 300)}`);
+  if (reply.status !== f.response.status)
+    problems.push(`status ${reply.status}, recorded ${f.response.status}: ${reply.text.replace(JWT, '<jwt>').slice(0, 300)}`);
   if (contentType(reply.headers) !== f.response.headers?.['content-type']) {
     problems.push(`content-type ${String(contentType(reply.headers))}, recorded ${String(f.response.headers?.['content-type'])}`);
   }
   const expected = f.response.body;
   if (typeof expected === 'string') {
-    if (reply.text !== expected) problems.push(`body ${JSON.stringify(reply.text.replace(JWT, '<jwt>').slice(0, 200))}, recorded ${JSON.stringify(expected.replace(JWT, '<jwt>'))}`);
+    if (reply.text !== expected)
+      problems.push(`body ${JSON.stringify(reply.text.replace(JWT, '<jwt>').slice(0, 200))}, recorded ${JSON.stringify(expected.replace(JWT, '<jwt>'))}`);
     return problems;
   }
   const actual = f.version === 'v1.28' ? withoutCredentialId(reply.json) : (reply.json as Record<string, unknown> | undefined);
@@ -141,16 +148,22 @@ async function customReplay(env: ReplayEnv, f: Fixture): Promise<string[]> {
     const list = await send(env.cluster, { path: '/api/v1/namespaces/payments/pods' });
     const rv = (list.json as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
     const vault = env.cluster.store.get(R.pods, 'payments', 'vault-client');
-    const result = await stream(env.cluster, { path: `/api/v1/namespaces/payments/pods?watch=1&resourceVersion=${rv}` }, (lines) => lines.length >= recorded.length, 3000, () => {
-      // What was done during the recorded watch: force-delete vault-client, re-create it, delete an api pod.
-      setImmediate(() => {
-        env.cluster.api.delete(R.pods, 'payments', 'vault-client', { gracePeriodSeconds: 0 });
-        const applied = vault?.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration'];
-        if (applied !== undefined) create(env.cluster, R.pods, 'payments', JSON.parse(applied) as Record<string, unknown>);
-        const api = env.cluster.store.list(R.pods, 'payments').find((p) => p.metadata.labels?.app === 'api');
-        if (api !== undefined) env.cluster.api.delete(R.pods, 'payments', api.metadata.name);
-      });
-    });
+    const result = await stream(
+      env.cluster,
+      { path: `/api/v1/namespaces/payments/pods?watch=1&resourceVersion=${rv}` },
+      (lines) => lines.length >= recorded.length,
+      3000,
+      () => {
+        // What was done during the recorded watch: force-delete vault-client, re-create it, delete an api pod.
+        setImmediate(() => {
+          env.cluster.api.delete(R.pods, 'payments', 'vault-client', { gracePeriodSeconds: 0 });
+          const applied = vault?.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration'];
+          if (applied !== undefined) create(env.cluster, R.pods, 'payments', JSON.parse(applied) as Record<string, unknown>);
+          const api = env.cluster.store.list(R.pods, 'payments').find((p) => p.metadata.labels?.app === 'api');
+          if (api !== undefined) env.cluster.api.delete(R.pods, 'payments', api.metadata.name);
+        });
+      },
+    );
     return [...(result.status === 200 ? [] : [`status ${result.status}`]), ...compareEvents(env, recorded, parseEvents(result.lines))];
   }
   if (f.name === 'pod-watch-payments-rv1-too-old') {
@@ -170,8 +183,15 @@ async function customReplay(env: ReplayEnv, f: Fixture): Promise<string[]> {
       const events = parseEvents(result.lines);
       const problems: string[] = [];
       if (events.length === 0) problems.push('no events replayed from resourceVersion=1');
-      if (events.some((e) => !['ADDED', 'MODIFIED', 'DELETED'].includes(e.type))) problems.push(`unexpected event types ${events.map((e) => e.type).join(',')}`);
-      problems.push(...shapeDiff(recorded.map((e) => e.object), events.map((e) => e.object), '$[].object'));
+      if (events.some((e) => !['ADDED', 'MODIFIED', 'DELETED'].includes(e.type)))
+        problems.push(`unexpected event types ${events.map((e) => e.type).join(',')}`);
+      problems.push(
+        ...shapeDiff(
+          recorded.map((e) => e.object),
+          events.map((e) => e.object),
+          '$[].object',
+        ),
+      );
       return problems;
     } finally {
       await fresh.stop();
@@ -182,13 +202,19 @@ async function customReplay(env: ReplayEnv, f: Fixture): Promise<string[]> {
   const url = `${env.cluster.url.replace('https:', 'wss:')}${f.request.path}`;
   const frames = await new Promise<{ channel: number; data: Buffer }[]>((resolve, reject) => {
     const got: { channel: number; data: Buffer }[] = [];
-    const ws = new WebSocket(url, ['v5.channel.k8s.io'], { ca: env.cluster.pki.ca.certPem, cert: env.cluster.pki.admin.certPem, key: env.cluster.pki.admin.keyPem });
+    const ws = new WebSocket(url, ['v5.channel.k8s.io'], {
+      ca: env.cluster.pki.ca.certPem,
+      cert: env.cluster.pki.admin.certPem,
+      key: env.cluster.pki.admin.keyPem,
+    });
     ws.on('message', (d: Buffer) => got.push({ channel: d[0] ?? -1, data: d.subarray(1) }));
     ws.on('close', () => resolve(got));
     ws.on('error', reject);
   });
   const problems: string[] = [];
-  const expectedFrames = (f.response.websocket_frames ?? []).filter((x): x is { channel: number; data: unknown } => typeof x === 'object' && x !== null && 'channel' in x);
+  const expectedFrames = (f.response.websocket_frames ?? []).filter(
+    (x): x is { channel: number; data: unknown } => typeof x === 'object' && x !== null && 'channel' in x,
+  );
   if (frames.map((x) => x.channel).join(',') !== expectedFrames.map((x) => x.channel).join(',')) {
     problems.push(`channels ${frames.map((x) => x.channel).join(',')}, recorded ${expectedFrames.map((x) => x.channel).join(',')}`);
   }

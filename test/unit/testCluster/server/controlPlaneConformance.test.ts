@@ -31,7 +31,10 @@ const NEWER_EXTRA = ['authentication.kubernetes.io/credential-id', 'authenticati
 type Event = Record<string, unknown>;
 
 function recorded(file: string): Event[] {
-  return readFileSync(join(DIR, file), 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Event);
+  return readFileSync(join(DIR, file), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Event);
 }
 
 /** An event with what differs between any two runs masked; key order is kept. */
@@ -54,7 +57,10 @@ function masked(e: Event): string {
 /** Every event of the cluster's audit log with this auditID... found by what the request was. */
 function eventsOf(cluster: TestCluster, match: (e: Event) => boolean): Event[] {
   const text = controlPlaneOf(cluster).audit?.text() ?? '';
-  const events = text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Event);
+  const events = text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Event);
   const first = events.find(match);
   return first === undefined ? [] : events.filter((e) => e.auditID === first.auditID);
 }
@@ -71,8 +77,14 @@ describe('control-plane evidence conforms to kube-apiserver v1.28.7', () => {
       ensureNode(cluster, NODE_1.name, NODE_1.ip);
       create(cluster, R.namespaces, undefined, { metadata: { name: NS } });
       create(cluster, R.serviceAccounts, NS, { metadata: { name: 'app' } });
-      create(cluster, R.pods, NS, { metadata: { name: 'patroni-0' }, spec: { serviceAccountName: 'app', nodeName: NODE_1.name, containers: [{ name: 'postgres', image: 'postgres:16' }] } });
-      create(cluster, R.secrets, NS, { metadata: { name: 'app-legacy-token', annotations: { 'kubernetes.io/service-account.name': 'app' } }, type: 'kubernetes.io/service-account-token' });
+      create(cluster, R.pods, NS, {
+        metadata: { name: 'patroni-0' },
+        spec: { serviceAccountName: 'app', nodeName: NODE_1.name, containers: [{ name: 'postgres', image: 'postgres:16' }] },
+      });
+      create(cluster, R.secrets, NS, {
+        metadata: { name: 'app-legacy-token', annotations: { 'kubernetes.io/service-account.name': 'app' } },
+        type: 'kubernetes.io/service-account-token',
+      });
     });
     ensureApiserverPod(cluster, { node: NODE_1.name, auditLogPath: '/var/log/kubernetes/audit/audit.log' });
     const sa = cluster.store.peek(R.serviceAccounts, NS, 'app');
@@ -115,10 +127,16 @@ describe('control-plane evidence conforms to kube-apiserver v1.28.7', () => {
   });
 
   it('answers the recorded requests as recorded', () => {
-    assert.deepEqual(
-      Object.fromEntries(Object.entries(replies).map(([k, r]) => [k, r.status])),
-      { valid: 403, stale: 403, expired: 401, legacy: 403, invalidated: 401, ordinary: 200, metrics: 200, metricsForbidden: 403 },
-    );
+    assert.deepEqual(Object.fromEntries(Object.entries(replies).map(([k, r]) => [k, r.status])), {
+      valid: 403,
+      stale: 403,
+      expired: 401,
+      legacy: 403,
+      invalidated: 401,
+      ordinary: 200,
+      metrics: 200,
+      metricsForbidden: 403,
+    });
   });
 
   for (const [file, matchOurs] of [
@@ -137,7 +155,10 @@ describe('control-plane evidence conforms to kube-apiserver v1.28.7', () => {
   ] as const) {
     it(`writes ${file}'s event: one ResponseStarted, no user, the caller's sourceIPs and userAgent`, () => {
       const text = controlPlaneOf(cluster).audit?.text() ?? '';
-      const refused = text.split('\n').filter((l) => l.includes('"code":401')).map((l) => JSON.parse(l) as Event);
+      const refused = text
+        .split('\n')
+        .filter((l) => l.includes('"code":401'))
+        .map((l) => JSON.parse(l) as Event);
       const index = error === 'has expired' ? 0 : 1;
       const ours = refused[index];
       assert.ok(ours !== undefined, `a 401 event for the ${error} token`);
@@ -149,7 +170,10 @@ describe('control-plane evidence conforms to kube-apiserver v1.28.7', () => {
     const ours = eventsOf(cluster, (e) => e.requestURI === '/api/v1/namespaces');
     const keys = (e: Event | undefined): string[] => Object.keys(e ?? {});
     const [received, complete] = recorded('audit-ordinary.jsonl');
-    assert.deepEqual(ours.map((e) => e.stage), ['RequestReceived', 'ResponseComplete']);
+    assert.deepEqual(
+      ours.map((e) => e.stage),
+      ['RequestReceived', 'ResponseComplete'],
+    );
     assert.deepEqual(keys(ours[0]), keys(received));
     assert.deepEqual(keys(ours[1]), keys(complete));
     assert.deepEqual(keys(ours[1]?.annotations as Event), ['authorization.k8s.io/decision', 'authorization.k8s.io/reason']);
@@ -160,7 +184,9 @@ describe('control-plane evidence conforms to kube-apiserver v1.28.7', () => {
     const kinds = text
       .split('\n')
       .map(parseAuditLine)
-      .flatMap((r) => (r.kind === 'event' ? [[r.event.stage, r.event.code ?? 0, r.event.staleToken !== undefined, r.event.legacyTokenSubject !== undefined] as const] : []));
+      .flatMap((r) =>
+        r.kind === 'event' ? [[r.event.stage, r.event.code ?? 0, r.event.staleToken !== undefined, r.event.legacyTokenSubject !== undefined] as const] : [],
+      );
     assert.deepEqual(kinds, [
       ['RequestReceived', 0, true, false],
       ['ResponseComplete', 403, true, false],
@@ -176,7 +202,11 @@ describe('control-plane evidence conforms to kube-apiserver v1.28.7', () => {
 
   it('serves the counters of metrics-authentication.txt in its format, with the recorded values', () => {
     const fixture = readFileSync(join(DIR, 'metrics-authentication.txt'), 'utf8');
-    const form = (text: string): string[] => text.split('\n').filter((l) => l !== '').map((l) => l.replace(/\{(\w+)="[^"]*"\}/, '{$1=…}').replace(/ \d+$/, ' #'));
+    const form = (text: string): string[] =>
+      text
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => l.replace(/\{(\w+)="[^"]*"\}/, '{$1=…}').replace(/ \d+$/, ' #'));
     assert.deepEqual([...new Set(form(replies.metrics?.text ?? ''))], [...new Set(form(fixture))]);
     assert.equal(String(replies.metrics?.headers['content-type']), 'text/plain; version=0.0.4; charset=utf-8');
     const ours = tokenCounters(parseMetrics(replies.metrics?.text ?? '', 0));
@@ -207,7 +237,10 @@ describe('control-plane evidence conforms to kube-apiserver v1.28.7', () => {
         .map((l) => l.replace(/^E\d{4} \d{2}:\d{2}:\d{2}\.\d{6} +\d+ /, 'E<time> <pid> '));
     assert.deepEqual(form(log.text), form(readFileSync(join(DIR, 'kube-apiserver-unauthenticated.log'), 'utf8')));
     // Every line of its log is the apiserver's own (klog), none our kubelet's.
-    assert.deepEqual(log.text.split('\n').filter((l) => l !== '' && !/^[IWE]\d{4} /.test(l)), []);
+    assert.deepEqual(
+      log.text.split('\n').filter((l) => l !== '' && !/^[IWE]\d{4} /.test(l)),
+      [],
+    );
     const counts = countAuthFailures(log.text, cluster.clock.nowMs());
     assert.deepEqual([counts.expired, counts.invalidated, counts.other], [1, 1, 0]);
   });

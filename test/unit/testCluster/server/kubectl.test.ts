@@ -29,8 +29,7 @@ describe('kubectl against the test cluster', { skip: missing }, () => {
         resolve({ code, stdout, stderr });
       });
     });
-  const kubectl = (...args: string[]): Promise<KubectlRun> =>
-    args[0] === 'exec' ? againIfKubectlDroppedFrames(() => runKubectl(args)) : runKubectl(args);
+  const kubectl = (...args: string[]): Promise<KubectlRun> => (args[0] === 'exec' ? againIfKubectlDroppedFrames(() => runKubectl(args)) : runKubectl(args));
 
   const apiPod = (): Pod => {
     const pod = cluster.store.list(R.pods, 'payments').find((p) => p.metadata.labels?.app === 'api' && p.metadata.deletionTimestamp === undefined);
@@ -54,7 +53,10 @@ describe('kubectl against the test cluster', { skip: missing }, () => {
     const lines = r.stdout.trim().split('\n');
     assert.match(lines[0] ?? '', /^NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
     for (const p of cluster.store.list(R.pods)) {
-      assert.ok(lines.some((l) => l.startsWith(`${p.metadata.namespace} `) && l.includes(` ${p.metadata.name} `) && l.includes('Running')), `${p.metadata.name} listed`);
+      assert.ok(
+        lines.some((l) => l.startsWith(`${p.metadata.namespace} `) && l.includes(` ${p.metadata.name} `) && l.includes('Running')),
+        `${p.metadata.name} listed`,
+      );
     }
   });
 
@@ -68,7 +70,9 @@ describe('kubectl against the test cluster', { skip: missing }, () => {
       const old = apiPod().metadata.name;
       await until(() => out.includes(old));
       cluster.api.delete(R.pods, 'payments', old);
-      await until(() => out.split('\n').some((l) => l.includes('Terminating')) && out.split('\n').filter((l) => l.startsWith('api-') && !l.startsWith(old)).length > 0);
+      await until(
+        () => out.split('\n').some((l) => l.includes('Terminating')) && out.split('\n').filter((l) => l.startsWith('api-') && !l.startsWith(old)).length > 0,
+      );
     } finally {
       child.kill();
     }
@@ -82,7 +86,7 @@ describe('kubectl against the test cluster', { skip: missing }, () => {
     assert.ok(r.stdout.endsWith('GET /healthz 200\n'));
   });
 
-  it('exec cat of the token path prints the pod\'s current token', async () => {
+  it("exec cat of the token path prints the pod's current token", async () => {
     const pod = apiPod();
     const r = await kubectl('exec', '-n', 'payments', pod.metadata.name, '--', 'cat', TOKEN_PATH);
     assert.equal(r.code, 0, r.stderr);
@@ -94,13 +98,41 @@ describe('kubectl against the test cluster', { skip: missing }, () => {
 
   it('create token with a pod binding mints a 10-minute token for that pod and audience', async () => {
     const pod = apiPod();
-    const r = await kubectl('create', 'token', 'api', '-n', 'payments', '--duration', '10m', '--audience', 'x', '--bound-object-kind', 'Pod', '--bound-object-name', pod.metadata.name, '--bound-object-uid', pod.metadata.uid);
+    const r = await kubectl(
+      'create',
+      'token',
+      'api',
+      '-n',
+      'payments',
+      '--duration',
+      '10m',
+      '--audience',
+      'x',
+      '--bound-object-kind',
+      'Pod',
+      '--bound-object-name',
+      pod.metadata.name,
+      '--bound-object-uid',
+      pod.metadata.uid,
+    );
     assert.equal(r.code, 0, r.stderr);
     const claims = jwtClaims(r.stdout.trim()) as { aud: string[]; exp: number; iat: number; 'kubernetes.io': { pod: { uid: string } } };
     assert.deepEqual(claims.aud, ['x']);
     assert.equal(claims.exp - claims.iat, 600);
     assert.equal(claims['kubernetes.io'].pod.uid, pod.metadata.uid);
-    const wrongUid = await kubectl('create', 'token', 'api', '-n', 'payments', '--bound-object-kind', 'Pod', '--bound-object-name', pod.metadata.name, '--bound-object-uid', '00000000-0000-0000-0000-000000000000');
+    const wrongUid = await kubectl(
+      'create',
+      'token',
+      'api',
+      '-n',
+      'payments',
+      '--bound-object-kind',
+      'Pod',
+      '--bound-object-name',
+      pod.metadata.name,
+      '--bound-object-uid',
+      '00000000-0000-0000-0000-000000000000',
+    );
     assert.notEqual(wrongUid.code, 0);
     assert.match(wrongUid.stderr, /the UID in the bound object reference \(00000000-0000-0000-0000-000000000000\) does not match/);
   });

@@ -9,14 +9,22 @@ const deployment: JsonObject = {
   spec: {
     template: {
       metadata: { labels: { app: 'api' } },
-      spec: { containers: [{ name: 'api', image: 'api:1', env: [{ name: 'A', value: '1' }] }, { name: 'sidecar', image: 'side:1' }] },
+      spec: {
+        containers: [
+          { name: 'api', image: 'api:1', env: [{ name: 'A', value: '1' }] },
+          { name: 'sidecar', image: 'side:1' },
+        ],
+      },
     },
   },
 };
 
 describe('patch', () => {
   it('merge patch: null removes, objects merge, lists are replaced', () => {
-    const r = applyPatch('application/merge-patch+json', deployment, { metadata: { labels: { tier: null, team: 'p' } }, spec: { template: { spec: { containers: [{ name: 'only' }] } } } });
+    const r = applyPatch('application/merge-patch+json', deployment, {
+      metadata: { labels: { tier: null, team: 'p' } },
+      spec: { template: { spec: { containers: [{ name: 'only' }] } } },
+    });
     assert.ok(r.ok);
     assert.deepEqual(r.value.metadata, { name: 'api', labels: { app: 'api', team: 'p' } });
     assert.deepEqual((r.value.spec as { template: { spec: { containers: unknown[] } } }).template.spec.containers, [{ name: 'only' }]);
@@ -27,12 +35,19 @@ describe('patch', () => {
       spec: {
         template: {
           metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-11-22T03:08:00Z' } },
-          spec: { containers: [{ name: 'api', image: 'api:2' }, { name: 'sidecar', $patch: 'delete' }] },
+          spec: {
+            containers: [
+              { name: 'api', image: 'api:2' },
+              { name: 'sidecar', $patch: 'delete' },
+            ],
+          },
         },
       },
     });
     assert.ok(r.ok);
-    const template = (r.value.spec as { template: { metadata: Record<string, unknown>; spec: { containers: { name: string; image: string; env?: unknown }[] } } }).template;
+    const template = (
+      r.value.spec as { template: { metadata: Record<string, unknown>; spec: { containers: { name: string; image: string; env?: unknown }[] } } }
+    ).template;
     assert.deepEqual(template.metadata, { labels: { app: 'api' }, annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-11-22T03:08:00Z' } });
     assert.deepEqual(template.spec.containers, [{ name: 'api', image: 'api:2', env: [{ name: 'A', value: '1' }] }]);
   });
@@ -46,9 +61,16 @@ describe('patch', () => {
     ]);
     assert.ok(ok.ok);
     assert.equal((ok.value.metadata as { labels: Record<string, string> }).labels.new, 'x');
-    assert.deepEqual((ok.value.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers.map((c) => c.image), ['api:3']);
+    assert.deepEqual(
+      (ok.value.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers.map((c) => c.image),
+      ['api:3'],
+    );
     const refused = applyPatch('application/json-patch+json', deployment, [{ op: 'test', path: '/metadata/name', value: 'other' }]);
     assert.ok(!refused.ok);
-    assert.equal((deployment.spec as { template: { spec: { containers: unknown[] } } }).template.spec.containers.length, 2, 'the target is never changed in place');
+    assert.equal(
+      (deployment.spec as { template: { spec: { containers: unknown[] } } }).template.spec.containers.length,
+      2,
+      'the target is never changed in place',
+    );
   });
 });

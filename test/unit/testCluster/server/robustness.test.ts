@@ -9,7 +9,7 @@ import { startTestCluster, type TestCluster } from '../../../cluster/server';
 import { send, type Reply } from './support/https';
 
 function status(reply: Reply): { kind?: string; reason?: string; message?: string; code?: number } {
-  return (reply.json ?? {}) as { kind?: string; reason?: string; message?: string; code?: number };
+  return (reply.json ?? {});
 }
 
 describe('malformed requests', () => {
@@ -42,17 +42,36 @@ describe('malformed requests', () => {
     assert.equal(bad.status, 422);
     assert.equal(status(bad).reason, 'Invalid');
     assert.match(status(bad).message ?? '', /^ConfigMap "Not_Valid" is invalid: metadata.name: Invalid value: "Not_Valid": a lowercase RFC 1123 subdomain/);
-    const wrongKind = await send(cluster, { method: 'POST', path: '/api/v1/namespaces/payments/configmaps', body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' } } });
+    const wrongKind = await send(cluster, {
+      method: 'POST',
+      path: '/api/v1/namespaces/payments/configmaps',
+      body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' } },
+    });
     assert.equal(wrongKind.status, 400);
   });
 
   it('answers 415 for a PATCH with an unsupported content type and 422 for a patch that cannot apply', async () => {
-    const wrong = await send(cluster, { method: 'PATCH', path: '/apis/apps/v1/namespaces/payments/deployments/api', body: { spec: {} }, contentType: 'application/json' });
+    const wrong = await send(cluster, {
+      method: 'PATCH',
+      path: '/apis/apps/v1/namespaces/payments/deployments/api',
+      body: { spec: {} },
+      contentType: 'application/json',
+    });
     assert.equal(wrong.status, 415);
     assert.equal(status(wrong).message, '415: Unsupported Media Type');
-    const broken = await send(cluster, { method: 'PATCH', path: '/apis/apps/v1/namespaces/payments/deployments/api', body: '{"spec":', contentType: 'application/merge-patch+json' });
+    const broken = await send(cluster, {
+      method: 'PATCH',
+      path: '/apis/apps/v1/namespaces/payments/deployments/api',
+      body: '{"spec":',
+      contentType: 'application/merge-patch+json',
+    });
     assert.equal(broken.status, 400);
-    const jsonPatch = await send(cluster, { method: 'PATCH', path: '/apis/apps/v1/namespaces/payments/deployments/api', body: [{ op: 'remove', path: '/spec/nothing/here' }], contentType: 'application/json-patch+json' });
+    const jsonPatch = await send(cluster, {
+      method: 'PATCH',
+      path: '/apis/apps/v1/namespaces/payments/deployments/api',
+      body: [{ op: 'remove', path: '/spec/nothing/here' }],
+      contentType: 'application/json-patch+json',
+    });
     assert.equal(jsonPatch.status, 422);
     await stillAlive();
   });
@@ -60,9 +79,16 @@ describe('malformed requests', () => {
   it('answers 409 for a PUT with a stale resourceVersion and 405 for a method a path does not take', async () => {
     const current = await send(cluster, { path: '/apis/apps/v1/namespaces/payments/deployments/api' });
     const body = current.json as { metadata: { resourceVersion: string } };
-    const stale = await send(cluster, { method: 'PUT', path: '/apis/apps/v1/namespaces/payments/deployments/api', body: { ...body, metadata: { ...body.metadata, resourceVersion: '1' } } });
+    const stale = await send(cluster, {
+      method: 'PUT',
+      path: '/apis/apps/v1/namespaces/payments/deployments/api',
+      body: { ...body, metadata: { ...body.metadata, resourceVersion: '1' } },
+    });
     assert.equal(stale.status, 409);
-    assert.equal(status(stale).message, 'Operation cannot be fulfilled on deployments.apps "api": the object has been modified; please apply your changes to the latest version and try again');
+    assert.equal(
+      status(stale).message,
+      'Operation cannot be fulfilled on deployments.apps "api": the object has been modified; please apply your changes to the latest version and try again',
+    );
     const fresh = await send(cluster, { method: 'PUT', path: '/apis/apps/v1/namespaces/payments/deployments/api', body });
     assert.equal(fresh.status, 200);
     const post = await send(cluster, { method: 'POST', path: '/api/v1/namespaces/payments/pods/vault-client', body: {} });
@@ -94,14 +120,21 @@ describe('malformed requests', () => {
   });
 
   it('survives random paths, methods and bodies', async () => {
-    const segment = fc.oneof(fc.constantFrom('api', 'apis', 'v1', 'apps', 'namespaces', 'payments', 'pods', 'log', 'exec', 'token', 'serviceaccounts', 'status', '..', '%00', '%'), fc.string({ maxLength: 8 }).map(encodeURIComponent));
+    const segment = fc.oneof(
+      fc.constantFrom('api', 'apis', 'v1', 'apps', 'namespaces', 'payments', 'pods', 'log', 'exec', 'token', 'serviceaccounts', 'status', '..', '%00', '%'),
+      fc.string({ maxLength: 8 }).map(encodeURIComponent),
+    );
     const path = fc.array(segment, { minLength: 0, maxLength: 7 }).map((parts) => `/${parts.join('/')}`);
     const query = fc.constantFrom('', '?watch=0', '?limit=1', '?labelSelector=%3D%3D', '?fieldSelector=metadata.name', '?resourceVersion=999999999999');
     const method = fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS');
     const body = fc.oneof(fc.constant(undefined), fc.json(), fc.string({ maxLength: 40 }));
     await fc.assert(
       fc.asyncProperty(path, query, method, body, async (p, q, m, b) => {
-        const reply = await send(cluster, { method: m, path: `${p}${q}`, ...(b !== undefined && m !== 'GET' ? { body: b, contentType: m === 'PATCH' ? 'application/merge-patch+json' : 'application/json' } : {}) });
+        const reply = await send(cluster, {
+          method: m,
+          path: `${p}${q}`,
+          ...(b !== undefined && m !== 'GET' ? { body: b, contentType: m === 'PATCH' ? 'application/merge-patch+json' : 'application/json' } : {}),
+        });
         assert.ok(reply.status < 500, `${m} ${p}${q} answered ${reply.status}: ${reply.text.slice(0, 200)}`);
         if (reply.status >= 400) assert.equal(status(reply).kind, 'Status');
       }),

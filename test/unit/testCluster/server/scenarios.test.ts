@@ -26,7 +26,12 @@ const YEAR_SECONDS = 365 * 24 * 60 * 60;
 const UNAUTHORIZED_BODY = '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}';
 const APISIX_LINE = `[lua] informer_factory.lua:295: list failed, kind: Endpoints, reason: Unauthorized, message : ${UNAUTHORIZED_BODY}`;
 
-interface Claims { iat: number; exp: number; jti: string; 'kubernetes.io': { pod: { name: string; uid: string }; warnafter?: number } }
+interface Claims {
+  iat: number;
+  exp: number;
+  jti: string;
+  'kubernetes.io': { pod: { name: string; uid: string }; warnafter?: number };
+}
 
 function claimsOf(token: string): Claims {
   const claims = jwtClaims(token);
@@ -126,11 +131,13 @@ describe('scenario patroni-expired', () => {
     assert.equal(reviewed.authenticated, false);
     assert.match(reviewed.error, /service account token has expired/);
 
-    const patch = tokenConfig(cluster, held.issued.token).makeApiClient(CoreV1Api).patchNamespacedPod({
-      namespace: 'db',
-      name: PATRONI_EXPIRED.pod,
-      body: [{ op: 'add', path: '/metadata/annotations/status', value: '{"role":"master"}' }],
-    });
+    const patch = tokenConfig(cluster, held.issued.token)
+      .makeApiClient(CoreV1Api)
+      .patchNamespacedPod({
+        namespace: 'db',
+        name: PATRONI_EXPIRED.pod,
+        body: [{ op: 'add', path: '/metadata/annotations/status', value: '{"role":"master"}' }],
+      });
     assert.equal(await statusOf(patch), 401);
     const raw = await send(cluster, {
       method: 'PATCH',
@@ -158,7 +165,10 @@ describe('scenario patroni-expired', () => {
     assert.ok(refused.length >= 10, `${refused.length} refusals`);
     assert.ok(lines.some((l) => l.text.includes('patch_namespaced_pod')));
     assert.ok(lines.some((l) => l.text.includes(`HTTP response body: b'${UNAUTHORIZED_BODY}\\n'`)));
-    assert.ok(lines.every((l) => l.atMs > held.issued.exp * 1000), 'every line after the token expired');
+    assert.ok(
+      lines.every((l) => l.atMs > held.issued.exp * 1000),
+      'every line after the token expired',
+    );
 
     cluster.advance(60);
     const later = await logLines(kc, 'db', PATRONI_EXPIRED.pod, PATRONI_EXPIRED.container);
@@ -255,10 +265,16 @@ describe('scenario kubelet-refresh-stalled', () => {
     assert.equal(live.status?.phase, 'Running');
     assert.ok(live.spec?.volumes?.some((v) => v.persistentVolumeClaim?.claimName === claim));
     // What `kubectl get pvc` prints.
-    const table = await send(cluster, { path: `/api/v1/namespaces/${ns}/persistentvolumeclaims`, headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } });
+    const table = await send(cluster, {
+      path: `/api/v1/namespaces/${ns}/persistentvolumeclaims`,
+      headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' },
+    });
     const { columnDefinitions, rows } = table.json as { columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
     const status = columnDefinitions.findIndex((c) => c.name === 'Status');
-    assert.deepEqual(rows.map((r) => [r.cells[0], r.cells[status]]), [[claim, 'Terminating']]);
+    assert.deepEqual(
+      rows.map((r) => [r.cells[0], r.cells[status]]),
+      [[claim, 'Terminating']],
+    );
   });
 
   it('keeps the same token in the file while the clock runs past every refresh point', async () => {
@@ -300,7 +316,7 @@ describe('scenario multus-kubeconfig-expired', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('hands over node-1\'s multus.kubeconfig, whose token has expired and gets 401', async () => {
+  it("hands over node-1's multus.kubeconfig, whose token has expired and gets 401", async () => {
     const written = cluster.writeFiles(dir);
     const path = join(dir, 'node-1', 'multus.kubeconfig');
     assert.ok(written.includes(path));
@@ -312,7 +328,7 @@ describe('scenario multus-kubeconfig-expired', () => {
     const claims = claimsOf(token);
     const pod = multusPod(cluster);
     assert.ok(pod !== undefined);
-    assert.equal(claims['kubernetes.io'].pod.uid, pod.metadata.uid, 'the multus pod\'s own token, copied at start');
+    assert.equal(claims['kubernetes.io'].pod.uid, pod.metadata.uid, "the multus pod's own token, copied at start");
     assert.ok(claims.exp < cluster.clock.nowSeconds() - 60);
 
     const nodeKc = new KubeConfig();
@@ -324,7 +340,7 @@ describe('scenario multus-kubeconfig-expired', () => {
     assert.match(reviewed.error, /service account token has expired/);
   });
 
-  it('runs the DaemonSet pod on node-1 with a fresh token of its own, logging the plugin\'s 401s', async () => {
+  it("runs the DaemonSet pod on node-1 with a fresh token of its own, logging the plugin's 401s", async () => {
     const pod = multusPod(cluster);
     assert.ok(pod !== undefined);
     assert.equal(pod.metadata.ownerReferences?.[0]?.kind, 'DaemonSet');
@@ -392,7 +408,9 @@ describe('scenario rancher-concurrent-401', () => {
   it('sends the real Status body with each concurrent 401', async () => {
     const incident = rancherIncident(cluster);
     assert.ok(incident !== undefined);
-    const replies = await Promise.all(Array.from({ length: 4 }, () => send(cluster, { path: '/api/v1/namespaces/default/pods', auth: { token: incident.token } })));
+    const replies = await Promise.all(
+      Array.from({ length: 4 }, () => send(cluster, { path: '/api/v1/namespaces/default/pods', auth: { token: incident.token } })),
+    );
     const refused = replies.filter((r) => r.status === 401);
     assert.ok(refused.length >= 1 && refused.length < 4);
     for (const r of refused) assert.equal(r.text.trim(), UNAUTHORIZED_BODY);
@@ -426,7 +444,7 @@ describe('all scenarios in one cluster', () => {
     assert.ok(stalledPod(cluster) !== undefined);
     assert.ok(multusPod(cluster) !== undefined);
     const gatewayApisix = await core.listNamespacedPod({ namespace: 'gateway' });
-    assert.equal(gatewayApisix.items.length, 1, 'healthy\'s own APISIX is untouched');
+    assert.equal(gatewayApisix.items.length, 1, "healthy's own APISIX is untouched");
 
     const rancher = rancherIncident(cluster);
     assert.ok(rancher !== undefined);

@@ -6,7 +6,12 @@ import { parseFieldSelector, parseLabelSelector } from '../../../cluster/selecto
 import type { KubeObject } from '../../../cluster/types';
 
 function pod(name: string, labels: Record<string, string>, nodeName?: string, serviceAccountName?: string): KubeObject {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'p', uid: '', resourceVersion: '', creationTimestamp: '', labels }, spec: { containers: [], nodeName, serviceAccountName } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'p', uid: '', resourceVersion: '', creationTimestamp: '', labels },
+    spec: { containers: [], nodeName, serviceAccountName },
+  };
 }
 
 const pods = [pod('a', { app: 'api', tier: 'web' }, 'n1', 'api'), pod('b', { app: 'db' }, 'n2', 'default'), pod('c', {}, undefined, 'api')];

@@ -100,7 +100,10 @@ describe('the stale-tokens scenario', () => {
     }
     assert.deepEqual(stalePods.find((p) => p.namespace === 'db')?.userAgents, ['Patroni/2.1.4 Python/3.10.6 Linux']);
 
-    assert.deepEqual(legacyTokens.map((l) => [l.subject, l.userAgents]), [['system:serviceaccount:ci:release-bot', ['kubectl/v1.21.14 (linux/amd64) kubernetes/0f77da5']]]);
+    assert.deepEqual(
+      legacyTokens.map((l) => [l.subject, l.userAgents]),
+      [['system:serviceaccount:ci:release-bot', ['kubectl/v1.21.14 (linux/amd64) kubernetes/0f77da5']]],
+    );
     assert.deepEqual(unauthorized, []);
   });
 

@@ -53,8 +53,14 @@ describe('store', () => {
     store.create(R.configMaps, cm('b'));
     store.remove(R.configMaps, 'default', 'a');
     const then = store.listAt(R.configMaps, at);
-    assert.deepEqual(then?.map((o) => [o.metadata.name, (o.data as Record<string, string>).v]), [['a', '1']]);
-    assert.deepEqual(store.list(R.configMaps).map((o) => o.metadata.name), ['b']);
+    assert.deepEqual(
+      then?.map((o) => [o.metadata.name, (o.data as Record<string, string>).v]),
+      [['a', '1']],
+    );
+    assert.deepEqual(
+      store.list(R.configMaps).map((o) => o.metadata.name),
+      ['b'],
+    );
   });
 
   it('forgets history at compaction: no events or snapshots from before it', () => {
@@ -67,6 +73,9 @@ describe('store', () => {
     store.create(R.configMaps, cm('c'));
     assert.equal(store.eventsSince(R.configMaps, old), undefined);
     assert.equal(store.listAt(R.configMaps, old), undefined);
-    assert.deepEqual(store.eventsSince(R.configMaps, store.compactedResourceVersion())?.map((e) => e.object.metadata.name), ['c']);
+    assert.deepEqual(
+      store.eventsSince(R.configMaps, store.compactedResourceVersion())?.map((e) => e.object.metadata.name),
+      ['c'],
+    );
   });
 });

@@ -5,12 +5,34 @@ import { describe, it } from 'node:test';
 import type { ProbeOutcome } from '../../../../src/cluster/actions/probeConcurrency';
 import { ProbeFindings, probeFindings, probeHistoryEvent, probeResultOf } from '../../../../src/ui/commands/probeRecord';
 
-const outcome: ProbeOutcome = { fingerprint: '0123456789abcdef', path: '/version', total: 20, ok: 16, unauthorized: 4, other: 0, cancelled: 0, statuses: { '200': 16, '401': 4 }, failures: [], p50Ms: 10.2, p99Ms: 55.7 };
+const outcome: ProbeOutcome = {
+  fingerprint: '0123456789abcdef',
+  path: '/version',
+  total: 20,
+  ok: 16,
+  unauthorized: 4,
+  other: 0,
+  cancelled: 0,
+  statuses: { '200': 16, '401': 4 },
+  failures: [],
+  p50Ms: 10.2,
+  p99Ms: 55.7,
+};
 const subject = { context: 'rancher', namespace: 'cattle', serviceAccount: 'agent' };
 
 describe('probe record', () => {
   it('maps the outcome onto the diagnosis ProbeResult', () => {
-    assert.deepEqual(probeResultOf(outcome, subject, 1000), { atMs: 1000, tokenFingerprint: '0123456789abcdef', subject, total: 20, ok: 16, unauthorized: 4, other: 0, p50Ms: 10, p99Ms: 56 });
+    assert.deepEqual(probeResultOf(outcome, subject, 1000), {
+      atMs: 1000,
+      tokenFingerprint: '0123456789abcdef',
+      subject,
+      total: 20,
+      ok: 16,
+      unauthorized: 4,
+      other: 0,
+      p50Ms: 10,
+      p99Ms: 56,
+    });
   });
 
   it('records a probe 401 event, and none for a clean probe', () => {

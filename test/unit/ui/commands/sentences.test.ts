@@ -23,12 +23,29 @@ import {
 import { issuedTokenDocument, reviewDocument } from '../../../../src/ui/commands/tokenDocument';
 import { formatDuration, parseAudiences, parseDuration } from '../../../../src/ui/commands/durationInput';
 
-const owned: PodSummary = { namespace: 'payments', name: 'api-7c9d-x2', uid: 'u1', serviceAccount: 'api', owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'api-7c9d', uid: 'rs' }, terminating: false };
+const owned: PodSummary = {
+  namespace: 'payments',
+  name: 'api-7c9d-x2',
+  uid: 'u1',
+  serviceAccount: 'api',
+  owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'api-7c9d', uid: 'rs' },
+  terminating: false,
+};
 const unowned: PodSummary = { namespace: 'payments', name: 'vault-client', uid: 'u2', serviceAccount: 'api', terminating: false };
 // A syntactically real JWT (RS256 header, claims, fake signature) that must never show up in text.
 const TOKEN = [
   Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'k' })).toString('base64url'),
-  Buffer.from(JSON.stringify({ iss: 'https://kubernetes.default.svc.cluster.local', sub: 'system:serviceaccount:payments:api', aud: ['vault'], iat: 1_800_000_000, exp: 1_800_003_600, jti: 'j-1', 'kubernetes.io': { namespace: 'payments', serviceaccount: { name: 'api', uid: 's' }, pod: { name: 'api-1', uid: 'p' } } })).toString('base64url'),
+  Buffer.from(
+    JSON.stringify({
+      iss: 'https://kubernetes.default.svc.cluster.local',
+      sub: 'system:serviceaccount:payments:api',
+      aud: ['vault'],
+      iat: 1_800_000_000,
+      exp: 1_800_003_600,
+      jti: 'j-1',
+      'kubernetes.io': { namespace: 'payments', serviceaccount: { name: 'api', uid: 's' }, pod: { name: 'api-1', uid: 'p' } },
+    }),
+  ).toString('base64url'),
   'c2lnbmF0dXJl',
 ].join('.');
 
@@ -36,7 +53,10 @@ describe('sentences', () => {
   it('capitalises and ends with a full stop', () => {
     assert.equal(sentence('the cluster said no'), 'The cluster said no.');
     assert.equal(sentence('Done!'), 'Done!');
-    assert.equal(failureSentence('restart pod a/b', { kind: 'forbidden', message: 'you cannot delete pods in namespace a (403): ...; ask a cluster admin' }), 'Cannot restart pod a/b: you cannot delete pods in namespace a (403): ...; ask a cluster admin.');
+    assert.equal(
+      failureSentence('restart pod a/b', { kind: 'forbidden', message: 'you cannot delete pods in namespace a (403): ...; ask a cluster admin' }),
+      'Cannot restart pod a/b: you cannot delete pods in namespace a (403): ...; ask a cluster admin.',
+    );
   });
 
   it('confirms a restart naming pod, namespace and context; an unowned pod says it will not come back and defaults to keeping it', () => {
@@ -52,7 +72,10 @@ describe('sentences', () => {
   });
 
   it('confirms a rollout restart naming the workload and context', () => {
-    const c = rolloutConfirmation({ kind: 'Deployment', namespace: 'payments', name: 'api', uid: 'd', resourceVersion: '7', restartedAt: '2026-11-22T03:08:00Z' }, 'prod');
+    const c = rolloutConfirmation(
+      { kind: 'Deployment', namespace: 'payments', name: 'api', uid: 'd', resourceVersion: '7', restartedAt: '2026-11-22T03:08:00Z' },
+      'prod',
+    );
     assert.equal(c.message, 'Rollout restart Deployment payments/api in context prod?');
     assert.match(c.detail, /last restarted at 2026-11-22T03:08:00Z/);
   });
@@ -63,12 +86,21 @@ describe('sentences', () => {
       level: 'info',
       text: 'Pod payments/api-7c9d-x2 was restarted in context prod: ReplicaSet api-7c9d created api-7c9d-q8, which has a fresh token.',
     });
-    assert.equal(restartLogLine({ kind: 'replaced', old: owned, replacement }, 'prod'), 'Restart Pod: deleted pod payments/api-7c9d-x2 (uid u1) in context prod; replacement api-7c9d-q8 (uid u3).');
+    assert.equal(
+      restartLogLine({ kind: 'replaced', old: owned, replacement }, 'prod'),
+      'Restart Pod: deleted pod payments/api-7c9d-x2 (uid u1) in context prod; replacement api-7c9d-q8 (uid u3).',
+    );
     assert.match(restartResult({ kind: 'deleted', old: unowned }, 'prod').text, /deleted from context prod; nothing will re-create it/);
-    assert.match(restartResult({ kind: 'cancelled', old: owned, deleted: true }, 'prod').text, /already deleted and ReplicaSet api-7c9d should create its replacement; refresh the explorer/);
+    assert.match(
+      restartResult({ kind: 'cancelled', old: owned, deleted: true }, 'prod').text,
+      /already deleted and ReplicaSet api-7c9d should create its replacement; refresh the explorer/,
+    );
     assert.match(restartResult({ kind: 'cancelled', old: owned, deleted: false }, 'prod').text, /was not touched/);
     assert.equal(restartLogLine({ kind: 'cancelled', old: owned, deleted: false }, 'prod'), undefined);
-    assert.match(restartResult({ kind: 'timedOut', old: owned, waitedMs: 120_000 }, 'prod').text, /no replacement appeared within 2 min; look at the events of ReplicaSet api-7c9d/);
+    assert.match(
+      restartResult({ kind: 'timedOut', old: owned, waitedMs: 120_000 }, 'prod').text,
+      /no replacement appeared within 2 min; look at the events of ReplicaSet api-7c9d/,
+    );
   });
 
   it('shows the old and the new expiry after a reload', () => {
@@ -84,12 +116,22 @@ describe('sentences', () => {
     assert.equal(expiryPhrase(undefined, now), 'no expiry');
   });
 
-  it('reviews: the user, groups, pod and credential id; or the server\'s reason with the next step', () => {
+  it("reviews: the user, groups, pod and credential id; or the server's reason with the next step", () => {
     const ok = reviewSentence(
-      { fingerprint: 'abcd', authenticated: true, audiences: [], podName: 'api-1', credentialId: 'JTI=j-1', user: { username: 'system:serviceaccount:payments:api', groups: ['system:serviceaccounts'], extra: {} } },
+      {
+        fingerprint: 'abcd',
+        authenticated: true,
+        audiences: [],
+        podName: 'api-1',
+        credentialId: 'JTI=j-1',
+        user: { username: 'system:serviceaccount:payments:api', groups: ['system:serviceaccounts'], extra: {} },
+      },
       'prod',
     );
-    assert.equal(ok.text, 'Token sha256:abcd authenticates with context prod as system:serviceaccount:payments:api; groups system:serviceaccounts; bound to pod api-1; credential id JTI=j-1.');
+    assert.equal(
+      ok.text,
+      'Token sha256:abcd authenticates with context prod as system:serviceaccount:payments:api; groups system:serviceaccounts; bound to pod api-1; credential id JTI=j-1.',
+    );
     const bad = reviewSentence({ fingerprint: 'abcd', authenticated: false, audiences: [], error: 'service account token has been invalidated' }, 'prod');
     assert.equal(bad.level, 'warning');
     assert.match(bad.text, /does not authenticate with context prod: service account token has been invalidated; request a new token, or restart the pod/);
@@ -99,16 +141,34 @@ describe('sentences', () => {
 
   it('who am I names user, groups and the API version that answered', () => {
     assert.equal(
-      whoAmISentence({ username: 'admin', groups: ['system:masters'], extra: { 'authentication.kubernetes.io/credential-id': ['X509SHA256=ab'] }, apiVersion: 'v1beta1' }, 'prod'),
+      whoAmISentence(
+        { username: 'admin', groups: ['system:masters'], extra: { 'authentication.kubernetes.io/credential-id': ['X509SHA256=ab'] }, apiVersion: 'v1beta1' },
+        'prod',
+      ),
       'In context prod you are admin in groups system:masters (credential-id=X509SHA256=ab), according to SelfSubjectReview v1beta1.',
     );
   });
 
   it('a probe with 401s among successes is the concurrency failure; all 401 is a dead token', () => {
-    const base: ProbeOutcome = { fingerprint: 'ff', path: '/version', total: 20, ok: 17, unauthorized: 3, other: 0, cancelled: 0, statuses: { '200': 17, '401': 3 }, failures: [], p50Ms: 12.4, p99Ms: 40.6 };
+    const base: ProbeOutcome = {
+      fingerprint: 'ff',
+      path: '/version',
+      total: 20,
+      ok: 17,
+      unauthorized: 3,
+      other: 0,
+      cancelled: 0,
+      statuses: { '200': 17, '401': 3 },
+      failures: [],
+      p50Ms: 12.4,
+      p99Ms: 40.6,
+    };
     const mixed = probeSentence(base, 'service account payments/api');
     assert.equal(mixed.level, 'error');
-    assert.match(mixed.text, /^Probe of service account payments\/api \(token sha256:ff\) with 20 parallel requests to \/version: 17 passed, 3 got 401, 0 other; latency p50 12 ms, p99 41 ms\. 401 under concurrency/);
+    assert.match(
+      mixed.text,
+      /^Probe of service account payments\/api \(token sha256:ff\) with 20 parallel requests to \/version: 17 passed, 3 got 401, 0 other; latency p50 12 ms, p99 41 ms\. 401 under concurrency/,
+    );
     const dead = probeSentence({ ...base, ok: 0, unauthorized: 20 }, 'x');
     assert.equal(dead.level, 'warning');
     assert.match(dead.text, /Every answer was 401/);
@@ -116,14 +176,26 @@ describe('sentences', () => {
   });
 
   it('a requested token is described by fingerprint, never by value', () => {
-    const t: IssuedToken = { token: TOKEN, fingerprint: 'f1f2', namespace: 'payments', serviceAccount: 'api', expirationTimestamp: '2027-01-15T08:00:00Z', expirationSeconds: 3600, audiences: ['vault'], boundObject: { kind: 'Pod', name: 'api-1' } };
+    const t: IssuedToken = {
+      token: TOKEN,
+      fingerprint: 'f1f2',
+      namespace: 'payments',
+      serviceAccount: 'api',
+      expirationTimestamp: '2027-01-15T08:00:00Z',
+      expirationSeconds: 3600,
+      audiences: ['vault'],
+      boundObject: { kind: 'Pod', name: 'api-1' },
+    };
     const now = 1_800_000_000;
     const texts = [issuedSentence(t, now), issuedLogLine(t, 'prod'), issuedTokenDocument(t, 'prod', now)];
     for (const text of texts) {
       assert.ok(!text.includes(TOKEN), 'the raw token is in the text');
       assert.ok(!text.includes(TOKEN.split('.')[2] ?? 'x'), 'the signature is in the text');
     }
-    assert.match(texts[1], /^Request Token: TokenRequest for payments\/api in context prod: token sha256:f1f2, audiences vault, expires 2027-01-15T08:00:00Z, bound to Pod api-1\.$/);
+    assert.match(
+      texts[1],
+      /^Request Token: TokenRequest for payments\/api in context prod: token sha256:f1f2, audiences vault, expires 2027-01-15T08:00:00Z, bound to Pod api-1\.$/,
+    );
     assert.match(texts[2], /^# Token for service account payments\/api/);
     assert.match(texts[2], /Copy token/);
     assert.match(texts[2], /system:serviceaccount:payments:api/);

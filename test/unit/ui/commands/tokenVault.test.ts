@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TokenVault } from '../../../../src/ui/commands/tokenVault';
 
-const held = (fp: string, expiresAtSec?: number, context = 'dev') => ({ fingerprint: fp, label: 'payments/api', context, namespace: 'payments', serviceAccount: 'api', ...(expiresAtSec !== undefined ? { expiresAtSec } : {}) });
+const held = (fp: string, expiresAtSec?: number, context = 'dev') => ({
+  fingerprint: fp,
+  label: 'payments/api',
+  context,
+  namespace: 'payments',
+  serviceAccount: 'api',
+  ...(expiresAtSec !== undefined ? { expiresAtSec } : {}),
+});
 
 describe('TokenVault', () => {
   it('hands a token back by fingerprint and by the document showing it', () => {

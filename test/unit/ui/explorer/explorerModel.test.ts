@@ -17,7 +17,16 @@ import { sessionFor, tempDir, waitFor, type TempDir } from '../../cluster/suppor
 
 function child(node: ExplorerNode | undefined, label: string | RegExp): ExplorerNode {
   const found = (node ? childrenOf(node) : []).find((c) => (typeof label === 'string' ? c.label === label : label.test(c.label)));
-  assert.ok(found, `${node?.label ?? 'root'} has a child ${String(label)} (has: ${node ? childrenOf(node).map((c) => c.label).join(', ') : 'none'})`);
+  assert.ok(
+    found,
+    `${node?.label ?? 'root'} has a child ${String(label)} (has: ${
+      node
+        ? childrenOf(node)
+            .map((c) => c.label)
+            .join(', ')
+        : 'none'
+    })`,
+  );
   return found;
 }
 
@@ -80,7 +89,14 @@ describe('explorer model from the test cluster', () => {
     const reading = await readLiveToken(session.api, target, { verify: (raw) => keys.verify(raw) });
     const readings = new Map<string, LiveTokenReading>([[liveTokenKey(target), reading]]);
     const now = cluster.clock.nowSeconds();
-    const m = buildExplorerModel({ nowSec: now, session: modelSession(session), inventory: snap, findings: [], liveMode: 'onDemand', liveReading: (t) => readings.get(liveTokenKey(t)) });
+    const m = buildExplorerModel({
+      nowSec: now,
+      session: modelSession(session),
+      inventory: snap,
+      findings: [],
+      liveMode: 'onDemand',
+      liveReading: (t) => readings.get(liveTokenKey(t)),
+    });
 
     const [ctx, findings] = m.roots;
     assert.equal(ctx?.label, 'admin@test-cluster');
@@ -92,7 +108,15 @@ describe('explorer model from the test cluster', () => {
     assert.equal(api.description, '2 pods');
     const podNode = child(api, pod.name);
     assert.equal(podNode.contextValue, 'pod owned ownerDeployment');
-    assert.deepEqual(podNode.ref, { kind: 'pod', context: 'admin@test-cluster', namespace: 'payments', name: pod.name, uid: pod.uid, serviceAccount: 'api', owner: pod.owner });
+    assert.deepEqual(podNode.ref, {
+      kind: 'pod',
+      context: 'admin@test-cluster',
+      namespace: 'payments',
+      name: pod.name,
+      uid: pod.uid,
+      serviceAccount: 'api',
+      owner: pod.owner,
+    });
     const file = child(podNode, /^api · kube-api-access-/);
     assert.equal(file.contextValue, 'tokenFile read');
     assert.match(file.description ?? '', /^valid · expires in 36[45] d · signed by this cluster$/);
@@ -117,7 +141,14 @@ describe('explorer model from the test cluster', () => {
     try {
       const reading = await readLiveToken(session.api, target);
       cluster.advance(590);
-      const m = buildExplorerModel({ nowSec: cluster.clock.nowSeconds(), session: modelSession(session), inventory: inventory.snapshot(), findings: [], liveMode: 'onDemand', liveReading: () => reading });
+      const m = buildExplorerModel({
+        nowSec: cluster.clock.nowSeconds(),
+        session: modelSession(session),
+        inventory: inventory.snapshot(),
+        findings: [],
+        liveMode: 'onDemand',
+        liveReading: () => reading,
+      });
       const file = child(child(child(child(m.roots[0], 'payments'), 'api'), 'vault-client'), /^app · vault-token/);
       const overdue = child(child(file, 'Live token'), 'Refresh overdue');
       assert.match(overdue.description ?? '', /^the kubelet should have replaced it at /);
@@ -143,13 +174,20 @@ describe('explorer model from statuses', () => {
     const error = classifyResponse(401, { kind: 'Status', code: 401, reason: 'Unauthorized', message: 'Unauthorized' }, { verb: 'list', resource: 'pods' });
     const m = model({ session: { ...SESSION, credential }, inventory: emptySnapshot({ pods: [['*', { state: 'error', error }]] }) });
     const node = child(m.roots[0], /rejected your credential/);
-    assert.match(node.label, /^the cluster rejected your credential \(401\): it expired at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d UTC, 2 h ago; run Reload Credentials/);
+    assert.match(
+      node.label,
+      /^the cluster rejected your credential \(401\): it expired at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d UTC, 2 h ago; run Reload Credentials/,
+    );
     assert.equal(node.command?.command, 'clusterCredentials.reloadCredentials');
     assert.equal(node.contextValue, 'error');
   });
 
   it('shows an unreachable server with its retry countdown and a retry action', () => {
-    const error = classifyError(Object.assign(new Error('fetch failed'), { cause: { code: 'ECONNREFUSED' } }), { server: 'https://10.0.0.1:6443', verb: 'list', resource: 'pods' });
+    const error = classifyError(Object.assign(new Error('fetch failed'), { cause: { code: 'ECONNREFUSED' } }), {
+      server: 'https://10.0.0.1:6443',
+      verb: 'list',
+      resource: 'pods',
+    });
     const m = model({ inventory: emptySnapshot({ pods: [['*', { state: 'error', error, retryAtMs: NOW * 1000 + 10_000 }]] }) });
     const node = child(m.roots[0], /cannot reach/);
     assert.match(node.label, /^cannot reach https:\/\/10\.0\.0\.1:6443: ECONNREFUSED/);
@@ -158,25 +196,60 @@ describe('explorer model from statuses', () => {
   });
 
   it('puts a 403 under the namespace it concerns, naming verb and resource', () => {
-    const error = classifyResponse(403, { kind: 'Status', code: 403, reason: 'Forbidden', message: 'secrets is forbidden: User "alice" cannot list resource "secrets" in API group "" in the namespace "payments"' });
-    const m = model({ inventory: { ...emptySnapshot({ secrets: [['payments', { state: 'error', error }]], serviceaccounts: [['payments', { state: 'ready' }]] }), namespacesFixed: true } });
+    const error = classifyResponse(403, {
+      kind: 'Status',
+      code: 403,
+      reason: 'Forbidden',
+      message: 'secrets is forbidden: User "alice" cannot list resource "secrets" in API group "" in the namespace "payments"',
+    });
+    const m = model({
+      inventory: {
+        ...emptySnapshot({ secrets: [['payments', { state: 'error', error }]], serviceaccounts: [['payments', { state: 'ready' }]] }),
+        namespacesFixed: true,
+      },
+    });
     const node = child(child(m.roots[0], 'payments'), /^you cannot list secrets/);
-    assert.equal(node.label, 'you cannot list secrets in namespace payments (403): user alice lacks the list verb on secrets; ask a cluster admin for a Role or ClusterRole that grants it');
+    assert.equal(
+      node.label,
+      'you cannot list secrets in namespace payments (403): user alice lacks the list verb on secrets; ask a cluster admin for a Role or ClusterRole that grants it',
+    );
     assert.equal(node.tone, 'warning');
   });
 
   it('leaves the tree empty without a kubeconfig (for the welcome view), and says why otherwise', () => {
-    assert.deepEqual(buildExplorerModel({ nowSec: NOW, problem: { message: 'there is no kubeconfig at /x', noKubeconfig: true }, findings: [], liveMode: 'onDemand' }).roots, []);
-    const [node] = buildExplorerModel({ nowSec: NOW, problem: { message: '/k sets no current context; pick a context', noKubeconfig: false }, findings: [], liveMode: 'onDemand' }).roots;
+    assert.deepEqual(
+      buildExplorerModel({ nowSec: NOW, problem: { message: 'there is no kubeconfig at /x', noKubeconfig: true }, findings: [], liveMode: 'onDemand' }).roots,
+      [],
+    );
+    const [node] = buildExplorerModel({
+      nowSec: NOW,
+      problem: { message: '/k sets no current context; pick a context', noKubeconfig: false },
+      findings: [],
+      liveMode: 'onDemand',
+    }).roots;
     assert.equal(node?.label, '/k sets no current context; pick a context');
     assert.equal(node?.command?.command, 'clusterCredentials.switchContext');
   });
 
   it('lists findings worst first under the Findings node', () => {
-    const finding = (id: string, severity: Finding['severity'], title: string): Finding => ({ id, rule: 'expired', severity, title, explanation: `${title}.`, subject: { context: 'prod' }, evidence: [], actions: [] });
-    const findings = [finding('a', 'info', 'Legacy token'), finding('b', 'error', 'Token expired'), finding('c', 'warning', 'Refresh stalled')].sort(compareFindings);
+    const finding = (id: string, severity: Finding['severity'], title: string): Finding => ({
+      id,
+      rule: 'expired',
+      severity,
+      title,
+      explanation: `${title}.`,
+      subject: { context: 'prod' },
+      evidence: [],
+      actions: [],
+    });
+    const findings = [finding('a', 'info', 'Legacy token'), finding('b', 'error', 'Token expired'), finding('c', 'warning', 'Refresh stalled')].sort(
+      compareFindings,
+    );
     const node = model({ findings }).roots[1];
-    assert.deepEqual(node?.children?.map((c) => c.label), ['Token expired', 'Refresh stalled', 'Legacy token']);
+    assert.deepEqual(
+      node?.children?.map((c) => c.label),
+      ['Token expired', 'Refresh stalled', 'Legacy token'],
+    );
     assert.equal(node?.tone, 'error');
     assert.equal(model({}).roots[1]?.children?.[0]?.label, 'No problems found');
   });
@@ -199,7 +272,11 @@ describe('explorer model from statuses', () => {
       ],
     };
     const node = model({ findings: [finding] }).roots[1]?.children?.[0];
-    assert.deepEqual(node?.command, { command: 'clusterCredentials.showTokenHealth', title: 'Show Token Health', arguments: [{ kind: 'finding', context: 'prod', findingId: finding.id }] });
+    assert.deepEqual(node?.command, {
+      command: 'clusterCredentials.showTokenHealth',
+      title: 'Show Token Health',
+      arguments: [{ kind: 'finding', context: 'prod', findingId: finding.id }],
+    });
     assert.deepEqual(
       node?.children?.map((c) => [c.label, c.command?.command, c.command?.arguments]),
       [

@@ -13,7 +13,16 @@ import { sessionFor, tempDir, waitFor } from '../../cluster/support/session';
 
 function child(node: ExplorerNode | undefined, label: string | RegExp): ExplorerNode {
   const found = (node ? childrenOf(node) : []).find((c) => (typeof label === 'string' ? c.label === label : label.test(c.label)));
-  assert.ok(found, `${node?.label ?? 'root'} has a child ${String(label)} (has: ${node ? childrenOf(node).map((c) => c.label).join(', ') : 'none'})`);
+  assert.ok(
+    found,
+    `${node?.label ?? 'root'} has a child ${String(label)} (has: ${
+      node
+        ? childrenOf(node)
+            .map((c) => c.label)
+            .join(', ')
+        : 'none'
+    })`,
+  );
   return found;
 }
 
@@ -36,7 +45,10 @@ function settled(cluster: TestCluster, inv: Inventory): boolean {
 const podKey = (p: { namespace: string; name: string }): string => `${p.namespace}/${p.name}`;
 
 function probePod(cluster: TestCluster, name: string): void {
-  const created = cluster.api.create(R.pods, 'gateway', { metadata: { name }, spec: { serviceAccountName: 'apisix', containers: [{ name: 'c', image: 'busybox:1.36' }] } });
+  const created = cluster.api.create(R.pods, 'gateway', {
+    metadata: { name },
+    spec: { serviceAccountName: 'apisix', containers: [{ name: 'c', image: 'busybox:1.36' }] },
+  });
   assert.ok(created.ok, `pod ${name} created`);
 }
 
@@ -81,8 +93,15 @@ describe('inventory across an apiserver restart mid-watch', () => {
         assert.equal(cluster.pki.ca.certPem, caPem, 'the same CA');
         await waitFor('the lists and watches again', () => settled(cluster, inv));
         const m = modelOf(cluster, session, inv);
-        assert.deepEqual([...m.byId.values()].filter((n) => n.contextValue === 'error').map((n) => n.label), [], 'no error node once it is back');
-        assert.ok(inv.snapshot().pods.some((p) => p.name === 'made-while-down'), 'what changed while it was down is there');
+        assert.deepEqual(
+          [...m.byId.values()].filter((n) => n.contextValue === 'error').map((n) => n.label),
+          [],
+          'no error node once it is back',
+        );
+        assert.ok(
+          inv.snapshot().pods.some((p) => p.name === 'made-while-down'),
+          'what changed while it was down is there',
+        );
         // A failed watch drops its resourceVersion, so each kind lists once more after the outage.
         assert.ok(inv.listCount() > listsBefore, 'listed again after the outage');
 
@@ -95,7 +114,11 @@ describe('inventory across an apiserver restart mid-watch', () => {
         const snap = inv.snapshot();
         const keys = snap.pods.map(podKey);
         assert.equal(new Set(keys).size, keys.length, 'no pod twice');
-        assert.deepEqual(new Set(keys), new Set(cluster.store.list(R.pods).map((p) => `${p.metadata.namespace ?? ''}/${p.metadata.name}`)), 'exactly the pods the cluster has');
+        assert.deepEqual(
+          new Set(keys),
+          new Set(cluster.store.list(R.pods).map((p) => `${p.metadata.namespace ?? ''}/${p.metadata.name}`)),
+          'exactly the pods the cluster has',
+        );
         const saKeys = snap.serviceAccounts.map(podKey);
         assert.equal(new Set(saKeys).size, saKeys.length, 'no service account twice');
         const apisix = child(child(modelOf(cluster, session, inv).roots[0], 'gateway'), 'apisix');

@@ -22,7 +22,16 @@ const DAY_SECONDS = 24 * 60 * 60;
 
 function child(node: ExplorerNode | undefined, label: string | RegExp): ExplorerNode {
   const found = (node ? childrenOf(node) : []).find((c) => (typeof label === 'string' ? c.label === label : label.test(c.label)));
-  assert.ok(found, `${node?.label ?? 'root'} has a child ${String(label)} (has: ${node ? childrenOf(node).map((c) => c.label).join(', ') : 'none'})`);
+  assert.ok(
+    found,
+    `${node?.label ?? 'root'} has a child ${String(label)} (has: ${
+      node
+        ? childrenOf(node)
+            .map((c) => c.label)
+            .join(', ')
+        : 'none'
+    })`,
+  );
   return found;
 }
 
@@ -139,7 +148,7 @@ describe('explorer on patroni-expired', () => {
     const held = patroniProcessToken(h.cluster);
     assert.ok(held);
     const now = h.cluster.clock.nowSeconds();
-    assert.ok(held.issued.exp < now, "the token Patroni sends expired long ago");
+    assert.ok(held.issued.exp < now, 'the token Patroni sends expired long ago');
 
     const reading = await h.read(podItem(h, namespace, pod), container);
     assert.ok(reading.ok);
@@ -168,7 +177,9 @@ describe('explorer on apisix-not-reloading', () => {
   });
 
   function apisixItem(): PodItem {
-    const pod = h.inventory.snapshot().pods.find((p) => p.namespace === APISIX_NOT_RELOADING.namespace && p.serviceAccount === APISIX_NOT_RELOADING.serviceAccount);
+    const pod = h.inventory
+      .snapshot()
+      .pods.find((p) => p.namespace === APISIX_NOT_RELOADING.namespace && p.serviceAccount === APISIX_NOT_RELOADING.serviceAccount);
     assert.ok(pod, 'the apisix pod is listed');
     return pod;
   }
@@ -178,14 +189,19 @@ describe('explorer on apisix-not-reloading', () => {
     assert.equal(item.owner?.kind, 'ReplicaSet');
     assert.deepEqual(item.workload, { kind: 'Deployment', name: APISIX_NOT_RELOADING.deployment });
     // automountServiceAccountToken is off, so admission injected no kube-api-access volume.
-    assert.deepEqual(item.containers, [{ name: APISIX_NOT_RELOADING.container, tokens: [{ volume: 'sa-token', path: TOKEN_PATH, expirationSeconds: APISIX_NOT_RELOADING.tokenSeconds }] }]);
+    assert.deepEqual(item.containers, [
+      { name: APISIX_NOT_RELOADING.container, tokens: [{ volume: 'sa-token', path: TOKEN_PATH, expirationSeconds: APISIX_NOT_RELOADING.tokenSeconds }] },
+    ]);
 
     const m = h.model();
     assert.deepEqual(errorNodes(m), []);
     const podNode = child(child(child(m.roots[0], APISIX_NOT_RELOADING.namespace), APISIX_NOT_RELOADING.serviceAccount), item.name);
     assert.equal(podNode.contextValue, 'pod owned ownerDeployment');
     const files = childrenOf(podNode);
-    assert.deepEqual(files.map((f) => f.label), ['apisix · sa-token']);
+    assert.deepEqual(
+      files.map((f) => f.label),
+      ['apisix · sa-token'],
+    );
     assert.equal(files[0]?.description, 'the API server · 1h');
     assert.equal(child(files[0], 'Audience').description, 'the API server');
   });
@@ -204,7 +220,10 @@ describe('explorer on apisix-not-reloading', () => {
     assert.notEqual(jti, JSON.parse(Buffer.from(held.issued.token.split('.')[1] ?? '', 'base64url').toString()).jti);
     assert.equal(reading.token.claims.kubernetes?.pod?.uid, apisixItem().uid);
 
-    const file = child(child(child(child(h.model().roots[0], APISIX_NOT_RELOADING.namespace), APISIX_NOT_RELOADING.serviceAccount), apisixItem().name), 'apisix · sa-token');
+    const file = child(
+      child(child(child(h.model().roots[0], APISIX_NOT_RELOADING.namespace), APISIX_NOT_RELOADING.serviceAccount), apisixItem().name),
+      'apisix · sa-token',
+    );
     assert.equal(file.contextValue, 'tokenFile read');
     assert.match(file.description ?? '', /^valid · expires in \d+ min · signed by this cluster$/);
     assert.equal(file.tone, 'ok');
@@ -267,7 +286,10 @@ describe('explorer on kubelet-refresh-stalled', () => {
     const second = await h.read(item, container);
     assert.ok(first.ok && second.ok);
     assert.equal(second.token.fingerprint, first.token.fingerprint);
-    const file = child(child(child(child(h.model().roots[0], namespace), KUBELET_REFRESH_STALLED.serviceAccount), pod.metadata.name), new RegExp(`^${container} · `));
+    const file = child(
+      child(child(child(h.model().roots[0], namespace), KUBELET_REFRESH_STALLED.serviceAccount), pod.metadata.name),
+      new RegExp(`^${container} · `),
+    );
     assert.match(child(child(file, 'Live token'), 'Refresh overdue').description ?? '', /^the kubelet should have replaced it at /);
   });
 });
@@ -319,7 +341,10 @@ describe('explorer on multus-kubeconfig-expired', () => {
       assert.equal(credential.expirySource, 'jwt');
       assert.ok((credential.expiresAtSec ?? Infinity) < now);
       const node = child(ctx, /^the cluster rejected your credential \(401\)/);
-      assert.match(node.label, /^the cluster rejected your credential \(401\): it expired at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d UTC, \d+ days? ago; run Reload Credentials/);
+      assert.match(
+        node.label,
+        /^the cluster rejected your credential \(401\): it expired at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d UTC, \d+ days? ago; run Reload Credentials/,
+      );
       assert.equal(node.command?.command, 'clusterCredentials.reloadCredentials');
       assert.equal(inv.snapshot().pods.length, 0, 'nothing listed with an expired token');
     } finally {
@@ -369,10 +394,19 @@ describe('explorer on rancher-concurrent-401', () => {
     try {
       await waitFor('the inventory through the webhook', () => settled(cluster, inv), 30_000);
       // Every request the webhook refused is one 401 the inventory met and retried; every accepted one a list or a watch.
-      assert.ok(rejected.every((m) => /the cluster rejected your credential \(401 Unauthorized\)/.test(m)), rejected.join('\n'));
+      assert.ok(
+        rejected.every((m) => /the cluster rejected your credential \(401 Unauthorized\)/.test(m)),
+        rejected.join('\n'),
+      );
       assert.equal(rejected.length, incident.counts.conflicts);
       assert.equal(incident.counts.ok, inv.listCount() + cluster.openWatches());
-      const m = buildExplorerModel({ nowSec: cluster.clock.nowSeconds(), session: modelSession(session), inventory: inv.snapshot(), findings: [], liveMode: 'onDemand' });
+      const m = buildExplorerModel({
+        nowSec: cluster.clock.nowSeconds(),
+        session: modelSession(session),
+        inventory: inv.snapshot(),
+        findings: [],
+        liveMode: 'onDemand',
+      });
       assert.deepEqual(errorNodes(m), []);
       const sa = child(child(m.roots[0], RANCHER_CONCURRENT_401.namespace), RANCHER_CONCURRENT_401.serviceAccount);
       assert.equal(sa.description, '1 pod');

@@ -12,7 +12,24 @@ import { renderTable } from '../../../../webview/unauthorizedTable';
 import { HOSTILE_LINES, HOSTILE_POD, MIN, notReloadingFinding, observation, T0, unauthorized } from './evidence';
 import { asFake, withFakeDocument, type FakeElement } from './fakeDom';
 
-const HTML_TAGS = new Set(['table', 'thead', 'tbody', 'tr', 'th', 'td', 'code', 'p', 'div', 'span', 'ul', 'li', 'h3', 'article', 'vscode-button', 'vscode-icon']);
+const HTML_TAGS = new Set([
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'code',
+  'p',
+  'div',
+  'span',
+  'ul',
+  'li',
+  'h3',
+  'article',
+  'vscode-button',
+  'vscode-icon',
+]);
 const SVG_TAGS = new Set(['svg', 'g', 'line', 'rect', 'path', 'text', 'title']);
 
 function assertOnlyOwnMarkup(root: FakeElement, allowed: Set<string>): void {
@@ -32,7 +49,16 @@ const hostilePod = { context: 'test', namespace: 'gateway', pod: HOSTILE_POD, co
 
 describe('hostile cluster strings in the webview', () => {
   it('the 401 table shows them as plain text', () => {
-    const lines: UnauthorizedLine[] = HOSTILE_LINES.map((line, i) => ({ atMs: T0 + i * MIN, source: 'log', namespace: 'gateway', pod: HOSTILE_POD, container: 'app', pattern: HOSTILE_LINES[2] ?? '', line, count: 1 }));
+    const lines: UnauthorizedLine[] = HOSTILE_LINES.map((line, i) => ({
+      atMs: T0 + i * MIN,
+      source: 'log',
+      namespace: 'gateway',
+      pod: HOSTILE_POD,
+      container: 'app',
+      pattern: HOSTILE_LINES[2] ?? '',
+      line,
+      count: 1,
+    }));
     const copied: string[] = [];
     const table = withFakeDocument(() => asFake(renderTable(lines, lines.length, { copy: (t) => copied.push(t) })));
     assertOnlyOwnMarkup(table, HTML_TAGS);
@@ -46,14 +72,22 @@ describe('hostile cluster strings in the webview', () => {
   });
 
   it('the findings show them as plain text and their buttons run the finding’s own action', () => {
-    const f: Finding = { ...notReloadingFinding(), title: HOSTILE_POD, explanation: HOSTILE_LINES[1] ?? '', evidence: [{ atMs: T0, text: HOSTILE_LINES[2] ?? '' }] };
+    const f: Finding = {
+      ...notReloadingFinding(),
+      title: HOSTILE_POD,
+      explanation: HOSTILE_LINES[1] ?? '',
+      evidence: [{ atMs: T0, text: HOSTILE_LINES[2] ?? '' }],
+    };
     const run: string[] = [];
     const view = withFakeDocument(() => asFake(renderFindings([f], f.id, { run: (a) => run.push(a.command) })));
     assertOnlyOwnMarkup(view, HTML_TAGS);
     const texts = view.texts();
     for (const t of [HOSTILE_POD, ...HOSTILE_LINES.slice(1)]) assert.ok(texts.includes(t));
     assert.ok(view.all().some((e) => e.getAttribute('class')?.includes('highlighted')));
-    view.all().find((e) => e.tagName === 'vscode-button')?.click();
+    view
+      .all()
+      .find((e) => e.tagName === 'vscode-button')
+      ?.click();
     assert.deepEqual(run, ['clusterCredentials.restartPod']);
   });
 
@@ -66,8 +100,15 @@ describe('hostile cluster strings in the webview', () => {
     const svg = withFakeDocument(() => asFake(renderTimeline(timeline, 900)));
     assert.equal(svg.tagName, 'svg');
     assertOnlyOwnMarkup(svg, SVG_TAGS);
-    const titles = svg.all().filter((e) => e.tagName === 'title').map((e) => e.textContent);
-    for (const l of HOSTILE_LINES) assert.ok(titles.some((t) => t.includes(l)), `401 tooltip holds ${l} as text`);
+    const titles = svg
+      .all()
+      .filter((e) => e.tagName === 'title')
+      .map((e) => e.textContent);
+    for (const l of HOSTILE_LINES)
+      assert.ok(
+        titles.some((t) => t.includes(l)),
+        `401 tooltip holds ${l} as text`,
+      );
     assert.equal(svg.all().filter((e) => e.getAttribute('class') === 'marker-401').length, 3);
   });
 

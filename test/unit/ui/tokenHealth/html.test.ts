@@ -33,10 +33,12 @@ describe('Token Health HTML', () => {
   it('has a strict CSP whose scripts need the nonce', () => {
     const nonce = createNonce();
     const csp = cspOf(page('Context test', nonce));
-    const directives = new Map(csp.split(';').map((d) => {
-      const [name = '', ...values] = d.trim().split(/\s+/);
-      return [name, values] as const;
-    }));
+    const directives = new Map(
+      csp.split(';').map((d) => {
+        const [name = '', ...values] = d.trim().split(/\s+/);
+        return [name, values] as const;
+      }),
+    );
     assert.deepEqual(directives.get('default-src'), ["'none'"]);
     assert.deepEqual(directives.get('script-src'), [`'nonce-${nonce}'`]);
     assert.deepEqual(directives.get('style-src'), [CSP_SOURCE]);

@@ -8,7 +8,16 @@ import { HOSTILE_LINES, T0 } from './evidence';
 
 const lines: UnauthorizedLine[] = [
   { atMs: T0, source: 'log', namespace: 'gateway', pod: 'apisix-0', container: 'apisix', pattern: 'http-401', line: 'GET /apis 401 Unauthorized', count: 1 },
-  { atMs: T0 + 1000, source: 'log', namespace: 'db', pod: 'patroni-0', container: 'patroni', pattern: 'unauthorized', line: 'kubernetes: Unauthorized\twhile\nwatching', count: 2 },
+  {
+    atMs: T0 + 1000,
+    source: 'log',
+    namespace: 'db',
+    pod: 'patroni-0',
+    container: 'patroni',
+    pattern: 'unauthorized',
+    line: 'kubernetes: Unauthorized\twhile\nwatching',
+    count: 2,
+  },
   { atMs: T0 + 2000, source: 'event', namespace: 'db', pattern: 'event', line: HOSTILE_LINES[1] ?? '', count: 1 },
 ];
 
@@ -18,10 +27,22 @@ describe('401 line filter', () => {
   });
 
   it('matches every word in any column, ignoring case', () => {
-    assert.deepEqual(filterLines(lines, 'PATRONI').map((l) => l.pod), ['patroni-0']);
-    assert.deepEqual(filterLines(lines, 'db unauthorized').map((l) => l.pod), ['patroni-0']);
-    assert.deepEqual(filterLines(lines, 'http-401 apisix').map((l) => l.pod), ['apisix-0']);
-    assert.deepEqual(filterLines(lines, '</script>').map((l) => l.source), ['event']);
+    assert.deepEqual(
+      filterLines(lines, 'PATRONI').map((l) => l.pod),
+      ['patroni-0'],
+    );
+    assert.deepEqual(
+      filterLines(lines, 'db unauthorized').map((l) => l.pod),
+      ['patroni-0'],
+    );
+    assert.deepEqual(
+      filterLines(lines, 'http-401 apisix').map((l) => l.pod),
+      ['apisix-0'],
+    );
+    assert.deepEqual(
+      filterLines(lines, '</script>').map((l) => l.source),
+      ['event'],
+    );
     assert.equal(filterLines(lines, 'nothing-like-this').length, 0);
   });
 
@@ -32,8 +53,8 @@ describe('401 line filter', () => {
     assert.equal(rows[0], 'time\tpod\tcontainer\tpattern\tline');
     assert.equal(rows[2]?.split('\t').length, 5);
     assert.ok(rows[2]?.endsWith('kubernetes: Unauthorized while watching'));
-    assert.equal(copyRow(lines[0] as UnauthorizedLine).split('\t')[1], 'gateway/apisix-0');
-    assert.equal(podLabel(lines[2] as UnauthorizedLine), 'db');
+    assert.equal(copyRow(lines[0]).split('\t')[1], 'gateway/apisix-0');
+    assert.equal(podLabel(lines[2]), 'db');
   });
 });
 

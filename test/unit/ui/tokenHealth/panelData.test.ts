@@ -15,12 +15,21 @@ describe('Token Health panel data', () => {
     assert.equal(s.subject.title, 'Pod gateway/apisix-7d9f-x2k4q');
     assert.deepEqual(new Set(s.timeline.windows.map((w) => w.fingerprint)), new Set(['aaaaaaaa11111111', 'bbbbbbbb22222222']));
     assert.equal(s.timeline.refreshes.length, 1);
-    assert.deepEqual(s.unauthorizedLines.map((l) => l.line), ['failed to list: Unauthorized', 'GET /apis/apisix.apache.org/v2/apisixroutes 401 Unauthorized']);
+    assert.deepEqual(
+      s.unauthorizedLines.map((l) => l.line),
+      ['failed to list: Unauthorized', 'GET /apis/apisix.apache.org/v2/apisixroutes 401 Unauthorized'],
+    );
     assert.equal(s.unauthorizedLines[0]?.count, 3);
     assert.equal(s.unauthorizedLines[0]?.container, 'apisix');
-    assert.deepEqual(s.findings.map((f) => f.rule), ['notReloading']);
+    assert.deepEqual(
+      s.findings.map((f) => f.rule),
+      ['notReloading'],
+    );
     assert.equal(s.generatedAtMs, NOW);
-    assert.deepEqual(s.actions.map((a) => a.command), ['clusterCredentials.scanUnauthorized']);
+    assert.deepEqual(
+      s.actions.map((a) => a.command),
+      ['clusterCredentials.scanUnauthorized'],
+    );
     assert.deepEqual(s.actions[0]?.target, podRef);
   });
 
@@ -29,7 +38,10 @@ describe('Token Health panel data', () => {
     assert.equal(s.timeline.windows.length, 3);
     assert.equal(s.unauthorizedLines.length, 3);
     assert.ok(!s.unauthorizedLines.some((l) => l.line === 'other context'));
-    assert.deepEqual(s.findings.map((f) => f.id), [notReloadingFinding().id]);
+    assert.deepEqual(
+      s.findings.map((f) => f.id),
+      [notReloadingFinding().id],
+    );
   });
 
   it("a service account's panel takes the 401 lines of the pods its tokens were seen in", () => {

@@ -108,7 +108,17 @@ describe('what the host runs', () => {
   it('runs an offered command only on the target its button carries', () => {
     const target = notReloadingFinding().actions[0]?.target;
     assert.ok(isOffered(state, 'clusterCredentials.restartPod', target));
-    assert.ok(isOffered(state, 'clusterCredentials.restartPod', { serviceAccount: 'apisix', uid: 'uid-apisix', name: 'apisix-7d9f-x2k4q', namespace: 'gateway', context: 'test', kind: 'pod' }), 'key order does not matter');
+    assert.ok(
+      isOffered(state, 'clusterCredentials.restartPod', {
+        serviceAccount: 'apisix',
+        uid: 'uid-apisix',
+        name: 'apisix-7d9f-x2k4q',
+        namespace: 'gateway',
+        context: 'test',
+        kind: 'pod',
+      }),
+      'key order does not matter',
+    );
     assert.ok(!isOffered(state, 'clusterCredentials.restartPod', { ...pod, name: 'payments-db-0' }), 'not on another pod');
     assert.ok(!isOffered(state, 'clusterCredentials.restartPod', undefined));
     assert.ok(!isOffered(state, 'clusterCredentials.copyToken', target));

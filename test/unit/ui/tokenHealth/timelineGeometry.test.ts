@@ -48,7 +48,10 @@ describe('timeline geometry', () => {
     const a = t.windows.find((w) => w.fingerprint === 'aaaaaaaa11111111');
     assert.ok(a && a.issuedAtMs !== undefined && a.refreshAtMs !== undefined && a.expiresAtMs !== undefined);
     const segs = g.segments.filter((s) => s.fingerprint === a.fingerprint);
-    assert.deepEqual(segs.map((s) => s.phase), ['fresh', 'due']);
+    assert.deepEqual(
+      segs.map((s) => s.phase),
+      ['fresh', 'due'],
+    );
     const [fresh, due] = segs;
     assert.ok(fresh && due);
     assert.ok(Math.abs(fresh.x0 - xOf(a.issuedAtMs)) < 1e-6);
@@ -65,11 +68,17 @@ describe('timeline geometry', () => {
     assert.ok(r && b);
     assert.ok(Math.abs(r.x - xOf(b.firstSeenMs)) < 1e-6);
     assert.equal(g.markers.length, 2);
-    assert.deepEqual(g.markers.map((m) => m.count), [1, 3]);
+    assert.deepEqual(
+      g.markers.map((m) => m.count),
+      [1, 3],
+    );
     const eventsRow = g.rows.find((row) => row.eventsOnly);
     assert.ok(eventsRow);
     for (const m of g.markers) assert.equal(m.y, eventsRow.y + eventsRow.height / 2);
-    assert.ok(g.markers.every((m) => m.x > r.x), 'the 401 lines come after the rotation');
+    assert.ok(
+      g.markers.every((m) => m.x > r.x),
+      'the 401 lines come after the rotation',
+    );
     assert.match(g.markers[1]?.title ?? '', /failed to list: Unauthorized/);
   });
 
@@ -81,7 +90,16 @@ describe('timeline geometry', () => {
   it('keeps a one-year expiry from squashing the axis, and marks the window clipped', () => {
     const year = 365 * 24 * 3600;
     const iat = Math.floor(T0 / 1000);
-    const obs: TokenObservation = { kind: 'token', at: T0, subject: apisixPod, source: 'liveRead', fingerprint: 'dddddddd44444444', iat, exp: iat + year, warnAfter: iat + 3607 };
+    const obs: TokenObservation = {
+      kind: 'token',
+      at: T0,
+      subject: apisixPod,
+      source: 'liveRead',
+      fingerprint: 'dddddddd44444444',
+      iat,
+      exp: iat + year,
+      warnAfter: iat + 3607,
+    };
     const tl = buildTimeline([obs], [], T0 + 2 * 3600_000);
     const geo = layoutTimeline(tl, { width: 800 });
     assert.ok(geo.endMs - geo.startMs < 24 * 3600_000);
@@ -100,7 +118,11 @@ describe('timeline geometry', () => {
 
   it('shortens long lane labels in the middle and keeps the whole lane for the tooltip', () => {
     const long = { ...apisixPod, namespace: 'n'.repeat(80) };
-    const tl = buildTimeline([{ kind: 'token', at: T0, subject: long, source: 'liveRead', fingerprint: 'eeeeeeee55555555', iat: T0 / 1000, exp: T0 / 1000 + 600 }], [], T0);
+    const tl = buildTimeline(
+      [{ kind: 'token', at: T0, subject: long, source: 'liveRead', fingerprint: 'eeeeeeee55555555', iat: T0 / 1000, exp: T0 / 1000 + 600 }],
+      [],
+      T0,
+    );
     const geo = layoutTimeline(tl, { width: 900, labelWidth: 150 });
     const row = geo.rows[0];
     assert.ok(row && row.label.includes('…') && row.label.length <= 20);
@@ -114,13 +136,24 @@ describe('timeline geometry', () => {
 describe('lane order', () => {
   it("puts a pod's 401 lane right under its token lanes", () => {
     const other: Subject = { context: 'test', namespace: 'payments', pod: 'api-1', container: 'api' };
-    const obs = (fp: string, subject: Subject) => ({ kind: 'token' as const, at: T0, subject, source: 'liveRead' as const, fingerprint: fp, iat: T0 / 1000, exp: T0 / 1000 + 600 });
+    const obs = (fp: string, subject: Subject) => ({
+      kind: 'token' as const,
+      at: T0,
+      subject,
+      source: 'liveRead' as const,
+      fingerprint: fp,
+      iat: T0 / 1000,
+      exp: T0 / 1000 + 600,
+    });
     const tl = buildTimeline(
       [obs('aaaaaaaa11111111', apisixPod), obs('cccccccc33333333', other)],
       [{ kind: 'unauthorized', at: T0, subject: { context: 'test', namespace: 'gateway', pod: apisixPod.pod ?? '' }, source: 'log', pattern: 'p', line: 'l' }],
       T0,
     );
-    assert.deepEqual(orderLanes(tl).map((l) => l.split(' ')[0]), ['gateway/apisix-7d9f-x2k4q', 'gateway/apisix-7d9f-x2k4q', 'payments/api-1']);
+    assert.deepEqual(
+      orderLanes(tl).map((l) => l.split(' ')[0]),
+      ['gateway/apisix-7d9f-x2k4q', 'gateway/apisix-7d9f-x2k4q', 'payments/api-1'],
+    );
     assert.ok(orderLanes(tl)[1]?.startsWith('gateway/') && !orderLanes(tl)[1]?.includes('('));
   });
 });
@@ -161,6 +194,14 @@ describe('axis helpers', () => {
   });
 
   it('packs overlapping intervals into separate slots and reuses free ones', () => {
-    assert.deepEqual(packSlots([{ from: 0, to: 10 }, { from: 5, to: 15 }, { from: 12, to: 20 }, { from: 16, to: 30 }]), [0, 1, 0, 1]);
+    assert.deepEqual(
+      packSlots([
+        { from: 0, to: 10 },
+        { from: 5, to: 15 },
+        { from: 12, to: 20 },
+        { from: 16, to: 30 },
+      ]),
+      [0, 1, 0, 1],
+    );
   });
 });

@@ -82,15 +82,9 @@ export function createTestCa(name = 'cluster-credentials-test-ca'): TestCa {
       cert.serialNumber = serial();
       cert.validity.notBefore = options.notBefore ?? new Date(Date.now() - 3600_000);
       cert.validity.notAfter = options.notAfter ?? new Date(Date.now() + 365 * 86400_000);
-      cert.setSubject([
-        { name: 'commonName', value: commonName },
-        ...(options.organizations ?? []).map((o) => ({ name: 'organizationName', value: o })),
-      ]);
+      cert.setSubject([{ name: 'commonName', value: commonName }, ...(options.organizations ?? []).map((o) => ({ name: 'organizationName', value: o }))]);
       cert.setIssuer(ca.subject.attributes);
-      const altNames = [
-        ...(options.serverNames ?? []).map((value) => ({ type: 2, value })),
-        ...(options.ips ?? []).map((ip) => ({ type: 7, ip })),
-      ];
+      const altNames = [...(options.serverNames ?? []).map((value) => ({ type: 2, value })), ...(options.ips ?? []).map((ip) => ({ type: 7, ip }))];
       cert.setExtensions([
         { name: 'basicConstraints', cA: false },
         { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
@@ -176,9 +170,37 @@ export async function startRecordingServer(options: RecordingServerOptions = {})
         if (accept.includes('application/jwk-set+json') || accept.includes('*/*')) {
           return send(res, 200, 'application/jwk-set+json', JSON.stringify(JWKS));
         }
-        return send(res, 406, 'application/json', JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: '406: Not Acceptable\n\nAvailable representations: application/jwk-set+json', reason: 'NotAcceptable', details: {}, code: 406 }));
+        return send(
+          res,
+          406,
+          'application/json',
+          JSON.stringify({
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message: '406: Not Acceptable\n\nAvailable representations: application/jwk-set+json',
+            reason: 'NotAcceptable',
+            details: {},
+            code: 406,
+          }),
+        );
       }
-      return send(res, 404, 'application/json', JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 }));
+      return send(
+        res,
+        404,
+        'application/json',
+        JSON.stringify({
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: 'the server could not find the requested resource',
+          reason: 'NotFound',
+          details: {},
+          code: 404,
+        }),
+      );
     });
   };
 

@@ -32,11 +32,25 @@ function onlyScenarioPods(env: ReplayEnv): void {
 }
 
 const SKIPS: Record<string, { versions?: FixtureVersion[]; reason: string }> = {
-  'openid-configuration-anonymous': { versions: ['v1.32'], reason: 'OpenShift-only: its ClusterRole system:openshift:public-info-viewer lets anonymous read the OIDC document; upstream (and the test cluster) answer 403 as v1.28 does' },
-  'selfsubjectreview-v1beta1-admin-runtime-config': { reason: 'needs --runtime-config=authentication.k8s.io/v1beta1=true; the test cluster serves v1.32, where v1beta1 is gone' },
-  'selfsubjectreview-v1beta1-sa-token-runtime-config': { reason: 'needs --runtime-config=authentication.k8s.io/v1beta1=true; the test cluster serves v1.32, where v1beta1 is gone' },
-  'tokenrequest-error-bind-node': { versions: ['v1.28'], reason: 'v1.28 cannot bind tokens to Nodes; the test cluster follows v1.32 (tokenrequest-bound-node)' },
-  'pod-exec-on-node-kubelet-unreachable-websocket': { versions: ['v1.28'], reason: 'v1.28 answered 500 before upgrading; v1.32 upgrades first and reports on the error channel (checked against the v1.32 recording)' },
+  'openid-configuration-anonymous': {
+    versions: ['v1.32'],
+    reason:
+      'OpenShift-only: its ClusterRole system:openshift:public-info-viewer lets anonymous read the OIDC document; upstream (and the test cluster) answer 403 as v1.28 does',
+  },
+  'selfsubjectreview-v1beta1-admin-runtime-config': {
+    reason: 'needs --runtime-config=authentication.k8s.io/v1beta1=true; the test cluster serves v1.32, where v1beta1 is gone',
+  },
+  'selfsubjectreview-v1beta1-sa-token-runtime-config': {
+    reason: 'needs --runtime-config=authentication.k8s.io/v1beta1=true; the test cluster serves v1.32, where v1beta1 is gone',
+  },
+  'tokenrequest-error-bind-node': {
+    versions: ['v1.28'],
+    reason: 'v1.28 cannot bind tokens to Nodes; the test cluster follows v1.32 (tokenrequest-bound-node)',
+  },
+  'pod-exec-on-node-kubelet-unreachable-websocket': {
+    versions: ['v1.28'],
+    reason: 'v1.28 answered 500 before upgrading; v1.32 upgrades first and reports on the error channel (checked against the v1.32 recording)',
+  },
   'pod-watch-sendinitialevents': { reason: 'recorded against etcd 3.4 without RequestWatchProgress (500); the test cluster serves streaming lists' },
 };
 
@@ -47,7 +61,7 @@ const RECIPES: Record<string, Recipe> = {
   'deployment-patch-wrong-content-type-415': { phase: 1 },
   'deployment-put-stale-resourceversion-409': {
     phase: 1,
-    body: (_env, recorded) => ({ ...(recorded as object), metadata: { ...((recorded as { metadata: object }).metadata), resourceVersion: '1' } }),
+    body: (_env, recorded) => ({ ...(recorded as object), metadata: { ...(recorded as { metadata: object }).metadata, resourceVersion: '1' } }),
   },
   'pod-delete-api-probe': { prepare: (env) => env.ensureProbe() },
   'pod-delete-missing-404': { prepare: (env) => env.ensureProbeDeleted() },

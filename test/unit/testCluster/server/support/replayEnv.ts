@@ -71,7 +71,10 @@ export class ReplayEnv {
     if (o.kind === 'Pod' && o.labels['pod-template-hash'] !== undefined) {
       return this.cluster.store
         .list(R.pods, o.namespace)
-        .find((p) => p.metadata.labels?.app === o.labels.app && p.metadata.labels?.['pod-template-hash'] !== undefined && p.metadata.deletionTimestamp === undefined);
+        .find(
+          (p) =>
+            p.metadata.labels?.app === o.labels.app && p.metadata.labels?.['pod-template-hash'] !== undefined && p.metadata.deletionTimestamp === undefined,
+        );
     }
     if (o.kind === 'ReplicaSet') return undefined;
     return this.cluster.store.peek(r, o.namespace, o.name);
@@ -124,18 +127,36 @@ export class ReplayEnv {
   ensureNodeA(): void {
     if (this.cluster.store.peek(R.nodes, undefined, 'node-a') === undefined) {
       create(this.cluster, R.nodes, undefined, {
-        metadata: { name: 'node-a', labels: { 'beta.kubernetes.io/os': 'linux', 'kubernetes.io/hostname': 'node-a', 'kubernetes.io/os': 'linux' }, annotations: { 'node.alpha.kubernetes.io/ttl': '0' } },
+        metadata: {
+          name: 'node-a',
+          labels: { 'beta.kubernetes.io/os': 'linux', 'kubernetes.io/hostname': 'node-a', 'kubernetes.io/os': 'linux' },
+          annotations: { 'node.alpha.kubernetes.io/ttl': '0' },
+        },
         status: {
           addresses: [{ type: 'InternalIP', address: '127.0.0.1' }],
           daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
-          nodeInfo: { machineID: '', systemUUID: '', bootID: '', kernelVersion: '', osImage: '', containerRuntimeVersion: '', kubeletVersion: '', kubeProxyVersion: '', operatingSystem: '', architecture: '' },
+          nodeInfo: {
+            machineID: '',
+            systemUUID: '',
+            bootID: '',
+            kernelVersion: '',
+            osImage: '',
+            containerRuntimeVersion: '',
+            kubeletVersion: '',
+            kubeProxyVersion: '',
+            operatingSystem: '',
+            architecture: '',
+          },
         },
       });
     }
     const node = this.cluster.store.get(R.nodes, undefined, 'node-a');
     if (node !== undefined && !(node.metadata.managedFields ?? []).some((m) => m.subresource === 'status')) {
       // The recorded node-a carries a status entry from the node lifecycle controller.
-      this.cluster.api.update(R.nodes, undefined, 'node-a', node as unknown as Record<string, unknown>, { manager: 'kube-controller-manager', subresource: 'status' });
+      this.cluster.api.update(R.nodes, undefined, 'node-a', node, {
+        manager: 'kube-controller-manager',
+        subresource: 'status',
+      });
     }
     const pod = this.cluster.store.peek(R.pods, 'payments', 'api-on-node-a');
     if (pod?.metadata.deletionTimestamp !== undefined) this.cluster.store.remove(R.pods, 'payments', 'api-on-node-a');
@@ -184,11 +205,19 @@ export class ReplayEnv {
 
   /** Whether the api Deployment has been restarted (its template carries restartedAt). */
   ensureRestarted(): void {
-    const d = this.cluster.store.peek(R.deployments, 'payments', 'api') as { spec?: { template?: { metadata?: { annotations?: Record<string, string> } } } } | undefined;
+    const d = this.cluster.store.peek(R.deployments, 'payments', 'api') as
+      { spec?: { template?: { metadata?: { annotations?: Record<string, string> } } } } | undefined;
     if (d?.spec?.template?.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'] !== undefined) return;
-    const result = this.cluster.api.patch(R.deployments, 'payments', 'api', 'application/strategic-merge-patch+json', {
-      spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': this.cluster.clock.nowRfc3339() } } } },
-    }, { manager: 'kubectl-rollout' });
+    const result = this.cluster.api.patch(
+      R.deployments,
+      'payments',
+      'api',
+      'application/strategic-merge-patch+json',
+      {
+        spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': this.cluster.clock.nowRfc3339() } } } },
+      },
+      { manager: 'kubectl-rollout' },
+    );
     if (!result.ok) throw new Error('restart failed');
   }
 
@@ -199,7 +228,13 @@ export class ReplayEnv {
     const claims = jwtClaims(recorded);
     if (claims === undefined) return recorded;
     if (claims.iss === 'kubernetes/serviceaccount') return mode === 'bad-signature' ? flipSignature(this.legacyToken()) : this.legacyToken();
-    const k8s = (claims['kubernetes.io'] ?? {}) as { namespace?: string; serviceaccount?: { name?: string }; pod?: { name?: string }; secret?: { name?: string }; node?: { name?: string } };
+    const k8s = (claims['kubernetes.io'] ?? {}) as {
+      namespace?: string;
+      serviceaccount?: { name?: string };
+      pod?: { name?: string };
+      secret?: { name?: string };
+      node?: { name?: string };
+    };
     const ns = k8s.namespace ?? '';
     const saName = k8s.serviceaccount?.name ?? '';
     const sa = this.cluster.store.peek(R.serviceAccounts, ns, saName);
@@ -262,7 +297,11 @@ export class ReplayEnv {
       const name = throwaway.metadata.name;
       if (mode === 'cached') {
         // Used once while the pod lives, so the apiserver's 10 s cache still vouches for it.
-        await send(this.cluster, { method: 'POST', path: '/apis/authentication.k8s.io/v1/tokenreviews', body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } } });
+        await send(this.cluster, {
+          method: 'POST',
+          path: '/apis/authentication.k8s.io/v1/tokenreviews',
+          body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } },
+        });
       }
       if (mode.startsWith('terminating')) this.cluster.api.delete(R.pods, 'payments', name);
       else this.cluster.api.delete(R.pods, 'payments', name, { gracePeriodSeconds: 0 });

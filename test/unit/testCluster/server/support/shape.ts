@@ -4,8 +4,19 @@
 
 /** Keys whose values are maps of user data, so their own keys are not part of the schema. */
 const MAP_KEYS = new Set([
-  'labels', 'annotations', 'data', 'stringData', 'binaryData', 'extra', 'fieldsV1', 'matchLabels',
-  'requests', 'limits', 'capacity', 'allocatable', 'nodeSelector',
+  'labels',
+  'annotations',
+  'data',
+  'stringData',
+  'binaryData',
+  'extra',
+  'fieldsV1',
+  'matchLabels',
+  'requests',
+  'limits',
+  'capacity',
+  'allocatable',
+  'nodeSelector',
 ]);
 
 function isObject(v: unknown): v is Record<string, unknown> {
