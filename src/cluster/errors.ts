@@ -336,7 +336,7 @@ function httpStatusOf(err: unknown): number | undefined {
 }
 
 function bodyOf(err: unknown): unknown {
-  return typeof err === 'object' && err !== null && 'body' in err ? (err).body : undefined;
+  return typeof err === 'object' && err !== null && 'body' in err ? err.body : undefined;
 }
 
 /** Walks `cause` chains and AggregateError lists (happy-eyeballs connects) for a string `code`. */

@@ -1,17 +1,12 @@
 // Rules for one credential found in a document: what it is, its state, and the one-line warning it deserves.
 import { decodeCertificateBundle } from '../token/certificate';
+import { detachedCopy } from '../token/detachedCopy';
 import { certificateExpiry, tokenExpiry } from '../token/expiry';
 import { fingerprint } from '../token/fingerprint';
 import { decodeToken, looksLikeJwt } from '../token/jwt';
 import { kubeletRefreshPoint } from '../token/kubeletRefresh';
 import { describeExpiry, formatInstant } from '../token/relativeTime';
-import type {
-  CertificateInfo,
-  DecodedToken,
-  ExpiryInfo,
-  ExpiryOptions,
-  LocatedCredential,
-} from '../token/types';
+import type { CertificateInfo, DecodedToken, ExpiryInfo, ExpiryOptions, LocatedCredential } from '../token/types';
 import { severityOfState, type Severity } from './severity';
 
 export type Assessment =
@@ -39,33 +34,69 @@ export type Assessment =
   | { kind: 'opaque'; located: LocatedCredential; fingerprint: string }
   | { kind: 'invalid'; located: LocatedCredential; reason: string };
 
-export function assessCredential(
-  located: LocatedCredential,
-  nowSeconds: number,
-  options?: Partial<ExpiryOptions>,
-): Assessment {
+/** What a value decodes to: the same at every moment, so it is decoded once and kept by value. */
+type Decoded =
+  | { kind: 'certificate'; certificates: CertificateInfo[]; first: CertificateInfo }
+  | { kind: 'token'; token: DecodedToken; refreshDue: number | undefined }
+  | { kind: 'opaque'; fingerprint: string }
+  | { kind: 'invalid'; reason: string };
+
+/** Enough for the 20,000 tokens of a very large document and then some; the oldest entries go first. */
+const DECODED_LIMIT = 50_000;
+const decodedCertificates = new Map<string, Decoded>();
+const decodedTokens = new Map<string, Decoded>();
+
+function decodeCertificateValue(value: string): Decoded {
+  const results = decodeCertificateBundle(value);
+  const certificates: CertificateInfo[] = [];
+  for (const r of results) if (r.ok) certificates.push(r.certificate);
+  const first = certificates[0];
+  if (first) return { kind: 'certificate', certificates, first };
+  const failed = results.find((r) => !r.ok);
+  return { kind: 'invalid', reason: failed && !failed.ok ? failed.reason : 'no certificate found' };
+}
+
+function decodeTokenValue(value: string): Decoded {
+  if (!looksLikeJwt(value) && !value.startsWith('eyJ')) return { kind: 'opaque', fingerprint: fingerprint(value) };
+  const decoded = decodeToken(value);
+  if (!decoded.ok) return { kind: 'invalid', reason: decoded.reason };
+  return { kind: 'token', token: decoded.token, refreshDue: refreshPointOf(decoded.token) };
+}
+
+function decodeOnce(cache: Map<string, Decoded>, value: string, decode: (value: string) => Decoded): Decoded {
+  const hit = cache.get(value);
+  if (hit !== undefined) return hit;
+  const decoded = decode(value);
+  if (cache.size >= DECODED_LIMIT) {
+    const oldest = cache.keys().next();
+    if (oldest.done !== true) cache.delete(oldest.value);
+  }
+  // The value is usually a slice of a whole document: the key must not keep that document alive.
+  cache.set(detachedCopy(value), decoded);
+  return decoded;
+}
+
+export function assessCredential(located: LocatedCredential, nowSeconds: number, options?: Partial<ExpiryOptions>): Assessment {
   if (located.kind === 'privateKey') return { kind: 'privateKey', located };
   const value = located.value ?? '';
-  if (located.kind === 'certificate') {
-    const results = decodeCertificateBundle(value);
-    const certificates: CertificateInfo[] = [];
-    for (const r of results) if (r.ok) certificates.push(r.certificate);
-    const first = certificates[0];
-    if (!first) {
-      const failed = results.find((r) => !r.ok);
-      return { kind: 'invalid', located, reason: failed && !failed.ok ? failed.reason : 'no certificate found' };
+  const decoded =
+    located.kind === 'certificate' ? decodeOnce(decodedCertificates, value, decodeCertificateValue) : decodeOnce(decodedTokens, value, decodeTokenValue);
+  switch (decoded.kind) {
+    case 'opaque':
+      return { kind: 'opaque', located, fingerprint: decoded.fingerprint };
+    case 'invalid':
+      return { kind: 'invalid', located, reason: decoded.reason };
+    case 'certificate': {
+      const expiry = certificateExpiry(decoded.first, nowSeconds, options);
+      return { kind: 'certificate', located, certificates: decoded.certificates, expiry, ...certificateWarning(decoded.first, expiry, nowSeconds) };
     }
-    const expiry = certificateExpiry(first, nowSeconds, options);
-    return { kind: 'certificate', located, certificates, expiry, ...certificateWarning(first, expiry, nowSeconds) };
+    case 'token': {
+      const { token, refreshDue } = decoded;
+      const expiry = tokenExpiry(token, nowSeconds, options);
+      // A token copied into a file is a snapshot: its refresh point is shown, not warned about.
+      return { kind: 'token', located, token, expiry, refreshDue, ...tokenWarning(token, expiry, nowSeconds) };
+    }
   }
-  if (!looksLikeJwt(value) && !value.startsWith('eyJ')) return { kind: 'opaque', located, fingerprint: fingerprint(value) };
-  const decoded = decodeToken(value);
-  if (!decoded.ok) return { kind: 'invalid', located, reason: decoded.reason };
-  const token = decoded.token;
-  const expiry = tokenExpiry(token, nowSeconds, options);
-  const refreshDue = refreshPointOf(token);
-  // A token copied into a file is a snapshot: its refresh point is shown, not warned about.
-  return { kind: 'token', located, token, expiry, refreshDue, ...tokenWarning(token, expiry, nowSeconds) };
 }
 
 function refreshPointOf(token: DecodedToken): number | undefined {
@@ -74,11 +105,7 @@ function refreshPointOf(token: DecodedToken): number | undefined {
   return kubeletRefreshPoint({ issuedAt: iat, expiresAt: exp, warnAfter: kubernetes.warnAfter });
 }
 
-function tokenWarning(
-  token: DecodedToken,
-  expiry: ExpiryInfo,
-  now: number,
-): { severity?: Severity; warning?: string } {
+function tokenWarning(token: DecodedToken, expiry: ExpiryInfo, now: number): { severity?: Severity; warning?: string } {
   const severity = severityOfState(expiry.state);
   const when = describeExpiry(expiry, now, 'long');
   switch (expiry.state) {
@@ -105,11 +132,7 @@ function tokenWarning(
   }
 }
 
-function certificateWarning(
-  cert: CertificateInfo,
-  expiry: ExpiryInfo,
-  now: number,
-): { severity?: Severity; warning?: string } {
+function certificateWarning(cert: CertificateInfo, expiry: ExpiryInfo, now: number): { severity?: Severity; warning?: string } {
   const severity = severityOfState(expiry.state);
   const what = cert.isCA ? 'CA certificate' : 'Certificate';
   const when = describeExpiry(expiry, now, 'long');

@@ -1,6 +1,7 @@
 // Kubeconfig credentials found in a document open in the editor, as evidence for the
 // kubeconfig rule. The UI passes what credentialAssessment made of each located credential.
-import { locateCredentials } from '../token/locate';
+import { LineIndex } from '../token/lineIndex';
+import { IncrementalLocator } from '../token/locateIncremental';
 import type { ExpiryOptions } from '../token/types';
 import { assessCredential, type Assessment } from './credentialAssessment';
 import type { KubeconfigCredentialEvidence } from './evidence';
@@ -14,13 +15,6 @@ interface DocumentContext {
   users?: string[];
 }
 
-function lineOf(text: string | undefined, offset: number): number | undefined {
-  if (text === undefined) return undefined;
-  let line = 0;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
 function userOf(path: string, users: string[] | undefined): string | undefined {
   const m = /^users\[(\d+)\]/.exec(path);
   return m && users ? users[Number(m[1])] : undefined;
@@ -29,6 +23,8 @@ function userOf(path: string, users: string[] | undefined): string | undefined {
 /** Evidence for the token and certificate assessments of one document; others are left out. */
 function documentCredentialEvidence(assessments: readonly Assessment[], doc: DocumentContext): KubeconfigCredentialEvidence[] {
   const out: KubeconfigCredentialEvidence[] = [];
+  // One table of line starts for the document, not a count from its start for every credential.
+  const lines = doc.text === undefined ? undefined : new LineIndex(doc.text);
   for (const a of assessments) {
     if (a.kind !== 'token' && a.kind !== 'certificate') continue;
     // A CA bundle expiring is not a credential of the user.
@@ -39,8 +35,7 @@ function documentCredentialEvidence(assessments: readonly Assessment[], doc: Doc
       path: a.located.path,
       kind: a.kind === 'token' ? 'token' : 'clientCertificate',
     };
-    const line = lineOf(doc.text, a.located.start);
-    if (line !== undefined) e.line = line;
+    if (lines !== undefined) e.line = lines.lineAt(a.located.start);
     const user = userOf(a.located.path, doc.users);
     if (user !== undefined) e.user = user;
     if (a.expiry.issuedAt !== undefined) e.issuedAt = a.expiry.issuedAt;
@@ -49,7 +44,8 @@ function documentCredentialEvidence(assessments: readonly Assessment[], doc: Doc
       e.fingerprint = a.token.fingerprint;
       const k = a.token.claims.kubernetes;
       if (k?.warnAfter !== undefined) e.warnAfter = k.warnAfter;
-      if (k?.namespace !== undefined && k.pod) e.boundPod = { namespace: k.namespace, name: k.pod.name, ...(k.pod.uid !== undefined ? { uid: k.pod.uid } : {}) };
+      if (k?.namespace !== undefined && k.pod)
+        e.boundPod = { namespace: k.namespace, name: k.pod.name, ...(k.pod.uid !== undefined ? { uid: k.pod.uid } : {}) };
       if (k?.namespace !== undefined && k.serviceAccount) e.serviceAccount = { namespace: k.namespace, name: k.serviceAccount.name };
     }
     out.push(e);
@@ -76,9 +72,26 @@ export function kubeconfigUserNames(text: string): string[] {
   return names;
 }
 
+/** Locators of the last few files, so that asking again after an edit re-parses only what changed. */
+const LOCATORS_KEPT = 8;
+const locators = new Map<string, IncrementalLocator>();
+
+function locatorFor(file: string): IncrementalLocator {
+  const known = locators.get(file);
+  if (known !== undefined) return known;
+  if (locators.size >= LOCATORS_KEPT) {
+    const oldest = locators.keys().next();
+    if (oldest.done !== true) locators.delete(oldest.value);
+  }
+  const locator = new IncrementalLocator();
+  locators.set(file, locator);
+  return locator;
+}
+
 /** The credentials of an open kubeconfig document as evidence; none for other documents. */
 export function kubeconfigDocumentEvidence(text: string, file: string, nowSeconds: number, options?: Partial<ExpiryOptions>): KubeconfigCredentialEvidence[] {
   if (!looksLikeKubeconfig(text)) return [];
-  const assessments = locateCredentials(text).map((l) => assessCredential(l, nowSeconds, options));
+  const located = locatorFor(file).locate(text);
+  const assessments = located.map((l) => assessCredential(l, nowSeconds, options));
   return documentCredentialEvidence(assessments, { file, text, users: kubeconfigUserNames(text) });
 }

@@ -68,7 +68,7 @@ export type NodeRef = ContextRef | NamespaceRef | ServiceAccountRef | PodRef | S
 /** Command arguments arrive as a NodeRef (webview, findings) or as a tree element carrying one. */
 export function refOf(arg: unknown): NodeRef | undefined {
   if (typeof arg !== 'object' || arg === null) return undefined;
-  const candidate = 'ref' in arg ? (arg).ref : arg;
+  const candidate = 'ref' in arg ? arg.ref : arg;
   if (typeof candidate !== 'object' || candidate === null) return undefined;
   const kind = (candidate as { kind?: unknown }).kind;
   const known = ['context', 'namespace', 'serviceAccount', 'pod', 'secret', 'tokenFile', 'finding'];

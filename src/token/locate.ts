@@ -1,7 +1,7 @@
 // Finds credentials in YAML or JSON text by walking yaml's CST: source offsets come for free
 // and it is faster than the Document API. (Cutting long base64 runs before parsing does not help:
 // the parser's cost is per token, not per character.)
-import { CST, Parser } from 'yaml';
+import { Parser, type CST } from 'yaml';
 import { childPath, pathToString, type PathNode } from './locatePath';
 import { CREDENTIAL_MARKERS, examineScalar, findJwts, scalarValue, worthExamining, type ScalarContext, type ScalarToken } from './locateScalar';
 import type { LocatedCredential } from './types';
@@ -24,6 +24,13 @@ function isScalarToken(t: CST.Token | null | undefined): t is ScalarToken {
 class Walker {
   readonly out: LocatedCredential[] = [];
   private documentIndex = -1;
+  /** A parse error, or a flow collection cut short, somewhere in the text. */
+  errors = false;
+  /** Quote characters of quoted scalars that run to a line break instead of a closing quote. */
+  openQuotes = '';
+
+  /** `limit`: where the text being located ends; past it lies only a sentinel (see parsePiece). */
+  constructor(private readonly limit = Infinity) {}
 
   private context(path: PathNode | undefined, key: string | undefined, inSaSecretData: boolean): ScalarContext {
     return { path: () => pathToString(path), key, inSaSecretData, documentIndex: Math.max(0, this.documentIndex) };
@@ -33,6 +40,9 @@ class Walker {
   private sideTokens(tokens: readonly CST.Token[] | undefined, path: PathNode | undefined): void {
     if (tokens === undefined) return;
     for (const t of tokens) {
+      if (t.type === 'error') this.errors ||= t.offset < this.limit;
+      // A quoted scalar can end up anywhere after a parse error, even among comments.
+      if ((t.type === 'error' || t.type === 'double-quoted-scalar' || t.type === 'single-quoted-scalar') && 'source' in t) this.noteQuote(t);
       if ((t.type === 'comment' || t.type === 'error') && t.source.includes('eyJ')) {
         findJwts(t.source, t.offset, this.context(path, undefined, false), this.out, false);
       }
@@ -78,6 +88,8 @@ class Walker {
           if (token.start.source === '[') this.pushSeq(token.items, frame, stack);
           else this.pushMap(token.items, frame, stack);
           this.sideTokens(token.end, path);
+          // Cut short by a line with less indentation, after which yaml reads that line at indentation 0.
+          if (!token.end.some((t) => t.type === 'flow-seq-end' || t.type === 'flow-map-end')) this.errors ||= token.offset < this.limit;
           break;
         case 'comment':
         case 'error':
@@ -90,7 +102,14 @@ class Walker {
     }
   }
 
+  private noteQuote(token: { type: string; offset: number; source: string }): void {
+    const quote = token.type === 'double-quoted-scalar' ? '"' : token.type === 'single-quoted-scalar' ? "'" : token.type === 'error' ? token.source[0] : '';
+    if (quote !== '"' && quote !== "'") return;
+    if (token.offset < this.limit && !isClosedQuote(token.source, quote) && !this.openQuotes.includes(quote)) this.openQuotes += quote;
+  }
+
   private scalar(token: ScalarToken, frame: Frame): void {
+    this.noteQuote(token);
     // The context (and its closure) is built only for the few scalars worth a look.
     if (worthExamining(token.source, frame.key)) examineScalar(token, this.context(frame.path, frame.key, frame.inSaSecretData), this.out);
   }
@@ -104,6 +123,7 @@ class Walker {
       const keyToken = item.key;
       let key: string | undefined;
       if (isScalarToken(keyToken)) {
+        this.noteQuote(keyToken);
         key = scalarValue(keyToken);
         // A broken line often parses as a key with no value: look inside it too.
         if (keyToken.source.includes('eyJ')) examineScalar(keyToken, this.context(frame.path, undefined, false), this.out);
@@ -137,17 +157,44 @@ class Walker {
   }
 }
 
-/** `type: kubernetes.io/service-account-token`, and `kind: Secret` when a kind is given (list items have none). */
-function isServiceAccountTokenSecret(items: readonly Item[]): boolean {
-  let type: string | undefined;
-  let kind: string | undefined;
+/** A map's `type` and `kind` scalars, the last of each when repeated. */
+export interface TypeAndKind {
+  type?: string;
+  kind?: string;
+}
+
+export function typeAndKind(items: readonly Item[]): TypeAndKind {
+  const into: TypeAndKind = {};
   for (const item of items) {
     if (!isScalarToken(item.key) || !isScalarToken(item.value)) continue;
     const k = item.key.source.length <= 6 ? scalarValue(item.key) : '';
-    if (k === 'type') type = scalarValue(item.value);
-    else if (k === 'kind') kind = scalarValue(item.value);
+    if (k === 'type') into.type = scalarValue(item.value);
+    else if (k === 'kind') into.kind = scalarValue(item.value);
   }
+  return into;
+}
+
+/** `type: kubernetes.io/service-account-token`, and `kind: Secret` when a kind is given (list items have none). */
+export function isTokenSecretType({ type, kind }: TypeAndKind): boolean {
   return type === SA_TOKEN_SECRET_TYPE && (kind === undefined || kind === 'Secret');
+}
+
+function isServiceAccountTokenSecret(items: readonly Item[]): boolean {
+  return isTokenSecretType(typeAndKind(items));
+}
+
+/** As the lexer reads it: the source ends with its own closing quote, not at a line break. */
+function isClosedQuote(source: string, quote: '"' | "'"): boolean {
+  if (source.length < 2 || !source.endsWith(quote)) return false;
+  let run = 0;
+  if (quote === '"') {
+    // A closing quote is preceded by an even number of backslashes.
+    for (let i = source.length - 2; i >= 1 && source.charCodeAt(i) === 92; i--) run++;
+    return run % 2 === 0;
+  }
+  // Inside single quotes `''` is an escaped quote: the closing one leaves the run of quotes odd.
+  for (let i = source.length - 1; i >= 1 && source.charCodeAt(i) === 39; i--) run++;
+  return run % 2 === 1;
 }
 
 /** Keeps the list sorted by start and free of overlaps, so a binary search finds the one under an offset. */
@@ -162,7 +209,7 @@ function sortAndDisjoin(found: LocatedCredential[]): LocatedCredential[] {
 }
 
 // Most YAML files hold no credential at all: they skip the parse.
-function mayHoldCredential(text: string): boolean {
+export function mayHoldCredential(text: string): boolean {
   return CREDENTIAL_MARKERS.some((m) => text.includes(m));
 }
 
@@ -170,6 +217,10 @@ function mayHoldCredential(text: string): boolean {
 function scanRest(text: string, from: number, out: LocatedCredential[]): void {
   const ctx: ScalarContext = { path: () => '', key: undefined, inSaSecretData: false, documentIndex: 0 };
   findJwts(text.slice(from), from, ctx, out, false);
+}
+
+function finish(found: LocatedCredential[], limit: number): LocatedCredential[] {
+  return sortAndDisjoin(found.filter((c) => c.start >= 0 && c.end <= limit && c.start < c.end));
 }
 
 /**
@@ -192,7 +243,39 @@ export function locateCredentials(text: string): LocatedCredential[] {
       // Nothing more can be found; what was found stands.
     }
   }
-  return sortAndDisjoin(walker.out.filter((c) => c.start >= 0 && c.end <= text.length && c.start < c.end));
+  return finish(walker.out, text.length);
+}
+
+/** One piece of a larger text, parsed alone: its credentials and what the incremental locator checks. */
+export interface PieceParse {
+  located: LocatedCredential[];
+  /** The top-level CST tokens that start inside the piece. */
+  tokens: CST.Token[];
+  errors: boolean;
+  /** Quote characters of quoted scalars cut at a line break, whose extent depends on the text after the piece. */
+  openQuotes: string;
+  /** The parser threw: only a whole-text locate says what the text holds. */
+  threw: boolean;
+}
+
+/**
+ * Locates the credentials of `text.slice(0, limit)`; what lies past `limit` is a sentinel that stands in
+ * for the text that follows the piece in its document, and yields nothing.
+ */
+export function parsePiece(text: string, limit: number): PieceParse {
+  const walker = new Walker(limit);
+  const tokens: CST.Token[] = [];
+  let threw = false;
+  try {
+    for (const token of new Parser().parse(text)) {
+      if (token.offset >= limit) continue;
+      walker.topLevel(token);
+      tokens.push(token);
+    }
+  } catch {
+    threw = true;
+  }
+  return { located: finish(walker.out, limit), tokens, errors: walker.errors, openQuotes: walker.openQuotes, threw };
 }
 
 /** The credential whose range [start, end) holds `offset`. `located` must come from locateCredentials. */

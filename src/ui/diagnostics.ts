@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { assessCredential, type Assessment } from '../diagnosis/credentialAssessment';
 import type { Severity } from '../diagnosis/severity';
 import { nextStateChange } from '../token/expiry';
+import type { LineIndex } from '../token/lineIndex';
+import type { LocatedCredential } from '../token/types';
 import { isCredentialDocument, type DocumentIndex } from './documentIndex';
 import type { Settings } from './settings';
 
@@ -77,11 +79,14 @@ export class CredentialDiagnostics implements vscode.Disposable {
     const options = this.settings.expiryOptions;
     const diagnostics: vscode.Diagnostic[] = [];
     let earliest = Infinity;
-    for (const located of this.index.located(doc)) {
-      const a = assessCredential(located, now, options);
+    const located = this.index.located(doc);
+    // One line table per version: positions for thousands of credentials without a scan each.
+    const lines = located.length > 0 ? this.index.lines(doc) : undefined;
+    for (const l of located) {
+      const a = assessCredential(l, now, options);
       const change = changeOf(a);
       if (change !== undefined && change > now) earliest = Math.min(earliest, change);
-      const d = toDiagnostic(doc, a);
+      const d = lines === undefined ? undefined : toDiagnostic(lines, a);
       if (d) diagnostics.push(d);
     }
     this.collection.set(doc.uri, diagnostics);
@@ -116,17 +121,26 @@ function changeOf(a: Assessment): number | undefined {
   return a.kind === 'token' || a.kind === 'certificate' ? nextStateChange(a.expiry) : undefined;
 }
 
-function toDiagnostic(doc: vscode.TextDocument, a: Assessment): vscode.Diagnostic | undefined {
+function rangeOf(lines: LineIndex, located: LocatedCredential): vscode.Range {
+  const start = lines.positionAt(located.start);
+  const end = lines.positionAt(located.end);
+  return new vscode.Range(start.line, start.character, end.line, end.character);
+}
+
+function toDiagnostic(lines: LineIndex, a: Assessment): vscode.Diagnostic | undefined {
   if (a.kind === 'privateKey' || a.kind === 'opaque') return undefined;
-  const range = new vscode.Range(doc.positionAt(a.located.start), doc.positionAt(a.located.end));
   if (a.kind === 'invalid') {
     // A scalar shaped like a token that does not decode is worth a hint, not an error.
-    const d = new vscode.Diagnostic(range, `Not a valid ${a.located.kind === 'certificate' ? 'certificate' : 'token'}: ${a.reason}`, vscode.DiagnosticSeverity.Hint);
+    const d = new vscode.Diagnostic(
+      rangeOf(lines, a.located),
+      `Not a valid ${a.located.kind === 'certificate' ? 'certificate' : 'token'}: ${a.reason}`,
+      vscode.DiagnosticSeverity.Hint,
+    );
     d.source = 'Cluster Credentials';
     return d;
   }
   if (!a.severity || !a.warning) return undefined;
-  const d = new vscode.Diagnostic(range, a.warning, SEVERITY[a.severity]);
+  const d = new vscode.Diagnostic(rangeOf(lines, a.located), a.warning, SEVERITY[a.severity]);
   d.source = 'Cluster Credentials';
   d.code = `${a.kind}-${a.expiry.state}`;
   return d;

@@ -178,7 +178,7 @@ export function applyDefaults(o: KubeObject): void {
       break;
     case 'Namespace':
       o.metadata.labels = { ...o.metadata.labels, 'kubernetes.io/metadata.name': o.metadata.name };
-      o.spec = { finalizers: ['kubernetes'], ...((o.spec) ?? {}) };
+      o.spec = { finalizers: ['kubernetes'], ...(o.spec ?? {}) };
       o.status ??= { phase: 'Active' };
       break;
     case 'PersistentVolumeClaim':

@@ -80,7 +80,7 @@ export function strategicMerge(target: Json | undefined, patch: Json): Json {
       continue;
     }
     if (v === null) delete out[k];
-    else if (Array.isArray(v)) out[k] = strategicList(k, Array.isArray(out[k]) ? (out[k]) : undefined, v);
+    else if (Array.isArray(v)) out[k] = strategicList(k, Array.isArray(out[k]) ? out[k] : undefined, v);
     else out[k] = strategicMerge(out[k], v);
   }
   return out;

@@ -175,7 +175,8 @@ export function parseExecCredential(stdout: string, apiVersion: string, name: st
   }
   if (typeof parsed !== 'object' || parsed === null) return fail(`${name} printed something that is not an ExecCredential`);
   const obj = parsed as Record<string, unknown>;
-  if (obj.kind !== 'ExecCredential') return fail(`${name} printed ${typeof obj.kind === 'string' ? `a ${obj.kind}` : 'a document without kind'}, not an ExecCredential`);
+  if (obj.kind !== 'ExecCredential')
+    return fail(`${name} printed ${typeof obj.kind === 'string' ? `a ${obj.kind}` : 'a document without kind'}, not an ExecCredential`);
   if (obj.apiVersion !== apiVersion) {
     return fail(`${name} answered with apiVersion ${String(obj.apiVersion)} but the kubeconfig asks for ${apiVersion}; align exec.apiVersion with the plugin`);
   }

@@ -47,8 +47,8 @@ export interface RequestTokenArgs {
 
 function argsOf(arg: unknown): RequestTokenArgs {
   if (typeof arg !== 'object' || arg === null || !('request' in arg)) return {};
-  const r = (arg).request;
-  return typeof r === 'object' && r !== null ? (r) : {};
+  const r = arg.request;
+  return typeof r === 'object' && r !== null ? r : {};
 }
 
 export async function requestTokenCommand(cc: CommandContext, arg?: unknown): Promise<{ fingerprint: string; document: string } | undefined> {

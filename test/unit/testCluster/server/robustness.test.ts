@@ -9,7 +9,7 @@ import { startTestCluster, type TestCluster } from '../../../cluster/server';
 import { send, type Reply } from './support/https';
 
 function status(reply: Reply): { kind?: string; reason?: string; message?: string; code?: number } {
-  return (reply.json ?? {});
+  return reply.json ?? {};
 }
 
 describe('malformed requests', () => {
