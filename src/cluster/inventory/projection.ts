@@ -211,8 +211,3 @@ export function projectLegacySecret(obj: unknown, onToken?: (raw: string, item: 
   }
   return item;
 }
-
-/** True for Secrets the explorer shows (legacy service-account tokens). */
-export function isLegacyTokenSecret(obj: unknown): boolean {
-  return rec(obj)?.type === LEGACY_TOKEN_TYPE;
-}

@@ -24,14 +24,6 @@ const STATE_WORDS: Record<CredentialState, string> = {
   notYetValid: 'not yet valid',
 };
 
-export function stateIcon(state: CredentialState): string {
-  return STATE_ICON[state];
-}
-
-export function stateWords(state: CredentialState): string {
-  return STATE_WORDS[state];
-}
-
 type Row = [label: string, value: string];
 
 function table(rows: Row[]): string {
