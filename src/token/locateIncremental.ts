@@ -5,7 +5,7 @@
 // cannot vouch for (a broken entry, a Secret whose `type` decides its data, a quote whose end lies
 // further on) is located the slow way, as a whole document or the whole text.
 import { isTokenSecretType, locateCredentials, mayHoldCredential, type TypeAndKind } from './locate';
-import { PieceCache, type Piece, type PieceContext } from './locatePieces';
+import { itemOf, PieceCache, type Piece, type PieceContext } from './locatePieces';
 import { documentEntries, documentMarkers, isDocumentMarker, pushEntry, scanEntries, type EntryScan } from './locateSegments';
 import type { LocatedCredential } from './types';
 
@@ -112,12 +112,12 @@ function exactAt(piece: Piece, text: string, end: number): boolean {
   return true;
 }
 
-/** An item's content goes under `parent[index]`, comments between items to the sequence; the rest stands. */
+/** Items' content goes under `parent[index + i]`, comments between items to the sequence; the rest stands. */
 function pathIn(c: LocatedCredential, piece: Piece, parent: string | undefined, index: number): string {
   if (parent === undefined) return c.path;
   if (c.path === piece.sequencePath) return parent;
-  if (c.path.startsWith(piece.itemPath)) return `${parent}[${index}]${c.path.slice(piece.itemPath.length)}`;
-  return c.path;
+  const item = itemOf(c.path, piece.sequencePath);
+  return item === undefined ? c.path : `${parent}[${index + item.index}]${item.rest}`;
 }
 
 /**
@@ -416,7 +416,8 @@ export class IncrementalLocator {
       const at = starts[i] ?? 0;
       if (piece === undefined) continue;
       exact &&= piece.openQuotes === '' || exactAt(piece, text, starts[i + 1] ?? end);
-      fits &&= !piece.errors && !piece.threw;
+      // Broken lines inside an entry are fine: the follower check vouches for what comes after.
+      fits &&= !piece.threw;
       const next = kinds[i + 1];
       switch (kinds[i]) {
         case 'head':
@@ -437,7 +438,7 @@ export class IncrementalLocator {
           outs[i] = place(outs[i], piece, at, documentBase, parent, index, parents[i] !== parent || indices[i] !== index);
           parents[i] = parent;
           indices[i] = index;
-          index++;
+          index += piece.items;
       }
     }
     // A Secret's `type` decides how its `data` reads: such a document is located whole.

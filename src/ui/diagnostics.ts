@@ -1,6 +1,7 @@
 // Problems for credentials in open YAML, JSON and kubeconfig documents: refreshed as documents change
 // (debounced) and as time passes, so a token that expires while its file is open turns into an error.
 import * as vscode from 'vscode';
+import { findIgnoredKubeconfigKeys } from '../diagnosis/kubeconfigKeys';
 import { assessCredential, type Assessment } from '../diagnosis/credentialAssessment';
 import type { Severity } from '../diagnosis/severity';
 import { nextStateChange } from '../token/expiry';
@@ -88,6 +89,13 @@ export class CredentialDiagnostics implements vscode.Disposable {
       if (change !== undefined && change > now) earliest = Math.min(earliest, change);
       const d = lines === undefined ? undefined : toDiagnostic(lines, a);
       if (d) diagnostics.push(d);
+    }
+    // Keys kubectl ignores (`token-file`): the user would go out anonymous while the file looks right.
+    for (const p of findIgnoredKubeconfigKeys(doc.getText())) {
+      const d = new vscode.Diagnostic(new vscode.Range(doc.positionAt(p.start), doc.positionAt(p.end)), p.message, vscode.DiagnosticSeverity.Warning);
+      d.source = 'Cluster Credentials';
+      d.code = `ignored-key-${p.key}`;
+      diagnostics.push(d);
     }
     this.collection.set(doc.uri, diagnostics);
     if (Number.isFinite(earliest)) this.nextChange.set(key, earliest);

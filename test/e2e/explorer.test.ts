@@ -42,7 +42,7 @@ function writeKubeconfig(cluster: TestCluster, dir: string, tokenFile: string): 
       users: [
         { name: 'admin', user: { token: cluster.adminToken } },
         { name: 'reader', user: { token: mint(cluster, 3600) } },
-        { name: 'rotating', user: { 'token-file': tokenFile } },
+        { name: 'rotating', user: { tokenFile } },
       ],
       contexts: [
         { name: ADMIN, context: { cluster: 'test-cluster', user: 'admin' } },

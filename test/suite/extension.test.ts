@@ -115,6 +115,20 @@ export function defineExtensionTests(): void {
       );
     });
 
+    test('a token-file key, which kubectl ignores, is a warning in Problems on the key', async () => {
+      const doc = await vscode.workspace.openTextDocument({
+        language: 'yaml',
+        content: 'apiVersion: v1\nkind: Config\nusers:\n- name: ci\n  user:\n    token-file: /var/run/token\n',
+      });
+      await vscode.window.showTextDocument(doc);
+      const warning = await waitFor('the token-file warning', () =>
+        vscode.languages.getDiagnostics(doc.uri).find((d) => d.source === 'Cluster Credentials' && d.code === 'ignored-key-token-file'),
+      );
+      assert.equal(warning.severity, vscode.DiagnosticSeverity.Warning);
+      assert.equal(doc.getText(warning.range), 'token-file');
+      assert.match(warning.message, /did you mean "tokenFile"\?/);
+    });
+
     test('Decode Token opens a read-only document with the claims and without the raw token', async () => {
       const doc = await openSample('**/demo.kubeconfig');
       const text = doc.getText();
