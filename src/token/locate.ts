@@ -17,13 +17,15 @@ interface Frame {
 
 type Item = CST.CollectionItem;
 
-export function isScalarToken(t: CST.Token | null | undefined): t is ScalarToken {
+function isScalarToken(t: CST.Token | null | undefined): t is ScalarToken {
   return t != null && (t.type === 'scalar' || t.type === 'single-quoted-scalar' || t.type === 'double-quoted-scalar' || t.type === 'block-scalar');
 }
 
 class Walker {
   readonly out: LocatedCredential[] = [];
   private documentIndex = -1;
+  /** A parse error, or a flow collection cut short, somewhere in the text. */
+  errors = false;
   /** Quote characters of quoted scalars that run to a line break instead of a closing quote. */
   openQuotes = '';
 
@@ -38,6 +40,7 @@ class Walker {
   private sideTokens(tokens: readonly CST.Token[] | undefined, path: PathNode | undefined): void {
     if (tokens === undefined) return;
     for (const t of tokens) {
+      if (t.type === 'error') this.errors ||= t.offset < this.limit;
       // A quoted scalar can end up anywhere after a parse error, even among comments.
       if ((t.type === 'error' || t.type === 'double-quoted-scalar' || t.type === 'single-quoted-scalar') && 'source' in t) this.noteQuote(t);
       if ((t.type === 'comment' || t.type === 'error') && t.source.includes('eyJ')) {
@@ -85,6 +88,8 @@ class Walker {
           if (token.start.source === '[') this.pushSeq(token.items, frame, stack);
           else this.pushMap(token.items, frame, stack);
           this.sideTokens(token.end, path);
+          // Cut short by a line with less indentation, after which yaml reads that line at indentation 0.
+          if (!token.end.some((t) => t.type === 'flow-seq-end' || t.type === 'flow-map-end')) this.errors ||= token.offset < this.limit;
           break;
         case 'comment':
         case 'error':
@@ -246,6 +251,7 @@ export interface PieceParse {
   located: LocatedCredential[];
   /** The top-level CST tokens that start inside the piece. */
   tokens: CST.Token[];
+  errors: boolean;
   /** Quote characters of quoted scalars cut at a line break, whose extent depends on the text after the piece. */
   openQuotes: string;
   /** The parser threw: only a whole-text locate says what the text holds. */
@@ -269,7 +275,7 @@ export function parsePiece(text: string, limit: number): PieceParse {
   } catch {
     threw = true;
   }
-  return { located: finish(walker.out, limit), tokens, openQuotes: walker.openQuotes, threw };
+  return { located: finish(walker.out, limit), tokens, errors: walker.errors, openQuotes: walker.openQuotes, threw };
 }
 
 /** The credential whose range [start, end) holds `offset`. `located` must come from locateCredentials. */

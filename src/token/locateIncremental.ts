@@ -5,7 +5,7 @@
 // cannot vouch for (a broken entry, a Secret whose `type` decides its data, a quote whose end lies
 // further on) is located the slow way, as a whole document or the whole text.
 import { isTokenSecretType, locateCredentials, mayHoldCredential, type TypeAndKind } from './locate';
-import { itemOf, PieceCache, type Piece, type PieceContext } from './locatePieces';
+import { PieceCache, type Piece, type PieceContext } from './locatePieces';
 import { documentEntries, documentMarkers, isDocumentMarker, pushEntry, scanEntries, type EntryScan } from './locateSegments';
 import type { LocatedCredential } from './types';
 
@@ -112,12 +112,12 @@ function exactAt(piece: Piece, text: string, end: number): boolean {
   return true;
 }
 
-/** Items' content goes under `parent[index + i]`, comments between items to the sequence; the rest stands. */
+/** An item's content goes under `parent[index]`, comments between items to the sequence; the rest stands. */
 function pathIn(c: LocatedCredential, piece: Piece, parent: string | undefined, index: number): string {
   if (parent === undefined) return c.path;
   if (c.path === piece.sequencePath) return parent;
-  const item = itemOf(c.path, piece.sequencePath);
-  return item === undefined ? c.path : `${parent}[${index + item.index}]${item.rest}`;
+  if (c.path.startsWith(piece.itemPath)) return `${parent}[${index}]${c.path.slice(piece.itemPath.length)}`;
+  return c.path;
 }
 
 /**
@@ -416,8 +416,7 @@ export class IncrementalLocator {
       const at = starts[i] ?? 0;
       if (piece === undefined) continue;
       exact &&= piece.openQuotes === '' || exactAt(piece, text, starts[i + 1] ?? end);
-      // Broken lines inside an entry are fine: the follower check vouches for what comes after.
-      fits &&= !piece.threw;
+      fits &&= !piece.errors && !piece.threw;
       const next = kinds[i + 1];
       switch (kinds[i]) {
         case 'head':
@@ -438,7 +437,7 @@ export class IncrementalLocator {
           outs[i] = place(outs[i], piece, at, documentBase, parent, index, parents[i] !== parent || indices[i] !== index);
           parents[i] = parent;
           indices[i] = index;
-          index += piece.items;
+          index++;
       }
     }
     // A Secret's `type` decides how its `data` reads: such a document is located whole.

@@ -2,7 +2,7 @@
 // and the cache that finds a piece again by its text. yaml decides where comments go, and where what
 // a broken line leaves open ends, by what comes next: the stand-ins give it the same next thing.
 import type { CST } from 'yaml';
-import { isScalarToken, parsePiece, typeAndKind, type TypeAndKind } from './locate';
+import { parsePiece, typeAndKind, type TypeAndKind } from './locate';
 import { detachedCopy } from './detachedCopy';
 import { childPath, pathToString } from './locatePath';
 import { scalarValue } from './locateScalar';
@@ -34,12 +34,12 @@ export interface Piece {
   /** Path of a map entry's key. */
   readonly rootPath: string;
   readonly typeKind?: TypeAndKind;
-  /** For an item: the path of its sequence as parsed (`_` under the stand-in key, `` at the root). */
+  /** For an item: the path of its sequence as parsed (`_` under the stand-in key, `` at the root), and of the item. */
   readonly sequencePath: string;
-  /** Sequence items the piece made: one, or more when a broken line starts another. */
-  readonly items: number;
-  /** Every credential of an item lies in one of its items, in its sequence, or at the document level. */
+  readonly itemPath: string;
+  /** Every credential of an item lies in it, in its sequence or at the document level. */
   readonly fitsItem: boolean;
+  readonly errors: boolean;
   readonly openQuotes: string;
   readonly threw: boolean;
 }
@@ -52,6 +52,11 @@ const SENTINEL = '---\n"\'';
 
 function modeOf(context: PieceContext): string {
   return `${context.underKey ? 'u' : ''}${context.follower}${context.last ? '$' : ''}`;
+}
+
+// `key: a: b` nests a map at indentation 0, which takes the column-0 keys that follow as its own.
+function atColumnZero(value: CST.Token | undefined): boolean {
+  return value !== undefined && (value.type === 'block-map' || value.type === 'block-seq') && value.indent === 0;
 }
 
 /** Where an item's own content starts; undefined for an item of comments only, waiting for its content. */
@@ -68,35 +73,29 @@ function itemsIn(items: readonly CST.CollectionItem[], from: number, limit: numb
   });
 }
 
-/**
- * The follower's first token sits at `limit`: did it land where the next entry of an unbroken document
- * would, a key in the root map, an item in the sequence of the root or of the last key? Then the next
- * entry starts as it starts parsed alone, whatever the piece held (broken lines included).
- */
-function followerLanded(doc: CST.Document, context: PieceContext, limit: number): boolean {
+/** The follower's first token sits at `limit`: did it land where the next entry of an unbroken document would? */
+function followerLanded(doc: CST.Document, shape: Shape, context: PieceContext, limit: number): boolean {
   if (context.follower === 'end' || context.last) return true;
   const root = doc.value;
   if (root === undefined) return false;
+  const seqAt = (seq: CST.Token | undefined): boolean =>
+    seq?.type === 'block-seq' && seq.indent === 0 && seq.items.some((it) => it.start.some((t) => t.type === 'seq-item-ind' && t.offset === limit));
   if (context.follower === 'key') {
-    return root.type === 'block-map' && root.indent === 0 && root.items.some((it) => it.key?.offset === limit && it.key.type === 'scalar' && it.key.source === '_');
+    return (
+      root.type === 'block-map' && root.indent === 0 && root.items.some((it) => it.key?.offset === limit && it.key.type === 'scalar' && it.key.source === '_')
+    );
   }
-  const own = root.type === 'block-map' ? itemsIn(root.items, 0, limit) : [];
-  const sequence = root.type === 'block-map' ? own[own.length - 1]?.value : root;
-  return (
-    sequence?.type === 'block-seq' &&
-    sequence.indent === 0 &&
-    sequence.items.some((it) => it.start.some((t) => t.type === 'seq-item-ind' && t.offset === limit))
-  );
+  // An item goes into the sequence of the open key, of the stand-in key, or of the root.
+  if (shape === 'openMap' && root.type === 'block-map') return seqAt(root.items[0]?.value);
+  if (context.underKey && root.type === 'block-map') return seqAt(root.items[0]?.value);
+  return seqAt(root);
 }
 
-/** Items of a root sequence, or of the stand-in key's: the first starts the piece (at `from`). */
-function itemShape(sequence: CST.Token | undefined, from: number, limit: number): Pick<Piece, 'shape' | 'rootPath' | 'items'> {
-  const other = { shape: 'other' as const, rootPath: '', items: 0 };
-  if (sequence === undefined || sequence.type !== 'block-seq' || sequence.indent !== 0) return other;
+function itemShape(sequence: CST.Token | undefined, from: number, limit: number): Shape {
+  if (sequence === undefined || sequence.type !== 'block-seq' || sequence.indent !== 0) return 'other';
   const own = itemsIn(sequence.items, from, limit);
-  const first = own[0];
-  if (first === undefined || contentOffset(first) !== from || itemsIn(sequence.items, 0, from).length > 0) return other;
-  return { shape: 'item', rootPath: '', items: own.length };
+  if (own.length !== 1 || itemsIn(sequence.items, 0, from).length > 0) return 'other';
+  return atColumnZero(own[0]?.value) ? 'other' : 'item';
 }
 
 function shapeOf(
@@ -105,26 +104,26 @@ function shapeOf(
   underKey: boolean,
   from: number,
   limit: number,
-): Pick<Piece, 'shape' | 'rootPath' | 'typeKind' | 'items'> {
-  const other = { shape: 'other' as const, rootPath: '', items: 0 };
-  if (doc === undefined) return stray ? other : { shape: 'none', rootPath: '', items: 0 };
+): Pick<Piece, 'shape' | 'rootPath' | 'typeKind'> {
+  const other = { shape: 'other' as const, rootPath: '' };
+  if (doc === undefined) return stray ? other : { shape: 'none', rootPath: '' };
   if (stray) return other;
   const marker = doc.start.some((t) => t.type === 'doc-start');
   // What starts past the piece is the follower's.
   const value = doc.value !== undefined && doc.value.offset < limit ? doc.value : undefined;
-  if (value === undefined) return marker ? { shape: 'marker', rootPath: '', items: 0 } : other;
+  if (value === undefined) return marker ? { shape: 'marker', rootPath: '' } : other;
   if (marker) return other;
-  if (value.type === 'block-seq' && !underKey) return itemShape(value, from, limit);
+  if (value.type === 'block-seq' && !underKey) return { shape: itemShape(value, from, limit), rootPath: '' };
   if (value.type !== 'block-map' || value.indent !== 0) return other;
   const own = itemsIn(value.items, 0, limit);
-  const last = own[own.length - 1];
-  if (last === undefined) return other;
-  if (underKey) return own.length === 1 && last === value.items[0] ? itemShape(last.value, from, limit) : other;
-  // Keys past the first are the piece's too (a broken line can make one): their paths stand as parsed.
-  const key = last.key;
-  const rootPath = pathToString(childPath(undefined, isScalarToken(key) ? scalarValue(key) : undefined));
-  const open = last.value === undefined || last.value.offset >= limit;
-  return { shape: open ? 'openMap' : 'map', rootPath, typeKind: typeAndKind(own), items: 0 };
+  const item = own[0];
+  if (own.length !== 1 || item === undefined) return other;
+  if (underKey) return { shape: item === value.items[0] ? itemShape(item.value, from, limit) : 'other', rootPath: '' };
+  const key = item.key;
+  if (key == null || key.type !== 'scalar') return other;
+  const rootPath = pathToString(childPath(undefined, scalarValue(key)));
+  if (item.value === undefined || item.value.offset >= limit) return { shape: 'openMap', rootPath, typeKind: typeAndKind(own) };
+  return atColumnZero(item.value) ? other : { shape: 'map', rootPath, typeKind: typeAndKind(own) };
 }
 
 function parse(key: string, context: PieceContext): Piece {
@@ -141,9 +140,11 @@ function parse(key: string, context: PieceContext): Piece {
     } else if (t.type !== 'comment' && t.type !== 'newline' && t.type !== 'space') stray = true;
   }
   const found = shapeOf(doc, stray || documents > 1, context.underKey, stub.length, limit);
-  const shape = doc === undefined || followerLanded(doc, context, limit) ? found : { ...found, shape: 'other' as const };
+  // Where the stand-in for the next entry went says whether that entry starts afresh, as it does parsed alone.
+  const shape = doc === undefined || followerLanded(doc, found.shape, context, limit) ? found : { ...found, shape: 'other' as const };
   const located = stub === '' ? parsed.located : parsed.located.map((c) => ({ ...c, start: c.start - stub.length, end: c.end - stub.length }));
   const sequencePath = context.underKey ? '_' : '';
+  const itemPath = `${sequencePath}[0]`;
   return {
     key,
     mode: modeOf(context),
@@ -152,23 +153,12 @@ function parse(key: string, context: PieceContext): Piece {
     documents,
     ...shape,
     sequencePath,
-    fitsItem: located.every((c) => c.path === '' || c.path === sequencePath || (itemOf(c.path, sequencePath)?.index ?? Infinity) < shape.items),
+    itemPath,
+    fitsItem: located.every((c) => c.path === '' || c.path === sequencePath || c.path.startsWith(itemPath)),
+    errors: parsed.errors,
     openQuotes: parsed.openQuotes,
     threw: parsed.threw,
   };
-}
-
-/** `sequence[3].rest` → index 3 and `.rest`; undefined for a path not in an item of that sequence. */
-export function itemOf(path: string, sequencePath: string): { index: number; rest: string } | undefined {
-  if (!path.startsWith(sequencePath) || path.charCodeAt(sequencePath.length) !== 91) return undefined;
-  let i = sequencePath.length + 1;
-  let index = 0;
-  for (; i < path.length; i++) {
-    const c = path.charCodeAt(i);
-    if (c < 48 || c > 57) break;
-    index = index * 10 + (c - 48);
-  }
-  return i > sequencePath.length + 1 && path.charCodeAt(i) === 93 ? { index, rest: path.slice(i + 1) } : undefined;
 }
 
 /** Pieces by their text, per context: only text no piece had before is parsed. */

@@ -126,26 +126,26 @@ export function scanEntries(
         lowered = true;
         break;
       case 'indented':
-        if (process.env.LOOSE !== '1' && (root === undefined || (lowered && !isCleanStart(text, lineStart, lineEnd)))) return false;
+        if (root === undefined || (lowered && !isCleanStart(text, lineStart, lineEnd))) return false;
         lowered = false;
         break;
       case 'item':
         // Items belong to a root sequence, or to the compact sequence of the last `key:`.
-        if (process.env.LOOSE !== '1' && root === 'map' && !openKey) return false;
+        if (root === 'map' && !openKey) return false;
         if (onEntry(lineStart, 'item', root, openKey)) return true;
         root ??= 'seq';
         lowered = false;
         break;
       case 'key':
       case 'openKey':
-        if (process.env.LOOSE !== '1' && root === 'seq') return false;
+        if (root === 'seq') return false;
         if (onEntry(lineStart, 'key', root, openKey)) return true;
         root = 'map';
         openKey = kind === 'openKey';
         lowered = false;
         break;
       default:
-        if (process.env.LOOSE !== '1') return false;
+        return false;
     }
     lineStart = lineEnd + 1;
   }

@@ -44,28 +44,14 @@ describe('IncrementalLocator on a 1 MB kubeconfig', () => {
     assert.ok(found.some((c) => c.path === 'users[250].user.token' && c.value === jwt));
   });
 
-  it('locates the document whole while an edit changes its structure from there on, and cuts it again after', () => {
-    // A key typed at column 0 ends the `users:` sequence: every later user moves to another path.
-    const at = text.indexOf('  user:', text.indexOf('- name: user-100\n'));
-    const edited = text.slice(0, at) + 'x' + text.slice(at);
-    const found = locator.locate(edited);
-    assert.deepStrictEqual(found, locateCredentials(edited));
+  it('stays exact while an edit leaves broken YAML, locating that document whole', () => {
+    // A flow sequence closed and never opened: yaml reports an error there.
+    const at = tokenOffsets[100] ?? 0;
+    const edited = text.slice(0, at) + ']' + text.slice(at);
+    assert.deepStrictEqual(locator.locate(edited), locateCredentials(edited));
     assert.equal(locator.lastRun.wholeDocuments, 1);
-    assert.ok(
-      found.some((c) => c.path.startsWith('[?]')),
-      'later users are no longer under users',
-    );
     assert.deepStrictEqual(locator.locate(text), locateCredentials(text));
     assert.equal(locator.lastRun.wholeDocuments, 0);
-  });
-
-  it('keeps a broken line that stays inside its user local', () => {
-    // Less indented than the user's map: yaml makes a second sequence item of it, and numbers the rest after it.
-    const at = text.indexOf('  user:', text.indexOf('- name: user-300\n'));
-    const edited = text.slice(0, at) + ' t' + text.slice(at + 1);
-    assert.deepStrictEqual(locator.locate(edited), locateCredentials(edited));
-    assert.equal(locator.lastRun.wholeDocuments, 0);
-    assert.ok(locator.lastRun.parsedChars < 10_000);
   });
 
   it('locates the whole text when a quote is left open and no later quote closes it', () => {
@@ -77,36 +63,6 @@ describe('IncrementalLocator on a 1 MB kubeconfig', () => {
     assert.deepStrictEqual(locator.locate(open), locateCredentials(open));
     assert.equal(locator.lastRun.wholeText, true);
   });
-});
-
-describe('IncrementalLocator on cases that once told a piece from the whole', () => {
-  // Each cut as finely as possible, so that every entry is a piece.
-  const fine = (): IncrementalLocator => new IncrementalLocator({ minTextChars: 0, minDocumentChars: 0 });
-  const cases: [string, string][] = [
-    [
-      'a quoted token followed by junk, which makes the next users a key of the document',
-      `users:\n- name: a\n  user:\n    token: "${jwt}">-\n# x\n- name: b\n  user:\n    token: ${jwt}\n`,
-    ],
-    [
-      'a block scalar header with a key in it, which takes the next key into a map of its own',
-      `users:\n- name: a\n  user:\n  |client-certificate-data: "${jwt}"\nclusters:\n- token: ${jwt}\n`,
-    ],
-    [
-      'a flow sequence cut by a line that then runs into the next user',
-      `users:\n- name: a\n  user:\n    args: ["-c", \n  echo ${jwt}"]\n- name: b\n  user:\n    token: ${jwt}\n`,
-    ],
-    ['comments after an open key, which yaml drops when `---` follows', `items:\r\n \n# ${jwt}\n# odd\r\n- token: ${jwt}\r\n`],
-    ['a map opened on a key line, which takes the next keys', `kind: Con:\nusers:\n- token: ${jwt}\n`],
-    ['a comment between a key and its first item', `users:\n#    token: ${jwt}\n\n- name: b\n  user:\n    token: ${jwt}\n`],
-  ];
-  for (const [name, text] of cases) {
-    it(name, () => {
-      assert.deepStrictEqual(fine().locate(text), locateCredentials(text));
-      const locator = fine();
-      locator.locate(text.replace(/eyJ/g, 'xyz'));
-      assert.deepStrictEqual(locator.locate(text), locateCredentials(text), 'after an edit too');
-    });
-  }
 });
 
 describe('IncrementalLocator on documents that need all of themselves', () => {
