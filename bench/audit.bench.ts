@@ -6,13 +6,12 @@
 // with ours. Goal <= 2.
 // audit.mb_per_s, audit.grep_mb_per_s: the same runs as throughput. audit.stale_events: events with the
 // stale-token annotation we found (grep -c must agree). AUDIT_BYTES=<n> makes a smaller file for a quick look.
-import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readAuditFile } from '../src/controlPlane/auditReader';
 import { AuditSummary } from '../src/controlPlane/auditSummary';
-import { median } from './stats';
+import { grepCount, median, Random } from './stats';
 
 type Report = (name: string, value: number, unit: string) => void;
 
@@ -20,30 +19,6 @@ const TARGET_BYTES = Number(process.env.AUDIT_BYTES ?? 1_000_000_000);
 const STALE_RATE = 0.001;
 const RARE_RATE = 0.0001;
 const RUNS = 3;
-
-/** xorshift32: the same file on every run. */
-class Random {
-  constructor(private state: number) {}
-  next(): number {
-    let x = this.state;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.state = x >>> 0;
-    return this.state / 4294967296;
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
-  }
-  hex(n: number): string {
-    let out = '';
-    for (let i = 0; i < n; i++) out += '0123456789abcdef'[this.int(16)] ?? '0';
-    return out;
-  }
-}
 
 /** A uuid-shaped id from a counter: unique per line at the cost of a few string operations. */
 function auditId(n: number): string {
@@ -309,15 +284,6 @@ async function ours(file: string): Promise<{ seconds: number; lines: number; sta
   return { seconds: Number(process.hrtime.bigint() - start) / 1e9, lines: stats.lines, staleEvents, stalePods };
 }
 
-function grep(file: string): { seconds: number; count: number } {
-  const start = process.hrtime.bigint();
-  const result = spawnSync('grep', ['-c', 'stale-token', file], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (result.error !== undefined) throw result.error;
-  if (result.status !== 0 && result.status !== 1) throw new Error(`grep failed: ${result.stderr}`);
-  return { seconds, count: Number(result.stdout.trim()) };
-}
-
 export async function run(report: Report): Promise<void> {
   try {
     const { file, staleLines } = auditFile();
@@ -326,17 +292,17 @@ export async function run(report: Report): Promise<void> {
     const ourSeconds: number[] = [];
     const grepSeconds: number[] = [];
     let last = { lines: 0, staleEvents: 0, stalePods: 0 };
-    let grepCount = 0;
+    let grepLines = 0;
     for (let i = 0; i < RUNS; i++) {
       const a = await ours(file);
-      const b = grep(file);
+      const b = grepCount(file, ['stale-token']);
       ourSeconds.push(a.seconds);
       grepSeconds.push(b.seconds);
       last = a;
-      grepCount = b.count;
+      grepLines = b.count;
     }
-    if (last.staleEvents !== grepCount || last.staleEvents !== staleLines) {
-      console.error(`audit: we found ${last.staleEvents} stale-token events, grep counted ${grepCount} lines, the generator wrote ${staleLines}`);
+    if (last.staleEvents !== grepLines || last.staleEvents !== staleLines) {
+      console.error(`audit: we found ${last.staleEvents} stale-token events, grep counted ${grepLines} lines, the generator wrote ${staleLines}`);
     }
     report('audit.events_per_s', last.lines / median(ourSeconds), 'events/s');
     report('audit.grep_ratio', median(ourSeconds) / median(grepSeconds), 'ratio');

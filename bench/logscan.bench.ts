@@ -5,12 +5,11 @@
 // fastest mode); median of 3 runs interleaved with ours.
 // logscan.grep_ratio: ours / grep's throughput. logscan.matching_lines: lines reported (grep -c must agree).
 // LOGSCAN_BYTES=<n> makes a smaller file for a quick look.
-import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compilePatterns, DEFAULT_PATTERNS, StreamScanner } from '../src/logs/index';
-import { median } from './stats';
+import { grepCount, median, Random } from './stats';
 
 type Report = (name: string, value: number, unit: string) => void;
 
@@ -20,32 +19,6 @@ const NEAR_MISS_RATE = 0.02;
 // Node's fs.createReadStream default: the size of the chunks a followed log arrives in.
 const CHUNK = 64 * 1024;
 const RUNS = 3;
-
-const HEX = '0123456789abcdef';
-
-/** xorshift32: the same file on every run of the benchmark. */
-class Random {
-  constructor(private state: number) {}
-  next(): number {
-    let x = this.state;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.state = x >>> 0;
-    return this.state / 4294967296;
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
-  }
-  hex(n: number): string {
-    let out = '';
-    for (let i = 0; i < n; i++) out += HEX[this.int(16)];
-    return out;
-  }
-}
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
@@ -197,18 +170,6 @@ function scanFile(file: string, compiled: ReturnType<typeof compilePatterns>): {
   return { seconds: Number(process.hrtime.bigint() - start) / 1e9, matches };
 }
 
-function grepFile(file: string, ere: string): { seconds: number; matches: number } {
-  const start = process.hrtime.bigint();
-  const result = spawnSync('grep', ['-c', '-i', '-E', ere, file], {
-    encoding: 'utf8',
-    env: { ...process.env, LC_ALL: 'C' },
-  });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (result.error) throw result.error;
-  if (result.status !== 0 && result.status !== 1) throw new Error(`grep failed: ${result.stderr}`);
-  return { seconds, matches: Number(result.stdout.trim()) };
-}
-
 export async function run(report: Report): Promise<void> {
   const compiled = compilePatterns(DEFAULT_PATTERNS);
   if (!compiled.ok) throw new Error(compiled.errors.join('; '));
@@ -222,17 +183,17 @@ export async function run(report: Report): Promise<void> {
     const ours: number[] = [];
     const theirs: number[] = [];
     let ourCount = 0;
-    let grepCount = 0;
+    let grepLines = 0;
     for (let i = 0; i < RUNS; i++) {
       const a = scanFile(file, compiled);
-      const b = grepFile(file, ere);
+      const b = grepCount(file, ['-i', '-E', ere]);
       ours.push(megabytes / a.seconds);
       theirs.push(megabytes / b.seconds);
       ourCount = a.matches;
-      grepCount = b.matches;
+      grepLines = b.count;
     }
-    if (ourCount !== grepCount) {
-      console.error(`logscan: the scanner reported ${ourCount} lines but grep counted ${grepCount}`);
+    if (ourCount !== grepLines) {
+      console.error(`logscan: the scanner reported ${ourCount} lines but grep counted ${grepLines}`);
     }
     report('logscan.mb_per_s', median(ours), 'MB/s');
     report('logscan.grep_mb_per_s', median(theirs), 'MB/s');
