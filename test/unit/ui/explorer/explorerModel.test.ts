@@ -11,28 +11,10 @@ import type { ClusterSession } from '../../../../src/cluster/auth/session';
 import type { Finding } from '../../../../src/diagnosis/types';
 import { compareFindings } from '../../../../src/diagnosis/types';
 import { buildExplorerModel } from '../../../../src/ui/explorer/explorerModel';
-import { childrenOf, type ExplorerNode, type ModelInput, type ModelSession } from '../../../../src/ui/explorer/explorerNode';
+import { type ModelInput, type ModelSession } from '../../../../src/ui/explorer/explorerNode';
 import { startTestCluster, type TestCluster } from '../../../cluster/server';
 import { sessionFor, tempDir, waitFor, type TempDir } from '../../cluster/support/session';
-
-function child(node: ExplorerNode | undefined, label: string | RegExp): ExplorerNode {
-  const found = (node ? childrenOf(node) : []).find((c) => (typeof label === 'string' ? c.label === label : label.test(c.label)));
-  assert.ok(
-    found,
-    `${node?.label ?? 'root'} has a child ${String(label)} (has: ${
-      node
-        ? childrenOf(node)
-            .map((c) => c.label)
-            .join(', ')
-        : 'none'
-    })`,
-  );
-  return found;
-}
-
-function modelSession(session: ClusterSession): ModelSession {
-  return { context: session.context, summary: session.summary, credential: session.provider.describe() };
-}
+import { child, modelSession } from './support';
 
 const NOW = 1_800_000_000;
 

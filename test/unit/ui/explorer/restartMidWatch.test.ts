@@ -6,25 +6,11 @@ import { describe, it } from 'node:test';
 import { Inventory } from '../../../../src/cluster/inventory/inventory';
 import type { ClusterSession } from '../../../../src/cluster/auth/session';
 import { buildExplorerModel } from '../../../../src/ui/explorer/explorerModel';
-import { childrenOf, type ExplorerModel, type ExplorerNode } from '../../../../src/ui/explorer/explorerNode';
+import { childrenOf, type ExplorerModel } from '../../../../src/ui/explorer/explorerNode';
 import { R } from '../../../cluster/resources';
 import { startTestCluster, type TestCluster } from '../../../cluster/server';
 import { sessionFor, tempDir, waitFor } from '../../cluster/support/session';
-
-function child(node: ExplorerNode | undefined, label: string | RegExp): ExplorerNode {
-  const found = (node ? childrenOf(node) : []).find((c) => (typeof label === 'string' ? c.label === label : label.test(c.label)));
-  assert.ok(
-    found,
-    `${node?.label ?? 'root'} has a child ${String(label)} (has: ${
-      node
-        ? childrenOf(node)
-            .map((c) => c.label)
-            .join(', ')
-        : 'none'
-    })`,
-  );
-  return found;
-}
+import { child } from './support';
 
 function modelOf(cluster: TestCluster, session: ClusterSession, inv: Inventory): ExplorerModel {
   return buildExplorerModel({

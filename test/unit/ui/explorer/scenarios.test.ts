@@ -8,7 +8,7 @@ import { ClusterKeys } from '../../../../src/cluster/live/jwks';
 import { readLiveToken } from '../../../../src/cluster/live/readLiveToken';
 import type { ClusterSession } from '../../../../src/cluster/auth/session';
 import { buildExplorerModel } from '../../../../src/ui/explorer/explorerModel';
-import { childrenOf, type ExplorerModel, type ExplorerNode, type ModelSession } from '../../../../src/ui/explorer/explorerNode';
+import { childrenOf, type ExplorerModel, type ExplorerNode } from '../../../../src/ui/explorer/explorerNode';
 import { APISIX_NOT_RELOADING, apisixProcessToken } from '../../../cluster/scenarios/apisixNotReloading';
 import { KUBELET_REFRESH_STALLED, stalledPod } from '../../../cluster/scenarios/kubeletRefreshStalled';
 import { MULTUS_KUBECONFIG_EXPIRED, multusPod } from '../../../cluster/scenarios/multusKubeconfigExpired';
@@ -16,28 +16,10 @@ import { PATRONI_EXPIRED, patroniProcessToken } from '../../../cluster/scenarios
 import { RANCHER_CONCURRENT_401, rancherIncident } from '../../../cluster/scenarios/rancherConcurrent401';
 import { startTestCluster, type TestCluster } from '../../../cluster/server';
 import { sessionFor, sessionFromText, tempDir, waitFor, type TempDir } from '../../cluster/support/session';
+import { child, modelSession } from './support';
 
 const TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 const DAY_SECONDS = 24 * 60 * 60;
-
-function child(node: ExplorerNode | undefined, label: string | RegExp): ExplorerNode {
-  const found = (node ? childrenOf(node) : []).find((c) => (typeof label === 'string' ? c.label === label : label.test(c.label)));
-  assert.ok(
-    found,
-    `${node?.label ?? 'root'} has a child ${String(label)} (has: ${
-      node
-        ? childrenOf(node)
-            .map((c) => c.label)
-            .join(', ')
-        : 'none'
-    })`,
-  );
-  return found;
-}
-
-function modelSession(session: ClusterSession): ModelSession {
-  return { context: session.context, summary: session.summary, credential: session.provider.describe() };
-}
 
 /** Every list of the inventory answered and every watch held by the server. */
 function settled(cluster: TestCluster, inv: Inventory): boolean {
