@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ApiException, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM, RESULTS, ROOT } from './support/paths';
+import { CHROMIUM, CHROMIUM_ARGS, RESULTS, ROOT } from './support/paths';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -143,15 +143,7 @@ describe('npm start without a kubeconfig', { timeout: 600_000 }, () => {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1400, height: 900 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     });
     page = browser.pages()[0] ?? (await browser.newPage());
     await page.goto(url);

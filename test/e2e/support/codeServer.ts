@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM, RESULTS, ROOT, VSIX } from './paths';
+import { CHROMIUM, CHROMIUM_ARGS, RESULTS, ROOT, VSIX } from './paths';
 
 // The same module the test script uses to install code-server once into a cache folder.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a script module the test runner shares, loaded at run time
@@ -165,15 +165,7 @@ export async function launchCodeServer(opts: LaunchOptions): Promise<Workbench> 
       viewport: { width: 1400, height: 900 },
       // Without these, a command that reads the clipboard waits forever on a permission prompt nobody sees.
       permissions: ['clipboard-read', 'clipboard-write'],
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     });
     const page = context.pages()[0] ?? (await context.newPage());
     await opts.beforeLoad?.(page);

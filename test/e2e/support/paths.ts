@@ -6,3 +6,13 @@ export const VSIX = process.env.CC_VSIX ?? join(ROOT, 'dist', 'cluster-credentia
 export const RESULTS = join(ROOT, 'test-results');
 mkdirSync(RESULTS, { recursive: true });
 export const CHROMIUM = process.env.CC_CHROMIUM ?? '/usr/bin/chromium';
+/** Headless as root on a closed network: without the networking flags Chromium keeps trying hosts it cannot reach. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
