@@ -23,6 +23,10 @@ export interface ProbeOptions {
   credential: ProbeCredential;
   path?: string;
   signal?: AbortSignal;
+  /** The proxy the session's other requests use (kubeconfig, environment or VS Code's), when any. */
+  proxyUrl?: string;
+  /** Each request's deadline; a request past it counts as a failure, not as cancelled. */
+  timeoutMs?: number;
   /** Milliseconds with sub-millisecond precision; injectable. */
   nowMs?: () => number;
 }
@@ -67,13 +71,13 @@ export async function probeConcurrency(provider: CredentialProvider, opts: Probe
   let token: string | undefined;
   if (opts.credential.kind === 'token') {
     token = opts.credential.token.trim();
-    kc = tokenOnlyKubeConfig(provider, server, token);
+    kc = tokenOnlyKubeConfig(provider, server, token, opts.proxyUrl);
   } else {
     const current = await provider.get();
     if (!current.ok) return failed({ kind: 'unauthorized', message: current.message });
     const c: ActiveCredential = current.credential;
     token = c.token;
-    kc = kubeConfigWithCredential(provider, server, c.token, c.clientCertificate);
+    kc = kubeConfigWithCredential(provider, server, c.token, c.clientCertificate, opts.proxyUrl);
   }
 
   const path = opts.path ?? DEFAULT_PROBE_PATH;
@@ -95,7 +99,11 @@ export async function probeConcurrency(provider: CredentialProvider, opts: Probe
     for (const [k, v] of Object.entries(headers)) req.setHeaderParam(k, v);
     req.setHeaderParam('Accept', 'application/json');
     if (dispatcher) req.setDispatcher(dispatcher);
-    if (opts.signal) req.setSignal(opts.signal);
+    // The probe bypasses the session's client on purpose (no 401 retry), so it brings its own deadline.
+    const signals = [opts.signal, opts.timeoutMs !== undefined ? AbortSignal.timeout(opts.timeoutMs) : undefined].filter(
+      (x): x is AbortSignal => x !== undefined,
+    );
+    if (signals.length > 0) req.setSignal(AbortSignal.any(signals));
     const started = now();
     try {
       const res = await http.send(req).toPromise();
@@ -133,8 +141,9 @@ export async function probeConcurrency(provider: CredentialProvider, opts: Probe
 }
 
 /** The cluster's TLS settings with a bearer token and no client certificate, which would take precedence. */
-function tokenOnlyKubeConfig(provider: CredentialProvider, server: string, token: string): KubeConfig {
-  const cluster = provider.cluster ?? { name: 'cluster', server, skipTLSVerify: false };
+function tokenOnlyKubeConfig(provider: CredentialProvider, server: string, token: string, proxyUrl: string | undefined): KubeConfig {
+  const base = provider.cluster ?? { name: 'cluster', server, skipTLSVerify: false };
+  const cluster = proxyUrl !== undefined ? { ...base, proxyUrl } : base;
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [cluster],

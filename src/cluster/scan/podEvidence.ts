@@ -81,6 +81,7 @@ export async function readClaims(api: ApiClients, pods: readonly PodItem[], onPr
 }
 
 async function deploymentOf(
+  api: ApiClients,
   apps: AppsV1Api,
   namespace: string,
   replicaSet: string,
@@ -93,8 +94,11 @@ async function deploymentOf(
     const rs = await apps.readNamespacedReplicaSet({ namespace, name: replicaSet });
     const owner = (rs.metadata?.ownerReferences ?? []).find((r) => r.controller === true && r.kind === 'Deployment');
     if (owner) found = { kind: 'Deployment', name: owner.name };
-  } catch {
-    // Without access to ReplicaSets the pod is still restartable on its own.
+  } catch (err) {
+    // Without access to ReplicaSets (or with the ReplicaSet gone) the pod is still restartable on its own; a
+    // timeout or a dropped connection is asked again next time rather than remembered for the session.
+    const kind = api.classify(err).kind;
+    if (kind !== 'forbidden' && kind !== 'notFound') return undefined;
   }
   cache.set(key, found);
   return found ?? undefined;
@@ -120,7 +124,7 @@ export async function podEvidenceOf(pod: PodItem, claims: ClaimLookup, api: ApiC
     e.owner = { kind: owner.kind, name: owner.name };
     if (owner.kind === 'StatefulSet' || owner.kind === 'DaemonSet') e.workload = { kind: owner.kind, name: owner.name };
     else if (owner.kind === 'ReplicaSet') {
-      const d = await deploymentOf(api.makeApiClient(AppsV1Api), pod.namespace, owner.name, cache);
+      const d = await deploymentOf(api, api.makeApiClient(AppsV1Api), pod.namespace, owner.name, cache);
       if (d) e.workload = d;
     }
   }

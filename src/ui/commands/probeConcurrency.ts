@@ -93,7 +93,16 @@ export async function probeConcurrencyCommand(
       credential = { kind: 'token', token: issued.value.token };
     }
     report(`sending ${requests} requests at once…`);
-    return { stage: 'probe' as const, result: await probeConcurrency(session.provider, { requests, credential, signal }) };
+    return {
+      stage: 'probe' as const,
+      result: await probeConcurrency(session.provider, {
+        requests,
+        credential,
+        signal,
+        timeoutMs: session.api.requestTimeoutSeconds * 1000,
+        ...(session.api.proxy ? { proxyUrl: session.api.proxy.url } : {}),
+      }),
+    };
   });
   if (!res.result.ok) {
     showFailure(services, res.stage === 'token' ? `request a token to probe ${t.whose}` : `probe ${t.whose}`, res.result.error);

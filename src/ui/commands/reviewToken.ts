@@ -97,6 +97,15 @@ export async function reviewTokenCommand(cc: CommandContext, arg?: unknown): Pro
 
   let res: ActionResult<TokenReviewResult>;
   if (ref?.kind === 'tokenFile') {
+    // The same guards as Read Live Token: no exec where it is off, or into a pod or path the inventory does not know.
+    const refusal =
+      services.settings.liveTokens === 'off'
+        ? 'reading token files is off (clusterCredentials.liveTokens.mode)'
+        : services.state.ensureStarted()?.liveReadRefusal({ namespace: ref.namespace, name: ref.pod, uid: ref.podUid, path: ref.path });
+    if (refusal !== undefined) {
+      void vscode.window.showWarningMessage(`Cannot review the token of ${ref.path} in ${ref.namespace}/${ref.pod}: ${refusal}.`);
+      return undefined;
+    }
     res = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Reviewing the token of ${ref.namespace}/${ref.pod}` },
       () => reviewLiveToken(session, ref),

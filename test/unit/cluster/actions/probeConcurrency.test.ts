@@ -108,3 +108,22 @@ describe('probeConcurrency on rancher-concurrent-401', () => {
     }
   });
 });
+
+describe('probeConcurrency against a server that never answers', () => {
+  let admin: Clients;
+
+  useClusterWithAdmin(['hostile'], (_c, a) => {
+    admin = a;
+  });
+
+  // Without a deadline the probe would wait forever: the timeout turns that into a failure.
+  it('gives up on each request at its deadline, as a failure, not a cancellation', { timeout: 60_000 }, async () => {
+    // The hostile scenario holds every read of this log open and never answers it.
+    const path = '/api/v1/namespaces/hostile-silent/pods/never-answers/log?container=agent';
+    const res = await probeConcurrency(admin.provider, { requests: 3, credential: { kind: 'active' }, path, timeoutMs: 300 });
+    assert.ok(res.ok, !res.ok ? res.error.message : '');
+    assert.deepEqual([res.value.total, res.value.ok, res.value.other, res.value.cancelled], [3, 0, 3, 0]);
+    assert.deepEqual(res.value.statuses, { '0': 3 });
+    assert.equal(res.value.failures.length, 1, res.value.failures.join('\n'));
+  });
+});
