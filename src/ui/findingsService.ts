@@ -4,7 +4,6 @@
 import * as vscode from 'vscode';
 import { COMMAND } from '../shared/commandIds';
 import { describeUnread } from '../cluster/scan/unauthorizedScan';
-import { CoreV1Api } from '@kubernetes/client-node';
 import { Diagnosis, describeScope, type ScanOutcome } from '../app/diagnosis';
 import { configuredNamespaces } from '../cluster/inventory/namespaceReach';
 import type { ClusterSession } from '../cluster/auth/session';
@@ -124,20 +123,13 @@ export class FindingsService implements vscode.Disposable {
 }
 
 /** Asks which namespace to scan when the command comes from the palette. */
-async function pickScope(session: ClusterSession, configured: readonly string[]): Promise<EvidenceScope | undefined> {
+async function pickScope(services: Services, session: ClusterSession, configured: readonly string[]): Promise<EvidenceScope | undefined> {
   // "All" means the configured namespaces when set; the scan itself falls back to the context's namespace on 403.
   const all = configured.length > 0 ? `${session.context}: ${configured.join(', ')}` : session.context;
   const items: (vscode.QuickPickItem & { scope: EvidenceScope })[] = [{ label: '$(globe) All namespaces', description: all, scope: { kind: 'context' } }];
-  let names: string[] = [...configured];
-  if (names.length === 0) {
-    try {
-      const list = await session.api.makeApiClient(CoreV1Api).listNamespace();
-      names = list.items.map((ns) => ns.metadata?.name ?? '').filter((n) => n !== '');
-    } catch {
-      // Without permission to list namespaces, offer the context's own.
-      names = session.summary.namespace !== undefined ? [session.summary.namespace] : [];
-    }
-  }
+  // The session's inventory already holds the namespaces (configured, listed, or the context's own on 403): no list of our own.
+  const snapshot = await services.state.ensureStarted()?.synced();
+  const names = snapshot?.namespaces.map((n) => n.name) ?? [...configured];
   for (const name of names) items.push({ label: `$(symbol-namespace) ${name}`, scope: { kind: 'namespace', namespace: name } });
   const picked = await vscode.window.showQuickPick(items, { title: 'Scan for 401 Errors', placeHolder: 'Where to look for 401 errors in pod logs and events' });
   return picked?.scope;
@@ -150,7 +142,7 @@ export async function scanUnauthorizedCommand(services: Services, service: Findi
   // A node of another context is refused with a sentence, not scanned in the active one.
   const session = sessionFor(services, ref);
   if (!session) return;
-  const scope = ref ? scopeOfRef(ref) : await pickScope(session, configuredNamespaces(services.settings.namespaces) ?? []);
+  const scope = ref ? scopeOfRef(ref) : await pickScope(services, session, configuredNamespaces(services.settings.namespaces) ?? []);
   if (!scope) return;
   const where = describeScope(scope, session.context);
   const outcome = await vscode.window.withProgress(

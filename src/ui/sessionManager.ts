@@ -35,13 +35,13 @@ export class SessionManager implements SessionSource, vscode.Disposable {
     private readonly opts: SessionManagerOptions = {},
   ) {
     this.subscriptions.push(
+      // A grant of workspace trust arrives here too, as a change of every restricted setting.
       settings.onDidChange((change) => {
         if (change.affects('kubeconfig', 'requestTimeoutSeconds')) this.reload();
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('vs-kubernetes') || e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.noProxy')) this.reload();
       }),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.reload(true)),
       // Relative kubeconfig paths resolve against the first folder.
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.reload()),
     );
@@ -62,7 +62,7 @@ export class SessionManager implements SessionSource, vscode.Disposable {
   }
 
   /** Re-reads the kubeconfig files; a new session only when the context, its cluster or its user changed. */
-  reload(force = false): void {
+  reload(): void {
     const load = loadKubeconfig({
       settingPath: this.settings.kubeconfigPath,
       vsKubernetesPath: this.settings.vsKubernetesKubeconfigPath,
@@ -74,7 +74,7 @@ export class SessionManager implements SessionSource, vscode.Disposable {
     this.watchKubeconfig(load.files);
     // A new deadline or proxy needs new connections, so it is part of what makes a session.
     const key = load.ok ? sessionKeyOf(load, this.apiOptions()) : undefined;
-    if (!force && key !== undefined && key === this.sessionKey && this.session) {
+    if (key !== undefined && key === this.sessionKey && this.session) {
       // Same context and credential: keep the session (and its lists), only redraw.
       this.emitter.fire(this.session);
       return;

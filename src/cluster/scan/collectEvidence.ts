@@ -191,41 +191,53 @@ export async function collectEvidence(session: EvidenceSession, scope: EvidenceS
   }
 
   const newObservations: TokenObservation[] = [];
-  if (opts.readToken) {
-    for (const pod of evidence.pods) {
-      if (pod.phase !== 'Running') continue;
-      for (const source of pod.tokenSources) {
-        if (opts.signal?.aborted) break;
-        const container = source.containers[0];
-        if (container === undefined) continue;
+  const readToken = opts.readToken;
+  if (readToken && !opts.signal?.aborted) {
+    // All at once: the reader (the session's live tokens) bounds the concurrency; results are merged in pod order.
+    const targets = evidence.pods.flatMap((pod) =>
+      pod.phase !== 'Running'
+        ? []
+        : pod.tokenSources.flatMap((source) => (source.containers[0] === undefined ? [] : [{ pod, source, container: source.containers[0] }])),
+    );
+    const reads = await Promise.all(
+      targets.map(async ({ pod, source, container }) => {
         try {
-          const raw = await opts.readToken({ namespace: pod.namespace, pod: pod.name, podUid: pod.uid, container, path: source.path });
-          if (raw === undefined) continue;
-          const subject: Subject = {
-            context: session.context,
-            namespace: pod.namespace,
-            pod: pod.name,
-            podUid: pod.uid,
-            serviceAccount: pod.serviceAccount,
-            container,
-            path: source.path,
-          };
-          const o = observeToken(raw, subject, now(), 'liveRead');
-          if (o) {
-            newObservations.push({ ...o, subject: { ...o.subject } });
-            mergeObservation(evidence.observations, o);
-          }
+          return { raw: await readToken({ namespace: pod.namespace, pod: pod.name, podUid: pod.uid, container, path: source.path }) };
         } catch (err) {
-          problem(`reading ${source.path} in ${pod.namespace}/${pod.name}`, err);
+          return { err };
         }
+      }),
+    );
+    targets.forEach(({ pod, source, container }, i) => {
+      const read = reads[i];
+      if (read === undefined) return;
+      if ('err' in read) {
+        problem(`reading ${source.path} in ${pod.namespace}/${pod.name}`, read.err);
+        return;
       }
-    }
+      if (read.raw === undefined) return;
+      const subject: Subject = {
+        context: session.context,
+        namespace: pod.namespace,
+        pod: pod.name,
+        podUid: pod.uid,
+        serviceAccount: pod.serviceAccount,
+        container,
+        path: source.path,
+      };
+      const o = observeToken(read.raw, subject, now(), 'liveRead');
+      if (o) {
+        newObservations.push({ ...o, subject: { ...o.subject } });
+        mergeObservation(evidence.observations, o);
+      }
+    });
   }
 
   let newUnauthorized: UnauthorizedEvent[] = [];
   let scannedPods: CollectResult['scanned'];
   if (opts.scan && !opts.signal?.aborted) {
-    const reach = (s: EvidenceScope): ScopeReach => reachOf(viewOfScope(snapshot, fallbackReason, s), s);
+    // The scan reaches the scope this collection already viewed.
+    const reach = (): ScopeReach => reachOf(view, scope);
     const scanned = await scanUnauthorized({ ...session, reach }, scope, { ...opts.scan, nowMs: now, ...(opts.signal ? { signal: opts.signal } : {}) });
     evidence.problems.push(...scanned.problems.filter((p) => !evidence.problems.includes(p)));
     scannedPods = { pods: scanned.scanned.pods, unread: scanned.unread };

@@ -1,6 +1,5 @@
-// ExplorerNode → vscode.TreeItem: codicons with theme colours, and the live-token targets of pods.
+// ExplorerNode → vscode.TreeItem: codicons with theme colours.
 import * as vscode from 'vscode';
-import type { LiveTokenTarget, PodItem } from '../../cluster/inventory/types';
 import type { ExplorerNode, Tone } from './explorerNode';
 
 const TONE_COLOR: Record<Tone, string | undefined> = {
@@ -28,14 +27,4 @@ export function treeItemOf(node: ExplorerNode): vscode.TreeItem {
   if (node.contextValue) item.contextValue = node.contextValue;
   if (node.command) item.command = { ...node.command, arguments: node.command.arguments ?? (node.ref ? [node.ref] : []) };
   return item;
-}
-
-/** Every projected token file of these pods (running ones only: exec needs a running container). */
-export function liveTargetsOf(pods: readonly PodItem[]): LiveTokenTarget[] {
-  const out: LiveTokenTarget[] = [];
-  for (const p of pods) {
-    if (p.phase !== 'Running' || p.deleting) continue;
-    for (const c of p.containers) for (const t of c.tokens) out.push({ namespace: p.namespace, pod: p.name, podUid: p.uid, container: c.name, path: t.path });
-  }
-  return out;
 }
