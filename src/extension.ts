@@ -17,6 +17,7 @@ import { SessionManager } from './ui/sessionManager';
 import { Settings } from './ui/settings';
 import { registerTokenHealthPanels, TokenHealthPanels } from './ui/tokenHealth/register';
 import { CredentialStatusBar } from './ui/statusBar';
+import { errorMessage } from './shared/values';
 
 export async function activate(context: vscode.ExtensionContext): Promise<Services> {
   const log = vscode.window.createOutputChannel('Cluster Credentials', { log: true });
@@ -85,7 +86,7 @@ function openHistory(context: vscode.ExtensionContext, log: vscode.LogOutputChan
     (opened) => {
       if (opened.problem !== undefined) log.error(`${opened.problem} Using a temporary history for this session.`);
     },
-    (err: unknown) => log.error(`${err instanceof Error ? err.message : String(err)} Nothing is added to the history in this session.`),
+    (err: unknown) => log.error(`${errorMessage(err)} Nothing is added to the history in this session.`),
   );
   return history;
 }

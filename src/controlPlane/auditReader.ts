@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import type { AuditEvent } from './auditEvent';
 import { addStats, AuditLineScanner, emptyStats, type AuditScanStats } from './auditScanner';
+import { errorMessage } from '../shared/values';
 
 export interface AuditReadOptions {
   maxLineBytes?: number;
@@ -29,10 +30,6 @@ export interface AuditReadReport {
 const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 /** Lumberjack's backup names: `audit-2026-12-02T16-22-58.123.log`, gzipped or not. */
 const BACKUP_TIME = /-(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})(?:\.(\d{3}))?\.[^.]+(?:\.gz)?$/;
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 /** Reads one file to its end; a name ending in `.gz` is gunzipped on the way. */
 export async function readAuditFile(path: string, onEvent: (event: AuditEvent) => void, opts: AuditReadOptions = {}): Promise<AuditScanStats> {
@@ -126,7 +123,7 @@ export async function expandAuditPaths(paths: readonly string[]): Promise<{ file
       if (s.isDirectory()) files.push(...(await auditFilesIn(path)));
       else files.push(path);
     } catch (e) {
-      missing.push({ path, ok: false, error: messageOf(e) });
+      missing.push({ path, ok: false, error: errorMessage(e) });
     }
   }
   return { files: [...new Set(files)], missing };
@@ -146,7 +143,7 @@ export async function readAuditPaths(paths: readonly string[], onEvent: (event: 
       addStats(report.totals, stats);
       report.files.push({ path, ok: true, stats });
     } catch (e) {
-      report.files.push({ path, ok: false, error: messageOf(e) });
+      report.files.push({ path, ok: false, error: errorMessage(e) });
     }
   }
   if (opts.signal?.aborted === true) report.cancelled = true;

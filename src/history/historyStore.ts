@@ -11,6 +11,7 @@ import { checkRecord } from './recordFormat';
 import { lastSeen } from './recordLog';
 import { HistoryReplica } from './replica';
 import type { HistoryFilter, HistoryOpened, HistoryOptions, HistoryRecord } from './types';
+import { errorMessage } from '../shared/values';
 
 const DEFAULT_MAX_DAYS = 30;
 const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
@@ -47,7 +48,7 @@ function matches(r: HistoryRecord, f: HistoryFilter): boolean {
 
 function describeError(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
-  return e.code ?? (err instanceof Error ? err.message : String(err));
+  return e.code ?? errorMessage(err);
 }
 
 function skippedNotice(skipped: SkippedLines): string {

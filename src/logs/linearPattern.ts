@@ -1,6 +1,7 @@
 // User patterns run on RE2 (re2js), whose time is linear in the line whatever the pattern: the cluster
 // writes the lines, and a pattern such as `(a+)+$` would hold a backtracking engine for minutes on one.
 import { RE2JS } from 're2js';
+import { errorMessage } from '../shared/values';
 
 /** What the scanner needs of a compiled pattern: does it match somewhere in this line. */
 export interface LineMatcher {
@@ -66,7 +67,7 @@ export function compileLinear(source: string, flags: string): LinearCompileResul
   try {
     return { ok: true, matcher: RE2JS.compile(RE2JS.translateRegExp(source), re2Flags(flags)) };
   } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
+    const detail = errorMessage(err);
     return { ok: false, reason: `the linear-time engine for log patterns cannot read it (${detail})` };
   }
 }

@@ -5,6 +5,7 @@ import { compileLinear, type LineMatcher } from './linearPattern';
 import { requiredLiterals } from './requiredLiterals';
 import { literalSearchCost } from './searchPlan';
 import type { CompiledPattern, CompiledPatterns, LogPattern, RequiredLiteral } from './types';
+import { errorMessage } from '../shared/values';
 
 // Every default is case-insensitive and written in the syntax JavaScript and POSIX ERE share (plus \b),
 // so the benchmark can hand the same expressions to grep -E.
@@ -105,7 +106,7 @@ export function compilePatterns(patterns: LogPattern[]): CompiledPatterns {
       // JavaScript's verdict first, so a typo gets V8's message whichever engine runs the pattern.
       regex = new RegExp(p.regex, flags);
     } catch (err) {
-      errors.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+      errors.push(`${name}: ${errorMessage(err)}`);
       return;
     }
     const native = NATIVE.has(`${flags}/${p.regex}`);

@@ -1,6 +1,7 @@
 // Every command registers through here: an unexpected exception is logged with its stack and shown as one
 // error message (its text and "see the log") in place of VS Code's raw "command resulted in an error" popup.
 import * as vscode from 'vscode';
+import { errorMessage } from '../shared/values';
 
 export function registerGuardedCommand(id: string, log: vscode.LogOutputChannel, run: (arg?: unknown) => unknown): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (arg?: unknown) => {
@@ -9,9 +10,7 @@ export function registerGuardedCommand(id: string, log: vscode.LogOutputChannel,
     } catch (err) {
       // A bug, not a cluster answer: say so once, with the log to look at.
       log.error(`${id} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      void vscode.window.showErrorMessage(
-        `Cluster Credentials: the command failed unexpectedly (${err instanceof Error ? err.message : String(err)}); see the log.`,
-      );
+      void vscode.window.showErrorMessage(`Cluster Credentials: the command failed unexpectedly (${errorMessage(err)}); see the log.`);
       return undefined;
     }
   });

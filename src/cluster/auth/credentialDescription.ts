@@ -4,7 +4,7 @@ import type { KubeConfig, User } from '@kubernetes/client-node';
 import { IGNORED_TOKEN_FILE_MESSAGE } from '../../diagnosis/kubeconfigKeys';
 import { decodeCertificate } from '../../token/certificate';
 import { decodeToken } from '../../token/jwt';
-import { isRecord } from './kubeconfigFiles';
+import { isRecord } from '../../shared/values';
 
 export type CredentialKind = 'token' | 'tokenFile' | 'exec' | 'authProvider' | 'clientCertificate' | 'basicAuth' | 'none';
 

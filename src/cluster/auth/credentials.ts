@@ -6,7 +6,7 @@ import { decodeToken } from '../../token/jwt';
 import { fingerprint } from '../../token/fingerprint';
 import { type CredentialDescription, type CredentialKind, type ExecSpec, credentialKindOf, describeCredential, execSpecOf } from './credentialDescription';
 import { type ExecCredentialOutput, runExecPlugin } from './execPlugin';
-import { isRecord } from './kubeconfigFiles';
+import { isRecord } from '../../shared/values';
 import { TokenFileSource } from './tokenFileSource';
 
 export {

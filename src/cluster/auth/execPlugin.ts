@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import type { Cluster } from '@kubernetes/client-node';
 import type { ExecSpec } from './credentialDescription';
 import { redactSecrets } from '../redact';
+import { errorMessage } from '../../shared/values';
 
 export interface ExecCredentialOutput {
   token?: string;
@@ -69,7 +70,7 @@ export function runExecPlugin(spec: ExecSpec, opts: ExecRunOptions): Promise<Exe
       // Its own process group on POSIX, so that a timeout ends whatever it started too.
       child = spawn(spec.command, spec.args, { env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, detached: process.platform !== 'win32' });
     } catch (err) {
-      settle(fail(`${name} could not be started (${err instanceof Error ? err.message : String(err)}); check exec.command in the kubeconfig`));
+      settle(fail(`${name} could not be started (${errorMessage(err)}); check exec.command in the kubeconfig`));
       return;
     }
     // A child it left behind can hold stdout open for ever; 'close' then waits for it, so we stop reading.

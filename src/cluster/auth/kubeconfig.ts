@@ -6,12 +6,12 @@ import {
   type KubeconfigFileOptions,
   type KubeconfigOrigin,
   type NamedEntry,
-  isRecord,
   readKubeconfigFile,
   resolveKubeconfigFiles,
 } from './kubeconfigFiles';
 import { noteIgnoredTokenFileKey } from './credentialDescription';
 import { type FileEdit, type FileWriteOptions, editKubeconfigFile } from './kubeconfigWrite';
+import { errorMessage, isRecord } from '../../shared/values';
 
 export { resolveKubeconfigFiles, type KubeconfigOrigin, type KubeconfigSource } from './kubeconfigFiles';
 
@@ -121,10 +121,7 @@ export function loadKubeconfig(opts: KubeconfigLoadOptions): KubeconfigLoad {
       { onInvalidEntry: 'filter' },
     );
   } catch (err) {
-    return fail(
-      'invalid',
-      `${describeFiles(loaded, origin)} could not be loaded (${err instanceof Error ? err.message : String(err)}); fix the kubeconfig or choose another one`,
-    );
+    return fail('invalid', `${describeFiles(loaded, origin)} could not be loaded (${errorMessage(err)}); fix the kubeconfig or choose another one`);
   }
 
   const where = describeFiles(loaded, origin);

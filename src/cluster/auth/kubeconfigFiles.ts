@@ -4,6 +4,7 @@ import path from 'node:path';
 import { load as loadYaml } from 'js-yaml';
 import { parseDocument } from 'yaml';
 import { expandSettingPath } from './workspacePaths';
+import { errorMessage, isRecord } from '../../shared/values';
 
 export type KubeconfigOrigin = 'setting' | 'vsKubernetes' | 'KUBECONFIG' | 'default';
 
@@ -133,7 +134,7 @@ function parseKubeconfigYaml(file: string, text: string): { ok: true; value: unk
     return {
       ok: false,
       problem: 'invalid',
-      message: `${file} cannot be read as YAML (${err instanceof Error ? err.message : String(err)}); fix the file or choose another kubeconfig`,
+      message: `${file} cannot be read as YAML (${errorMessage(err)}); fix the file or choose another kubeconfig`,
     };
   }
 }
@@ -160,10 +161,6 @@ function resolvePaths(section: 'clusters' | 'users' | 'contexts', entry: NamedEn
 
 function dropUndefined(rec: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(rec).filter(([, v]) => v !== undefined));
-}
-
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 export function errorCode(err: unknown): string | undefined {

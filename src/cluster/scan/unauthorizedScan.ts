@@ -8,6 +8,7 @@ import { StreamScanner, scanText, type CompiledPatterns, type LogMatch } from '.
 import type { EvidenceScope } from '../../diagnosis/evidence';
 import type { ApiClients } from '../auth/apiClient';
 import { configuredNamespaces, fallbackNote, forbiddenFallback } from '../inventory/namespaceReach';
+import { timeOf } from '../../shared/values';
 
 /** What a scan needs of a session. */
 export interface ScanSession {
@@ -268,12 +269,6 @@ export async function listScopeEvents(session: ScanSession, scope: EvidenceScope
       });
     }
   }
-}
-
-function timeOf(v: Date | string | undefined | null): number | undefined {
-  if (v === undefined || v === null) return undefined;
-  const t = v instanceof Date ? v.getTime() : Date.parse(v);
-  return Number.isNaN(t) ? undefined : t;
 }
 
 /** 401 symptoms among events: `reason: message` scanned like a log line. */
