@@ -16,6 +16,14 @@ const builds = [
     external: ['vscode'],
   },
   {
+    // The worker thread that locates credentials in a whole large document (src/token/offThreadLocate.ts).
+    entryPoints: ['src/token/locateWorker.ts'],
+    outfile: 'dist/locateWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
     entryPoints: ['webview/main.ts'],
     outfile: 'dist/webview/main.js',
     platform: 'browser',
@@ -42,7 +50,8 @@ const builds = [
 }
 
 // Only what this script writes: a packaged VSIX beside it may be in use by a running test.
-for (const out of ['dist/extension.js', 'dist/extension.js.map', 'dist/webview']) rmSync(out, { recursive: true, force: true });
+for (const out of ['dist/extension.js', 'dist/extension.js.map', 'dist/locateWorker.js', 'dist/locateWorker.js.map', 'dist/webview'])
+  rmSync(out, { recursive: true, force: true });
 const common = {
   bundle: true,
   minify: production,

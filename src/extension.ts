@@ -18,11 +18,13 @@ import { Settings } from './ui/settings';
 import { registerTokenHealthPanels, TokenHealthPanels } from './ui/tokenHealth/register';
 import { CredentialStatusBar } from './ui/statusBar';
 import { errorMessage } from './shared/values';
+import { OffThreadLocator } from './token/offThreadLocate';
 
 export async function activate(context: vscode.ExtensionContext): Promise<Services> {
   const log = vscode.window.createOutputChannel('Cluster Credentials', { log: true });
   const settings = new Settings();
-  const index = new DocumentIndex();
+  // Whole-document parses of large YAML (an edit that broke its structure) run on a worker thread.
+  const index = new DocumentIndex(new OffThreadLocator({ script: context.asAbsolutePath(path.join('dist', 'locateWorker.js')) }));
   const decoded = new DecodedDocuments();
   context.subscriptions.push(
     log,

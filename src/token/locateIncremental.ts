@@ -70,6 +70,13 @@ interface Change {
 
 const BLOCKS = [65_536, 4_096, 256, 16, 1];
 
+/** Thrown inside `tryLocate` when the exact result needs a parse longer than the caller allows. */
+class TooLongToParse extends Error {
+  constructor(readonly chars: number) {
+    super(`${chars} more characters to parse than allowed`);
+  }
+}
+
 /** Length of the common start of two texts, compared a block at a time. */
 function commonPrefix(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
@@ -185,6 +192,8 @@ export class IncrementalLocator {
   private markerFree = false;
   private plans: DocumentPlan[] = [];
   private run: LocateRun = { parsed: 0, parsedChars: 0, reused: 0, wholeDocuments: 0, wholeText: false };
+  /** During `tryLocate`: the most characters this call may parse. */
+  private maxParseChars = Infinity;
 
   constructor(options: IncrementalOptions = {}) {
     this.minText = options.minTextChars ?? MIN_TEXT_CHARS;
@@ -196,9 +205,34 @@ export class IncrementalLocator {
   }
 
   locate(text: string): LocatedCredential[] {
+    return this.tryLocate(text, Infinity) ?? locateCredentials(text);
+  }
+
+  /**
+   * As `locate`, unless the exact result needs more than `maxParseChars` characters parsed (an edit
+   * broke the structure of a large document from there on, so that its entries read differently or it
+   * reads only whole): then undefined, as soon as that is known, and the locator stays at the last text
+   * it located, so the next version is again compared with that one. The caller locates such a text
+   * whole elsewhere (off the extension host's thread). The first text is always located: its pieces
+   * are what makes the next edits cheap.
+   */
+  tryLocate(text: string, maxParseChars: number): LocatedCredential[] | undefined {
+    this.maxParseChars = this.previous === '' ? Infinity : maxParseChars;
+    try {
+      return this.locateWithin(text);
+    } catch (err) {
+      if (err instanceof TooLongToParse) return undefined;
+      throw err;
+    } finally {
+      this.maxParseChars = Infinity;
+    }
+  }
+
+  private locateWithin(text: string): LocatedCredential[] {
     this.run = { parsed: 0, parsedChars: 0, reused: 0, wholeDocuments: 0, wholeText: false };
     this.cache.resetCounts();
     if (text.length < this.minText) {
+      this.allowParse(text.length);
       this.forget();
       this.run.wholeText = true;
       return locateCredentials(text);
@@ -217,6 +251,7 @@ export class IncrementalLocator {
     this.markerFree = false;
     const markers = documentMarkers(text);
     const starts = markers[0] === 0 ? markers : [0, ...markers];
+    // Nothing below changes what is kept until the plans are complete: a TooLongToParse leaves the last version's.
     const plans: DocumentPlan[] = [];
     let documentBase = 0;
     let exact = true;
@@ -231,6 +266,7 @@ export class IncrementalLocator {
       exact &&= plan.exact;
       documentBase += plan.documents;
     }
+    if (!exact) this.allowParse(text.length);
     this.plans = plans;
     this.previous = text;
     this.cache.retain(() => this.pieces(), this.pieceCount());
@@ -325,7 +361,9 @@ export class IncrementalLocator {
       follower: next === 'key' || next === 'item' ? next : 'end',
       last: e === text.length,
     };
-    return this.cache.get(text.slice(s, e), context);
+    const entryText = text.slice(s, e);
+    if (!this.cache.has(entryText, context)) this.allowParse(entryText.length);
+    return this.cache.get(entryText, context);
   }
 
   /**
@@ -398,7 +436,10 @@ export class IncrementalLocator {
       if (split.fits) return { start, end, documentBase, documents: 1, entries, whole: undefined, wholeOut: undefined, exact: split.exact };
     }
     // `same` is this document's plan for the same text, moved.
-    const piece = same?.whole ?? this.cache.get(text.slice(start, end), { underKey: false, follower: 'end', last: end === text.length });
+    const context: PieceContext = { underKey: false, follower: 'end', last: end === text.length };
+    const documentText = text.slice(start, end);
+    if (same?.whole === undefined && !this.cache.has(documentText, context)) this.allowParse(end - start);
+    const piece = same?.whole ?? this.cache.get(documentText, context);
     const wholeOut = place(same?.wholeOut, piece, start, documentBase, undefined, 0, false);
     return { start, end, documentBase, documents: piece.documents, entries, whole: piece, wholeOut, exact: exactAt(piece, text, end) };
   }
@@ -442,6 +483,11 @@ export class IncrementalLocator {
     }
     // A Secret's `type` decides how its `data` reads: such a document is located whole.
     return { fits: fits && !isTokenSecretType(secret), exact };
+  }
+
+  /** Before parsing `chars` more characters in this call. */
+  private allowParse(chars: number): void {
+    if (this.cache.parsedChars + chars > this.maxParseChars) throw new TooLongToParse(chars);
   }
 
   private pieceCount(): number {

@@ -176,6 +176,11 @@ export class PieceCache {
     this.reused = 0;
   }
 
+  /** Whether the piece with this text in this context is known (parsed and not forgotten). */
+  has(text: string, context: PieceContext): boolean {
+    return this.byMode.get(modeOf(context))?.has(text) ?? false;
+  }
+
   /** The piece with this text in this context. */
   get(text: string, context: PieceContext): Piece {
     const mode = modeOf(context);

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { findIgnoredKubeconfigKeys } from '../diagnosis/kubeconfigKeys';
 import { assessCredential, type Assessment } from '../diagnosis/credentialAssessment';
 import type { Severity } from '../diagnosis/severity';
+import { errorMessage } from '../shared/values';
 import { nextStateChange } from '../token/expiry';
 import type { LineIndex } from '../token/lineIndex';
 import type { LocatedCredential } from '../token/types';
@@ -76,11 +77,30 @@ export class CredentialDiagnostics implements vscode.Disposable {
       this.nextChange.delete(key);
       return;
     }
+    const located = this.index.locatedSoon(doc);
+    if (Array.isArray(located)) {
+      this.publish(doc, located);
+      return;
+    }
+    // A large document whose structure an edit broke is parsed on the worker thread meanwhile.
+    const version = doc.version;
+    void located.then(
+      (found) => {
+        // Assessed in a turn of its own: decoding the worker's answer was this one's work.
+        setImmediate(() => {
+          if (found !== undefined && !doc.isClosed && doc.version === version && this.settings.problemsEnabled) this.publish(doc, found);
+        });
+      },
+      (err: unknown) => this.log.warn(`Could not look for credentials in ${doc.uri.fsPath}: ${errorMessage(err)}`),
+    );
+  }
+
+  private publish(doc: vscode.TextDocument, located: readonly LocatedCredential[]): void {
+    const key = doc.uri.toString();
     const now = Math.floor(Date.now() / 1000);
     const options = this.settings.expiryOptions;
     const diagnostics: vscode.Diagnostic[] = [];
     let earliest = Infinity;
-    const located = this.index.located(doc);
     // One line table per version: positions for thousands of credentials without a scan each.
     const lines = located.length > 0 ? this.index.lines(doc) : undefined;
     for (const l of located) {

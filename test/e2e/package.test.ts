@@ -22,15 +22,16 @@ function zipEntries(zip: Buffer): string[] {
   return names;
 }
 
-test('the VSIX is under 2 MB and ships only the bundle, the webview, media and docs', () => {
+test('the VSIX is under 2 MB and ships only the bundle, its locating worker, the webview, media and docs', () => {
   const size = statSync(VSIX).size;
   assert.ok(size < 2 * 1024 * 1024, `VSIX is ${size} bytes`);
   const names = zipEntries(readFileSync(VSIX));
   assert.ok(names.includes('extension/dist/extension.js'), names.join(', '));
+  assert.ok(names.includes('extension/dist/locateWorker.js'), names.join(', '));
   assert.ok(names.includes('extension/package.json'));
   const unexpected = names.filter(
     (n) =>
-      !/^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(package\.json|readme\.md|LICENSE\.txt|changelog\.md|dist\/extension\.js|dist\/webview\/.+|media\/.+))$/i.test(
+      !/^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(package\.json|readme\.md|LICENSE\.txt|changelog\.md|dist\/extension\.js|dist\/locateWorker\.js|dist\/webview\/.+|media\/.+))$/i.test(
         n,
       ),
   );
