@@ -1,4 +1,5 @@
 // Times and durations as the panel writes them. Pure: tested in Node.
+import { YEAR_SECONDS, yearsAndMonths } from '../src/shared/years';
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
@@ -23,9 +24,10 @@ export function formatTick(ms: number, stepMs: number): string {
   return stepMs < 60_000 ? `${time}:${pad(d.getSeconds())}` : time;
 }
 
-/** `3 h 20 min`, `45 s`, `2 days`: two units at most. */
+/** `3 h 20 min`, `45 s`, `2 days`, `9 years 11 months`: two units at most. */
 export function formatDuration(ms: number): string {
   const s = Math.round(Math.abs(ms) / 1000);
+  if (s >= YEAR_SECONDS) return yearsAndMonths(s);
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
   if (m < 60) return `${m} min`;

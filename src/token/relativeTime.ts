@@ -1,3 +1,4 @@
+import { YEAR_SECONDS as YEAR, yearsAndMonths } from '../shared/years';
 import type { ExpiryInfo } from './types';
 
 export type DurationStyle = 'long' | 'short';
@@ -7,11 +8,12 @@ const HOUR = 3600;
 const DAY = 86_400;
 
 /** The largest whole unit of a duration: what a short label shows. */
-function largestUnit(seconds: number): { n: number; unit: 's' | 'min' | 'h' | 'd' } {
+function largestUnit(seconds: number): { n: number; unit: 's' | 'min' | 'h' | 'd' | 'y' } {
   if (seconds < MINUTE) return { n: Math.floor(seconds), unit: 's' };
   if (seconds < HOUR) return { n: Math.floor(seconds / MINUTE), unit: 'min' };
   if (seconds < DAY) return { n: Math.floor(seconds / HOUR), unit: 'h' };
-  return { n: Math.floor(seconds / DAY), unit: 'd' };
+  if (seconds < YEAR) return { n: Math.floor(seconds / DAY), unit: 'd' };
+  return { n: Math.floor(seconds / YEAR), unit: 'y' };
 }
 
 function longDuration(seconds: number): string {
@@ -22,6 +24,7 @@ function longDuration(seconds: number): string {
     const m = Math.floor((seconds % HOUR) / MINUTE);
     return m === 0 ? `${h} h` : `${h} h ${m} min`;
   }
+  if (seconds >= YEAR) return yearsAndMonths(seconds);
   const d = Math.floor(seconds / DAY);
   if (d >= 2) return `${d} days`;
   const h = Math.floor((seconds % DAY) / HOUR);
@@ -29,7 +32,8 @@ function longDuration(seconds: number): string {
 }
 
 /**
- * A duration, rounded down: long "42 min", "3 h 5 min", "1 day 4 h", "3 days"; short "42m", "3h", "2d".
+ * A duration, rounded down: long "42 min", "3 h 5 min", "1 day 4 h", "3 days", "1 year 2 months", "10 years";
+ * short "42m", "3h", "2d", "9y". A year is 365 days, a month a twelfth of it.
  * The sign is ignored: callers phrase past and future.
  */
 export function describeDuration(seconds: number, style: DurationStyle): string {
@@ -64,17 +68,31 @@ export function describeExpiry(info: ExpiryInfo, nowSeconds: number, style: Dura
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
-/** An instant both ways: `2026-11-22T03:06:37 UTC` and the local time with this machine's offset. */
-export function formatInstant(seconds: number): { utc: string; local: string } {
+/** Minutes east of UTC of this machine's time zone at that instant (summer time included); 0 for an invalid time. */
+export function localOffsetMinutes(seconds: number): number {
   const date = new Date(seconds * 1000);
-  if (!Number.isFinite(seconds) || Number.isNaN(date.getTime())) return { utc: 'invalid time', local: 'invalid time' };
+  return Number.isNaN(date.getTime()) ? 0 : -date.getTimezoneOffset() || 0;
+}
+
+/**
+ * An instant both ways: `2026-11-22T03:06:37 UTC` and the local time with its offset, this machine's at that
+ * instant unless `offsetMinutes` is given.
+ */
+export function formatInstant(seconds: number, offsetMinutes = localOffsetMinutes(seconds)): { utc: string; local: string } {
+  const date = new Date(seconds * 1000);
+  const shifted = new Date(date.getTime() + offsetMinutes * 60_000);
+  if (!Number.isFinite(seconds) || Number.isNaN(shifted.getTime())) return { utc: 'invalid time', local: 'invalid time' };
   const utc = `${date.toISOString().slice(0, 19)} UTC`;
-  const offsetMinutes = -date.getTimezoneOffset();
   const sign = offsetMinutes >= 0 ? '+' : '-';
   const abs = Math.abs(offsetMinutes);
-  const local =
-    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
-    `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
-    `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  const local = `${shifted.toISOString().slice(0, 19)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
   return { utc, local };
+}
+
+/**
+ * The local time of an instant, only where it says more than UTC does: undefined where local time is UTC at
+ * that instant (`offsetMinutes` as for formatInstant).
+ */
+export function localInstant(seconds: number, offsetMinutes = localOffsetMinutes(seconds)): string | undefined {
+  return offsetMinutes === 0 ? undefined : formatInstant(seconds, offsetMinutes).local;
 }

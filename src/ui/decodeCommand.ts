@@ -14,9 +14,10 @@ export class DecodedDocuments implements vscode.TextDocumentContentProvider, vsc
   readonly onDidChange = this.changed.event;
   private counter = 0;
 
-  add(title: string, text: string): vscode.Uri {
+  /** `extension` names the language VS Code gives the document: `md` for markdown, `txt` for plain text. */
+  add(title: string, text: string, extension: 'md' | 'txt' = 'md'): vscode.Uri {
     this.counter += 1;
-    const uri = vscode.Uri.from({ scheme: DECODED_SCHEME, path: `/${this.counter}/${title}.md` });
+    const uri = vscode.Uri.from({ scheme: DECODED_SCHEME, path: `/${this.counter}/${title}.${extension}` });
     this.docs.set(uri.toString(), text);
     return uri;
   }

@@ -10,11 +10,12 @@ import type { CommandContext } from './context';
 import { sessionFor, showFailure } from './common';
 import { formatDuration, parseAudiences, parseDuration } from './durationInput';
 import { pickPod, pickServiceAccount } from './pickers';
-import { issuedLogLine, issuedSentence } from './sentences';
+import { copiedToken, issuedLogLine, issuedSentence } from './sentences';
 import { issuedTokenDocument } from './tokenDocument';
 import { COMMAND } from '../../shared/commandIds';
 
 const DEFAULT_DURATION = '1h';
+const COPIED_STATUS_MS = 5000;
 
 interface Subject {
   namespace: string;
@@ -126,10 +127,11 @@ export async function presentToken(cc: CommandContext, session: ClusterSession, 
   const uri = documents.add(
     `Token ${t.namespace}-${t.serviceAccount} ${t.fingerprint.slice(0, 8)}`,
     issuedTokenDocument(t, session.context, now, services.settings.expiryOptions),
+    'txt',
   );
   vault.linkDocument(uri.toString(), t.fingerprint);
   const doc = await vscode.workspace.openTextDocument(uri);
-  await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+  await vscode.languages.setTextDocumentLanguage(doc, 'plaintext');
   await vscode.window.showTextDocument(doc, { preview: false });
   void vscode.window.showInformationMessage(issuedSentence(t, now), 'Copy token').then((pick) => {
     if (pick) void vscode.commands.executeCommand(COMMAND.copyToken, t.fingerprint);
@@ -208,8 +210,10 @@ export async function copyTokenCommand(cc: CommandContext, arg?: unknown): Promi
     return false;
   }
   await vscode.env.clipboard.writeText(token);
-  const info = cc.vault.info(fp);
-  cc.services.log.info(`Copy Token: token sha256:${fp}${info ? ` of ${info.label}` : ''} copied to the clipboard.`);
-  void vscode.window.showInformationMessage(`Token sha256:${fp}${info ? ` for ${info.label}` : ''} copied to the clipboard.`);
+  const said = copiedToken(fp, cc.vault.info(fp)?.label);
+  cc.services.log.info(said.log);
+  // The status bar shows it even when notifications are silenced (Do Not Disturb); the notification stays longer.
+  vscode.window.setStatusBarMessage(said.status, COPIED_STATUS_MS);
+  void vscode.window.showInformationMessage(said.message);
   return true;
 }

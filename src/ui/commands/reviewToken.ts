@@ -136,9 +136,9 @@ export async function reviewTokenCommand(cc: CommandContext, arg?: unknown): Pro
   services.log.info(`Review Token: ${said.text}`);
   void show(said.level, said.text, 'Show Details').then(async (pick) => {
     if (!pick) return;
-    const uri = cc.documents.add(`TokenReview ${r.fingerprint.slice(0, 8)}`, reviewDocument(r, session.context));
+    const uri = cc.documents.add(`TokenReview ${r.fingerprint.slice(0, 8)}`, reviewDocument(r, session.context), 'txt');
     const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+    await vscode.languages.setTextDocumentLanguage(doc, 'plaintext');
     await vscode.window.showTextDocument(doc, { preview: true });
   });
   return r.error !== undefined ? { authenticated: r.authenticated, error: r.error } : { authenticated: r.authenticated };

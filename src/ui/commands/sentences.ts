@@ -197,3 +197,13 @@ export function issuedLogLine(t: IssuedToken, context: string): string {
   const bound = t.boundObject ? `, bound to ${t.boundObject.kind} ${t.boundObject.name}` : '';
   return `Request Token: TokenRequest for ${t.namespace}/${t.serviceAccount} in context ${context}: token sha256:${t.fingerprint}, audiences ${aud}, expires ${t.expirationTimestamp}${bound}.`;
 }
+
+/** What Copy Token says once the token is on the clipboard: the token by fingerprint and whose it is, never the token. */
+export function copiedToken(fingerprint: string, label?: string): { message: string; status: string; log: string } {
+  const whose = label ? ` for ${label}` : '';
+  return {
+    message: `Token sha256:${fingerprint}${whose} copied to the clipboard.`,
+    status: `$(check) Copied token sha256:${fingerprint}${whose}`,
+    log: `Copy Token: token sha256:${fingerprint}${label ? ` of ${label}` : ''} copied to the clipboard.`,
+  };
+}

@@ -6,6 +6,7 @@ import type { PodSummary } from '../../../../src/cluster/actions/pods';
 import type { ProbeOutcome } from '../../../../src/cluster/actions/probeConcurrency';
 import type { IssuedToken } from '../../../../src/cluster/actions/requestToken';
 import {
+  copiedToken,
   expiryPhrase,
   failureSentence,
   issuedLogLine,
@@ -136,7 +137,8 @@ describe('sentences', () => {
     assert.equal(bad.level, 'warning');
     assert.match(bad.text, /does not authenticate with context prod: service account token has been invalidated; request a new token, or restart the pod/);
     const doc = reviewDocument({ fingerprint: 'abcd', authenticated: false, audiences: [], error: 'service account token has been invalidated' }, 'prod');
-    assert.match(doc, /\*\*no\*\*/);
+    assert.match(doc, /^ {2}Authenticated {2}no$/m);
+    assert.match(doc, /^ {2}Reason {9}service account token has been invalidated$/m);
   });
 
   it('who am I names user, groups and the API version that answered', () => {
@@ -196,13 +198,25 @@ describe('sentences', () => {
       texts[1],
       /^Request Token: TokenRequest for payments\/api in context prod: token sha256:f1f2, audiences vault, expires 2027-01-15T08:00:00Z, bound to Pod api-1\.$/,
     );
-    assert.match(texts[2], /^# Token for service account payments\/api/);
+    assert.match(texts[2], /^Token for service account payments\/api\n=+\n/);
     assert.match(texts[2], /Copy token/);
     assert.match(texts[2], /system:serviceaccount:payments:api/);
     assert.match(texts[2], /The raw token is not part of this document/);
     // Bound to a pod, yet no kubelet rotates a requested token: no refresh point, and it says so.
     assert.doesNotMatch(texts[2], /Kubelet refresh/);
-    assert.match(texts[2], /\| Refreshed by \| nobody: request a new token before this one expires \|/);
+    assert.match(texts[2], /^ {2}Refreshed by {6}nobody: request a new token before this one expires$/m);
+  });
+});
+
+describe('Copy Token', () => {
+  it('confirms the copy by fingerprint and whose token it is, never by value', () => {
+    const said = copiedToken('f1f2a3b4c5d6e7f8', 'payments/api');
+    assert.deepEqual(said, {
+      message: 'Token sha256:f1f2a3b4c5d6e7f8 for payments/api copied to the clipboard.',
+      status: '$(check) Copied token sha256:f1f2a3b4c5d6e7f8 for payments/api',
+      log: 'Copy Token: token sha256:f1f2a3b4c5d6e7f8 of payments/api copied to the clipboard.',
+    });
+    assert.equal(copiedToken('f1f2').status, '$(check) Copied token sha256:f1f2');
   });
 });
 

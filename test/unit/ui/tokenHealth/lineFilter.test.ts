@@ -71,6 +71,16 @@ describe('formats', () => {
     assert.equal(formatRelative(T0, T0), 'now');
   });
 
+  it('writes a year or more in years and months, as the host does', () => {
+    const day = 24 * 3600_000;
+    assert.equal(formatDuration(364 * day), '364 days');
+    assert.equal(formatDuration(365 * day), '1 year');
+    assert.equal(formatDuration((365 + 61) * day), '1 year 2 months');
+    assert.equal(formatDuration(3649 * day), '9 years 11 months');
+    assert.equal(formatDuration(3650 * day), '10 years');
+    assert.equal(formatRelative(T0 + 3650 * day, T0), 'in 10 years');
+  });
+
   it('labels ticks by their step', () => {
     const d = new Date(2026, 10, 22, 14, 30, 15).getTime();
     assert.equal(formatTick(d, 15 * 60_000), '14:30');

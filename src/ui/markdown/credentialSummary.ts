@@ -1,0 +1,210 @@
+// What the hover and the documents say about one assessed credential, as values: the markdown (hover,
+// Decode Token) and the plain text (Request Token's document) are both written from it, so they say the
+// same things. Pure: no vscode import.
+import type { Assessment } from '../../diagnosis/credentialAssessment';
+import { describeDuration, describeExpiry, formatInstant, localInstant } from '../../token/relativeTime';
+import type { CertificateInfo, CredentialState, DecodedToken, ExpiryInfo, ObjectRef } from '../../token/types';
+import { boundedJson, MAX_JSON_DEPTH } from './boundedJson';
+import { cap } from './escape';
+
+/** Text as it came (from us or from the credential), or a value the markdown shows as code. */
+export type Part = string | { code: string };
+export type Cell = readonly Part[];
+export type SummaryRow = readonly [label: Cell, value: Cell];
+
+export interface CredentialSummary {
+  /** A codicon name. */
+  icon: string;
+  title: Cell;
+  state: string;
+  /** "expires in 42 min"; absent where it would only repeat the state ("no expiry"). */
+  when?: string;
+  warning?: string;
+  rows: SummaryRow[];
+  /** The header and the claims, flattened to dotted keys. */
+  sections: { title: string; rows: SummaryRow[] }[];
+  note?: string;
+}
+
+/** A credential there is nothing to tabulate for: a private key, an opaque token, a value that does not decode. */
+export interface CredentialBrief {
+  icon: string;
+  /** Bold in markdown. */
+  lead: Cell;
+  rest: Cell;
+}
+
+const STATE_ICON: Record<CredentialState, string> = {
+  valid: 'pass',
+  expiring: 'watch',
+  stale: 'history',
+  expired: 'error',
+  noExpiry: 'infinity',
+  notYetValid: 'clock',
+};
+
+const STATE_WORDS: Record<CredentialState, string> = {
+  valid: 'valid',
+  expiring: 'expiring soon',
+  stale: 'stale (past warnafter)',
+  expired: 'expired',
+  noExpiry: 'no expiry',
+  notYetValid: 'not yet valid',
+};
+
+const code = (text: string): Part => ({ code: text });
+
+/** "2026-11-22T03:28:17 UTC · 2026-11-22T04:28:17+01:00 local · 3 min ago"; the local time only where it is not UTC. */
+function instantCell(seconds: number, now: number): Cell {
+  const { utc } = formatInstant(seconds);
+  const local = localInstant(seconds);
+  const delta = seconds - now;
+  const relative = delta >= 0 ? `in ${describeDuration(delta, 'long')}` : `${describeDuration(-delta, 'long')} ago`;
+  return local === undefined ? [utc, ' · ', relative] : [utc, ' · ', local, ' local · ', relative];
+}
+
+function refCell(kind: string, ref: ObjectRef | undefined): Cell | undefined {
+  if (!ref) return undefined;
+  return [`${kind} `, code(cap(ref.name)), ...(ref.uid ? [' (uid ', code(cap(ref.uid)), ')'] : [])];
+}
+
+function joined(cells: readonly Cell[], separator: string): Cell {
+  return cells.flatMap((c, i) => (i === 0 ? c : [separator, ...c]));
+}
+
+function expiryRows(expiry: ExpiryInfo, now: number, issuedLabel: string, expiresLabel: string): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  if (expiry.issuedAt !== undefined) rows.push([[issuedLabel], instantCell(expiry.issuedAt, now)]);
+  if (expiry.notBefore !== undefined && expiry.notBefore !== expiry.issuedAt) rows.push([['Not before'], instantCell(expiry.notBefore, now)]);
+  if (expiry.expiresAt !== undefined) rows.push([[expiresLabel], instantCell(expiry.expiresAt, now)]);
+  if (expiry.warnAfter !== undefined) rows.push([['Warn after'], instantCell(expiry.warnAfter, now)]);
+  if (expiry.lifetimeSeconds !== undefined) rows.push([['Lifetime'], [describeDuration(expiry.lifetimeSeconds, 'long')]]);
+  return rows;
+}
+
+function headline(title: Cell, expiry: ExpiryInfo, now: number): Pick<CredentialSummary, 'icon' | 'title' | 'state' | 'when'> {
+  const state = STATE_WORDS[expiry.state];
+  const when = describeExpiry(expiry, now, 'long');
+  return { icon: STATE_ICON[expiry.state], title, state, ...(when === state ? {} : { when }) };
+}
+
+function tokenTitle(token: DecodedToken): string {
+  const k = token.claims.kubernetes;
+  if (token.claims.legacy) return 'Legacy service-account token';
+  if (k?.serviceAccount) return 'Service-account token';
+  return 'JSON Web Token';
+}
+
+/** Flattens claims into dotted keys for the claims table (`kubernetes.io.pod.name`). */
+function flatten(value: unknown, prefix: string, out: SummaryRow[], depth = 0): void {
+  if (out.length >= 60) return;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && depth < 4) {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) flatten(v, prefix ? `${prefix}.${k}` : k, out, depth + 1);
+    return;
+  }
+  // Deeper values are shown as compact JSON, cut at a depth so a hostile token cannot overflow the stack.
+  const text = typeof value === 'string' ? value : boundedJson(value, MAX_JSON_DEPTH - depth);
+  out.push([[code(cap(prefix, 80))], [code(cap(text))]]);
+}
+
+function flattened(value: unknown): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  flatten(value, '', rows);
+  return rows;
+}
+
+export function tokenSummary(a: Extract<Assessment, { kind: 'token' }>, nowSec: number): CredentialSummary {
+  const { token, expiry } = a;
+  const c = token.claims;
+  const k = c.kubernetes;
+  const rows: SummaryRow[] = [];
+  const sa = k?.serviceAccount;
+  if (sa) rows.push([['Service account'], [code(cap(`${k?.namespace ?? '?'}/${sa.name}`)), ...(sa.uid ? [' (uid ', code(cap(sa.uid)), ')'] : [])]]);
+  else if (k?.namespace) rows.push([['Namespace'], [code(cap(k.namespace))]]);
+  const bound = [refCell('Pod', k?.pod), refCell('Secret', k?.secret), refCell('Node', k?.node)].filter((x): x is Cell => !!x);
+  if (bound.length > 0) rows.push([['Bound to'], joined(bound, ' · ')]);
+  rows.push(...expiryRows(expiry, nowSec, 'Issued', 'Expires'));
+  if (a.refreshDue !== undefined) rows.push([['Kubelet refresh due'], instantCell(a.refreshDue, nowSec)]);
+  if (c.iss !== undefined) rows.push([['Issuer'], [code(cap(c.iss))]]);
+  if (c.aud.length > 0)
+    rows.push([
+      ['Audience'],
+      joined(
+        c.aud.map((x) => [code(cap(x))]),
+        ', ',
+      ),
+    ]);
+  if (c.sub !== undefined) rows.push([['Subject'], [code(cap(c.sub))]]);
+  if (c.jti !== undefined) rows.push([['JWT ID'], [code(cap(c.jti))]]);
+  rows.push([['Fingerprint'], [code(`sha256:${token.fingerprint}`)]]);
+  return {
+    ...headline([tokenTitle(token)], expiry, nowSec),
+    ...(a.warning ? { warning: a.warning } : {}),
+    rows,
+    sections: [
+      { title: 'Header', rows: flattened(token.header) },
+      { title: 'Claims', rows: flattened(c.raw) },
+    ],
+  };
+}
+
+function certificateRows(cert: CertificateInfo, expiry: ExpiryInfo, now: number): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  rows.push([['Subject'], [code(cap(cert.subject.replace(/\n/g, ', ')))]]);
+  if (cert.organizations.length > 0)
+    rows.push([
+      ['Groups (O)'],
+      joined(
+        cert.organizations.map((o) => [code(cap(o))]),
+        ', ',
+      ),
+    ]);
+  rows.push([['Issuer'], [code(cap(cert.issuer.replace(/\n/g, ', ')))]]);
+  rows.push(...expiryRows(expiry, now, 'Not before', 'Not after'));
+  rows.push([['CA'], [cert.isCA ? 'yes' : 'no']]);
+  rows.push([['Serial'], [code(cap(cert.serialNumber))]]);
+  rows.push([['SHA-256'], [code(cap(cert.fingerprint256))]]);
+  return rows;
+}
+
+export function certificateSummary(a: Extract<Assessment, { kind: 'certificate' }>, nowSec: number): CredentialSummary | undefined {
+  const [first] = a.certificates;
+  if (!first) return undefined;
+  const title: Cell = [first.isCA ? 'CA certificate' : 'Certificate', ...(first.commonName ? [' ', code(cap(first.commonName))] : [])];
+  const more = a.certificates.length - 1;
+  return {
+    ...headline(title, a.expiry, nowSec),
+    ...(a.warning ? { warning: a.warning } : {}),
+    rows: certificateRows(first, a.expiry, nowSec),
+    sections: [],
+    ...(more > 0 ? { note: `${more} more certificate(s) in this bundle.` } : {}),
+  };
+}
+
+/** What to say of an assessment: a summary with rows, or a brief for what has none. */
+export function summaryOf(a: Assessment, nowSec: number): CredentialSummary | CredentialBrief | undefined {
+  switch (a.kind) {
+    case 'token':
+      return tokenSummary(a, nowSec);
+    case 'certificate':
+      return certificateSummary(a, nowSec);
+    case 'privateKey':
+      return {
+        icon: 'lock',
+        lead: ['Private key, not shown.'],
+        rest: [' Cluster Credentials never decodes or displays private keys (', code(cap(a.located.path)), ').'],
+      };
+    case 'opaque':
+      return {
+        icon: 'key',
+        lead: ['Opaque bearer token'],
+        rest: [' (not a JWT): its expiry is known only to the server that issued it. Fingerprint ', code(`sha256:${a.fingerprint}`), '.'],
+      };
+    case 'invalid':
+      return { icon: 'warning', lead: [`Not a valid ${a.located.kind === 'certificate' ? 'certificate' : 'token'}:`], rest: [' ', a.reason] };
+  }
+}
+
+export function isBrief(s: CredentialSummary | CredentialBrief): s is CredentialBrief {
+  return 'lead' in s;
+}
