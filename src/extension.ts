@@ -32,7 +32,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Servic
     index,
     decoded,
     vscode.workspace.registerTextDocumentContentProvider(DECODED_SCHEME, decoded),
-    vscode.languages.registerHoverProvider(CREDENTIAL_DOCUMENTS, new CredentialHoverProvider(index, settings)),
     new CredentialDiagnostics(index, settings, log),
   );
 
@@ -41,6 +40,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Servic
   const findings = new FindingsStore();
   // The session's inventory, keys and live tokens: one owner, started on first use, read by every view.
   const state = new ClusterState({ sessions, settings, history, log });
+  // The hover adds what the active context's API server would answer, once something started the session.
+  context.subscriptions.push(vscode.languages.registerHoverProvider(CREDENTIAL_DOCUMENTS, new CredentialHoverProvider(index, settings, state)));
   const explorer = new ExplorerTree({ sessions, findings, settings, state });
   const services: Services = { extension: context, log, settings, sessions, history, findings, explorer, state };
   // No cluster traffic at activation: diagnosis starts when the user first turns to the cluster.

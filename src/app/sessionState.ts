@@ -1,7 +1,7 @@
 // One session's cluster state: its inventory (namespaces, service accounts, pods, legacy token Secrets),
-// the cluster's keys, the live tokens read so far (each recorded in history as it is read), and the
-// Deployments of ReplicaSets already looked up. Made when a session begins, disposed when it ends:
-// nothing here outlives its session.
+// the cluster's keys, the live tokens read so far (each recorded in history as it is read), the verdicts on
+// tokens (what the API server would answer, learned from all of these), and the Deployments of ReplicaSets
+// already looked up. Made when a session begins, disposed when it ends: nothing here outlives its session.
 import type { ClusterSession } from '../cluster/auth/session';
 import { Inventory } from '../cluster/inventory/inventory';
 import { liveTargetsOf } from '../cluster/inventory/liveTargets';
@@ -10,8 +10,11 @@ import { ClusterKeys } from '../cluster/live/jwks';
 import { LiveTokens, type LiveTokenMode } from '../cluster/live/liveTokenCache';
 import { readLiveToken } from '../cluster/live/readLiveToken';
 import type { WorkloadResolver } from '../cluster/scan/podEvidence';
+import type { TokenVerdict } from '../diagnosis/tokenVerdict';
 import type { HistoryRecord, TokenObservation } from '../history/types';
 import { errorMessage } from '../shared/values';
+import type { DecodedToken } from '../token/types';
+import { TokenVerdicts } from './tokenVerdicts';
 
 /** The settings the state follows; the extension's Settings fits. */
 export interface StateSettings {
@@ -51,6 +54,8 @@ export class SessionState {
   readonly inventory: Inventory;
   readonly keys: ClusterKeys;
   readonly live: LiveTokens;
+  /** Whether the API server accepts a token, without asking it (diagnosis/tokenVerdict.ts). */
+  readonly verdicts: TokenVerdicts;
   /** `namespace/ReplicaSet` → Deployment, read once per ReplicaSet for the session. */
   readonly workloads: WorkloadResolver = new Map();
   private started = false;
@@ -65,7 +70,10 @@ export class SessionState {
       read: (t) => readLiveToken(session.api, t, { verify }),
       concurrency: settings.liveTokensConcurrency,
       onChange: opts.onChange,
-      onReading: (t, r) => this.record(t, r),
+      onReading: (t, r) => {
+        this.learnAudiences(t, r);
+        this.record(t, r);
+      },
     });
     this.inventory = new Inventory({
       api: session.api,
@@ -76,6 +84,12 @@ export class SessionState {
       log: (m) => opts.log?.warn(m),
       ...(opts.tuning?.coalesceMs !== undefined ? { coalesceMs: opts.tuning.coalesceMs } : {}),
       ...(opts.tuning?.retryDelaysMs ? { retryDelaysMs: opts.tuning.retryDelaysMs } : {}),
+    });
+    this.verdicts = new TokenVerdicts({
+      api: session.api,
+      snapshot: () => this.snapshot(),
+      settled: () => this.synced(),
+      onChange: opts.onChange,
     });
   }
 
@@ -144,6 +158,15 @@ export class SessionState {
     return Promise.all(targets.map((t) => this.live.read(t)));
   }
 
+  /**
+   * The verdict on a token found outside the cluster (a document): its signature checked against the cluster's keys
+   * (`raw` is used for that check only), the rest from what the session knows now.
+   */
+  async verdictOfRaw(raw: string, token: DecodedToken, nowSec: number): Promise<TokenVerdict> {
+    const [signature] = await Promise.all([this.keys.verify(raw), this.verdicts.known()]);
+    return this.verdicts.verdictNow(token, signature, nowSec);
+  }
+
   /** The fingerprint of a legacy token Secret's token, when the inventory decoded it. */
   secretFingerprint(namespace: string, name: string): string | undefined {
     return this.inventory.snapshot().secrets.find((s) => s.namespace === namespace && s.name === name)?.token?.fingerprint;
@@ -151,6 +174,7 @@ export class SessionState {
 
   dispose(): void {
     this.disposed = true;
+    this.verdicts.dispose();
     this.inventory.stop();
     this.live.dispose();
   }
@@ -159,6 +183,17 @@ export class SessionState {
     // Readings of token files whose pod is gone are dropped; not while a list is still answering.
     if (this.inventory.isSettled()) this.live.prune(new Set(liveTargetsOf(this.inventory.snapshot().pods).map(liveTokenKey)));
     this.opts.onChange();
+  }
+
+  /**
+   * A token the API server minted for a projection that names no audience carries all of the server's default
+   * audiences: the one place they can be learned without asking it.
+   */
+  private learnAudiences(t: LiveTokenTarget, r: LiveTokenReading): void {
+    if (!r.ok || r.signature.status !== 'signed') return;
+    const pod = this.inventory.snapshot().pods.find((p) => p.uid === t.podUid);
+    const mount = pod?.containers.find((c) => c.name === t.container)?.tokens.find((m) => m.path === t.path);
+    if (mount !== undefined && mount.audience === undefined) this.verdicts.learnDefaultAudiences(r.token.claims.aud);
   }
 
   /** Claims and fingerprint of each live reading, never the token. */

@@ -5,7 +5,8 @@ import { certificateExpiry, tokenExpiry } from '../token/expiry';
 import { fingerprint } from '../token/fingerprint';
 import { decodeToken, looksLikeJwt } from '../token/jwt';
 import { kubeletRefreshPoint } from '../token/kubeletRefresh';
-import { describeExpiry, formatInstant } from '../token/relativeTime';
+import { describeExpiry } from '../token/relativeTime';
+import { staleMeaning } from '../token/staleness';
 import type { CertificateInfo, DecodedToken, ExpiryInfo, ExpiryOptions, LocatedCredential } from '../token/types';
 import { severityOfState, type Severity } from './severity';
 
@@ -116,7 +117,7 @@ function tokenWarning(token: DecodedToken, expiry: ExpiryInfo, now: number): { s
     case 'stale':
       return {
         severity,
-        warning: `Past its warnafter time (${formatInstant(expiry.warnAfter ?? now).utc}): still accepted, but the kubelet should have replaced it; a workload still sending it is not re-reading its token file.`,
+        warning: `Stale, ${staleMeaning(expiry.warnAfter ?? now)}. A workload still sending it is not re-reading its token file.`,
       };
     case 'notYetValid':
       return { severity, warning: `Not valid yet (${when}): check the clocks of the issuer and this machine.` };

@@ -27,6 +27,17 @@ describe('assessCredential', () => {
     assert.match(again.warning ?? '', /expired 1 h ago/);
   });
 
+  it('says what stale means, not only when it expires', () => {
+    const value = jwt({ sub: 'a', iat: S0 - 7200, exp: S0 + 364 * 86400, 'kubernetes.io': { namespace: 'p', warnafter: S0 - 3593 } });
+    const a = assessCredential(located(value), S0);
+    assert.equal(a.kind === 'token' ? a.expiry.state : a.kind, 'stale');
+    assert.equal(
+      a.kind === 'token' ? a.warning : undefined,
+      'Stale, past its warnafter, 2027-01-15T07:00:07 UTC: the API server extends it only while --service-account-extend-token-expiration is on; ' +
+        'the kubelet would have replaced it by now. A workload still sending it is not re-reading its token file.',
+    );
+  });
+
   it('keeps opaque and broken values apart from tokens and certificates', () => {
     const opaque = assessCredential(located('not-a-jwt-at-all'), S0);
     assert.equal(opaque.kind, 'opaque');
