@@ -1,8 +1,9 @@
 // What a cluster error means for the user right now, and the one action that helps: a 401 is explained
 // with the credential's expiry when that is the reason, an unreachable server with its retry countdown.
-import { describeDuration, formatInstant } from '../token/relativeTime';
+import { describeDuration } from '../token/relativeTime';
 import type { CredentialDescription } from './auth/credentialDescription';
-import type { ClusterError } from './errors';
+import type { ClusterError, ClusterErrorKind } from './errors';
+import { unauthorizedSentence } from './unauthorizedSentence';
 
 export type ErrorAction = 'reloadCredentials' | 'retry' | 'switchContext' | 'openKubeconfig' | 'chooseKubeconfig';
 
@@ -13,6 +14,15 @@ export interface ErrorAdvice {
   countdown?: string;
   action?: ErrorAction;
   severity: 'error' | 'warning';
+}
+
+// A rejected credential, a server that cannot be reached or a failed TLS handshake stop every request of the
+// session alike, whatever it asks for; a 403, a 404 or a 500 is about the one request.
+const SESSION_KINDS: ReadonlySet<ClusterErrorKind> = new Set(['unauthorized', 'unreachable', 'tls']);
+
+/** True when the error concerns the whole session rather than the resource asked for: said once, not per list. */
+export function concernsSession(error: ClusterError): boolean {
+  return SESSION_KINDS.has(error.kind);
 }
 
 /** `nowMs` in milliseconds, as `retryAtMs`. */
@@ -29,15 +39,10 @@ export function adviseOnError(error: ClusterError, credential: CredentialDescrip
   }
 }
 
-function unauthorizedMessage(error: ClusterError, credential: CredentialDescription | undefined, now: number): string {
-  // Our credential layer already explains why it could not make a credential (exec plugin, token file).
-  if (!error.message.startsWith('the cluster rejected your credential (401 Unauthorized); reload')) return error.message;
-  const expiresAt = credential?.expiresAtSec;
-  if (expiresAt !== undefined && expiresAt <= now) {
-    const at = formatInstant(expiresAt).utc;
-    return `the cluster rejected your credential (401): it expired at ${at}, ${describeDuration(now - expiresAt, 'long')} ago; run Reload Credentials or log in again to get a fresh one`;
-  }
-  return 'the cluster rejected your credential (401 Unauthorized); run Reload Credentials or log in again to get a fresh one';
+/** A rejected credential is told again with what is known now (its expiry, how long ago); other 401s keep their own sentence. */
+function unauthorizedMessage(error: ClusterError, credential: CredentialDescription | undefined, nowSec: number): string {
+  if (error.credentialProblem !== 'rejected' || credential === undefined) return error.message;
+  return unauthorizedSentence(credential, Math.floor(nowSec));
 }
 
 /** "retrying in 10 s", "retrying now". */

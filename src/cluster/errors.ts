@@ -1,5 +1,6 @@
 // Turns any failure from client-node, fetch or our credential layer into one value the UI can render as a sentence.
 import { redactExcerpt } from './redact';
+import { unauthorizedSentence, type CredentialExpiry } from './unauthorizedSentence';
 
 export type ClusterErrorKind = 'unreachable' | 'tls' | 'unauthorized' | 'forbidden' | 'notFound' | 'conflict' | 'invalid' | 'server' | 'unknown';
 
@@ -19,6 +20,8 @@ export interface ClusterError {
   code?: string;
   /** What the cluster or the network said in full (masked, capped): for the log, next to the sentence. */
   detail?: string;
+  /** For `unauthorized`: the cluster refused the credential that was sent, or none could be made to send. */
+  credentialProblem?: 'rejected' | 'unavailable';
 }
 
 /** What the caller knows about the request; fills the gaps a Status body leaves. */
@@ -29,6 +32,10 @@ export interface ErrorContext {
   namespace?: string;
   name?: string;
   path?: string;
+  /** The credential that was sent, read only for a 401 so its sentence can name the expiry. */
+  credential?: () => CredentialExpiry | undefined;
+  /** Seconds since the epoch, for that sentence; the wall clock when absent. */
+  nowSec?: number;
 }
 
 /**
@@ -100,24 +107,29 @@ const TLS_CODES = new Set([
   'EPROTO',
 ]);
 
-const NETWORK_HINTS: Record<string, string> = {
-  ECONNREFUSED: 'check that the cluster is running and that the context points at the right server',
-  ENOTFOUND: 'the host name does not resolve, so check the server address, your VPN or DNS',
-  EAI_AGAIN: 'the host name could not be resolved right now, so check your network or VPN',
-  ETIMEDOUT: 'the server did not answer in time, so check your network, VPN or proxy',
-  UND_ERR_CONNECT_TIMEOUT: 'the server did not answer in time, so check your network, VPN or proxy',
-  UND_ERR_HEADERS_TIMEOUT: 'the server accepted the connection but did not answer, so try again later',
-  ECONNRESET: 'the connection was dropped, so check your network, VPN or proxy',
-  EHOSTUNREACH: 'there is no route to the host, so check your network or VPN',
-  ENETUNREACH: 'the network is unreachable, so check your network or VPN',
-  UND_ERR_SOCKET: 'the connection was closed unexpectedly, so check your network, VPN or proxy',
-  EPIPE: 'the connection was closed unexpectedly, so check your network, VPN or proxy',
+// What happened to the connection, in words, with `server` as the subject ("the API server at https://…"), and the next step.
+const CLOSED = { what: (server: string) => `${server} closed the connection`, next: 'it may be restarting; otherwise check your network, VPN or proxy' };
+const NETWORK: Record<string, { what: (server: string) => string; next: string }> = {
+  ECONNREFUSED: {
+    what: (server) => `${server} refused the connection`,
+    next: 'check that the cluster is running and that the context points at the right server',
+  },
+  ENOTFOUND: { what: (server) => `the host name of ${server} does not resolve`, next: 'check the server address, your VPN or DNS' },
+  EAI_AGAIN: { what: (server) => `the host name of ${server} could not be resolved right now`, next: 'check your network or VPN' },
+  ETIMEDOUT: { what: (server) => `${server} did not answer in time`, next: 'check your network, VPN or proxy' },
+  UND_ERR_CONNECT_TIMEOUT: { what: (server) => `${server} did not accept the connection in time`, next: 'check your network, VPN or proxy' },
+  UND_ERR_HEADERS_TIMEOUT: { what: (server) => `${server} accepted the connection but did not answer`, next: 'try again later' },
+  EHOSTUNREACH: { what: (server) => `there is no route to ${server}`, next: 'check your network or VPN' },
+  ENETUNREACH: { what: (server) => `the network of ${server} is unreachable`, next: 'check your network or VPN' },
+  ECONNRESET: CLOSED,
+  UND_ERR_SOCKET: CLOSED,
+  EPIPE: CLOSED,
 };
 
 /** Classify anything a request can throw: ApiException, Watch errors, fetch/undici errors, our own credential errors. */
 export function classifyError(err: unknown, context: ErrorContext = {}): ClusterError {
   if (err instanceof CredentialUnavailableError) {
-    return finish({ kind: 'unauthorized', status: err.status, message: err.message }, context);
+    return finish({ kind: 'unauthorized', status: err.status, message: err.message, credentialProblem: 'unavailable' }, context);
   }
   const stopped = findStopped(err);
   if (stopped) return finish({ kind: 'unreachable', message: stopped.message }, context);
@@ -126,7 +138,6 @@ export function classifyError(err: unknown, context: ErrorContext = {}): Cluster
     return classifyResponse(status, bodyOf(err), context);
   }
   const code = findErrorCode(err);
-  const where = context.server ? `cannot reach ${context.server}` : 'cannot reach the cluster';
   if (code !== undefined && (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_'))) {
     const detail = firstLine(findErrorMessage(err, code) ?? code);
     return finish(
@@ -138,11 +149,14 @@ export function classifyError(err: unknown, context: ErrorContext = {}): Cluster
       context,
     );
   }
-  if (code !== undefined && code in NETWORK_HINTS) {
-    return finish({ kind: 'unreachable', code, message: `${where}: ${code}; ${NETWORK_HINTS[code]}` }, context);
+  const network = code !== undefined && Object.hasOwn(NETWORK, code) ? NETWORK[code] : undefined;
+  if (code !== undefined && network) {
+    const server = context.server ? `the API server at ${context.server}` : 'the API server';
+    return finish({ kind: 'unreachable', code, message: `${network.what(server)} (${code}); ${network.next}` }, context);
   }
   if (isAbort(err)) {
-    return finish({ kind: 'unreachable', message: `${where}: the request timed out or was cancelled; try again` }, context);
+    const server = context.server ? `the API server at ${context.server}` : 'the API server';
+    return finish({ kind: 'unreachable', message: `the request timed out or was cancelled before ${server} answered; try again` }, context);
   }
   const text = err instanceof Error ? err.message : typeof err === 'string' ? err : 'an unexpected error';
   const suffix = code ? ` (${code})` : '';
@@ -168,7 +182,8 @@ export function classifyResponse(status: number, body: unknown, context: ErrorCo
       {
         ...base,
         kind: 'unauthorized',
-        message: 'the cluster rejected your credential (401 Unauthorized); reload credentials or log in again to get a fresh one',
+        credentialProblem: 'rejected',
+        message: unauthorizedSentence(context.credential?.(), context.nowSec ?? Math.floor(Date.now() / 1000)),
       },
       context,
     );

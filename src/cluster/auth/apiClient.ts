@@ -187,15 +187,19 @@ export class ApiClients {
       const body = await response.body.text();
       const status = response.httpStatusCode;
       if (status >= 200 && status < 300) return { ok: true, status, headers: response.headers, body };
-      return { ok: false, status, body, error: classifyResponse(status, body, { ...about, server: this.server }) };
+      return { ok: false, status, body, error: classifyResponse(status, body, this.errorContext(about)) };
     } catch (err) {
       return { ok: false, error: this.classify(err, about) };
     }
   }
 
-  /** classifyError with this cluster's server filled in. */
+  /** classifyError with this cluster's server filled in, and its credential for the sentence of a 401. */
   classify(err: unknown, context: ErrorContext = {}): ClusterError {
-    return classifyError(err, { server: this.server, ...context });
+    return classifyError(err, this.errorContext(context));
+  }
+
+  private errorContext(context: ErrorContext): ErrorContext {
+    return { server: this.server, credential: () => this.provider.describe(), ...context };
   }
 
   /** Stops every request in flight, refuses new ones and closes pooled connections. */

@@ -3,6 +3,7 @@
 // expanding or collapsing a node never asks the cluster anything.
 import type { ExplorerModel, ExplorerNode, ModelInput } from './explorerNode';
 import type { NodeRef } from '../../shared/nodeRef';
+import { gapsOf, inventoryCoverage, isComplete, sessionBrief, unreadableBrief } from '../../cluster/inventory/coverage';
 import { contextNode, errorNode, findingsNode, problemNode } from './statusNodes';
 import { groupBy, namespaceNode, type NamespaceContents } from './workloadNodes';
 
@@ -17,23 +18,23 @@ export function buildExplorerModel(input: ModelInput): ExplorerModel {
     }
     return indexModel(roots);
   }
-  const ctx = contextNode(session, input.nowSec, input.expiry);
-  const children: ExplorerNode[] = [];
-  if (!input.inventory)
-    children.push({ id: `${ctx.id}/loading`, label: 'Loading service accounts and pods…', icon: 'loading~spin', tone: 'muted', parent: ctx });
   const inv = input.inventory;
+  const coverage = inv ? inventoryCoverage(inv, input.fallbackReason) : undefined;
+  const ctx = contextNode(session, input.nowSec, input.expiry, coverage);
+  const children: ExplorerNode[] = [];
+  if (!inv) children.push({ id: `${ctx.id}/loading`, label: 'Loading service accounts and pods…', icon: 'loading~spin', tone: 'muted', parent: ctx });
   const nowMs = input.nowSec * 1000;
+  // A cause of the whole session (401, unreachable, TLS) is one line on the context, however many lists it stopped.
+  const stopped = coverage?.session;
+  if (stopped) children.push(errorNode(`${ctx.id}/session`, stopped.error, session.credential, nowMs, stopped.retryAtMs, ctx));
   if (input.fallbackReason && inv) {
     const shown = inv.namespaces.map((n) => n.name).join(', ');
     children.push(problemNode(`${ctx.id}/fallback`, `showing only namespace ${shown}: ${input.fallbackReason.message}`, 'warning', undefined, undefined, ctx));
   }
-  if (inv) {
-    // Errors of the cluster-wide lists belong to the context; per-namespace ones to their namespace.
-    for (const kind of ['namespaces', 'serviceaccounts', 'pods', 'secrets'] as const) {
-      const status = inv.status[kind].get('*');
-      if (status?.state === 'error' && status.error && !(kind === 'namespaces' && input.fallbackReason)) {
-        children.push(errorNode(`${ctx.id}/${kind}`, status.error, session.credential, nowMs, status.retryAtMs, ctx));
-      }
+  if (inv && coverage) {
+    // Causes of one list: the cluster-wide ones belong to the context, per-namespace ones to their namespace.
+    for (const gap of coverage.gaps) {
+      if (gap.scope === '*') children.push(errorNode(`${ctx.id}/${gap.kind}`, gap.error, session.credential, nowMs, gap.retryAtMs, ctx));
     }
     const loading = [...inv.status.pods.values()].some((s) => s.state === 'loading') && inv.pods.length === 0;
     if (loading) children.push({ id: `${ctx.id}/loading`, label: 'Loading service accounts and pods…', icon: 'loading~spin', tone: 'muted', parent: ctx });
@@ -45,11 +46,12 @@ export function buildExplorerModel(input: ModelInput): ExplorerModel {
     if (!inv.namespacesFixed) for (const ns of pods.keys()) names.add(ns);
     for (const name of [...names].sort()) {
       const contents: NamespaceContents = { serviceAccounts: sas.get(name) ?? [], pods: pods.get(name) ?? [], secrets: secrets.get(name) ?? [] };
-      children.push(namespaceNode(input, session.context, name, contents, ctx));
+      children.push(namespaceNode(input, session.context, name, contents, gapsOf(coverage, name), ctx));
     }
   }
   ctx.children = children;
-  roots.push(ctx, findingsNode(input.findings, session.context));
+  const unread = coverage && !isComplete(coverage) ? (coverage.session ? sessionBrief(coverage.session.error) : unreadableBrief(coverage)) : undefined;
+  roots.push(ctx, findingsNode(input.findings, session.context, unread));
   return indexModel(roots);
 }
 

@@ -2,15 +2,16 @@
 import type { CredentialDescription, CredentialKind } from '../../cluster/auth/credentialDescription';
 import { adviseOnError, type ErrorAction } from '../../cluster/errorAdvice';
 import type { ClusterError } from '../../cluster/errors';
+import { isComplete, unreadableBrief, unreadablePhrases, type InventoryCoverage } from '../../cluster/inventory/coverage';
 import { credentialExpiry } from '../../cluster/inventory/tokenTiming';
 import type { Finding, FindingAction } from '../../diagnosis/types';
 import { COMMAND } from '../../shared/commandIds';
 import { describeExpiry } from '../../token/relativeTime';
 import type { ExpiryOptions } from '../../token/types';
-import type { ExplorerNode, ModelSession, NodeCommand } from './explorerNode';
+import type { ExplorerNode, ModelSession, NodeCommand, Tone } from './explorerNode';
 import { contextValueOf, type ContextRef, type FindingRef } from '../../shared/nodeRef';
 import { severityIcon, severityTone, stateStyle } from './stateStyle';
-import { instant, markdownRows } from './tooltips';
+import { instant, markdownRows, type Row } from './tooltips';
 
 const KIND_LABEL: Record<CredentialKind, string> = {
   token: 'bearer token',
@@ -39,22 +40,30 @@ export function credentialSummary(
   return { text: `${kind} · ${describeExpiry(expiry, nowSec, 'short')}`, state: expiry.state };
 }
 
-export function contextNode(s: ModelSession, nowSec: number, options?: Partial<ExpiryOptions>): ExplorerNode {
+/**
+ * The active credential at a glance. `coverage` is what the inventory could not read: the node never shows the
+ * healthy icon over a list that failed, and says in words what the user cannot see.
+ */
+export function contextNode(s: ModelSession, nowSec: number, options?: Partial<ExpiryOptions>, coverage?: InventoryCoverage): ExplorerNode {
   const ref: ContextRef = { kind: 'context', context: s.context };
   const d = s.credential;
   const summary = credentialSummary(d, nowSec, options);
   const style = summary.state ? stateStyle(summary.state) : undefined;
-  const tone = d.problem ? 'warning' : style?.tone;
+  const look = contextLook(d.problem ? { icon: 'warning', tone: 'warning' } : { icon: style?.icon ?? 'server-environment', tone: style?.tone }, coverage);
+  const unreadable = coverage ? unreadableBrief(coverage) : undefined;
+  const session = coverage?.session;
   const node: ExplorerNode = {
     id: `context:${s.context}`,
     ref,
     label: s.context,
-    description: summary.text,
-    icon: d.problem ? 'warning' : (style?.icon ?? 'server-environment'),
+    description: unreadable ? `${summary.text} · ${unreadable}` : summary.text,
+    icon: look.icon,
     contextValue: contextValueOf(ref),
     expanded: true,
-    tooltip: () =>
-      markdownRows(
+    tooltip: () => {
+      const advice = session ? adviseOnError(session.error, d, nowSec * 1000, session.retryAtMs) : undefined;
+      const cert = d.clientCertificate;
+      return markdownRows(
         `Context ${s.context}`,
         [
           ['Cluster', s.summary.cluster],
@@ -67,31 +76,57 @@ export function contextNode(s: ModelSession, nowSec: number, options?: Partial<E
           ['Issued', instant(d.issuedAtSec)],
           ['Token file', d.tokenFile],
           ['Exec command', d.exec?.command],
-          ['Client certificate', d.clientCertificate?.commonName],
+          ['Client certificate', cert?.commonName],
+          // The groups the API server reads from the certificate's O= (system:masters is what an admin looks for).
+          ['Certificate groups', cert?.commonName !== undefined ? cert.organizations.join(', ') || 'none' : undefined],
           ['Fingerprint', d.fingerprint],
           ['Kubeconfig', s.summary.file],
+          ...(coverage ? unreadablePhrases(coverage) : []).map((phrase): Row => ['Cannot see', phrase]),
         ],
-        d.problem,
-      ),
+        // Sentences longer than a row holds: what every request meets now, and what is wrong with the credential.
+        [advice ? `${advice.message}${advice.countdown ? ` (${advice.countdown})` : ''}` : undefined, d.problem].filter(Boolean).join(' — ') || undefined,
+      );
+    },
   };
-  if (tone) node.tone = tone;
+  if (look.tone) node.tone = look.tone;
   return node;
 }
 
-export function findingsNode(findings: readonly Finding[], context: string): ExplorerNode {
+/** The credential's own look, unless the cluster's answers say worse: never the healthy icon over a failed list. */
+function contextLook(base: { icon: string; tone: Tone | undefined }, coverage: InventoryCoverage | undefined): { icon: string; tone: Tone | undefined } {
+  if (!coverage || isComplete(coverage) || base.tone === 'error') return base;
+  const session = coverage.session?.error.kind;
+  if (session === 'unreachable') return { icon: 'debug-disconnect', tone: 'muted' };
+  if (session !== undefined) return { icon: 'error', tone: 'error' };
+  return { icon: 'warning', tone: 'warning' };
+}
+
+/** `unread` says, in a few words, what the diagnosis could not look at: "none" then means none in what it saw. */
+export function findingsNode(findings: readonly Finding[], context: string, unread?: string): ExplorerNode {
+  const none = findings.length === 0;
   const node: ExplorerNode = {
     id: 'findings',
     label: 'Findings',
-    description: findings.length === 0 ? 'none' : `${findings.length}`,
-    icon: findings.length === 0 ? 'pass' : severityIcon(findings[0]?.severity ?? 'info'),
-    tone: findings.length === 0 ? 'ok' : severityTone(findings[0]?.severity ?? 'info'),
+    description: none ? (unread ? 'none in what could be read' : 'none') : `${findings.length}`,
+    icon: none ? (unread ? 'question' : 'pass') : severityIcon(findings[0]?.severity ?? 'info'),
+    tone: none ? (unread ? 'muted' : 'ok') : severityTone(findings[0]?.severity ?? 'info'),
     contextValue: 'findings',
-    expanded: findings.length > 0,
+    expanded: findings.length > 0 || unread !== undefined,
   };
-  node.children =
-    findings.length === 0
-      ? [{ id: 'findings/none', label: 'No problems found', icon: 'check', tone: 'muted', parent: node }]
-      : findings.map((f) => findingNode(f, context, node));
+  if (!none) node.children = findings.map((f) => findingNode(f, context, node));
+  else if (unread === undefined) node.children = [{ id: 'findings/none', label: 'No problems found', icon: 'check', tone: 'muted', parent: node }];
+  else {
+    const leaf: ExplorerNode = {
+      id: 'findings/none',
+      label: 'No problems found in what could be read',
+      description: unread,
+      icon: 'question',
+      tone: 'muted',
+      parent: node,
+    };
+    leaf.tooltip = () => markdownRows('No problems found in what could be read', [['Not read', unread]]);
+    node.children = [leaf];
+  }
   return node;
 }
 

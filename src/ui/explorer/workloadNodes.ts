@@ -1,10 +1,11 @@
 // Namespace → service account → pod nodes, from the inventory's projections.
+import { KIND_WORDS, unreadablePhrases, type ListFailure } from '../../cluster/inventory/coverage';
 import type { LegacySecretItem, PodItem, ServiceAccountItem } from '../../cluster/inventory/types';
 import type { ExplorerNode, ModelInput } from './explorerNode';
 import { contextValueOf, type NamespaceRef, type PodRef, type ServiceAccountRef } from '../../shared/nodeRef';
 import { errorNode } from './statusNodes';
 import { worseTone } from './stateStyle';
-import { markdownRows } from './tooltips';
+import { markdownRows, type Row } from './tooltips';
 import { secretNode, tokenFileNode } from './tokenNodes';
 
 export interface NamespaceContents {
@@ -15,16 +16,21 @@ export interface NamespaceContents {
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-export function namespaceNode(input: ModelInput, context: string, name: string, contents: NamespaceContents, parent: ExplorerNode): ExplorerNode {
+/** `gaps`: the lists covering this namespace that failed for a cause of their own (a 403); the session's cause is on the context. */
+export function namespaceNode(
+  input: ModelInput,
+  context: string,
+  name: string,
+  contents: NamespaceContents,
+  gaps: readonly ListFailure[],
+  parent: ExplorerNode,
+): ExplorerNode {
   const ref: NamespaceRef = { kind: 'namespace', context, namespace: name };
   const node: ExplorerNode = { id: `${parent.id}/ns:${name}`, ref, label: name, icon: 'symbol-namespace', contextValue: contextValueOf(ref), parent };
   const children: ExplorerNode[] = [];
-  const inv = input.inventory;
-  for (const kind of ['serviceaccounts', 'pods', 'secrets'] as const) {
-    const status = inv?.status[kind].get(name);
-    if (status?.state === 'error' && status.error) {
-      children.push(errorNode(`${node.id}/${kind}`, status.error, input.session?.credential, input.nowSec * 1000, status.retryAtMs, node));
-    }
+  // The namespace's own lists; a cluster-wide list that failed has its node on the context.
+  for (const gap of gaps) {
+    if (gap.scope === name) children.push(errorNode(`${node.id}/${gap.kind}`, gap.error, input.session?.credential, input.nowSec * 1000, gap.retryAtMs, node));
   }
   // Service accounts the list did not show (not allowed to list them) still appear through their pods.
   const names = new Set<string>([
@@ -34,22 +40,38 @@ export function namespaceNode(input: ModelInput, context: string, name: string, 
   ]);
   const podsBySa = groupBy(contents.pods, (p) => p.serviceAccount);
   const secretsBySa = groupBy(contents.secrets, (s) => s.serviceAccount);
-  let tone: ExplorerNode['tone'];
+  let tone: ExplorerNode['tone'] = gaps.length > 0 ? 'warning' : undefined;
   for (const sa of [...names].sort()) {
     const child = serviceAccountNode(input, context, name, sa, podsBySa.get(sa) ?? [], secretsBySa.get(sa) ?? [], node);
     tone = worseTone(tone, child.tone === 'ok' ? undefined : child.tone);
     children.push(child);
   }
   node.children = children;
-  node.description = `${plural(names.size, 'service account')} · ${plural(contents.pods.length, 'pod')}`;
+  node.description = namespaceCounts(names.size, contents.pods.length, gaps);
   if (tone) node.tone = tone;
   node.tooltip = () =>
     markdownRows(`Namespace ${name}`, [
       ['Service accounts', String(names.size)],
       ['Pods', String(contents.pods.length)],
       ['Legacy token Secrets', String(contents.secrets.length)],
+      ...unreadablePhrases({ gaps }).map((phrase): Row => ['Cannot see', phrase]),
     ]);
   return node;
+}
+
+/** "2 service accounts · 3 pods", and what could not be listed instead of a count of 0: "cannot list pods, token Secrets (403)". */
+function namespaceCounts(serviceAccounts: number, pods: number, gaps: readonly ListFailure[]): string {
+  const failed = new Set(gaps.map((g) => g.kind));
+  const parts: string[] = [];
+  if (!failed.has('serviceaccounts')) parts.push(plural(serviceAccounts, 'service account'));
+  if (!failed.has('pods')) parts.push(plural(pods, 'pod'));
+  const unread = (['serviceaccounts', 'pods', 'secrets'] as const).filter((k) => failed.has(k)).map((k) => KIND_WORDS[k]);
+  if (unread.length > 0) {
+    const statuses = new Set(gaps.map((g) => g.error.status));
+    const [status] = statuses;
+    parts.push(`cannot list ${unread.join(', ')}${statuses.size === 1 && status !== undefined ? ` (${status})` : ''}`);
+  }
+  return parts.join(' · ');
 }
 
 function serviceAccountNode(

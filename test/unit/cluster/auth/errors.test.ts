@@ -55,8 +55,20 @@ describe('classifyResponse on recorded kube-apiserver answers', () => {
       kind: 'unauthorized',
       status: 401,
       reason: 'Unauthorized',
-      message: 'the cluster rejected your credential (401 Unauthorized); reload credentials or log in again to get a fresh one',
+      credentialProblem: 'rejected',
+      message: 'the cluster rejected your credential (401 Unauthorized); run Reload Credentials or log in again to get a fresh one',
     });
+  });
+
+  it('names the expiry of the credential that was sent, when the caller knows it', () => {
+    const body = fixture('v1.28', 'expired-token-pod-list-401.json').response.body;
+    const now = 1_800_000_000;
+    const c = classifyResponse(401, body, { nowSec: now, credential: () => ({ kind: 'token', expiresAtSec: now - 3 * 86_400 }) });
+    assert.equal(c.credentialProblem, 'rejected');
+    assert.match(
+      c.message,
+      /^the cluster rejected your credential \(401 Unauthorized\): your token expired 3 days ago \(2027-01-12T08:00:00 UTC\); log in again/,
+    );
   });
 
   it('names the verb, resource and namespace of a 403 and who lacks them', () => {
@@ -179,7 +191,10 @@ describe('classifyError on real network failures', () => {
     assert.equal(c.kind, 'unreachable');
     assert.equal(c.code, 'ECONNREFUSED');
     assert.equal(c.server, `https://127.0.0.1:${port}`);
-    assert.match(c.message, new RegExp(`^cannot reach https://127\\.0\\.0\\.1:${port}: ECONNREFUSED; check that the cluster is running`));
+    assert.match(
+      c.message,
+      new RegExp(`^the API server at https://127\\.0\\.0\\.1:${port} refused the connection \\(ECONNREFUSED\\); check that the cluster is running`),
+    );
     assert.ok(!c.message.includes(TOKEN));
   });
 

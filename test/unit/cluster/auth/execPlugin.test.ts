@@ -53,7 +53,11 @@ describe('exec plugin credentials', () => {
 
     assert.equal(classified.kind, 'unauthorized');
     assert.equal(classified.status, 401);
-    assert.equal(classified.message, 'the cluster rejected your credential (401 Unauthorized); reload credentials or log in again to get a fresh one');
+    // The sentence names what the extension knows of the rejected token: it had not expired.
+    assert.match(
+      classified.message,
+      /^the cluster rejected your credential \(401 Unauthorized\) although your exec plugin's credential is valid until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d UTC \(in [^)]+\): it may have been revoked/,
+    );
     assert.equal(server.requests.length, 2, 'one attempt and one retry, no loop');
     assert.equal(plugin.runs(), 2);
     assert.deepEqual(

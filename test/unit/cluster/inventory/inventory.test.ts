@@ -148,7 +148,7 @@ describe('inventory when the server goes away', () => {
       const stopping = cluster.stop();
       const error = await waitFor('unreachable', () => inv.snapshot().status.pods.get('*')?.error);
       assert.equal(error.kind, 'unreachable');
-      assert.match(error.message, /cannot reach https:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/);
+      assert.match(error.message, /^the API server at https:\/\/127\.0\.0\.1:\d+ refused the connection \(ECONNREFUSED\)/);
       assert.ok((inv.snapshot().status.pods.get('*')?.retryAtMs ?? 0) > Date.now() + 30_000);
       assert.ok(inv.snapshot().pods.length > 0, 'the last good pods are kept');
       inv.stop();

@@ -11,7 +11,8 @@ import type { ClusterSession } from '../../../../src/cluster/auth/session';
 import type { Finding } from '../../../../src/diagnosis/types';
 import { compareFindings } from '../../../../src/diagnosis/types';
 import { buildExplorerModel } from '../../../../src/ui/explorer/explorerModel';
-import { type ModelInput, type ModelSession } from '../../../../src/ui/explorer/explorerNode';
+import { type ExplorerModel, type ExplorerNode, type ModelInput, type ModelSession } from '../../../../src/ui/explorer/explorerNode';
+import { unauthorizedSentence } from '../../../../src/cluster/unauthorizedSentence';
 import { startTestCluster, type TestCluster } from '../../../cluster/server';
 import { sessionFor, tempDir, waitFor, type TempDir } from '../../cluster/support/session';
 import { child, modelSession } from './support';
@@ -36,6 +37,19 @@ const SESSION: ModelSession = {
   summary: { name: 'prod', cluster: 'prod-cluster', server: 'https://10.0.0.1:6443', user: 'alice', file: '/home/alice/.kube/config' },
   credential: { context: 'prod', user: 'alice', kind: 'token', expiresAtSec: NOW + 6 * 3600 + 60, issuedAtSec: NOW - 20 * 3600, expirySource: 'jwt' },
 };
+
+/** Every error node of the model, in tree order. */
+function errorNodes(m: ExplorerModel): ExplorerNode[] {
+  const out: ExplorerNode[] = [];
+  const walk = (nodes: readonly ExplorerNode[]): void => {
+    for (const n of nodes) {
+      if (n.contextValue === 'error') out.push(n);
+      walk(n.children ?? []);
+    }
+  };
+  walk(m.roots);
+  return out;
+}
 
 function model(extra: Partial<ModelInput>): ReturnType<typeof buildExplorerModel> {
   return buildExplorerModel({ nowSec: NOW, session: SESSION, inventory: emptySnapshot(), findings: [], liveMode: 'onDemand', ...extra });
@@ -101,7 +115,7 @@ describe('explorer model from the test cluster', () => {
     });
     const file = child(podNode, /^api · kube-api-access-/);
     assert.equal(file.contextValue, 'tokenFile read');
-    assert.match(file.description ?? '', /^valid · expires in 36[45] d · signed by this cluster$/);
+    assert.match(file.description ?? '', /^valid · expires in (36[45] d|1 y\w*) · signed by this cluster$/);
     assert.equal(child(file, 'expirationSeconds').description, '3607 s (1 h)');
     assert.match(child(file, 'Kubelet refresh').description ?? '', /^every 48 min; latest due/);
     const live = child(file, 'Live token');
@@ -158,10 +172,83 @@ describe('explorer model from statuses', () => {
     const node = child(m.roots[0], /rejected your credential/);
     assert.match(
       node.label,
-      /^the cluster rejected your credential \(401\): it expired at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d UTC, 2 h ago; run Reload Credentials/,
+      /^the cluster rejected your credential \(401 Unauthorized\): your token expired 2 h ago \(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d UTC\); log in again or run Reload Credentials/,
     );
+    // The same sentence a command shows for the same 401, from the one builder.
+    assert.equal(node.label, unauthorizedSentence(credential, NOW));
     assert.equal(node.command?.command, 'clusterCredentials.reloadCredentials');
     assert.equal(node.contextValue, 'error');
+  });
+
+  it('says a cause of the whole session once, on the context, however many lists it stopped', () => {
+    const credential = { ...SESSION.credential, expiresAtSec: NOW - 3 * 86_400 };
+    const error = classifyResponse(401, { kind: 'Status', code: 401, reason: 'Unauthorized', message: 'Unauthorized' });
+    const failed: ResourceStatus = { state: 'error', error, retryAtMs: NOW * 1000 + 60_000 };
+    const m = model({
+      session: { ...SESSION, credential },
+      inventory: emptySnapshot({
+        namespaces: [['*', failed]],
+        serviceaccounts: [['*', failed]],
+        pods: [['*', failed]],
+        secrets: [['*', { ...failed, retryAtMs: NOW * 1000 + 20_000 }]],
+      }),
+    });
+    const [ctx] = m.roots;
+    const errors = errorNodes(m);
+    assert.deepEqual(
+      errors.map((n) => n.parent),
+      [ctx],
+      'one node, on the context',
+    );
+    assert.match(errors[0]?.label ?? '', /^the cluster rejected your credential \(401 Unauthorized\): your token expired 3 days ago \(/);
+    assert.equal(errors[0]?.description, 'retrying in 20 s', 'the soonest retry of the lists it stopped');
+    assert.equal(ctx?.icon, 'error');
+    assert.equal(m.roots[1]?.description, 'none in what could be read');
+    assert.equal(child(m.roots[1], /^No problems found in what could be read/).description, 'credential rejected (401)');
+  });
+
+  it('shows an unreachable server once on the context with its retry countdown, and greys the context out', () => {
+    const closed = classifyError(Object.assign(new TypeError('fetch failed'), { cause: { code: 'UND_ERR_SOCKET' } }), {
+      server: 'https://10.0.0.1:6443',
+      verb: 'watch',
+    });
+    const failed = (kind: string): ResourceStatus => ({ state: 'error', error: { ...closed, resource: kind }, retryAtMs: NOW * 1000 + 10_000 });
+    const m = model({
+      inventory: emptySnapshot({
+        namespaces: [['*', failed('namespaces')]],
+        serviceaccounts: [['*', failed('serviceaccounts')]],
+        pods: [['*', failed('pods')]],
+        secrets: [['*', failed('secrets')]],
+      }),
+    });
+    const [ctx] = m.roots;
+    const errors = errorNodes(m);
+    assert.equal(errors.length, 1, errors.map((n) => n.label).join('\n'));
+    const node = errors[0];
+    assert.equal(node?.parent, ctx);
+    assert.match(node?.label ?? '', /^the API server at https:\/\/10\.0\.0\.1:6443 closed the connection \(UND_ERR_SOCKET\); it may be restarting/);
+    assert.equal(node?.description, 'retrying in 10 s');
+    assert.equal(node?.command?.command, 'clusterCredentials.refresh');
+    assert.equal(ctx?.icon, 'debug-disconnect', 'not the green check of a valid credential');
+    assert.equal(ctx?.tone, 'muted');
+    assert.match(ctx?.tooltip?.() ?? '', /closed the connection \(UND\\_ERR\\_SOCKET\); it may be restarting.* \(retrying in 10 s\)/);
+  });
+
+  it('shows a failed TLS handshake once on the context', () => {
+    const tls = classifyError(
+      Object.assign(new Error('fetch failed'), { cause: { code: 'SELF_SIGNED_CERT_IN_CHAIN', message: 'self-signed certificate in certificate chain' } }),
+      {
+        server: 'https://10.0.0.1:6443',
+      },
+    );
+    const failed: ResourceStatus = { state: 'error', error: tls, retryAtMs: NOW * 1000 + 10_000 };
+    const m = model({
+      inventory: emptySnapshot({ namespaces: [['*', failed]], serviceaccounts: [['*', failed]], pods: [['*', failed]], secrets: [['*', failed]] }),
+    });
+    const errors = errorNodes(m);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]?.label ?? '', /^the TLS connection to https:\/\/10\.0\.0\.1:6443 failed \(SELF_SIGNED_CERT_IN_CHAIN/);
+    assert.equal(m.roots[0]?.icon, 'error');
   });
 
   it('shows an unreachable server with its retry countdown and a retry action', () => {
@@ -171,10 +258,67 @@ describe('explorer model from statuses', () => {
       resource: 'pods',
     });
     const m = model({ inventory: emptySnapshot({ pods: [['*', { state: 'error', error, retryAtMs: NOW * 1000 + 10_000 }]] }) });
-    const node = child(m.roots[0], /cannot reach/);
-    assert.match(node.label, /^cannot reach https:\/\/10\.0\.0\.1:6443: ECONNREFUSED/);
+    const node = child(m.roots[0], /refused the connection/);
+    assert.match(node.label, /^the API server at https:\/\/10\.0\.0\.1:6443 refused the connection \(ECONNREFUSED\)/);
     assert.equal(node.description, 'retrying in 10 s');
     assert.equal(node.command?.command, 'clusterCredentials.refresh');
+  });
+
+  it('never shows the healthy check over a 403: the context says what cannot be seen, the namespace keeps the node', () => {
+    const error = classifyResponse(403, {
+      kind: 'Status',
+      code: 403,
+      reason: 'Forbidden',
+      message: 'secrets is forbidden: User "alice" cannot list resource "secrets" in API group "" in the namespace "payments"',
+    });
+    const healthy = model({}).roots[0];
+    assert.equal(healthy?.icon, 'pass', 'a valid credential whose every list answered');
+    const m = model({
+      inventory: {
+        ...emptySnapshot({
+          secrets: [['payments', { state: 'error', error }]],
+          serviceaccounts: [['payments', { state: 'ready' }]],
+          pods: [['payments', { state: 'ready' }]],
+        }),
+        namespacesFixed: true,
+      },
+    });
+    const [ctx, findings] = m.roots;
+    assert.equal(ctx?.icon, 'warning');
+    assert.equal(ctx?.tone, 'warning');
+    assert.match(ctx?.description ?? '', /^bearer token · expires in 6 h · cannot list token Secrets in payments$/);
+    assert.match(ctx?.tooltip?.() ?? '', /Cannot see: cannot list token Secrets in namespace payments: forbidden \(missing list on secrets\)/);
+    const payments = child(ctx, 'payments');
+    assert.equal(payments.description, '1 service account · 0 pods · cannot list token Secrets (403)');
+    assert.equal(payments.tone, 'warning');
+    assert.deepEqual(
+      errorNodes(m).map((n) => n.parent?.label),
+      ['payments'],
+      'the per-kind cause stays with its namespace',
+    );
+    assert.equal(findings?.icon, 'question', 'no green check over what was not read');
+    assert.equal(child(findings, /^No problems found in what could be read/).description, 'cannot list token Secrets in payments');
+  });
+
+  it('keeps a per-kind 403 as its own node next to the one node of a session cause', () => {
+    const forbidden = classifyResponse(403, {
+      kind: 'Status',
+      code: 403,
+      reason: 'Forbidden',
+      message: 'secrets is forbidden: User "alice" cannot list resource "secrets" in API group "" at the cluster scope',
+    });
+    const refused = classifyError(Object.assign(new Error('fetch failed'), { cause: { code: 'ECONNREFUSED' } }), { server: 'https://10.0.0.1:6443' });
+    const m = model({
+      inventory: emptySnapshot({
+        secrets: [['*', { state: 'error', error: forbidden }]],
+        pods: [['*', { state: 'error', error: refused }]],
+        serviceaccounts: [['*', { state: 'error', error: refused }]],
+      }),
+    });
+    assert.deepEqual(
+      errorNodes(m).map((n) => n.label.replace(/ \(.*/, '')),
+      ['the API server at https://10.0.0.1:6443 refused the connection', 'you cannot list secrets across the cluster'],
+    );
   });
 
   it('puts a 403 under the namespace it concerns, naming verb and resource', () => {

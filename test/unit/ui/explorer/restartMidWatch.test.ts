@@ -65,10 +65,25 @@ describe('inventory across an apiserver restart mid-watch', () => {
           const error = await waitFor('the unreachable server', () => inv.snapshot().status.pods.get('*')?.error);
           assert.equal(error.kind, 'unreachable');
           const port = new URL(url).port;
-          const node = child(modelOf(cluster, session, inv).roots[0], /^cannot reach /);
-          assert.match(node.label, new RegExp(`^cannot reach https://127\\.0\\.0\\.1:${port}: ECONNREFUSED`));
+          // Every list is stopped by the one cause: once all of them say so, the tree says it once, on the context.
+          await waitFor('every list to meet the stopped server', () =>
+            Object.values(inv.snapshot().status).every((kind) => [...kind.values()].every((st) => st.error?.kind === 'unreachable')),
+          );
+          const down = modelOf(cluster, session, inv);
+          const ctx = down.roots[0];
+          const errors = [...down.byId.values()].filter((n) => n.contextValue === 'error');
+          assert.equal(errors.length, 1, errors.map((n) => n.label).join('\n'));
+          const node = child(ctx, /^the API server at /);
+          assert.equal(errors[0], node);
+          assert.match(
+            node.label,
+            new RegExp(`^the API server at https://127\\.0\\.0\\.1:${port} (refused|closed) the connection \\((ECONNREFUSED|ECONNRESET|UND_ERR_SOCKET)\\)`),
+          );
+          assert.match(node.description ?? '', /^retrying /);
           assert.equal(node.command?.command, 'clusterCredentials.refresh');
           assert.equal(node.tone, 'error');
+          assert.equal(ctx?.icon, 'debug-disconnect');
+          assert.equal(ctx?.tone, 'muted');
           assert.deepEqual(new Set(inv.snapshot().pods.map(podKey)), before, 'the last good pods are kept while it is down');
           // Changes the inventory cannot see while the server is down.
           probePod(cluster, 'made-while-down');

@@ -2,6 +2,7 @@
 // HTTPS against the test cluster: what the tree shows for each incident, from the cluster's own answers.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { whoAmI } from '../../../../src/cluster/actions/whoAmI';
 import { Inventory } from '../../../../src/cluster/inventory/inventory';
 import { liveTokenKey, type LiveTokenReading, type LiveTokenTarget, type PodItem } from '../../../../src/cluster/inventory/types';
 import { ClusterKeys } from '../../../../src/cluster/live/jwks';
@@ -303,31 +304,45 @@ describe('explorer on multus-kubeconfig-expired', () => {
     assert.ok(childrenOf(podNode).some((f) => /^kube-multus · kube-api-access-/.test(f.label)));
   });
 
-  it("describes the node's copied kubeconfig as an expired bearer token, and its 401 as a node with Reload Credentials", async () => {
+  it("describes the node's copied kubeconfig as an expired bearer token, and its 401s as one node on the context with Reload Credentials", async () => {
     const file = h.cluster.files.find((f) => f.path === MULTUS_KUBECONFIG_EXPIRED.kubeconfigFile);
     assert.ok(file);
     const session = sessionFromText(h.tmp, file.text, 'multus.kubeconfig');
     const inv = new Inventory({ api: session.api, coalesceMs: 0, retryDelaysMs: [60_000] });
     inv.start();
     try {
-      const error = await waitFor('a 401 on pods', () => inv.snapshot().status.pods.get('*')?.error);
-      assert.equal(error.kind, 'unauthorized');
+      // Every list the inventory makes is refused: four 401s, one cause.
+      const statuses = await waitFor('a 401 on every list', () => {
+        const all = Object.values(inv.snapshot().status).flatMap((m) => [...m.values()]);
+        return all.length === 4 && all.every((s) => s.error?.kind === 'unauthorized') ? all : undefined;
+      });
       const now = h.cluster.clock.nowSeconds();
       const m = buildExplorerModel({ nowSec: now, session: modelSession(session), inventory: inv.snapshot(), findings: [], liveMode: 'onDemand' });
       const ctx = m.roots[0];
       assert.equal(ctx?.label, 'multus-context');
-      assert.match(ctx?.description ?? '', /^bearer token · expired \d+ d ago$/);
+      assert.match(ctx?.description ?? '', /^bearer token · expired \d+ d(ays?)? ago$/);
       assert.equal(ctx?.icon, 'error');
       assert.equal(ctx?.tone, 'error');
       const credential = session.provider.describe();
       assert.equal(credential.expirySource, 'jwt');
       assert.ok((credential.expiresAtSec ?? Infinity) < now);
-      const node = child(ctx, /^the cluster rejected your credential \(401\)/);
+      assert.deepEqual(
+        errorNodes(m).map((n) => n.parent),
+        [ctx],
+        'one error node, on the context, for the four refused lists',
+      );
+      const node = child(ctx, /^the cluster rejected your credential \(401 Unauthorized\)/);
       assert.match(
         node.label,
-        /^the cluster rejected your credential \(401\): it expired at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d UTC, \d+ days? ago; run Reload Credentials/,
+        /^the cluster rejected your credential \(401 Unauthorized\): your token expired \d+ days? ago \(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d UTC\); log in again or run Reload Credentials/,
       );
       assert.equal(node.command?.command, 'clusterCredentials.reloadCredentials');
+      // What a list met is the sentence a command meets (Who Am I here): the same builder, naming the same expiry.
+      assert.equal(statuses[0]?.error?.message, node.label);
+      const who = await whoAmI(session.api);
+      assert.ok(!who.ok, 'an expired token cannot ask who it is');
+      assert.equal(who.error.kind, 'unauthorized');
+      assert.equal(who.error.message, node.label);
       assert.equal(inv.snapshot().pods.length, 0, 'nothing listed with an expired token');
     } finally {
       inv.stop();
