@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { certificateCredentialId } from './ca';
 import type { Clock } from './clock';
+import { authenticateOidc, issuerOf, type OidcIssuerConfig } from './oidc';
 import { R } from './resources';
 import type { Store } from './store';
 import type { LiveObject, Lookup, TokenIssuer } from './tokenIssuer';
@@ -43,6 +44,8 @@ export interface Authenticator {
   authenticate(req: IncomingMessage): AuthnResult | Promise<AuthnResult>;
   /** Add a token webhook; the returned function removes it. */
   addWebhook(webhook: TokenWebhook): () => void;
+  /** Trust id-tokens of an OIDC issuer (the `--oidc-*` flags); the returned function removes it. */
+  addOidcIssuer(config: OidcIssuerConfig): () => void;
   /** A bearer token on its own, as TokenReview checks it. */
   reviewToken(
     token: string,
@@ -54,6 +57,7 @@ export function createAuthenticator(deps: { store: Store; issuer: TokenIssuer; c
   const { store, issuer, clock, adminToken } = deps;
   const lookup = storeLookup(store);
   const webhooks = new Set<TokenWebhook>();
+  const oidcIssuers = new Set<OidcIssuerConfig>();
 
   const reviewToken: Authenticator['reviewToken'] = (token, audiences) => {
     const r = issuer.authenticate(token, { nowSeconds: clock.nowSeconds(), audiences, lookup });
@@ -69,6 +73,12 @@ export function createAuthenticator(deps: { store: Store; issuer: TokenIssuer; c
       webhooks.add(webhook);
       return () => {
         webhooks.delete(webhook);
+      };
+    },
+    addOidcIssuer(config) {
+      oidcIssuers.add(config);
+      return () => {
+        oidcIssuers.delete(config);
       };
     },
     authenticate(req) {
@@ -92,6 +102,8 @@ export function createAuthenticator(deps: { store: Store; issuer: TokenIssuer; c
       const token = bearerToken(req);
       if (token === undefined) return { ok: true, user: ANONYMOUS };
       if (token === adminToken) return { ok: true, user: { username: 'admin', groups: ['system:masters', 'system:authenticated'] } };
+      const iss = issuerOf(token);
+      for (const oidc of oidcIssuers) if (oidc.issuer === iss) return authenticateOidc(oidc, token, clock.nowSeconds());
       for (const webhook of webhooks) if (webhook.handles(token)) return webhook.review(token);
       const r = reviewToken(token);
       if (!r.ok) return { ok: false, error: r.error };

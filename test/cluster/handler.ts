@@ -7,6 +7,7 @@ import type { AuthnResult } from './auth';
 import { controlPlaneOf } from './controlPlane/signals';
 import type { ClusterCore, RequestContext } from './core';
 import { sendError } from './http';
+import { impersonate } from './impersonation';
 import { authorize, type RequestAttributes } from './rbac';
 import { requestInfo, type RequestInfo } from './requestInfo';
 import { findResource } from './resources';
@@ -60,7 +61,9 @@ function authorizeRequest(core: ClusterCore, req: IncomingMessage, url: URL, aut
     controlPlaneOf(core).refused(req, url, authn);
     return { ok: false, error: unauthorized() };
   }
-  const user = authn.user;
+  const acting = impersonate(core.store, req, authn.user);
+  if (acting !== undefined && !acting.ok) return { ok: false, error: acting.error };
+  const user = acting?.user ?? authn.user;
   const info = requestInfo(req.method ?? 'GET', url);
   const attrs = attributesOf(info, user);
   const decision = authorize(core.store, attrs);

@@ -6,6 +6,10 @@ import { requestInfo, type RequestInfo } from './requestInfo';
 export interface RecordedRequest {
   info: RequestInfo;
   query: URLSearchParams;
+  /** The Authorization header's scheme (`Bearer`, `Basic`), when there is one; never the credential. */
+  authScheme?: string;
+  /** For `Basic`: the user name it carries (the password is not kept). */
+  basicUser?: string;
 }
 
 export class RequestLog {
@@ -19,7 +23,7 @@ export class RequestLog {
     } catch {
       return;
     }
-    this.seen.push({ info: requestInfo(req.method ?? 'GET', url), query: url.searchParams });
+    this.seen.push({ info: requestInfo(req.method ?? 'GET', url), query: url.searchParams, ...authorizationOf(req.headers.authorization) });
   };
 
   all(): readonly RecordedRequest[] {
@@ -35,4 +39,14 @@ export class RequestLog {
   lists(resource: string): RecordedRequest[] {
     return this.of('list', resource).filter((r) => !r.query.has('continue'));
   }
+}
+
+function authorizationOf(header: string | undefined): Pick<RecordedRequest, 'authScheme' | 'basicUser'> {
+  const m = header === undefined ? null : /^(\S+)\s+(\S*)/.exec(header);
+  if (m === null) return {};
+  const scheme = m[1] ?? '';
+  if (scheme.toLowerCase() !== 'basic') return { authScheme: scheme };
+  const decoded = Buffer.from(m[2] ?? '', 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return { authScheme: scheme, basicUser: colon < 0 ? decoded : decoded.slice(0, colon) };
 }

@@ -16,6 +16,7 @@ import { createCore, type ClusterCore } from './core';
 import type { EventRecorder } from './events';
 import { createHandler } from './handler';
 import { kubeconfigYaml, type KubeconfigUser } from './kubeconfig';
+import type { OidcIssuerConfig } from './oidc';
 import type { ObjectApi } from './objectApi';
 import type { PodLogs } from './podLogs';
 import { RequestLog } from './requestCounter';
@@ -62,6 +63,8 @@ export interface TestCluster {
   onStop(cleanup: () => void | Promise<void>): void;
   /** Authenticate some bearer tokens outside the apiserver; the returned function removes it. */
   addTokenWebhook(webhook: TokenWebhook): () => void;
+  /** Trust the id-tokens of an OIDC issuer, as `--oidc-issuer-url` and its companions do; the returned function removes it. */
+  addOidcIssuer(config: OidcIssuerConfig): () => void;
   /** Many writes, one reconcile at the end (for scenarios that build a lot). */
   batch<T>(fn: () => T): T;
   /**
@@ -198,6 +201,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
       });
     },
     addTokenWebhook: (webhook) => core.authn.addWebhook(webhook),
+    addOidcIssuer: (config) => core.authn.addOidcIssuer(config),
     batch: (fn) => core.controllers.batch(fn),
     holdControllers: () => core.controllers.hold(),
     restartContainer: (namespace, pod, container, exitCode) => {

@@ -111,7 +111,7 @@ function describeUser(context: string, user: User, observed: CredentialObservati
   const provider = isRecord(user.authProvider) ? user.authProvider : undefined;
   const providerConfig = provider && isRecord(provider.config) ? provider.config : {};
   out.kind = credentialKindOf(user);
-  if (exec) {
+  if (out.kind === 'exec' && exec) {
     out.exec = exec;
     const seen = observed.exec;
     if (seen?.expiresAtSec !== undefined) {
@@ -136,7 +136,7 @@ function describeUser(context: string, user: User, observed: CredentialObservati
     out.tokenFile = providerConfig.tokenFile;
     const token = observed.token ?? readTokenFile(providerConfig.tokenFile, out);
     if (token) applyJwt(out, token, true);
-  } else if (provider) {
+  } else if (out.kind === 'authProvider' && provider) {
     const idToken = stringOr(providerConfig['id-token']);
     out.authProvider = {
       name: typeof provider.name === 'string' ? provider.name : 'unknown',
@@ -148,28 +148,32 @@ function describeUser(context: string, user: User, observed: CredentialObservati
     const bearer = idToken ?? stringOr(providerConfig['access-token']);
     if (bearer) applyJwt(out, bearer, true);
     if (out.expiresAtSec === undefined) applyProviderExpiry(out, providerConfig);
-  } else if (user.token) {
+  } else if (out.kind === 'token' && user.token) {
     applyJwt(out, user.token, true);
-  } else if (user.username) {
+  } else if (out.kind === 'basicAuth') {
     out.username = user.username;
-  } else if (cert) {
+  } else if (out.kind === 'clientCertificate' && cert) {
     if (cert.notAfterSec !== undefined) Object.assign(out, { expiresAtSec: cert.notAfterSec, expirySource: 'certificate' });
     if (cert.problem) out.problem = cert.problem;
   }
   return out;
 }
 
-/** Which credential wins when a user has several, in the order client-go applies them. */
+/**
+ * Which credential wins when a user has several, in the order client-go applies them: a token (from a file or
+ * inline) or a user name first, as the exec plugin and the auth-provider step aside for an Authorization already
+ * set; an exec plugin is not run next to a client certificate.
+ */
 export function credentialKindOf(user: User): CredentialKind {
-  if (execSpecOf(user)) return 'exec';
-  if (isRecord(user.authProvider)) {
-    const config = user.authProvider.config;
-    return user.authProvider.name === 'tokenFile' && isRecord(config) && typeof config.tokenFile === 'string' ? 'tokenFile' : 'authProvider';
+  if (isRecord(user.authProvider) && user.authProvider.name === 'tokenFile' && isRecord(user.authProvider.config)) {
+    if (typeof user.authProvider.config.tokenFile === 'string') return 'tokenFile';
   }
   if (user.token) return 'token';
   if (user.username) return 'basicAuth';
-  if (user.certData || user.certFile) return 'clientCertificate';
-  return 'none';
+  const cert = Boolean(user.certData || user.certFile);
+  if (execSpecOf(user)) return cert ? 'clientCertificate' : 'exec';
+  if (isRecord(user.authProvider)) return 'authProvider';
+  return cert ? 'clientCertificate' : 'none';
 }
 
 /** client-node keeps exec either under `user.exec` or, in old kubeconfigs, under an `exec` auth-provider. */

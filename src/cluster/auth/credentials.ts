@@ -6,6 +6,8 @@ import { decodeToken } from '../../token/jwt';
 import { fingerprint } from '../../token/fingerprint';
 import { type CredentialDescription, type CredentialKind, type ExecSpec, credentialKindOf, describeCredential, execSpecOf } from './credentialDescription';
 import { type ExecCredentialOutput, runExecPlugin } from './execPlugin';
+import { attachedKubectlRefusal } from './kubeconfigValidation';
+import { oidcToken } from './oidcToken';
 import { isRecord } from '../../shared/values';
 import { TokenFileSource } from './tokenFileSource';
 
@@ -51,7 +53,7 @@ export interface ActiveCredential {
   generation: number;
 }
 
-export type CredentialProblem = 'noContext' | 'execNotTrusted' | 'execFailed' | 'tokenFileUnreadable';
+export type CredentialProblem = 'noContext' | 'refusedByKubectl' | 'execNotTrusted' | 'execFailed' | 'tokenFileUnreadable' | 'authProviderToken';
 
 export type CredentialResult =
   | { ok: true; credential: ActiveCredential; /** The last refresh failed and an older credential is kept. */ warning?: string }
@@ -121,8 +123,14 @@ export class CredentialProvider {
         ? { expiresAtSec: this.execCache.expiresAtSec, token: this.execCache.token, certificatePem: this.execCache.clientCertificateData }
         : undefined,
     });
+    const refusal = attachedKubectlRefusal(this.cluster);
+    if (refusal !== undefined) d.problem = refusal;
     if (this.lastWarning && d.problem === undefined) d.problem = this.lastWarning;
     if (this.kind === 'exec' && !this.options.trustExecPlugins && d.problem === undefined) d.problem = this.untrustedMessage();
+    if (this.kind === 'authProvider' && d.problem === undefined) {
+      const oidc = this.oidc();
+      if (oidc && !oidc.ok) d.problem = oidc.message;
+    }
     return d;
   }
 
@@ -139,7 +147,15 @@ export class CredentialProvider {
         message: `the context "${this.context}" uses cluster "${ctx.cluster}", which the kubeconfig does not define with a server; fix the kubeconfig or pick another context`,
       };
     }
+    const refusal = attachedKubectlRefusal(this.cluster);
+    if (refusal !== undefined) return { ok: false, problem: 'refusedByKubectl', message: refusal };
     switch (this.kind) {
+      case 'authProvider': {
+        // Looked at on every request: the id-token expires while the session lasts.
+        const oidc = this.oidc();
+        if (oidc && !oidc.ok) return { ok: false, problem: 'authProviderToken', message: oidc.message };
+        return this.ok(this.replace(oidc?.token, undefined, oidc?.expiresAtSec));
+      }
       case 'exec':
         if (this.execCache && !this.execExpired(this.execCache) && this.current) return this.ok(this.current);
         return this.runExec();
@@ -238,14 +254,14 @@ export class CredentialProvider {
   }
 
   private staticToken(): string | undefined {
-    const user = this.user;
-    if (!user) return undefined;
-    if (this.kind === 'authProvider' && isRecord(user.authProvider) && isRecord(user.authProvider.config)) {
-      const config = user.authProvider.config;
-      const bearer = config['id-token'] ?? config['access-token'];
-      return typeof bearer === 'string' && bearer !== '' ? bearer : undefined;
-    }
-    return this.kind === 'token' ? user.token || undefined : undefined;
+    return this.kind === 'token' ? this.user?.token || undefined : undefined;
+  }
+
+  /** The `oidc` auth-provider's id-token by client-go's rule (the only auth-provider kubectl still has). */
+  private oidc(): ReturnType<typeof oidcToken> | undefined {
+    const provider = this.user && isRecord(this.user.authProvider) ? this.user.authProvider : undefined;
+    if (!provider || provider.name !== 'oidc') return undefined;
+    return oidcToken(this.user?.name ?? '', isRecord(provider.config) ? provider.config : {}, this.now());
   }
 
   private staticExpiry(): number | undefined {

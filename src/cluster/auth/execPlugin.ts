@@ -152,6 +152,8 @@ function execInfo(spec: ExecSpec, cluster: Cluster | undefined): string {
     const ca = cluster.caData ?? readBase64(cluster.caFile);
     if (ca) c['certificate-authority-data'] = ca;
     if (cluster.proxyUrl) c['proxy-url'] = cluster.proxyUrl;
+    // client-go always writes the cluster's exec extension here, null when the kubeconfig has none.
+    c.config = null;
     execSpec.cluster = c;
   }
   return JSON.stringify({ kind: 'ExecCredential', apiVersion: spec.apiVersion, spec: execSpec });

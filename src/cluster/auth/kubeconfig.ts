@@ -10,6 +10,8 @@ import {
   resolveKubeconfigFiles,
 } from './kubeconfigFiles';
 import { noteIgnoredTokenFileKey } from './credentialDescription';
+import { attachImpersonation, impersonationOf } from './impersonation';
+import { attachKubectlRefusal, kubectlRefusal } from './kubeconfigValidation';
 import { type FileEdit, type FileWriteOptions, editKubeconfigFile } from './kubeconfigWrite';
 import { errorMessage, isRecord } from '../../shared/values';
 
@@ -107,14 +109,21 @@ export function loadKubeconfig(opts: KubeconfigLoadOptions): KubeconfigLoad {
   const activeContext = active && isRecord(active.context) ? active.context : undefined;
   const kc = new KubeConfig();
   const activeUsers = merged.users.filter((e) => e.entry.name === activeContext?.user);
+  const activeClusters = merged.clusters.filter((e) => e.entry.name === activeContext?.cluster);
   for (const u of activeUsers) {
     if (isRecord(u.entry.user) && u.entry.user['token-file'] !== undefined) noteIgnoredTokenFileKey(kc, u.entry.name);
   }
+  const activeCluster = activeClusters[0]?.entry;
+  const activeUser = activeUsers[0]?.entry;
+  const rawUser = activeUser && isRecord(activeUser.user) ? activeUser.user : undefined;
+  const refusal = activeCluster
+    ? kubectlRefusal(activeCluster.name, isRecord(activeCluster.cluster) ? activeCluster.cluster : undefined, activeUser?.name, rawUser)
+    : undefined;
   try {
     kc.loadFromString(
       JSON.stringify({
-        clusters: merged.clusters.filter((e) => e.entry.name === activeContext?.cluster).map((e) => e.entry),
-        users: activeUsers.map((e) => withTokenFileProvider(e.entry)),
+        clusters: activeClusters.map((e) => e.entry),
+        users: activeUsers.map((e) => effectiveUser(e.entry)),
         contexts: active ? [active] : [],
         'current-context': current,
       }),
@@ -122,6 +131,14 @@ export function loadKubeconfig(opts: KubeconfigLoadOptions): KubeconfigLoad {
     );
   } catch (err) {
     return fail('invalid', `${describeFiles(loaded, origin)} could not be loaded (${errorMessage(err)}); fix the kubeconfig or choose another one`);
+  }
+  // What client-node drops but kubectl acts on rides on client-node's own objects (see impersonation.ts).
+  const impersonation = rawUser ? impersonationOf(rawUser) : undefined;
+  const loadedUser = activeUser ? kc.getUser(activeUser.name) : null;
+  if (impersonation && loadedUser) attachImpersonation(loadedUser, impersonation);
+  const loadedCluster = activeCluster ? kc.getCluster(activeCluster.name) : null;
+  if (refusal !== undefined && loadedCluster) {
+    attachKubectlRefusal(loadedCluster, `kubectl refuses context "${current ?? ''}": ${refusal}; fix the kubeconfig or pick another context`);
   }
 
   const where = describeFiles(loaded, origin);
@@ -190,17 +207,26 @@ function mergeFiles(files: KubeconfigFileData[]): { clusters: Sourced[]; users: 
 }
 
 /**
- * kubectl reads `tokenFile` and ignores `token-file`, which client-node reads once at load time (and throws on
- * when missing). `tokenFile` goes to client-node as its own `tokenFile` auth-provider shape, so our provider reads
- * and re-reads it; an inline `token` stays as client-go's fallback. `token-file` is dropped, as kubectl drops it.
+ * The user as kubectl uses it. kubectl reads `tokenFile` and ignores `token-file`, which client-node reads once at
+ * load time (and throws on when missing): `tokenFile` goes to client-node as its own `tokenFile` auth-provider
+ * shape, so our provider reads and re-reads it, and an inline `token` stays as client-go's fallback. A token (inline
+ * or file) or a user name goes first: client-go then never runs the exec plugin and the auth-provider adds nothing
+ * (the request already has its Authorization); a client certificate also keeps the exec plugin from running.
  */
-function withTokenFileProvider(entry: NamedEntry): NamedEntry {
+function effectiveUser(entry: NamedEntry): NamedEntry {
   const user = entry.user;
-  if (!isRecord(user) || (user.tokenFile === undefined && user['token-file'] === undefined)) return entry;
+  if (!isRecord(user)) return entry;
   const { 'token-file': _ignored, tokenFile, ...rest } = user;
-  if (typeof tokenFile !== 'string' || tokenFile === '') return { ...entry, user: rest };
-  if (rest['auth-provider'] !== undefined || rest.exec !== undefined) return { ...entry, user: rest };
-  return { ...entry, user: { ...rest, 'auth-provider': { name: 'tokenFile', config: { tokenFile } } } };
+  const file = typeof tokenFile === 'string' && tokenFile !== '' ? tokenFile : undefined;
+  const filled = (v: unknown): boolean => typeof v === 'string' && v !== '';
+  if (file !== undefined || filled(rest.token) || filled(rest.username)) {
+    delete rest.exec;
+    delete rest['auth-provider'];
+  } else if (filled(rest['client-certificate']) || filled(rest['client-certificate-data'])) {
+    delete rest.exec;
+  }
+  if (file !== undefined) rest['auth-provider'] = { name: 'tokenFile', config: { tokenFile: file } };
+  return { ...entry, user: rest };
 }
 
 /** client-go's rule: the first file (in order) that already sets current-context, else its default file. */

@@ -1,8 +1,9 @@
 // The connection side of a credential: TLS (CA, client certificate, server name, proxy) and static headers,
 // worked out by client-node itself from a KubeConfig that holds no secret it could go stale on.
-import { HttpMethod, KubeConfig, RequestContext, type User } from '@kubernetes/client-node';
+import { HttpMethod, KubeConfig, RequestContext, type Cluster, type User } from '@kubernetes/client-node';
 import { fingerprint } from '../../token/fingerprint';
 import type { ClientCertificatePair, CredentialProvider } from './credentials';
+import { type Impersonation, attachedImpersonation, impersonatingDispatcher, impersonationHeaders } from './impersonation';
 
 type Dispatcher = ReturnType<RequestContext['getDispatcher']>;
 
@@ -89,10 +90,17 @@ export function kubeConfigWithCredential(
   } else if (u) {
     Object.assign(user, definedOnly({ certData: u.certData, certFile: u.certFile, keyData: u.keyData, keyFile: u.keyFile }));
   }
-  if (u) Object.assign(user, definedOnly({ username: u.username, password: u.password, impersonateUser: u.impersonateUser }));
+  // Impersonation is added by ImpersonatingKubeConfig, with every group and extra value client-node would drop.
+  if (u) Object.assign(user, definedOnly({ username: u.username, password: u.password }));
   const base = provider.cluster ?? { name: 'cluster', server, skipTLSVerify: false };
-  const cluster = proxyUrl !== undefined ? { ...base, proxyUrl } : base;
-  const kc = new KubeConfig();
+  let cluster: Cluster = proxyUrl !== undefined ? { ...base, proxyUrl } : base;
+  const imp = attachedImpersonation(u);
+  if (imp && !cert && !hasTlsSettings(cluster, user)) {
+    // client-node makes no dispatcher of its own for the system's trust and no client certificate; the name the
+    // connection would verify anyway makes it build one, which then carries the impersonation headers.
+    cluster = { ...cluster, tlsServerName: hostnameOf(server) };
+  }
+  const kc = imp ? new ImpersonatingKubeConfig(imp) : new KubeConfig();
   kc.loadFromOptions({
     clusters: [cluster],
     users: [user],
@@ -104,4 +112,35 @@ export function kubeConfigWithCredential(
 
 function definedOnly(rec: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(rec).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+}
+
+/** A KubeConfig that sends kubectl's impersonation headers on fetch requests (through the dispatcher) and WebSockets. */
+class ImpersonatingKubeConfig extends KubeConfig {
+  constructor(private readonly impersonation: Impersonation) {
+    super();
+  }
+
+  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    const dispatcher = context.getDispatcher();
+    if (dispatcher) context.setDispatcher(impersonatingDispatcher(dispatcher, this.impersonation));
+  }
+
+  override async applyToHTTPSOptions(opts: Parameters<KubeConfig['applyToHTTPSOptions']>[0]): Promise<void> {
+    await super.applyToHTTPSOptions(opts);
+    // Node writes an array value as one header line per value.
+    opts.headers = { ...opts.headers, ...impersonationHeaders(this.impersonation) };
+  }
+}
+
+function hasTlsSettings(cluster: Cluster, user: Record<string, unknown>): boolean {
+  return Boolean(cluster.caData || cluster.caFile || cluster.skipTLSVerify || cluster.tlsServerName || cluster.proxyUrl || user.certData || user.certFile);
+}
+
+function hostnameOf(server: string): string {
+  try {
+    return new URL(server).hostname.replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    return server;
+  }
 }

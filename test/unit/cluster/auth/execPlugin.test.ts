@@ -152,7 +152,7 @@ describe('exec plugin credentials', () => {
       apiVersion: 'client.authentication.k8s.io/v1',
       spec: {
         interactive: false,
-        cluster: { server: server.url, 'certificate-authority-data': Buffer.from(server.ca.caPem).toString('base64') },
+        cluster: { server: server.url, 'certificate-authority-data': Buffer.from(server.ca.caPem).toString('base64'), config: null },
       },
     });
   });
@@ -229,6 +229,7 @@ describe('exec plugin credentials', () => {
         apiVersion: 'client.authentication.k8s.io/v1',
         command: 'definitely-not-installed-plugin',
         installHint: 'brew install definitely-not-installed-plugin',
+        interactiveMode: 'Never',
       },
     });
     const result = await provider.get();
