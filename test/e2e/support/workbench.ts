@@ -18,7 +18,10 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   }
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   await row.waitFor({ state: 'visible', timeout: 15_000 });
-  await page.keyboard.press('Enter');
+  // Enter runs the focused row, which a recently used command can outrank: click the one named instead.
+  const focused = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title });
+  if ((await focused.count()) > 0) await page.keyboard.press('Enter');
+  else await row.click();
 }
 
 export async function openFile(page: Page, relativePath: string): Promise<void> {
