@@ -1,5 +1,6 @@
 // Diagnosing large documents as the Problems view does (src/ui/diagnostics.ts), with its pure parts:
-// locate through the per-document IncrementalLocator, assess each credential, turn offsets into
+// locate through the per-document IncrementalLocator, assess each credential (an AssessmentCache keeps
+// the assessments of the credentials an edit did not touch, for up to a minute), turn offsets into
 // line positions with one LineIndex per version.
 // docs.edit_p99_ms / docs.edit_p50_ms: how long one edit blocks the extension host's thread, as the
 //   Problems view re-diagnoses (src/ui/diagnostics.ts with src/ui/documentIndex.ts), after one
@@ -22,7 +23,7 @@
 //   docs.kubeconfig_1mb_first_ms: that first run.
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { assessCredential } from '../src/diagnosis/credentialAssessment';
+import { AssessmentCache } from '../src/diagnosis/credentialAssessment';
 import { kubeconfigDocumentEvidence } from '../src/diagnosis/documentCredentials';
 import { nextStateChange } from '../src/token/expiry';
 import { LineIndex } from '../src/token/lineIndex';
@@ -93,13 +94,17 @@ function diagnose(locator: IncrementalLocator, text: string, now: number): { cre
   return assess(locator.locate(text), text, now);
 }
 
+/** The document's assessments, kept across versions as CredentialDiagnostics keeps them. */
+const assessments = new AssessmentCache();
+
 /** What CredentialDiagnostics.publish does with the located credentials. */
 function assess(located: readonly LocatedCredential[], text: string, now: number): { credentials: number; problems: number; nextChange: number } {
+  assessments.begin();
   const lines = new LineIndex(text);
   let problems = 0;
   let earliest = Infinity;
   for (const l of located) {
-    const a = assessCredential(l, now);
+    const a = assessments.assess(l, now);
     const change = a.kind === 'token' || a.kind === 'certificate' ? nextStateChange(a.expiry) : undefined;
     if (change !== undefined && change > now) earliest = Math.min(earliest, change);
     if (a.kind === 'privateKey' || a.kind === 'opaque') continue;

@@ -1,7 +1,7 @@
 // Rules for one credential found in a document: what it is, its state, and the one-line warning it deserves.
 import { decodeCertificateBundle } from '../token/certificate';
 import { detachedCopy } from '../token/detachedCopy';
-import { certificateExpiry, tokenExpiry } from '../token/expiry';
+import { certificateExpiry, nextStateChange, tokenExpiry } from '../token/expiry';
 import { fingerprint } from '../token/fingerprint';
 import { decodeToken, looksLikeJwt } from '../token/jwt';
 import { kubeletRefreshPoint } from '../token/kubeletRefresh';
@@ -98,6 +98,49 @@ export function assessCredential(located: LocatedCredential, nowSeconds: number,
       return { kind: 'token', located, token, expiry, refreshDue, ...tokenWarning(token, expiry, nowSeconds) };
     }
   }
+}
+
+/** How long an assessment's words ("expires in 42 min") may be reused, though its state has not changed. */
+const REUSE_SECONDS = 60;
+
+/**
+ * Assessments of the credentials of one document, kept per located credential: the incremental locator
+ * hands back the same objects for the entries an edit did not touch, so re-diagnosing after an edit
+ * assesses only what changed. An assessment is reused while its value is the same, its state cannot have
+ * changed (before nextStateChange) and its words are less than a minute old. Call `begin` before each
+ * version's credentials: what that version no longer holds is let go. (A plain Map swapped per version,
+ * not a WeakMap: twenty thousand weak entries make every full garbage collection of the host pause longer.)
+ */
+export class AssessmentCache {
+  private previous = new Map<LocatedCredential, Kept>();
+  private current = new Map<LocatedCredential, Kept>();
+  private optionsKey = '';
+
+  /** Starts a version: the assessments of the last one are kept only for the credentials asked for again. */
+  begin(options?: Partial<ExpiryOptions>): void {
+    const key = JSON.stringify(options ?? {});
+    this.previous = key === this.optionsKey ? this.current : new Map<LocatedCredential, Kept>();
+    this.optionsKey = key;
+    this.current = new Map();
+  }
+
+  assess(located: LocatedCredential, nowSeconds: number, options?: Partial<ExpiryOptions>): Assessment {
+    const hit = this.previous.get(located) ?? this.current.get(located);
+    if (hit !== undefined && hit.value === located.value && nowSeconds < hit.until) {
+      this.current.set(located, hit);
+      return hit.assessment;
+    }
+    const assessment = assessCredential(located, nowSeconds, options);
+    const change = assessment.kind === 'token' || assessment.kind === 'certificate' ? nextStateChange(assessment.expiry) : undefined;
+    this.current.set(located, { value: located.value, assessment, until: Math.min(nowSeconds + REUSE_SECONDS, change ?? Infinity) });
+    return assessment;
+  }
+}
+
+interface Kept {
+  value: string | undefined;
+  assessment: Assessment;
+  until: number;
 }
 
 function refreshPointOf(token: DecodedToken): number | undefined {

@@ -2,7 +2,7 @@
 // (debounced) and as time passes, so a token that expires while its file is open turns into an error.
 import * as vscode from 'vscode';
 import { findIgnoredKubeconfigKeys } from '../diagnosis/kubeconfigKeys';
-import { assessCredential, type Assessment } from '../diagnosis/credentialAssessment';
+import { AssessmentCache, type Assessment } from '../diagnosis/credentialAssessment';
 import type { Severity } from '../diagnosis/severity';
 import { errorMessage } from '../shared/values';
 import { nextStateChange } from '../token/expiry';
@@ -28,6 +28,8 @@ export class CredentialDiagnostics implements vscode.Disposable {
   private clockTimer: ReturnType<typeof setTimeout> | undefined;
   /** Per document, the earliest moment one of its credentials changes state. */
   private readonly nextChange = new Map<string, number>();
+  /** Per document: an edit re-assesses only the credentials it touched. */
+  private readonly assessments = new Map<string, AssessmentCache>();
 
   constructor(
     private readonly index: DocumentIndex,
@@ -65,6 +67,7 @@ export class CredentialDiagnostics implements vscode.Disposable {
     clearTimeout(this.pending.get(key));
     this.pending.delete(key);
     this.nextChange.delete(key);
+    this.assessments.delete(key);
     this.collection.delete(uri);
     this.armClock();
   }
@@ -101,10 +104,13 @@ export class CredentialDiagnostics implements vscode.Disposable {
     const options = this.settings.expiryOptions;
     const diagnostics: vscode.Diagnostic[] = [];
     let earliest = Infinity;
+    let cache = this.assessments.get(key);
+    if (cache === undefined) this.assessments.set(key, (cache = new AssessmentCache()));
+    cache.begin(options);
     // One line table per version: positions for thousands of credentials without a scan each.
     const lines = located.length > 0 ? this.index.lines(doc) : undefined;
     for (const l of located) {
-      const a = assessCredential(l, now, options);
+      const a = cache.assess(l, now, options);
       const change = changeOf(a);
       if (change !== undefined && change > now) earliest = Math.min(earliest, change);
       const d = lines === undefined ? undefined : toDiagnostic(lines, a);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assessCredential } from '../../../src/diagnosis/credentialAssessment';
+import { AssessmentCache, assessCredential } from '../../../src/diagnosis/credentialAssessment';
 import type { LocatedCredential } from '../../../src/token/types';
 
 const S0 = 1_800_000_000;
@@ -45,5 +45,56 @@ describe('assessCredential', () => {
     assert.equal(broken.kind, 'invalid');
     const asCertificate = assessCredential({ kind: 'certificate', start: 0, end: 16, path: 'ca.crt', value: 'not-a-jwt-at-all' }, S0);
     assert.equal(asCertificate.kind, 'invalid', 'the same text as a certificate is decoded as one');
+  });
+});
+
+describe('AssessmentCache', () => {
+  const now = 1_800_000_000;
+  const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const jwt = (exp: number): string => `${b64({ alg: 'RS256' })}.${b64({ sub: 'system:serviceaccount:a:b', exp })}.c2ln`;
+  const located = (value: string): LocatedCredential => ({ kind: 'jwt', start: 0, end: value.length, path: 'token', value });
+
+  it('gives the same assessment for the same credential object until its state may change, and a new one after', () => {
+    const cache = new AssessmentCache();
+    const l = located(jwt(now + 30));
+    cache.begin();
+    const first = cache.assess(l, now);
+    assert.equal(first.kind === 'token' ? first.expiry.state : '', 'expiring');
+    cache.begin();
+    assert.equal(cache.assess(l, now + 10), first, 'kept: nothing can have changed');
+    cache.begin();
+    const later = cache.assess(l, now + 31);
+    assert.notEqual(later, first);
+    assert.equal(later.kind === 'token' ? later.expiry.state : '', 'expired');
+  });
+
+  it('assesses again when the value changed in place, when the words are a minute old, or when the options change', () => {
+    const cache = new AssessmentCache();
+    const l = located(jwt(now + 30 * 86_400));
+    cache.begin();
+    const first = cache.assess(l, now);
+    l.value = jwt(now - 5);
+    cache.begin();
+    const edited = cache.assess(l, now);
+    assert.equal(edited.kind === 'token' ? edited.expiry.state : '', 'expired');
+    cache.begin();
+    assert.equal(cache.assess(l, now + 59), edited);
+    cache.begin();
+    assert.notEqual(cache.assess(l, now + 61), edited, 'words such as "expired 5 s ago" are refreshed after a minute');
+    cache.begin({ windowSeconds: 60 });
+    assert.notEqual(cache.assess(l, now + 61, { windowSeconds: 60 }), first);
+  });
+
+  it('lets go of credentials the last version no longer held', () => {
+    const cache = new AssessmentCache();
+    const kept = located(jwt(now + 86_400));
+    const dropped = located(jwt(now + 86_400));
+    cache.begin();
+    cache.assess(kept, now);
+    const old = cache.assess(dropped, now);
+    cache.begin();
+    cache.assess(kept, now);
+    cache.begin();
+    assert.notEqual(cache.assess(dropped, now), old, 'a credential skipped by one version is assessed afresh');
   });
 });
