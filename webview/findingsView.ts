@@ -2,7 +2,7 @@
 // actions in the host.
 import type { Finding, FindingAction } from '../src/diagnosis/types';
 import { el } from './dom';
-import { formatTimestamp } from './format';
+import { formatEvidenceTime } from './format';
 
 export interface FindingHandlers {
   run(action: FindingAction): void;
@@ -19,9 +19,7 @@ function findingCard(f: Finding, highlighted: boolean, handlers: FindingHandlers
   const evidence = f.evidence.length
     ? el('ul', {
         className: 'evidence',
-        children: f.evidence.map((e) =>
-          el('li', { children: [el('span', { className: 'time', text: formatTimestamp(e.atMs) }), el('span', { text: e.text })] }),
-        ),
+        children: f.evidence.map((e) => el('li', { children: [el('span', { className: 'time', text: formatEvidenceTime(e) }), el('span', { text: e.text })] })),
       })
     : undefined;
   return el('article', {

@@ -43,3 +43,9 @@ export function formatRelative(ms: number, nowMs: number): string {
   if (Math.abs(delta) < 1000) return 'now';
   return delta > 0 ? `in ${formatDuration(delta)}` : `${formatDuration(delta)} ago`;
 }
+
+/** An evidence line's time: a day (a label that records only the date) as that day, a moment as local time. */
+export function formatEvidenceTime(e: { atMs: number; day?: string }): string {
+  if (typeof e.day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(e.day)) return `${e.day} (day, UTC)`;
+  return formatTimestamp(e.atMs);
+}

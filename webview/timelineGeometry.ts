@@ -18,8 +18,16 @@ export interface GeometryOptions {
   tickLabel?: (ms: number, stepMs: number) => string;
 }
 
-/** fresh: before the kubelet refresh point; due: refresh point → warnafter (or expiry); stale: warnafter → expiry. */
-export type PhaseKind = 'fresh' | 'due' | 'stale' | 'unbounded';
+/**
+ * fresh: before the kubelet refresh point; due: refresh point → warnafter (or expiry); stale: warnafter → expiry;
+ * notRefreshed: a token nothing refreshes (requested, kubeconfig), issued → warnafter (or expiry).
+ */
+export type PhaseKind = 'fresh' | 'due' | 'stale' | 'notRefreshed' | 'unbounded';
+
+/** Only a token file the kubelet projects is refreshed: a requested or kubeconfig token keeps its window until it expires. */
+export function isKubeletRefreshed(w: TokenWindow): boolean {
+  return w.source === 'liveRead';
+}
 
 export interface Segment {
   x0: number;
@@ -163,7 +171,8 @@ function windowTitle(w: TokenWindow): string {
   const parts = [`Token ${w.fingerprint}`, w.lane, `source: ${w.source}`];
   if (w.jti !== undefined) parts.push(`jti ${w.jti}`);
   if (w.issuedAtMs !== undefined) parts.push(`issued ${formatTimestamp(w.issuedAtMs)}`);
-  if (w.refreshAtMs !== undefined) parts.push(`kubelet refresh point ${formatTimestamp(w.refreshAtMs)}`);
+  if (w.refreshAtMs !== undefined && isKubeletRefreshed(w)) parts.push(`kubelet refresh point ${formatTimestamp(w.refreshAtMs)}`);
+  if (!isKubeletRefreshed(w)) parts.push('nothing refreshes it: it is valid until it expires');
   if (w.warnAfterMs !== undefined) parts.push(`warnafter ${formatTimestamp(w.warnAfterMs)}`);
   parts.push(w.expiresAtMs !== undefined ? `expires ${formatTimestamp(w.expiresAtMs)}` : 'no expiry');
   parts.push(`seen ${formatTimestamp(w.firstSeenMs)} → ${formatTimestamp(w.lastSeenMs)}`);
@@ -178,8 +187,9 @@ export function windowPhases(w: TokenWindow): { from: number; to: number; phase:
     return [{ from: start, to: Math.max(w.lastSeenMs, start), phase: 'unbounded' }];
   }
   const end = w.expiresAtMs;
-  const cuts: { at: number; phase: PhaseKind }[] = [{ at: start, phase: 'fresh' }];
-  if (w.refreshAtMs !== undefined) cuts.push({ at: w.refreshAtMs, phase: 'due' });
+  const refreshed = isKubeletRefreshed(w);
+  const cuts: { at: number; phase: PhaseKind }[] = [{ at: start, phase: refreshed ? 'fresh' : 'notRefreshed' }];
+  if (refreshed && w.refreshAtMs !== undefined) cuts.push({ at: w.refreshAtMs, phase: 'due' });
   if (w.warnAfterMs !== undefined && w.warnAfterMs < end) cuts.push({ at: w.warnAfterMs, phase: 'stale' });
   const ordered = cuts.filter((c) => c.at >= start && c.at <= end).sort((a, b) => a.at - b.at);
   const phases: { from: number; to: number; phase: PhaseKind }[] = [];
@@ -266,7 +276,7 @@ export function layoutTimeline(t: Timeline, opts: GeometryOptions): TimelineGeom
     }
     const marks: [TickKind, number | undefined, string][] = [
       ['issued', w.issuedAtMs, 'issued'],
-      ['refreshAt', w.refreshAtMs, 'kubelet refresh point'],
+      ['refreshAt', isKubeletRefreshed(w) ? w.refreshAtMs : undefined, 'kubelet refresh point'],
       ['warnAfter', w.warnAfterMs, 'warnafter'],
       ['expiry', w.expiresAtMs, 'expiry'],
     ];

@@ -108,6 +108,7 @@ export function legend(): HTMLElement {
       legendItem('phase-fresh', 'issued → kubelet refresh point'),
       legendItem('phase-due', 'refresh due → warnafter / expiry'),
       legendItem('phase-stale', 'past warnafter'),
+      legendItem('phase-notRefreshed', 'requested or kubeconfig token: issued → expiry, nothing refreshes it'),
       legendItem('phase-unbounded', 'no expiry'),
       legendItem('seen', 'observed'),
       legendItem('refresh', 'refresh'),

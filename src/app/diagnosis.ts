@@ -105,6 +105,8 @@ export class Diagnosis implements Disposable {
   /** Scans keep their findings under their own source until the session source speaks again. */
   private readonly scanSources = new Set<string>();
   private lastProblems = new Set<string>();
+  /** What each source was last given, so findings of a namespace the inventory no longer lists can be taken back. */
+  private readonly given = new Map<string, readonly Finding[]>();
   private readonly subscription: Disposable;
   private readonly now: () => number;
 
@@ -112,8 +114,11 @@ export class Diagnosis implements Disposable {
   constructor(private readonly opts: DiagnosisOptions) {
     this.now = opts.nowMs ?? Date.now;
     this.subscription = opts.state.onDidChange((e) => {
-      if (!e.session) return;
-      for (const s of this.scanSources) opts.findings.set(s, []);
+      if (!e.session) {
+        this.dropGoneNamespaces();
+        return;
+      }
+      for (const s of this.scanSources) this.put(s, []);
       this.scanSources.clear();
       if (this.started) void this.refresh();
     });
@@ -200,7 +205,7 @@ export class Diagnosis implements Disposable {
     const findings = diagnose(result.evidence, this.now(), { expiry: settings.expiryOptions });
     const source = `scan:${session.context}:${scopeKey(scope)}`;
     this.scanSources.add(source);
-    this.opts.findings.set(source, findings);
+    this.put(source, findings);
     for (const p of result.evidence.problems) log.warn(`Scan of ${where}: ${p}`);
     log.info(`Scan of ${where}: ${result.newUnauthorized.length} new 401 line(s), ${findings.length} finding(s).`);
     return { findings, pods: result.scanned?.pods ?? 0, unread: result.scanned?.unread ?? [] };
@@ -223,10 +228,10 @@ export class Diagnosis implements Disposable {
   }
 
   private async run(): Promise<void> {
-    const { findings, log, settings } = this.opts;
+    const { log, settings } = this.opts;
     const state = this.opts.state.ensureStarted();
     if (!state) {
-      findings.set(DIAGNOSIS_SOURCE, []);
+      this.put(DIAGNOSIS_SOURCE, []);
       return;
     }
     try {
@@ -236,7 +241,8 @@ export class Diagnosis implements Disposable {
       // The periodic run reads no logs and execs nothing: live reads come from the explorer, 401s from scans.
       const { evidence } = await collectEvidence(this.evidenceSession(state), { kind: 'context' }, this.baseOptions(state));
       if (this.opts.state.current !== state) return;
-      findings.set(DIAGNOSIS_SOURCE, diagnose(evidence, this.now(), { expiry: settings.expiryOptions }));
+      // Namespaces deleted while the evidence was gathered are not brought back.
+      this.put(DIAGNOSIS_SOURCE, withoutGoneNamespaces(diagnose(evidence, this.now(), { expiry: settings.expiryOptions }), listedNamespaces(state)));
       // Said once at info (a fallback to the context's namespace, a 403), then only at debug on each period.
       const seen = this.lastProblems;
       this.lastProblems = new Set(evidence.problems);
@@ -249,6 +255,25 @@ export class Diagnosis implements Disposable {
     }
   }
 
+  private put(source: string, list: readonly Finding[]): void {
+    if (list.length === 0) this.given.delete(source);
+    else this.given.set(source, list);
+    this.opts.findings.set(source, list);
+  }
+
+  /** The inventory says a namespace is gone: its findings go at once, not at the next periodic run. */
+  private dropGoneNamespaces(): void {
+    const listed = listedNamespaces(this.opts.state.current);
+    if (listed === undefined) return;
+    for (const [source, list] of [...this.given]) {
+      const kept = withoutGoneNamespaces(list, listed);
+      if (kept.length === list.length) continue;
+      const gone = [...new Set(list.filter((f) => !kept.includes(f)).map((f) => f.subject.namespace))].join(', ');
+      this.opts.log.info(`Diagnosis: namespace ${gone} is gone from the cluster; its ${list.length - kept.length} finding(s) were dropped.`);
+      this.put(source, kept);
+    }
+  }
+
   private async record(records: HistoryRecord[]): Promise<void> {
     if (records.length === 0) return;
     try {
@@ -257,4 +282,20 @@ export class Diagnosis implements Disposable {
       this.opts.log.warn(`Could not record the scan in the credential history: ${errorMessage(err)}`);
     }
   }
+}
+
+/**
+ * The namespaces the inventory lists, when its list is the cluster's answer (not namespaces from settings, not a
+ * list that is loading or failing): only then does a namespace missing from it mean the namespace is gone.
+ */
+export function listedNamespaces(state: SessionState | undefined): ReadonlySet<string> | undefined {
+  const snapshot = state?.snapshot();
+  if (snapshot === undefined || snapshot.namespacesFixed || snapshot.status.namespaces.get('*')?.state !== 'ready') return undefined;
+  return new Set(snapshot.namespaces.map((n) => n.name));
+}
+
+/** The findings that are not about a namespace missing from `listed`; all of them when nothing is known. */
+export function withoutGoneNamespaces(findings: readonly Finding[], listed: ReadonlySet<string> | undefined): Finding[] {
+  if (listed === undefined) return [...findings];
+  return findings.filter((f) => f.subject.namespace === undefined || listed.has(f.subject.namespace));
 }

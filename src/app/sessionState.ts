@@ -1,11 +1,12 @@
 // One session's cluster state: its inventory (namespaces, service accounts, pods, legacy token Secrets),
-// the cluster's keys, the live tokens read so far (each recorded in history as it is read), the verdicts on
+// the cluster's keys, the live tokens read so far (each recorded in history as it is read, as is what the
+// inventory decodes of legacy token Secrets), the verdicts on
 // tokens (what the API server would answer, learned from all of these), and the Deployments of ReplicaSets
 // already looked up. Made when a session begins, disposed when it ends: nothing here outlives its session.
 import type { ClusterSession } from '../cluster/auth/session';
 import { Inventory } from '../cluster/inventory/inventory';
 import { liveTargetsOf } from '../cluster/inventory/liveTargets';
-import { liveTokenKey, type InventorySnapshot, type LiveTokenReading, type LiveTokenTarget } from '../cluster/inventory/types';
+import { liveTokenKey, type InventorySnapshot, type LegacySecretItem, type LiveTokenReading, type LiveTokenTarget } from '../cluster/inventory/types';
 import { ClusterKeys } from '../cluster/live/jwks';
 import { LiveTokens, type LiveTokenMode } from '../cluster/live/liveTokenCache';
 import { readLiveToken } from '../cluster/live/readLiveToken';
@@ -60,6 +61,8 @@ export class SessionState {
   readonly workloads: WorkloadResolver = new Map();
   private started = false;
   private disposed = false;
+  /** `uid\0fingerprint` of the legacy token Secrets already recorded in history this session. */
+  private readonly recordedSecrets = new Set<string>();
 
   constructor(private readonly opts: SessionStateOptions) {
     const { session, settings } = opts;
@@ -182,7 +185,39 @@ export class SessionState {
   private inventoryChanged(): void {
     // Readings of token files whose pod is gone are dropped; not while a list is still answering.
     if (this.inventory.isSettled()) this.live.prune(new Set(liveTargetsOf(this.inventory.snapshot().pods).map(liveTokenKey)));
+    this.recordSecrets(this.inventory.snapshot().secrets);
     this.opts.onChange();
+  }
+
+  /**
+   * What the inventory decoded of each legacy token Secret goes into the history too (claims and fingerprint, never
+   * the token), once per Secret and token for the session: Token Health then shows the token the tree shows.
+   */
+  private recordSecrets(secrets: readonly LegacySecretItem[]): void {
+    const history = this.opts.history;
+    if (!history || this.disposed) return;
+    const fresh: TokenObservation[] = [];
+    for (const s of secrets) {
+      const token = s.token;
+      const key = `${s.uid}\u0000${token?.fingerprint ?? ''}`;
+      if (token === undefined || this.recordedSecrets.has(key)) continue;
+      this.recordedSecrets.add(key);
+      const c = token.claims;
+      fresh.push({
+        kind: 'token',
+        at: Date.now(),
+        // The Secret as the path: its own lane, apart from tokens requested for the same service account.
+        subject: { context: this.session.context, namespace: s.namespace, serviceAccount: s.serviceAccount, path: `secret/${s.name}` },
+        source: 'secret',
+        fingerprint: token.fingerprint,
+        ...(c.iat !== undefined ? { iat: c.iat } : {}),
+        ...(c.exp !== undefined ? { exp: c.exp } : {}),
+        ...(c.kubernetes?.warnAfter !== undefined ? { warnAfter: c.kubernetes.warnAfter } : {}),
+        ...(c.jti !== undefined ? { jti: c.jti } : {}),
+      });
+    }
+    if (fresh.length === 0) return;
+    history.append(fresh).catch((err: unknown) => this.opts.log?.warn(`Could not record a legacy token Secret in the history: ${errorMessage(err)}`));
   }
 
   /**

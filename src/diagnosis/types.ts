@@ -12,6 +12,11 @@ export interface FindingEvidence {
   atMs: number;
   /** One line a user reads; never a raw token (fingerprints and jti only). */
   text: string;
+  /**
+   * A UTC date (YYYY-MM-DD) when what is known is a day, not a moment (a label that records only the date):
+   * shown as that day, never as its midnight; `atMs` is the day's start.
+   */
+  day?: string;
 }
 
 export interface FindingAction {

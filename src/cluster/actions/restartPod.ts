@@ -1,11 +1,12 @@
 // Restart a pod the way `kubectl delete pod` does, then follow until its controller has made the
-// replacement. A pod without a controller is deleted for good; the caller must have said so first.
+// replacement and it runs on a node (only then does it have a token), within one time budget.
+// A pod without a controller is deleted for good; the caller must have said so first.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApiClients } from '../auth/apiClient';
 import { type ActionResult, failed, requestJson, succeeded } from './result';
 import { type PodSummary, type PodTarget, getPod, listPods, podPath } from './pods';
 
-export type RestartStage = 'deleting' | 'waitingForReplacement';
+export type RestartStage = 'deleting' | 'waitingForReplacement' | 'waitingForStart';
 
 export interface RestartOptions {
   signal?: AbortSignal;
@@ -19,8 +20,11 @@ export interface RestartOptions {
 }
 
 export type RestartOutcome =
-  /** The controller made a new pod (a new uid; a StatefulSet keeps the name). */
-  | { kind: 'replaced'; old: PodSummary; replacement: PodSummary }
+  /**
+   * The controller made a new pod (a new uid; a StatefulSet keeps the name). `running`: it runs on a node, so
+   * the kubelet has written its token; otherwise it was still Pending when the follow stopped (`stopped` says why).
+   */
+  | { kind: 'replaced'; old: PodSummary; replacement: PodSummary; running: boolean; stopped?: 'cancelled' | 'timedOut' | 'lost' }
   /** No controller: the pod is gone and nothing brings it back. */
   | { kind: 'deleted'; old: PodSummary }
   /** Cancelled; `deleted` says whether the delete had already been sent. */
@@ -69,13 +73,50 @@ export async function restartPod(api: ApiClients, target: PodTarget, opts: Resta
       return failed({ ...pods.error, message: `pod ${old.namespace}/${old.name} was deleted, but following its replacement failed: ${pods.error.message}` });
     }
     const replacement = pods.value.find((p) => p.owner?.uid === old.owner?.uid && !before.has(p.uid) && !p.terminating);
-    if (replacement) return succeeded({ kind: 'replaced', old, replacement });
+    if (replacement) return followStart(api, old, replacement, { ...opts, started, timeout, interval, now });
     const waited = now() - started;
     if (waited >= timeout) return succeeded({ kind: 'timedOut', old, waitedMs: waited });
-    try {
-      await sleep(interval, undefined, signal ? { signal } : undefined);
-    } catch {
-      return succeeded({ kind: 'cancelled', old, deleted: true });
-    }
+    if (!(await pause(interval, signal))) return succeeded({ kind: 'cancelled', old, deleted: true });
+  }
+}
+
+/** Waits `ms`; false when cancelled meanwhile. */
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  try {
+    await sleep(ms, undefined, signal ? { signal } : undefined);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs on a node: the kubelet has mounted its projected token. */
+export function isRunningOnNode(p: PodSummary): boolean {
+  return p.nodeName !== undefined && p.phase === 'Running';
+}
+
+interface FollowBudget extends RestartOptions {
+  started: number;
+  timeout: number;
+  interval: number;
+  now: () => number;
+}
+
+/** Follows the replacement until it runs on a node, within what is left of the same budget; Pending is said, not hidden. */
+async function followStart(api: ApiClients, old: PodSummary, first: PodSummary, b: FollowBudget): Promise<ActionResult<RestartOutcome>> {
+  let replacement = first;
+  const pending = (stopped: 'cancelled' | 'timedOut' | 'lost'): ActionResult<RestartOutcome> =>
+    succeeded({ kind: 'replaced', old, replacement, running: false, stopped });
+  if (isRunningOnNode(replacement)) return succeeded({ kind: 'replaced', old, replacement, running: true });
+  b.onStage?.('waitingForStart', replacement);
+  for (;;) {
+    if (b.signal?.aborted) return pending('cancelled');
+    if (b.now() - b.started >= b.timeout) return pending('timedOut');
+    if (!(await pause(b.interval, b.signal))) return pending('cancelled');
+    const got = await getPod(api, { namespace: replacement.namespace, name: replacement.name, uid: replacement.uid }, b.signal);
+    // Gone or replaced again meanwhile: what was seen last is what can be said.
+    if (!got.ok) return pending(b.signal?.aborted ? 'cancelled' : 'lost');
+    replacement = got.value;
+    if (isRunningOnNode(replacement)) return succeeded({ kind: 'replaced', old, replacement, running: true });
   }
 }

@@ -1,8 +1,12 @@
 // `kubectl rollout restart`: the strategic-merge patch of the pod template's restartedAt annotation,
-// on the Deployment (found through the pod's ReplicaSet), StatefulSet or DaemonSet that owns a pod.
+// on the Deployment (found through the pod's ReplicaSet), StatefulSet or DaemonSet that owns a pod;
+// then the new pods (those carrying the new annotation) followed until they run on a node.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isRecord } from '../../shared/values';
 import type { ApiClients } from '../auth/apiClient';
 import { type ActionResult, enc, failed, field, refusal, requestJson, str, succeeded } from './result';
-import { type PodTarget, controllerOwnerOf, getPod } from './pods';
+import { type PodSummary, type PodTarget, controllerOwnerOf, getPod, podPath, podSummaryOf } from './pods';
+import { isRunningOnNode } from './restartPod';
 
 export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
 
@@ -125,4 +129,81 @@ export async function rolloutRestart(api: ApiClients, ref: WorkloadRef, opts: Ro
   const out: RolloutRestarted = { ...workloadOf(ref, res.value.body), restartedAt: stamp };
   if (typeof generation === 'number') out.generation = generation;
   return succeeded(out);
+}
+
+export interface RolloutFollowOptions {
+  signal?: AbortSignal;
+  /** Time between two looks at the new pods. */
+  pollIntervalMs?: number;
+  /** Stop following after this long; the restart goes on either way. */
+  timeoutMs?: number;
+  /** The new pods at each look, for progress. */
+  onPods?: (pods: readonly PodSummary[]) => void;
+  /** Milliseconds; injectable for the timeout. */
+  nowMs?: () => number;
+}
+
+export interface RolloutFollowed {
+  /** The pods made from the restarted template (they carry its restartedAt), at the last look. */
+  pods: PodSummary[];
+  /** Some new pod exists and every one runs on a node, so each has its token. */
+  allRunning: boolean;
+  /** Why the follow stopped before that, when it did. */
+  stopped?: 'cancelled' | 'timedOut';
+}
+
+const FOLLOW_POLL_MS = 1000;
+const FOLLOW_TIMEOUT_MS = 120_000;
+
+/** True when `pod` was made by `w` (directly, or through one of a Deployment's ReplicaSets). */
+function madeBy(pod: PodSummary, w: WorkloadRef): boolean {
+  const owner = pod.owner;
+  if (owner === undefined) return false;
+  if (w.kind === 'Deployment') return owner.kind === 'ReplicaSet' && owner.name.startsWith(`${w.name}-`);
+  return owner.kind === w.kind && owner.name === w.name;
+}
+
+/** The pods of the namespace made from the template stamped `restartedAt`. */
+async function newPods(api: ApiClients, w: RolloutRestarted, signal?: AbortSignal): Promise<ActionResult<PodSummary[]>> {
+  const res = await requestJson(api, podPath(w.namespace), {
+    ...(signal ? { signal } : {}),
+    about: { verb: 'list', resource: 'pods', namespace: w.namespace },
+  });
+  if (!res.ok) return res;
+  const items = res.value.body.items;
+  const out: PodSummary[] = [];
+  for (const item of Array.isArray(items) ? items : []) {
+    if (!isRecord(item) || str(field(item, 'metadata', 'annotations', RESTARTED_AT_ANNOTATION)) !== w.restartedAt) continue;
+    const pod = podSummaryOf(item);
+    if (pod && !pod.terminating && madeBy(pod, w)) out.push(pod);
+  }
+  return succeeded(out.sort((a, b) => a.name.localeCompare(b.name)));
+}
+
+/**
+ * Follows the pods of a restarted workload until its new pods run on a node (only then do they have a token),
+ * or says what they still are when the time is up or the user cancels. A failing list is an error value.
+ */
+export async function followRollout(api: ApiClients, w: RolloutRestarted, opts: RolloutFollowOptions = {}): Promise<ActionResult<RolloutFollowed>> {
+  const now = opts.nowMs ?? Date.now;
+  const started = now();
+  const timeout = opts.timeoutMs ?? FOLLOW_TIMEOUT_MS;
+  let pods: PodSummary[] = [];
+  for (;;) {
+    if (opts.signal?.aborted) return succeeded({ pods, allRunning: false, stopped: 'cancelled' });
+    const seen = await newPods(api, w, opts.signal);
+    if (!seen.ok) {
+      if (opts.signal?.aborted) return succeeded({ pods, allRunning: false, stopped: 'cancelled' });
+      return failed({ ...seen.error, message: `${w.kind} ${w.namespace}/${w.name} was restarted, but following its new pods failed: ${seen.error.message}` });
+    }
+    pods = seen.value;
+    opts.onPods?.(pods);
+    if (pods.length > 0 && pods.every(isRunningOnNode)) return succeeded({ pods, allRunning: true });
+    if (now() - started >= timeout) return succeeded({ pods, allRunning: false, stopped: 'timedOut' });
+    try {
+      await sleep(opts.pollIntervalMs ?? FOLLOW_POLL_MS, undefined, opts.signal ? { signal: opts.signal } : undefined);
+    } catch {
+      return succeeded({ pods, allRunning: false, stopped: 'cancelled' });
+    }
+  }
 }

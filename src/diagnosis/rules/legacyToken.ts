@@ -18,6 +18,11 @@ export function parseLabelDate(value: string | undefined): number | undefined {
   return Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== value ? undefined : t;
 }
 
+/** Where an evidence line sorts: a day at its last millisecond. */
+function orderKey(e: FindingEvidence): number {
+  return e.day !== undefined ? e.atMs + DAY_MS - 1 : e.atMs;
+}
+
 function day(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
@@ -58,16 +63,22 @@ export function legacyTokenRule(evidence: Evidence, nowMs: number, options: Diag
       items.push({ atMs: s.createdAtMs, text: `Secret ${s.namespace}/${s.name} created${s.fingerprint !== undefined ? `, token ${s.fingerprint}` : ''}` });
     const lastUsed = parseLabelDate(s.lastUsed);
     items.push(
-      lastUsed !== undefined
-        ? { atMs: lastUsed, text: `kubernetes.io/legacy-token-last-used: ${s.lastUsed ?? ''}` }
+      lastUsed !== undefined && s.lastUsed !== undefined
+        ? { atMs: lastUsed, day: s.lastUsed, text: `kubernetes.io/legacy-token-last-used: ${s.lastUsed}` }
         : { atMs: s.createdAtMs ?? nowMs, text: 'no kubernetes.io/legacy-token-last-used label: not used since tracking began' },
     );
     const invalidSince = parseLabelDate(s.invalidSince);
-    if (invalidSince !== undefined) items.push({ atMs: invalidSince, text: `kubernetes.io/legacy-token-invalid-since: ${s.invalidSince ?? ''}` });
+    if (invalidSince !== undefined && s.invalidSince !== undefined)
+      items.push({ atMs: invalidSince, day: s.invalidSince, text: `kubernetes.io/legacy-token-invalid-since: ${s.invalidSince}` });
     if (plan.deleteFrom !== undefined)
-      items.push({ atMs: plan.deleteFrom, text: `deleted by the legacy token cleaner from ${day(plan.deleteFrom)} if still unused` });
+      items.push({
+        atMs: plan.deleteFrom,
+        day: day(plan.deleteFrom),
+        text: `deleted by the legacy token cleaner from ${day(plan.deleteFrom)} if still unused`,
+      });
     for (const e of refused.slice(0, 5)) items.push({ atMs: e.at, text: describeUnauthorized(e) });
-    items.sort((a, b) => a.atMs - b.atMs);
+    // A day is ordered after every moment of that day: a token last used the day its Secret was made was used after it.
+    items.sort((a, b) => orderKey(a) - orderKey(b));
 
     const name = `${s.namespace}/${s.name}`;
     let explanation: string;

@@ -1,4 +1,4 @@
-// Restart Pod: confirm (naming pod, namespace and context), delete, follow until the replacement exists.
+// Restart Pod: confirm (naming pod, namespace and context), delete, follow until the replacement runs on a node.
 import * as vscode from 'vscode';
 import { getPod, type PodSummary, type PodTarget } from '../../cluster/actions/pods';
 import { restartPod as restart } from '../../cluster/actions/restartPod';
@@ -49,7 +49,14 @@ export async function restartPodCommand(cc: CommandContext, arg?: unknown): Prom
       { ...target, uid: current.value.uid },
       {
         signal,
-        onStage: (stage) => report(stage === 'deleting' ? 'deleting the pod…' : 'waiting for its replacement…'),
+        onStage: (stage, pod) =>
+          report(
+            stage === 'deleting'
+              ? 'deleting the pod…'
+              : stage === 'waitingForReplacement'
+                ? 'waiting for its replacement…'
+                : `replacement ${pod.name} is Pending: waiting for it to start on a node…`,
+          ),
       },
     ),
   );
@@ -67,7 +74,8 @@ export async function restartPodCommand(cc: CommandContext, arg?: unknown): Prom
     void show(said.level, said.text, 'Reveal Pod').then((pick) => {
       if (pick) void services.explorer.reveal(next);
     });
-    await readFreshToken(cc, next);
+    // A Pending pod has no token file to read yet.
+    if (outcome.running) await readFreshToken(cc, next);
     return { outcome: outcome.kind, replacement: outcome.replacement.name };
   }
   void show(said.level, said.text);

@@ -1,13 +1,15 @@
 // Rollout Restart: the owner of a pod (Deployment through its ReplicaSet, StatefulSet, DaemonSet),
-// confirmed, then patched as `kubectl rollout restart` does; a 409 offers to look again.
+// confirmed, then patched as `kubectl rollout restart` does, then followed until its new pods run on a
+// node; a 409 offers to look again.
 import * as vscode from 'vscode';
-import { rolloutRestart as patchRestart, workloadOfPod } from '../../cluster/actions/rolloutRestart';
+import { isRunningOnNode } from '../../cluster/actions/restartPod';
+import { followRollout, rolloutRestart as patchRestart, workloadOfPod } from '../../cluster/actions/rolloutRestart';
 import { refOf } from '../../shared/nodeRef';
 import type { CommandContext } from './context';
-import { confirm, sessionFor, show, showFailure } from './common';
+import { confirm, sessionFor, show, showFailure, withCancellableProgress } from './common';
 import { pickPod } from './pickers';
 import { podTargetOf } from './restartPod';
-import { podName, rolloutConfirmation } from './sentences';
+import { podName, rolloutConfirmation, rolloutResult } from './sentences';
 
 const RESTARTABLE = new Set(['ReplicaSet', 'StatefulSet', 'DaemonSet']);
 
@@ -56,9 +58,24 @@ export async function rolloutRestartCommand(cc: CommandContext, arg?: unknown): 
     `Rollout Restart: patched ${w.kind} ${w.namespace}/${w.name} in context ${session.context} with ${'kubectl.kubernetes.io/restartedAt'}=${res.value.restartedAt} (resourceVersion ${res.value.resourceVersion}).`,
   );
   services.explorer.refresh({ kind: 'namespace', context: session.context, namespace: w.namespace });
-  void show(
-    'info',
-    `${w.kind} ${w.namespace}/${w.name} is restarting in context ${session.context} (restartedAt ${res.value.restartedAt}); its pods are replaced one by one and come up with fresh tokens.`,
+  // Followed (cancellable, bounded) until its new pods run on a node: only then do they have a token to promise.
+  const restarted = res.value;
+  const followed = await withCancellableProgress(`Following ${w.kind} ${w.namespace}/${w.name}`, (signal, report) =>
+    followRollout(session.api, restarted, {
+      signal,
+      onPods: (pods) => {
+        const waiting = pods.filter((p) => !isRunningOnNode(p)).length;
+        report(pods.length === 0 ? 'waiting for its new pods…' : `${pods.length} new pod(s), ${waiting} not running on a node yet…`);
+      },
+    }),
   );
-  return { outcome: 'restarted', restartedAt: res.value.restartedAt };
+  if (!followed.ok) {
+    showFailure(services, `follow the restart of ${w.kind} ${w.namespace}/${w.name}`, followed.error);
+    return { outcome: 'restarted', restartedAt: restarted.restartedAt };
+  }
+  services.explorer.refresh({ kind: 'namespace', context: session.context, namespace: w.namespace });
+  const said = rolloutResult(restarted, followed.value, session.context);
+  services.log.info(`Rollout Restart: ${said.text}`);
+  void show(said.level, said.text);
+  return { outcome: 'restarted', restartedAt: restarted.restartedAt };
 }

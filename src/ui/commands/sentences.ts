@@ -3,9 +3,9 @@
 import type { PodSummary } from '../../cluster/actions/pods';
 import type { ProbeOutcome } from '../../cluster/actions/probeConcurrency';
 import type { IssuedToken } from '../../cluster/actions/requestToken';
-import type { RestartOutcome } from '../../cluster/actions/restartPod';
+import { isRunningOnNode, type RestartOutcome } from '../../cluster/actions/restartPod';
 import type { TokenReviewResult } from '../../cluster/actions/reviewToken';
-import type { Workload } from '../../cluster/actions/rolloutRestart';
+import type { RolloutFollowed, RolloutRestarted, Workload } from '../../cluster/actions/rolloutRestart';
 import type { WhoAmI } from '../../cluster/actions/whoAmI';
 import type { ClusterError } from '../../cluster/errors';
 import type { ReloadResult } from '../../cluster/auth/credentials';
@@ -74,15 +74,50 @@ export function rolloutConfirmation(w: Workload, context: string): Confirmation 
   };
 }
 
+/** The names of some pods, at most four, then how many more. */
+function someNames(pods: readonly PodSummary[]): string {
+  const names = pods.slice(0, 4).map((p) => p.name);
+  return pods.length > 4 ? `${names.join(', ')} and ${pods.length - 4} more` : names.join(', ');
+}
+
+/** What a rollout restart did, as far as its new pods were followed: a token is promised only for pods running on a node. */
+export function rolloutResult(w: RolloutRestarted, followed: RolloutFollowed, context: string): { level: 'info' | 'warning'; text: string } {
+  const head = `${w.kind} ${w.namespace}/${w.name} is restarting in context ${context} (restartedAt ${w.restartedAt})`;
+  const running = followed.pods.filter(isRunningOnNode);
+  const waiting = followed.pods.filter((p) => !running.includes(p));
+  const until = followed.stopped === 'cancelled' ? 'when you stopped following' : 'after following it';
+  if (followed.allRunning) {
+    return {
+      level: 'info',
+      text: `${head}: new pod${running.length === 1 ? '' : 's'} ${someNames(running)} run${running.length === 1 ? 's' : ''} on a node with a fresh token; its other pods are replaced one by one.`,
+    };
+  }
+  if (followed.pods.length === 0) {
+    return { level: 'warning', text: `${head}; no new pod had been created ${until}: look at the events of ${w.kind} ${w.name}.` };
+  }
+  const pending = `${someNames(waiting)} ${waiting.length === 1 ? 'is' : 'are'} still ${waiting.every((p) => p.nodeName === undefined) ? 'Pending, not scheduled to a node' : 'not running'} ${until}`;
+  const started = running.length > 0 ? `; ${someNames(running)} run${running.length === 1 ? 's' : ''} with a fresh token` : '';
+  return { level: 'warning', text: `${head}: created ${someNames(followed.pods)}; a new pod gets its token when it starts on a node: ${pending}${started}.` };
+}
+
 export function restartResult(outcome: RestartOutcome, context: string): { level: 'info' | 'warning'; text: string } {
   const old = outcome.old;
   const owner = old.owner ? `${old.owner.kind} ${old.owner.name}` : 'its controller';
   switch (outcome.kind) {
-    case 'replaced':
-      return {
-        level: 'info',
-        text: `Pod ${podName(old)} was restarted in context ${context}: ${owner} created ${outcome.replacement.name}, which has a fresh token.`,
-      };
+    case 'replaced': {
+      const created = `Pod ${podName(old)} was restarted in context ${context}: ${owner} created ${outcome.replacement.name}`;
+      const node = outcome.replacement.nodeName;
+      // Only a pod running on a node has a token: the kubelet writes it when the pod starts there.
+      if (outcome.running) return { level: 'info', text: `${created}, which has a fresh token (running on node ${node ?? 'unknown'}).` };
+      const where = node === undefined ? 'Pending, not scheduled to a node' : `${outcome.replacement.phase ?? 'Pending'} on node ${node}`;
+      const stopped =
+        outcome.stopped === 'cancelled'
+          ? `it was still ${where} when you stopped following`
+          : outcome.stopped === 'lost'
+            ? `it was ${where} when it could no longer be read`
+            : `it is still ${where}; look at its events to see why`;
+      return { level: 'warning', text: `${created}; it will get its token when it starts on a node: ${stopped}.` };
+    }
     case 'deleted':
       return { level: 'info', text: `Pod ${podName(old)} was deleted from context ${context}; nothing will re-create it.` };
     case 'cancelled':
@@ -104,7 +139,7 @@ export function restartLogLine(outcome: RestartOutcome, context: string): string
   const old = `pod ${podName(outcome.old)} (uid ${outcome.old.uid})`;
   switch (outcome.kind) {
     case 'replaced':
-      return `Restart Pod: deleted ${old} in context ${context}; replacement ${outcome.replacement.name} (uid ${outcome.replacement.uid}).`;
+      return `Restart Pod: deleted ${old} in context ${context}; replacement ${outcome.replacement.name} (uid ${outcome.replacement.uid}) ${outcome.running ? `running on node ${outcome.replacement.nodeName ?? 'unknown'}` : `not running yet (${outcome.replacement.phase ?? 'Pending'}${outcome.stopped !== undefined ? `, follow ${outcome.stopped}` : ''})`}.`;
     case 'deleted':
       return `Restart Pod: deleted ${old} in context ${context}; it has no controller and will not come back.`;
     case 'timedOut':

@@ -6,6 +6,7 @@ import type { HistoryRecord, Subject, TokenObservation, UnauthorizedEvent } from
 import type { PanelAction, TokenHealthState, TokenHealthSubject, UnauthorizedLine } from '../../shared/tokenHealthProtocol';
 import type { NodeRef } from '../../shared/nodeRef';
 import { COMMAND } from '../../shared/commandIds';
+import type { InventorySnapshot, ResourceStatus } from '../../cluster/inventory/types';
 
 /** The part of the cluster a panel covers. */
 export interface Scope {
@@ -126,6 +127,40 @@ function actionTarget(scope: Scope): NodeRef {
   }
   if (scope.namespace !== undefined) return { kind: 'namespace', context: scope.context, namespace: scope.namespace };
   return { kind: 'context', context: scope.context };
+}
+
+/** What a panel knows of the active session's inventory; only its own context's counts. */
+export interface InventoryView {
+  context: string;
+  snapshot: InventorySnapshot;
+}
+
+/**
+ * For the panel of one pod (or one of its token files): a sentence saying the pod is gone when the pod list
+ * of its namespace has answered and holds no pod with its uid (a new pod of the same name is another pod).
+ * Undefined while the list has not answered, is failing, or belongs to another context: gone is said only when known.
+ */
+export function podGoneNotice(ref: NodeRef, inventory: InventoryView | undefined): string | undefined {
+  const pod =
+    ref.kind === 'pod'
+      ? { namespace: ref.namespace, name: ref.name, uid: ref.uid }
+      : ref.kind === 'tokenFile'
+        ? { namespace: ref.namespace, name: ref.pod, uid: ref.podUid }
+        : undefined;
+  if (pod === undefined || inventory === undefined || inventory.context !== ref.context) return undefined;
+  const { snapshot } = inventory;
+  const status: ResourceStatus | undefined = snapshot.status.pods.get(pod.namespace) ?? snapshot.status.pods.get('*');
+  if (status?.state !== 'ready') return undefined;
+  if (snapshot.pods.some((p) => p.uid === pod.uid)) return undefined;
+  const namespaceGone =
+    !snapshot.namespacesFixed && snapshot.status.namespaces.get('*')?.state === 'ready' && !snapshot.namespaces.some((n) => n.name === pod.namespace);
+  const successor = snapshot.pods.find((p) => p.namespace === pod.namespace && p.name === pod.name);
+  const why = namespaceGone
+    ? `its namespace ${pod.namespace} was deleted`
+    : successor !== undefined
+      ? `it was deleted, and a new pod of the same name (uid ${successor.uid}) took its place`
+      : 'it was deleted from the cluster';
+  return `Pod ${pod.namespace}/${pod.name} (uid ${pod.uid}) is gone: ${why}. This panel shows what history recorded of it.`;
 }
 
 export interface PanelInputs {

@@ -6,7 +6,7 @@ import type { NodeRef } from '../../shared/nodeRef';
 import { errorMessage } from '../../shared/values';
 import type { Services } from '../services';
 import { createNonce, tokenHealthHtml } from './html';
-import { buildPanelState, isOffered, resolveSubject } from './panelData';
+import { buildPanelState, isOffered, podGoneNotice, resolveSubject } from './panelData';
 
 export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
@@ -19,6 +19,8 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 export class TokenHealthPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private lastState: TokenHealthState | undefined;
+  /** The pod-gone sentence of the last state gathered. */
+  private lastGone: string | undefined;
   private ready = false;
   private disposed = false;
 
@@ -37,7 +39,8 @@ export class TokenHealthPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
       services.findings.onDidChange(() => this.update()),
       services.state.onDidChange((e) => {
-        if (e.session) this.update();
+        // An inventory change matters to the panel when it says its pod is gone (or back).
+        if (e.session || this.goneNotice() !== this.lastGone) this.update();
       }),
       panel.onDidDispose(() => {
         this.disposed = true;
@@ -92,13 +95,22 @@ export class TokenHealthPanel implements vscode.Disposable {
     });
   }
 
+  /** Whether the active session's inventory says this panel's pod is gone. */
+  private goneNotice(): string | undefined {
+    const current = this.services.state.current;
+    const snapshot = current?.snapshot();
+    return podGoneNotice(this.ref, current !== undefined && snapshot !== undefined ? { context: current.session.context, snapshot } : undefined);
+  }
+
   private gather(): TokenHealthState {
     const context = this.ref.context;
     const records = this.services.history.query({ context });
     const session = this.services.state.session;
     let notice: string | undefined;
+    this.lastGone = this.goneNotice();
     if (session === undefined) notice = `Not connected to a cluster (${this.services.sessions.problem ?? 'no session'}): showing what history holds.`;
     else if (session.context !== context) notice = `The active context is ${session.context}; this panel shows the history of ${context}.`;
+    else if (this.lastGone !== undefined) notice = this.lastGone;
     return buildPanelState({ ref: this.ref, records, findings: this.services.findings.all(), nowMs: Date.now(), ...(notice !== undefined ? { notice } : {}) });
   }
 

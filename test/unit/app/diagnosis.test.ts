@@ -7,6 +7,7 @@ import { ClusterState } from '../../../src/app/clusterState';
 import { DIAGNOSIS_SOURCE, Diagnosis } from '../../../src/app/diagnosis';
 import type { ClusterSession } from '../../../src/cluster/auth/session';
 import { compilePatterns, DEFAULT_PATTERNS } from '../../../src/logs';
+import { R } from '../../cluster/resources';
 import { startTestCluster, type TestCluster } from '../../cluster/server';
 import { sessionFor, tempDir, waitFor, type TempDir } from '../cluster/support/session';
 import { MemoryFindings, MemoryHistory, MemoryLog, TestSessions, TestSettings } from './support';
@@ -76,5 +77,33 @@ describe('the diagnosis over the session state', () => {
     assert.ok(patterns.ok);
     assert.equal(await diagnosis.scan(narrow, { kind: 'context' }, { patterns }), undefined);
     assert.ok(log.lines.some((l) => /^warn Scan of context .*: the active context changed as the scan began/.test(l)));
+  });
+
+  it('drops the findings of a namespace as soon as the inventory says it is gone', async () => {
+    assert.equal(state.current?.session, admin);
+    assert.ok(cluster.api.create(R.namespaces, undefined, { metadata: { name: 'doomed' } }).ok);
+    assert.ok(cluster.api.create(R.serviceAccounts, 'doomed', { metadata: { name: 'robot' } }).ok);
+    assert.ok(
+      cluster.api.create(R.secrets, 'doomed', {
+        metadata: { name: 'robot-token', annotations: { 'kubernetes.io/service-account.name': 'robot' } },
+        type: 'kubernetes.io/service-account-token',
+      }).ok,
+    );
+    await waitFor('the Secret in the inventory', () => state.current?.snapshot()?.secrets.some((x) => x.namespace === 'doomed' && x.token !== undefined));
+    await diagnosis.refresh();
+    const inDoomed = (): boolean => (findings.bySource.get(DIAGNOSIS_SOURCE) ?? []).some((f) => f.subject.namespace === 'doomed');
+    assert.ok(inDoomed(), 'the legacy token of doomed is a finding');
+    const sets = findings.sets.get(DIAGNOSIS_SOURCE) ?? 0;
+    const others = (findings.bySource.get(DIAGNOSIS_SOURCE) ?? []).filter((f) => f.subject.namespace !== 'doomed').map((f) => f.id);
+
+    assert.ok(cluster.api.delete(R.namespaces, undefined, 'doomed').ok);
+    await waitFor('the findings of doomed dropped', () => !inDoomed());
+    assert.ok(log.lines.some((l) => /^info Diagnosis: namespace doomed is gone from the cluster; its \d+ finding\(s\) were dropped\.$/.test(l)));
+    assert.deepEqual(
+      (findings.bySource.get(DIAGNOSIS_SOURCE) ?? []).map((f) => f.id),
+      others,
+      'the other namespaces keep theirs',
+    );
+    assert.equal(findings.sets.get(DIAGNOSIS_SOURCE), sets + 1, 'dropped without waiting for another diagnosis');
   });
 });

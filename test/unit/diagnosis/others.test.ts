@@ -82,6 +82,21 @@ describe('legacyToken rule', () => {
     assert.ok(f.evidence.some((x) => x.text === 'kubernetes.io/legacy-token-invalid-since: 2025-03-02'));
   });
 
+  it('gives last-used as a day, ordered after the Secret made earlier that same day', () => {
+    const createdAtMs = Date.UTC(2026, 4, 20, 14, 30);
+    const e = evidenceWith((ev) => {
+      ev.legacySecrets.push({ namespace: 'ci', name: 'same-day', createdAtMs, lastUsed: '2026-05-20', referencedByServiceAccount: true, mountedBy: [] });
+    }, now);
+    const [f] = legacyTokenRule(e, now, opts);
+    assert.ok(f);
+    const texts = f.evidence.map((x) => x.text);
+    const created = texts.findIndex((t) => t.startsWith('Secret ci/same-day created'));
+    const used = texts.findIndex((t) => t === 'kubernetes.io/legacy-token-last-used: 2026-05-20');
+    assert.ok(created >= 0 && used > created, texts.join('\n'));
+    assert.equal(f.evidence[used]?.day, '2026-05-20', 'a day, not a moment');
+    assert.equal(f.evidence[created]?.day, undefined, 'the creation is a moment');
+  });
+
   it('errors when the namespace sees "service account token has been invalidated" lines', () => {
     const p = pod({ namespace: 'ci' });
     const e = evidenceWith((ev) => {

@@ -152,4 +152,83 @@ describe('restartPod', () => {
     assert.equal(res.value.kind, 'timedOut');
     assert.equal(res.value.old.owner?.kind, 'Deployment');
   });
+
+  describe('a replacement that cannot start on a node (every Node cordoned)', () => {
+    const cordon = (unschedulable: boolean): void => {
+      for (const n of cluster.store.list(R.nodes)) {
+        const res = cluster.api.patch(R.nodes, undefined, n.metadata.name, 'application/merge-patch+json', { spec: { unschedulable } });
+        assert.ok(res.ok);
+      }
+    };
+
+    it('says the replacement is Pending, not that it has a token, when the follow runs out', async () => {
+      cordon(true);
+      try {
+        const old = onePod(cluster, 'payments', 'api-');
+        const stages: string[] = [];
+        let t = 0;
+        const res = await restartPod(
+          admin.api,
+          { namespace: 'payments', name: old.metadata.name },
+          { pollIntervalMs: 1, timeoutMs: 5, nowMs: () => (t += 1), onStage: (s) => stages.push(s) },
+        );
+        assert.ok(res.ok, !res.ok ? res.error.message : '');
+        assert.equal(res.value.kind, 'replaced');
+        if (res.value.kind !== 'replaced') return;
+        assert.deepEqual(stages, ['deleting', 'waitingForReplacement', 'waitingForStart']);
+        assert.equal(res.value.running, false);
+        assert.equal(res.value.stopped, 'timedOut');
+        assert.equal(res.value.replacement.nodeName, undefined);
+        // The cluster agrees: the replacement is there, unscheduled.
+        const stored = cluster.store.peek(R.pods, 'payments', res.value.replacement.name);
+        assert.ok(stored);
+        assert.equal((stored.spec as { nodeName?: string } | undefined)?.nodeName ?? '', '');
+      } finally {
+        cordon(false);
+      }
+    });
+
+    it('follows a Pending replacement until it runs on a node', async () => {
+      cordon(true);
+      const old = onePod(cluster, 'payments', 'api-');
+      const res = await restartPod(
+        admin.api,
+        { namespace: 'payments', name: old.metadata.name },
+        {
+          pollIntervalMs: 2,
+          // Uncordoned once the replacement is seen Pending: the scheduler binds it and the kubelet starts it.
+          onStage: (s) => {
+            if (s === 'waitingForStart') cordon(false);
+          },
+        },
+      );
+      cordon(false);
+      assert.ok(res.ok, !res.ok ? res.error.message : '');
+      assert.equal(res.value.kind, 'replaced');
+      if (res.value.kind !== 'replaced') return;
+      assert.equal(res.value.running, true);
+      assert.equal(res.value.stopped, undefined);
+      assert.ok(res.value.replacement.nodeName);
+      assert.equal(res.value.replacement.phase, 'Running');
+    });
+
+    it('cancelled while the replacement is Pending, it says so', async () => {
+      cordon(true);
+      try {
+        const old = onePod(cluster, 'payments', 'api-');
+        const ac = new AbortController();
+        const res = await restartPod(
+          admin.api,
+          { namespace: 'payments', name: old.metadata.name },
+          { signal: ac.signal, pollIntervalMs: 5, onStage: (s) => s === 'waitingForStart' && ac.abort() },
+        );
+        assert.ok(res.ok, !res.ok ? res.error.message : '');
+        assert.equal(res.value.kind, 'replaced');
+        if (res.value.kind !== 'replaced') return;
+        assert.deepEqual([res.value.running, res.value.stopped], [false, 'cancelled']);
+      } finally {
+        cordon(false);
+      }
+    });
+  });
 });

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   RESTARTED_AT_ANNOTATION,
+  followRollout,
   getWorkload,
   restartStamp,
   rolloutRestart,
@@ -135,5 +136,54 @@ describe('rolloutRestart', () => {
     } finally {
       await sa.api.dispose();
     }
+  });
+
+  describe('following the new pods', () => {
+    const cordon = (unschedulable: boolean): void => {
+      for (const n of cluster.store.list(R.nodes)) {
+        assert.ok(cluster.api.patch(R.nodes, undefined, n.metadata.name, 'application/merge-patch+json', { spec: { unschedulable } }).ok);
+      }
+    };
+
+    it('follows until the new pods run on a node', async () => {
+      const res = await rolloutRestart(
+        admin.api,
+        { kind: 'StatefulSet', namespace: 'db', name: 'patroni' },
+        { now: () => new Date(Date.UTC(2026, 2, 3, 4, 5, 6)) },
+      );
+      assert.ok(res.ok, !res.ok ? res.error.message : '');
+      const followed = await followRollout(admin.api, res.value, { pollIntervalMs: 2 });
+      assert.ok(followed.ok, !followed.ok ? followed.error.message : '');
+      assert.equal(followed.value.allRunning, true);
+      assert.equal(followed.value.stopped, undefined);
+      assert.ok(followed.value.pods.length > 0);
+      for (const p of followed.value.pods) {
+        assert.equal(p.phase, 'Running');
+        assert.ok(p.nodeName);
+        const stored = cluster.store.peek(R.pods, 'db', p.name);
+        assert.equal(stored?.metadata.annotations?.[RESTARTED_AT_ANNOTATION], '2026-03-03T04:05:06Z', 'made from the restarted template');
+      }
+    });
+
+    it('says the new pods are still Pending when none can start on a node', async () => {
+      cordon(true);
+      try {
+        const res = await rolloutRestart(
+          admin.api,
+          { kind: 'Deployment', namespace: 'payments', name: 'api' },
+          { now: () => new Date(Date.UTC(2026, 2, 3, 4, 5, 7)) },
+        );
+        assert.ok(res.ok, !res.ok ? res.error.message : '');
+        let t = 0;
+        const followed = await followRollout(admin.api, res.value, { pollIntervalMs: 1, timeoutMs: 5, nowMs: () => (t += 1) });
+        assert.ok(followed.ok, !followed.ok ? followed.error.message : '');
+        assert.equal(followed.value.allRunning, false);
+        assert.equal(followed.value.stopped, 'timedOut');
+        assert.ok(followed.value.pods.length > 0, 'the new ReplicaSet made a pod');
+        assert.ok(followed.value.pods.every((p) => p.nodeName === undefined && p.owner?.kind === 'ReplicaSet'));
+      } finally {
+        cordon(false);
+      }
+    });
   });
 });

@@ -18,6 +18,7 @@ import {
   restartResult,
   reviewSentence,
   rolloutConfirmation,
+  rolloutResult,
   sentence,
   whoAmISentence,
 } from '../../../../src/ui/commands/sentences';
@@ -81,15 +82,46 @@ describe('sentences', () => {
     assert.match(c.detail, /last restarted at 2026-11-22T03:08:00Z/);
   });
 
-  it('tells each restart outcome, and logs what changed on the cluster', () => {
-    const replacement = { ...owned, name: 'api-7c9d-q8', uid: 'u3' };
-    assert.deepEqual(restartResult({ kind: 'replaced', old: owned, replacement }, 'prod'), {
+  it('tells what a rollout restart did, promising a token only to new pods running on a node', () => {
+    const w = { kind: 'Deployment' as const, namespace: 'payments', name: 'api', uid: 'd', resourceVersion: '8', restartedAt: '2026-11-22T03:08:00Z' };
+    const running = { ...owned, name: 'api-5f6-a1', uid: 'n1', nodeName: 'node-1', phase: 'Running' };
+    const pending = { ...owned, name: 'api-5f6-b2', uid: 'n2', phase: 'Pending' };
+    assert.deepEqual(rolloutResult(w, { pods: [running], allRunning: true }, 'prod'), {
       level: 'info',
-      text: 'Pod payments/api-7c9d-x2 was restarted in context prod: ReplicaSet api-7c9d created api-7c9d-q8, which has a fresh token.',
+      text: 'Deployment payments/api is restarting in context prod (restartedAt 2026-11-22T03:08:00Z): new pod api-5f6-a1 runs on a node with a fresh token; its other pods are replaced one by one.',
+    });
+    assert.deepEqual(rolloutResult(w, { pods: [pending, running], allRunning: false, stopped: 'timedOut' }, 'prod'), {
+      level: 'warning',
+      text: 'Deployment payments/api is restarting in context prod (restartedAt 2026-11-22T03:08:00Z): created api-5f6-b2, api-5f6-a1; a new pod gets its token when it starts on a node: api-5f6-b2 is still Pending, not scheduled to a node after following it; api-5f6-a1 runs with a fresh token.',
+    });
+    assert.doesNotMatch(rolloutResult(w, { pods: [pending], allRunning: false, stopped: 'cancelled' }, 'prod').text, /fresh token/);
+    assert.match(rolloutResult(w, { pods: [], allRunning: false, stopped: 'timedOut' }, 'prod').text, /no new pod had been created after following it/);
+  });
+
+  it('tells each restart outcome, and logs what changed on the cluster', () => {
+    const replacement = { ...owned, name: 'api-7c9d-q8', uid: 'u3', nodeName: 'node-1', phase: 'Running' };
+    assert.deepEqual(restartResult({ kind: 'replaced', old: owned, replacement, running: true }, 'prod'), {
+      level: 'info',
+      text: 'Pod payments/api-7c9d-x2 was restarted in context prod: ReplicaSet api-7c9d created api-7c9d-q8, which has a fresh token (running on node node-1).',
     });
     assert.equal(
-      restartLogLine({ kind: 'replaced', old: owned, replacement }, 'prod'),
-      'Restart Pod: deleted pod payments/api-7c9d-x2 (uid u1) in context prod; replacement api-7c9d-q8 (uid u3).',
+      restartLogLine({ kind: 'replaced', old: owned, replacement, running: true }, 'prod'),
+      'Restart Pod: deleted pod payments/api-7c9d-x2 (uid u1) in context prod; replacement api-7c9d-q8 (uid u3) running on node node-1.',
+    );
+    // A Pending replacement has no token yet: never "which has a fresh token".
+    const pending = { ...owned, name: 'api-7c9d-q9', uid: 'u4', phase: 'Pending' };
+    assert.deepEqual(restartResult({ kind: 'replaced', old: owned, replacement: pending, running: false, stopped: 'timedOut' }, 'prod'), {
+      level: 'warning',
+      text: 'Pod payments/api-7c9d-x2 was restarted in context prod: ReplicaSet api-7c9d created api-7c9d-q9; it will get its token when it starts on a node: it is still Pending, not scheduled to a node; look at its events to see why.',
+    });
+    assert.match(
+      restartResult({ kind: 'replaced', old: owned, replacement: pending, running: false, stopped: 'cancelled' }, 'prod').text,
+      /created api-7c9d-q9; it will get its token when it starts on a node: it was still Pending, not scheduled to a node when you stopped following\.$/,
+    );
+    assert.doesNotMatch(restartResult({ kind: 'replaced', old: owned, replacement: pending, running: false }, 'prod').text, /fresh token/);
+    assert.match(
+      restartLogLine({ kind: 'replaced', old: owned, replacement: pending, running: false, stopped: 'timedOut' }, 'prod') ?? '',
+      /replacement api-7c9d-q9 \(uid u4\) not running yet \(Pending, follow timedOut\)\.$/,
     );
     assert.match(restartResult({ kind: 'deleted', old: unowned }, 'prod').text, /deleted from context prod; nothing will re-create it/);
     assert.match(

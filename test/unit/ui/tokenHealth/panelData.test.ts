@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NodeRef } from '../../../../src/shared/nodeRef';
-import { buildPanelState, inScope, resolveSubject, subjectKey } from '../../../../src/ui/tokenHealth/panelData';
+import type { InventorySnapshot } from '../../../../src/cluster/inventory/types';
+import { buildPanelState, inScope, podGoneNotice, resolveSubject, subjectKey } from '../../../../src/ui/tokenHealth/panelData';
 import { apisixRecords, HOSTILE_POD, MIN, notReloadingFinding, otherFinding, T0, unauthorized } from './evidence';
 
 const NOW = T0 + 80 * MIN;
@@ -83,5 +84,75 @@ describe('Token Health panel data', () => {
     assert.equal(subjectKey(podRef), subjectKey({ ...podRef, uid: 'other-uid' }));
     assert.notEqual(subjectKey(podRef), subjectKey({ kind: 'context', context: 'test' }));
     assert.notEqual(subjectKey({ kind: 'namespace', context: 'a/b', namespace: 'c' }), subjectKey({ kind: 'namespace', context: 'a', namespace: 'b/c' }));
+  });
+});
+
+describe("a pod's panel once the pod is gone", () => {
+  const ready = new Map([['*', { state: 'ready' as const }]]);
+  const pod = {
+    namespace: 'gateway',
+    name: 'apisix-7d9f-x2k4q',
+    uid: 'uid-apisix',
+    serviceAccount: 'apisix',
+    phase: 'Running',
+    deleting: false,
+    containers: [],
+  };
+  function snapshot(pods: (typeof pod)[], patch: Partial<InventorySnapshot> = {}): InventorySnapshot {
+    return {
+      version: 1,
+      namespaces: [{ name: 'gateway' }],
+      serviceAccounts: [],
+      pods: pods as unknown as InventorySnapshot['pods'],
+      secrets: [],
+      status: { namespaces: ready, serviceaccounts: ready, pods: ready, secrets: ready },
+      namespacesFixed: false,
+      ...patch,
+    };
+  }
+
+  it('says nothing while the pod (by uid) is listed, the list has not answered, or the session is another context', () => {
+    assert.equal(podGoneNotice(podRef, { context: 'test', snapshot: snapshot([pod]) }), undefined);
+    const loading = new Map([['*', { state: 'loading' as const }]]);
+    assert.equal(
+      podGoneNotice(podRef, {
+        context: 'test',
+        snapshot: snapshot([], { status: { namespaces: ready, serviceaccounts: ready, pods: loading, secrets: ready } }),
+      }),
+      undefined,
+    );
+    assert.equal(podGoneNotice(podRef, { context: 'other', snapshot: snapshot([]) }), undefined);
+    assert.equal(podGoneNotice(podRef, undefined), undefined);
+    assert.equal(podGoneNotice({ kind: 'context', context: 'test' }, { context: 'test', snapshot: snapshot([]) }), undefined);
+  });
+
+  it('says the pod is gone once the inventory no longer has its uid, also for a successor of the same name', () => {
+    assert.match(
+      podGoneNotice(podRef, { context: 'test', snapshot: snapshot([]) }) ?? '',
+      /^Pod gateway\/apisix-7d9f-x2k4q \(uid uid-apisix\) is gone: it was deleted from the cluster\./,
+    );
+    const successor = { ...pod, uid: 'uid-new' };
+    assert.match(
+      podGoneNotice(podRef, { context: 'test', snapshot: snapshot([successor]) }) ?? '',
+      /a new pod of the same name \(uid uid-new\) took its place/,
+    );
+    assert.match(podGoneNotice(podRef, { context: 'test', snapshot: snapshot([], { namespaces: [] }) }) ?? '', /its namespace gateway was deleted/);
+    const file: NodeRef = {
+      kind: 'tokenFile',
+      context: 'test',
+      namespace: 'gateway',
+      pod: pod.name,
+      podUid: pod.uid,
+      container: 'c',
+      path: '/p',
+      serviceAccount: 'apisix',
+    };
+    assert.match(podGoneNotice(file, { context: 'test', snapshot: snapshot([]) }) ?? '', /is gone/);
+  });
+
+  it('the panel shows it as its notice', () => {
+    const notice = podGoneNotice(podRef, { context: 'test', snapshot: snapshot([]) });
+    const s = buildPanelState({ ref: podRef, records: apisixRecords(), findings, nowMs: NOW, ...(notice !== undefined ? { notice } : {}) });
+    assert.match(s.notice ?? '', /is gone/);
   });
 });

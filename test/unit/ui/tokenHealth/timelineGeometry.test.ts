@@ -174,7 +174,21 @@ describe('window phases', () => {
     assert.deepEqual(windowPhases({ ...base, firstSeenMs: 5, lastSeenMs: 50 }), [{ from: 5, to: 50, phase: 'unbounded' }]);
   });
 
-  it('is fresh up to expiry without a refresh point (a kubeconfig token)', () => {
+  it('a requested token bound to a pod is not drawn as one the kubelet refreshes', () => {
+    // The refresh point buildTimeline computes for anything naming a pod does not apply: nothing refreshes a TokenRequest.
+    const requested: TokenWindow = { ...base, source: 'tokenRequest', issuedAtMs: 0, refreshAtMs: 80, expiresAtMs: 100 };
+    assert.deepEqual(windowPhases(requested), [{ from: 0, to: 100, phase: 'notRefreshed' }]);
+    assert.deepEqual(windowPhases({ ...requested, source: 'kubeconfig', refreshAtMs: undefined }), [{ from: 0, to: 100, phase: 'notRefreshed' }]);
+    const g = layoutTimeline({ nowMs: 50, startMs: 0, endMs: 100, lanes: ['l'], windows: [requested], refreshes: [], unauthorized: [] }, { width: 800 });
+    assert.deepEqual(
+      g.segments.map((s) => s.phase),
+      ['notRefreshed'],
+    );
+    assert.ok(!g.windowTicks.some((t) => t.kind === 'refreshAt'), 'no kubelet refresh tick');
+    assert.doesNotMatch(g.segments[0]?.title ?? '', /kubelet refresh point/);
+  });
+
+  it('a token file without a refresh point is fresh up to expiry', () => {
     assert.deepEqual(windowPhases({ ...base, issuedAtMs: 0, expiresAtMs: 100 }), [{ from: 0, to: 100, phase: 'fresh' }]);
   });
 });
