@@ -4,7 +4,7 @@
 // to from the inventory; and a bound Secret outside the inventory, asked for by name (again after a minute while
 // it exists, since it can be deleted later). Whatever is learned fires `onChange`: a verdict may have changed.
 import type { ApiClients } from '../cluster/auth/apiClient';
-import type { InventorySnapshot } from '../cluster/inventory/types';
+import type { InventorySnapshot, LegacySecretItem, PodItem, ServiceAccountItem } from '../cluster/inventory/types';
 import { clusterIssuer } from '../cluster/live/issuer';
 import { secretPresence } from '../cluster/live/secretPresence';
 import {
@@ -45,12 +45,30 @@ type ListedKind = 'pods' | 'serviceaccounts' | 'secrets';
 
 const LISTS: Record<ListedKind, string> = { pods: 'pods', serviceaccounts: 'service accounts', secrets: 'service-account token Secrets' };
 
+interface SnapshotIndex {
+  snapshot: InventorySnapshot;
+  serviceAccounts: ReadonlyMap<string, ServiceAccountItem>;
+  pods: ReadonlyMap<string, PodItem>;
+  secrets: ReadonlyMap<string, LegacySecretItem>;
+}
+
+/** Items by `namespace/name`; the first of a name wins, as a search in list order would find it. */
+function byName<T extends { namespace: string; name: string }>(items: readonly T[]): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const item of items) {
+    const key = `${item.namespace}/${item.name}`;
+    if (!out.has(key)) out.set(key, item);
+  }
+  return out;
+}
+
 export class TokenVerdicts {
   private issuerAsked: Asked<string | undefined> | undefined;
   private defaultAudiences: readonly string[] | undefined;
   private readonly secrets = new Map<string, Asked<Presence>>();
   private disposed = false;
   private readonly now: () => number;
+  private indexed: SnapshotIndex | undefined;
 
   constructor(private readonly opts: TokenVerdictsOptions) {
     this.now = opts.nowMs ?? Date.now;
@@ -143,6 +161,22 @@ export class TokenVerdicts {
     return snapshot.secrets.some((s) => s.namespace === namespace && s.name === name);
   }
 
+  /**
+   * The snapshot's objects by `namespace/name`, made once per snapshot: the tree asks a verdict of every token it
+   * shows on each redraw, and a scan of 10,000 pods per token would freeze it.
+   */
+  private indexOf(snapshot: InventorySnapshot): SnapshotIndex {
+    if (this.indexed?.snapshot !== snapshot) {
+      this.indexed = {
+        snapshot,
+        serviceAccounts: byName(snapshot.serviceAccounts),
+        pods: byName(snapshot.pods),
+        secrets: byName(snapshot.secrets),
+      };
+    }
+    return this.indexed;
+  }
+
   private objects(): BoundObjects {
     const snapshot = this.opts.snapshot();
     const notListed = (kind: ListedKind, namespace: string): string | undefined => {
@@ -156,33 +190,34 @@ export class TokenVerdicts {
     };
     const fromList = <T extends { namespace: string; name: string }, P extends PresentObject>(
       kind: ListedKind,
-      items: readonly T[] | undefined,
+      items: ReadonlyMap<string, T> | undefined,
       namespace: string,
       name: string,
       present: (item: T) => P,
     ): Presence<P> => {
       const why = notListed(kind, namespace);
       if (why !== undefined) return { state: 'unknown', why };
-      const item = items?.find((i) => i.namespace === namespace && i.name === name);
+      const item = items?.get(`${namespace}/${name}`);
       return item === undefined ? { state: 'absent' } : present(item);
     };
+    const index = snapshot !== undefined ? this.indexOf(snapshot) : undefined;
     return {
-      serviceAccount: (ns, name) => fromList('serviceaccounts', snapshot?.serviceAccounts, ns, name, (sa) => ({ state: 'present', uid: sa.uid })),
+      serviceAccount: (ns, name) => fromList('serviceaccounts', index?.serviceAccounts, ns, name, (sa) => ({ state: 'present', uid: sa.uid })),
       pod: (ns, name) =>
-        fromList('pods', snapshot?.pods, ns, name, (p) => ({
+        fromList('pods', index?.pods, ns, name, (p) => ({
           state: 'present',
           uid: p.uid,
           ...(p.deletingSinceSec !== undefined ? { deletionSec: p.deletingSinceSec } : {}),
         })),
       tokenSecret: (ns, name) =>
-        fromList('secrets', snapshot?.secrets, ns, name, (s) => ({
+        fromList('secrets', index?.secrets, ns, name, (s) => ({
           state: 'present',
           uid: s.uid,
           ...(s.fingerprint !== undefined ? { tokenFingerprint: s.fingerprint } : {}),
           ...(s.invalidSince !== undefined ? { invalidSince: s.invalidSince } : {}),
         })),
       secret: (ns, name) => {
-        const listed = snapshot?.secrets.find((s) => s.namespace === ns && s.name === name);
+        const listed = index?.secrets.get(`${ns}/${name}`);
         if (listed !== undefined) return { state: 'present', uid: listed.uid };
         // Only token Secrets are listed: any other is asked for by name.
         return this.askSecret(ns, name).value ?? { state: 'unknown', why: `asking the cluster for Secret ${ns}/${name}` };

@@ -2,6 +2,9 @@
 // The raw token never leaves this function: callers get claims, a fingerprint and the signature check.
 import { Writable } from 'node:stream';
 import { Exec, type V1Status } from '@kubernetes/client-node';
+// Not re-exported by the package's index: the handler that lets us make the WebSocket ourselves.
+import { WebSocketHandler } from '@kubernetes/client-node/dist/web-socket-handler.js';
+import WebSocket from 'ws';
 import { decodeToken } from '../../token/jwt';
 import type { ApiClients } from '../auth/apiClient';
 import { classifyResponse, clusterError, type ClusterError, type ErrorContext } from '../errors';
@@ -23,7 +26,9 @@ export async function readLiveToken(api: ApiClients, target: LiveTokenTarget, op
   const about: ErrorContext = { verb: 'create', resource: 'pods/exec', namespace: target.namespace, name: target.pod };
   let output: ExecOutput;
   try {
-    output = await api.withKubeConfig((kc) => execCat(new Exec(kc), target, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS));
+    output = await api.withKubeConfig((kc) =>
+      execCat(new Exec(kc, new WebSocketHandler(kc, statusKeepingSocket)), target, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    );
   } catch (err) {
     return { ok: false, atMs: now(), error: api.classify(err, about) };
   }
@@ -94,8 +99,54 @@ function stringOf(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
 
+/** The refused upgrade `statusKeepingSocket` reports: the status and the Status body the API server sent. */
+class RefusedUpgradeError extends Error {
+  override readonly name = 'RefusedUpgradeError';
+
+  constructor(
+    readonly statusCode: number,
+    readonly body: string,
+  ) {
+    super(`Unexpected server response: ${statusCode}`);
+  }
+}
+
+/**
+ * The exec WebSocket, keeping the answer to a refused upgrade: left to itself, ws drops its body and says only
+ * "Unexpected server response: 400", where the API server said why ("pod … does not have a host assigned").
+ */
+function statusKeepingSocket(uri: string, protocols: string[], opts: WebSocket.ClientOptions): WebSocket {
+  const ws = new WebSocket(uri, protocols, opts);
+  ws.on('unexpected-response', (_req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const refuse = (): void => {
+      if (done) return;
+      done = true;
+      // The handler rejects on the first error; the one terminate() adds after it is ignored.
+      ws.emit('error', new RefusedUpgradeError(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
+      ws.terminate();
+    };
+    res.on('data', (chunk: Buffer) => {
+      if (size < MAX_BYTES) {
+        chunks.push(chunk);
+        size += chunk.length;
+      }
+    });
+    res.on('end', refuse);
+    res.on('error', refuse);
+    res.on('close', refuse);
+  });
+  return ws;
+}
+
 /** ws reports a refused upgrade only as "Unexpected server response: 403"; give it the status our retry and classifier read. */
 function asHttpError(err: unknown): unknown {
+  // client-node rejects with ws's ErrorEvent, which carries the error emitted under `error`.
+  const inner = typeof err === 'object' && err !== null ? (err as { error?: unknown }).error : undefined;
+  if (inner instanceof RefusedUpgradeError) return inner;
+  if (err instanceof RefusedUpgradeError) return err;
   const message = err instanceof Error ? err.message : typeof err === 'object' && err !== null ? stringOf((err as { message?: unknown }).message) : '';
   const m = /Unexpected server response: (\d{3})/.exec(message);
   return m ? Object.assign(new Error(message), { statusCode: Number(m[1]) }) : err;

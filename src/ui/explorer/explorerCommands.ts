@@ -7,6 +7,7 @@ import { EXPLORER_VIEW_ID } from '../../shared/commandIds';
 import type { SessionManager } from '../sessionManager';
 import type { ExplorerTree } from './explorerTree';
 import { refOf } from '../../shared/nodeRef';
+import { liveReadMessage } from './liveReadAction';
 
 /** Refresh: re-read the kubeconfig and list again (only the node's namespace when it has one). */
 export function refreshExplorer(tree: ExplorerTree, sessions: SessionManager, arg: unknown): void {
@@ -88,18 +89,21 @@ export async function readLiveToken(tree: ExplorerTree, arg: unknown, log: vscod
   const what = ref.kind === 'pod' ? `pod ${ref.namespace}/${ref.name}` : `${ref.path} in ${ref.namespace}/${ref.pod}`;
   // No exec where there is nothing to read, or into a pod of another context, or of a path the pod does not project.
   const refusal = tree.liveReadRefusal(ref);
-  if (refusal !== undefined) {
-    void vscode.window.showWarningMessage(`Cannot read the live token of ${what}: ${refusal}.`);
-    return;
-  }
-  const readings = await vscode.window.withProgress({ location: { viewId: EXPLORER_VIEW_ID }, title: `Reading the live token of ${what}` }, () =>
-    tree.readLiveTokens(ref),
-  );
+  const readings =
+    refusal !== undefined
+      ? []
+      : await vscode.window.withProgress({ location: { viewId: EXPLORER_VIEW_ID }, title: `Reading the live token of ${what}` }, () =>
+          tree.readLiveTokens(ref),
+        );
   for (const r of readings) {
     if (r.ok) log.info(`Read the live token of ${what}: fingerprint ${r.token.fingerprint}, jti ${r.token.claims.jti ?? 'none'}.`);
+    else log.warn(`Could not read the live token of ${what}: ${r.error.message}${r.error.detail !== undefined ? ` (${r.error.detail})` : ''}`);
   }
-  const failed = readings.find((r) => !r.ok);
-  if (failed && !failed.ok) void vscode.window.showWarningMessage(`Could not read the live token of ${what}: ${failed.error.message}`);
+  if (refusal !== undefined) log.info(`Did not read the live token of ${what}: ${refusal}.`);
+  // Whatever happened is said: a refusal, a failure in the cluster's words, nothing to read, or what was read.
+  const message = liveReadMessage(what, refusal, readings);
+  if (message.level === 'warning') void vscode.window.showWarningMessage(message.text);
+  else vscode.window.setStatusBarMessage(message.text, 5000);
 }
 
 export async function copyFingerprint(tree: ExplorerTree, sessions: SessionManager, arg: unknown): Promise<void> {

@@ -2,9 +2,10 @@
 // tested and measured in plain Node. The TreeDataProvider only turns these into TreeItems.
 import type { CredentialDescription } from '../../cluster/auth/credentialDescription';
 import type { ClusterError } from '../../cluster/errors';
-import type { InventorySnapshot, LiveTokenReading, LiveTokenTarget } from '../../cluster/inventory/types';
+import type { InventorySnapshot, LiveTokenReading, LiveTokenTarget, SignatureCheck, TokenSummary } from '../../cluster/inventory/types';
 import type { ContextSummary } from '../../cluster/auth/kubeconfig';
 import type { LiveTokenMode } from '../../cluster/live/liveTokenCache';
+import type { TokenVerdict } from '../../diagnosis/tokenVerdict';
 import type { Finding } from '../../diagnosis/types';
 import type { ExpiryOptions } from '../../token/types';
 import type { NodeRef } from '../../shared/nodeRef';
@@ -59,6 +60,8 @@ export interface ModelInput {
   liveMode: LiveTokenMode;
   liveReading?: (target: LiveTokenTarget) => LiveTokenReading | undefined;
   isReading?: (target: LiveTokenTarget) => boolean;
+  /** What the active cluster's API server would answer to a token (the session's verdicts), at `nowSec`. */
+  verdict?: (token: TokenSummary, signature: SignatureCheck) => TokenVerdict;
 }
 
 export interface ExplorerModel {

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { CONTEXT_KEY, EXPLORER_VIEW_ID } from '../../shared/commandIds';
 import type { ClusterState, StateChange } from '../../app/clusterState';
-import type { LiveTokenReading, LiveTokenTarget } from '../../cluster/inventory/types';
+import type { LiveTokenReading, LiveTokenTarget, SignatureCheck, TokenSummary } from '../../cluster/inventory/types';
 import type { ExplorerControl, FindingsSink } from '../services';
 import type { SessionManager } from '../sessionManager';
 import type { Settings } from '../settings';
@@ -146,6 +146,8 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, Expl
       findings: findings.all(),
       liveMode: settings.liveTokens,
       ...(a ? { liveReading: (t: LiveTokenTarget) => a.live.get(t), isReading: (t: LiveTokenTarget) => a.live.isReading(t) } : {}),
+      // Only once the session's lists run: a verdict may ask the cluster for its issuer.
+      ...(a && inventory ? { verdict: (token: TokenSummary, signature: SignatureCheck) => a.verdicts.verdictNow(token, signature, now) } : {}),
     });
     void vscode.commands.executeCommand(
       'setContext',

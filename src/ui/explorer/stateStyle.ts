@@ -2,6 +2,7 @@
 // comes from token/expiry.
 import type { SignatureCheck } from '../../cluster/inventory/types';
 import type { Severity } from '../../diagnosis/severity';
+import type { TokenVerdict } from '../../diagnosis/tokenVerdict';
 import type { CredentialState } from '../../token/types';
 import type { Tone } from './explorerNode';
 
@@ -44,5 +45,25 @@ export function signatureText(sig: SignatureCheck): { text: string; tone: Tone; 
       return { text: "not signed by this cluster's keys", tone: 'error', icon: 'unverified' };
     case 'unchecked':
       return { text: sig.httpStatus !== undefined ? `could not check (${sig.httpStatus})` : 'could not check', tone: 'muted', icon: 'question' };
+  }
+}
+
+/** How a verdict shows on a token node: a refusal in words, a stale acceptance, or nothing to add (unknown, foreign). */
+export type VerdictLook =
+  { outcome: 'refused'; words: string; row: string } | { outcome: 'accepted'; stale: boolean; row: string } | { outcome: 'none'; row?: undefined };
+
+/** "refused: its pod p-doomed (uid …) is gone": the refusal said once, without the verdict's closing "the API server refuses it". */
+export function verdictLook(v: TokenVerdict | undefined): VerdictLook {
+  if (v === undefined) return { outcome: 'none' };
+  switch (v.outcome) {
+    case 'refused': {
+      const why = v.text.replace(/^invalidated: /, '').replace(/: the API server refuses it$/, '');
+      return { outcome: 'refused', words: `refused: ${why}`, row: `refused: ${v.text}` };
+    }
+    case 'accepted':
+      return { outcome: 'accepted', stale: v.stale, row: v.text };
+    case 'unknown':
+    case 'foreign':
+      return { outcome: 'none' };
   }
 }

@@ -7,8 +7,9 @@ import { describeDuration, describeExpiry, formatInstant } from '../../token/rel
 import { leaf, type ExplorerNode, type ModelInput } from './explorerNode';
 import { contextValueOf, type SecretRef, type TokenFileRef } from '../../shared/nodeRef';
 import { errorNode } from './statusNodes';
-import { signatureText, stateStyle, worseTone } from './stateStyle';
+import { signatureText, stateStyle, verdictLook, worseTone, type VerdictLook } from './stateStyle';
 import { instant, markdownRows, tokenRows } from './tooltips';
+import { RUNNING_FLAG, runsOnNode } from './liveReadAction';
 
 const utc = (s: number): string => formatInstant(s).utc;
 
@@ -40,7 +41,7 @@ export function tokenFileNode(
     label: `${container.name} · ${mount.volume}`,
     icon: 'key',
     tone: 'muted',
-    contextValue: contextValueOf(ref, reading?.ok ? ['read'] : []),
+    contextValue: contextValueOf(ref, [...(reading?.ok ? ['read'] : []), ...(runsOnNode(pod) ? [RUNNING_FLAG] : [])]),
     parent,
   };
   let description = `${audience} · ${describeDuration(mount.expirationSeconds, 'short')}`;
@@ -105,18 +106,25 @@ function liveTokenNode(input: ModelInput, reading: Extract<LiveTokenReading, { o
   const style = stateStyle(timing.expiry.state);
   const sig = signatureText(reading.signature);
   const when = describeExpiry(timing.expiry, input.nowSec, 'short');
+  const look = verdictLook(input.verdict?.(token, reading.signature));
+  // A stale acceptance reads "stale" even where the claims alone still say "valid".
+  const shown = look.outcome === 'accepted' && look.stale ? stateStyle('stale') : style;
+  const word = shown.word;
   const node: ExplorerNode = {
     id: `${parent.id}/live`,
     label: 'Live token',
-    description: `${style.word} · ${when} · ${sig.text}`,
-    icon: timing.refreshOverdue ? 'history' : style.icon,
-    tone: worseTone(timing.refreshOverdue ? 'warning' : style.tone, sig.tone === 'error' ? 'error' : undefined) ?? style.tone,
+    description: look.outcome === 'refused' ? `${look.words} · ${sig.text}` : `${word} · ${when} · ${sig.text}`,
+    icon: look.outcome === 'refused' ? 'error' : timing.refreshOverdue || word === 'stale' ? 'history' : style.icon,
+    tone:
+      worseTone(timing.refreshOverdue || word === 'stale' ? 'warning' : style.tone, sig.tone === 'error' || look.outcome === 'refused' ? 'error' : undefined) ??
+      style.tone,
     expanded: true,
     parent,
   };
   const c = token.claims;
   node.children = [
-    leaf(node, 'state', 'State', style.word, style.icon, style.tone),
+    leaf(node, 'state', 'State', word, shown.icon, shown.tone),
+    ...verdictLeaf(node, look),
     leaf(node, 'left', 'Time left', when, 'watch'),
     leaf(node, 'iat', 'Issued', c.iat !== undefined ? `${utc(c.iat)} (${describeDuration(input.nowSec - c.iat, 'long')} ago)` : 'unknown', 'calendar'),
     leaf(node, 'jti', 'jti', c.jti ?? 'none', 'symbol-key'),
@@ -139,9 +147,17 @@ function liveTokenNode(input: ModelInput, reading: Extract<LiveTokenReading, { o
     markdownRows('Live token', [
       ...tokenRows(token, timing.expiry, input.nowSec),
       ['Signature', reading.signature.status === 'signed' ? sig.text : `${sig.text}: ${reading.signature.reason}`],
+      ['API server', look.row],
       ['Read at', instant(Math.floor(reading.atMs / 1000))],
     ]);
   return node;
+}
+
+/** The "API server" row: what it would answer to the token, when that is known. */
+function verdictLeaf(node: ExplorerNode, look: VerdictLook): ExplorerNode[] {
+  if (look.row === undefined) return [];
+  const refused = look.outcome === 'refused';
+  return [leaf(node, 'verdict', 'API server', look.row, refused ? 'error' : 'verified', refused ? 'error' : undefined)];
 }
 
 export function secretNode(input: ModelInput, context: string, secret: LegacySecretItem, parent: ExplorerNode): ExplorerNode {
@@ -164,10 +180,14 @@ export function secretNode(input: ModelInput, context: string, secret: LegacySec
   const expiry = tokenExpiry(token, input.nowSec, input.expiry);
   const style = stateStyle(expiry.state);
   const sig = secret.signature ? signatureText(secret.signature) : undefined;
-  node.description = ['legacy token', style.word, ...(sig ? [sig.text] : [])].join(' · ');
-  node.tone = worseTone(style.tone, sig?.tone === 'error' ? 'error' : undefined) ?? style.tone;
+  const look = verdictLook(input.verdict?.(token, secret.signature ?? { status: 'unchecked', reason: 'its signature has not been checked yet' }));
+  const word = look.outcome === 'refused' ? look.words : look.outcome === 'accepted' && look.stale ? stateStyle('stale').word : style.word;
+  node.description = ['legacy token', word, ...(sig ? [sig.text] : [])].join(' · ');
+  node.tone = worseTone(style.tone, sig?.tone === 'error' || look.outcome === 'refused' ? 'error' : undefined) ?? style.tone;
+  if (look.outcome === 'refused') node.icon = 'error';
   node.children = [
     leaf(node, 'state', 'State', describeExpiry(expiry, input.nowSec, 'short'), style.icon, style.tone),
+    ...verdictLeaf(node, look),
     leaf(node, 'iss', 'Issuer', token.claims.iss ?? 'none', 'organization'),
     leaf(node, 'sub', 'Subject', token.claims.sub ?? 'none', 'account'),
     leaf(node, 'fp', 'Fingerprint', token.fingerprint, 'symbol-key'),
@@ -176,7 +196,7 @@ export function secretNode(input: ModelInput, context: string, secret: LegacySec
   node.tooltip = () =>
     markdownRows(
       `Legacy token Secret ${secret.name}`,
-      [...tokenRows(token, expiry, input.nowSec), ['Signature', sig?.text]],
+      [...tokenRows(token, expiry, input.nowSec), ['Signature', sig?.text], ['API server', look.row]],
       'A Secret-based token never expires: it works until the Secret is deleted. Prefer short-lived tokens from the TokenRequest API.',
     );
   return node;

@@ -1,8 +1,9 @@
 // Markdown tooltips for tree nodes. Every value from a kubeconfig or the cluster is escaped; the
 // markdown is rendered untrusted, so nothing in it can run a command or form a link.
-import type { DecodedToken, ExpiryInfo } from '../../token/types';
-import { describeExpiry, formatInstant } from '../../token/relativeTime';
+import type { CredentialState, DecodedToken, ExpiryInfo } from '../../token/types';
+import { describeExpiry, formatInstant, localInstant, localOffsetMinutes } from '../../token/relativeTime';
 import { cap, escapeMarkdown } from '../markdown/escape';
+import { stateStyle } from './stateStyle';
 
 export type Row = [label: string, value: string | undefined];
 
@@ -17,16 +18,28 @@ export function markdownRows(heading: string, rows: readonly Row[], note?: strin
   return lines.join('\n');
 }
 
-export function instant(seconds: number | undefined): string | undefined {
+/** An instant in UTC, with the local time only where it differs (`offsetMinutes`: this machine's at that instant). */
+export function instant(seconds: number | undefined, offsetMinutes?: number): string | undefined {
   if (seconds === undefined) return undefined;
-  const t = formatInstant(seconds);
-  return `${t.utc} (${t.local})`;
+  const offset = offsetMinutes ?? localOffsetMinutes(seconds);
+  const local = localInstant(seconds, offset);
+  const utc = formatInstant(seconds, offset).utc;
+  return local === undefined ? utc : `${utc} (${local})`;
+}
+
+// States whose time sentence already names them ("no expiry", "expired 3 days ago", "not valid for another 5 min").
+const SELF_NAMED: ReadonlySet<CredentialState> = new Set(['noExpiry', 'expired', 'notYetValid']);
+
+/** The State row, saying the state once: "valid — expires in 3 h", "no expiry", "expired 2 days ago". */
+export function stateText(expiry: ExpiryInfo, nowSec: number): string {
+  const when = describeExpiry(expiry, nowSec, 'long');
+  return SELF_NAMED.has(expiry.state) ? when : `${stateStyle(expiry.state).word} — ${when}`;
 }
 
 export function tokenRows(token: DecodedToken, expiry: ExpiryInfo, nowSec: number): Row[] {
   const c = token.claims;
   return [
-    ['State', `${expiry.state} — ${describeExpiry(expiry, nowSec, 'long')}`],
+    ['State', stateText(expiry, nowSec)],
     ['Subject', c.sub],
     ['Issuer', c.iss],
     ['Audience', c.aud.join(', ')],

@@ -7,6 +7,7 @@ import { errorNode } from './statusNodes';
 import { worseTone } from './stateStyle';
 import { markdownRows, type Row } from './tooltips';
 import { secretNode, tokenFileNode } from './tokenNodes';
+import { RUNNING_FLAG, runsOnNode } from './liveReadAction';
 
 export interface NamespaceContents {
   serviceAccounts: ServiceAccountItem[];
@@ -116,6 +117,7 @@ function podNode(input: ModelInput, context: string, pod: PodItem, parent: Explo
   const flags: string[] = [];
   if (pod.owner) flags.push('owned');
   if (pod.workload && RESTARTABLE.has(pod.workload.kind)) flags.push(`owner${pod.workload.kind}`);
+  if (runsOnNode(pod)) flags.push(RUNNING_FLAG);
   const node: ExplorerNode = {
     id: `${parent.id}/pod:${pod.name}`,
     ref,

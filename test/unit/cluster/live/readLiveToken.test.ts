@@ -12,6 +12,7 @@ import { KUBELET_DIAL_HANGS, KUBELET_UNREACHABLE_ANNOTATION } from '../../../clu
 import { openExecStreams } from '../../../cluster/execProtocol';
 import { kubeconfigYaml } from '../../../cluster/kubeconfig';
 import { R } from '../../../cluster/resources';
+import { create, ensureNamespace, serviceAccount } from '../../../cluster/scenarios/build';
 import { startTestCluster, type TestCluster } from '../../../cluster/server';
 import type { Pod } from '../../../cluster/types';
 import { sessionFor, sessionFromText, tempDir, waitFor, type TempDir } from '../support/session';
@@ -171,5 +172,39 @@ describe('a live token read from a pod whose kubelet never answers', () => {
     assert.match(result.error.message, /timed out/);
     // The server would hold it for its 30 s dial timeout: only our hang-up closes it this soon.
     await waitFor('the exec stream to close', () => openExecStreams() === before || undefined, 5_000);
+  });
+});
+
+describe('a live token read from a pod on no node', () => {
+  let cluster: TestCluster;
+  let tmp: TempDir;
+  let release: () => void = () => undefined;
+
+  before(async () => {
+    cluster = await startTestCluster({ scenarios: ['healthy'] });
+    tmp = tempDir();
+    ensureNamespace(cluster, 'waiting');
+    serviceAccount(cluster, 'waiting', 'app');
+    // The scheduler held: the pod stays Pending, with no spec.nodeName.
+    release = cluster.holdControllers();
+    create(cluster, R.pods, 'waiting', { metadata: { name: 'queued' }, spec: { serviceAccountName: 'app', containers: [{ name: 'app', image: 'app:1' }] } });
+  });
+  after(async () => {
+    release();
+    await cluster.stop();
+    tmp.remove();
+  });
+
+  it("keeps the API server's reason for its 400, as kubectl shows it", async () => {
+    const admin = sessionFor(cluster, tmp);
+    const pod = cluster.store.peek(R.pods, 'waiting', 'queued') as Pod;
+    assert.equal(pod.spec.nodeName ?? '', '', 'the pod is on no node');
+    const reading = await readLiveToken(admin.api, targetOf(pod, TOKEN_PATH, 'app'));
+    assert.ok(!reading.ok);
+    assert.equal(reading.error.kind, 'invalid');
+    assert.equal(reading.error.status, 400);
+    assert.equal(reading.error.reason, 'BadRequest');
+    assert.equal(reading.error.message, 'the cluster rejected the request as invalid (400): pod queued does not have a host assigned');
+    assert.doesNotMatch(reading.error.message, /HTTP 400/);
   });
 });

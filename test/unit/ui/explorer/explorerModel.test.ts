@@ -103,7 +103,7 @@ describe('explorer model from the test cluster', () => {
     const api = child(payments, 'api');
     assert.equal(api.description, '2 pods');
     const podNode = child(api, pod.name);
-    assert.equal(podNode.contextValue, 'pod owned ownerDeployment');
+    assert.equal(podNode.contextValue, 'pod owned ownerDeployment running');
     assert.deepEqual(podNode.ref, {
       kind: 'pod',
       context: 'admin@test-cluster',
@@ -114,7 +114,7 @@ describe('explorer model from the test cluster', () => {
       owner: pod.owner,
     });
     const file = child(podNode, /^api · kube-api-access-/);
-    assert.equal(file.contextValue, 'tokenFile read');
+    assert.equal(file.contextValue, 'tokenFile read running');
     assert.match(file.description ?? '', /^valid · expires in (36[45] d|1 y\w*) · signed by this cluster$/);
     assert.equal(child(file, 'expirationSeconds').description, '3607 s (1 h)');
     assert.match(child(file, 'Kubelet refresh').description ?? '', /^every 48 min; latest due/);

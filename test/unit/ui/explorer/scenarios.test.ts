@@ -119,7 +119,7 @@ describe('explorer on patroni-expired', () => {
     const sa = child(db, serviceAccount);
     assert.equal(sa.description, '1 pod');
     const podNode = child(sa, pod);
-    assert.equal(podNode.contextValue, 'pod owned ownerStatefulSet');
+    assert.equal(podNode.contextValue, 'pod owned ownerStatefulSet running');
     assert.equal(m.find({ kind: 'pod', context: h.session.context, namespace, name: pod, uid: item.uid, serviceAccount }), podNode);
     const file = child(podNode, new RegExp(`^${container} · kube-api-access-`));
     assert.equal(child(file, 'expirationSeconds').description, '3607 s (1 h)');
@@ -141,7 +141,7 @@ describe('explorer on patroni-expired', () => {
     assert.deepEqual(reading.signature, { status: 'signed', kid: h.cluster.issuer.kid });
 
     const file = child(child(child(child(h.model().roots[0], namespace), PATRONI_EXPIRED.serviceAccount), pod), /^postgres · kube-api-access-/);
-    assert.equal(file.contextValue, 'tokenFile read');
+    assert.equal(file.contextValue, 'tokenFile read running');
     assert.match(file.description ?? '', /^valid · expires in 36[45] d · signed by this cluster$/);
     assert.equal(file.tone, 'ok');
     const live = child(file, 'Live token');
@@ -179,7 +179,7 @@ describe('explorer on apisix-not-reloading', () => {
     const m = h.model();
     assert.deepEqual(errorNodes(m), []);
     const podNode = child(child(child(m.roots[0], APISIX_NOT_RELOADING.namespace), APISIX_NOT_RELOADING.serviceAccount), item.name);
-    assert.equal(podNode.contextValue, 'pod owned ownerDeployment');
+    assert.equal(podNode.contextValue, 'pod owned ownerDeployment running');
     const files = childrenOf(podNode);
     assert.deepEqual(
       files.map((f) => f.label),
@@ -207,7 +207,7 @@ describe('explorer on apisix-not-reloading', () => {
       child(child(child(h.model().roots[0], APISIX_NOT_RELOADING.namespace), APISIX_NOT_RELOADING.serviceAccount), apisixItem().name),
       'apisix · sa-token',
     );
-    assert.equal(file.contextValue, 'tokenFile read');
+    assert.equal(file.contextValue, 'tokenFile read running');
     assert.match(file.description ?? '', /^valid · expires in \d+ min · signed by this cluster$/);
     assert.equal(file.tone, 'ok');
     const live = child(file, 'Live token');
@@ -299,7 +299,7 @@ describe('explorer on multus-kubeconfig-expired', () => {
     const m = h.model();
     assert.deepEqual(errorNodes(m), []);
     const podNode = child(child(child(m.roots[0], namespace), serviceAccount), pod.metadata.name);
-    assert.equal(podNode.contextValue, 'pod owned ownerDaemonSet');
+    assert.equal(podNode.contextValue, 'pod owned ownerDaemonSet running');
     assert.equal(podNode.description, 'Running');
     assert.ok(childrenOf(podNode).some((f) => /^kube-multus · kube-api-access-/.test(f.label)));
   });
@@ -407,7 +407,7 @@ describe('explorer on rancher-concurrent-401', () => {
       assert.deepEqual(errorNodes(m), []);
       const sa = child(child(m.roots[0], RANCHER_CONCURRENT_401.namespace), RANCHER_CONCURRENT_401.serviceAccount);
       assert.equal(sa.description, '1 pod');
-      assert.equal(childrenOf(sa)[0]?.contextValue, 'pod owned ownerDaemonSet');
+      assert.equal(childrenOf(sa)[0]?.contextValue, 'pod owned ownerDaemonSet running');
     } finally {
       inv.stop();
       await session.api.dispose();
