@@ -70,6 +70,23 @@ async function expand(page: Page, name: string | RegExp): Promise<Locator> {
   return row;
 }
 
+/**
+ * Expands `parent` until `child` shows under it: a refresh of the tree (a new session's nodes replacing the
+ * last one's, as after a context switch) can collapse the row that was just expanded.
+ */
+async function expandUntil(page: Page, parent: RegExp, child: Locator, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await expand(page, parent);
+    try {
+      await child.waitFor({ state: 'visible', timeout: 5_000 });
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+  }
+}
+
 describe('cluster explorer in code-server', { timeout: 300_000 }, () => {
   let cluster: TestCluster;
   let wb: Workbench;
@@ -138,8 +155,7 @@ describe('cluster explorer in code-server', { timeout: 300_000 }, () => {
     await item(page, READER).waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(readFileSync(kubeconfig, 'utf8'), new RegExp(`current-context: ${escapeRegExp(READER)}`));
     const forbidden = item(page, /you cannot list serviceaccounts in namespace payments \(403\)/);
-    await expand(page, /^payments\b/);
-    await forbidden.waitFor({ state: 'visible', timeout: 30_000 });
+    await expandUntil(page, /^payments\b/, forbidden);
     await wb.screenshot('explorer-forbidden');
   });
 
