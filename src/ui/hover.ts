@@ -50,6 +50,9 @@ export class CredentialHoverProvider implements vscode.HoverProvider {
     try {
       const verdict = await Promise.race([session.verdictOfRaw(value, decoded.token, now), late]);
       return verdict ? verdictMarkdown(session.session.context, verdict) : '';
+    } catch {
+      // The keys or the issuer could not be had (yet): the hover says what the document says.
+      return '';
     } finally {
       clearTimeout(timer);
     }
