@@ -74,9 +74,11 @@ async function readHoverProbe(page: Page): Promise<HoverSample> {
 }
 
 /** Moves the pointer off the editor's text and waits until no token hover shows. */
-async function dismissHover(page: Page): Promise<void> {
-  // No Escape: it would also close the notification center that shows the scan's progress.
+async function dismissHover(page: Page, escape = false): Promise<void> {
+  // No Escape while a scan runs: it would also close the notification center that shows its progress.
+  // A hover asked for from the keyboard stays up until Escape or a cursor move.
   await page.mouse.move(5, 5);
+  if (escape) await page.keyboard.press('Escape');
   await page.locator('.monaco-hover:not(.hidden) .monaco-hover-content', { hasText: /token/i }).first().waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
@@ -161,33 +163,63 @@ describe('a hostile cluster in code-server', { timeout: 300_000 }, () => {
     return tokenSpan(page, incident.appToken);
   }
 
+  /** Where `token` starts in the kubeconfig, as the editor counts (1-based line and column). */
+  function positionOf(token: string): { line: number; column: number } {
+    const at = kubeconfigText.indexOf(token);
+    assert.ok(at >= 0, 'the token is in the kubeconfig');
+    const lineStart = kubeconfigText.lastIndexOf('\n', at - 1) + 1;
+    return { line: kubeconfigText.slice(0, lineStart).split('\n').length, column: at - lineStart + 1 };
+  }
+
+  /** The text of every hover on screen, for a failure message. */
+  async function hoversShown(page: Page): Promise<string> {
+    const texts = await page.locator('.monaco-hover:not(.hidden) .monaco-hover-content').allInnerTexts();
+    return texts.length === 0 ? 'no hover' : texts.map((t) => JSON.stringify(t.slice(0, 160))).join(' | ');
+  }
+
   /**
    * Hovers a token, as hoverSpan does for a prefix, and returns the hover once it shows `heading`. A
    * line too long for the editor to colour is one span from its indentation on: the token's place in
-   * it is then counted in characters, which are all as wide.
+   * it is then counted in characters, which are all as wide. A hover asked for while the editor was
+   * still laying the file out can be dropped or land beside the token: each try measures the token
+   * again, and the last puts the cursor on it and asks for the hover from the keyboard, as a user
+   * would who cannot aim.
    */
   async function hoverToken(page: Page, token: string, heading: RegExp): Promise<Locator> {
-    const span = page
-      .locator('.monaco-editor .view-line', { hasText: token.slice(0, 300) })
-      .locator('span span', { hasText: /eyJ/ })
-      .first();
-    const box = await boxOf(span);
-    const text = (await span.textContent()) ?? '';
-    const x = box.x + (text.indexOf('eyJ') * box.width) / Math.max(1, text.length);
     const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content', { hasText: heading }).first();
-    // A hover asked for while the editor was still busy with the file can be dropped: move away and ask again.
-    for (let attempt = 1; ; attempt++) {
-      await page.mouse.move(x + 3, box.y + box.height / 2);
-      await page.mouse.move(x + 12, box.y + box.height / 2);
+    const seen: string[] = [];
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      if (attempt < 3) {
+        const span = page
+          .locator('.monaco-editor .view-line', { hasText: token.slice(0, 300) })
+          .locator('span span', { hasText: /eyJ/ })
+          .first();
+        const box = await boxOf(span);
+        const text = (await span.textContent()) ?? '';
+        const x = box.x + (text.indexOf('eyJ') * box.width) / Math.max(1, text.length);
+        await page.mouse.move(x + 3, box.y + box.height / 2);
+        await page.mouse.move(x + 12, box.y + box.height / 2);
+      } else {
+        const { line, column } = positionOf(token);
+        await page.keyboard.press('Control+G');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible' });
+        await input.fill(`:${line}:${column + 4}`);
+        await page.keyboard.press('Enter');
+        await input.waitFor({ state: 'hidden' });
+        await runCommand(page, 'Show or Focus Hover');
+      }
       try {
         await hover.waitFor({ state: 'visible', timeout: 15_000 });
         return hover;
-      } catch (err) {
-        if (attempt === 3) throw err;
+      } catch {
+        seen.push(`try ${attempt}: ${await hoversShown(page)}`);
+        await wb.screenshot(`hostile-hover-try-${attempt}`).catch(() => undefined);
         await page.mouse.move(0, 0);
         await page.keyboard.press('Escape');
       }
     }
+    throw new Error(`no hover saying ${heading} over the token after three tries (${seen.join('; ')})`);
   }
 
   function historyFile(): string {
@@ -240,12 +272,12 @@ describe('a hostile cluster in code-server', { timeout: 300_000 }, () => {
     const text = await hover.innerText();
     assert.match(text, new RegExp(escapeRegExp(`${HOSTILE.namespace}/${HOSTILE.serviceAccount}`)));
     shown.push({ name: 'the hover of the app token', text });
-    await dismissHover(page);
+    await dismissHover(page, true);
     // The user whose token nests its claims 5,000 levels deep: shown, cut at a depth.
     const deep = await (await step('deep-hover', () => hoverToken(page, incident.deepToken, /Legacy service-account token/))).innerText();
     assert.match(deep, /nested too deep/);
     shown.push({ name: 'the hover of the deep-claims token', text: deep });
-    await dismissHover(page);
+    await dismissHover(page, true);
   });
 
   test('Scan for 401 Errors over namespace hostile reads the masking line, the 1 MiB lines and the 200 MB log, and ends', async () => {
