@@ -146,7 +146,7 @@ describe('cluster explorer in code-server', { timeout: 300_000 }, () => {
     await wb.screenshot('explorer-live-token');
   });
 
-  test('Switch Context writes current-context and the tree follows; a 403 shows as a node', async () => {
+  test('Switch Context writes current-context and the tree follows; the context says what it cannot see, a 403 shows as a node', async () => {
     const { page } = wb;
     await runCommand(page, 'Cluster Credentials: Switch Context');
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: READER }).first();
@@ -154,6 +154,11 @@ describe('cluster explorer in code-server', { timeout: 300_000 }, () => {
     await row.click();
     await item(page, READER).waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(readFileSync(kubeconfig, 'utf8'), new RegExp(`current-context: ${escapeRegExp(READER)}`));
+    // Before any namespace is expanded, the context itself says what this credential cannot see.
+    await item(page, new RegExp(`^${escapeRegExp(READER)}.* cannot list service accounts, token Secrets in payments`)).waitFor({
+      state: 'visible',
+      timeout: 30_000,
+    });
     const forbidden = item(page, /you cannot list serviceaccounts in namespace payments \(403\)/);
     await expandUntil(page, /^payments\b/, forbidden);
     await wb.screenshot('explorer-forbidden');
@@ -176,6 +181,8 @@ describe('cluster explorer in code-server', { timeout: 300_000 }, () => {
       .locator('.statusbar-item', { hasText: `${ROTATING} · expires in 2 h` })
       .first()
       .waitFor({ state: 'visible', timeout: 30_000 });
+    // The requests went out with the token from the file: nothing in the tree says the cluster refused it.
+    assert.equal(await page.getByRole('treeitem', { name: /\b401\b|Unauthorized|rejected your credential/i }).count(), 0);
     await wb.screenshot('explorer-rotated-token-file');
   });
 });
