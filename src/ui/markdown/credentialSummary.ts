@@ -85,7 +85,9 @@ function expiryRows(expiry: ExpiryInfo, now: number, issuedLabel: string, expire
 function headline(title: Cell, expiry: ExpiryInfo, now: number): Pick<CredentialSummary, 'icon' | 'title' | 'state' | 'when'> {
   const state = STATE_WORDS[expiry.state];
   const when = describeExpiry(expiry, now, 'long');
-  return { icon: STATE_ICON[expiry.state], title, state, ...(when === state ? {} : { when }) };
+  // "expired 3 days ago" is the state said in full: once, not "expired — expired 3 days ago".
+  if (when === state || when.startsWith(`${state} `)) return { icon: STATE_ICON[expiry.state], title, state: when };
+  return { icon: STATE_ICON[expiry.state], title, state, when };
 }
 
 function tokenTitle(token: DecodedToken): string {

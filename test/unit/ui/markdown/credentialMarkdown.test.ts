@@ -55,6 +55,13 @@ describe('the hover headline', () => {
     assert.equal(headline.match(/no expiry/g)?.length, 1);
   });
 
+  it('says an expired token expired once, with how long ago', () => {
+    const expired = jwt({ sub: 'x', iat: NOW - 4 * DAY, exp: NOW - 3 * DAY });
+    const headline = hover(expired).split('\n')[0] ?? '';
+    assert.equal(headline, '$(error) **JSON Web Token: expired 3 days ago**');
+    assert.equal(headline.match(/expired/g)?.length, 1);
+  });
+
   it('still says when a token expires', () => {
     assert.equal(hover(bound).split('\n')[0], '$(pass) **Service-account token: valid** — expires in 3 h');
   });
