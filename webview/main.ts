@@ -18,6 +18,7 @@ import { formatTimestamp } from './format';
 import { copyText, filterLines } from './lineFilter';
 import { legend, renderTimeline } from './timelineView';
 import { renderTable } from './unauthorizedTable';
+import { renderVerdicts } from './verdictList';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -55,6 +56,7 @@ const meta = el('p', { className: 'meta' });
 const toolbar = el('div', { className: 'toolbar' });
 const notice = el('div', { className: 'notice', attrs: { role: 'status' } });
 const findingsBox = el('div');
+const verdictBox = el('div', { className: 'verdict-box' });
 const timelineBox = el('div', { className: 'timeline-box' });
 const filter = el('vscode-textfield', {
   attrs: { placeholder: 'Filter lines (pod, container, pattern, text)', 'aria-label': 'Filter 401 lines', type: 'search', id: 'line-filter' },
@@ -74,7 +76,7 @@ replaceChildren(
   el('header', { className: 'subject', children: [el('div', { children: [title, detail, meta] }), toolbar] }),
   notice,
   section('findings', 'Findings', findingsBox),
-  section('timeline', 'Timeline', timelineBox, legend()),
+  section('timeline', 'Timeline', verdictBox, timelineBox, legend()),
   section(
     'unauthorized',
     '401 lines',
@@ -121,6 +123,7 @@ function render(): void {
   notice.textContent = state.notice ?? '';
   notice.hidden = state.notice === undefined;
   replaceChildren(findingsBox, renderFindings(state.findings, state.subject.findingId, { run: runAction }));
+  replaceChildren(verdictBox, renderVerdicts(state.timeline));
   renderTimelineOnly();
   renderTableOnly();
 }

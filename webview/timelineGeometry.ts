@@ -1,7 +1,7 @@
 // The timeline as SVG geometry: one time axis, one row per lane, each token's window as segments
 // (issued → kubelet refresh point → warnafter → expiry), refreshes, 401 markers and a now line.
 // Pure: no DOM, tested in Node; timelineView.ts turns it into SVG elements.
-import type { Timeline, TokenWindow } from '../src/diagnosis/timeline';
+import { refreshedByKubelet, type Timeline, type TokenWindow, type VerdictTone } from '../src/diagnosis/timeline';
 import { formatDuration, formatTick, formatTimestamp } from './format';
 
 export interface GeometryOptions {
@@ -26,7 +26,7 @@ export type PhaseKind = 'fresh' | 'due' | 'stale' | 'notRefreshed' | 'unbounded'
 
 /** Only a token file the kubelet projects is refreshed: a requested or kubeconfig token keeps its window until it expires. */
 export function isKubeletRefreshed(w: TokenWindow): boolean {
-  return w.source === 'liveRead';
+  return refreshedByKubelet(w.source);
 }
 
 export interface Segment {
@@ -82,6 +82,8 @@ export interface Row {
   height: number;
   /** Rows whose only content is 401 markers. */
   eventsOnly: boolean;
+  /** The verdict on the lane's newest token, when the host judged it. */
+  verdict?: VerdictTone;
 }
 
 export interface AxisTick {
@@ -168,7 +170,10 @@ function windowBounds(w: TokenWindow): { from: number; to: number } {
 }
 
 function windowTitle(w: TokenWindow): string {
-  const parts = [`Token ${w.fingerprint}`, w.lane, `source: ${w.source}`];
+  const parts = [`Token ${w.fingerprint}`, w.lane];
+  const verdict = w.verdict?.text;
+  if (typeof verdict === 'string') parts.push(verdict);
+  parts.push(`source: ${w.source}`);
   if (w.jti !== undefined) parts.push(`jti ${w.jti}`);
   if (w.issuedAtMs !== undefined) parts.push(`issued ${formatTimestamp(w.issuedAtMs)}`);
   if (w.refreshAtMs !== undefined && isKubeletRefreshed(w)) parts.push(`kubelet refresh point ${formatTimestamp(w.refreshAtMs)}`);
@@ -256,6 +261,9 @@ export function layoutTimeline(t: Timeline, opts: GeometryOptions): TimelineGeom
     const height = slotCount === 0 ? markerRowHeight : slotCount * (barHeight + 4);
     const eventsOnly = windows.length === 0;
     const row: Row = { lane, label: laneLabel(eventsOnly ? `${lane} · 401` : lane, maxLabelChars), y, height, eventsOnly };
+    const newest = windows.reduce<TokenWindow | undefined>((a, w) => (a === undefined || w.firstSeenMs >= a.firstSeenMs ? w : a), undefined);
+    const tone = newest?.verdict?.tone;
+    if (tone === 'refused' || tone === 'stale' || tone === 'accepted' || tone === 'unknown') row.verdict = tone;
     rows.push(row);
     rowOf.set(lane, row);
     windows.forEach((w, i) => slotYs.set(w, y + (slots[i] ?? 0) * (barHeight + 4) + 2));

@@ -32,7 +32,8 @@ function drawGeometry(g: TimelineGeometry, label: string): SVGSVGElement {
   const rows = svg('g', { class: 'rows' });
   g.rows.forEach((row, i) => {
     if (i % 2 === 1) rows.appendChild(svg('rect', { class: 'row-band', x: 0, y: row.y - 3, width: g.width, height: row.height + 6 }));
-    const text = svg('text', { class: row.eventsOnly ? 'lane-label events-only' : 'lane-label', x: 6, y: row.y + Math.min(row.height, 16) / 2 + 4 }, row.lane);
+    const kind = row.eventsOnly ? ' events-only' : row.verdict !== undefined ? ` verdict-${row.verdict}` : '';
+    const text = svg('text', { class: `lane-label${kind}`, x: 6, y: row.y + Math.min(row.height, 16) / 2 + 4 }, row.lane);
     text.appendChild(document.createTextNode(row.label));
     rows.appendChild(text);
   });

@@ -16,6 +16,7 @@ import { errorMessage } from '../shared/values';
 import type { DecodedToken, ExpiryOptions } from '../token/types';
 import type { ClusterState } from './clusterState';
 import type { Disposable } from './events';
+import { PinnedNamespaces } from './pinnedNamespaces';
 import type { HistorySink, SessionState } from './sessionState';
 
 const PERIOD_MS = 5 * 60 * 1000;
@@ -107,6 +108,8 @@ export class Diagnosis implements Disposable {
   private lastProblems = new Set<string>();
   /** What each source was last given, so findings of a namespace the inventory no longer lists can be taken back. */
   private readonly given = new Map<string, readonly Finding[]>();
+  /** Namespaces pinned by settings are not listed: whether one is gone is asked when its lists empty. */
+  private readonly pinned = new PinnedNamespaces({ onGone: () => this.dropGoneNamespaces() });
   private readonly subscription: Disposable;
   private readonly now: () => number;
 
@@ -115,6 +118,7 @@ export class Diagnosis implements Disposable {
     this.now = opts.nowMs ?? Date.now;
     this.subscription = opts.state.onDidChange((e) => {
       if (!e.session) {
+        this.pinned.observe(opts.state.current);
         this.dropGoneNamespaces();
         return;
       }
@@ -242,7 +246,8 @@ export class Diagnosis implements Disposable {
       const { evidence } = await collectEvidence(this.evidenceSession(state), { kind: 'context' }, this.baseOptions(state));
       if (this.opts.state.current !== state) return;
       // Namespaces deleted while the evidence was gathered are not brought back.
-      this.put(DIAGNOSIS_SOURCE, withoutGoneNamespaces(diagnose(evidence, this.now(), { expiry: settings.expiryOptions }), listedNamespaces(state)));
+      const diagnosed = diagnose(evidence, this.now(), { expiry: settings.expiryOptions });
+      this.put(DIAGNOSIS_SOURCE, withoutGoneNamespaces(diagnosed, listedNamespaces(state), this.pinned.goneIn(state)));
       // Said once at info (a fallback to the context's namespace, a 403), then only at debug on each period.
       const seen = this.lastProblems;
       this.lastProblems = new Set(evidence.problems);
@@ -263,10 +268,12 @@ export class Diagnosis implements Disposable {
 
   /** The inventory says a namespace is gone: its findings go at once, not at the next periodic run. */
   private dropGoneNamespaces(): void {
-    const listed = listedNamespaces(this.opts.state.current);
-    if (listed === undefined) return;
+    const state = this.opts.state.current;
+    const listed = listedNamespaces(state);
+    const pinnedGone = this.pinned.goneIn(state);
+    if (listed === undefined && pinnedGone.size === 0) return;
     for (const [source, list] of [...this.given]) {
-      const kept = withoutGoneNamespaces(list, listed);
+      const kept = withoutGoneNamespaces(list, listed, pinnedGone);
       if (kept.length === list.length) continue;
       const gone = [...new Set(list.filter((f) => !kept.includes(f)).map((f) => f.subject.namespace))].join(', ');
       this.opts.log.info(`Diagnosis: namespace ${gone} is gone from the cluster; its ${list.length - kept.length} finding(s) were dropped.`);
@@ -294,8 +301,13 @@ export function listedNamespaces(state: SessionState | undefined): ReadonlySet<s
   return new Set(snapshot.namespaces.map((n) => n.name));
 }
 
-/** The findings that are not about a namespace missing from `listed`; all of them when nothing is known. */
-export function withoutGoneNamespaces(findings: readonly Finding[], listed: ReadonlySet<string> | undefined): Finding[] {
-  if (listed === undefined) return [...findings];
-  return findings.filter((f) => f.subject.namespace === undefined || listed.has(f.subject.namespace));
+/**
+ * The findings that are not about a namespace missing from `listed` or known `gone` (pinned namespaces the cluster
+ * answered 404 for); all of them when nothing is known.
+ */
+export function withoutGoneNamespaces(findings: readonly Finding[], listed: ReadonlySet<string> | undefined, gone: ReadonlySet<string> = new Set()): Finding[] {
+  return findings.filter((f) => {
+    const ns = f.subject.namespace;
+    return ns === undefined || (!gone.has(ns) && (listed === undefined || listed.has(ns)));
+  });
 }

@@ -3,6 +3,15 @@
 import type { Subject, TokenObservation, UnauthorizedEvent } from '../history/types';
 import { isRefreshOverdue, kubeletRefreshPoint, type RefreshTimes } from '../token/kubeletRefresh';
 
+/** How the active cluster's API server would take a token: accepted, accepted but stale, refused, or not known. */
+export type VerdictTone = 'accepted' | 'stale' | 'refused' | 'unknown';
+
+/** A window's verdict (diagnosis/tokenVerdict.ts) as the views say it: plain text, escaped by whoever shows it. */
+export interface WindowVerdict {
+  tone: VerdictTone;
+  text: string;
+}
+
 /** One token's lifetime as observed: issued → kubelet refresh point → warnafter → expiry. */
 export interface TokenWindow {
   /** The token's fingerprint (never the token). */
@@ -16,13 +25,18 @@ export interface TokenWindow {
   jti?: string;
   /** Milliseconds since the epoch; absent when the claim is absent. */
   issuedAtMs?: number;
-  /** When the kubelet should have replaced it (pod-bound tokens only). */
+  /** When the kubelet should have replaced it (token files the kubelet projects only; never a requested token). */
   refreshAtMs?: number;
   warnAfterMs?: number;
   expiresAtMs?: number;
   /** First and last time this token was seen. */
   firstSeenMs: number;
   lastSeenMs: number;
+  /**
+   * What the active context's API server would answer to it now; set by Token Health's host only for a token the
+   * session holds or held (history keeps no token to judge), never by buildTimeline.
+   */
+  verdict?: WindowVerdict;
 }
 
 /** The moment a newer token replaced an older one for the same subject. */
@@ -58,6 +72,11 @@ export interface Timeline {
   windows: TokenWindow[];
   refreshes: ObservedRefresh[];
   unauthorized: UnauthorizedMarker[];
+}
+
+/** Whether the kubelet replaces a token of this source: only a projected token file read live is. */
+export function refreshedByKubelet(source: TokenObservation['source']): boolean {
+  return source === 'liveRead';
 }
 
 /** `payments/api-7f9c (api) /var/run/secrets/...`, or the context for kubeconfig credentials. */
@@ -112,7 +131,9 @@ export function buildTimeline(observations: readonly TokenObservation[], unautho
     if (o.iat !== undefined) w.issuedAtMs = ms(o.iat);
     if (o.warnAfter !== undefined) w.warnAfterMs = ms(o.warnAfter);
     if (o.exp !== undefined) w.expiresAtMs = ms(o.exp);
-    if (o.iat !== undefined && o.exp !== undefined && o.subject.pod !== undefined) {
+    // Only a token file the kubelet projects is refreshed: a requested token bound to the pod (TokenRequest) names the
+    // pod too, but nothing replaces it, so it has no refresh point and is never overdue.
+    if (o.iat !== undefined && o.exp !== undefined && o.subject.pod !== undefined && refreshedByKubelet(o.source)) {
       const times: RefreshTimes = { issuedAt: o.iat, expiresAt: o.exp, warnAfter: o.warnAfter };
       w.refreshAtMs = kubeletRefreshPoint(times) * 1000;
       refreshTimes.set(w, times);

@@ -42,6 +42,8 @@ export function commandTable(d: CommandDeps): { table: CommandTable; dispose(): 
   const { services, sessions, tree } = d;
   const { log, settings } = services;
   const cc = createCommandContext(services, d.decoded);
+  // Token Health judges a requested token while the vault holds it.
+  d.tokenHealth.useHeldTokens((fingerprint) => cc.vault.token(fingerprint));
   const table: CommandTable = {
     decodeToken: { run: (arg) => decodeTokenCommand(d.decoded, settings, log, arg) },
     refresh: { run: (arg) => refreshExplorer(tree, sessions, arg) },

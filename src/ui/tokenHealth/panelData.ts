@@ -152,8 +152,7 @@ export function podGoneNotice(ref: NodeRef, inventory: InventoryView | undefined
   const status: ResourceStatus | undefined = snapshot.status.pods.get(pod.namespace) ?? snapshot.status.pods.get('*');
   if (status?.state !== 'ready') return undefined;
   if (snapshot.pods.some((p) => p.uid === pod.uid)) return undefined;
-  const namespaceGone =
-    !snapshot.namespacesFixed && snapshot.status.namespaces.get('*')?.state === 'ready' && !snapshot.namespaces.some((n) => n.name === pod.namespace);
+  const namespaceGone = isNamespaceGone(snapshot, pod.namespace);
   const successor = snapshot.pods.find((p) => p.namespace === pod.namespace && p.name === pod.name);
   const why = namespaceGone
     ? `its namespace ${pod.namespace} was deleted`
@@ -161,6 +160,29 @@ export function podGoneNotice(ref: NodeRef, inventory: InventoryView | undefined
       ? `it was deleted, and a new pod of the same name (uid ${successor.uid}) took its place`
       : 'it was deleted from the cluster';
   return `Pod ${pod.namespace}/${pod.name} (uid ${pod.uid}) is gone: ${why}. This panel shows what history recorded of it.`;
+}
+
+/**
+ * True when the inventory's namespace list is the cluster's answer (not namespaces from settings, not a list that
+ * is loading or failing) and `namespace` is not in it.
+ */
+function isNamespaceGone(snapshot: InventorySnapshot, namespace: string): boolean {
+  return !snapshot.namespacesFixed && snapshot.status.namespaces.get('*')?.state === 'ready' && !snapshot.namespaces.some((n) => n.name === namespace);
+}
+
+/**
+ * For the panel of one namespace: a sentence saying the namespace is gone when the namespace list of its context
+ * has answered without it. Undefined otherwise, as for podGoneNotice: gone is said only when known.
+ */
+export function namespaceGoneNotice(ref: NodeRef, inventory: InventoryView | undefined): string | undefined {
+  if (ref.kind !== 'namespace' || inventory === undefined || inventory.context !== ref.context) return undefined;
+  if (!isNamespaceGone(inventory.snapshot, ref.namespace)) return undefined;
+  return `Namespace ${ref.namespace} is gone: it was deleted from the cluster. This panel shows what history recorded of it.`;
+}
+
+/** The sentence saying the panel's pod or namespace is gone, when the inventory knows it. */
+export function goneNotice(ref: NodeRef, inventory: InventoryView | undefined): string | undefined {
+  return podGoneNotice(ref, inventory) ?? namespaceGoneNotice(ref, inventory);
 }
 
 export interface PanelInputs {

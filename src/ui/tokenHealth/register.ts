@@ -6,10 +6,11 @@ import { parsePersistedState, TOKEN_HEALTH_VIEW_TYPE } from '../../shared/tokenH
 import { refOf, type NodeRef } from '../../shared/nodeRef';
 import type { Services } from '../services';
 import { subjectKey } from './panelData';
-import { TokenHealthPanel, webviewOptions } from './tokenHealthPanel';
+import { TokenHealthPanel, webviewOptions, type HeldTokens } from './tokenHealthPanel';
 
 export class TokenHealthPanels implements vscode.Disposable {
   private readonly panels = new Map<string, TokenHealthPanel>();
+  private held: HeldTokens | undefined;
 
   /** `onOpen`: a panel wants current findings (the diagnosis starts on first use, not at activation). */
   constructor(
@@ -53,6 +54,12 @@ export class TokenHealthPanels implements vscode.Disposable {
     this.adopt(panel, ref);
   }
 
+  /** The requested tokens the commands hold in memory: panels judge them too (their signature needs the token). */
+  useHeldTokens(held: HeldTokens): void {
+    this.held = held;
+    for (const p of this.panels.values()) p.update();
+  }
+
   dispose(): void {
     for (const p of [...this.panels.values()]) p.dispose();
     this.panels.clear();
@@ -60,9 +67,15 @@ export class TokenHealthPanels implements vscode.Disposable {
 
   private adopt(panel: vscode.WebviewPanel, ref: NodeRef): void {
     const key = subjectKey(ref);
-    const host = new TokenHealthPanel(panel, ref, this.services, () => {
-      if (this.panels.get(key) === host) this.panels.delete(key);
-    });
+    const host = new TokenHealthPanel(
+      panel,
+      ref,
+      this.services,
+      () => {
+        if (this.panels.get(key) === host) this.panels.delete(key);
+      },
+      () => this.held,
+    );
     this.panels.set(key, host);
     host.update();
   }

@@ -1,12 +1,18 @@
 // One Token Health panel: owns its WebviewPanel, answers the webview's messages, and sends it a
-// fresh state when the webview is ready, when asked to refresh and when findings change.
+// fresh state when the webview is ready, when asked to refresh, when findings change, when its pod or
+// namespace is gone and when a verdict on one of its tokens changes (with what the session learns, or with time).
 import * as vscode from 'vscode';
 import { parseWebviewMessage, type HostMessage, type TokenHealthState, type WebviewMessage } from '../../shared/tokenHealthProtocol';
 import type { NodeRef } from '../../shared/nodeRef';
 import { errorMessage } from '../../shared/values';
 import type { Services } from '../services';
 import { createNonce, tokenHealthHtml } from './html';
-import { buildPanelState, isOffered, podGoneNotice, resolveSubject } from './panelData';
+import { buildPanelState, goneNotice, isOffered, resolveSubject } from './panelData';
+import type { SessionState } from '../../app/sessionState';
+import { judgeWindows, nextVerdictChangeMs, withVerdicts, type JudgedWindow, type SessionTokens, type TokenMemory } from './windowVerdicts';
+
+/** A requested token held in memory, by fingerprint (the commands' TokenVault); used for its signature check only. */
+export type HeldTokens = (fingerprint: string) => string | undefined;
 
 export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
@@ -19,8 +25,18 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 export class TokenHealthPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private lastState: TokenHealthState | undefined;
-  /** The pod-gone sentence of the last state gathered. */
+  /** The pod-gone or namespace-gone sentence of the last state gathered. */
   private lastGone: string | undefined;
+  /** The verdicts of the last state gathered, as compared for a change. */
+  private lastVerdicts = '';
+  /** A verdict check is running; `recheck`: another change came meanwhile. */
+  private checking = false;
+  private recheck = false;
+  /** The tokens judged in this session (decoded, with their signature check; never a raw token), by window. */
+  private readonly memory: TokenMemory = new Map();
+  private memorySession: SessionState | undefined;
+  /** When a verdict shown changes with time alone (a token expiring, passing its warnafter). */
+  private verdictTimer: NodeJS.Timeout | undefined;
   private ready = false;
   private disposed = false;
 
@@ -29,6 +45,7 @@ export class TokenHealthPanel implements vscode.Disposable {
     readonly ref: NodeRef,
     private readonly services: Services,
     onDispose: () => void,
+    private readonly heldTokens: () => HeldTokens | undefined = () => undefined,
   ) {
     const extensionUri = services.extension.extensionUri;
     panel.webview.options = webviewOptions(extensionUri);
@@ -39,11 +56,14 @@ export class TokenHealthPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
       services.findings.onDidChange(() => this.update()),
       services.state.onDidChange((e) => {
-        // An inventory change matters to the panel when it says its pod is gone (or back).
+        // An inventory change matters to the panel when it says its pod or namespace is gone (or back), or when
+        // what the session learned changes a verdict on one of its tokens.
         if (e.session || this.goneNotice() !== this.lastGone) this.update();
+        else void this.checkVerdicts();
       }),
       panel.onDidDispose(() => {
         this.disposed = true;
+        if (this.verdictTimer) clearTimeout(this.verdictTimer);
         this.disposeListeners();
         onDispose();
       }),
@@ -65,6 +85,9 @@ export class TokenHealthPanel implements vscode.Disposable {
     let state: TokenHealthState;
     try {
       state = this.gather();
+      const judged = await this.judge(state.timeline.windows);
+      state.timeline.windows = withVerdicts(state.timeline.windows, judged);
+      this.verdictsJudged(judged);
       // The panel's own actions come from other parts of the extension: offer only those registered.
       const registered = new Set(await vscode.commands.getCommands(true));
       state.actions = state.actions.filter((a) => registered.has(a.command));
@@ -95,11 +118,83 @@ export class TokenHealthPanel implements vscode.Disposable {
     });
   }
 
-  /** Whether the active session's inventory says this panel's pod is gone. */
+  /** Whether the active session's inventory says this panel's pod or namespace is gone. */
   private goneNotice(): string | undefined {
     const current = this.services.state.current;
     const snapshot = current?.snapshot();
-    return podGoneNotice(this.ref, current !== undefined && snapshot !== undefined ? { context: current.session.context, snapshot } : undefined);
+    return goneNotice(this.ref, current !== undefined && snapshot !== undefined ? { context: current.session.context, snapshot } : undefined);
+  }
+
+  /** The tokens the active session holds, when it is this panel's context and its lists run; else none to judge. */
+  private sessionTokens(): SessionTokens | undefined {
+    const current = this.services.state.current;
+    const snapshot = current?.snapshot();
+    if (current === undefined || snapshot === undefined || current.session.context !== this.ref.context) return undefined;
+    const nowSec = Math.floor(Date.now() / 1000);
+    const held = this.heldTokens();
+    return {
+      context: current.session.context,
+      reading: (file) => current.live.get(file),
+      secrets: snapshot.secrets,
+      ...(held !== undefined ? { held } : {}),
+      verdict: (token, signature) => current.verdicts.verdictNow(token, signature, nowSec),
+      checkSignature: async (raw) => {
+        const [signature] = await Promise.all([current.keys.verify(raw), current.verdicts.known()]);
+        return signature;
+      },
+    };
+  }
+
+  private async judge(windows: TokenHealthState['timeline']['windows']): Promise<JudgedWindow[]> {
+    const tokens = this.sessionTokens();
+    if (tokens === undefined) return [];
+    // What was judged in another session (a context switched away and back) is not carried over.
+    const current = this.services.state.current;
+    if (this.memorySession !== current) {
+      this.memory.clear();
+      this.memorySession = current;
+    }
+    try {
+      return await judgeWindows(windows, tokens, this.memory);
+    } catch (err) {
+      // A verdict that cannot be had leaves the timeline as history has it.
+      this.services.log.warn(`Token Health: could not judge the panel's tokens: ${errorMessage(err)}`);
+      return [];
+    }
+  }
+
+  /** Keeps what was judged for comparison, and wakes the panel when a verdict shown can change with time alone. */
+  private verdictsJudged(judged: readonly JudgedWindow[]): void {
+    this.lastVerdicts = JSON.stringify(judged.map((j) => [j.key, j.verdict]));
+    if (this.verdictTimer) clearTimeout(this.verdictTimer);
+    this.verdictTimer = undefined;
+    const next = nextVerdictChangeMs(judged, Date.now());
+    if (next === undefined || this.disposed) return;
+    // setTimeout's longest wait is about 24.8 days; a later change is looked at again then.
+    this.verdictTimer = setTimeout(() => this.update(), Math.min(Math.max(0, next - Date.now()) + 50, 2 ** 31 - 1));
+  }
+
+  /** The session learned something (an issuer, a pod gone, a live reading): update when a verdict shown changed. */
+  private async checkVerdicts(): Promise<void> {
+    if (this.checking) {
+      this.recheck = true;
+      return;
+    }
+    this.checking = true;
+    try {
+      do {
+        this.recheck = false;
+        const windows = this.lastState?.timeline.windows;
+        if (windows === undefined || this.disposed) return;
+        const judged = await this.judge(windows);
+        if (JSON.stringify(judged.map((j) => [j.key, j.verdict])) !== this.lastVerdicts) {
+          this.update();
+          return;
+        }
+      } while (this.recheck);
+    } finally {
+      this.checking = false;
+    }
   }
 
   private gather(): TokenHealthState {

@@ -107,3 +107,73 @@ describe('the diagnosis over the session state', () => {
     assert.equal(findings.sets.get(DIAGNOSIS_SOURCE), sets + 1, 'dropped without waiting for another diagnosis');
   });
 });
+
+describe('the diagnosis with namespaces pinned by settings', () => {
+  let cluster: TestCluster;
+  let tmp: TempDir;
+  let admin: ClusterSession;
+  let state: ClusterState;
+  let diagnosis: Diagnosis;
+  const findings = new MemoryFindings();
+  const log = new MemoryLog();
+
+  before(async () => {
+    cluster = await startTestCluster({ scenarios: ['healthy'] });
+    tmp = tempDir('cc-diagnosis-pinned-');
+    admin = sessionFor(cluster, tmp, 'admin');
+    for (const ns of ['pinned-doomed', 'pinned-kept']) {
+      assert.ok(cluster.api.create(R.namespaces, undefined, { metadata: { name: ns } }).ok);
+      assert.ok(cluster.api.create(R.serviceAccounts, ns, { metadata: { name: 'robot' } }).ok);
+      assert.ok(
+        cluster.api.create(R.secrets, ns, {
+          metadata: { name: 'robot-token', annotations: { 'kubernetes.io/service-account.name': 'robot' } },
+          type: 'kubernetes.io/service-account-token',
+        }).ok,
+      );
+    }
+    const settings = new TestSettings();
+    settings.namespaces = ['pinned-doomed', 'pinned-kept'];
+    state = new ClusterState({
+      sessions: new TestSessions(admin),
+      settings,
+      history: new MemoryHistory(),
+      log,
+      tuning: { coalesceMs: 0, retryDelaysMs: [50] },
+    });
+    diagnosis = new Diagnosis({ state, history: new MemoryHistory(), findings, settings, log, nowMs: () => cluster.clock.nowMs() });
+  });
+  after(async () => {
+    diagnosis.dispose();
+    state.dispose();
+    await admin.api.dispose();
+    await cluster.stop();
+    tmp.remove();
+  });
+
+  it('drops the findings of a pinned namespace as soon as the cluster says it is gone, without another diagnosis', async () => {
+    diagnosis.start();
+    const secretsDecoded = (): boolean =>
+      ['pinned-doomed', 'pinned-kept'].every((ns) => state.current?.snapshot()?.secrets.some((x) => x.namespace === ns && x.token !== undefined) === true);
+    await waitFor('both Secrets in the inventory', secretsDecoded);
+    await diagnosis.refresh();
+    assert.equal(state.current?.snapshot()?.namespacesFixed, true, 'namespaces come from settings: no namespace list');
+    const inNamespace = (ns: string): boolean => (findings.bySource.get(DIAGNOSIS_SOURCE) ?? []).some((f) => f.subject.namespace === ns);
+    assert.ok(inNamespace('pinned-doomed') && inNamespace('pinned-kept'), 'the legacy token of each is a finding');
+    const sets = findings.sets.get(DIAGNOSIS_SOURCE) ?? 0;
+    const kept = (findings.bySource.get(DIAGNOSIS_SOURCE) ?? []).filter((f) => f.subject.namespace !== 'pinned-doomed').map((f) => f.id);
+
+    assert.ok(cluster.api.delete(R.namespaces, undefined, 'pinned-doomed').ok);
+    await waitFor('the findings of pinned-doomed dropped', () => !inNamespace('pinned-doomed'));
+    assert.ok(log.lines.some((l) => /^info Diagnosis: namespace pinned-doomed is gone from the cluster; its \d+ finding\(s\) were dropped\.$/.test(l)));
+    assert.deepEqual(
+      (findings.bySource.get(DIAGNOSIS_SOURCE) ?? []).map((f) => f.id),
+      kept,
+      'the other pinned namespace keeps its findings',
+    );
+    assert.equal(findings.sets.get(DIAGNOSIS_SOURCE), sets + 1, 'dropped without waiting for another diagnosis');
+    // The next diagnosis does not bring them back.
+    await diagnosis.refresh();
+    assert.ok(!inNamespace('pinned-doomed'));
+    assert.ok(inNamespace('pinned-kept'));
+  });
+});

@@ -40,6 +40,34 @@ describe('buildTimeline', () => {
     assert.equal(t.windows[0]?.warnAfterMs, T0 + 3607_000);
   });
 
+  it('gives a requested token bound to a pod no kubelet refresh point, and no late refresh to the token after it', () => {
+    const p = pod();
+    // Request Token bound to the pod: the pod is named, but no container or path, and the kubelet never replaces it.
+    const requested = (fingerprint: string, iat: number, at: number) => ({
+      ...observation(p, fingerprint, iat, 3600, at),
+      subject: { context: 'test', namespace: p.namespace, serviceAccount: p.serviceAccount, pod: p.name },
+      source: 'tokenRequest' as const,
+    });
+    const first = requested('req1', S0, T0);
+    // Asked for again well past where a kubelet refresh would be overdue.
+    const second = requested('req2', S0 + 3300, T0 + 55 * MIN);
+    const t = buildTimeline([first, second], [], T0 + 60 * MIN);
+    assert.deepEqual(
+      t.windows.map((w) => [w.fingerprint, w.source, w.refreshAtMs, w.expiresAtMs]),
+      [
+        ['req1', 'tokenRequest', undefined, T0 + 3600_000],
+        ['req2', 'tokenRequest', undefined, T0 + 3300_000 + 3600_000],
+      ],
+    );
+    assert.deepEqual(
+      t.refreshes.map((r) => [r.fromFingerprint, r.toFingerprint, r.late]),
+      [['req1', 'req2', false]],
+    );
+    // The live token file of the same pod keeps its refresh point.
+    const live = buildTimeline([observation(p, 'file', S0, 3607, T0)], [], T0 + MIN);
+    assert.equal(live.windows[0]?.refreshAtMs, T0 + 2886_000);
+  });
+
   it('is empty but for now when there is nothing', () => {
     const t = buildTimeline([], [], T0);
     assert.deepEqual([t.startMs, t.endMs, t.windows.length, t.lanes.length], [T0, T0, 0, 0]);

@@ -97,8 +97,14 @@ describe('hostile cluster strings in the webview', () => {
       HOSTILE_LINES.map((l, i) => unauthorized(T0 + (i + 1) * MIN, l, hostilePod)),
       T0 + 10 * MIN,
     );
+    // A verdict names the pod: hostile too.
+    timeline.windows = timeline.windows.map((w) => ({
+      ...w,
+      verdict: { tone: 'refused', text: `On context test, refused: invalidated: its pod ${HOSTILE_POD} (uid 1) is gone` },
+    }));
     const svg = withFakeDocument(() => asFake(renderTimeline(timeline, 900)));
     assert.equal(svg.tagName, 'svg');
+    assert.ok(svg.all().some((e) => e.getAttribute('class') === 'lane-label verdict-refused'));
     assertOnlyOwnMarkup(svg, SVG_TAGS);
     const titles = svg
       .all()
@@ -109,6 +115,7 @@ describe('hostile cluster strings in the webview', () => {
         titles.some((t) => t.includes(l)),
         `401 tooltip holds ${l} as text`,
       );
+    assert.ok(titles.some((t) => t.includes(`its pod ${HOSTILE_POD} (uid 1) is gone`)));
     assert.equal(svg.all().filter((e) => e.getAttribute('class') === 'marker-401').length, 3);
   });
 

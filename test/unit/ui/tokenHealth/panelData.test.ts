@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NodeRef } from '../../../../src/shared/nodeRef';
 import type { InventorySnapshot } from '../../../../src/cluster/inventory/types';
-import { buildPanelState, inScope, podGoneNotice, resolveSubject, subjectKey } from '../../../../src/ui/tokenHealth/panelData';
+import { buildPanelState, goneNotice, inScope, namespaceGoneNotice, podGoneNotice, resolveSubject, subjectKey } from '../../../../src/ui/tokenHealth/panelData';
 import { apisixRecords, HOSTILE_POD, MIN, notReloadingFinding, otherFinding, T0, unauthorized } from './evidence';
 
 const NOW = T0 + 80 * MIN;
@@ -148,6 +148,38 @@ describe("a pod's panel once the pod is gone", () => {
       serviceAccount: 'apisix',
     };
     assert.match(podGoneNotice(file, { context: 'test', snapshot: snapshot([]) }) ?? '', /is gone/);
+  });
+
+  it("a namespace's panel says the namespace is gone once the namespace list answered without it", () => {
+    const nsRef: NodeRef = { kind: 'namespace', context: 'test', namespace: 'gateway' };
+    const gone = snapshot([], { namespaces: [{ name: 'payments' }] });
+    assert.equal(
+      namespaceGoneNotice(nsRef, { context: 'test', snapshot: gone }),
+      'Namespace gateway is gone: it was deleted from the cluster. This panel shows what history recorded of it.',
+    );
+    assert.equal(goneNotice(nsRef, { context: 'test', snapshot: gone }), namespaceGoneNotice(nsRef, { context: 'test', snapshot: gone }));
+    // Listed, another context's inventory, no inventory, or a pod's panel: nothing.
+    assert.equal(namespaceGoneNotice(nsRef, { context: 'test', snapshot: snapshot([]) }), undefined);
+    assert.equal(namespaceGoneNotice(nsRef, { context: 'other', snapshot: gone }), undefined);
+    assert.equal(namespaceGoneNotice(nsRef, undefined), undefined);
+    assert.equal(namespaceGoneNotice(podRef, { context: 'test', snapshot: gone }), undefined);
+    // A list still loading or failing, or namespaces from settings, do not know what the cluster holds.
+    const loading = new Map([['*', { state: 'loading' as const }]]);
+    const failing = new Map([['*', { state: 'error' as const }]]);
+    for (const namespaces of [loading, failing, new Map()]) {
+      const status = { namespaces, serviceaccounts: ready, pods: ready, secrets: ready };
+      assert.equal(namespaceGoneNotice(nsRef, { context: 'test', snapshot: snapshot([], { namespaces: [], status }) }), undefined);
+    }
+    assert.equal(namespaceGoneNotice(nsRef, { context: 'test', snapshot: snapshot([], { namespaces: [], namespacesFixed: true }) }), undefined);
+    const s = buildPanelState({
+      ref: nsRef,
+      records: apisixRecords(),
+      findings,
+      nowMs: NOW,
+      notice: goneNotice(nsRef, { context: 'test', snapshot: gone }) ?? '',
+    });
+    assert.match(s.notice ?? '', /^Namespace gateway is gone/);
+    assert.ok(s.timeline.windows.length > 0, 'what history recorded of it is still shown');
   });
 
   it('the panel shows it as its notice', () => {

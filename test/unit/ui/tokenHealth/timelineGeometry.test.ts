@@ -175,7 +175,7 @@ describe('window phases', () => {
   });
 
   it('a requested token bound to a pod is not drawn as one the kubelet refreshes', () => {
-    // The refresh point buildTimeline computes for anything naming a pod does not apply: nothing refreshes a TokenRequest.
+    // buildTimeline gives it no refresh point; even one from elsewhere does not apply: nothing refreshes a TokenRequest.
     const requested: TokenWindow = { ...base, source: 'tokenRequest', issuedAtMs: 0, refreshAtMs: 80, expiresAtMs: 100 };
     assert.deepEqual(windowPhases(requested), [{ from: 0, to: 100, phase: 'notRefreshed' }]);
     assert.deepEqual(windowPhases({ ...requested, source: 'kubeconfig', refreshAtMs: undefined }), [{ from: 0, to: 100, phase: 'notRefreshed' }]);
@@ -186,6 +186,37 @@ describe('window phases', () => {
     );
     assert.ok(!g.windowTicks.some((t) => t.kind === 'refreshAt'), 'no kubelet refresh tick');
     assert.doesNotMatch(g.segments[0]?.title ?? '', /kubelet refresh point/);
+  });
+
+  it("a judged token says its verdict in its tooltip, and its lane's label takes the newest token's verdict", () => {
+    const old: TokenWindow = {
+      ...base,
+      fingerprint: 'old',
+      issuedAtMs: 0,
+      expiresAtMs: 100,
+      verdict: { tone: 'accepted', text: 'On context c: accepted by this API server' },
+    };
+    const refused: TokenWindow = {
+      ...base,
+      fingerprint: 'new',
+      issuedAtMs: 50,
+      expiresAtMs: 150,
+      firstSeenMs: 60,
+      lastSeenMs: 70,
+      verdict: { tone: 'refused', text: 'On context c, refused: invalidated: its pod p (uid 1) is gone' },
+    };
+    const g = layoutTimeline({ nowMs: 80, startMs: 0, endMs: 150, lanes: ['l'], windows: [old, refused], refreshes: [], unauthorized: [] }, { width: 800 });
+    assert.equal(g.rows[0]?.verdict, 'refused');
+    const titles = new Map(g.segments.map((s) => [s.fingerprint, s.title]));
+    assert.equal(titles.get('new')?.split('\n')[2], 'On context c, refused: invalidated: its pod p (uid 1) is gone');
+    assert.equal(titles.get('old')?.split('\n')[2], 'On context c: accepted by this API server');
+    // Unjudged: no verdict line, no tone.
+    const plain = layoutTimeline(
+      { nowMs: 80, startMs: 0, endMs: 150, lanes: ['l'], windows: [{ ...base, issuedAtMs: 0, expiresAtMs: 100 }], refreshes: [], unauthorized: [] },
+      { width: 800 },
+    );
+    assert.equal(plain.rows[0]?.verdict, undefined);
+    assert.doesNotMatch(plain.segments[0]?.title ?? '', /On context/);
   });
 
   it('a token file without a refresh point is fresh up to expiry', () => {
