@@ -1,8 +1,10 @@
-// The few commands a test-cluster container can run over exec: `cat` of the files a pod's
-// projected volumes hold (the token file is the kubelet's current one), `ls`, `echo`, and
-// `sh -c` around them. Anything else fails the way a shell in the container would.
+// The few commands a test-cluster container can run over exec: `cat` and `tail -c` of the files a
+// pod's projected volumes hold (the token file is the kubelet's current one) or its hostPath volumes
+// show of the node, `ls`, `echo`, and `sh -c` around them. Anything else fails the way a shell in
+// the container would.
 
 import type { ExecOutcome } from './execProtocol';
+import type { NodeFiles } from './nodeFiles';
 import type { Pod } from './types';
 
 export interface PodFiles {
@@ -44,6 +46,61 @@ export function projectedFiles(pod: Pod, containerName: string, sources: { caPem
   };
 }
 
+/** What the pod's hostPath volumes show of its node's files, at the paths the container mounts them. */
+export function hostPathFiles(pod: Pod, containerName: string, node: NodeFiles): PodFiles {
+  const container = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].find((c) => c.name === containerName);
+  const mounts: { at: string; hostDir: string }[] = [];
+  for (const mount of container?.volumeMounts ?? []) {
+    const volume = (pod.spec.volumes ?? []).find((v) => v.name === mount.name);
+    const hostPath = (volume?.hostPath as { path?: string } | undefined)?.path;
+    if (hostPath !== undefined) mounts.push({ at: normalise(mount.mountPath).replace(/(.)\/$/, '$1'), hostDir: normalise(hostPath).replace(/(.)\/$/, '$1') });
+  }
+  const nodeName = pod.spec.nodeName ?? '';
+  /** The node's path for a path in the container, through the longest mount that holds it. */
+  const onNode = (path: string): string | undefined => {
+    const p = normalise(path).replace(/(.)\/$/, '$1');
+    let best: { at: string; hostDir: string } | undefined;
+    for (const m of mounts) if ((p === m.at || p.startsWith(m.at === '/' ? '/' : `${m.at}/`)) && (best === undefined || m.at.length > best.at.length)) best = m;
+    if (best === undefined) return undefined;
+    const rest = p.slice(best.at === '/' ? 0 : best.at.length);
+    return best.hostDir === '/' ? rest || '/' : `${best.hostDir}${rest}`;
+  };
+  return {
+    read: (path) => {
+      const at = onNode(path);
+      return at === undefined ? undefined : node.read(nodeName, at);
+    },
+    list: (dir) => {
+      const at = onNode(dir);
+      return at === undefined ? undefined : node.list(nodeName, at);
+    },
+  };
+}
+
+/** The first layer that knows a path answers for it. */
+export function layered(...layers: PodFiles[]): PodFiles {
+  return {
+    read: (path) => {
+      for (const l of layers) {
+        const content = l.read(path);
+        if (content !== undefined) return content;
+      }
+      return undefined;
+    },
+    list: (dir) => {
+      const names = new Set<string>();
+      let found = false;
+      for (const l of layers) {
+        const listed = l.list(dir);
+        if (listed === undefined) continue;
+        found = true;
+        for (const n of listed) names.add(n);
+      }
+      return found ? [...names].sort() : undefined;
+    },
+  };
+}
+
 function normalise(path: string): string {
   return path.replace(/\/+/g, '/');
 }
@@ -70,6 +127,18 @@ export function runCommand(argv: string[], files: PodFiles, viaShell = false): E
         else stdout += content;
       }
       return { stdout, stderr, exitCode: stderr === '' ? 0 : 1 };
+    }
+    case 'tail': {
+      // `tail -c N FILE`: the last N bytes, as busybox and coreutils give them.
+      const bytes = args[0] === '-c' ? Number(args[1]) : Number.NaN;
+      const path = args[2];
+      if (!Number.isInteger(bytes) || bytes < 0 || path === undefined || args.length !== 3) {
+        return { stdout: '', stderr: 'tail: this test cluster knows only tail -c N FILE\n', exitCode: 1 };
+      }
+      const content = files.read(path);
+      if (content === undefined) return { stdout: '', stderr: `tail: can't open '${path}': No such file or directory\n`, exitCode: 1 };
+      const buffer = Buffer.from(content, 'utf8');
+      return { stdout: buffer.subarray(Math.max(0, buffer.length - bytes)).toString('utf8'), stderr: '', exitCode: 0 };
     }
     case 'ls': {
       const dirs = args.filter((a) => !a.startsWith('-'));

@@ -5,10 +5,12 @@
 // left out). No ownerReference to the Node: this cluster's garbage collector would take a pod whose
 // controller is not a workload for an orphan.
 
+import { nodeFilesOf } from '../nodeFiles';
 import { R } from '../resources';
 import type { TestCluster } from '../server';
 import type { Pod } from '../types';
 import { APISERVER_CONTAINER, APISERVER_LABELS, APISERVER_NAMESPACE, klogLine } from './apiserverLog';
+import { controlPlaneOf } from './signals';
 
 export interface ApiserverPodOptions {
   node: string;
@@ -73,6 +75,17 @@ export function ensureApiserverPod(cluster: TestCluster, o: ApiserverPodOptions)
     { manager: 'kubelet' },
   );
   if (!made.ok) throw new Error(`could not make ${name}: ${made.error.body.message ?? ''}`);
+  // The node's audit folder holds what the control plane's audit log wrote (under its name on the node).
+  const auditName = o.auditLogPath.slice(o.auditLogPath.lastIndexOf('/') + 1);
+  nodeFilesOf(cluster.store).mount(o.node, auditDir, () => {
+    const files = controlPlaneOf(cluster).audit?.filesByName() ?? new Map<string, () => string | undefined>();
+    const active = files.get('audit.log');
+    if (auditName !== 'audit.log' && active !== undefined) {
+      files.delete('audit.log');
+      files.set(auditName, active);
+    }
+    return files;
+  });
   // Its log starts as the apiserver's does, not with the generic line our kubelet writes.
   const now = cluster.clock.nowMs();
   const log = cluster.logs.container(APISERVER_NAMESPACE, name, APISERVER_CONTAINER);

@@ -38,6 +38,10 @@ export function backupName(activeName: string, atMs: number): string {
   return `${prefix}-${stamp}${ext}`;
 }
 
+function readIfThere(path: string): string | undefined {
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+}
+
 export class AuditLog {
   private path: string | undefined;
   private fd: number | undefined;
@@ -70,6 +74,18 @@ export class AuditLog {
   backupPaths(): string[] {
     const dir = this.path === undefined ? undefined : dirname(this.path);
     return this.backups.map((b) => (dir === undefined ? b.name : join(dir, b.name)));
+  }
+
+  /** The active file and its backups by name, each read when asked: what its folder on the node holds. */
+  filesByName(): Map<string, () => string | undefined> {
+    const out = new Map<string, () => string | undefined>();
+    const dir = this.path === undefined ? undefined : dirname(this.path);
+    for (const b of this.backups) {
+      const text = b.text;
+      out.set(b.name, text !== undefined || dir === undefined ? () => text : () => readIfThere(join(dir, b.name)));
+    }
+    out.set(basename(this.path ?? 'audit.log'), () => this.text());
+    return out;
   }
 
   write(event: unknown): void {

@@ -6,9 +6,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { KUBELET_DIAL_HANGS, KUBELET_UNREACHABLE_ANNOTATION, kubeletServes, nodeAddress } from '../controllers/kubeletAgent';
 import type { ClusterCore, RequestContext } from '../core';
-import { projectedFiles, runCommand } from '../execCommands';
+import { hostPathFiles, layered, projectedFiles, runCommand } from '../execCommands';
 import { acceptExec } from '../execProtocol';
 import { sendError, sentStatus } from '../http';
+import { nodeFilesOf } from '../nodeFiles';
 import { R } from '../resources';
 import { badRequest, failure, internal, isApiError, notFound, type ApiError } from '../status';
 import type { Pod } from '../types';
@@ -98,10 +99,13 @@ export function upgradePodStream(
     socket,
     head,
     (r) => {
-      const files = projectedFiles(pod, container, {
-        caPem: core.pki.ca.certPem,
-        token: (path) => core.kubelets.readToken(nodeName, pod.metadata.uid, path),
-      });
+      const files = layered(
+        projectedFiles(pod, container, {
+          caPem: core.pki.ca.certPem,
+          token: (path) => core.kubelets.readToken(nodeName, pod.metadata.uid, path),
+        }),
+        hostPathFiles(pod, container, nodeFilesOf(core.store)),
+      );
       return runCommand(r.command, files);
     },
     { namespace: ns, pod: name },
