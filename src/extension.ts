@@ -2,6 +2,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { AuditEvidence } from './app/auditEvidence';
 import { ClusterState } from './app/clusterState';
 import { HistoryStore } from './history';
 import { DecodedDocuments, DECODED_SCHEME } from './ui/decodeCommand';
@@ -38,8 +39,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Servic
   const history = openHistory(context, log, settings.historyMaxDays);
   const sessions = new SessionManager(settings, log);
   const findings = new FindingsStore();
+  // The API server's audit logs (clusterCredentials.audit.paths), read from the first use of the cluster on.
+  const audit = new AuditEvidence({ settings, log });
   // The session's inventory, keys and live tokens: one owner, started on first use, read by every view.
-  const state = new ClusterState({ sessions, settings, history, log });
+  const state = new ClusterState({ sessions, settings, history, log, audit });
   // The hover adds what the active context's API server would answer, once something started the session.
   context.subscriptions.push(vscode.languages.registerHoverProvider(CREDENTIAL_DOCUMENTS, new CredentialHoverProvider(index, settings, state)));
   const explorer = new ExplorerTree({ sessions, findings, settings, state });
@@ -57,6 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Servic
     sessions,
     findings,
     state,
+    audit,
     explorer,
     { dispose: () => void history.close() },
     new CredentialStatusBar(state, settings),

@@ -4,6 +4,7 @@
 // started the first time anyone needs the cluster (never at VS Code's start) and disposed when the session
 // changes. One event says that something changed.
 import type { ClusterSession } from '../cluster/auth/session';
+import type { AuditSource } from './auditEvidence';
 import { Emitter, type Disposable, type Event } from './events';
 import { SessionState, type HistorySink, type InventoryTuning, type StateLog, type StateSettings } from './sessionState';
 
@@ -25,6 +26,8 @@ export interface ClusterStateOptions {
   history?: HistorySink;
   log?: StateLog;
   tuning?: InventoryTuning;
+  /** The API server's audit logs, when the extension reads them: started with the session's lists. */
+  audit?: AuditSource;
 }
 
 /** The settings a session's lists are made with: a change to them needs a new inventory. */
@@ -56,9 +59,15 @@ export class ClusterState implements Disposable {
     return this.state?.session;
   }
 
+  /** The audit evidence: lives as long as the extension, whatever the session. */
+  get audit(): AuditSource | undefined {
+    return this.opts.audit;
+  }
+
   /** The state with its lists running: the explorer shown, a panel opened, the diagnosis, a command. */
   ensureStarted(): SessionState | undefined {
     this.wanted = true;
+    this.opts.audit?.start();
     this.state?.start();
     return this.state;
   }

@@ -111,6 +111,7 @@ export class Diagnosis implements Disposable {
   /** Namespaces pinned by settings are not listed: whether one is gone is asked when its lists empty. */
   private readonly pinned = new PinnedNamespaces({ onGone: () => this.dropGoneNamespaces() });
   private readonly subscription: Disposable;
+  private readonly auditSubscription: Disposable | undefined;
   private readonly now: () => number;
 
   /** Talks to no cluster until start(): activation alone (opening a YAML file) must not run exec plugins. */
@@ -126,6 +127,8 @@ export class Diagnosis implements Disposable {
       this.scanSources.clear();
       if (this.started) void this.refresh();
     });
+    // New audit evidence (debounced by its reader) is diagnosed soon, with the rest.
+    this.auditSubscription = opts.state.audit?.onDidChange(() => this.schedule());
   }
 
   /** Begins diagnosing, now and every few minutes; starts the session's lists. Safe to call often. */
@@ -220,6 +223,7 @@ export class Diagnosis implements Disposable {
     if (this.timer) clearInterval(this.timer);
     if (this.debounce) clearTimeout(this.debounce);
     this.subscription.dispose();
+    this.auditSubscription?.dispose();
   }
 
   private baseOptions(state: SessionState): CollectOptions {
@@ -245,6 +249,9 @@ export class Diagnosis implements Disposable {
       // The periodic run reads no logs and execs nothing: live reads come from the explorer, 401s from scans.
       const { evidence } = await collectEvidence(this.evidenceSession(state), { kind: 'context' }, this.baseOptions(state));
       if (this.opts.state.current !== state) return;
+      // The audit logs are read context-wide, so only this run (never a scan of one scope) adds them.
+      const audit = this.opts.state.audit?.summary();
+      if (audit !== undefined) evidence.audit = audit;
       // Namespaces deleted while the evidence was gathered are not brought back.
       const diagnosed = diagnose(evidence, this.now(), { expiry: settings.expiryOptions });
       this.put(DIAGNOSIS_SOURCE, withoutGoneNamespaces(diagnosed, listedNamespaces(state), this.pinned.goneIn(state)));

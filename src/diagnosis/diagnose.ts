@@ -1,6 +1,9 @@
 // Runs every rule on one Evidence and returns the findings worst first. A symptom (expired,
 // expiring, stale) of a token whose cause another rule named is folded into that finding.
 import type { Evidence } from './evidence';
+import { auditLegacyTokenRule } from './rules/auditLegacyToken';
+import { auditStaleTokenRule } from './rules/auditStaleToken';
+import { auditUnauthorizedRule } from './rules/auditUnauthorized';
 import { concurrent401Rule } from './rules/concurrent401';
 import { expiredRule } from './rules/expired';
 import { expiringSoonRule } from './rules/expiringSoon';
@@ -21,6 +24,10 @@ const RULES: Readonly<Record<FindingRule, Rule>> = Object.freeze({
   staleTokenInUse: staleTokenInUseRule,
   legacyToken: legacyTokenRule,
   kubeconfigCredential: kubeconfigCredentialRule,
+  // These find nothing unless the evidence holds an audit summary.
+  auditStaleToken: auditStaleTokenRule,
+  auditLegacyToken: auditLegacyTokenRule,
+  auditUnauthorized: auditUnauthorizedRule,
 });
 
 const SYMPTOMS: ReadonlySet<FindingRule> = new Set(['expired', 'expiringSoon', 'staleTokenInUse']);

@@ -1,6 +1,7 @@
 // What the diagnosis rules look at: a snapshot of one scope of one cluster, gathered by
 // src/cluster/scan/collectEvidence.ts and the UI, as plain data. Times are milliseconds since the epoch
 // unless a field says seconds (JWT claims stay in seconds, as the history stores them).
+import type { AuditFindingsInput } from '../controlPlane/auditSummary';
 import type { TokenObservation, UnauthorizedEvent } from '../history/types';
 import type { ProbeResult } from './probe';
 
@@ -40,6 +41,8 @@ export interface PodEvidence {
   serviceAccount: string;
   phase: string;
   nodeName?: string;
+  /** status.podIPs: how an audit event's sourceIPs name the pod that called. */
+  podIPs?: string[];
   /** The controller owning the pod (ReplicaSet, StatefulSet, DaemonSet...). */
   owner?: { kind: string; name: string };
   /** The workload a rollout restart acts on, when there is one (Deployment, StatefulSet, DaemonSet). */
@@ -115,6 +118,8 @@ export interface Evidence {
   legacySecrets: LegacySecretEvidence[];
   kubeconfigCredentials: KubeconfigCredentialEvidence[];
   probes: ProbeResult[];
+  /** The API server's audit logs, summed per pod, subject and caller; absent when no audit log is read. */
+  audit?: AuditFindingsInput;
   /** Sentences about what could not be collected (forbidden, unreachable); the rules ignore them. */
   problems: string[];
 }

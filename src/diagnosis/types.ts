@@ -5,7 +5,18 @@ import type { NodeRef } from '../shared/nodeRef';
 import type { Severity } from './severity';
 
 export type FindingRule =
-  'expired' | 'expiringSoon' | 'refreshStalled' | 'notReloading' | 'concurrent401' | 'staleTokenInUse' | 'legacyToken' | 'kubeconfigCredential';
+  | 'expired'
+  | 'expiringSoon'
+  | 'refreshStalled'
+  | 'notReloading'
+  | 'concurrent401'
+  | 'staleTokenInUse'
+  | 'legacyToken'
+  | 'kubeconfigCredential'
+  // From the API server's audit log (src/controlPlane/): a pod sending a token past its warnafter, a legacy token in use, 401s by caller.
+  | 'auditStaleToken'
+  | 'auditLegacyToken'
+  | 'auditUnauthorized';
 
 export interface FindingEvidence {
   /** Milliseconds since the epoch. */

@@ -1,6 +1,7 @@
 // The `clusterCredentials.*` setting keys, and which of them an untrusted workspace may not set. A
 // cloned repository's .vscode/settings.json must not choose where our credentials go, start exec into
-// pods, widen what we list, or make the scans heavier: for those keys only the user's own value counts.
+// pods, widen what we list, make the scans heavier, or pick the files we read as a cluster's own evidence:
+// for those keys only the user's own value counts.
 
 export const SETTING_SECTION = 'clusterCredentials';
 
@@ -20,6 +21,7 @@ export const SETTING_KEYS = [
   'logs.tailLines',
   'logs.sinceSeconds',
   'requestTimeoutSeconds',
+  'audit.paths',
 ] as const;
 
 export type SettingKey = (typeof SETTING_KEYS)[number];
@@ -36,6 +38,7 @@ export const RESTRICTED_SETTINGS: ReadonlySet<SettingKey> = new Set<SettingKey>(
   'logs.sinceSeconds',
   'probe.requests',
   'requestTimeoutSeconds',
+  'audit.paths',
 ]);
 
 /** What `WorkspaceConfiguration.inspect` answers, in the part we read. */

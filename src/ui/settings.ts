@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_PATTERNS, type LogPattern } from '../logs';
 import { effectiveSetting, RESTRICTED_SETTINGS, SETTING_KEYS, SETTING_SECTION, type SettingKey } from '../shared/settingKeys';
 import type { ExpiryOptions } from '../token/types';
+import type { AuditPathSettings } from '../app/auditEvidence';
 
 export interface SettingsChange {
   readonly keys: ReadonlySet<SettingKey>;
@@ -145,6 +146,20 @@ export class Settings implements vscode.Disposable {
   get requestTimeoutSeconds(): number {
     const value = this.read<number>('requestTimeoutSeconds', 30);
     return Number.isFinite(value) ? Math.min(600, Math.max(1, value)) : 30;
+  }
+
+  /**
+   * `clusterCredentials.audit.paths` as written (resolved by src/app/auditEvidence.ts), with what decides whether
+   * each may be read: in an untrusted workspace only the user's own value counts, and no file inside the workspace is read.
+   */
+  get auditPaths(): AuditPathSettings {
+    const value = this.read<unknown>('audit.paths', []);
+    const paths = Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '') : [];
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    const settings: AuditPathSettings = { paths, trusted: vscode.workspace.isTrusted, workspaceFolders: folders };
+    const first = this.workspaceFolder;
+    if (first !== undefined) settings.workspaceFolder = first;
+    return settings;
   }
 
   dispose(): void {

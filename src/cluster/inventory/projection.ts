@@ -96,6 +96,10 @@ export function projectPod(obj: unknown): PodItem | undefined {
   };
   const nodeName = str(spec.nodeName);
   if (nodeName) pod.nodeName = nodeName;
+  const ips = list(status.podIPs).flatMap((r) => str(r.ip) ?? []);
+  const podIP = str(status.podIP);
+  if (ips.length === 0 && podIP) ips.push(podIP);
+  if (ips.length > 0) pod.podIPs = ips;
   const startedAt = seconds(status.startTime);
   if (startedAt !== undefined) pod.startedAtSec = startedAt;
   const deletingSince = seconds(meta.deletionTimestamp);

@@ -46,6 +46,8 @@ export interface PodItem {
   serviceAccount: string;
   phase: string;
   nodeName?: string;
+  /** status.podIPs (else status.podIP): how an audit event's sourceIPs name the pod. */
+  podIPs?: string[];
   /** Seconds since the epoch, from status.startTime. */
   startedAtSec?: number;
   deleting: boolean;

@@ -117,6 +117,7 @@ export async function podEvidenceOf(pod: PodItem, claims: ClaimLookup, api: ApiC
     mountedSecrets: [...pod.secretVolumes],
   };
   if (pod.nodeName) e.nodeName = pod.nodeName;
+  if (pod.podIPs !== undefined) e.podIPs = [...pod.podIPs];
   if (pod.startedAtSec !== undefined) e.startedAtMs = pod.startedAtSec * 1000;
   if (pod.deletingSinceSec !== undefined) e.deletionRequestedAtMs = pod.deletingSinceSec * 1000;
   const owner = pod.owner;

@@ -59,9 +59,18 @@ export function staleLine(p: StaleLine): string {
 }
 
 /** A legacy-token event shaped like audit-legacy-token.jsonl. */
-export function legacyLine(p: { auditID: string; atMs: number; subject: string; stage?: 'RequestReceived' | 'ResponseComplete' }): string {
+export function legacyLine(p: {
+  auditID: string;
+  atMs: number;
+  subject: string;
+  stage?: 'RequestReceived' | 'ResponseComplete';
+  sourceIP?: string;
+  userAgent?: string;
+}): string {
   const e = recorded('audit-legacy-token.jsonl', p.stage === 'ResponseComplete' ? 1 : 0);
   e.auditID = p.auditID;
+  if (p.sourceIP !== undefined) e.sourceIPs = [p.sourceIP];
+  if (p.userAgent !== undefined) e.userAgent = p.userAgent;
   e.requestReceivedTimestamp = microTime(p.atMs);
   e.stageTimestamp = microTime(p.atMs + 1);
   e.annotations = { ...(e.annotations as Json), 'authentication.k8s.io/legacy-token': p.subject };

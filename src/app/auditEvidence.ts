@@ -1,0 +1,352 @@
+// The API server's audit logs as evidence, for as long as the extension runs: the files and folders of
+// `clusterCredentials.audit.paths` read once (rotated backups, gzipped or not, oldest first), their active
+// files followed (appended lines, rotation), everything folded into one AuditSummary. The diagnosis reads
+// the summary; a change event (debounced) says new evidence came. Nothing is read before start(), and in an
+// untrusted workspace no file inside the workspace is read. Plain Node: the setting comes from ui/settings.ts.
+import { homedir } from 'node:os';
+import { basename, join } from 'node:path';
+import { backupTimeMs, expandAuditPaths, readAuditPaths } from '../controlPlane/auditReader';
+import { followAuditFile, type AuditFollower } from '../controlPlane/auditFollower';
+import type { AuditEvent } from '../controlPlane/auditEvent';
+import type { AuditScanStats } from '../controlPlane/auditScanner';
+import { AuditSummary, type AuditFindingsInput } from '../controlPlane/auditSummary';
+import { expandSettingPath, isInsideAnyFolder } from '../cluster/auth/workspacePaths';
+import { errorMessage } from '../shared/values';
+import { Emitter, type Disposable, type Event } from './events';
+
+export const AUDIT_PATHS_SETTING = 'clusterCredentials.audit.paths';
+
+/** The setting as written, with what decides whether each path may be read. */
+export interface AuditPathSettings {
+  /** As the user wrote them: `~`, relative paths and `${workspaceFolder}` are resolved here. */
+  paths: string[];
+  /** The first workspace folder: relative paths resolve against it. */
+  workspaceFolder?: string;
+  trusted: boolean;
+  /** Every workspace folder on disk: an untrusted workspace's files are never read. */
+  workspaceFolders: string[];
+}
+
+export interface AuditSettingsSource {
+  readonly auditPaths: AuditPathSettings;
+  readonly onDidChange: Event<unknown>;
+}
+
+export interface AuditEvidenceLog {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** What became of one configured path, in words. */
+export interface AuditSourceReport {
+  /** As configured. */
+  setting: string;
+  /** Resolved, absolute. */
+  path: string;
+  ok: boolean;
+  sentence: string;
+}
+
+export type AuditStatus =
+  { state: 'off'; sentence: string } | { state: 'reading'; sentence: string } | { state: 'on'; sentence: string; sources: AuditSourceReport[] };
+
+/** What the diagnosis and the views read of the audit evidence; AuditEvidence fits. */
+export interface AuditSource {
+  readonly status: AuditStatus;
+  readonly onDidChange: Event<void>;
+  summary(): AuditFindingsInput | undefined;
+  start(): void;
+}
+
+export interface AuditEvidenceOptions {
+  settings: AuditSettingsSource;
+  log: AuditEvidenceLog;
+  home?: string;
+  /** New evidence is announced at most this often (default 2 s). */
+  debounceMs?: number;
+  /** How often a followed file is looked at when no change notification came (default 2 s). */
+  pollMs?: number;
+}
+
+export const AUDIT_OFF_SENTENCE = `Audit evidence is off: set ${AUDIT_PATHS_SETTING} to the API server's audit log (a file or a folder) to find pods that send a stale token months before it fails.`;
+
+/** A path that may be read, or why not. */
+export type ResolvedAuditPath = { setting: string; path: string; refused?: string };
+
+/** The configured paths made absolute; in an untrusted workspace a path inside it is refused with a sentence. */
+export function resolveAuditPaths(settings: AuditPathSettings, home: string): ResolvedAuditPath[] {
+  const seen = new Set<string>();
+  const out: ResolvedAuditPath[] = [];
+  for (const setting of settings.paths) {
+    const path = expandSettingPath(setting, { home, ...(settings.workspaceFolder !== undefined ? { workspaceFolder: settings.workspaceFolder } : {}) });
+    if (seen.has(path)) continue;
+    seen.add(path);
+    if (!settings.trusted && isInsideAnyFolder(path, settings.workspaceFolders)) {
+      out.push({
+        setting,
+        path,
+        refused: `${path} is inside this workspace, which is not trusted; trust the workspace (Manage Workspace Trust) to read it, or choose an audit log outside it.`,
+      });
+    } else out.push({ setting, path });
+  }
+  return out;
+}
+
+/** Why a file could not be read, in words. */
+export function describeReadError(path: string, error: string): string {
+  if (/ENOENT/.test(error)) return `${path} does not exist.`;
+  if (/EACCES|EPERM/.test(error)) return `${path} cannot be read: permission denied (the API server's audit log is usually readable by root only).`;
+  if (/EISDIR/.test(error)) return `${path} is a folder that cannot be read as a file.`;
+  return `${path} could not be read: ${error}`;
+}
+
+/** A rotated backup (its name carries the rotation time, or it is gzipped): read once, never followed. */
+export function isRotatedBackup(path: string): boolean {
+  const name = basename(path);
+  return name.endsWith('.gz') || backupTimeMs(name) !== undefined;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+function megabytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
+interface PathPlan {
+  resolved: ResolvedAuditPath;
+  isFolder: boolean;
+  backups: string[];
+  active: string[];
+  /** Why the path could not be listed. */
+  error?: string;
+}
+
+export class AuditEvidence implements AuditSource, Disposable {
+  private readonly changed = new Emitter<void>();
+  /** New audit evidence arrived (debounced), or the setting changed what is read. */
+  readonly onDidChange: Event<void> = this.changed.event;
+  private readonly home: string;
+  private readonly subscription: Disposable;
+  private started = false;
+  private disposed = false;
+  private key: string | undefined;
+  private generation = 0;
+  private summaryOf: AuditSummary | undefined;
+  private loaded = false;
+  private followers: AuditFollower[] = [];
+  private abort: AbortController | undefined;
+  private loading: Promise<void> = Promise.resolve();
+  private debounce: NodeJS.Timeout | undefined;
+  private current: AuditStatus = { state: 'off', sentence: AUDIT_OFF_SENTENCE };
+  private saidOff = false;
+  /** The last read error of each followed file, and the sentences already logged (once per cause). */
+  private followErrors = new Map<string, string>();
+  private saidErrors = new Set<string>();
+
+  constructor(private readonly opts: AuditEvidenceOptions) {
+    this.home = opts.home ?? homedir();
+    this.subscription = opts.settings.onDidChange(() => {
+      if (this.started) this.configure();
+    });
+  }
+
+  /** Begins reading (when the extension first turns to the cluster); safe to call often. */
+  start(): void {
+    if (this.started || this.disposed) return;
+    this.started = true;
+    this.configure();
+  }
+
+  get status(): AuditStatus {
+    if (!this.started && this.opts.settings.auditPaths.paths.length > 0) {
+      return { state: 'reading', sentence: `The audit logs of ${AUDIT_PATHS_SETTING} are read once the extension first turns to the cluster.` };
+    }
+    return this.current;
+  }
+
+  /** What the audit logs showed so far; undefined while off or before the first read ends. */
+  summary(): AuditFindingsInput | undefined {
+    return this.loaded ? this.summaryOf?.result() : undefined;
+  }
+
+  /** Resolves once the read begun by the last start or setting change has ended. */
+  ready(): Promise<void> {
+    return this.loading;
+  }
+
+  /** Looks at every followed file now; resolves once what was written before the call is read. */
+  async poke(): Promise<void> {
+    await this.loading;
+    await Promise.all(this.followers.map((f) => f.poke()));
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.subscription.dispose();
+    this.stop();
+    this.changed.dispose();
+  }
+
+  /** Reads the setting; starts over only when the paths (or what may be read of them) changed. */
+  private configure(): void {
+    if (this.disposed) return;
+    const resolved = resolveAuditPaths(this.opts.settings.auditPaths, this.home);
+    const key = JSON.stringify(resolved);
+    if (key === this.key) return;
+    this.key = key;
+    this.stop();
+    const generation = ++this.generation;
+    if (resolved.length === 0) {
+      this.current = { state: 'off', sentence: AUDIT_OFF_SENTENCE };
+      if (!this.saidOff) this.opts.log.info(AUDIT_OFF_SENTENCE);
+      this.saidOff = true;
+      if (generation > 1) this.changed.fire();
+      return;
+    }
+    this.saidOff = false;
+    this.current = { state: 'reading', sentence: `Reading the audit logs of ${AUDIT_PATHS_SETTING}…` };
+    const summary = new AuditSummary();
+    this.summaryOf = summary;
+    const abort = new AbortController();
+    this.abort = abort;
+    this.loading = this.load(resolved, summary, abort.signal, generation).catch((err: unknown) => {
+      this.opts.log.warn(`Reading the audit logs failed: ${errorMessage(err)}`);
+    });
+  }
+
+  private stop(): void {
+    this.abort?.abort();
+    this.abort = undefined;
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = undefined;
+    for (const f of this.followers) void f.dispose();
+    this.followers = [];
+    this.summaryOf = undefined;
+    this.loaded = false;
+    this.followErrors = new Map();
+    this.saidErrors = new Set();
+  }
+
+  private live(generation: number): boolean {
+    return !this.disposed && generation === this.generation;
+  }
+
+  private async load(paths: ResolvedAuditPath[], summary: AuditSummary, signal: AbortSignal, generation: number): Promise<void> {
+    const plans = await Promise.all(paths.map((p) => this.plan(p)));
+    if (!this.live(generation)) return;
+    const onEvent = (e: AuditEvent): void => {
+      if (!this.live(generation)) return;
+      summary.add(e);
+      if (this.loaded) this.announce();
+    };
+    // The active files are opened first: a rotation while the backups are read is then read by the follower.
+    const followed = new Map<string, AuditFollower>();
+    for (const plan of plans) {
+      for (const file of plan.active) {
+        if (followed.has(file)) continue;
+        const follower = followAuditFile(file, onEvent, {
+          from: 'start',
+          pollMs: this.opts.pollMs ?? 2000,
+          onError: (e) => this.followError(file, e, generation),
+          onRotate: (how) => this.opts.log.debug(`Audit log ${file} was ${how === 'replaced' ? 'rotated' : 'truncated'}; reading on in the new file.`),
+        });
+        followed.set(file, follower);
+        this.followers.push(follower);
+      }
+    }
+    const sources: AuditSourceReport[] = [];
+    for (const plan of plans) {
+      if (!this.live(generation)) return;
+      sources.push(await this.readPlan(plan, followed, onEvent, signal));
+    }
+    if (!this.live(generation)) return;
+    this.loaded = true;
+    const ok = sources.filter((s) => s.ok).length;
+    const sentence =
+      ok === sources.length
+        ? `Audit evidence from ${plural(ok, 'path')} of ${AUDIT_PATHS_SETTING}.`
+        : `Audit evidence from ${ok} of ${plural(sources.length, 'path')} of ${AUDIT_PATHS_SETTING}; ${sources
+            .filter((s) => !s.ok)
+            .map((s) => s.sentence.replace(/\.$/, ''))
+            .join('; ')}.`;
+    this.current = { state: 'on', sentence, sources };
+    for (const s of sources) {
+      if (s.ok) this.opts.log.info(`Audit log ${s.sentence}`);
+      else this.opts.log.warn(`Audit log: ${s.sentence}`);
+    }
+    this.changed.fire();
+  }
+
+  /** Which files of a path are read once and which followed; a path that cannot be listed keeps its error. */
+  private async plan(resolved: ResolvedAuditPath): Promise<PathPlan> {
+    if (resolved.refused !== undefined) return { resolved, isFolder: false, backups: [], active: [], error: resolved.refused };
+    const { files, missing } = await expandAuditPaths([resolved.path]);
+    const failed = missing[0];
+    if (failed !== undefined && !failed.ok)
+      return { resolved, isFolder: false, backups: [], active: [], error: describeReadError(resolved.path, failed.error) };
+    const isFolder = !files.includes(resolved.path);
+    const backups = files.filter(isRotatedBackup);
+    const active = files.filter((f) => !isRotatedBackup(f));
+    // A folder whose active file is not there yet: the apiserver's default name is waited for.
+    if (isFolder && active.length === 0) active.push(join(resolved.path, 'audit.log'));
+    return { resolved, isFolder, backups, active };
+  }
+
+  private async readPlan(
+    plan: PathPlan,
+    followed: ReadonlyMap<string, AuditFollower>,
+    onEvent: (e: AuditEvent) => void,
+    signal: AbortSignal,
+  ): Promise<AuditSourceReport> {
+    const { setting, path } = plan.resolved;
+    if (plan.error !== undefined) return { setting, path, ok: false, sentence: plan.error };
+    const report = await readAuditPaths(plan.backups, onEvent, { signal });
+    const failures = report.files.filter((f) => !f.ok).map((f) => (f.ok ? '' : describeReadError(f.path, f.error)));
+    const stats: AuditScanStats = { ...report.totals };
+    let followedFiles = 0;
+    for (const file of plan.active) {
+      const follower = followed.get(file);
+      if (!follower) continue;
+      // The follower's first look reads the file from its start.
+      await follower.poke();
+      const failed = this.followErrors.get(file);
+      if (failed !== undefined) {
+        failures.push(failed);
+        continue;
+      }
+      followedFiles++;
+      stats.lines += follower.stats.lines;
+      stats.events += follower.stats.events;
+      stats.malformed += follower.stats.malformed;
+      stats.bytes += follower.stats.bytes;
+    }
+    const read = report.files.filter((f) => f.ok).length + followedFiles;
+    const what = `${plural(read, 'file')}, ${plural(stats.lines, 'line')} (${megabytes(stats.bytes)}), ${plural(stats.events, 'event')} of stale, legacy or refused tokens`;
+    const malformed = stats.malformed > 0 ? `, ${plural(stats.malformed, 'line')} not audit events` : '';
+    const follow = plan.active.length > 0 ? `; following ${plan.active.map((f) => basename(f)).join(', ')}` : '';
+    if (failures.length > 0) return { setting, path, ok: false, sentence: `${path}: read ${what}${malformed}, but ${failures.join(' ')}` };
+    return { setting, path, ok: true, sentence: `${path}: read ${what}${malformed}${follow}.` };
+  }
+
+  private followError(file: string, error: Error, generation: number): void {
+    if (!this.live(generation)) return;
+    const sentence = describeReadError(file, error.message);
+    this.followErrors.set(file, sentence);
+    // Said once per cause: a poll that fails every two seconds is not news each time.
+    if (this.saidErrors.has(sentence)) return;
+    this.saidErrors.add(sentence);
+    this.opts.log.warn(`Audit log: ${sentence}`);
+  }
+
+  /** New evidence while following: one change event per burst. */
+  private announce(): void {
+    if (this.debounce) return;
+    this.debounce = setTimeout(() => {
+      this.debounce = undefined;
+      if (!this.disposed) this.changed.fire();
+    }, this.opts.debounceMs ?? 2000);
+  }
+}
