@@ -49,3 +49,13 @@ export function formatEvidenceTime(e: { atMs: number; day?: string }): string {
   if (typeof e.day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(e.day)) return `${e.day} (day, UTC)`;
   return formatTimestamp(e.atMs);
 }
+
+/** `14:03:07 UTC`, with the local time after it where it differs: `14:03:07 UTC (15:03:07 local)`; the date too when not today (UTC). */
+export function formatUtcTime(ms: number, nowMs: number): string {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return '—';
+  const sameDay = new Date(nowMs).toISOString().slice(0, 10) === d.toISOString().slice(0, 10);
+  const utc = `${sameDay ? '' : `${d.toISOString().slice(0, 10)} `}${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC`;
+  if (d.getTimezoneOffset() === 0) return utc;
+  return `${utc} (${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} local)`;
+}

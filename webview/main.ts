@@ -12,6 +12,7 @@ import {
   type TokenHealthState,
   type WebviewMessage,
 } from '../src/shared/tokenHealthProtocol';
+import { renderControlPlane } from './controlPlaneView';
 import { el, replaceChildren } from './dom';
 import { renderFindings } from './findingsView';
 import { formatTimestamp } from './format';
@@ -56,6 +57,7 @@ const meta = el('p', { className: 'meta' });
 const toolbar = el('div', { className: 'toolbar' });
 const notice = el('div', { className: 'notice', attrs: { role: 'status' } });
 const findingsBox = el('div');
+const controlPlaneBox = el('div', { className: 'control-plane-box' });
 const verdictBox = el('div', { className: 'verdict-box' });
 const timelineBox = el('div', { className: 'timeline-box' });
 const filter = el('vscode-textfield', {
@@ -71,11 +73,16 @@ function section(id: string, heading: string, ...children: HTMLElement[]): HTMLE
   });
 }
 
+// A context's panel only: the API server's counters are the whole cluster's.
+const controlPlaneSection = section('control-plane', 'Control plane', controlPlaneBox);
+controlPlaneSection.hidden = true;
+
 replaceChildren(
   app,
   el('header', { className: 'subject', children: [el('div', { children: [title, detail, meta] }), toolbar] }),
   notice,
   section('findings', 'Findings', findingsBox),
+  controlPlaneSection,
   section('timeline', 'Timeline', verdictBox, timelineBox, legend()),
   section(
     'unauthorized',
@@ -123,6 +130,8 @@ function render(): void {
   notice.textContent = state.notice ?? '';
   notice.hidden = state.notice === undefined;
   replaceChildren(findingsBox, renderFindings(state.findings, state.subject.findingId, { run: runAction }));
+  controlPlaneSection.hidden = state.controlPlane === undefined;
+  replaceChildren(controlPlaneBox, state.controlPlane !== undefined ? renderControlPlane(state.controlPlane, state.generatedAtMs) : undefined);
   replaceChildren(verdictBox, renderVerdicts(state.timeline));
   renderTimelineOnly();
   renderTableOnly();

@@ -9,7 +9,7 @@ import { backupTimeMs, expandAuditPaths, readAuditPaths } from '../controlPlane/
 import { followAuditFile, type AuditFollower } from '../controlPlane/auditFollower';
 import type { AuditEvent } from '../controlPlane/auditEvent';
 import type { AuditScanStats } from '../controlPlane/auditScanner';
-import { AuditSummary, type AuditFindingsInput } from '../controlPlane/auditSummary';
+import { AuditSummary, mergeAuditInputs, type AuditFindingsInput } from '../controlPlane/auditSummary';
 import { expandSettingPath, isInsideAnyFolder } from '../cluster/auth/workspacePaths';
 import { errorMessage } from '../shared/values';
 import { Emitter, type Disposable, type Event } from './events';
@@ -55,7 +55,10 @@ export type AuditStatus =
 export interface AuditSource {
   readonly status: AuditStatus;
   readonly onDidChange: Event<void>;
-  summary(): AuditFindingsInput | undefined;
+  /** The audit evidence for `context`: the setting's files, and what was read on demand from that context's nodes. */
+  summary(context?: string): AuditFindingsInput | undefined;
+  /** What a control-plane node's audit log showed, read on demand: part of `context`'s evidence from now on. */
+  addNodeRead(context: string, found: AuditFindingsInput): void;
   start(): void;
 }
 
@@ -145,6 +148,8 @@ export class AuditEvidence implements AuditSource, Disposable {
   /** The last read error of each followed file, and the sentences already logged (once per cause). */
   private followErrors = new Map<string, string>();
   private saidErrors = new Set<string>();
+  /** Read on demand from a context's control-plane nodes; kept while the extension runs, whatever the setting. */
+  private readonly nodeReads = new Map<string, AuditFindingsInput>();
 
   constructor(private readonly opts: AuditEvidenceOptions) {
     this.home = opts.home ?? homedir();
@@ -167,9 +172,21 @@ export class AuditEvidence implements AuditSource, Disposable {
     return this.current;
   }
 
-  /** What the audit logs showed so far; undefined while off or before the first read ends. */
-  summary(): AuditFindingsInput | undefined {
-    return this.loaded ? this.summaryOf?.result() : undefined;
+  /**
+   * What the audit logs showed so far, with what was read from `context`'s nodes on demand; undefined while the
+   * setting is off (or before its first read ends) and nothing was read from a node.
+   */
+  summary(context?: string): AuditFindingsInput | undefined {
+    const files = this.loaded ? this.summaryOf?.result() : undefined;
+    const nodes = context === undefined ? undefined : this.nodeReads.get(context);
+    if (nodes === undefined) return files;
+    return files === undefined ? nodes : mergeAuditInputs(files, nodes);
+  }
+
+  addNodeRead(context: string, found: AuditFindingsInput): void {
+    const had = this.nodeReads.get(context);
+    this.nodeReads.set(context, had === undefined ? found : mergeAuditInputs(had, found));
+    this.changed.fire();
   }
 
   /** Resolves once the read begun by the last start or setting change has ended. */

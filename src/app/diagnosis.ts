@@ -250,7 +250,7 @@ export class Diagnosis implements Disposable {
       const { evidence } = await collectEvidence(this.evidenceSession(state), { kind: 'context' }, this.baseOptions(state));
       if (this.opts.state.current !== state) return;
       // The audit logs are read context-wide, so only this run (never a scan of one scope) adds them.
-      const audit = this.opts.state.audit?.summary();
+      const audit = this.opts.state.audit?.summary(state.session.context);
       if (audit !== undefined) evidence.audit = audit;
       // Namespaces deleted while the evidence was gathered are not brought back.
       const diagnosed = diagnose(evidence, this.now(), { expiry: settings.expiryOptions });

@@ -156,3 +156,71 @@ export class AuditSummary {
     if (e.user !== undefined) caller.username ??= e.user.username;
   }
 }
+
+function mergedRange<T extends SeenRange>(a: T, b: T): T {
+  const out: T = {
+    ...a,
+    firstSeenMs: Math.min(a.firstSeenMs, b.firstSeenMs),
+    lastSeenMs: Math.max(a.lastSeenMs, b.lastSeenMs),
+    requests: a.requests + b.requests,
+    userAgents: [...a.userAgents],
+    sourceIPs: [...a.sourceIPs],
+  };
+  for (const ua of b.userAgents) addDistinct(out.userAgents, ua);
+  for (const ip of b.sourceIPs) addDistinct(out.sourceIPs, ip);
+  return out;
+}
+
+function mergeBy<T extends SeenRange>(lists: readonly (readonly T[])[], key: (v: T) => string, more?: (into: T, from: T) => void): T[] {
+  const byKey = new Map<string, T>();
+  for (const list of lists) {
+    for (const v of list) {
+      const k = key(v);
+      const had = byKey.get(k);
+      if (had === undefined) {
+        byKey.set(k, { ...v, userAgents: [...v.userAgents], sourceIPs: [...v.sourceIPs] });
+        continue;
+      }
+      const merged = mergedRange(had, v);
+      more?.(merged, v);
+      byKey.set(k, merged);
+    }
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * What several audit sources showed, as one (the files of the setting and a node's log read on demand). Uses of the
+ * same pod, subject or caller are one, their requests added up: the same request read from two sources counts twice.
+ */
+export function mergeAuditInputs(...inputs: readonly AuditFindingsInput[]): AuditFindingsInput {
+  const byName =
+    <T>(key: (v: T) => string) =>
+    (a: T, b: T): number =>
+      key(a).localeCompare(key(b));
+  return {
+    stalePods: mergeBy(
+      inputs.map((i) => i.stalePods),
+      (v) => `${v.subject}\u0000${v.pod}\u0000${v.podUid ?? ''}`,
+      (into, from) => {
+        if (
+          from.maxSecondsAfterWarning !== undefined &&
+          (into.maxSecondsAfterWarning === undefined || from.maxSecondsAfterWarning > into.maxSecondsAfterWarning)
+        ) {
+          into.maxSecondsAfterWarning = from.maxSecondsAfterWarning;
+        }
+      },
+    ).sort(byName((v) => `${v.namespace}/${v.pod}/${v.subject}`)),
+    legacyTokens: mergeBy(
+      inputs.map((i) => i.legacyTokens),
+      (v) => v.subject,
+    ).sort(byName((v) => v.subject)),
+    unauthorized: mergeBy(
+      inputs.map((i) => i.unauthorized),
+      (v) => `${v.sourceIP}\u0000${v.userAgent}`,
+      (into, from) => {
+        if (from.username !== undefined) into.username ??= from.username;
+      },
+    ).sort((a, b) => b.requests - a.requests || a.sourceIP.localeCompare(b.sourceIP)),
+  };
+}

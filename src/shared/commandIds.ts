@@ -21,6 +21,7 @@ export const COMMAND = {
   probeConcurrency: 'clusterCredentials.probeConcurrency',
   showTokenHealth: 'clusterCredentials.showTokenHealth',
   scanUnauthorized: 'clusterCredentials.scanUnauthorized',
+  readNodeAudit: 'clusterCredentials.readNodeAudit',
 } as const;
 
 export type CommandName = keyof typeof COMMAND;

@@ -22,6 +22,9 @@ export const SETTING_KEYS = [
   'logs.sinceSeconds',
   'requestTimeoutSeconds',
   'audit.paths',
+  'audit.nodeReaderImage',
+  'audit.nodeReaderNamespace',
+  'metrics.intervalSeconds',
 ] as const;
 
 export type SettingKey = (typeof SETTING_KEYS)[number];
@@ -39,6 +42,9 @@ export const RESTRICTED_SETTINGS: ReadonlySet<SettingKey> = new Set<SettingKey>(
   'probe.requests',
   'requestTimeoutSeconds',
   'audit.paths',
+  'audit.nodeReaderImage',
+  'audit.nodeReaderNamespace',
+  'metrics.intervalSeconds',
 ]);
 
 /** What `WorkspaceConfiguration.inspect` answers, in the part we read. */

@@ -46,6 +46,47 @@ export interface PanelAction {
   target?: NodeRef;
 }
 
+/** The four rates of the control-plane gauge: token use by kind, and refused authentications. */
+export type GaugeMetric = 'stale' | 'legacy' | 'valid' | 'failed';
+export const GAUGE_METRICS: readonly GaugeMetric[] = ['stale', 'legacy', 'valid', 'failed'];
+
+/** The API server's counters between two samples of /metrics (or several, merged), per minute. */
+export interface GaugePoint {
+  startMs: number;
+  endMs: number;
+  /** A metric the server did not report in the span is absent. */
+  perMinute: Partial<Record<GaugeMetric, number>>;
+  /** A counter went down in the span: the API server restarted, and its new value counts as the increase. */
+  reset?: boolean;
+}
+
+/** Refused credentials counted from the kube-apiserver pods' own log lines over the history window. */
+export interface ApiserverLogCounts {
+  /** `kube-system/kube-apiserver-<node>`: the pods read. */
+  pods: string[];
+  expired: number;
+  invalidated: number;
+  other: number;
+  total: number;
+  /** The counts cover the log from here on. */
+  sinceMs: number;
+  lastMs?: number;
+  /** What was not read in full, in a sentence. */
+  note?: string;
+}
+
+/** The control-plane gauge of a context's panel: what the API server's own counters and log say. */
+export interface ControlPlaneGauge {
+  intervalSeconds: number;
+  points: GaugePoint[];
+  lastSampleMs?: number;
+  /** Why the rates are missing, not current or not coming, in a sentence; absent when they are. */
+  metricsState?: string;
+  apiserverLog?: ApiserverLogCounts;
+  /** Why the API server's log is not counted, in a sentence. */
+  apiserverLogState?: string;
+}
+
 export interface TokenHealthState {
   subject: TokenHealthSubject;
   timeline: Timeline;
@@ -56,6 +97,8 @@ export interface TokenHealthState {
   generatedAtMs: number;
   /** A sentence shown above everything, e.g. that the cluster is unreachable. */
   notice?: string;
+  /** A context's panel: the API server's token counters and log counts (app/controlPlaneMetrics.ts). */
+  controlPlane?: ControlPlaneGauge;
 }
 
 export type HostMessage = { type: 'state'; state: TokenHealthState };

@@ -7,6 +7,11 @@ import { effectiveSetting, RESTRICTED_SETTINGS, SETTING_KEYS, SETTING_SECTION, t
 import type { ExpiryOptions } from '../token/types';
 import type { AuditPathSettings } from '../app/auditEvidence';
 
+/** A small image with `ls` and `tail` that every registry mirror has; clusters without internet access set their own. */
+const DEFAULT_NODE_READER_IMAGE = 'busybox:1.36';
+/** kube-system is usually exempt from Pod Security, which would refuse a hostPath volume elsewhere. */
+const DEFAULT_NODE_READER_NAMESPACE = 'kube-system';
+
 export interface SettingsChange {
   readonly keys: ReadonlySet<SettingKey>;
   affects(...keys: SettingKey[]): boolean;
@@ -140,6 +145,24 @@ export class Settings implements vscode.Disposable {
   get logSinceSeconds(): number {
     const value = this.read<number>('logs.sinceSeconds', 86400);
     return Number.isFinite(value) && value >= 0 ? Math.floor(value) : 86400;
+  }
+
+  /** `clusterCredentials.metrics.intervalSeconds`: seconds between two samples of /metrics while Token Health is open (at least 15). */
+  get metricsIntervalSeconds(): number {
+    const value = this.read<number>('metrics.intervalSeconds', 60);
+    return Number.isFinite(value) ? Math.max(15, value) : 60;
+  }
+
+  /** `clusterCredentials.audit.nodeReaderImage`: the image of the pod that reads a control-plane node's audit log. */
+  get nodeReaderImage(): string {
+    const value = this.read<string>('audit.nodeReaderImage', DEFAULT_NODE_READER_IMAGE);
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : DEFAULT_NODE_READER_IMAGE;
+  }
+
+  /** `clusterCredentials.audit.nodeReaderNamespace`: where that pod is created. */
+  get nodeReaderNamespace(): string {
+    const value = this.read<string>('audit.nodeReaderNamespace', DEFAULT_NODE_READER_NAMESPACE);
+    return typeof value === 'string' && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value.trim()) ? value.trim() : DEFAULT_NODE_READER_NAMESPACE;
   }
 
   /** `clusterCredentials.requestTimeoutSeconds`: the deadline of every API request but watches. */

@@ -13,6 +13,7 @@ import type { SessionManager } from '../sessionManager';
 import { showTokenHealth, type TokenHealthPanels } from '../tokenHealth/register';
 import { createCommandContext } from './context';
 import { probeConcurrencyCommand } from './probeConcurrency';
+import { readNodeAuditCommand } from './readNodeAudit';
 import { reloadCredentials } from './reloadCredentials';
 import { copyTokenCommand, requestTokenCommand } from './requestToken';
 import { restartPodCommand } from './restartPod';
@@ -63,6 +64,7 @@ export function commandTable(d: CommandDeps): { table: CommandTable; dispose(): 
     probeConcurrency: { cluster: true, run: (arg) => probeConcurrencyCommand(cc, arg) },
     showTokenHealth: { run: (arg) => showTokenHealth(services, d.tokenHealth, arg) },
     scanUnauthorized: { cluster: true, run: (arg) => scanUnauthorizedCommand(services, d.diagnosis, arg) },
+    readNodeAudit: { cluster: true, run: (arg) => readNodeAuditCommand(cc, arg) },
   };
   return { table, dispose: () => cc.vault.clear() };
 }

@@ -3,7 +3,7 @@
 import type { Finding } from '../../diagnosis/types';
 import { buildTimeline } from '../../diagnosis/timeline';
 import type { HistoryRecord, Subject, TokenObservation, UnauthorizedEvent } from '../../history/types';
-import type { PanelAction, TokenHealthState, TokenHealthSubject, UnauthorizedLine } from '../../shared/tokenHealthProtocol';
+import type { ControlPlaneGauge, PanelAction, TokenHealthState, TokenHealthSubject, UnauthorizedLine } from '../../shared/tokenHealthProtocol';
 import type { NodeRef } from '../../shared/nodeRef';
 import { COMMAND } from '../../shared/commandIds';
 import type { InventorySnapshot, ResourceStatus } from '../../cluster/inventory/types';
@@ -191,6 +191,16 @@ export interface PanelInputs {
   findings: readonly Finding[];
   nowMs: number;
   notice?: string;
+  /** The control plane's gauge of the panel's context; shown on a context's panel only. */
+  controlPlane?: ControlPlaneGauge;
+}
+
+/**
+ * Whether a panel shows (and so samples) the control plane's gauge: the API server's counters and log are the
+ * whole cluster's, so only a context's panel does; a pod's or namespace's would show the same numbers as its own.
+ */
+export function showsControlPlane(ref: NodeRef): boolean {
+  return ref.kind === 'context';
 }
 
 /** Everything the webview draws, for the subject of `ref`. */
@@ -204,6 +214,7 @@ export function buildPanelState(input: PanelInputs): TokenHealthState {
   const actions: PanelAction[] = [{ title: 'Scan for 401 lines', command: COMMAND.scanUnauthorized, target: scanTarget }];
   const state: TokenHealthState = { subject, timeline, unauthorizedLines, findings, actions, generatedAtMs: input.nowMs };
   if (input.notice !== undefined) state.notice = input.notice;
+  if (input.controlPlane !== undefined && showsControlPlane(input.ref)) state.controlPlane = input.controlPlane;
   return state;
 }
 

@@ -1,6 +1,8 @@
 // "Show Token Health" (registered in src/ui/commands/table.ts): opens (or reveals) the panel of a context, service account, pod or finding,
-// and brings panels back after a window reload through a WebviewPanelSerializer.
+// and brings panels back after a window reload through a WebviewPanelSerializer. The panels own the control plane's
+// sampler: a context's panel holds it while open, so /metrics is asked for only then (and never in an untrusted workspace).
 import * as vscode from 'vscode';
+import { ControlPlaneMetrics } from '../../app/controlPlaneMetrics';
 import { COMMAND } from '../../shared/commandIds';
 import { parsePersistedState, TOKEN_HEALTH_VIEW_TYPE } from '../../shared/tokenHealthProtocol';
 import { refOf, type NodeRef } from '../../shared/nodeRef';
@@ -11,12 +13,20 @@ import { TokenHealthPanel, webviewOptions, type HeldTokens } from './tokenHealth
 export class TokenHealthPanels implements vscode.Disposable {
   private readonly panels = new Map<string, TokenHealthPanel>();
   private held: HeldTokens | undefined;
+  private readonly controlPlane: ControlPlaneMetrics;
 
   /** `onOpen`: a panel wants current findings (the diagnosis starts on first use, not at activation). */
   constructor(
     private readonly services: Services,
     private readonly onOpen: () => void = () => undefined,
-  ) {}
+  ) {
+    this.controlPlane = new ControlPlaneMetrics({
+      state: services.state,
+      settings: services.settings,
+      trusted: () => vscode.workspace.isTrusted,
+      log: services.log,
+    });
+  }
 
   show(ref: NodeRef): void {
     this.onOpen();
@@ -63,6 +73,7 @@ export class TokenHealthPanels implements vscode.Disposable {
   dispose(): void {
     for (const p of [...this.panels.values()]) p.dispose();
     this.panels.clear();
+    this.controlPlane.dispose();
   }
 
   private adopt(panel: vscode.WebviewPanel, ref: NodeRef): void {
@@ -75,6 +86,7 @@ export class TokenHealthPanels implements vscode.Disposable {
         if (this.panels.get(key) === host) this.panels.delete(key);
       },
       () => this.held,
+      this.controlPlane,
     );
     this.panels.set(key, host);
     host.update();

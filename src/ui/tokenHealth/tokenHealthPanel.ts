@@ -1,18 +1,28 @@
 // One Token Health panel: owns its WebviewPanel, answers the webview's messages, and sends it a
 // fresh state when the webview is ready, when asked to refresh, when findings change, when its pod or
-// namespace is gone and when a verdict on one of its tokens changes (with what the session learns, or with time).
+// namespace is gone, when a verdict on one of its tokens changes (with what the session learns, or with time)
+// and, for a context's panel, which holds the control plane's sampler while open, when a sample comes.
 import * as vscode from 'vscode';
-import { parseWebviewMessage, type HostMessage, type TokenHealthState, type WebviewMessage } from '../../shared/tokenHealthProtocol';
+import { parseWebviewMessage, type ControlPlaneGauge, type HostMessage, type TokenHealthState, type WebviewMessage } from '../../shared/tokenHealthProtocol';
 import type { NodeRef } from '../../shared/nodeRef';
 import { errorMessage } from '../../shared/values';
 import type { Services } from '../services';
 import { createNonce, tokenHealthHtml } from './html';
-import { buildPanelState, goneNotice, isOffered, resolveSubject } from './panelData';
+import { buildPanelState, goneNotice, isOffered, resolveSubject, showsControlPlane } from './panelData';
 import type { SessionState } from '../../app/sessionState';
 import { judgeWindows, nextVerdictChangeMs, withVerdicts, type JudgedWindow, type SessionTokens, type TokenMemory } from './windowVerdicts';
 
 /** A requested token held in memory, by fingerprint (the commands' TokenVault); used for its signature check only. */
 export type HeldTokens = (fingerprint: string) => string | undefined;
+
+/** The control plane's sampler as a panel uses it (app/controlPlaneMetrics.ts). */
+export interface ControlPlaneSource {
+  acquire(context: string): vscode.Disposable;
+  gauge(context: string): ControlPlaneGauge;
+  /** The user pressed Refresh: a source stopped by a 403 is asked again. */
+  retry(): Promise<void>;
+  readonly onDidChange: (listener: () => void) => vscode.Disposable;
+}
 
 export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
@@ -46,6 +56,7 @@ export class TokenHealthPanel implements vscode.Disposable {
     private readonly services: Services,
     onDispose: () => void,
     private readonly heldTokens: () => HeldTokens | undefined = () => undefined,
+    private readonly controlPlane?: ControlPlaneSource,
   ) {
     const extensionUri = services.extension.extensionUri;
     panel.webview.options = webviewOptions(extensionUri);
@@ -63,10 +74,21 @@ export class TokenHealthPanel implements vscode.Disposable {
       }),
       panel.onDidDispose(() => {
         this.disposed = true;
+        // Releases the control plane's sampler too, when this panel held it.
         if (this.verdictTimer) clearTimeout(this.verdictTimer);
         this.disposeListeners();
         onDispose();
       }),
+    );
+    this.holdControlPlane();
+  }
+
+  /** A context's panel holds the sampler while it is open, and draws each sample. */
+  private holdControlPlane(): void {
+    if (this.controlPlane === undefined || !showsControlPlane(this.ref)) return;
+    this.disposables.push(
+      this.controlPlane.acquire(this.ref.context),
+      this.controlPlane.onDidChange(() => this.update()),
     );
   }
 
@@ -206,7 +228,15 @@ export class TokenHealthPanel implements vscode.Disposable {
     if (session === undefined) notice = `Not connected to a cluster (${this.services.sessions.problem ?? 'no session'}): showing what history holds.`;
     else if (session.context !== context) notice = `The active context is ${session.context}; this panel shows the history of ${context}.`;
     else if (this.lastGone !== undefined) notice = this.lastGone;
-    return buildPanelState({ ref: this.ref, records, findings: this.services.findings.all(), nowMs: Date.now(), ...(notice !== undefined ? { notice } : {}) });
+    const controlPlane = this.controlPlane !== undefined && showsControlPlane(this.ref) ? this.controlPlane.gauge(context) : undefined;
+    return buildPanelState({
+      ref: this.ref,
+      records,
+      findings: this.services.findings.all(),
+      nowMs: Date.now(),
+      ...(notice !== undefined ? { notice } : {}),
+      ...(controlPlane !== undefined ? { controlPlane } : {}),
+    });
   }
 
   private async post(message: HostMessage): Promise<void> {
@@ -233,6 +263,8 @@ export class TokenHealthPanel implements vscode.Disposable {
         this.update();
         return;
       case 'refresh':
+        // Refresh is also how the user asks again for what a 403 stopped.
+        if (this.controlPlane !== undefined && showsControlPlane(this.ref)) void this.controlPlane.retry();
         this.update();
         return;
       case 'copy':

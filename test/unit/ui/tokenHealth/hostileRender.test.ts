@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { buildTimeline } from '../../../../src/diagnosis/timeline';
 import type { Finding } from '../../../../src/diagnosis/types';
 import type { UnauthorizedLine } from '../../../../src/shared/tokenHealthProtocol';
+import { renderControlPlane } from '../../../../webview/controlPlaneView';
 import { renderFindings } from '../../../../webview/findingsView';
 import { renderTimeline } from '../../../../webview/timelineView';
 import { renderTable } from '../../../../webview/unauthorizedTable';
@@ -117,6 +118,26 @@ describe('hostile cluster strings in the webview', () => {
       );
     assert.ok(titles.some((t) => t.includes(`its pod ${HOSTILE_POD} (uid 1) is gone`)));
     assert.equal(svg.all().filter((e) => e.getAttribute('class') === 'marker-401').length, 3);
+  });
+
+  it('the control plane section shows the state sentences, pod names and notes as plain text', () => {
+    // A state sentence carries the cluster's own words (an error's message, a pod's name): hostile too.
+    const gauge = {
+      intervalSeconds: 60,
+      points: [{ startMs: T0, endMs: T0 + MIN, perMinute: { stale: 1, legacy: 0, valid: 2, failed: 3 } }],
+      lastSampleMs: T0 + MIN,
+      metricsState: `Could not read /metrics: ${HOSTILE_LINES[0] ?? ''}`,
+      apiserverLog: { pods: [`kube-system/${HOSTILE_POD}`], expired: 1, invalidated: 0, other: 0, total: 1, sinceMs: T0, note: HOSTILE_LINES[2] ?? '' },
+      apiserverLogState: `Could not read the log of kube-system/${HOSTILE_POD}: ${HOSTILE_LINES[1] ?? ''}`,
+    };
+    const view = withFakeDocument(() => asFake(renderControlPlane(gauge, T0 + MIN)));
+    assertOnlyOwnMarkup(view, new Set([...HTML_TAGS, ...SVG_TAGS]));
+    const texts = view.texts();
+    assert.ok(texts.includes(gauge.metricsState));
+    assert.ok(texts.includes(gauge.apiserverLogState));
+    assert.ok(texts.includes(HOSTILE_LINES[2] ?? 'x'));
+    assert.ok(texts.some((t) => t.includes(`(kube-system/${HOSTILE_POD}) since`)));
+    assert.equal(view.all().filter((e) => e.tagName === 'path').length, 4);
   });
 
   it('an empty subject shows how to fill it, not an empty chart', () => {

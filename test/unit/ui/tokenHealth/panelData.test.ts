@@ -3,7 +3,17 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NodeRef } from '../../../../src/shared/nodeRef';
 import type { InventorySnapshot } from '../../../../src/cluster/inventory/types';
-import { buildPanelState, goneNotice, inScope, namespaceGoneNotice, podGoneNotice, resolveSubject, subjectKey } from '../../../../src/ui/tokenHealth/panelData';
+import type { ControlPlaneGauge } from '../../../../src/shared/tokenHealthProtocol';
+import {
+  buildPanelState,
+  goneNotice,
+  inScope,
+  namespaceGoneNotice,
+  podGoneNotice,
+  resolveSubject,
+  showsControlPlane,
+  subjectKey,
+} from '../../../../src/ui/tokenHealth/panelData';
 import { apisixRecords, HOSTILE_POD, MIN, notReloadingFinding, otherFinding, T0, unauthorized } from './evidence';
 
 const NOW = T0 + 80 * MIN;
@@ -11,6 +21,29 @@ const podRef: NodeRef = { kind: 'pod', context: 'test', namespace: 'gateway', na
 const findings = [notReloadingFinding(), otherFinding()];
 
 describe('Token Health panel data', () => {
+  it("carries the control plane's gauge on a context's panel only: the API server's counters are the whole cluster's", () => {
+    const controlPlane: ControlPlaneGauge = {
+      intervalSeconds: 60,
+      points: [{ startMs: NOW - MIN, endMs: NOW, perMinute: { stale: 6, legacy: 1, valid: 2, failed: 0 } }],
+      lastSampleMs: NOW,
+      apiserverLogState: 'No kube-apiserver pod runs in kube-system.',
+    };
+    const context = buildPanelState({ ref: { kind: 'context', context: 'test' }, records: [], findings, nowMs: NOW, controlPlane });
+    assert.deepEqual(context.controlPlane, controlPlane);
+    assert.ok(showsControlPlane({ kind: 'context', context: 'test' }));
+    const refs: NodeRef[] = [
+      podRef,
+      { kind: 'namespace', context: 'test', namespace: 'gateway' },
+      { kind: 'serviceAccount', context: 'test', namespace: 'gateway', name: 'apisix' },
+      { kind: 'finding', context: 'test', findingId: notReloadingFinding().id },
+    ];
+    for (const ref of refs) {
+      assert.equal(showsControlPlane(ref), false, ref.kind);
+      assert.equal(buildPanelState({ ref, records: [], findings, nowMs: NOW, controlPlane }).controlPlane, undefined, ref.kind);
+    }
+    assert.equal(buildPanelState({ ref: { kind: 'context', context: 'test' }, records: [], findings, nowMs: NOW }).controlPlane, undefined);
+  });
+
   it("a pod's panel holds its tokens, its 401 lines (newest first) and its findings", () => {
     const s = buildPanelState({ ref: podRef, records: apisixRecords(), findings, nowMs: NOW });
     assert.equal(s.subject.title, 'Pod gateway/apisix-7d9f-x2k4q');
