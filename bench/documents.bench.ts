@@ -1,7 +1,8 @@
 // Diagnosing large documents as the Problems view does (src/ui/diagnostics.ts), with its pure parts:
 // locate through the per-document IncrementalLocator, assess each credential (an AssessmentCache keeps
 // the assessments of the credentials an edit did not touch, for up to a minute), turn offsets into
-// line positions with one LineIndex per version.
+// line positions with one LineIndex per version, derived from the last version's (DocumentLines), as
+// DocumentIndex derives it.
 // docs.edit_p99_ms / docs.edit_p50_ms: how long one edit blocks the extension host's thread, as the
 //   Problems view re-diagnoses (src/ui/diagnostics.ts with src/ui/documentIndex.ts), after one
 //   single-character edit (a letter or digit typed at a uniformly random offset) of a ~5 MB YAML with
@@ -26,7 +27,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { AssessmentCache } from '../src/diagnosis/credentialAssessment';
 import { kubeconfigDocumentEvidence } from '../src/diagnosis/documentCredentials';
 import { nextStateChange } from '../src/token/expiry';
-import { LineIndex } from '../src/token/lineIndex';
+import { DocumentLines } from '../src/token/lineIndex';
 import { IncrementalLocator } from '../src/token/locateIncremental';
 import { MAX_PARSE_ON_HOST_CHARS, OffThreadLocator } from '../src/token/offThreadLocate';
 import type { LocatedCredential } from '../src/token/types';
@@ -96,11 +97,13 @@ function diagnose(locator: IncrementalLocator, text: string, now: number): { cre
 
 /** The document's assessments, kept across versions as CredentialDiagnostics keeps them. */
 const assessments = new AssessmentCache();
+/** The document's line tables, kept across versions as DocumentIndex keeps them. */
+const documentLines = new DocumentLines();
 
 /** What CredentialDiagnostics.publish does with the located credentials. */
 function assess(located: readonly LocatedCredential[], text: string, now: number): { credentials: number; problems: number; nextChange: number } {
   assessments.begin();
-  const lines = new LineIndex(text);
+  const lines = documentLines.of(text);
   let problems = 0;
   let earliest = Infinity;
   for (const l of located) {

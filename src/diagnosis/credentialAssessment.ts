@@ -103,41 +103,101 @@ export function assessCredential(located: LocatedCredential, nowSeconds: number,
 /** How long an assessment's words ("expires in 42 min") may be reused, though its state has not changed. */
 const REUSE_SECONDS = 60;
 
+/** How far ahead of its expected place a credential of the last version is looked for. */
+const LOOKAHEAD = 8;
+
 /**
  * Assessments of the credentials of one document, kept per located credential: the incremental locator
- * hands back the same objects for the entries an edit did not touch, so re-diagnosing after an edit
- * assesses only what changed. An assessment is reused while its value is the same, its state cannot have
- * changed (before nextStateChange) and its words are less than a minute old. Call `begin` before each
- * version's credentials: what that version no longer holds is let go. (A plain Map swapped per version,
- * not a WeakMap: twenty thousand weak entries make every full garbage collection of the host pause longer.)
+ * hands back the same objects, in the same order, for the entries an edit did not touch, so re-diagnosing
+ * after an edit assesses only what changed. An assessment is reused while its value is the same, its state
+ * cannot have changed (before nextStateChange) and its words are less than a minute old. Call `begin`
+ * before each version's credentials, and ask for them in document order: what that version no longer
+ * holds is let go.
+ * The last version is kept as two arrays walked in step with the new one, not as a Map or a WeakMap:
+ * twenty thousand entries of a hash table per version cost more time than the walk, and their tables
+ * fill the old generation, which makes the host's full garbage collections more frequent and longer.
+ * A credential that is a new object of the same kind and value where the walk stands (a whole-document
+ * parse on the worker thread made them all again) gets the last version's assessment, of itself.
  */
 export class AssessmentCache {
-  private previous = new Map<LocatedCredential, Kept>();
-  private current = new Map<LocatedCredential, Kept>();
+  private previous: LocatedCredential[] = [];
+  private previousKept: Kept[] = [];
+  /** The version being assessed: its first `count` places. The arrays are reused, two versions on, not made anew. */
+  private current: LocatedCredential[] = [];
+  private currentKept: Kept[] = [];
+  private count = 0;
+  /** Where the next credential is expected in `previous`. */
+  private cursor = 0;
   private optionsKey = '';
 
   /** Starts a version: the assessments of the last one are kept only for the credentials asked for again. */
   begin(options?: Partial<ExpiryOptions>): void {
     const key = JSON.stringify(options ?? {});
-    this.previous = key === this.optionsKey ? this.current : new Map<LocatedCredential, Kept>();
+    const same = key === this.optionsKey;
     this.optionsKey = key;
-    this.current = new Map();
+    this.current.length = this.count;
+    this.currentKept.length = this.count;
+    const spare = this.previous;
+    const spareKept = this.previousKept;
+    if (same) {
+      this.previous = this.current;
+      this.previousKept = this.currentKept;
+    } else {
+      this.previous = [];
+      this.previousKept = [];
+    }
+    // What the spare arrays still hold beyond `count` is cut off at the next `begin`.
+    this.current = spare === this.previous ? [] : spare;
+    this.currentKept = spareKept === this.previousKept ? [] : spareKept;
+    this.count = 0;
+    this.cursor = 0;
   }
 
   assess(located: LocatedCredential, nowSeconds: number, options?: Partial<ExpiryOptions>): Assessment {
-    const hit = this.previous.get(located) ?? this.current.get(located);
-    if (hit !== undefined && hit.value === located.value && nowSeconds < hit.until) {
-      this.current.set(located, hit);
-      return hit.assessment;
+    const hit = this.find(located);
+    let kept: Kept;
+    if (hit !== undefined && hit.kind === located.kind && hit.value === located.value && nowSeconds < hit.until) {
+      kept = hit.assessment.located === located ? hit : { kind: hit.kind, value: hit.value, assessment: { ...hit.assessment, located }, until: hit.until };
+    } else {
+      const assessment = assessCredential(located, nowSeconds, options);
+      const change = assessment.kind === 'token' || assessment.kind === 'certificate' ? nextStateChange(assessment.expiry) : undefined;
+      kept = { kind: located.kind, value: located.value, assessment, until: Math.min(nowSeconds + REUSE_SECONDS, change ?? Infinity) };
     }
-    const assessment = assessCredential(located, nowSeconds, options);
-    const change = assessment.kind === 'token' || assessment.kind === 'certificate' ? nextStateChange(assessment.expiry) : undefined;
-    this.current.set(located, { value: located.value, assessment, until: Math.min(nowSeconds + REUSE_SECONDS, change ?? Infinity) });
-    return assessment;
+    this.current[this.count] = located;
+    this.currentKept[this.count] = kept;
+    this.count++;
+    return kept.assessment;
+  }
+
+  /**
+   * What the last version kept for this credential, looked for a few places past where the walk stands:
+   * the same object, else one of the same kind and value (the same text located afresh).
+   */
+  private find(located: LocatedCredential): Kept | undefined {
+    const previous = this.previous;
+    const kept = this.previousKept;
+    const from = this.cursor;
+    const to = Math.min(previous.length, from + LOOKAHEAD);
+    for (let i = from; i < to; i++) {
+      if (previous[i] === located) {
+        this.cursor = i + 1;
+        return kept[i];
+      }
+    }
+    if (located.value === undefined) return undefined;
+    for (let i = from; i < to; i++) {
+      const k = kept[i];
+      if (k !== undefined && k.kind === located.kind && k.value === located.value) {
+        this.cursor = i + 1;
+        return k;
+      }
+    }
+    return undefined;
   }
 }
 
 interface Kept {
+  kind: LocatedCredential['kind'];
   value: string | undefined;
   assessment: Assessment;
   until: number;
@@ -154,16 +214,16 @@ function tokenWarning(token: DecodedToken, expiry: ExpiryInfo, now: number): { s
   const when = describeExpiry(expiry, now, 'long');
   switch (expiry.state) {
     case 'expired':
-      return { severity, warning: `Token ${when}: the API server answers 401 Unauthorized to it.` };
+      return { severity, warning: flat('Token ', when, ': the API server answers 401 Unauthorized to it.') };
     case 'expiring':
-      return { severity, warning: `Token ${when}: whatever uses it must get a new one before then.` };
+      return { severity, warning: flat('Token ', when, ': whatever uses it must get a new one before then.') };
     case 'stale':
       return {
         severity,
-        warning: `Stale, ${staleMeaning(expiry.warnAfter ?? now)}. A workload still sending it is not re-reading its token file.`,
+        warning: flat('Stale, ', staleMeaning(expiry.warnAfter ?? now), '. A workload still sending it is not re-reading its token file.'),
       };
     case 'notYetValid':
-      return { severity, warning: `Not valid yet (${when}): check the clocks of the issuer and this machine.` };
+      return { severity, warning: flat('Not valid yet (', when, '): check the clocks of the issuer and this machine.') };
     case 'noExpiry':
       return {
         severity,
@@ -182,12 +242,17 @@ function certificateWarning(cert: CertificateInfo, expiry: ExpiryInfo, now: numb
   const when = describeExpiry(expiry, now, 'long');
   switch (expiry.state) {
     case 'expired':
-      return { severity, warning: `${what} ${when}: TLS fails with "x509: certificate has expired or is not yet valid".` };
+      return { severity, warning: flat(what, ' ', when, ': TLS fails with "x509: certificate has expired or is not yet valid".') };
     case 'expiring':
-      return { severity, warning: `${what} ${when}: renew it before then.` };
+      return { severity, warning: flat(what, ' ', when, ': renew it before then.') };
     case 'notYetValid':
-      return { severity, warning: `${what} is not valid yet (${when}).` };
+      return { severity, warning: flat(what, ' is not valid yet (', when, ').') };
     default:
       return {};
   }
+}
+
+/** One sentence as one flat string: a template literal makes a chain of concatenations, and an assessment's words stay in memory. */
+function flat(...parts: string[]): string {
+  return parts.join('');
 }

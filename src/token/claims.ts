@@ -34,10 +34,13 @@ function audience(v: unknown): string[] {
   return [];
 }
 
-// Drops undefined members so results compare and serialise cleanly.
+// Drops undefined members so results compare and serialise cleanly. A copy, not `delete`: a deleted
+// property turns an object into a slow dictionary, ten times its size, and twenty thousand decoded
+// tokens of a large document stay in memory.
 function compact<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out as T;
 }
 
 function boundClaim(v: unknown): KubernetesClaim | undefined {

@@ -4,9 +4,10 @@
 // parsed only when its text is new. The result equals locateCredentials(text): what a piece alone
 // cannot vouch for (a broken entry, a Secret whose `type` decides its data, a quote whose end lies
 // further on) is located the slow way, as a whole document or the whole text.
+import { commonPrefix, commonSuffix } from './commonAffix';
 import { isTokenSecretType, locateCredentials, mayHoldCredential, type TypeAndKind } from './locate';
 import { PieceCache, type Piece, type PieceContext } from './locatePieces';
-import { documentEntries, documentMarkers, isDocumentMarker, pushEntry, scanEntries, type EntryScan } from './locateSegments';
+import { documentEntries, documentMarkers, isDocumentMarker, scanEntries, type EntryKind, type Root } from './locateSegments';
 import type { LocatedCredential } from './types';
 
 export interface IncrementalOptions {
@@ -35,15 +36,28 @@ const MIN_DOCUMENT_CHARS = 16 * 1024;
 const MARKER_REACH = 32;
 
 /**
- * A large document cut into entries (each ends where the next starts): per entry its piece, and its
- * credentials in the text with the sequence path and index they were placed under. The credential
- * objects belong to the entry: when it moves they are updated, not made again.
+ * One entry of a large document: its kind and the scan state before it, its piece, and its credentials
+ * in the text with the sequence path and index they were placed under. The credential objects belong to
+ * the entry: when it moves they are updated, not made again, and so is the entry, which the versions
+ * that hold it share (what it says always describes its credential objects as they are).
  */
-interface EntryPlan extends EntryScan {
-  pieces: Piece[];
-  outs: (LocatedCredential[] | undefined)[];
-  parents: (string | undefined)[];
-  indices: number[];
+interface Entry {
+  readonly kind: EntryKind;
+  readonly root: Root;
+  readonly open: boolean;
+  readonly piece: Piece;
+  out: LocatedCredential[] | undefined;
+  parent: string | undefined;
+  index: number;
+}
+
+/**
+ * A large document cut into entries, each ending where the next starts. An edit copies two arrays
+ * (not one per field of an entry): with eighteen thousand entries each copy costs a share of a millisecond.
+ */
+interface EntryPlan {
+  starts: number[];
+  entries: Entry[];
 }
 
 interface DocumentPlan {
@@ -68,30 +82,11 @@ interface Change {
   delta: number;
 }
 
-const BLOCKS = [65_536, 4_096, 256, 16, 1];
-
 /** Thrown inside `tryLocate` when the exact result needs a parse longer than the caller allows. */
 class TooLongToParse extends Error {
   constructor(readonly chars: number) {
     super(`${chars} more characters to parse than allowed`);
   }
-}
-
-/** Length of the common start of two texts, compared a block at a time. */
-function commonPrefix(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  for (const step of BLOCKS) while (i + step <= n && a.slice(i, i + step) === b.slice(i, i + step)) i += step;
-  return i;
-}
-
-/** Length of the common end of two texts, at most `limit`. */
-function commonSuffix(a: string, b: string, limit: number): number {
-  let i = 0;
-  for (const step of BLOCKS) {
-    while (i + step <= limit && a.slice(a.length - i - step, a.length - i) === b.slice(b.length - i - step, b.length - i)) i += step;
-  }
-  return i;
 }
 
 /** As yaml's lexer searches: is there a closing quote at or after `from`? */
@@ -123,8 +118,20 @@ function exactAt(piece: Piece, text: string, end: number): boolean {
 function pathIn(c: LocatedCredential, piece: Piece, parent: string | undefined, index: number): string {
   if (parent === undefined) return c.path;
   if (c.path === piece.sequencePath) return parent;
-  if (c.path.startsWith(piece.itemPath)) return `${parent}[${index}]${c.path.slice(piece.itemPath.length)}`;
+  // Joined: one flat string, not a chain of concatenations kept with the credential.
+  if (c.path.startsWith(piece.itemPath)) return [parent, '[', index, ']', c.path.slice(piece.itemPath.length)].join('');
   return c.path;
+}
+
+/** New objects for the piece's credentials at their place. (Apart from `place`: a closure there would cost every call a context.) */
+function placedAnew(piece: Piece, at: number, documentBase: number, parent: string | undefined, index: number): LocatedCredential[] {
+  return piece.located.map((c) => ({
+    ...c,
+    start: c.start + at,
+    end: c.end + at,
+    path: pathIn(c, piece, parent, index),
+    documentIndex: (c.documentIndex ?? 0) + documentBase,
+  }));
 }
 
 /**
@@ -141,15 +148,7 @@ function place(
   pathsChanged: boolean,
 ): LocatedCredential[] {
   const located = piece.located;
-  if (out === undefined || out.length !== located.length) {
-    return located.map((c) => ({
-      ...c,
-      start: c.start + at,
-      end: c.end + at,
-      path: pathIn(c, piece, parent, index),
-      documentIndex: (c.documentIndex ?? 0) + documentBase,
-    }));
-  }
+  if (out === undefined || out.length !== located.length) return placedAnew(piece, at, documentBase, parent, index);
   const first = located[0];
   const placedFirst = out[0];
   if (first === undefined || placedFirst === undefined) return out;
@@ -163,6 +162,23 @@ function place(
     o.documentIndex = (c.documentIndex ?? 0) + documentBase;
     if (pathsChanged) o.path = pathIn(c, piece, parent, index);
   }
+  return out;
+}
+
+/** Copies `items` into `into` from index `at`; the index past the last one copied. */
+function copyInto<T>(into: T[], at: number, items: readonly T[]): number {
+  let n = at;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item !== undefined) into[n++] = item;
+  }
+  return n;
+}
+
+/** `starts` from index `from` on, moved by `shift`. */
+function shifted(starts: readonly number[], from: number, shift: number): number[] {
+  const out = new Array<number>(Math.max(0, starts.length - from));
+  for (let i = from; i < starts.length; i++) out[i - from] = (starts[i] ?? 0) + shift;
   return out;
 }
 
@@ -275,10 +291,27 @@ export class IncrementalLocator {
     this.run.reused = this.cache.reused;
     this.run.wholeText = !exact;
     if (!exact) return locateCredentials(text);
-    const out: LocatedCredential[] = [];
+    // Sized once and filled by index, with no iterator: garbage made per version brings on the
+    // collections that move each version's text (megabytes) to the old space, to be freed by a full one.
+    let count = 0;
     for (const plan of plans) {
-      if (plan.wholeOut !== undefined) for (const c of plan.wholeOut) out.push(c);
-      else for (const list of plan.entries?.outs ?? []) for (const c of list ?? []) out.push(c);
+      if (plan.wholeOut !== undefined) count += plan.wholeOut.length;
+      else {
+        const entries = plan.entries?.entries ?? [];
+        for (let i = 0; i < entries.length; i++) count += entries[i]?.out?.length ?? 0;
+      }
+    }
+    const out = new Array<LocatedCredential>(count);
+    let n = 0;
+    for (const plan of plans) {
+      if (plan.wholeOut !== undefined) n = copyInto(out, n, plan.wholeOut);
+      else {
+        const entries = plan.entries?.entries ?? [];
+        for (let i = 0; i < entries.length; i++) {
+          const placed = entries[i]?.out;
+          if (placed !== undefined) n = copyInto(out, n, placed);
+        }
+      }
     }
     return out;
   }
@@ -328,7 +361,7 @@ export class IncrementalLocator {
       return exact === old.exact ? old : { ...old, exact };
     }
     const was = old.entries;
-    const entries: EntryPlan | undefined = was === undefined ? undefined : { ...was, starts: was.starts.map((s) => s + shift) };
+    const entries: EntryPlan | undefined = was === undefined ? undefined : { starts: shifted(was.starts, 0, shift), entries: was.entries };
     return this.stitch(text, start, old.end + shift, documentBase, entries, old);
   }
 
@@ -336,8 +369,8 @@ export class IncrementalLocator {
     if (plan.whole !== undefined) return exactAt(plan.whole, text, plan.end);
     const entries = plan.entries;
     if (entries === undefined) return true;
-    for (let i = 0; i < entries.pieces.length; i++) {
-      const piece = entries.pieces[i];
+    for (let i = 0; i < entries.entries.length; i++) {
+      const piece = entries.entries[i]?.piece;
       if (piece !== undefined && !exactAt(piece, text, entries.starts[i + 1] ?? plan.end)) return false;
     }
     return true;
@@ -347,17 +380,21 @@ export class IncrementalLocator {
   private cut(text: string, start: number, end: number): EntryPlan | undefined {
     const scan = documentEntries(text, start, end);
     if (scan === undefined) return undefined;
-    const pieces = scan.starts.map((_, i) => this.entryPiece(text, end, scan, i));
-    return { ...scan, pieces, outs: pieces.map(() => undefined), parents: pieces.map(() => undefined), indices: pieces.map(() => 0) };
+    const { starts, kinds, roots, opens } = scan;
+    const entries: Entry[] = [];
+    for (let i = 0; i < starts.length; i++) {
+      const kind = kinds[i] ?? 'head';
+      const root = roots[i];
+      const piece = this.entryPiece(text, starts[i] ?? 0, starts[i + 1] ?? end, kind, root, kinds[i + 1]);
+      entries.push({ kind, root, open: opens[i] ?? false, piece, out: undefined, parent: undefined, index: 0 });
+    }
+    return { starts, entries };
   }
 
-  /** The piece of entry `i`, parsed as if under its key and before what follows it. */
-  private entryPiece(text: string, end: number, scan: EntryScan, i: number): Piece {
-    const s = scan.starts[i] ?? 0;
-    const e = scan.starts[i + 1] ?? end;
-    const next = scan.kinds[i + 1];
+  /** The piece of the entry [s, e), parsed as if under its key and before what follows it. */
+  private entryPiece(text: string, s: number, e: number, kind: EntryKind, root: Root, next: EntryKind | undefined): Piece {
     const context: PieceContext = {
-      underKey: scan.kinds[i] === 'item' && scan.roots[i] === 'map',
+      underKey: kind === 'item' && root === 'map',
       follower: next === 'key' || next === 'item' ? next : 'end',
       last: e === text.length,
     };
@@ -378,55 +415,55 @@ export class IncrementalLocator {
     // If the changed line started an entry, it may start none now: the entry before it may grow.
     if (from > 0 && old.starts[from] === firstChanged) from--;
     if (from <= 0) return this.cut(text, start, end);
-    const scan: EntryScan = {
-      starts: old.starts.slice(0, from),
-      kinds: old.kinds.slice(0, from),
-      roots: old.roots.slice(0, from),
-      opens: old.opens.slice(0, from),
-    };
+    // The entries cut again: from `from` to where the cut meets the old one (`resume`), or to the end.
+    const starts: number[] = [];
+    const kinds: ('key' | 'item')[] = [];
+    const roots: Root[] = [];
+    const opens: boolean[] = [];
     let resume = -1;
-    const state = { root: old.roots[from], openKey: old.opens[from] ?? false };
+    const first = old.entries[from];
+    const state = { root: first?.root, openKey: first?.open ?? false };
     const complete = scanEntries(text, old.starts[from] ?? start, end, state, (at, kind, root, openKey) => {
       if (at >= newEnd && oldEnd + delta === end) {
         const j = firstAtOrAfter(old.starts, at - delta, from);
-        if (old.starts[j] === at - delta && old.kinds[j] === kind && old.roots[j] === root && old.opens[j] === openKey) {
+        const was = old.entries[j];
+        if (old.starts[j] === at - delta && was !== undefined && was.kind === kind && was.root === root && was.open === openKey) {
           resume = j;
           return true;
         }
       }
-      pushEntry(scan, at, kind, root, openKey);
+      starts.push(at);
+      kinds.push(kind);
+      roots.push(root);
+      opens.push(openKey);
       return false;
     });
     if (!complete) return undefined;
-    const changed = scan.starts.length;
-    const whole: EntryScan =
-      resume < 0
-        ? scan
-        : {
-            starts: scan.starts.concat(old.starts.slice(resume).map((s) => s + delta)),
-            kinds: scan.kinds.concat(old.kinds.slice(resume)),
-            roots: scan.roots.concat(old.roots.slice(resume)),
-            opens: scan.opens.concat(old.opens.slice(resume)),
-          };
     // Entries before `from` and from the resumed one on keep their text, context, piece and credentials.
-    const pieces = old.pieces.slice(0, from);
-    const outs = old.outs.slice(0, from);
-    const parents = old.parents.slice(0, from);
-    const indices = old.indices.slice(0, from);
-    for (let i = from; i < changed; i++) {
-      pieces.push(this.entryPiece(text, end, whole, i));
-      outs.push(undefined);
-      parents.push(undefined);
-      indices.push(0);
+    const resumed = resume < 0 ? 0 : old.entries.length - resume;
+    const total = from + starts.length + resumed;
+    const newStarts = new Array<number>(total);
+    const entries = new Array<Entry>(total);
+    for (let i = 0; i < from; i++) {
+      newStarts[i] = old.starts[i] ?? 0;
+      const e = old.entries[i];
+      if (e !== undefined) entries[i] = e;
     }
-    if (resume < 0) return { ...whole, pieces, outs, parents, indices };
-    return {
-      ...whole,
-      pieces: pieces.concat(old.pieces.slice(resume)),
-      outs: outs.concat(old.outs.slice(resume)),
-      parents: parents.concat(old.parents.slice(resume)),
-      indices: indices.concat(old.indices.slice(resume)),
-    };
+    for (let i = 0; i < starts.length; i++) {
+      const at = starts[i] ?? 0;
+      const kind = kinds[i] ?? 'item';
+      const next = i + 1 < starts.length ? kinds[i + 1] : old.entries[resume]?.kind;
+      const nextAt = i + 1 < starts.length ? starts[i + 1] : resume < 0 ? undefined : (old.starts[resume] ?? 0) + delta;
+      const piece = this.entryPiece(text, at, nextAt ?? end, kind, roots[i], next);
+      newStarts[from + i] = at;
+      entries[from + i] = { kind, root: roots[i], open: opens[i] ?? false, piece, out: undefined, parent: undefined, index: 0 };
+    }
+    for (let j = 0; j < resumed; j++) {
+      newStarts[from + starts.length + j] = (old.starts[resume + j] ?? 0) + delta;
+      const e = old.entries[resume + j];
+      if (e !== undefined) entries[from + starts.length + j] = e;
+    }
+    return { starts: newStarts, entries };
   }
 
   /** Places the entries when each reads alone as in the whole document, else locates the document whole. */
@@ -445,24 +482,25 @@ export class IncrementalLocator {
   }
 
   /** Places every entry, and says whether each reads alone as it reads in the whole document. */
-  private placeEntries(text: string, end: number, entries: EntryPlan, documentBase: number): { fits: boolean; exact: boolean } {
-    const { starts, kinds, pieces, outs, parents, indices } = entries;
+  private placeEntries(text: string, end: number, plan: EntryPlan, documentBase: number): { fits: boolean; exact: boolean } {
+    const { starts, entries } = plan;
     const secret: TypeAndKind = {};
     let fits = true;
     let exact = true;
     let parent = '';
     let index = 0;
-    for (let i = 0; i < pieces.length; i++) {
-      const piece = pieces[i];
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
+      if (entry === undefined) continue;
+      const piece = entry.piece;
       const at = starts[i] ?? 0;
-      if (piece === undefined) continue;
       exact &&= piece.openQuotes === '' || exactAt(piece, text, starts[i + 1] ?? end);
       fits &&= !piece.errors && !piece.threw;
-      const next = kinds[i + 1];
-      switch (kinds[i]) {
+      const next = entries[i + 1]?.kind;
+      switch (entry.kind) {
         case 'head':
           fits &&= piece.shape === (isDocumentMarker(text, at) ? 'marker' : 'none');
-          outs[i] = place(outs[i], piece, at, documentBase, undefined, 0, false);
+          entry.out = place(entry.out, piece, at, documentBase, undefined, 0, false);
           break;
         case 'key':
           // A key followed by items must be `key:` alone, so that the items are its sequence.
@@ -471,13 +509,13 @@ export class IncrementalLocator {
           if (piece.typeKind?.kind !== undefined) secret.kind = piece.typeKind.kind;
           parent = piece.rootPath;
           index = 0;
-          outs[i] = place(outs[i], piece, at, documentBase, undefined, 0, false);
+          entry.out = place(entry.out, piece, at, documentBase, undefined, 0, false);
           break;
         default:
           fits &&= piece.shape === 'item' && piece.fitsItem;
-          outs[i] = place(outs[i], piece, at, documentBase, parent, index, parents[i] !== parent || indices[i] !== index);
-          parents[i] = parent;
-          indices[i] = index;
+          entry.out = place(entry.out, piece, at, documentBase, parent, index, entry.parent !== parent || entry.index !== index);
+          entry.parent = parent;
+          entry.index = index;
           index++;
       }
     }
@@ -492,13 +530,13 @@ export class IncrementalLocator {
 
   private pieceCount(): number {
     let n = 0;
-    for (const plan of this.plans) n += (plan.entries?.pieces.length ?? 0) + (plan.whole !== undefined ? 1 : 0);
+    for (const plan of this.plans) n += (plan.entries?.entries.length ?? 0) + (plan.whole !== undefined ? 1 : 0);
     return n;
   }
 
   private *pieces(): Iterable<Piece> {
     for (const plan of this.plans) {
-      if (plan.entries !== undefined) yield* plan.entries.pieces;
+      if (plan.entries !== undefined) for (const entry of plan.entries.entries) yield entry.piece;
       if (plan.whole !== undefined) yield plan.whole;
     }
   }

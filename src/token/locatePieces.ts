@@ -50,8 +50,14 @@ const FOLLOWERS: Record<Follower, string> = { key: STAND_IN_KEY, item: '-\n', en
 // the quotes close a quoted scalar cut short as a later quote in the text would.
 const SENTINEL = '---\n"\'';
 
+// One string per mode, not one per piece: twenty thousand pieces stay in memory.
+const MODES = new Map<string, string>();
+for (const underKey of ['', 'u'])
+  for (const follower of ['key', 'item', 'end']) for (const last of ['', '$']) MODES.set(underKey + follower + last, underKey + follower + last);
+
 function modeOf(context: PieceContext): string {
-  return `${context.underKey ? 'u' : ''}${context.follower}${context.last ? '$' : ''}`;
+  const mode = `${context.underKey ? 'u' : ''}${context.follower}${context.last ? '$' : ''}`;
+  return MODES.get(mode) ?? mode;
 }
 
 // `key: a: b` nests a map at indentation 0, which takes the column-0 keys that follow as its own.
@@ -144,7 +150,7 @@ function parse(key: string, context: PieceContext): Piece {
   const shape = doc === undefined || followerLanded(doc, found.shape, context, limit) ? found : { ...found, shape: 'other' as const };
   const located = stub === '' ? parsed.located : parsed.located.map((c) => ({ ...c, start: c.start - stub.length, end: c.end - stub.length }));
   const sequencePath = context.underKey ? '_' : '';
-  const itemPath = `${sequencePath}[0]`;
+  const itemPath = context.underKey ? '_[0]' : '[0]';
   return {
     key,
     mode: modeOf(context),

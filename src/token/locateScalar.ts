@@ -96,10 +96,19 @@ function emit(
   saSecret?: boolean,
 ): void {
   if (end <= start) return;
-  const found: LocatedCredential = { kind, start, end, path: ctx.path(), documentIndex: ctx.documentIndex };
-  if (ctx.key !== undefined) found.key = ctx.key;
+  const path = ctx.path();
+  const { key, documentIndex } = ctx;
   // A private key's text never leaves this function.
-  if (value !== undefined && kind !== 'privateKey') found.value = value;
+  const kept = kind === 'privateKey' ? undefined : value;
+  // The usual credential made whole in one literal: its members then sit in the object itself, without
+  // a second object for the ones added later (tens of thousands of credentials stay in memory).
+  if (key !== undefined && kept !== undefined && saSecret === undefined) {
+    out.push({ kind, start, end, path, documentIndex, key, value: kept });
+    return;
+  }
+  const found: LocatedCredential = { kind, start, end, path, documentIndex };
+  if (key !== undefined) found.key = key;
+  if (kept !== undefined) found.value = kept;
   if (saSecret !== undefined) found.inServiceAccountTokenSecret = saSecret;
   out.push(found);
 }
@@ -136,7 +145,9 @@ export function findJwts(source: string, baseOffset: number, ctx: ScalarContext,
     if (parts.length === 4 && parts[3] === '') parts.pop();
     const [header = '', payload = '', signature = ''] = parts;
     if (parts.length !== 3 || payload === '' || !headerIsJsonObject(header)) continue;
-    const jwt = `${header}.${payload}.${signature}`;
+    // The run itself (without the sentence dot), not the parts joined again: one slice of the source
+    // instead of a chain of concatenations, kept in memory with the credential.
+    const jwt = run.slice(0, header.length + payload.length + signature.length + 2);
     emit(out, ctx, 'jwt', baseOffset + i, baseOffset + i + jwt.length, jwt, inTokenSecret(ctx));
   }
 }

@@ -4,6 +4,7 @@
 // When the worker cannot start or dies, the text is located on the calling thread: slower, never lost.
 import { Worker } from 'node:worker_threads';
 import { locateCredentials } from './locate';
+import { unpackLocated, type PackedLocated } from './packedLocated';
 import type { LocatedCredential } from './types';
 
 /** The longest text worth parsing in one go on the extension host's thread (about 15 ms of yaml). */
@@ -14,7 +15,8 @@ export interface LocateRequest {
   text: string;
 }
 
-export type LocateReply = { id: number; located: LocatedCredential[] } | { id: number; error: string };
+/** The credentials packed (see packedLocated.ts): decoding them is the host thread's work. */
+export type LocateReply = { id: number; packed: PackedLocated } | { id: number; error: string };
 
 export interface OffThreadOptions {
   /** The worker's script: dist/locateWorker.js in the bundle, src/token/locateWorker.ts under tsx. */
@@ -117,7 +119,7 @@ export class OffThreadLocator {
     if (job === undefined || job.id !== reply.id) return;
     this.running = undefined;
     // A text the worker could not locate would fail here too: its caller keeps what it had.
-    job.resolve('located' in reply ? reply.located : undefined);
+    job.resolve('packed' in reply ? unpackLocated(reply.packed) : undefined);
     if (this.waiting.size === 0) this.worker?.unref();
     this.pump();
   }

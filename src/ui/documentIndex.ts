@@ -4,7 +4,7 @@
 // breaks a large document's structure from there on needs the whole document parsed: the Problems
 // view has that done on a worker thread (locatedSoon), a hover, which cannot wait, does it here.
 import * as vscode from 'vscode';
-import { LineIndex } from '../token/lineIndex';
+import { DocumentLines, LineIndex } from '../token/lineIndex';
 import { locateCredentials } from '../token/locate';
 import { IncrementalLocator } from '../token/locateIncremental';
 import { MAX_PARSE_ON_HOST_CHARS, type OffThreadLocator } from '../token/offThreadLocate';
@@ -38,6 +38,8 @@ interface Entry {
   lines: LineIndex | undefined;
   text: string | undefined;
   locator: IncrementalLocator;
+  /** Derives each version's line table from the last one's. */
+  documentLines: DocumentLines;
 }
 
 export class DocumentIndex implements vscode.Disposable {
@@ -77,8 +79,8 @@ export class DocumentIndex implements vscode.Disposable {
   lines(doc: vscode.TextDocument): LineIndex {
     const entry = this.entry(doc);
     if (entry === undefined) return new LineIndex(doc.getText());
-    entry.lines ??= new LineIndex(entry.text ?? doc.getText());
-    // The text was kept only to build the table.
+    entry.lines ??= entry.documentLines.of(entry.text ?? doc.getText());
+    // The text was kept only to build the table (documentLines keeps it to compare the next version with).
     entry.text = undefined;
     return entry.lines;
   }
@@ -90,15 +92,18 @@ export class DocumentIndex implements vscode.Disposable {
     if (cached && cached.version === doc.version) return cached;
     const text = doc.getText();
     const locator = cached?.locator ?? new IncrementalLocator();
+    const documentLines = cached?.documentLines ?? new DocumentLines();
     let located: LocatedCredential[] | undefined = [];
-    if (text.length > MAX_DOCUMENT_CHARS) locator.forget();
-    else if (this.offThread === undefined) located = locator.locate(text);
+    if (text.length > MAX_DOCUMENT_CHARS) {
+      locator.forget();
+      documentLines.forget();
+    } else if (this.offThread === undefined) located = locator.locate(text);
     else {
       located = locator.tryLocate(text, MAX_PARSE_ON_HOST_CHARS);
       // A document that large may one day need the worker: have it ready.
       if (text.length > MAX_PARSE_ON_HOST_CHARS) this.offThread.warm();
     }
-    const entry: Entry = { version: doc.version, located, pending: undefined, lines: undefined, text, locator };
+    const entry: Entry = { version: doc.version, located, pending: undefined, lines: undefined, text, locator, documentLines };
     this.entries.set(key, entry);
     return entry;
   }

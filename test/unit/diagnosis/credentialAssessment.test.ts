@@ -97,4 +97,41 @@ describe('AssessmentCache', () => {
     cache.begin();
     assert.notEqual(cache.assess(dropped, now), old, 'a credential skipped by one version is assessed afresh');
   });
+
+  it('keeps the assessments of the credentials around one that was removed or added', () => {
+    const cache = new AssessmentCache();
+    const list = Array.from({ length: 30 }, (_, i) => located(jwt(now + 30 * 86_400 + i)));
+    cache.begin();
+    const first = list.map((l) => cache.assess(l, now));
+    // The 10th credential deleted, a new one put in after the 20th: the others are the same objects.
+    const edited = [...list.slice(0, 10), ...list.slice(11, 21), located(jwt(now + 5)), ...list.slice(21)];
+    cache.begin();
+    const again = edited.map((l) => cache.assess(l, now + 1));
+    const kept = [...first.slice(0, 10), ...first.slice(11, 21), undefined, ...first.slice(21)];
+    again.forEach((a, i) => {
+      if (i === 20) assert.equal(a.kind === 'token' ? a.expiry.state : '', 'expiring', 'the new one is assessed');
+      else assert.equal(a, kept[i], `credential ${i} keeps its assessment`);
+    });
+  });
+
+  it('gives a credential located afresh, with the same kind and value, the last assessment, of itself', () => {
+    const cache = new AssessmentCache();
+    const list = Array.from({ length: 20 }, (_, i) => located(jwt(now + 30 * 86_400 + i)));
+    cache.begin();
+    const first = list.map((l) => cache.assess(l, now));
+    // As the worker thread answers: new objects, equal to the old ones, one of them now another kind.
+    const fresh = list.map((l, i): LocatedCredential => ({ ...l, kind: i === 7 ? 'base64Jwt' : l.kind, start: l.start + 3 }));
+    cache.begin();
+    const again = fresh.map((l) => cache.assess(l, now + 1));
+    again.forEach((a, i) => {
+      const before = first[i];
+      assert.equal(a.located, fresh[i], 'the assessment is of the credential asked about');
+      if (a.kind !== 'token' || before?.kind !== 'token') assert.fail('a token');
+      if (i === 7) assert.notEqual(a.expiry, before.expiry, 'another kind: assessed afresh');
+      else assert.equal(a.expiry, before.expiry, 'the same value: not assessed again');
+    });
+    // And the next version finds them by identity again.
+    cache.begin();
+    assert.equal(cache.assess(fresh[0] ?? located(''), now + 2), again[0]);
+  });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { LineIndex } from '../../../src/token/lineIndex';
+import { DocumentLines, LineIndex } from '../../../src/token/lineIndex';
 
 /** Lines and columns the slow way: every line break counted from the start, as VS Code reads them. */
 function naive(text: string, offset: number): { line: number; character: number } {
@@ -55,5 +55,43 @@ describe('LineIndex', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it("derives a version's table from the last one: the same lines as built afresh, whatever the edit", () => {
+    const piece = fc.constantFrom('a', 'b', ' ', '\n', '\r', '\r\n', '\t');
+    const text = fc.array(piece, { maxLength: 120 }).map((parts) => parts.join(''));
+    // Edits that split or join a CRLF pair, add or remove breaks, at the start, the end or inside.
+    const edit = fc.record({ at: fc.nat(), removed: fc.nat({ max: 6 }), inserted: fc.array(piece, { maxLength: 4 }).map((p) => p.join('')) });
+    fc.assert(
+      fc.property(text, fc.array(edit, { minLength: 1, maxLength: 4 }), (first, edits) => {
+        const lines = new DocumentLines();
+        let t = first;
+        lines.of(t);
+        for (const e of edits) {
+          const at = e.at % (t.length + 1);
+          t = t.slice(0, at) + e.inserted + t.slice(Math.min(t.length, at + e.removed));
+          const derived = lines.of(t);
+          const fresh = new LineIndex(t);
+          assert.equal(derived.lineCount, fresh.lineCount, JSON.stringify(t));
+          for (let o = 0; o <= t.length; o++) assert.deepEqual(derived.positionAt(o), naive(t, o), `offset ${o} of ${JSON.stringify(t)}`);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('reads again only the lines an edit touched, and gives the same table for the same text', () => {
+    const text = Array.from({ length: 50_000 }, (_, i) => `line ${i}`).join('\n');
+    const lines = new DocumentLines();
+    const first = lines.of(text);
+    assert.equal(lines.of(text), first, 'the same text: the same table');
+    const at = text.indexOf('line 25000');
+    const edited = `${text.slice(0, at)}x\ny${text.slice(at)}`;
+    const derived = lines.of(edited);
+    assert.notEqual(derived, first);
+    assert.equal(derived.lineCount, 50_001);
+    assert.deepEqual(derived.positionAt(edited.indexOf('line 25000')), { line: 25_001, character: 1 });
+    assert.deepEqual(derived.positionAt(edited.indexOf('line 49999')), { line: 50_000, character: 0 });
+    assert.deepEqual(derived.positionAt(edited.indexOf('line 24999')), { line: 24_999, character: 0 });
   });
 });
