@@ -1,7 +1,8 @@
 // The timeline as SVG geometry: one time axis, one row per lane, each token's window as segments
-// (issued → kubelet refresh point → warnafter → expiry), refreshes, 401 markers and a now line.
+// (issued → kubelet refresh point → warnafter → expiry), refreshes, 401 markers (the app's log lines, and
+// ranges of the API server's audit log by caller) and a now line.
 // Pure: no DOM, tested in Node; timelineView.ts turns it into SVG elements.
-import { refreshedByKubelet, type Timeline, type TokenWindow, type VerdictTone } from '../src/diagnosis/timeline';
+import { refreshedByKubelet, type AuditUnauthorizedRange, type Timeline, type TokenWindow, type VerdictTone } from '../src/diagnosis/timeline';
 import { formatDuration, formatTick, formatTimestamp } from './format';
 
 export interface GeometryOptions {
@@ -75,6 +76,16 @@ export interface Marker {
   title: string;
 }
 
+/** 401s of one caller in the API server's audit log: a bar from its first refused request to its last. */
+export interface AuditRange {
+  x0: number;
+  x1: number;
+  y: number;
+  requests: number;
+  podDeleted: boolean;
+  title: string;
+}
+
 export interface Row {
   lane: string;
   label: string;
@@ -107,6 +118,7 @@ export interface TimelineGeometry {
   seen: SeenSpan[];
   refreshes: RefreshLine[];
   markers: Marker[];
+  auditRanges: AuditRange[];
   axis: AxisTick[];
   nowX: number | undefined;
 }
@@ -326,6 +338,21 @@ export function layoutTimeline(t: Timeline, opts: GeometryOptions): TimelineGeom
     });
   }
 
+  const auditRanges: AuditRange[] = [];
+  for (const a of t.auditUnauthorized ?? []) {
+    const row = rowOf.get(a.lane);
+    if (row === undefined || a.lastSeenMs < start || a.firstSeenMs > end) continue;
+    const x0 = clampX(a.firstSeenMs);
+    auditRanges.push({
+      x0,
+      x1: Math.max(clampX(a.lastSeenMs), x0 + 3),
+      y: row.y + row.height / 2,
+      requests: a.requests,
+      podDeleted: a.podDeleted === true,
+      title: auditRangeTitle(a),
+    });
+  }
+
   const step = tickStep(end - start, Math.floor((plotRight - plotLeft) / 110));
   const axis: AxisTick[] = [];
   // Ticks on local-time multiples of the step (days at local midnight).
@@ -350,7 +377,21 @@ export function layoutTimeline(t: Timeline, opts: GeometryOptions): TimelineGeom
     seen,
     refreshes,
     markers,
+    auditRanges,
     axis,
     nowX,
   };
+}
+
+/** The tooltip of an audit 401 range: it says where it comes from, so it is not taken for the app's own log lines. */
+export function auditRangeTitle(a: AuditUnauthorizedRange): string {
+  const n = `${a.requests.toLocaleString('en-US')} request${a.requests === 1 ? '' : 's'}`;
+  const pod = `${a.subject.namespace ?? ''}/${a.subject.pod ?? ''}`;
+  const lines = [
+    `401 in the API server's audit log: ${n} refused`,
+    `from ${a.sourceIP !== '' ? a.sourceIP : 'an address the audit log does not give'}, ${a.userAgent !== '' ? `user agent ${a.userAgent}` : 'no user agent'}`,
+    a.podDeleted === true ? `the address of pod ${pod}, deleted since` : `the address of pod ${pod}`,
+    a.firstSeenMs === a.lastSeenMs ? `at ${formatTimestamp(a.firstSeenMs)}` : `first ${formatTimestamp(a.firstSeenMs)}, last ${formatTimestamp(a.lastSeenMs)}`,
+  ];
+  return lines.join('\n');
 }

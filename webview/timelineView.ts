@@ -6,7 +6,9 @@ import { layoutTimeline, type TimelineGeometry } from './timelineGeometry';
 function describe(t: Timeline): string {
   const tokens = t.windows.length;
   const n401 = t.unauthorized.reduce((sum, m) => sum + m.count, 0);
-  return `Timeline of ${tokens} token${tokens === 1 ? '' : 's'}, ${t.refreshes.length} refresh${t.refreshes.length === 1 ? '' : 'es'} and ${n401} 401 line${n401 === 1 ? '' : 's'}`;
+  const audit = (t.auditUnauthorized ?? []).reduce((sum, a) => sum + a.requests, 0);
+  const fromAudit = audit > 0 ? `, and ${audit} 401${audit === 1 ? '' : 's'} in the API server's audit log` : '';
+  return `Timeline of ${tokens} token${tokens === 1 ? '' : 's'}, ${t.refreshes.length} refresh${t.refreshes.length === 1 ? '' : 'es'} and ${n401} 401 line${n401 === 1 ? '' : 's'}${fromAudit}`;
 }
 
 function drawGeometry(g: TimelineGeometry, label: string): SVGSVGElement {
@@ -77,6 +79,15 @@ function drawGeometry(g: TimelineGeometry, label: string): SVGSVGElement {
   }
   root.appendChild(refreshes);
 
+  // Under the log lines' markers: a bar per caller, first refused request to last.
+  const audit = svg('g', { class: 'audit-401s' });
+  for (const a of g.auditRanges) {
+    audit.appendChild(
+      svg('rect', { class: a.podDeleted ? 'audit-401 pod-deleted' : 'audit-401', x: a.x0, y: a.y - 3, width: a.x1 - a.x0, height: 6, rx: 2 }, a.title),
+    );
+  }
+  root.appendChild(audit);
+
   const markers = svg('g', { class: 'markers' });
   for (const m of g.markers) {
     const r = m.count > 1 ? 5.5 : 4.5;
@@ -115,6 +126,7 @@ export function legend(): HTMLElement {
       legendItem('refresh', 'refresh'),
       legendItem('refresh late', 'late refresh'),
       legendItem('marker-401', '401 line'),
+      legendItem('audit-401', "401s in the API server's audit log (first → last)"),
       legendItem('now-line', 'now'),
     ],
   });
@@ -122,7 +134,7 @@ export function legend(): HTMLElement {
 
 /** The timeline for `width` px, or an empty state saying how to get one. */
 export function renderTimeline(t: Timeline, width: number): Element {
-  if (t.windows.length === 0 && t.unauthorized.length === 0) {
+  if (t.windows.length === 0 && t.unauthorized.length === 0 && (t.auditUnauthorized ?? []).length === 0) {
     return el('p', {
       className: 'empty',
       text: 'No token observed and no 401 line recorded for this subject yet. Read a live token from the explorer, or scan for 401 lines, and the timeline fills in.',

@@ -7,8 +7,10 @@ import type { ClusterSession } from '../cluster/auth/session';
 import type { LiveTokenMode } from '../cluster/live/liveTokenCache';
 import type { UnreadPod } from '../cluster/scan/unauthorizedScan';
 import { collectEvidence, type CollectOptions, type EvidenceSession, type HistorySource } from '../cluster/scan/collectEvidence';
+import { auditInputOf, auditRecordsOf, auditRecordsToWrite, podAddressesOf, podAddressRecordsToWrite } from '../diagnosis/auditHistory';
 import { diagnose } from '../diagnosis/diagnose';
-import type { EvidenceScope, KubeconfigCredentialEvidence } from '../diagnosis/evidence';
+import type { Evidence, EvidenceScope, KubeconfigCredentialEvidence } from '../diagnosis/evidence';
+import type { AuditFindingsInput } from '../controlPlane/auditSummary';
 import type { Finding } from '../diagnosis/types';
 import type { HistoryRecord } from '../history/types';
 import type { CompiledPatterns } from '../logs';
@@ -249,8 +251,14 @@ export class Diagnosis implements Disposable {
       // The periodic run reads no logs and execs nothing: live reads come from the explorer, 401s from scans.
       const { evidence } = await collectEvidence(this.evidenceSession(state), { kind: 'context' }, this.baseOptions(state));
       if (this.opts.state.current !== state) return;
-      // The audit logs are read context-wide, so only this run (never a scan of one scope) adds them.
-      const audit = this.opts.state.audit?.summary(state.session.context);
+      // The audit logs are read context-wide, so only this run (never a scan of one scope) adds them. Until they are
+      // read (after a reload, or with the setting off since), what history kept of them stands in.
+      const context = state.session.context;
+      const kept = this.opts.history.query({ context, kind: 'audit' });
+      const addresses = this.opts.history.query({ context, kind: 'podAddress' });
+      evidence.podAddresses = podAddressesOf(addresses, context);
+      const live = this.opts.state.audit?.summary(context);
+      const audit = live ?? auditInputOf(kept, context);
       if (audit !== undefined) evidence.audit = audit;
       // Namespaces deleted while the evidence was gathered are not brought back.
       const diagnosed = diagnose(evidence, this.now(), { expiry: settings.expiryOptions });
@@ -262,8 +270,26 @@ export class Diagnosis implements Disposable {
         if (seen.has(p)) log.debug(`Diagnosis: ${p}`);
         else log.info(`Diagnosis: ${p}`);
       }
+      await this.recordAudit(evidence, live, [...kept, ...addresses]);
     } catch (err) {
       log.warn(`Diagnosis failed: ${errorMessage(err)}`);
+    }
+  }
+
+  /**
+   * What the audit log shows goes into history (only uses that are new or changed since history last had them), and,
+   * while audit evidence is in use, the pods' addresses: a 401 from a pod deleted later still names it.
+   */
+  private async recordAudit(evidence: Evidence, live: AuditFindingsInput | undefined, known: readonly HistoryRecord[]): Promise<void> {
+    const source = this.opts.state.audit;
+    if (source === undefined || (live === undefined && source.status.state === 'off')) return;
+    const records: HistoryRecord[] = podAddressRecordsToWrite(evidence.context, evidence.pods, known, this.now());
+    if (live !== undefined) records.push(...auditRecordsToWrite(known, auditRecordsOf(evidence.context, live, evidence)));
+    if (records.length === 0) return;
+    try {
+      await this.opts.history.append(records);
+    } catch (err) {
+      this.opts.log.warn(`Could not record the audit evidence in the credential history: ${errorMessage(err)}`);
     }
   }
 

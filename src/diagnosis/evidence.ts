@@ -57,6 +57,19 @@ export interface PodEvidence {
   mountedSecrets: string[];
 }
 
+/** A pod history saw holding an IP over its window (deleted since, or not): how an audit 401 still names a deleted pod. */
+export interface PodAddressEvidence {
+  namespace: string;
+  name: string;
+  uid: string;
+  serviceAccount?: string;
+  ip: string;
+  /** Since when it held the address (its start, when known). */
+  sinceMs: number;
+  /** When it was last seen holding it. */
+  lastSeenMs: number;
+}
+
 /** A `kubernetes.io/service-account-token` Secret: a legacy token with no expiry. */
 export interface LegacySecretEvidence {
   namespace: string;
@@ -120,6 +133,8 @@ export interface Evidence {
   probes: ProbeResult[];
   /** The API server's audit logs, summed per pod, subject and caller; absent when no audit log is read. */
   audit?: AuditFindingsInput;
+  /** Pods seen holding an IP over the history window, deleted since included; the audit rules read them. */
+  podAddresses?: PodAddressEvidence[];
   /** Sentences about what could not be collected (forbidden, unreachable); the rules ignore them. */
   problems: string[];
 }

@@ -1,5 +1,6 @@
 // The Token Health timeline as plain data: each token's window, the refreshes seen, the 401
-// markers and "now", on one time axis in milliseconds. Pure; the webview renders it.
+// markers (the app's own log lines, and the API server's audit log by caller) and "now", on one time
+// axis in milliseconds. Pure; the webview renders it.
 import type { Subject, TokenObservation, UnauthorizedEvent } from '../history/types';
 import { isRefreshOverdue, kubeletRefreshPoint, type RefreshTimes } from '../token/kubeletRefresh';
 
@@ -62,6 +63,28 @@ export interface UnauthorizedMarker {
   count: number;
 }
 
+/**
+ * 401s the API server's audit log holds for a caller tied to a pod by its source IP (diagnosis/auditSources.ts):
+ * a range from the first request refused to the last, drawn in the pod's 401 lane beside its own log lines.
+ */
+export interface AuditUnauthorizedSpan {
+  /** The pod the caller's IP ties it to (context, namespace, pod, podUid, serviceAccount). */
+  subject: Subject;
+  firstSeenMs: number;
+  lastSeenMs: number;
+  requests: number;
+  sourceIP: string;
+  /** Empty when the request carried none. */
+  userAgent: string;
+  /** The pod was deleted since: it is named through the addresses history saw. */
+  podDeleted?: boolean;
+}
+
+export interface AuditUnauthorizedRange extends AuditUnauthorizedSpan {
+  /** The pod's group, as for 401 markers. */
+  lane: string;
+}
+
 export interface Timeline {
   nowMs: number;
   /** The axis: from the earliest thing shown to the latest (at least up to now). */
@@ -72,6 +95,8 @@ export interface Timeline {
   windows: TokenWindow[];
   refreshes: ObservedRefresh[];
   unauthorized: UnauthorizedMarker[];
+  /** 401s from the API server's audit log, by caller tied to a pod; absent in a state saved by an older version. */
+  auditUnauthorized?: AuditUnauthorizedRange[];
 }
 
 /** Whether the kubelet replaces a token of this source: only a projected token file read live is. */
@@ -102,10 +127,15 @@ function ms(seconds: number | undefined): number | undefined {
 }
 
 /**
- * The timeline of `observations` and `unauthorizedEvents`: one window per (lane, fingerprint),
- * a refresh wherever a lane's token changes, and a marker per 401 event.
+ * The timeline of `observations`, `unauthorizedEvents` and `auditUnauthorized`: one window per (lane, fingerprint),
+ * a refresh wherever a lane's token changes, a marker per 401 event and a range per audit 401 caller.
  */
-export function buildTimeline(observations: readonly TokenObservation[], unauthorizedEvents: readonly UnauthorizedEvent[], nowMs: number): Timeline {
+export function buildTimeline(
+  observations: readonly TokenObservation[],
+  unauthorizedEvents: readonly UnauthorizedEvent[],
+  nowMs: number,
+  auditUnauthorized: readonly AuditUnauthorizedSpan[] = [],
+): Timeline {
   const windows = new Map<string, TokenWindow>();
   const refreshTimes = new Map<TokenWindow, RefreshTimes>();
   for (const o of [...observations].sort((a, b) => a.at - b.at)) {
@@ -170,9 +200,14 @@ export function buildTimeline(observations: readonly TokenObservation[], unautho
     .sort((a, b) => a.at - b.at)
     .map((e) => ({ atMs: e.at, lane: groupOf(e.subject), subject: { ...e.subject }, source: e.source, pattern: e.pattern, line: e.line, count: e.count ?? 1 }));
 
+  const audit: AuditUnauthorizedRange[] = [...auditUnauthorized]
+    .sort((a, b) => a.firstSeenMs - b.firstSeenMs || a.sourceIP.localeCompare(b.sourceIP) || a.userAgent.localeCompare(b.userAgent))
+    .map((a) => ({ ...a, subject: { ...a.subject }, lane: groupOf(a.subject) }));
+
   const lanes: string[] = [];
   for (const w of list) if (!lanes.includes(w.lane)) lanes.push(w.lane);
   for (const m of unauthorized) if (!lanes.includes(m.lane)) lanes.push(m.lane);
+  for (const a of audit) if (!lanes.includes(a.lane)) lanes.push(a.lane);
 
   const times: number[] = [nowMs];
   for (const w of list) {
@@ -182,5 +217,6 @@ export function buildTimeline(observations: readonly TokenObservation[], unautho
     if (w.expiresAtMs !== undefined && w.expiresAtMs - nowMs < 7 * 24 * 3600 * 1000) times.push(w.expiresAtMs);
   }
   for (const m of unauthorized) times.push(m.atMs);
-  return { nowMs, startMs: Math.min(...times), endMs: Math.max(...times), lanes, windows: list, refreshes, unauthorized };
+  for (const a of audit) times.push(a.firstSeenMs, a.lastSeenMs);
+  return { nowMs, startMs: Math.min(...times), endMs: Math.max(...times), lanes, windows: list, refreshes, unauthorized, auditUnauthorized: audit };
 }

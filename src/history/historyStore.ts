@@ -30,6 +30,7 @@ function positive(value: number | undefined, fallback: number): number {
 }
 
 function copyRecord(r: HistoryRecord): HistoryRecord {
+  if (r.kind === 'audit') return { ...r, subject: { ...r.subject }, userAgents: [...r.userAgents], sourceIPs: [...r.sourceIPs] };
   return { ...r, subject: { ...r.subject } };
 }
 

@@ -1,7 +1,7 @@
 // The history file format: a header line, then one JSON record per line. Records are checked field by
 // field and copied, so only known fields reach the disk and anything else on the disk reads as corrupt.
 import { fieldHoldingToken } from './secretGuard';
-import type { HistoryRecord, Subject, TokenObservation, UnauthorizedEvent } from './types';
+import type { AuditRecord, HistoryRecord, PodAddressRecord, Subject, TokenObservation, UnauthorizedEvent } from './types';
 
 export const FORMAT = 'cluster-credentials-history';
 export const VERSION = 1;
@@ -13,6 +13,10 @@ export type HeaderCheck = { ok: true } | { ok: false; reason: string };
 
 const TOKEN_SOURCES = new Set(['liveRead', 'tokenRequest', 'kubeconfig', 'secret']);
 const EVENT_SOURCES = new Set(['log', 'event', 'probe']);
+const AUDIT_USES = new Set(['stale', 'legacy', 'unauthorized']);
+/** An audit record keeps a few distinct user agents and addresses, each of a bounded length. */
+export const MAX_AUDIT_VALUES = 16;
+export const MAX_AUDIT_TEXT = 1024;
 const SUBJECT_FIELDS = ['namespace', 'pod', 'podUid', 'serviceAccount', 'container', 'path'] as const;
 // A fingerprint is a hash prefix (hex, optionally colon-separated or `sha256:`-prefixed), never a token.
 const FINGERPRINT = /^(?:sha256:)?[0-9A-Fa-f:]{8,128}$/;
@@ -72,11 +76,8 @@ function tokenObservation(v: Record<string, unknown>): TokenObservation {
   if (exp !== undefined) out.exp = exp;
   if (warnAfter !== undefined) out.warnAfter = warnAfter;
   if (jti !== undefined) out.jti = jti;
-  if (v.lastAt !== undefined) {
-    const lastAt = time(v.lastAt, 'lastAt');
-    if (lastAt < at) throw new Invalid("'lastAt' is before 'at'");
-    if (lastAt > at) out.lastAt = lastAt;
-  }
+  const lastAt = lastAtOf(v, at);
+  if (lastAt !== undefined) out.lastAt = lastAt;
   return out;
 }
 
@@ -100,6 +101,63 @@ function unauthorizedEvent(v: Record<string, unknown>): UnauthorizedEvent {
   return out;
 }
 
+function lastAtOf(v: Record<string, unknown>, at: number): number | undefined {
+  if (v.lastAt === undefined) return undefined;
+  const lastAt = time(v.lastAt, 'lastAt');
+  if (lastAt < at) throw new Invalid("'lastAt' is before 'at'");
+  return lastAt > at ? lastAt : undefined;
+}
+
+function boundedText(v: unknown, name: string, allowEmpty: boolean): string {
+  if (typeof v !== 'string' || (!allowEmpty && v === '') || v.length > MAX_AUDIT_TEXT) throw new Invalid(`'${name}' is not a short text`);
+  return v;
+}
+
+function textList(v: unknown, name: string): string[] {
+  if (!Array.isArray(v) || v.length > MAX_AUDIT_VALUES) throw new Invalid(`'${name}' is not a short list`);
+  return v.map((item, i) => boundedText(item, `${name}[${i}]`, false));
+}
+
+function auditRecord(v: Record<string, unknown>): AuditRecord {
+  const at = time(v.at, 'at');
+  if (typeof v.use !== 'string' || !AUDIT_USES.has(v.use)) throw new Invalid("'use' is not an audit use");
+  if (typeof v.requests !== 'number' || !Number.isInteger(v.requests) || v.requests < 1) throw new Invalid("'requests' is not a positive integer");
+  const out: AuditRecord = {
+    kind: 'audit',
+    use: v.use as AuditRecord['use'],
+    at,
+    subject: subject(v.subject),
+    requests: v.requests,
+    userAgents: textList(v.userAgents, 'userAgents'),
+    sourceIPs: textList(v.sourceIPs, 'sourceIPs'),
+  };
+  const lastAt = lastAtOf(v, at);
+  if (lastAt !== undefined) out.lastAt = lastAt;
+  if (v.user !== undefined) out.user = boundedText(v.user, 'user', true);
+  const seconds = optionalNumber(v.maxSecondsAfterWarning, 'maxSecondsAfterWarning');
+  if (seconds !== undefined) out.maxSecondsAfterWarning = seconds;
+  if (out.use === 'unauthorized') {
+    // The key of a refused caller: both present, either may be empty (the log gave none).
+    out.sourceIP = boundedText(v.sourceIP, 'sourceIP', true);
+    out.userAgent = boundedText(v.userAgent, 'userAgent', true);
+    if (v.podDeleted !== undefined) {
+      if (typeof v.podDeleted !== 'boolean') throw new Invalid("'podDeleted' is not true or false");
+      if (v.podDeleted) out.podDeleted = true;
+    }
+  } else if (out.user === undefined) throw new Invalid("'user' is missing");
+  return out;
+}
+
+function podAddressRecord(v: Record<string, unknown>): PodAddressRecord {
+  const at = time(v.at, 'at');
+  const s = subject(v.subject);
+  if (s.namespace === undefined || s.pod === undefined || s.podUid === undefined) throw new Invalid("'subject' does not name a pod");
+  const out: PodAddressRecord = { kind: 'podAddress', at, subject: s, ip: boundedText(v.ip, 'ip', false) };
+  const lastAt = lastAtOf(v, at);
+  if (lastAt !== undefined) out.lastAt = lastAt;
+  return out;
+}
+
 /** A clean copy of a record with only known fields, or why it is not one. */
 export function checkRecord(value: unknown): Checked {
   try {
@@ -107,7 +165,9 @@ export function checkRecord(value: unknown): Checked {
     let record: HistoryRecord;
     if (value.kind === 'token') record = tokenObservation(value);
     else if (value.kind === 'unauthorized') record = unauthorizedEvent(value);
-    else return { ok: false, reason: "'kind' is neither 'token' nor 'unauthorized'" };
+    else if (value.kind === 'audit') record = auditRecord(value);
+    else if (value.kind === 'podAddress') record = podAddressRecord(value);
+    else return { ok: false, reason: "'kind' is not one of 'token', 'unauthorized', 'audit', 'podAddress'" };
     const leaking = fieldHoldingToken(record as unknown as Record<string, unknown>);
     if (leaking) return { ok: false, reason: `'${leaking}' holds what looks like a raw token` };
     return { ok: true, record };

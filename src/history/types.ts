@@ -47,7 +47,58 @@ export interface UnauthorizedEvent {
   count?: number;
 }
 
-export type HistoryRecord = TokenObservation | UnauthorizedEvent;
+/** Which audit evidence a record keeps: a pod's stale token, a legacy token in use, or a caller refused with 401. */
+export type AuditUseKind = 'stale' | 'legacy' | 'unauthorized';
+
+/**
+ * What the API server's audit log showed of one use (src/controlPlane/auditSummary.ts), kept so that its findings
+ * and the timeline's audit 401s survive a reload: counts, times, addresses and user agents, never a token or an
+ * audit line. One record per use: a later record of the same use (subject kept apart) replaces it.
+ */
+export interface AuditRecord {
+  kind: 'audit';
+  use: AuditUseKind;
+  /** Milliseconds since the epoch: the first request seen (a stored field name: no unit suffix). */
+  at: number;
+  /** The last request seen, if after `at`. */
+  lastAt?: number;
+  /**
+   * stale: the pod the annotation names (namespace, pod, podUid, serviceAccount); legacy: its service account;
+   * unauthorized: the context, and the pod its source IP was tied to when one was.
+   */
+  subject: Subject;
+  /** stale and legacy: the annotation's user, `system:serviceaccount:NS:NAME`; unauthorized: the user, when the server knew it. */
+  user?: string;
+  /** Requests, each counted once across its stages. */
+  requests: number;
+  /** A few distinct values, as the summary kept them. */
+  userAgents: string[];
+  sourceIPs: string[];
+  /** stale: the most seconds past `warnafter` any of its requests was. */
+  maxSecondsAfterWarning?: number;
+  /** unauthorized: the caller, by address and user agent (the key of the use). */
+  sourceIP?: string;
+  userAgent?: string;
+  /** unauthorized, tied to a pod: that pod was deleted when the record was written. */
+  podDeleted?: boolean;
+}
+
+/**
+ * A pod seen holding an IP: how a 401 in the audit log, which names its caller by address only, is tied to a
+ * pod deleted since. One record per pod and address; a later one of the same widens its time range.
+ */
+export interface PodAddressRecord {
+  kind: 'podAddress';
+  /** Milliseconds since the epoch: since when it held the address (its start, when known). */
+  at: number;
+  /** When it was last seen holding it (found gone, or the address changed); absent while it was never seen to end. */
+  lastAt?: number;
+  /** context, namespace, pod, podUid and serviceAccount. */
+  subject: Subject;
+  ip: string;
+}
+
+export type HistoryRecord = TokenObservation | UnauthorizedEvent | AuditRecord | PodAddressRecord;
 
 export interface HistoryFilter {
   context?: string;

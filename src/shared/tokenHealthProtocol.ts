@@ -187,7 +187,9 @@ function isTimeline(v: unknown): v is Timeline {
     v.lanes.every((l) => typeof l === 'string') &&
     isArray(v.windows) &&
     isArray(v.refreshes) &&
-    isArray(v.unauthorized)
+    isArray(v.unauthorized) &&
+    // Absent in a state saved before the audit log's 401s were drawn.
+    (v.auditUnauthorized === undefined || isArray(v.auditUnauthorized))
   );
 }
 

@@ -187,7 +187,7 @@ export async function collectEvidence(session: EvidenceSession, scope: EvidenceS
   const records = opts.history?.query(historyFilter(session.context, scope)) ?? [];
   for (const r of records) {
     if (r.kind === 'token') evidence.observations.push(r);
-    else evidence.unauthorized.push(r);
+    else if (r.kind === 'unauthorized') evidence.unauthorized.push(r);
   }
 
   const newObservations: TokenObservation[] = [];

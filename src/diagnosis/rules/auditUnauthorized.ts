@@ -1,12 +1,13 @@
 // 401s from the API server's audit log, by workload: a refused request's event has an empty `user` (the
 // server never learned who called), so the caller is known only by its source IP and user agent. An IP
-// that one listed pod holds (and held by the time of the requests) ties the 401s to that pod; the others
-// are grouped by address, each with its user agents.
+// that one pod holds (a listed pod that held it by the time of the requests, or one history saw with it
+// then, deleted since) ties the 401s to that pod; the others are grouped by address, each with its user agents.
 import type { UnauthorizedCaller } from '../../controlPlane/auditSummary';
-import { describeRequests, podsWithIP } from '../auditSources';
-import type { Evidence, PodEvidence } from '../evidence';
+import type { PodRef } from '../../shared/nodeRef';
+import { describeRequests, holderName, holdersOfIP, type AddressHolder } from '../auditSources';
+import type { Evidence } from '../evidence';
 import { findingId, podName, podRef, restartActions, tokenHealthAction, when, type DiagnoseOptions } from '../ruleKit';
-import type { Finding, FindingEvidence } from '../types';
+import type { Finding, FindingAction, FindingEvidence } from '../types';
 
 /** Unknown addresses shown one by one, the busiest first; the rest are one finding. */
 export const MAX_UNKNOWN_ADDRESSES = 20;
@@ -30,34 +31,51 @@ function span(t: { requests: number; first: number; last: number }): string {
   return t.first === t.last ? `${n} at ${when(t.first)}` : `${n} between ${when(t.first)} and ${when(t.last)}`;
 }
 
-function podFinding(evidence: Evidence, pod: PodEvidence, callers: UnauthorizedCaller[]): Finding {
+/** The pod's ref: a deleted pod's too, for its Token Health panel (which says it is gone), when its service account is known. */
+function holderRef(context: string, h: AddressHolder): PodRef | undefined {
+  if (h.pod !== undefined) return podRef(context, h.pod);
+  if (h.serviceAccount === undefined) return undefined;
+  return { kind: 'pod', context, namespace: h.namespace, name: h.name, uid: h.uid, serviceAccount: h.serviceAccount };
+}
+
+function podFinding(evidence: Evidence, holder: AddressHolder, callers: UnauthorizedCaller[]): Finding {
   const t = total(callers);
   const ips = [...new Set(callers.map((c) => c.sourceIP))].join(', ');
   const agents = [...new Set(callers.map((c) => c.userAgent).filter((u) => u !== ''))];
-  const ref = podRef(evidence.context, pod);
-  return {
-    id: findingId('auditUnauthorized', pod.namespace, pod.name, pod.uid),
+  const ref = holderRef(evidence.context, holder);
+  const deleted = holder.pod === undefined;
+  const whose = deleted ? `the IP pod ${podName(holder)} held before it was deleted` : `the IP of pod ${podName(holder)}`;
+  const actions: FindingAction[] = holder.pod !== undefined ? restartActions(evidence.context, holder.pod) : [];
+  if (ref !== undefined) actions.push(tokenHealthAction(ref));
+  const subject: Finding['subject'] = { context: evidence.context, namespace: holder.namespace, pod: holder.name, podUid: holder.uid };
+  if (holder.serviceAccount !== undefined) subject.serviceAccount = holder.serviceAccount;
+  const finding: Finding = {
+    id: findingId('auditUnauthorized', holder.namespace, holder.name, holder.uid),
     rule: 'auditUnauthorized',
-    severity: 'error',
-    title: `401s from ${podName(pod)}`,
+    // A deleted pod sends nothing more: what it was refused is history.
+    severity: deleted ? 'warning' : 'error',
+    title: `401s from ${deleted ? `${podName(holder)} (deleted since)` : podName(holder)}`,
     explanation:
-      `The API server refused ${span(t)} from ${ips}, the IP of pod ${podName(pod)}${agents.length > 0 ? ` (user agent ${agents.join(', ')})` : ''}, with 401: ` +
-      `the token it sends is expired, invalidated (its pod or Secret deleted) or not one of this cluster's. ` +
+      `The API server refused ${span(t)} from ${ips}, ${whose}${agents.length > 0 ? ` (user agent ${agents.join(', ')})` : ''}, with 401: ` +
+      `the token it sent was expired, invalidated (its pod or Secret deleted) or not one of this cluster's. ` +
       `A refused request names no user, so the audit log cannot say which token; Token Health shows the pod's tokens and its 401 lines.`,
-    subject: { context: evidence.context, namespace: pod.namespace, pod: pod.name, podUid: pod.uid, serviceAccount: pod.serviceAccount },
-    target: ref,
+    subject,
     evidence: callers.map(callerLine).sort((a, b) => a.atMs - b.atMs),
-    actions: [...restartActions(evidence.context, pod), tokenHealthAction(ref)],
+    actions,
   };
+  if (ref !== undefined) finding.target = ref;
+  return finding;
 }
 
-function addressFinding(evidence: Evidence, ip: string, callers: UnauthorizedCaller[], sharedBy: PodEvidence[]): Finding {
+function addressFinding(evidence: Evidence, ip: string, callers: UnauthorizedCaller[], sharedBy: AddressHolder[]): Finding {
   const t = total(callers);
   const where = ip !== '' ? ip : 'an address the audit log does not give';
   const who =
     sharedBy.length > 1
-      ? `Pods ${sharedBy.map(podName).join(', ')} share that address (host network), so it names no one pod`
-      : 'No listed pod holds that address: it is a node, a client outside the cluster, or a pod deleted since';
+      ? sharedBy.every((h) => h.pod !== undefined)
+        ? `Pods ${sharedBy.map(holderName).join(', ')} share that address (host network), so it names no one pod`
+        : `Pods ${sharedBy.map(holderName).join(', ')} held that address over those requests (one after another, or on the host network), so it names no one pod`
+      : 'No listed pod holds that address, and history saw no deleted pod with it: it is a node, a client outside the cluster, or a pod deleted before it was seen';
   return {
     id: findingId('auditUnauthorized', ip !== '' ? ip : 'unknown'),
     rule: 'auditUnauthorized',
@@ -72,22 +90,22 @@ function addressFinding(evidence: Evidence, ip: string, callers: UnauthorizedCal
 
 export function auditUnauthorizedRule(evidence: Evidence, _nowMs: number, _options: DiagnoseOptions): Finding[] {
   const callers = evidence.audit?.unauthorized ?? [];
-  const byPod = new Map<string, { pod: PodEvidence; callers: UnauthorizedCaller[] }>();
-  const byAddress = new Map<string, { callers: UnauthorizedCaller[]; sharedBy: PodEvidence[] }>();
+  const byPod = new Map<string, { holder: AddressHolder; callers: UnauthorizedCaller[] }>();
+  const byAddress = new Map<string, { callers: UnauthorizedCaller[]; sharedBy: AddressHolder[] }>();
   for (const c of callers) {
-    const pods = podsWithIP(evidence, c.sourceIP, c.lastSeenMs);
-    const pod = pods.length === 1 ? pods[0] : undefined;
-    if (pod) {
-      const group = byPod.get(pod.uid) ?? { pod, callers: [] };
+    const pods = holdersOfIP(evidence, c.sourceIP, c.firstSeenMs, c.lastSeenMs);
+    const holder = pods.length === 1 ? pods[0] : undefined;
+    if (holder) {
+      const group = byPod.get(holder.uid) ?? { holder, callers: [] };
       group.callers.push(c);
-      byPod.set(pod.uid, group);
+      byPod.set(holder.uid, group);
     } else {
       const group = byAddress.get(c.sourceIP) ?? { callers: [], sharedBy: pods };
       group.callers.push(c);
       byAddress.set(c.sourceIP, group);
     }
   }
-  const findings = [...byPod.values()].map((g) => podFinding(evidence, g.pod, g.callers));
+  const findings = [...byPod.values()].map((g) => podFinding(evidence, g.holder, g.callers));
   const addresses = [...byAddress.entries()].sort((a, b) => total(b[1].callers).requests - total(a[1].callers).requests || a[0].localeCompare(b[0]));
   for (const [ip, g] of addresses.slice(0, MAX_UNKNOWN_ADDRESSES)) findings.push(addressFinding(evidence, ip, g.callers, g.sharedBy));
   const rest = addresses.slice(MAX_UNKNOWN_ADDRESSES);
@@ -99,7 +117,7 @@ export function auditUnauthorizedRule(evidence: Evidence, _nowMs: number, _optio
       rule: 'auditUnauthorized',
       severity: 'warning',
       title: `401s from ${rest.length} more addresses`,
-      explanation: `The API server refused ${span(t)} from ${rest.length} more addresses no listed pod holds, with 401.`,
+      explanation: `The API server refused ${span(t)} from ${rest.length} more addresses no one pod holds, with 401.`,
       subject: { context: evidence.context },
       evidence: all
         .sort((a, b) => b.requests - a.requests)

@@ -1,12 +1,13 @@
 // What one Token Health panel shows, gathered from history and findings for its subject.
 // No vscode import: the panel host calls this with what the services hold, tests call it with data.
+import type { AddressPod } from '../../diagnosis/auditSources';
 import type { Finding } from '../../diagnosis/types';
-import { buildTimeline } from '../../diagnosis/timeline';
+import { buildTimeline, type AuditUnauthorizedSpan } from '../../diagnosis/timeline';
 import type { HistoryRecord, Subject, TokenObservation, UnauthorizedEvent } from '../../history/types';
 import type { ControlPlaneGauge, PanelAction, TokenHealthState, TokenHealthSubject, UnauthorizedLine } from '../../shared/tokenHealthProtocol';
 import type { NodeRef } from '../../shared/nodeRef';
 import { COMMAND } from '../../shared/commandIds';
-import type { InventorySnapshot, ResourceStatus } from '../../cluster/inventory/types';
+import type { InventorySnapshot, PodItem, ResourceStatus } from '../../cluster/inventory/types';
 
 /** The part of the cluster a panel covers. */
 export interface Scope {
@@ -93,19 +94,31 @@ function subjectOfRef(ref: Exclude<NodeRef, { kind: 'finding' }>): Subject {
  * The records of `scope`. A 401 line names a pod, not always its service account: for a service
  * account the pods its tokens were seen in count too.
  */
-export function recordsInScope(records: readonly HistoryRecord[], scope: Scope): { observations: TokenObservation[]; events: UnauthorizedEvent[] } {
+export function recordsInScope(
+  records: readonly HistoryRecord[],
+  scope: Scope,
+  auditSpans: readonly AuditUnauthorizedSpan[] = [],
+): { observations: TokenObservation[]; events: UnauthorizedEvent[]; audit: AuditUnauthorizedSpan[] } {
   const observations = records.filter((r): r is TokenObservation => r.kind === 'token' && inScope(r.subject, scope));
   const pods = new Set<string>();
   if (scope.serviceAccount !== undefined) {
     for (const o of observations) if (o.subject.pod !== undefined) pods.add(`${o.subject.namespace ?? ''}/${o.subject.pod}`);
   }
-  const events = records.filter(
-    (r): r is UnauthorizedEvent =>
-      r.kind === 'unauthorized' &&
-      (inScope(r.subject, scope) ||
-        (r.subject.context === scope.context && r.subject.pod !== undefined && pods.has(`${r.subject.namespace ?? ''}/${r.subject.pod}`))),
-  );
-  return { observations, events };
+  const ofPodInScope = (s: Subject): boolean =>
+    inScope(s, scope) || (s.context === scope.context && s.pod !== undefined && pods.has(`${s.namespace ?? ''}/${s.pod}`));
+  const events = records.filter((r): r is UnauthorizedEvent => r.kind === 'unauthorized' && ofPodInScope(r.subject));
+  const audit = auditSpans.filter((a) => ofPodInScope(a.subject));
+  return { observations, events, audit };
+}
+
+/** What of the inventory's pods ties an audit 401's address to a pod (diagnosis/auditSources.ts). */
+export function addressPodsOf(pods: readonly PodItem[]): AddressPod[] {
+  return pods.map((p) => {
+    const a: AddressPod = { namespace: p.namespace, name: p.name, uid: p.uid, serviceAccount: p.serviceAccount };
+    if (p.podIPs !== undefined) a.podIPs = [...p.podIPs];
+    if (p.startedAtSec !== undefined) a.startedAtMs = p.startedAtSec * 1000;
+    return a;
+  });
 }
 
 export function findingsInScope(findings: readonly Finding[], scope: Scope): Finding[] {
@@ -193,6 +206,8 @@ export interface PanelInputs {
   notice?: string;
   /** The control plane's gauge of the panel's context; shown on a context's panel only. */
   controlPlane?: ControlPlaneGauge;
+  /** 401s from the API server's audit log by caller tied to a pod (diagnosis/auditHistory.ts auditSpansOf), any scope. */
+  auditSpans?: readonly AuditUnauthorizedSpan[];
 }
 
 /**
@@ -206,8 +221,8 @@ export function showsControlPlane(ref: NodeRef): boolean {
 /** Everything the webview draws, for the subject of `ref`. */
 export function buildPanelState(input: PanelInputs): TokenHealthState {
   const { scope, subject } = resolveSubject(input.ref, input.findings);
-  const { observations, events } = recordsInScope(input.records, scope);
-  const timeline = buildTimeline(observations, events, input.nowMs);
+  const { observations, events, audit } = recordsInScope(input.records, scope, input.auditSpans);
+  const timeline = buildTimeline(observations, events, input.nowMs, audit);
   const unauthorizedLines = events.map(lineOf).sort((a, b) => b.atMs - a.atMs);
   const findings = findingsInScope(input.findings, scope);
   const scanTarget = input.ref.kind === 'pod' ? input.ref : actionTarget(scope);

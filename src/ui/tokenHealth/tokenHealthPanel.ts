@@ -8,7 +8,10 @@ import type { NodeRef } from '../../shared/nodeRef';
 import { errorMessage } from '../../shared/values';
 import type { Services } from '../services';
 import { createNonce, tokenHealthHtml } from './html';
-import { buildPanelState, goneNotice, isOffered, resolveSubject, showsControlPlane } from './panelData';
+import { addressPodsOf, buildPanelState, goneNotice, isOffered, resolveSubject, showsControlPlane } from './panelData';
+import { auditSpansOf, podAddressesOf } from '../../diagnosis/auditHistory';
+import type { AuditUnauthorizedSpan } from '../../diagnosis/timeline';
+import type { HistoryRecord } from '../../history/types';
 import type { SessionState } from '../../app/sessionState';
 import { judgeWindows, nextVerdictChangeMs, withVerdicts, type JudgedWindow, type SessionTokens, type TokenMemory } from './windowVerdicts';
 
@@ -80,6 +83,9 @@ export class TokenHealthPanel implements vscode.Disposable {
         onDispose();
       }),
     );
+    // New audit evidence: its 401s on the pods' timelines (the findings follow through the diagnosis).
+    const audit = services.state.audit?.onDidChange(() => this.update());
+    if (audit !== undefined) this.disposables.push(audit);
     this.holdControlPlane();
   }
 
@@ -234,9 +240,23 @@ export class TokenHealthPanel implements vscode.Disposable {
       records,
       findings: this.services.findings.all(),
       nowMs: Date.now(),
+      auditSpans: this.auditSpans(records),
       ...(notice !== undefined ? { notice } : {}),
       ...(controlPlane !== undefined ? { controlPlane } : {}),
     });
+  }
+
+  /**
+   * The audit 401s tied to pods: from the audit log read now when it is this context's (the active session's, with its
+   * pod list), tied through the pods listed and those history saw; else from what history kept of them.
+   */
+  private auditSpans(records: readonly HistoryRecord[]): AuditUnauthorizedSpan[] {
+    const context = this.ref.context;
+    const current = this.services.state.current;
+    const snapshot = current?.session.context === context ? current.snapshot() : undefined;
+    const live = snapshot !== undefined ? this.services.state.audit?.summary(context) : undefined;
+    if (snapshot === undefined || live === undefined) return auditSpansOf(records, context);
+    return auditSpansOf(records, context, { input: live, book: { pods: addressPodsOf(snapshot.pods), podAddresses: podAddressesOf(records, context) } });
   }
 
   private async post(message: HostMessage): Promise<void> {

@@ -15,6 +15,7 @@ import { DIAGNOSIS_SOURCE, Diagnosis } from '../../../src/app/diagnosis';
 import { Emitter } from '../../../src/app/events';
 import type { ClusterSession } from '../../../src/cluster/auth/session';
 import type { Finding } from '../../../src/diagnosis/types';
+import type { HistoryRecord } from '../../../src/history/types';
 import { Clock } from '../../cluster/clock';
 import { handOverLiveFiles } from '../../cluster/scenarios/index';
 import { STALE_TOKENS, staleTokensIncident, type StaleTokensIncident } from '../../cluster/scenarios/staleTokens';
@@ -41,6 +42,8 @@ describe('audit evidence of the stale-tokens scenario, through the diagnosis', (
   let diagnosis: Diagnosis;
   const findings = new MemoryFindings();
   const log = new MemoryLog();
+  const history = new MemoryHistory();
+  let settings: TestSettings;
 
   const current = (): readonly Finding[] => findings.bySource.get(DIAGNOSIS_SOURCE) ?? [];
   const ofRule = (rule: Finding['rule']): Finding[] => current().filter((f) => f.rule === rule);
@@ -61,8 +64,7 @@ describe('audit evidence of the stale-tokens scenario, through the diagnosis', (
 
     tmp = tempDir('cc-audit-e2e-session-');
     session = sessionFor(cluster, tmp, 'admin');
-    const settings = new TestSettings();
-    const history = new MemoryHistory();
+    settings = new TestSettings();
     audit = new AuditEvidence({
       settings: new AuditSettings({ paths: [join(dir, 'audit')], trusted: true, workspaceFolders: [] }),
       log,
@@ -173,5 +175,60 @@ describe('audit evidence of the stale-tokens scenario, through the diagnosis', (
       unknown.evidence.map((e) => e.text.replace(/ at .* UTC/, '')),
       ['401: 1 request from 192.168.50.7, user agent curl/8.5.0'],
     );
+  });
+
+  it('keeps the audit evidence in history: written once, not again, and its findings back after a reload before any audit log is read', async () => {
+    await diagnosis.refresh();
+    const audits = (): HistoryRecord[] => history.records.filter((r) => r.kind === 'audit');
+    const written = audits().length;
+    assert.equal(written, 3 + 1 + 2, 'three stale pods, one legacy token, two refused callers');
+    assert.ok(!audits().some((r) => JSON.stringify(r).includes('eyJ')), 'never a token');
+    const apisix = state.current?.snapshot()?.pods.find((p) => p.namespace === 'ingress-apisix');
+    assert.ok(apisix);
+    const tied = audits().find((r) => r.kind === 'audit' && r.use === 'unauthorized' && r.subject.pod !== undefined);
+    assert.deepEqual(tied?.subject, {
+      context: session.context,
+      namespace: 'ingress-apisix',
+      pod: apisix.name,
+      podUid: apisix.uid,
+      serviceAccount: 'apisix-internal',
+    });
+    assert.ok(
+      history.records.some((r) => r.kind === 'podAddress' && r.subject.podUid === apisix.uid && r.ip === apisix.podIPs?.[0]),
+      'the pods’ addresses, for a 401 of a pod deleted later',
+    );
+    const addresses = history.records.filter((r) => r.kind === 'podAddress').length;
+    await diagnosis.refresh();
+    assert.equal(audits().length, written, 'the same evidence again writes nothing');
+    assert.equal(history.records.filter((r) => r.kind === 'podAddress').length, addresses);
+
+    // A reload: the audit setting not read yet (here: off), the same history.
+    const off = new AuditEvidence({ settings: new AuditSettings({ paths: [], trusted: true, workspaceFolders: [] }), log });
+    const reloaded = new ClusterState({
+      sessions: new TestSessions(session),
+      settings,
+      history,
+      log,
+      audit: off,
+      tuning: { coalesceMs: 0, retryDelaysMs: [50] },
+    });
+    const after = new MemoryFindings();
+    const again = new Diagnosis({ state: reloaded, history, findings: after, settings, log, nowMs: () => cluster.clock.nowMs(), debounceMs: 10 });
+    try {
+      again.start();
+      await again.refresh();
+      const titles = (list: readonly Finding[] | undefined): string[] =>
+        (list ?? [])
+          .filter((f) => f.rule.startsWith('audit'))
+          .map((f) => f.title)
+          .sort();
+      assert.deepEqual(titles(after.bySource.get(DIAGNOSIS_SOURCE)), titles(current()));
+      assert.equal(titles(current()).length, 3 + 1 + 2);
+      assert.equal(audits().length, written, 'what history gave back is not written again');
+    } finally {
+      again.dispose();
+      reloaded.dispose();
+      off.dispose();
+    }
   });
 });

@@ -51,6 +51,7 @@ export class MemoryHistory {
   query(filter: HistoryFilter): HistoryRecord[] {
     return this.records.filter(
       (r) =>
+        (filter.kind === undefined || r.kind === filter.kind) &&
         (filter.context === undefined || r.subject.context === filter.context) &&
         (filter.namespace === undefined || r.subject.namespace === filter.namespace) &&
         (filter.pod === undefined || r.subject.pod === filter.pod) &&

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseAuditLine } from '../../../src/controlPlane/auditEvent';
 import { AuditSummary, type AuditFindingsInput } from '../../../src/controlPlane/auditSummary';
+import { describeAddress, holderName, holdersOfIP } from '../../../src/diagnosis/auditSources';
 import { diagnose } from '../../../src/diagnosis/diagnose';
 import type { Evidence, LegacySecretEvidence } from '../../../src/diagnosis/evidence';
 import { resolveOptions } from '../../../src/diagnosis/ruleKit';
@@ -256,7 +257,10 @@ describe('auditUnauthorizedRule', () => {
       /^The API server refused 2 requests between 2026-01-10 08:00:00 UTC and 2026-01-10 08:00:10 UTC from 10\.244\.0\.11, the IP of pod db\/billing-db-0 \(user agent Patroni/,
     );
     assert.deepEqual(tied.subject, { context: CONTEXT, namespace: 'db', pod: 'billing-db-0', podUid: 'uid-billing', serviceAccount: 'billing-db' });
-    assert.match(unknown.explanation, /with 401\. No listed pod holds that address: it is a node, a client outside the cluster, or a pod deleted since;/);
+    assert.match(
+      unknown.explanation,
+      /with 401\. No listed pod holds that address, and history saw no deleted pod with it: it is a node, a client outside the cluster, or a pod deleted before it was seen;/,
+    );
     assert.deepEqual(
       unknown.evidence.map((e) => e.text),
       [
@@ -275,6 +279,48 @@ describe('auditUnauthorizedRule', () => {
     const findings = auditUnauthorizedRule(evidence, T0 + 2 * HOUR, OPTIONS);
     assert.deepEqual(findings.map((f) => f.title).sort(), ['401s from 10.244.0.11', '401s from 172.18.0.2']);
     assert.match(findings.find((f) => f.title.endsWith('172.18.0.2'))?.explanation ?? '', /Pods db\/billing-db-0, payments\/node-agent share that address/);
+  });
+
+  it('ties 401s to a pod deleted since when history saw it with the address over those requests', () => {
+    const gone = { namespace: 'db', name: 'billing-db-0', uid: 'uid-billing-old', serviceAccount: 'billing-db', ip: '10.244.0.31' };
+    const evidence = evidenceWith((e) => {
+      e.podAddresses = [{ ...gone, sinceMs: T0 - DAY, lastSeenMs: T0 + 5 * MIN }];
+      e.audit = summaryOf([refused('d1', T0, '10.244.0.31', PATRONI_UA), refused('d2', T0 + 2 * MIN, '10.244.0.31', PATRONI_UA)]);
+    });
+    const f = only(auditUnauthorizedRule(evidence, T0 + HOUR, OPTIONS));
+    assert.equal(f.title, '401s from db/billing-db-0 (deleted since)');
+    assert.equal(f.severity, 'warning');
+    assert.match(f.explanation, /from 10\.244\.0\.31, the IP pod db\/billing-db-0 held before it was deleted \(user agent Patroni/);
+    assert.deepEqual(f.subject, { context: CONTEXT, namespace: 'db', pod: 'billing-db-0', podUid: 'uid-billing-old', serviceAccount: 'billing-db' });
+    assert.deepEqual(f.target, { kind: 'pod', context: CONTEXT, namespace: 'db', name: 'billing-db-0', uid: 'uid-billing-old', serviceAccount: 'billing-db' });
+    // Nothing to restart: only its Token Health, which says the pod is gone.
+    assert.deepEqual(
+      f.actions.map((a) => a.command),
+      [COMMAND.showTokenHealth],
+    );
+    assert.equal(describeAddress(evidence, '10.244.0.31', T0, T0 + 2 * MIN), '10.244.0.31 (pod db/billing-db-0, deleted since)');
+  });
+
+  it('does not tie 401s to a deleted pod whose address another pod took before them, and names the listed one instead', () => {
+    const evidence = evidenceWith((e) => {
+      // The old pod held 10.244.0.11 until the worker started with it, an hour before the 401s.
+      e.pods.push({ ...worker, podIPs: ['10.244.0.11'], startedAtMs: T0 - HOUR });
+      e.podAddresses = [
+        { namespace: 'db', name: 'old-db-0', uid: 'uid-old', serviceAccount: 'db', ip: '10.244.0.11', sinceMs: T0 - DAY, lastSeenMs: T0 - 2 * HOUR },
+        // Seen with the worker's address too, but it is listed: the listed pod stands for it, once.
+        { namespace: 'payments', name: worker.name, uid: worker.uid, ip: '10.244.0.11', sinceMs: T0 - HOUR, lastSeenMs: T0 },
+        // A deleted pod that held the address of the 401s below only after them: not a sender.
+        { namespace: 'db', name: 'later-0', uid: 'uid-later', ip: '10.244.0.40', sinceMs: T0 + HOUR, lastSeenMs: T0 + 2 * HOUR },
+      ];
+      e.audit = summaryOf([refused('w1', T0, '10.244.0.11', 'worker/1'), refused('l1', T0, '10.244.0.40', 'x/1')]);
+    });
+    const findings = auditUnauthorizedRule(evidence, T0 + 3 * HOUR, OPTIONS);
+    assert.deepEqual(findings.map((f) => f.title).sort(), ['401s from 10.244.0.40', '401s from payments/statement-worker-6c9d-x2x4q']);
+    assert.deepEqual(
+      holdersOfIP(evidence, '10.244.0.11', T0 - 3 * HOUR, T0).map((h) => holderName(h)),
+      ['payments/statement-worker-6c9d-x2x4q', 'db/old-db-0, deleted since'],
+      'requests spanning both pods’ time name both',
+    );
   });
 
   it('lists the busiest unknown addresses one by one and the rest together', () => {

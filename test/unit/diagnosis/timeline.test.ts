@@ -68,6 +68,32 @@ describe('buildTimeline', () => {
     assert.equal(live.windows[0]?.refreshAtMs, T0 + 2886_000);
   });
 
+  it("puts the audit log's 401s of a caller tied to a pod in that pod's 401 lane, as a range that widens the axis", () => {
+    const p = pod();
+    const a = observation(p, 'aaaa', S0, 3607, T0, T0 + 30 * MIN);
+    const audit = {
+      subject: { context: 'test', namespace: p.namespace, pod: p.name, podUid: p.uid, serviceAccount: p.serviceAccount },
+      firstSeenMs: T0 - 20 * MIN,
+      lastSeenMs: T0 + 65 * MIN,
+      requests: 42,
+      sourceIP: '10.244.0.9',
+      userAgent: 'lua-resty-http/0.17.1',
+    };
+    const t = buildTimeline([a], [unauthorized(p, T0 + 61 * MIN)], T0 + 50 * MIN, [audit]);
+    assert.deepEqual(t.auditUnauthorized, [{ ...audit, lane: 'gateway/apisix-7d9f-abcde' }]);
+    assert.deepEqual(
+      t.unauthorized.map((m) => m.lane),
+      ['gateway/apisix-7d9f-abcde'],
+      'beside the log lines, in the same lane',
+    );
+    assert.equal(t.lanes.length, 2);
+    assert.equal(t.startMs, T0 - 20 * MIN, 'the first refused request starts the axis');
+    // A pod with no token and no 401 line gets its 401 lane from the audit log alone.
+    const alone = buildTimeline([], [], T0, [{ ...audit, subject: { context: 'test', namespace: 'db', pod: 'gone-0' }, podDeleted: true }]);
+    assert.deepEqual(alone.lanes, ['db/gone-0']);
+    assert.equal(alone.auditUnauthorized?.[0]?.podDeleted, true);
+  });
+
   it('is empty but for now when there is nothing', () => {
     const t = buildTimeline([], [], T0);
     assert.deepEqual([t.startMs, t.endMs, t.windows.length, t.lanes.length], [T0, T0, 0, 0]);

@@ -410,7 +410,9 @@ describe('HistoryStore damage', () => {
     writeFileSync(file(), `${HEADER}${JSON.stringify(event(T0))}\n{"kind":"mystery","at":1}\n`);
     const notices: string[] = [];
     const store = await HistoryStore.open(dir, { nowMs: now, onNotice: (m) => notices.push(m) });
-    assert.deepEqual(notices, ["1 unreadable line in the credential history was skipped ('kind' is neither 'token' nor 'unauthorized')."]);
+    assert.deepEqual(notices, [
+      "1 unreadable line in the credential history was skipped ('kind' is not one of 'token', 'unauthorized', 'audit', 'podAddress').",
+    ]);
     assert.deepEqual(store.query({}), [event(T0)]);
     await store.close();
   });

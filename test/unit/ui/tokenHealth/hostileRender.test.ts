@@ -120,6 +120,33 @@ describe('hostile cluster strings in the webview', () => {
     assert.equal(svg.all().filter((e) => e.getAttribute('class') === 'marker-401').length, 3);
   });
 
+  it("the audit log's 401s show their pod, address and user agent as text in tooltips only", () => {
+    // An audit log is a file anyone who can reach the API server writes into: the user agent and the forwarded address are the caller's.
+    const timeline = buildTimeline([], [unauthorized(T0, HOSTILE_LINES[0] ?? '', hostilePod)], T0 + 10 * MIN, [
+      {
+        subject: { context: 'test', namespace: 'gateway', pod: HOSTILE_POD, podUid: 'uid-1' },
+        firstSeenMs: T0 + MIN,
+        lastSeenMs: T0 + 5 * MIN,
+        requests: 7,
+        sourceIP: HOSTILE_LINES[2] ?? '',
+        userAgent: HOSTILE_LINES[1] ?? '',
+        podDeleted: true,
+      },
+    ]);
+    const svg = withFakeDocument(() => asFake(renderTimeline(timeline, 900)));
+    assertOnlyOwnMarkup(svg, SVG_TAGS);
+    const ranges = svg.all().filter((e) => e.tagName === 'rect' && e.getAttribute('class')?.startsWith('audit-401') === true);
+    assert.equal(ranges.length, 1);
+    assert.equal(ranges[0]?.getAttribute('class'), 'audit-401 pod-deleted');
+    const title = ranges[0]?.all().find((e) => e.tagName === 'title')?.textContent ?? '';
+    assert.ok(title.startsWith("401 in the API server's audit log: 7 requests refused"), title);
+    assert.ok(title.includes(`from ${HOSTILE_LINES[2] ?? 'x'}, user agent ${HOSTILE_LINES[1] ?? 'x'}`));
+    assert.ok(title.includes(`the address of pod gateway/${HOSTILE_POD}, deleted since`));
+    assert.match(svg.getAttribute('aria-label') ?? '', /1 401 line, and 7 401s in the API server's audit log$/);
+    // The log line's marker is still there, told apart by its shape and class.
+    assert.equal(svg.all().filter((e) => e.getAttribute('class') === 'marker-401').length, 1);
+  });
+
   it('the control plane section shows the state sentences, pod names and notes as plain text', () => {
     // A state sentence carries the cluster's own words (an error's message, a pod's name): hostile too.
     const gauge = {

@@ -4,7 +4,10 @@ import { describe, it } from 'node:test';
 import type { NodeRef } from '../../../../src/shared/nodeRef';
 import type { InventorySnapshot } from '../../../../src/cluster/inventory/types';
 import type { ControlPlaneGauge } from '../../../../src/shared/tokenHealthProtocol';
+import type { AuditUnauthorizedSpan } from '../../../../src/diagnosis/timeline';
+import type { PodItem } from '../../../../src/cluster/inventory/types';
 import {
+  addressPodsOf,
   buildPanelState,
   goneNotice,
   inScope,
@@ -76,6 +79,48 @@ describe('Token Health panel data', () => {
       s.findings.map((f) => f.id),
       [notReloadingFinding().id],
     );
+  });
+
+  it("puts the audit log's 401s on the timeline of the pod they are tied to, the pod's service account and the context", () => {
+    const span = (pod: string, namespace = 'gateway', context = 'test'): AuditUnauthorizedSpan => ({
+      subject: { context, namespace, pod, podUid: `uid-${pod}` },
+      firstSeenMs: T0 + 50 * MIN,
+      lastSeenMs: T0 + 58 * MIN,
+      requests: 4,
+      sourceIP: '10.244.0.9',
+      userAgent: 'lua-resty-http/0.17.1',
+    });
+    const auditSpans = [span('apisix-7d9f-x2k4q'), span('api-1', 'payments'), span('apisix-7d9f-x2k4q', 'gateway', 'prod')];
+    const pod = buildPanelState({ ref: podRef, records: apisixRecords(), findings, nowMs: NOW, auditSpans });
+    assert.deepEqual(
+      pod.timeline.auditUnauthorized?.map((a) => [a.lane, a.requests]),
+      [['gateway/apisix-7d9f-x2k4q', 4]],
+    );
+    const sa = buildPanelState({
+      ref: { kind: 'serviceAccount', context: 'test', namespace: 'gateway', name: 'apisix' },
+      records: apisixRecords(),
+      findings,
+      nowMs: NOW,
+      auditSpans,
+    });
+    assert.equal(sa.timeline.auditUnauthorized?.length, 1, 'the pod its tokens were seen in');
+    const context = buildPanelState({ ref: { kind: 'context', context: 'test' }, records: apisixRecords(), findings, nowMs: NOW, auditSpans });
+    assert.deepEqual(context.timeline.auditUnauthorized?.map((a) => a.lane).sort(), ['gateway/apisix-7d9f-x2k4q', 'payments/api-1']);
+    assert.deepEqual(buildPanelState({ ref: podRef, records: apisixRecords(), findings, nowMs: NOW }).timeline.auditUnauthorized, []);
+  });
+
+  it("ties through the inventory's pods as the audit rules see them: addresses, and start times in ms", () => {
+    const item = {
+      namespace: 'db',
+      name: 'billing-db-0',
+      uid: 'uid-billing',
+      serviceAccount: 'billing-db',
+      podIPs: ['10.244.0.11'],
+      startedAtSec: 1_700_000_000,
+    } as unknown as PodItem;
+    assert.deepEqual(addressPodsOf([item]), [
+      { namespace: 'db', name: 'billing-db-0', uid: 'uid-billing', serviceAccount: 'billing-db', podIPs: ['10.244.0.11'], startedAtMs: 1_700_000_000_000 },
+    ]);
   });
 
   it("a service account's panel takes the 401 lines of the pods its tokens were seen in", () => {

@@ -148,4 +148,12 @@ describe('host messages and the saved state', () => {
     assert.deepEqual(parsePersistedState({ version: 2, state, filter: 'x' }), { version: 1, filter: '' });
     assert.deepEqual(parsePersistedState({ version: 1, state: { subject: 1 }, filter: 7 }), { version: 1, filter: '' });
   });
+
+  it("restores a state saved before the audit log's 401s were drawn, so its panel comes back after an upgrade", () => {
+    const { auditUnauthorized, ...older } = state.timeline;
+    assert.deepEqual(auditUnauthorized, []);
+    const saved = { ...state, timeline: older };
+    assert.deepEqual(parsePersistedState({ version: 1, state: saved, filter: '' }), { version: 1, state: saved, filter: '' });
+    assert.ok(!isHostMessage({ type: 'state', state: { ...state, timeline: { ...state.timeline, auditUnauthorized: 'x' } } }));
+  });
 });

@@ -249,4 +249,37 @@ describe('axis helpers', () => {
       [0, 1, 0, 1],
     );
   });
+
+  it("lays the audit log's 401s of a caller in its pod's 401 row, from the first refused request to the last", () => {
+    const records = apisixRecords().filter((r) => r.subject.context === 'test' && r.subject.pod === apisixPod.pod);
+    const obs = records.filter((r): r is TokenObservation => r.kind === 'token');
+    const audit = {
+      subject: { context: 'test', namespace: 'gateway', pod: apisixPod.pod ?? '', podUid: 'uid-apisix' },
+      firstSeenMs: T0 + 52 * MIN,
+      lastSeenMs: T0 + 58 * MIN,
+      requests: 1,
+      sourceIP: '10.244.0.9',
+      userAgent: '',
+    };
+    const timeline = buildTimeline(obs, [], NOW, [audit, { ...audit, firstSeenMs: T0 + 60 * MIN, lastSeenMs: T0 + 60 * MIN }]);
+    const geo = layoutTimeline(timeline, { width: 1000, labelWidth: 200, tickLabel: (ms) => String(ms) });
+    const x = (ms: number): number => geo.plotLeft + ((ms - geo.startMs) / (geo.endMs - geo.startMs)) * (geo.plotRight - geo.plotLeft);
+    const row = geo.rows.find((r) => r.eventsOnly);
+    assert.ok(row);
+    assert.equal(row.lane, 'gateway/apisix-7d9f-x2k4q');
+    assert.equal(geo.rows[geo.rows.length - 1], row, "under the pod's token lanes");
+    const [range, moment] = geo.auditRanges;
+    assert.ok(range && moment);
+    assert.equal(range.y, row.y + row.height / 2);
+    assert.ok(Math.abs(range.x0 - x(T0 + 52 * MIN)) < 1e-6 && Math.abs(range.x1 - x(T0 + 58 * MIN)) < 1e-6);
+    assert.ok(moment.x1 - moment.x0 >= 3, 'one moment is still seen');
+    assert.equal(range.podDeleted, false);
+    assert.match(
+      range.title,
+      /^401 in the API server's audit log: 1 request refused\nfrom 10\.244\.0\.9, no user agent\nthe address of pod gateway\/apisix-7d9f-x2k4q\nfirst /,
+    );
+    assert.match(moment.title, /\nat [^\n]+$/);
+    // A state saved by an older version has no audit ranges: nothing to draw, nothing broken.
+    assert.deepEqual(layoutTimeline({ ...timeline, auditUnauthorized: undefined }, { width: 1000 }).auditRanges, []);
+  });
 });
