@@ -46,6 +46,9 @@ export interface AuditSourceReport {
   path: string;
   ok: boolean;
   sentence: string;
+  /** Files read (rotated backups once, active files from their start), and of them the active files followed. */
+  files?: number;
+  followed?: number;
 }
 
 export type AuditStatus =
@@ -344,8 +347,9 @@ export class AuditEvidence implements AuditSource, Disposable {
     const what = `${plural(read, 'file')}, ${plural(stats.lines, 'line')} (${megabytes(stats.bytes)}), ${plural(stats.events, 'event')} of stale, legacy or refused tokens`;
     const malformed = stats.malformed > 0 ? `, ${plural(stats.malformed, 'line')} not audit events` : '';
     const follow = plan.active.length > 0 ? `; following ${plan.active.map((f) => basename(f)).join(', ')}` : '';
-    if (failures.length > 0) return { setting, path, ok: false, sentence: `${path}: read ${what}${malformed}, but ${failures.join(' ')}` };
-    return { setting, path, ok: true, sentence: `${path}: read ${what}${malformed}${follow}.` };
+    if (failures.length > 0)
+      return { setting, path, ok: false, sentence: `${path}: read ${what}${malformed}, but ${failures.join(' ')}`, files: read, followed: followedFiles };
+    return { setting, path, ok: true, sentence: `${path}: read ${what}${malformed}${follow}.`, files: read, followed: followedFiles };
   }
 
   private followError(file: string, error: Error, generation: number): void {

@@ -51,7 +51,7 @@ export function buildExplorerModel(input: ModelInput): ExplorerModel {
   }
   ctx.children = children;
   const unread = coverage && !isComplete(coverage) ? (coverage.session ? sessionBrief(coverage.session.error) : unreadableBrief(coverage)) : undefined;
-  roots.push(ctx, findingsNode(input.findings, session.context, unread));
+  roots.push(ctx, findingsNode(input.findings, session.context, unread, input.audit, input.remoteWindow === true));
   return indexModel(roots);
 }
 

@@ -1,5 +1,6 @@
 // The explorer's model: plain data describing each tree node, built without VS Code so it can be
 // tested and measured in plain Node. The TreeDataProvider only turns these into TreeItems.
+import type { AuditStatus } from '../../app/auditEvidence';
 import type { CredentialDescription } from '../../cluster/auth/credentialDescription';
 import type { ClusterError } from '../../cluster/errors';
 import type { InventorySnapshot, LiveTokenReading, LiveTokenTarget, SignatureCheck, TokenSummary } from '../../cluster/inventory/types';
@@ -57,6 +58,13 @@ export interface ModelInput {
   /** Why only the context's namespace is shown, when listing across the cluster was refused. */
   fallbackReason?: ClusterError;
   findings: readonly Finding[];
+  /** What becomes of the audit logs of clusterCredentials.audit.paths; absent where the extension has no audit reader. */
+  audit?: AuditStatus;
+  /**
+   * A remote window (code-server, Remote-SSH): a machine-overridable setting such as clusterCredentials.audit.paths
+   * counts only in the Remote settings there, so that is the tab a click opens.
+   */
+  remoteWindow?: boolean;
   liveMode: LiveTokenMode;
   liveReading?: (target: LiveTokenTarget) => LiveTokenReading | undefined;
   isReading?: (target: LiveTokenTarget) => boolean;

@@ -43,6 +43,9 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, Expl
       deps.state.onDidChange((e: StateChange) => (e.session ? this.rebuild() : this.schedule())),
       deps.findings.onDidChange(() => this.schedule()),
     );
+    // The audit line under Findings follows what becomes of clusterCredentials.audit.paths.
+    const audit = deps.state.audit?.onDidChange(() => this.schedule());
+    if (audit) this.subscriptions.push(audit);
     if (this.view.visible) deps.state.ensureStarted();
     this.rebuild();
   }
@@ -144,6 +147,7 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, Expl
       ...(inventory ? { inventory } : {}),
       ...(a?.inventory.fallbackReason ? { fallbackReason: a.inventory.fallbackReason } : {}),
       findings: findings.all(),
+      ...(state.audit ? { audit: state.audit.status, remoteWindow: vscode.env.remoteName !== undefined } : {}),
       liveMode: settings.liveTokens,
       ...(a ? { liveReading: (t: LiveTokenTarget) => a.live.get(t), isReading: (t: LiveTokenTarget) => a.live.isReading(t) } : {}),
       // Only once the session's lists run: a verdict may ask the cluster for its issuer.

@@ -18,6 +18,11 @@ export function markdownRows(heading: string, rows: readonly Row[], note?: strin
   return lines.join('\n');
 }
 
+/** A bold heading, then whole sentences, each its own paragraph (escaped, never cut short). */
+export function markdownParagraphs(heading: string, paragraphs: readonly string[]): string {
+  return [`**${escapeMarkdown(heading)}**`, ...paragraphs.map(escapeMarkdown)].join('\n\n');
+}
+
 /** An instant in UTC, with the local time only where it differs (`offsetMinutes`: this machine's at that instant). */
 export function instant(seconds: number | undefined, offsetMinutes?: number): string | undefined {
   if (seconds === undefined) return undefined;
