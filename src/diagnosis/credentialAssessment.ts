@@ -1,7 +1,8 @@
 // Rules for one credential found in a document: what it is, its state, and the one-line warning it deserves.
 import { decodeCertificateBundle } from '../token/certificate';
 import { detachedCopy } from '../token/detachedCopy';
-import { certificateExpiry, nextStateChange, tokenExpiry } from '../token/expiry';
+import { decodeEksToken, isEksToken, type EksToken } from '../token/eksToken';
+import { certificateExpiry, expiryOf, nextStateChange, tokenExpiry } from '../token/expiry';
 import { fingerprint } from '../token/fingerprint';
 import { decodeToken, looksLikeJwt } from '../token/jwt';
 import { kubeletRefreshPoint } from '../token/kubeletRefresh';
@@ -30,6 +31,15 @@ export type Assessment =
       severity?: Severity;
       warning?: string;
     }
+  | {
+      /** An EKS token: a presigned STS URL, valid 15 minutes after it was signed. */
+      kind: 'eksToken';
+      located: LocatedCredential;
+      token: EksToken;
+      expiry: ExpiryInfo;
+      severity?: Severity;
+      warning?: string;
+    }
   | { kind: 'privateKey'; located: LocatedCredential }
   /** A bearer token that is not a JWT (a static token file entry, a bootstrap token): nothing to decode. */
   | { kind: 'opaque'; located: LocatedCredential; fingerprint: string }
@@ -39,6 +49,7 @@ export type Assessment =
 type Decoded =
   | { kind: 'certificate'; certificates: CertificateInfo[]; first: CertificateInfo }
   | { kind: 'token'; token: DecodedToken; refreshDue: number | undefined }
+  | { kind: 'eksToken'; token: EksToken }
   | { kind: 'opaque'; fingerprint: string }
   | { kind: 'invalid'; reason: string };
 
@@ -58,6 +69,10 @@ function decodeCertificateValue(value: string): Decoded {
 }
 
 function decodeTokenValue(value: string): Decoded {
+  if (isEksToken(value)) {
+    const eks = decodeEksToken(value);
+    return eks.ok ? { kind: 'eksToken', token: eks.token } : { kind: 'invalid', reason: eks.reason };
+  }
   if (!looksLikeJwt(value) && !value.startsWith('eyJ')) return { kind: 'opaque', fingerprint: fingerprint(value) };
   const decoded = decodeToken(value);
   if (!decoded.ok) return { kind: 'invalid', reason: decoded.reason };
@@ -97,7 +112,22 @@ export function assessCredential(located: LocatedCredential, nowSeconds: number,
       // A token copied into a file is a snapshot: its refresh point is shown, not warned about.
       return { kind: 'token', located, token, expiry, refreshDue, ...tokenWarning(token, expiry, nowSeconds) };
     }
+    case 'eksToken': {
+      const { token } = decoded;
+      const expiry = eksTokenExpiry(token, nowSeconds, options);
+      return { kind: 'eksToken', located, token, expiry, ...eksTokenWarning(expiry, nowSeconds) };
+    }
   }
+}
+
+/** Issued at X-Amz-Date, expired 15 minutes later (X-Amz-Expires plays no part). */
+export function eksTokenExpiry(token: EksToken, nowSeconds: number, options?: Partial<ExpiryOptions>): ExpiryInfo {
+  return expiryOf({ issuedAtSec: token.issuedAt, expiresAtSec: token.expiresAt }, nowSeconds, options);
+}
+
+/** States of an assessment that change with time alone. */
+export function timedExpiry(a: Assessment): ExpiryInfo | undefined {
+  return a.kind === 'token' || a.kind === 'certificate' || a.kind === 'eksToken' ? a.expiry : undefined;
 }
 
 /** How long an assessment's words ("expires in 42 min") may be reused, though its state has not changed. */
@@ -160,7 +190,8 @@ export class AssessmentCache {
       kept = hit.assessment.located === located ? hit : { kind: hit.kind, value: hit.value, assessment: { ...hit.assessment, located }, until: hit.until };
     } else {
       const assessment = assessCredential(located, nowSeconds, options);
-      const change = assessment.kind === 'token' || assessment.kind === 'certificate' ? nextStateChange(assessment.expiry) : undefined;
+      const timed = timedExpiry(assessment);
+      const change = timed !== undefined ? nextStateChange(timed) : undefined;
       kept = { kind: located.kind, value: located.value, assessment, until: Math.min(nowSeconds + REUSE_SECONDS, change ?? Infinity) };
     }
     this.current[this.count] = located;
@@ -232,6 +263,19 @@ function tokenWarning(token: DecodedToken, expiry: ExpiryInfo, now: number): { s
           : 'This token has no expiry.',
       };
     case 'valid':
+      return {};
+  }
+}
+
+function eksTokenWarning(expiry: ExpiryInfo, now: number): { severity?: Severity; warning?: string } {
+  const severity = severityOfState(expiry.state);
+  const when = describeExpiry(expiry, now, 'long');
+  switch (expiry.state) {
+    case 'expired':
+      return { severity, warning: flat('EKS token ', when, ': the API server answers 401 Unauthorized to it. Get a new one (aws eks get-token).') };
+    case 'expiring':
+      return { severity, warning: flat('EKS token ', when, ': whatever uses it must get a new one before then.') };
+    default:
       return {};
   }
 }

@@ -26,20 +26,21 @@ function documentCredentialEvidence(assessments: readonly Assessment[], doc: Doc
   // One table of line starts for the document, not a count from its start for every credential.
   const lines = doc.text === undefined ? undefined : new LineIndex(doc.text);
   for (const a of assessments) {
-    if (a.kind !== 'token' && a.kind !== 'certificate') continue;
+    if (a.kind !== 'token' && a.kind !== 'certificate' && a.kind !== 'eksToken') continue;
     // A CA bundle expiring is not a credential of the user.
     if (a.kind === 'certificate' && /certificate-authority/.test(a.located.path)) continue;
     const e: KubeconfigCredentialEvidence = {
       origin: 'document',
       file: doc.file,
       path: a.located.path,
-      kind: a.kind === 'token' ? 'token' : 'clientCertificate',
+      kind: a.kind === 'certificate' ? 'clientCertificate' : 'token',
     };
     if (lines !== undefined) e.line = lines.lineAt(a.located.start);
     const user = userOf(a.located.path, doc.users);
     if (user !== undefined) e.user = user;
     if (a.expiry.issuedAt !== undefined) e.issuedAt = a.expiry.issuedAt;
     if (a.expiry.expiresAt !== undefined) e.expiresAt = a.expiry.expiresAt;
+    if (a.kind === 'eksToken') e.fingerprint = a.token.fingerprint;
     if (a.kind === 'token') {
       e.fingerprint = a.token.fingerprint;
       const k = a.token.claims.kubernetes;

@@ -1,5 +1,6 @@
-// Decides what a piece of pasted or selected text holds: a JWT (perhaps inside a longer line, or base64'd),
+// Decides what a piece of pasted or selected text holds: a JWT (perhaps inside a longer line, or base64'd), an EKS token,
 // a certificate, or a private key (which we refuse to show). Used by Decode Token and Review Token.
+import { EKS_TOKEN_PREFIX } from './eksToken';
 import type { LocatedCredential } from './types';
 
 const BASE64 = /^[A-Za-z0-9+/=\s]+$/;
@@ -15,6 +16,8 @@ export function classifyInput(input: string): ClassifiedInput {
   if (text.length === 0) return { ok: false, reason: 'nothing to decode: the text is empty' };
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) return { ok: true, credential: located('privateKey', undefined, text) };
   if (text.includes('-----BEGIN CERTIFICATE-----')) return { ok: true, credential: located('certificate', text, text) };
+  const eks = findEksTokenInText(text);
+  if (eks !== undefined) return { ok: true, credential: located('eksToken', eks, text) };
   const jwt = findJwtInText(text);
   if (jwt !== undefined) return { ok: true, credential: located('jwt', jwt, text) };
   if (BASE64.test(text) && text.length >= 16) {
@@ -28,6 +31,16 @@ export function classifyInput(input: string): ClassifiedInput {
   }
   // Not recognisably anything: let the JWT decoder give its precise reason.
   return { ok: true, credential: located('jwt', text, text) };
+}
+
+/** The first `k8s-aws-v1.<base64url>` that starts a word of the text, with all of its base64url. */
+export function findEksTokenInText(text: string): string | undefined {
+  for (let i = text.indexOf(EKS_TOKEN_PREFIX); i >= 0; i = text.indexOf(EKS_TOKEN_PREFIX, i + 1)) {
+    if (i > 0 && /[A-Za-z0-9_.-]/.test(text.charAt(i - 1))) continue;
+    const run = /^[A-Za-z0-9_-]*/.exec(text.slice(i + EKS_TOKEN_PREFIX.length))?.[0] ?? '';
+    return text.slice(i, i + EKS_TOKEN_PREFIX.length + run.length);
+  }
+  return undefined;
 }
 
 /**

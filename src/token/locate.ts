@@ -3,7 +3,8 @@
 // the parser's cost is per token, not per character.)
 import { Parser, type CST } from 'yaml';
 import { childPath, pathToString, type PathNode } from './locatePath';
-import { CREDENTIAL_MARKERS, examineScalar, findJwts, scalarValue, worthExamining, type ScalarContext, type ScalarToken } from './locateScalar';
+import { EKS_TOKEN_PREFIX } from './eksToken';
+import { CREDENTIAL_MARKERS, examineScalar, findEksTokens, findJwts, scalarValue, worthExamining, type ScalarContext, type ScalarToken } from './locateScalar';
 import type { LocatedCredential } from './types';
 
 const SA_TOKEN_SECRET_TYPE = 'kubernetes.io/service-account-token';
@@ -45,6 +46,9 @@ class Walker {
       if ((t.type === 'error' || t.type === 'double-quoted-scalar' || t.type === 'single-quoted-scalar') && 'source' in t) this.noteQuote(t);
       if ((t.type === 'comment' || t.type === 'error') && t.source.includes('eyJ')) {
         findJwts(t.source, t.offset, this.context(path, undefined, false), this.out, false);
+      }
+      if ((t.type === 'comment' || t.type === 'error') && t.source.includes(EKS_TOKEN_PREFIX)) {
+        findEksTokens(t.source, t.offset, this.context(path, undefined, false), this.out, false);
       }
     }
   }
@@ -213,10 +217,12 @@ export function mayHoldCredential(text: string): boolean {
   return CREDENTIAL_MARKERS.some((m) => text.includes(m));
 }
 
-// The last resort when the parser itself fails: raw JWTs anywhere in the rest of the text.
+// The last resort when the parser itself fails: raw JWTs and EKS tokens anywhere in the rest of the text.
 function scanRest(text: string, from: number, out: LocatedCredential[]): void {
   const ctx: ScalarContext = { path: () => '', key: undefined, inSaSecretData: false, documentIndex: 0 };
-  findJwts(text.slice(from), from, ctx, out, false);
+  const rest = text.slice(from);
+  findJwts(rest, from, ctx, out, false);
+  findEksTokens(rest, from, ctx, out, false);
 }
 
 function finish(found: LocatedCredential[], limit: number): LocatedCredential[] {

@@ -1,6 +1,7 @@
 // What credential, if any, one YAML scalar holds, with offsets into the source text.
 import { CST } from 'yaml';
 import { isRecord } from '../shared/values';
+import { EKS_TOKEN_PREFIX } from './eksToken';
 import { looksLikeJwt } from './jwt';
 import { isCertificateLabel, pemBlocks } from './pem';
 import type { LocatedCredential, LocatedKind } from './types';
@@ -27,9 +28,11 @@ const B64_PEM = 'LS0tLS1CRUdJTi';
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const WHITESPACE = /\s+/g;
 const SA_TOKEN_KEY = 'token';
+// Shorter runs after the prefix are words about EKS tokens, not tokens (a real one is over 500 characters).
+const EKS_MIN_RUN = 16;
 
-/** Strings without which examineScalar and findJwts find nothing in a text. */
-export const CREDENTIAL_MARKERS: readonly string[] = ['eyJ', B64_JWT, 'LS0t', PEM_BEGIN, ...PRIVATE_KEY_KEYS, ...CERTIFICATE_KEYS];
+/** Strings without which examineScalar, findJwts and findEksTokens find nothing in a text. */
+export const CREDENTIAL_MARKERS: readonly string[] = ['eyJ', B64_JWT, 'LS0t', PEM_BEGIN, EKS_TOKEN_PREFIX, ...PRIVATE_KEY_KEYS, ...CERTIFICATE_KEYS];
 
 function isBase64urlCode(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95;
@@ -152,6 +155,25 @@ export function findJwts(source: string, baseOffset: number, ctx: ScalarContext,
   }
 }
 
+/**
+ * EKS tokens (`k8s-aws-v1.` and a run of base64url) inside any text, at `baseOffset` in the document. The whole
+ * run is the value, even when it does not decode: the assessment says why. Linear in the text.
+ * `escapes`: the text is a double-quoted source, where `\nk8s-aws-v1.` starts a token after an escape.
+ */
+export function findEksTokens(source: string, baseOffset: number, ctx: ScalarContext, out: LocatedCredential[], escapes: boolean): void {
+  let from = 0;
+  for (let i = source.indexOf(EKS_TOKEN_PREFIX, from); i >= 0; i = source.indexOf(EKS_TOKEN_PREFIX, from)) {
+    const before = i > 0 ? source.charCodeAt(i - 1) : -1;
+    const afterEscape = escapes && i >= 2 && source.charCodeAt(i - 2) === 92;
+    let end = i + EKS_TOKEN_PREFIX.length;
+    while (end < source.length && isBase64urlCode(source.charCodeAt(end))) end++;
+    from = end;
+    if (isJwtRunCode(before) && !afterEscape) continue;
+    if (end - i - EKS_TOKEN_PREFIX.length < EKS_MIN_RUN) continue;
+    emit(out, ctx, 'eksToken', baseOffset + i, baseOffset + end, source.slice(i, end));
+  }
+}
+
 /** The PEM span inside the source: from the first BEGIN to the end of the last END line. */
 function pemSpan(source: string, from: number, to: number): { from: number; to: number } {
   const begin = source.indexOf(PEM_BEGIN, from);
@@ -220,7 +242,7 @@ function examineBase64(
 /** False for nearly every scalar: nothing examineScalar looks for can be in it. */
 export function worthExamining(source: string, key: string | undefined): boolean {
   if (key !== undefined && (PRIVATE_KEY_KEYS.has(key) || CERTIFICATE_KEYS.has(key))) return true;
-  return source.includes('eyJ') || source.includes(PEM_BEGIN) || source.includes(B64_JWT) || source.includes('LS0t');
+  return source.includes('eyJ') || source.includes(PEM_BEGIN) || source.includes(B64_JWT) || source.includes('LS0t') || source.includes(EKS_TOKEN_PREFIX);
 }
 
 /** Finds every credential one scalar holds and appends it to `out`. */
@@ -244,4 +266,5 @@ export function examineScalar(token: ScalarToken, ctx: ScalarContext, out: Locat
     if (certificateKey || head.startsWith(B64_JWT) || head === B64_PEM) examineBase64(token, span, ctx, out, certificateKey);
   }
   if (hasJwt) findJwts(source, span.base, ctx, out, token.type === 'double-quoted-scalar');
+  if (source.includes(EKS_TOKEN_PREFIX)) findEksTokens(source, span.base, ctx, out, token.type === 'double-quoted-scalar');
 }

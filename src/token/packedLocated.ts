@@ -12,7 +12,7 @@ export interface PackedLocated {
   strings: string;
 }
 
-const KINDS: readonly LocatedKind[] = ['jwt', 'base64Jwt', 'certificate', 'privateKey'];
+const KINDS: readonly LocatedKind[] = ['jwt', 'base64Jwt', 'certificate', 'privateKey', 'eksToken'];
 const FIELDS = 8;
 /** A field that is absent (an optional member, or a string that is not there). */
 const ABSENT = -1;

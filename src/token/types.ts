@@ -91,6 +91,7 @@ export type CertificateResult = { ok: true; certificate: CertificateInfo } | { o
 export type LocatedKind =
   | 'jwt' // a raw JWT in a scalar (kubeconfig token, id-token, manifests)
   | 'base64Jwt' // base64 of a JWT (Secret data.token)
+  | 'eksToken' // `k8s-aws-v1.` and a presigned STS URL (aws eks get-token, aws-iam-authenticator)
   | 'certificate' // client-certificate-data, certificate-authority-data, ca.crt, PEM in a scalar
   | 'privateKey'; // client-key-data and friends: never decoded, never shown
 
@@ -105,7 +106,7 @@ export interface LocatedCredential {
   path: string;
   /** The key that holds it (`token`, `client-certificate-data`, ...), when it sits under a key. */
   key?: string;
-  /** The decoded text (the JWT itself for base64Jwt, the PEM for base64 certificates); absent for privateKey. */
+  /** The decoded text (the JWT itself for base64Jwt, the PEM for base64 certificates, the token for eksToken); absent for privateKey. */
   value?: string;
   /** True when the document looks like a Secret of type kubernetes.io/service-account-token. */
   inServiceAccountTokenSecret?: boolean;

@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import { assessCredential } from '../diagnosis/credentialAssessment';
 import { classifyInput } from '../token/classifyInput';
+import { eksTokenLogLine } from '../token/eksToken';
+import { credentialNoun } from './markdown/credentialSummary';
 import { decodedDocumentText } from './markdown/decodedDocument';
 import type { Settings } from './settings';
 
@@ -71,7 +73,7 @@ export async function decodeTokenCommand(docs: DecodedDocuments, settings: Setti
   const a = assessCredential(classified.credential, now, settings.expiryOptions);
   switch (a.kind) {
     case 'invalid':
-      void vscode.window.showWarningMessage(`Not a valid ${a.located.kind === 'certificate' ? 'certificate' : 'token'}: ${a.reason}.`);
+      void vscode.window.showWarningMessage(`Not a valid ${credentialNoun(a.located.kind)}: ${a.reason}.`);
       return undefined;
     case 'privateKey':
       void vscode.window.showInformationMessage('That is a private key: Cluster Credentials never decodes or shows private keys.');
@@ -80,8 +82,15 @@ export async function decodeTokenCommand(docs: DecodedDocuments, settings: Setti
       void vscode.window.showInformationMessage(`That is an opaque token, not a JWT (fingerprint sha256:${a.fingerprint}): there is nothing in it to decode.`);
       return undefined;
   }
-  const title = a.kind === 'token' ? `Decoded token ${a.token.fingerprint.slice(0, 8)}` : 'Decoded certificate';
+  const title =
+    a.kind === 'token'
+      ? `Decoded token ${a.token.fingerprint.slice(0, 8)}`
+      : a.kind === 'eksToken'
+        ? `Decoded EKS token ${a.token.fingerprint.slice(0, 8)}`
+        : 'Decoded certificate';
   if (a.kind === 'token') log.info(`Decoded a token (fingerprint sha256:${a.token.fingerprint}${a.token.claims.jti ? `, jti ${a.token.claims.jti}` : ''}).`);
+  // Never the URL: it holds the signature, the access key id and perhaps a session token.
+  if (a.kind === 'eksToken') log.info(eksTokenLogLine(a.token));
   const uri = docs.add(title, decodedDocumentText(a, now));
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.languages.setTextDocumentLanguage(doc, 'markdown');

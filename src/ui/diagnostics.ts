@@ -2,13 +2,14 @@
 // (debounced) and as time passes, so a token that expires while its file is open turns into an error.
 import * as vscode from 'vscode';
 import { findIgnoredKubeconfigKeys } from '../diagnosis/kubeconfigKeys';
-import { AssessmentCache, type Assessment } from '../diagnosis/credentialAssessment';
+import { AssessmentCache, timedExpiry, type Assessment } from '../diagnosis/credentialAssessment';
 import type { Severity } from '../diagnosis/severity';
 import { errorMessage } from '../shared/values';
 import { nextStateChange } from '../token/expiry';
 import type { LineIndex } from '../token/lineIndex';
 import type { LocatedCredential } from '../token/types';
 import { isCredentialDocument, type DocumentIndex } from './documentIndex';
+import { credentialNoun } from './markdown/credentialSummary';
 import type { Settings } from './settings';
 
 const DEBOUNCE_MS = 300;
@@ -152,7 +153,8 @@ export class CredentialDiagnostics implements vscode.Disposable {
 }
 
 function changeOf(a: Assessment): number | undefined {
-  return a.kind === 'token' || a.kind === 'certificate' ? nextStateChange(a.expiry) : undefined;
+  const expiry = timedExpiry(a);
+  return expiry !== undefined ? nextStateChange(expiry) : undefined;
 }
 
 function rangeOf(lines: LineIndex, located: LocatedCredential): vscode.Range {
@@ -165,11 +167,7 @@ function toDiagnostic(lines: LineIndex, a: Assessment): vscode.Diagnostic | unde
   if (a.kind === 'privateKey' || a.kind === 'opaque') return undefined;
   if (a.kind === 'invalid') {
     // A scalar shaped like a token that does not decode is worth a hint, not an error.
-    const d = new vscode.Diagnostic(
-      rangeOf(lines, a.located),
-      `Not a valid ${a.located.kind === 'certificate' ? 'certificate' : 'token'}: ${a.reason}`,
-      vscode.DiagnosticSeverity.Hint,
-    );
+    const d = new vscode.Diagnostic(rangeOf(lines, a.located), `Not a valid ${credentialNoun(a.located.kind)}: ${a.reason}`, vscode.DiagnosticSeverity.Hint);
     d.source = 'Cluster Credentials';
     return d;
   }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type { KubeConfig, User } from '@kubernetes/client-node';
 import { IGNORED_TOKEN_FILE_MESSAGE } from '../../diagnosis/kubeconfigKeys';
 import { decodeCertificate } from '../../token/certificate';
+import { decodeEksToken, isEksToken } from '../../token/eksToken';
 import { decodeToken } from '../../token/jwt';
 import { isRecord } from '../../shared/values';
 
@@ -37,7 +38,8 @@ export interface ClientCertificateInfo {
   problem?: string;
 }
 
-export type ExpirySource = 'jwt' | 'certificate' | 'exec';
+/** Where the expiry was read: a JWT's exp, a certificate's notAfter, an exec plugin's expirationTimestamp, an EKS token's X-Amz-Date + 15 min. */
+export type ExpirySource = 'jwt' | 'certificate' | 'exec' | 'eksToken';
 
 export interface CredentialDescription {
   context: string;
@@ -196,6 +198,15 @@ export function execSpecOf(user: User): ExecSpec | undefined {
 }
 
 function applyJwt(out: CredentialDescription, token: string, useExpiry: boolean): void {
+  // An EKS token is a presigned STS URL: signed at X-Amz-Date, valid 15 minutes after.
+  if (isEksToken(token)) {
+    const eks = decodeEksToken(token);
+    if (!eks.ok) return;
+    out.fingerprint = eks.token.fingerprint;
+    out.issuedAtSec = eks.token.issuedAt;
+    if (useExpiry) Object.assign(out, { expiresAtSec: eks.token.expiresAt, expirySource: 'eksToken' });
+    return;
+  }
   const decoded = decodeToken(token);
   if (!decoded.ok) return;
   out.fingerprint = decoded.token.fingerprint;

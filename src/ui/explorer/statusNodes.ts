@@ -1,5 +1,7 @@
 // The context node (the active credential at a glance), the Findings node and error nodes.
+import { AUDIT_PATHS_SETTING, type AuditStatus } from '../../app/auditEvidence';
 import type { CredentialDescription, CredentialKind } from '../../cluster/auth/credentialDescription';
+import { recognizeExecPlugin } from '../../cluster/auth/execPlugins';
 import { adviseOnError, type ErrorAction } from '../../cluster/errorAdvice';
 import type { ClusterError } from '../../cluster/errors';
 import { isComplete, unreadableBrief, unreadablePhrases, type InventoryCoverage } from '../../cluster/inventory/coverage';
@@ -11,7 +13,7 @@ import type { ExpiryOptions } from '../../token/types';
 import type { ExplorerNode, ModelSession, NodeCommand, Tone } from './explorerNode';
 import { contextValueOf, type ContextRef, type FindingRef } from '../../shared/nodeRef';
 import { severityIcon, severityTone, stateStyle } from './stateStyle';
-import { instant, markdownRows, type Row } from './tooltips';
+import { instant, markdownParagraphs, markdownRows, type Row } from './tooltips';
 
 const KIND_LABEL: Record<CredentialKind, string> = {
   token: 'bearer token',
@@ -25,7 +27,14 @@ const KIND_LABEL: Record<CredentialKind, string> = {
 
 export function credentialKindLabel(d: CredentialDescription): string {
   if (d.kind === 'authProvider' && d.authProvider) return d.authProvider.name === 'oidc' ? 'OIDC auth-provider' : `${d.authProvider.name} auth-provider`;
+  // "AWS EKS token", "GKE access token", "exec plugin my-helper": whose plugin, not only that there is one.
+  if (d.kind === 'exec' && d.exec) return recognizeExecPlugin(d.exec).label;
   return KIND_LABEL[d.kind];
+}
+
+/** The credential in a sentence for a tooltip: an exec plugin with its cluster, region, role, login or issuer. */
+export function credentialWords(d: CredentialDescription): string {
+  return d.kind === 'exec' && d.exec ? recognizeExecPlugin(d.exec).description : credentialKindLabel(d);
 }
 
 /** "bearer token · expires in 3 h": the words the context node and the status bar share. */
@@ -70,12 +79,12 @@ export function contextNode(s: ModelSession, nowSec: number, options?: Partial<E
           ['Server', s.summary.server],
           ['User', s.summary.user],
           ['Namespace', s.summary.namespace],
-          ['Credential', credentialKindLabel(d)],
+          ['Credential', credentialWords(d)],
           ['State', summary.state ? stateStyle(summary.state).word : undefined],
           ['Expires', instant(d.expiresAtSec)],
           ['Issued', instant(d.issuedAtSec)],
           ['Token file', d.tokenFile],
-          ['Exec command', d.exec?.command],
+          ['Exec command', d.exec ? recognizeExecPlugin(d.exec).commandLine : undefined],
           ['Client certificate', cert?.commonName],
           // The groups the API server reads from the certificate's O= (system:masters is what an admin looks for).
           ['Certificate groups', cert?.commonName !== undefined ? cert.organizations.join(', ') || 'none' : undefined],
@@ -101,8 +110,11 @@ function contextLook(base: { icon: string; tone: Tone | undefined }, coverage: I
   return { icon: 'warning', tone: 'warning' };
 }
 
-/** `unread` says, in a few words, what the diagnosis could not look at: "none" then means none in what it saw. */
-export function findingsNode(findings: readonly Finding[], context: string, unread?: string): ExplorerNode {
+/**
+ * `unread` says, in a few words, what the diagnosis could not look at: "none" then means none in what it saw.
+ * `audit` adds a last line saying what becomes of the audit logs (off, read, or why a path could not be read).
+ */
+export function findingsNode(findings: readonly Finding[], context: string, unread?: string, audit?: AuditStatus, remoteWindow = false): ExplorerNode {
   const none = findings.length === 0;
   const node: ExplorerNode = {
     id: 'findings',
@@ -111,7 +123,8 @@ export function findingsNode(findings: readonly Finding[], context: string, unre
     icon: none ? (unread ? 'question' : 'pass') : severityIcon(findings[0]?.severity ?? 'info'),
     tone: none ? (unread ? 'muted' : 'ok') : severityTone(findings[0]?.severity ?? 'info'),
     contextValue: 'findings',
-    expanded: findings.length > 0 || unread !== undefined,
+    // Open too when the audit logs are off or unreadable: the line that says so is what the user should see.
+    expanded: findings.length > 0 || unread !== undefined || (audit !== undefined && auditNeedsEye(audit)),
   };
   if (!none) node.children = findings.map((f) => findingNode(f, context, node));
   else if (unread === undefined) node.children = [{ id: 'findings/none', label: 'No problems found', icon: 'check', tone: 'muted', parent: node }];
@@ -127,7 +140,77 @@ export function findingsNode(findings: readonly Finding[], context: string, unre
     leaf.tooltip = () => markdownRows('No problems found in what could be read', [['Not read', unread]]);
     node.children = [leaf];
   }
+  if (audit !== undefined) node.children.push(auditNode(audit, node, remoteWindow));
   return node;
+}
+
+/**
+ * A click on the audit line opens the setting that says which audit logs are read: in a remote window on the
+ * Remote tab, the only one where a machine-overridable setting counts (the User tab does not even list it).
+ */
+export function openAuditSetting(remoteWindow: boolean): NodeCommand {
+  return remoteWindow
+    ? { command: 'workbench.action.openRemoteSettings', title: 'Open Setting', arguments: [{ query: AUDIT_PATHS_SETTING }] }
+    : { command: 'workbench.action.openSettings', title: 'Open Setting', arguments: [AUDIT_PATHS_SETTING] };
+}
+
+function auditNeedsEye(audit: AuditStatus): boolean {
+  return audit.state === 'off' || (audit.state === 'on' && audit.sources.some((s) => !s.ok));
+}
+
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+/** What the diagnosis reads of the audit logs, in one muted line: off (and how to turn it on), what is read, or what failed. */
+export function auditNode(audit: AuditStatus, parent: ExplorerNode, remoteWindow = false): ExplorerNode {
+  const base = { id: 'findings/audit', contextValue: 'audit', command: openAuditSetting(remoteWindow), parent };
+  if (audit.state === 'off') {
+    return {
+      ...base,
+      label: 'Audit evidence is off',
+      description: `set ${AUDIT_PATHS_SETTING}`,
+      icon: 'info',
+      tone: 'muted',
+      tooltip: () => markdownParagraphs('Audit evidence is off', [audit.sentence]),
+    };
+  }
+  if (audit.state === 'reading') {
+    return {
+      ...base,
+      label: 'Reading the audit logs…',
+      description: AUDIT_PATHS_SETTING,
+      icon: 'loading~spin',
+      tone: 'muted',
+      tooltip: () => markdownParagraphs('Audit evidence', [audit.sentence]),
+    };
+  }
+  const { sources } = audit;
+  const paths = sources.map((s) => s.setting).join(', ');
+  // The whole sentence of each path: what was read of it, or why it could not be.
+  const tooltip = (): string => markdownParagraphs('Audit evidence', [audit.sentence, ...sources.map((s) => s.sentence)]);
+  const failed = sources.find((s) => !s.ok);
+  if (failed !== undefined) {
+    const ok = sources.filter((s) => s.ok).length;
+    return {
+      ...base,
+      label: failed.sentence,
+      description: sources.length > 1 ? `${ok} of ${count(sources.length, 'path')} of ${AUDIT_PATHS_SETTING} read` : AUDIT_PATHS_SETTING,
+      icon: 'warning',
+      tone: 'warning',
+      tooltip,
+    };
+  }
+  const files = sources.reduce((n, s) => n + (s.files ?? 0), 0);
+  const followed = sources.reduce((n, s) => n + (s.followed ?? 0), 0);
+  return {
+    ...base,
+    label: `Audit evidence: ${count(files, 'file')} read, ${followed.toLocaleString('en-US')} followed`,
+    description: paths,
+    icon: 'info',
+    tone: 'muted',
+    tooltip,
+  };
 }
 
 function findingNode(f: Finding, context: string, parent: ExplorerNode): ExplorerNode {

@@ -3,7 +3,8 @@
 // same things. Pure: no vscode import.
 import type { Assessment } from '../../diagnosis/credentialAssessment';
 import { describeDuration, describeExpiry, formatInstant, localInstant } from '../../token/relativeTime';
-import type { CertificateInfo, CredentialState, DecodedToken, ExpiryInfo, ObjectRef } from '../../token/types';
+import { EKS_TOKEN_LIFETIME_SECONDS } from '../../token/eksToken';
+import type { CertificateInfo, CredentialState, DecodedToken, ExpiryInfo, LocatedKind, ObjectRef } from '../../token/types';
 import { boundedJson, MAX_JSON_DEPTH } from './boundedJson';
 import { cap } from './escape';
 
@@ -150,6 +151,36 @@ export function tokenSummary(a: Extract<Assessment, { kind: 'token' }>, nowSec: 
   };
 }
 
+/** What the URL says, and what it cannot: the cluster is a signed header, not part of the token. */
+export function eksTokenSummary(a: Extract<Assessment, { kind: 'eksToken' }>, nowSec: number): CredentialSummary {
+  const { token, expiry } = a;
+  const rows: SummaryRow[] = [
+    [['Cluster'], ['not in the token (a signed header)']],
+    [['Region'], [code(cap(token.region))]],
+    [['Access key'], [code(token.accessKeyHint), token.temporaryCredentials ? ' (temporary credentials)' : ' (long-term access key)']],
+  ];
+  if (token.hasSessionToken) rows.push([['Session token'], ['present, not shown']]);
+  rows.push(...expiryRows(expiry, nowSec, 'Issued', 'Expires'));
+  rows.push([['STS endpoint'], [code(cap(token.host))]]);
+  rows.push([['Fingerprint'], [code(`sha256:${token.fingerprint}`)]]);
+  const ignored = token.amzExpiresSeconds !== undefined && token.amzExpiresSeconds !== EKS_TOKEN_LIFETIME_SECONDS;
+  return {
+    ...headline(['AWS EKS token'], expiry, nowSec),
+    ...(a.warning ? { warning: a.warning } : {}),
+    rows,
+    sections: [],
+    note: ignored
+      ? `STS accepts this presigned URL for 15 minutes after X-Amz-Date; its X-Amz-Expires=${token.amzExpiresSeconds} is ignored. The signature is never shown.`
+      : 'STS accepts this presigned URL for 15 minutes after X-Amz-Date. The signature is never shown.',
+  };
+}
+
+/** "certificate", "EKS token" or "token": what a located credential that does not decode was taken for. */
+export function credentialNoun(kind: LocatedKind): string {
+  if (kind === 'certificate') return 'certificate';
+  return kind === 'eksToken' ? 'EKS token' : 'token';
+}
+
 function certificateRows(cert: CertificateInfo, expiry: ExpiryInfo, now: number): SummaryRow[] {
   const rows: SummaryRow[] = [];
   rows.push([['Subject'], [code(cap(cert.subject.replace(/\n/g, ', ')))]]);
@@ -190,6 +221,8 @@ export function summaryOf(a: Assessment, nowSec: number): CredentialSummary | Cr
       return tokenSummary(a, nowSec);
     case 'certificate':
       return certificateSummary(a, nowSec);
+    case 'eksToken':
+      return eksTokenSummary(a, nowSec);
     case 'privateKey':
       return {
         icon: 'lock',
@@ -203,7 +236,7 @@ export function summaryOf(a: Assessment, nowSec: number): CredentialSummary | Cr
         rest: [' (not a JWT): its expiry is known only to the server that issued it. Fingerprint ', code(`sha256:${a.fingerprint}`), '.'],
       };
     case 'invalid':
-      return { icon: 'warning', lead: [`Not a valid ${a.located.kind === 'certificate' ? 'certificate' : 'token'}:`], rest: [' ', a.reason] };
+      return { icon: 'warning', lead: [`Not a valid ${credentialNoun(a.located.kind)}:`], rest: [' ', a.reason] };
   }
 }
 

@@ -13,7 +13,7 @@ function fenced(language: string, text: string): string {
 }
 
 export function decodedDocumentText(a: Assessment, nowSec: number): string {
-  let md = `# Cluster Credentials: decoded ${a.kind === 'certificate' ? 'certificate' : 'token'}\n\n`;
+  let md = `# Cluster Credentials: decoded ${a.kind === 'certificate' ? 'certificate' : a.kind === 'eksToken' ? 'EKS token' : 'token'}\n\n`;
   md += assessmentMarkdown(a, nowSec).replace(OWN_ICON, '');
   if (a.kind === 'token') {
     md += `\n## Header (JSON)\n\n${fenced('json', boundedJson(a.token.header, undefined, 2))}`;
