@@ -10,6 +10,7 @@ import type { AuditRecord, HistoryRecord, PodAddressRecord, Subject } from '../h
 import { tieCallers, type AddressBook, type AddressPod } from './auditSources';
 import type { PodAddressEvidence } from './evidence';
 import type { AuditUnauthorizedSpan } from './timeline';
+import { canonical } from '../shared/values';
 
 /** A live pod's address record is seen again (its lastAt moved) at most this often: once a day, not every diagnosis. */
 export const ADDRESS_REFRESH_MS = 24 * 60 * 60 * 1000;
@@ -103,18 +104,6 @@ function mergedAudit(known: AuditRecord, seen: AuditRecord): AuditRecord {
   }
   if (known.user !== undefined && seen.user === undefined) out.user = known.user;
   return out;
-}
-
-/** JSON with sorted keys: two records that say the same compare equal, however they were built. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'undefined';
 }
 
 /** The records to append so history holds `seen`: only the uses that are new, or whose record would change. */

@@ -8,6 +8,7 @@ import type { ControlPlaneGauge, PanelAction, TokenHealthState, TokenHealthSubje
 import type { NodeRef } from '../../shared/nodeRef';
 import { COMMAND } from '../../shared/commandIds';
 import type { InventorySnapshot, PodItem, ResourceStatus } from '../../cluster/inventory/types';
+import { canonical } from '../../shared/values';
 
 /** The part of the cluster a panel covers. */
 export interface Scope {
@@ -231,18 +232,6 @@ export function buildPanelState(input: PanelInputs): TokenHealthState {
   if (input.notice !== undefined) state.notice = input.notice;
   if (input.controlPlane !== undefined && showsControlPlane(input.ref)) state.controlPlane = input.controlPlane;
   return state;
-}
-
-/** JSON with sorted keys, so two equal refs compare equal however they were built. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'undefined';
 }
 
 /** The (command, target) pairs the panel currently shows as buttons. */
