@@ -4,7 +4,9 @@
 // set to that folder (in the Remote settings: code-server's workbench is a remote window, where a
 // machine-overridable setting counts only there). The Findings node names the three pods that keep their first token (not the one that
 // re-reads it) and the legacy token of ci/release-bot, and says what it reads; a context's Token Health
-// panel shows the API server's stale-token use per minute. Then, in the same workbench: with the setting
+// panel shows the API server's stale-token use per minute. Once the CI bot's legacy token Secret is deleted,
+// its calls are refused: the audit log's 401s come from the bot's pod IP, and the pod's Token Health timeline
+// draws them in its 401 lane. Then, in the same workbench: with the setting
 // emptied, the Findings node's last line says the audit evidence is off, names the setting and opens it;
 // and a service account that may not get /metrics sees the missing permission in one line.
 import assert from 'node:assert/strict';
@@ -13,12 +15,13 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
 import { Clock } from '../cluster/clock';
+import { R } from '../cluster/resources';
 import { handOverLiveFiles } from '../cluster/scenarios/index';
 import { STALE_TOKENS, staleTokensIncident, type StaleTokenClient, type StaleTokensIncident } from '../cluster/scenarios/staleTokens';
 import { startTestCluster, type TestCluster } from '../cluster/server';
 import { launchCodeServer, type Workbench } from './support/codeServer';
 import { contextMenu, mergeKubeconfigs } from './support/commandPaths';
-import { collapseItem, eventually, expandItem, switchContext, tooltipOf, treeItem } from './support/incidents';
+import { collapseItem, eventually, expandItem, openFindingPanel, switchContext, tooltipOf, treeItem } from './support/incidents';
 import { RESULTS } from './support/paths';
 import { readSettingsFile, remoteSettingsFile, replaceRemoteSettings, writeRemoteSettings } from './support/settings';
 import { escapeRegExp, runCommand } from './support/workbench';
@@ -48,7 +51,7 @@ function perMinute(text: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-describe('the control plane’s evidence in code-server', { timeout: 300_000 }, () => {
+describe('the control plane’s evidence in code-server', { timeout: 600_000 }, () => {
   let cluster: TestCluster;
   let incident: StaleTokensIncident;
   let wb: Workbench;
@@ -186,6 +189,31 @@ describe('the control plane’s evidence in code-server', { timeout: 300_000 }, 
       await section.scrollIntoViewIfNeeded();
       await wb.screenshot('control-plane-gauge');
       await runCommand(wb.page, 'View: Close All Editors');
+    });
+    test('once the bot’s legacy token Secret is deleted, its 401s are tied to its pod by IP and drawn on the pod’s timeline', async () => {
+      const { page } = wb;
+      const bot = incident.clients.find((c) => c.holds === 'legacy-token');
+      assert.ok(bot);
+      const { namespace, name } = STALE_TOKENS.legacySecret;
+      // The Secret goes (as the legacy-token cleaner or a tidy-up would): the token it held is invalidated, and the
+      // bot's next call (one a minute) is refused. A 401's audit event has no user, only the caller's address.
+      assert.equal(cluster.store.remove(R.secrets, namespace, name).ok, true);
+      const refused = treeItem(page, new RegExp(`^401s from ${escapeRegExp(`${bot.namespace}/${bot.pod}`)}\\b`));
+      await expandItem(page, /^Findings\b/);
+      await step('bot-401s', () => refused.waitFor({ state: 'visible', timeout: 150_000 }));
+      assert.ok((bot.running.answers.get(401) ?? 0) >= 1, 'the bot was refused');
+      const panel = await step('bot-panel', () =>
+        openFindingPanel(page, refused, new RegExp(`Token Health: Pod ${escapeRegExp(`${bot.namespace}/${bot.pod}`)}`)),
+      );
+      const spans = panel.locator('svg.timeline rect.audit-401');
+      await step('audit-span', () => spans.first().waitFor({ state: 'attached', timeout: 30_000 }));
+      const title = (await spans.first().locator('title').textContent()) ?? '';
+      assert.match(title, /^401 in the API server's audit log: \d+ requests? refused\n/, title);
+      assert.ok(title.includes(`the address of pod ${bot.namespace}/${bot.pod}`), title);
+      assert.equal(await panel.locator('svg.timeline rect.audit-401.pod-deleted').count(), 0, 'the bot’s pod still runs');
+      await panel.locator('#timeline').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+      await wb.screenshot('control-plane-audit-401-timeline');
+      await runCommand(page, 'View: Close All Editors');
     });
   });
 
