@@ -5,6 +5,8 @@ import { IGNORED_TOKEN_FILE_MESSAGE } from '../../diagnosis/kubeconfigKeys';
 import { decodeCertificate } from '../../token/certificate';
 import { decodeEksToken, isEksToken } from '../../token/eksToken';
 import { decodeToken } from '../../token/jwt';
+import { fingerprint as fingerprintOf } from '../../token/fingerprint';
+import { tokenIdentity, type TokenIdentity } from '../../token/identity';
 import { isRecord } from '../../shared/values';
 
 export type CredentialKind = 'token' | 'tokenFile' | 'exec' | 'authProvider' | 'clientCertificate' | 'basicAuth' | 'none';
@@ -58,6 +60,10 @@ export interface CredentialDescription {
   clientCertificate?: ClientCertificateInfo;
   username?: string;
   impersonate?: string;
+  /** Who a decoded JWT names (an Entra ID or OIDC user, a service account); never the token. */
+  identity?: TokenIdentity;
+  /** An exec plugin's token that is neither a JWT nor an EKS token (GKE's `ya29.` access token): not decodable. */
+  opaqueToken?: boolean;
   /** A sentence when something about the credential could not be read. */
   problem?: string;
 }
@@ -208,8 +214,14 @@ function applyJwt(out: CredentialDescription, token: string, useExpiry: boolean)
     return;
   }
   const decoded = decodeToken(token);
-  if (!decoded.ok) return;
+  if (!decoded.ok) {
+    // An access token that is not a JWT (GKE's ya29.…) says nothing about itself: only its fingerprint is kept.
+    if (out.kind === 'exec') Object.assign(out, { opaqueToken: true, fingerprint: fingerprintOf(token) });
+    return;
+  }
   out.fingerprint = decoded.token.fingerprint;
+  const identity = tokenIdentity(decoded.token.claims);
+  if (identity !== undefined) out.identity = identity;
   if (decoded.token.claims.iat !== undefined) out.issuedAtSec = decoded.token.claims.iat;
   if (useExpiry && decoded.token.claims.exp !== undefined) {
     out.expiresAtSec = decoded.token.claims.exp;

@@ -1,6 +1,7 @@
 // What the hover and the documents say about one assessed credential, as values: the markdown (hover,
 // Decode Token) and the plain text (Request Token's document) are both written from it, so they say the
 // same things. Pure: no vscode import.
+import { tokenIdentity } from '../../token/identity';
 import type { Assessment } from '../../diagnosis/credentialAssessment';
 import { describeDuration, describeExpiry, formatInstant, localInstant } from '../../token/relativeTime';
 import { EKS_TOKEN_LIFETIME_SECONDS } from '../../token/eksToken';
@@ -95,7 +96,28 @@ function tokenTitle(token: DecodedToken): string {
   const k = token.claims.kubernetes;
   if (token.claims.legacy) return 'Legacy service-account token';
   if (k?.serviceAccount) return 'Service-account token';
+  const id = tokenIdentity(token.claims);
+  if (id?.kind === 'entra') return 'Microsoft Entra ID token';
+  if (id?.kind === 'oidc' && token.claims.iss !== undefined) return 'OIDC ID token';
   return 'JSON Web Token';
+}
+
+/** Who an Entra ID or OIDC token names: the rows a user looks for before the claims table. */
+function identityRows(claims: DecodedToken['claims']): SummaryRow[] {
+  const id = tokenIdentity(claims);
+  if (id === undefined || id.kind === 'serviceAccount') return [];
+  const rows: SummaryRow[] = [[['Signed in as'], [code(cap(id.name))]]];
+  if (id.tenant !== undefined) rows.push([['Tenant'], [code(cap(id.tenant))]]);
+  if (id.objectId !== undefined) rows.push([['Object id'], [code(cap(id.objectId))]]);
+  if (id.groups !== undefined)
+    rows.push([
+      ['Groups'],
+      joined(
+        id.groups.slice(0, 10).map((g) => [code(cap(g))]),
+        ', ',
+      ),
+    ]);
+  return rows;
 }
 
 /** Flattens claims into dotted keys for the claims table (`kubernetes.io.pod.name`). */
@@ -126,6 +148,7 @@ export function tokenSummary(a: Extract<Assessment, { kind: 'token' }>, nowSec: 
   else if (k?.namespace) rows.push([['Namespace'], [code(cap(k.namespace))]]);
   const bound = [refCell('Pod', k?.pod), refCell('Secret', k?.secret), refCell('Node', k?.node)].filter((x): x is Cell => !!x);
   if (bound.length > 0) rows.push([['Bound to'], joined(bound, ' · ')]);
+  rows.push(...identityRows(c));
   rows.push(...expiryRows(expiry, nowSec, 'Issued', 'Expires'));
   if (a.refreshDue !== undefined) rows.push([['Kubelet refresh due'], instantCell(a.refreshDue, nowSec)]);
   if (c.iss !== undefined) rows.push([['Issuer'], [code(cap(c.iss))]]);

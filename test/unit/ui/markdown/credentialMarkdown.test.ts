@@ -122,3 +122,42 @@ describe('the plain-text rendering', () => {
     assert.match(text, /^Warning: Legacy Secret-based token with no expiry/m);
   });
 });
+
+describe('who a cloud token names, before its claims', () => {
+  const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+  it('an Entra ID token (AKS, kubelogin): its user, tenant and object id', () => {
+    const md = hover(
+      jwt({
+        iss: `https://sts.windows.net/${TENANT}/`,
+        aud: '6dae42f8-4368-4678-94ff-3960e28e3630',
+        tid: TENANT,
+        oid: 'oid-1',
+        upn: 'alice@contoso.com',
+        iat: NOW - 60,
+        exp: NOW + 3600,
+      }),
+    );
+    assert.equal(md.split('\n')[0], '$(pass) **Microsoft Entra ID token: valid** — expires in 1 h');
+    assert.match(md, /^\| Signed in as \| `alice@contoso\.com` \|$/m);
+    assert.match(md, new RegExp(`^\\| Tenant \\| \`${TENANT}\` \\|$`, 'm'));
+    assert.match(md, /^\| Object id \| `oid-1` \|$/m);
+  });
+
+  it('an OIDC ID token (oidc-login, auth-provider): its e-mail and groups; a service-account token gets no such rows', () => {
+    const md = hover(
+      jwt({
+        iss: 'https://dex.example.com',
+        aud: 'kubernetes',
+        sub: 'CgVhbGljZQ',
+        email: 'alice@example.com',
+        groups: ['platform', 'oncall'],
+        iat: NOW - 60,
+        exp: NOW + 1800,
+      }),
+    );
+    assert.equal(md.split('\n')[0], '$(pass) **OIDC ID token: valid** — expires in 30 min');
+    assert.match(md, /^\| Signed in as \| `alice@example\.com` \|$/m);
+    assert.match(md, /^\| Groups \| `platform`, `oncall` \|$/m);
+    assert.doesNotMatch(hover(bound), /Signed in as/);
+  });
+});
