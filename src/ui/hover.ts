@@ -26,7 +26,7 @@ export class CredentialHoverProvider implements vscode.HoverProvider {
     const now = Math.floor(Date.now() / 1000);
     const located = this.index.located(doc);
     const offset = doc.offsetAt(position);
-    const content = hoverContentAt(located, offset, now, this.settings.expiryOptions);
+    const content = hoverContentAt(located, offset, now, this.settings.expiryOptions, () => doc.getText());
     if (!content) return undefined;
     const verdict = await this.verdictLine(credentialAt(located, offset)?.value, now);
     if (cancel?.isCancellationRequested) return undefined;

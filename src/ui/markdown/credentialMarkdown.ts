@@ -8,6 +8,7 @@ import {
   certificateSummary,
   isBrief,
   summaryOf,
+  type SummaryPlace,
   type SummaryRow,
   tokenSummary,
 } from './credentialSummary';
@@ -48,8 +49,8 @@ export function certificateMarkdown(a: Extract<Assessment, { kind: 'certificate'
 }
 
 /** The hover markdown for any assessment. */
-export function assessmentMarkdown(a: Assessment, nowSec: number): string {
-  const s = summaryOf(a, nowSec);
+export function assessmentMarkdown(a: Assessment, nowSec: number, place?: SummaryPlace): string {
+  const s = summaryOf(a, nowSec, place);
   if (!s) return '';
   return isBrief(s) ? briefMarkdown(s) : summaryMarkdown(s);
 }

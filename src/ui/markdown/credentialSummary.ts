@@ -1,6 +1,7 @@
 // What the hover and the documents say about one assessed credential, as values: the markdown (hover,
 // Decode Token) and the plain text (Request Token's document) are both written from it, so they say the
 // same things. Pure: no vscode import.
+import type { ClusterPlace } from '../../diagnosis/kubeconfigPlace';
 import { tokenIdentity } from '../../token/identity';
 import type { Assessment } from '../../diagnosis/credentialAssessment';
 import { describeDuration, describeExpiry, formatInstant, localInstant } from '../../token/relativeTime';
@@ -175,16 +176,33 @@ export function tokenSummary(a: Extract<Assessment, { kind: 'token' }>, nowSec: 
 }
 
 /** What the URL says, and what it cannot: the cluster is a signed header, not part of the token. */
-export function eksTokenSummary(a: Extract<Assessment, { kind: 'eksToken' }>, nowSec: number): CredentialSummary {
+export function eksTokenSummary(a: Extract<Assessment, { kind: 'eksToken' }>, nowSec: number, place?: SummaryPlace): CredentialSummary {
   const { token, expiry } = a;
+  const clusters = place?.clusters ?? [];
   const rows: SummaryRow[] = [
-    [['Cluster'], ['not in the token (a signed header)']],
+    clusters.length > 0
+      ? [
+          ['Cluster'],
+          [
+            ...joined(
+              clusters.map((c) => [code(cap(c.name))]),
+              ', ',
+            ),
+            ` (from context ${clusters
+              .flatMap((c) => c.contexts)
+              .slice(0, 3)
+              .join(', ')} of this kubeconfig; the token names it only in a signed header)`,
+          ],
+        ]
+      : [['Cluster'], ['not in the token (a signed header)']],
     [['Region'], [code(cap(token.region))]],
     [['Access key'], [code(token.accessKeyHint), token.temporaryCredentials ? ' (temporary credentials)' : ' (long-term access key)']],
   ];
   if (token.hasSessionToken) rows.push([['Session token'], ['present, not shown']]);
   rows.push(...expiryRows(expiry, nowSec, 'Issued', 'Expires'));
   rows.push([['STS endpoint'], [code(cap(token.host))]]);
+  const server = clusters.length === 1 ? clusters[0]?.server : undefined;
+  if (server !== undefined) rows.push([['API server'], [code(cap(server))]]);
   rows.push([['Fingerprint'], [code(`sha256:${token.fingerprint}`)]]);
   const ignored = token.amzExpiresSeconds !== undefined && token.amzExpiresSeconds !== EKS_TOKEN_LIFETIME_SECONDS;
   return {
@@ -238,14 +256,19 @@ export function certificateSummary(a: Extract<Assessment, { kind: 'certificate' 
 }
 
 /** What to say of an assessment: a summary with rows, or a brief for what has none. */
-export function summaryOf(a: Assessment, nowSec: number): CredentialSummary | CredentialBrief | undefined {
+/** What the document around a credential tells that the credential cannot: an EKS token's cluster in a kubeconfig. */
+export interface SummaryPlace {
+  clusters?: readonly ClusterPlace[];
+}
+
+export function summaryOf(a: Assessment, nowSec: number, place?: SummaryPlace): CredentialSummary | CredentialBrief | undefined {
   switch (a.kind) {
     case 'token':
       return tokenSummary(a, nowSec);
     case 'certificate':
       return certificateSummary(a, nowSec);
     case 'eksToken':
-      return eksTokenSummary(a, nowSec);
+      return eksTokenSummary(a, nowSec, place);
     case 'privateKey':
       return {
         icon: 'lock',
