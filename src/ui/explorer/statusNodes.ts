@@ -1,4 +1,5 @@
 // The context node (the active credential at a glance), the Findings node and error nodes.
+import { identityWords } from '../../token/identity';
 import { AUDIT_PATHS_SETTING, type AuditStatus } from '../../app/auditEvidence';
 import type { CredentialDescription, CredentialKind } from '../../cluster/auth/credentialDescription';
 import { recognizeExecPlugin } from '../../cluster/auth/execPlugins';
@@ -37,6 +38,23 @@ export function credentialWords(d: CredentialDescription): string {
   return d.kind === 'exec' && d.exec ? recognizeExecPlugin(d.exec).description : credentialKindLabel(d);
 }
 
+/**
+ * The credential in one sentence for Token Health and tooltips: whose it is in words (the exec plugin's cloud,
+ * cluster and role; who a decoded token names), then its state: "AWS EKS token for cluster prod-eu (region
+ * eu-west-1) · expires in 12 min".
+ */
+export function credentialSentence(d: CredentialDescription, nowSec: number, options?: Partial<ExpiryOptions>): string {
+  const parts = [credentialWords(d)];
+  if (d.identity !== undefined && d.identity.kind !== 'serviceAccount') parts.push(`signed in as ${identityWords(d.identity)}`);
+  else if (d.identity !== undefined) parts.push(d.identity.name);
+  if (d.opaqueToken === true) parts.push('an opaque access token (not decodable)');
+  const summary = credentialSummary(d, nowSec, options);
+  const state = summary.text.startsWith(`${credentialKindLabel(d)} · `) ? summary.text.slice(credentialKindLabel(d).length + 3) : undefined;
+  if (state !== undefined) parts.push(state);
+  else if (d.kind === 'exec') parts.push('no expiry known yet');
+  return parts.join(' · ');
+}
+
 /** "bearer token · expires in 3 h": the words the context node and the status bar share. */
 export function credentialSummary(
   d: CredentialDescription,
@@ -51,9 +69,16 @@ export function credentialSummary(
 
 /**
  * The active credential at a glance. `coverage` is what the inventory could not read: the node never shows the
- * healthy icon over a list that failed, and says in words what the user cannot see.
+ * healthy icon over a list that failed, and says in words what the user cannot see. `marked`: other contexts are
+ * listed beside it, so it says it is the active one.
  */
-export function contextNode(s: ModelSession, nowSec: number, options?: Partial<ExpiryOptions>, coverage?: InventoryCoverage): ExplorerNode {
+export function contextNode(
+  s: ModelSession,
+  nowSec: number,
+  options?: Partial<ExpiryOptions>,
+  coverage?: InventoryCoverage,
+  marked = false,
+): ExplorerNode {
   const ref: ContextRef = { kind: 'context', context: s.context };
   const d = s.credential;
   const summary = credentialSummary(d, nowSec, options);
@@ -65,7 +90,7 @@ export function contextNode(s: ModelSession, nowSec: number, options?: Partial<E
     id: `context:${s.context}`,
     ref,
     label: s.context,
-    description: unreadable ? `${summary.text} · ${unreadable}` : summary.text,
+    description: `${marked ? 'active · ' : ''}${unreadable ? `${summary.text} · ${unreadable}` : summary.text}`,
     icon: look.icon,
     contextValue: contextValueOf(ref),
     expanded: true,
@@ -73,7 +98,7 @@ export function contextNode(s: ModelSession, nowSec: number, options?: Partial<E
       const advice = session ? adviseOnError(session.error, d, nowSec * 1000, session.retryAtMs) : undefined;
       const cert = d.clientCertificate;
       return markdownRows(
-        `Context ${s.context}`,
+        `Context ${s.context}${marked ? ' (active)' : ''}`,
         [
           ['Cluster', s.summary.cluster],
           ['Server', s.summary.server],

@@ -209,6 +209,8 @@ export interface PanelInputs {
   controlPlane?: ControlPlaneGauge;
   /** 401s from the API server's audit log by caller tied to a pod (diagnosis/auditHistory.ts auditSpansOf), any scope. */
   auditSpans?: readonly AuditUnauthorizedSpan[];
+  /** A context's credential in words ("AWS EKS token for cluster prod-eu … · expires in 12 min"); a context's panel says it first. */
+  credential?: string;
 }
 
 /**
@@ -222,6 +224,7 @@ export function showsControlPlane(ref: NodeRef): boolean {
 /** Everything the webview draws, for the subject of `ref`. */
 export function buildPanelState(input: PanelInputs): TokenHealthState {
   const { scope, subject } = resolveSubject(input.ref, input.findings);
+  if (input.credential !== undefined && input.ref.kind === 'context') subject.detail = `${input.credential} — ${subject.detail}`;
   const { observations, events, audit } = recordsInScope(input.records, scope, input.auditSpans);
   const timeline = buildTimeline(observations, events, input.nowMs, audit);
   const unauthorizedLines = events.map(lineOf).sort((a, b) => b.atMs - a.atMs);

@@ -7,6 +7,7 @@ import { parseWebviewMessage, type ControlPlaneGauge, type HostMessage, type Tok
 import type { NodeRef } from '../../shared/nodeRef';
 import { errorMessage } from '../../shared/values';
 import type { Services } from '../services';
+import { credentialSentence } from '../explorer/statusNodes';
 import { createNonce, tokenHealthHtml } from './html';
 import { addressPodsOf, buildPanelState, goneNotice, isOffered, resolveSubject, showsControlPlane } from './panelData';
 import { auditSpansOf, podAddressesOf } from '../../diagnosis/auditHistory';
@@ -243,6 +244,9 @@ export class TokenHealthPanel implements vscode.Disposable {
       auditSpans: this.auditSpans(records),
       ...(notice !== undefined ? { notice } : {}),
       ...(controlPlane !== undefined ? { controlPlane } : {}),
+      ...(this.ref.kind === 'context' && session?.context === context
+        ? { credential: credentialSentence(session.provider.describe(), Date.now() / 1000, this.services.settings.expiryOptions) }
+        : {}),
     });
   }
 
