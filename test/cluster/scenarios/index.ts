@@ -12,6 +12,8 @@ import './multusKubeconfigExpired';
 import './rancherConcurrent401';
 import './staleTokens';
 import './hostile';
+import './clouds';
+import './loginRequired';
 
 /** The five incidents, in the order the demo lists them; each combines with the others and `healthy`. */
 export const INCIDENT_SCENARIOS = [
