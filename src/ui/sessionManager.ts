@@ -1,12 +1,16 @@
 // The session of the active kubeconfig context, kept in step with the files: our setting, then
 // Kubernetes Tools' setting, then KUBECONFIG, then ~/.kube/config. An edit or a context switch made
 // elsewhere (kubectl, another editor) shows within seconds; a token file named by the kubeconfig is
-// watched too, so a rotated token is read as soon as it is written.
+// watched too, so a rotated token is read as soon as it is written. An exec plugin's login is shown through
+// the interaction (src/ui/execLogin.ts); a session opened again after an edit keeps a failed or cancelled
+// login as "login needed" (the process's log of plugin runs holds it), so no edit opens a browser window.
 import os from 'node:os';
 import * as vscode from 'vscode';
 import { FileWatch } from '../cluster/auth/fileWatch';
 import { loadKubeconfig, setCurrentContext, type KubeconfigLoad, type SetContextResult } from '../cluster/auth/kubeconfig';
 import type { ApiClientsOptions } from '../cluster/auth/apiClient';
+import type { CredentialProviderOptions } from '../cluster/auth/credentials';
+import type { ExecInteraction } from '../cluster/auth/execInteraction';
 import { openSession, type ClusterSession, type SessionOpen } from '../cluster/auth/session';
 import { isInsideAnyFolder } from '../cluster/auth/workspacePaths';
 import type { SessionSource } from './services';
@@ -15,6 +19,8 @@ import type { Settings } from './settings';
 export interface SessionManagerOptions {
   env?: NodeJS.ProcessEnv;
   home?: string;
+  /** Shows an exec plugin's login (device code, browser) with Cancel; createExecLogin (src/ui/execLogin.ts) makes it. */
+  interaction?: ExecInteraction;
 }
 
 export class SessionManager implements SessionSource, vscode.Disposable {
@@ -86,7 +92,7 @@ export class SessionManager implements SessionSource, vscode.Disposable {
           ok: false,
           message: `the kubeconfig ${untrustedFile} is inside this workspace, which is not trusted; trust the workspace (Manage Workspace Trust) to use it, or choose a kubeconfig outside it`,
         }
-      : openSession(load, { trustExecPlugins: true }, this.apiOptions());
+      : openSession(load, this.credentialOptions(), this.apiOptions());
     if (opened.ok) {
       this.session = opened.session;
       this.sessionKey = key;
@@ -101,6 +107,10 @@ export class SessionManager implements SessionSource, vscode.Disposable {
     this.watchTokenFile();
     if (previous) void previous.api.dispose();
     this.emitter.fire(this.session);
+  }
+
+  private credentialOptions(): CredentialProviderOptions {
+    return { trustExecPlugins: true, ...(this.opts.interaction ? { interaction: this.opts.interaction } : {}) };
   }
 
   /** How the session's clients talk: our deadline, and VS Code's proxy when neither the kubeconfig nor the environment names one. */

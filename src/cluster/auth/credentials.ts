@@ -1,11 +1,15 @@
 // The credential of one kubeconfig context, handed out fresh: token files are re-read when they change, exec
 // plugins re-run when their answer expires or is rejected. Our own client must not go stale the way the
-// workloads we diagnose do.
+// workloads we diagnose do. An exec plugin whose run failed or was cancelled is not run again by itself
+// ("login needed") until the user signs in or reloads: a login that opens a browser must not loop.
 import type { Cluster, KubeConfig, User } from '@kubernetes/client-node';
 import { decodeToken } from '../../token/jwt';
 import { fingerprint } from '../../token/fingerprint';
 import { type CredentialDescription, type CredentialKind, type ExecSpec, credentialKindOf, describeCredential, execSpecOf } from './credentialDescription';
-import { type ExecCredentialOutput, runExecPlugin } from './execPlugin';
+import { type ExecInteraction, type ExecRunTrigger, loginNeededReason, runRecorded } from './execInteraction';
+import { type ExecCredentialOutput, type ExecRunResult, execSpecProblem } from './execPlugin';
+import { execCommandLine, recognizeExecPlugin } from './execPlugins';
+import { type ExecRuns, execRunKey, execRuns } from './execRuns';
 import { attachedKubectlRefusal } from './kubeconfigValidation';
 import { oidcToken } from './oidcToken';
 import { isRecord } from '../../shared/values';
@@ -33,6 +37,12 @@ export interface CredentialProviderOptions {
   tokenFilePeriodMs?: number;
   /** Environment exec plugins start from (process.env by default). */
   env?: NodeJS.ProcessEnv;
+  /** Once a plugin printed a login prompt, how long from its start it may wait for the user (5 minutes by default). */
+  execInteractiveTimeoutMs?: number;
+  /** Shows an interactive plugin's login (device code, browser) and lets the user cancel it. */
+  interaction?: ExecInteraction;
+  /** Where every plugin run is recorded and "login needed" survives a re-opened session (the process's log by default). */
+  execRuns?: ExecRuns;
 }
 
 export interface ClientCertificatePair {
@@ -53,7 +63,15 @@ export interface ActiveCredential {
   generation: number;
 }
 
-export type CredentialProblem = 'noContext' | 'refusedByKubectl' | 'execNotTrusted' | 'execFailed' | 'tokenFileUnreadable' | 'authProviderToken';
+export type CredentialProblem =
+  | 'noContext'
+  | 'refusedByKubectl'
+  | 'execNotTrusted'
+  | 'execFailed'
+  /** The exec plugin's last run failed or was cancelled: it runs again only on Sign In or Reload Credentials. */
+  | 'loginNeeded'
+  | 'tokenFileUnreadable'
+  | 'authProviderToken';
 
 export type CredentialResult =
   | { ok: true; credential: ActiveCredential; /** The last refresh failed and an older credential is kept. */ warning?: string }
@@ -75,6 +93,17 @@ export interface ReloadResult {
   problem?: string;
 }
 
+/** What an explicit sign-in came to. */
+export type SignInResult =
+  | { outcome: 'ok'; credential: ActiveCredential }
+  /** `unavailable`: the plugin cannot be run at all (untrusted workspace, kubeconfig stanza unusable). */
+  | { outcome: 'failed' | 'cancelled' | 'unavailable'; message: string }
+  /** The context's credential is not an exec plugin: there is nothing to sign in to. */
+  | { outcome: 'notExec' };
+
+/** The command a user runs to leave "login needed", as the palette shows it. */
+export const SIGN_IN_TITLE = 'Cluster Credentials: Sign In to Context';
+
 const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
 const DEFAULT_TOKEN_FILE_PERIOD_MS = 60_000;
 
@@ -90,6 +119,12 @@ export class CredentialProvider {
   private generation = 0;
   private execCache: ExecCredentialOutput | undefined;
   private execInFlight: Promise<CredentialResult> | undefined;
+  /** The cached plugin answer got a 401: it is not handed out again. */
+  private execRejected = false;
+  /** Why the plugin's last run gave nothing: it is not run again until signIn() or reload(). */
+  private loginNeeded: string | undefined;
+  private lastOutcome: 'failed' | 'cancelled' | undefined;
+  private readonly runs: ExecRuns;
   private lastWarning: string | undefined;
 
   constructor(
@@ -113,6 +148,9 @@ export class CredentialProvider {
         fallbackToken: this.user?.token || undefined,
       });
     }
+    this.runs = options.execRuns ?? execRuns;
+    // A session opened again (the kubeconfig changed) keeps a failed or cancelled login: no new browser window.
+    if (this.exec && options.trustExecPlugins) this.loginNeeded = loginNeededReason(this.runs, this.runKey(this.exec));
   }
 
   /** The kind and expiry of this context's credential, including what was learnt at run time. */
@@ -126,6 +164,9 @@ export class CredentialProvider {
     const refusal = attachedKubectlRefusal(this.cluster);
     if (refusal !== undefined) d.problem = refusal;
     if (this.lastWarning && d.problem === undefined) d.problem = this.lastWarning;
+    if (this.kind === 'exec' && this.loginNeeded !== undefined && !this.execUsable() && d.problem === undefined) {
+      d.problem = this.loginNeededMessage(this.loginNeeded);
+    }
     if (this.kind === 'exec' && !this.options.trustExecPlugins && d.problem === undefined) d.problem = this.untrustedMessage();
     if (this.kind === 'authProvider' && d.problem === undefined) {
       const oidc = this.oidc();
@@ -157,8 +198,9 @@ export class CredentialProvider {
         return this.ok(this.replace(oidc?.token, undefined, oidc?.expiresAtSec));
       }
       case 'exec':
-        if (this.execCache && !this.execExpired(this.execCache) && this.current) return this.ok(this.current);
-        return this.runExec();
+        if (this.execUsable() && this.current) return this.ok(this.current);
+        if (this.loginNeeded !== undefined && this.options.trustExecPlugins) return this.loginNeededResult(this.loginNeeded);
+        return this.runExec('request');
       case 'tokenFile':
         return this.readTokenFile(false);
       default:
@@ -177,7 +219,10 @@ export class CredentialProvider {
     }
     if (this.kind === 'exec') {
       if (!this.options.trustExecPlugins) return { retry: false, result: await this.get() };
-      const result = await this.runExec();
+      this.execRejected = true;
+      // A 401 after a successful run re-runs the plugin once (client-go); after a failed login it waits for the user.
+      if (this.loginNeeded !== undefined) return { retry: false, result: this.loginNeededResult(this.loginNeeded) };
+      const result = await this.runExec('request');
       return { retry: result.ok, result };
     }
     if (this.kind === 'tokenFile') {
@@ -195,7 +240,7 @@ export class CredentialProvider {
     const before = previous ?? this.describe();
     let result: CredentialResult;
     if (this.kind === 'exec') {
-      result = this.options.trustExecPlugins ? await this.runExec() : await this.get();
+      result = this.options.trustExecPlugins ? await this.runExec('reload') : await this.get();
     } else if (this.kind === 'tokenFile') {
       result = await this.readTokenFile(true);
     } else {
@@ -213,30 +258,85 @@ export class CredentialProvider {
     return out;
   }
 
-  private runExec(): Promise<CredentialResult> {
+  /**
+   * The user asked to sign in: runs the exec plugin now (its login shown through the interaction), even when
+   * the last run failed or was cancelled. Joins a run already in progress rather than starting a second login.
+   */
+  async signIn(): Promise<SignInResult> {
+    if (this.kind !== 'exec' || !this.exec) return { outcome: 'notExec' };
+    if (!this.options.trustExecPlugins) return { outcome: 'unavailable', message: this.untrustedMessage() };
+    const problem = execSpecProblem(this.exec);
+    if (problem !== undefined) return { outcome: 'unavailable', message: problem };
+    const result = await this.runExec('signIn');
+    if (result.ok) return { outcome: 'ok', credential: result.credential };
+    return { outcome: this.lastOutcome ?? 'failed', message: this.loginNeeded ?? result.message };
+  }
+
+  private runExec(trigger: ExecRunTrigger): Promise<CredentialResult> {
     const exec = this.exec;
     if (!exec) return Promise.resolve({ ok: false, problem: 'execFailed', message: 'this context has no exec plugin' });
     if (!this.options.trustExecPlugins) {
       return Promise.resolve({ ok: false, problem: 'execNotTrusted', message: this.untrustedMessage() });
     }
+    // A stanza that cannot be run is said each time; it is not a failed login.
+    const problem = execSpecProblem(exec);
+    if (problem !== undefined) return Promise.resolve({ ok: false, problem: 'execFailed', message: problem });
+    if (trigger !== 'request') this.loginNeeded = undefined;
+    const user = this.user?.name ?? '';
+    const recognized = recognizeExecPlugin(exec);
     // Requests that fail together share one plugin run instead of starting one each.
-    this.execInFlight ??= runExecPlugin(exec, {
-      cluster: this.cluster,
-      baseEnv: this.options.env ?? process.env,
-      timeoutMs: this.options.execTimeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
+    this.execInFlight ??= runRecorded({
+      spec: exec,
+      key: this.runKey(exec),
+      info: { context: this.context, user, words: recognized.label, commandLine: execCommandLine(exec), trigger },
+      runs: this.runs,
+      ...(this.options.interaction ? { interaction: this.options.interaction } : {}),
+      run: {
+        cluster: this.cluster,
+        baseEnv: this.options.env ?? process.env,
+        timeoutMs: this.options.execTimeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
+        ...(this.options.execInteractiveTimeoutMs !== undefined ? { interactiveTimeoutMs: this.options.execInteractiveTimeoutMs } : {}),
+      },
+      nowMs: this.now,
     })
-      .then((run): CredentialResult => {
-        if (!run.ok) return { ok: false, problem: 'execFailed', message: run.message };
-        this.execCache = run.credential;
-        const c = run.credential;
-        const cert = c.clientCertificateData && c.clientKeyData ? { certPem: c.clientCertificateData, keyPem: c.clientKeyData } : undefined;
-        // A fresh plugin answer is a new credential even when the token is the same: it has been re-issued.
-        return this.ok(this.replace(c.token, cert, c.expiresAtSec ?? jwtExpiry(c.token), true));
-      })
+      .then((run) => this.takeRun(run))
       .finally(() => {
         this.execInFlight = undefined;
       });
     return this.execInFlight;
+  }
+
+  private takeRun(run: ExecRunResult): CredentialResult {
+    if (!run.ok) {
+      this.loginNeeded = run.message;
+      this.lastOutcome = run.cancelled === true ? 'cancelled' : 'failed';
+      return run.cancelled === true ? this.loginNeededResult(run.message) : { ok: false, problem: 'execFailed', message: run.message };
+    }
+    this.loginNeeded = undefined;
+    this.lastOutcome = undefined;
+    this.execRejected = false;
+    this.execCache = run.credential;
+    const c = run.credential;
+    const cert = c.clientCertificateData && c.clientKeyData ? { certPem: c.clientCertificateData, keyPem: c.clientKeyData } : undefined;
+    // A fresh plugin answer is a new credential even when the token is the same: it has been re-issued.
+    return this.ok(this.replace(c.token, cert, c.expiresAtSec ?? jwtExpiry(c.token), true));
+  }
+
+  /** The plugin's last answer may still be sent: not expired and not rejected with a 401. */
+  private execUsable(): boolean {
+    return this.execCache !== undefined && !this.execExpired(this.execCache) && !this.execRejected;
+  }
+
+  private runKey(exec: ExecSpec): string {
+    return execRunKey(this.user?.name ?? '', exec);
+  }
+
+  private loginNeededMessage(reason: string): string {
+    return `login needed: ${reason}; run "${SIGN_IN_TITLE}" to try again`;
+  }
+
+  private loginNeededResult(reason: string): CredentialResult {
+    return { ok: false, problem: 'loginNeeded', message: this.loginNeededMessage(reason) };
   }
 
   private async readTokenFile(force: boolean): Promise<CredentialResult> {

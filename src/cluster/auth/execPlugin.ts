@@ -4,6 +4,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import fs from 'node:fs';
 import type { Cluster } from '@kubernetes/client-node';
 import type { ExecSpec } from './credentialDescription';
+import { PromptLines, looksLikeLoginPrompt, maskPromptLine } from './execPrompt';
 import { redactSecrets } from '../redact';
 import { errorMessage } from '../../shared/values';
 
@@ -16,12 +17,23 @@ export interface ExecCredentialOutput {
   expiresAtSec?: number;
 }
 
-export type ExecRunResult = { ok: true; credential: ExecCredentialOutput } | { ok: false; message: string };
+/** `cancelled` only when the signal ended the run (the user cancelled the login). */
+export type ExecRunResult = { ok: true; credential: ExecCredentialOutput } | { ok: false; message: string; cancelled?: true };
 
 export interface ExecRunOptions {
   cluster?: Cluster;
   baseEnv: NodeJS.ProcessEnv;
+  /** How long a plugin that asks nothing of the user may take. */
   timeoutMs: number;
+  /** How long, from its start, a plugin that printed a login prompt may wait for the user (5 minutes by default). */
+  interactiveTimeoutMs?: number;
+  /**
+   * The plugin's stderr, one masked line at a time as it arrives: the device code and the page it asks the user
+   * to open. `loginPrompt` is true for a line that asks the user to do something.
+   */
+  onPrompt?: (text: string, loginPrompt: boolean) => void;
+  /** Aborting ends the plugin's process group; the run then settles with `cancelled`. */
+  signal?: AbortSignal;
 }
 
 const SUPPORTED_VERSIONS = new Set(['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1']);
@@ -29,20 +41,29 @@ const MAX_STDOUT = 4 * 1024 * 1024;
 const MAX_STDERR = 64 * 1024;
 /** After the plugin exits, how long its output may take to drain before a pipe held by a child of its is let go. */
 const EXIT_GRACE_MS = 500;
+export const DEFAULT_INTERACTIVE_TIMEOUT_MS = 5 * 60_000;
+
+/** Why a stanza cannot be run at all, before anything is started: said each time, never a failed login. */
+export function execSpecProblem(spec: ExecSpec): string | undefined {
+  const name = `the exec plugin "${spec.command}"`;
+  if (!spec.apiVersion) return `${name} has no apiVersion in the kubeconfig; add exec.apiVersion: client.authentication.k8s.io/v1`;
+  if (!SUPPORTED_VERSIONS.has(spec.apiVersion)) {
+    return `${name} asks for ${spec.apiVersion}, which is no longer supported; use client.authentication.k8s.io/v1`;
+  }
+  if (spec.interactiveMode === 'Always') {
+    return `${name} needs a terminal (interactiveMode: Always); run kubectl once in a terminal to log in, then reload credentials`;
+  }
+  return undefined;
+}
 
 /** Never throws and never puts stdout (which holds the credential) into a message. */
 export function runExecPlugin(spec: ExecSpec, opts: ExecRunOptions): Promise<ExecRunResult> {
   const name = `the exec plugin "${spec.command}"`;
   const fail = (message: string): ExecRunResult => ({ ok: false, message });
-  if (!spec.apiVersion) {
-    return Promise.resolve(fail(`${name} has no apiVersion in the kubeconfig; add exec.apiVersion: client.authentication.k8s.io/v1`));
-  }
-  if (!SUPPORTED_VERSIONS.has(spec.apiVersion)) {
-    return Promise.resolve(fail(`${name} asks for ${spec.apiVersion}, which is no longer supported; use client.authentication.k8s.io/v1`));
-  }
-  if (spec.interactiveMode === 'Always') {
-    return Promise.resolve(fail(`${name} needs a terminal (interactiveMode: Always); run kubectl once in a terminal to log in, then reload credentials`));
-  }
+  const problem = execSpecProblem(spec);
+  if (problem !== undefined) return Promise.resolve(fail(problem));
+  const cancelled = (): ExecRunResult => ({ ok: false, cancelled: true, message: `the sign-in through ${name} was cancelled before it answered` });
+  if (opts.signal?.aborted === true) return Promise.resolve(cancelled());
   const env: NodeJS.ProcessEnv = { ...opts.baseEnv };
   for (const e of spec.env) env[e.name] = e.value;
   // kubectl sets this last, so a kubeconfig env entry cannot replace it.
@@ -51,13 +72,36 @@ export function runExecPlugin(spec: ExecSpec, opts: ExecRunOptions): Promise<Exe
   return new Promise((resolve) => {
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
+    const startedMs = Date.now();
+    let interactive = false;
+    const onAbort = (): void => {
+      if (settled) return;
+      killGroup(child);
+      release();
+      settle(cancelled());
+    };
     const settle = (r: ExecRunResult): void => {
       if (!settled) {
         settled = true;
         clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', onAbort);
+        prompts?.close();
         resolve(r);
       }
     };
+    // A plugin that asks the user to log in gets the interactive deadline, counted from its start.
+    const prompts = opts.onPrompt
+      ? new PromptLines((line) => {
+          const loginPrompt = looksLikeLoginPrompt(line);
+          if (loginPrompt && !interactive && !settled && !exited) {
+            interactive = true;
+            clearTimeout(timer);
+            const interactiveMs = opts.interactiveTimeoutMs ?? DEFAULT_INTERACTIVE_TIMEOUT_MS;
+            timer = setTimeout(onTimeout, Math.max(0, startedMs + Math.max(interactiveMs, opts.timeoutMs) - Date.now()));
+          }
+          opts.onPrompt?.(line, loginPrompt);
+        })
+      : undefined;
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let outLen = 0;
@@ -79,7 +123,7 @@ export function runExecPlugin(spec: ExecSpec, opts: ExecRunOptions): Promise<Exe
       child.stdout?.destroy();
       child.stderr?.destroy();
     };
-    timer = setTimeout(() => {
+    const onTimeout = (): void => {
       if (exited) {
         // It answered and exited; only a child of its keeps the pipe open. Settle on what it printed.
         release();
@@ -88,8 +132,16 @@ export function runExecPlugin(spec: ExecSpec, opts: ExecRunOptions): Promise<Exe
       timedOut = true;
       killGroup(child);
       release();
-      settle(fail(`${name} did not answer within ${Math.round(opts.timeoutMs / 100) / 10} s; run it in a terminal to see whether it waits for input`));
-    }, opts.timeoutMs);
+      settle(
+        fail(
+          interactive
+            ? `${name} waited ${waitedFor(Date.now() - startedMs)} for the login to finish and was stopped; sign in again when you are ready to finish the login`
+            : `${name} did not answer within ${Math.round(opts.timeoutMs / 100) / 10} s; run it in a terminal to see whether it waits for input`,
+        ),
+      );
+    };
+    timer = setTimeout(onTimeout, opts.timeoutMs);
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
     child.on('exit', () => {
       exited = true;
       exitGrace = setTimeout(release, EXIT_GRACE_MS);
@@ -101,6 +153,7 @@ export function runExecPlugin(spec: ExecSpec, opts: ExecRunOptions): Promise<Exe
     child.stderr?.on('data', (chunk: Buffer) => {
       errLen += chunk.length;
       if (errLen <= MAX_STDERR) stderr.push(chunk);
+      prompts?.push(chunk);
     });
     child.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') {
@@ -113,7 +166,8 @@ export function runExecPlugin(spec: ExecSpec, opts: ExecRunOptions): Promise<Exe
     });
     child.on('close', (code) => {
       clearTimeout(exitGrace);
-      if (timedOut) return;
+      if (timedOut || settled) return;
+      prompts?.close();
       const errText = summarizeStderr(Buffer.concat(stderr).toString('utf8'));
       if (code !== 0) {
         settle(fail(`${name} failed with exit code ${code ?? 'unknown'}${errText ? `: ${errText}` : '; run it in a terminal to see why'}`));
@@ -214,14 +268,20 @@ function keyPairMatches(certPem: string, keyPem: string): boolean {
   }
 }
 
-/** The last few lines of stderr, secrets removed, short enough for one sentence. */
+/** The last few lines of stderr, secrets (and anything that looks like a token) removed, short enough for one sentence. */
 function summarizeStderr(text: string): string {
+  // The whole text first (a PEM key spans lines), then each line (capped, words that look like tokens masked).
   const lines = redactSecrets(text)
     .split('\n')
-    .map((l) => l.trim())
+    .map(maskPromptLine)
     .filter((l) => l !== '');
   const joined = lines.slice(-3).join(' ');
   return joined.length > 300 ? `...${joined.slice(-297)}` : joined;
+}
+
+function waitedFor(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s >= 120 ? `${Math.round(s / 60)} minutes` : `${s} s`;
 }
 
 function firstLines(text: string): string {

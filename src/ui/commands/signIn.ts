@@ -1,0 +1,61 @@
+// Sign In to Context: runs the active context's exec plugin now, its login (device code, browser) shown in a
+// cancellable notification, even after a failed or cancelled login ("login needed"); then re-reads the
+// session so every view uses the new credential. The only way, besides Reload Credentials, out of "login needed".
+import type * as vscode from 'vscode';
+import type { SignInResult } from '../../cluster/auth/credentials';
+import { refOf } from '../../shared/nodeRef';
+import { registerGuardedCommand } from '../guardedCommand';
+import { credentialKindLabel } from '../explorer/statusNodes';
+import type { Services } from '../services';
+import { sessionFor, show } from './common';
+import { expiryPhrase, sentence } from './sentences';
+
+/** The command's handler; `arg` may be a context node of the explorer. Returns the outcome for tests and callers. */
+export async function signInCommand(services: Services, arg?: unknown): Promise<SignInResult['outcome'] | undefined> {
+  const session = sessionFor(services, refOf(arg));
+  if (!session) return undefined;
+  const { provider, context } = session;
+  const result = await provider.signIn();
+  const { log } = services;
+  switch (result.outcome) {
+    case 'notExec': {
+      const words = credentialKindLabel(provider.describe());
+      void show(
+        'info',
+        `Context ${context} has no exec plugin (its credential: ${words}): there is nothing to sign in to. Run "Reload Credentials" to read its credential again.`,
+      );
+      break;
+    }
+    case 'ok': {
+      const now = Math.floor(Date.now() / 1000);
+      const text = `Signed in to context ${context}: the new credential ${expiryPhrase(result.credential.expiresAtSec, now)}.`;
+      log.info(`Sign In: ${text}`);
+      // The same session, re-read: every view asks for the cluster again, now with a credential.
+      services.sessions.reload();
+      services.explorer.refresh();
+      void show('info', text);
+      break;
+    }
+    case 'cancelled': {
+      const text = `Sign-in to context ${context} was cancelled: its exec plugin is not run again until you run "Sign In to Context".`;
+      log.info(`Sign In: ${text}`);
+      void show('info', text);
+      break;
+    }
+    case 'failed':
+    case 'unavailable': {
+      const text = sentence(`Cannot sign in to context ${context}: ${result.message}`);
+      log.warn(`Sign In: ${text}`);
+      void show('error', text, 'Show Log').then((pick) => {
+        if (pick === 'Show Log') log.show(true);
+      });
+      break;
+    }
+  }
+  return result.outcome;
+}
+
+/** Registers the command under `id` (COMMAND.signIn), behind the error guard, for wiring outside the command table. */
+export function registerSignIn(id: string, services: Services): vscode.Disposable {
+  return registerGuardedCommand(id, services.log, (arg) => signInCommand(services, arg));
+}
