@@ -25,6 +25,7 @@ export const SETTING_KEYS = [
   'audit.nodeReaderImage',
   'audit.nodeReaderNamespace',
   'metrics.intervalSeconds',
+  'statusBar.contexts',
 ] as const;
 
 export type SettingKey = (typeof SETTING_KEYS)[number];

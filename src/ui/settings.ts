@@ -6,6 +6,7 @@ import { DEFAULT_PATTERNS, type LogPattern } from '../logs';
 import { effectiveSetting, RESTRICTED_SETTINGS, SETTING_KEYS, SETTING_SECTION, type SettingKey } from '../shared/settingKeys';
 import type { ExpiryOptions } from '../token/types';
 import type { AuditPathSettings } from '../app/auditEvidence';
+import type { StatusBarContexts } from '../cluster/auth/contextCredentials';
 
 /** A small image with `ls` and `tail` that every registry mirror has; clusters without internet access set their own. */
 const DEFAULT_NODE_READER_IMAGE = 'busybox:1.36';
@@ -54,6 +55,11 @@ export class Settings implements vscode.Disposable {
       windowSeconds: Math.max(0, hours) * 3600,
       windowFraction: Math.min(100, Math.max(0, percent)) / 100,
     };
+  }
+
+  /** `clusterCredentials.statusBar.contexts`: warn about every context's credential (`all`) or only the active one's. */
+  get statusBarContexts(): StatusBarContexts {
+    return this.read<unknown>('statusBar.contexts', 'all') === 'active' ? 'active' : 'all';
   }
 
   get problemsEnabled(): boolean {

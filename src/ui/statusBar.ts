@@ -1,12 +1,25 @@
 // The status bar item: the active context and its credential's time left, in the warning or error
 // colours near and after expiry, from the shared cluster state. Clicking it reveals the context node.
+// It also warns when another context's credential has expired or is about to (read offline, never run),
+// unless clusterCredentials.statusBar.contexts limits it to the active context.
 import * as vscode from 'vscode';
 import { COMMAND } from '../shared/commandIds';
 import type { ClusterState } from '../app/clusterState';
+import { contextCredentialRows, contextsNeedingAttention } from '../cluster/auth/contextCredentials';
+import type { CredentialDescription } from '../cluster/auth/credentialDescription';
+import { execRuns } from '../cluster/auth/execRuns';
+import type { KubeconfigLoad } from '../cluster/auth/kubeconfig';
 import { severityOfState } from '../diagnosis/severity';
+import { contextsWarning } from './explorer/contextRows';
 import { credentialSummary, credentialKindLabel } from './explorer/statusNodes';
 import { instant, markdownRows } from './explorer/tooltips';
 import type { Settings } from './settings';
+
+/** The kubeconfig as last loaded, for the other contexts (the SessionManager). */
+export interface KubeconfigFeed {
+  readonly load: KubeconfigLoad | undefined;
+  readonly onDidChange: vscode.Event<unknown>;
+}
 
 const TICK_MS = 30_000;
 
@@ -18,6 +31,7 @@ export class CredentialStatusBar implements vscode.Disposable {
   constructor(
     private readonly state: ClusterState,
     private readonly settings: Settings,
+    private readonly kubeconfig?: KubeconfigFeed,
   ) {
     this.item.name = 'Cluster Credentials';
     this.item.command = COMMAND.revealContext;
@@ -27,7 +41,10 @@ export class CredentialStatusBar implements vscode.Disposable {
         if (e.session) this.update();
       }),
       settings.onDidChange(() => this.update()),
+      // Another context's plugin answer, or a kubeconfig edited elsewhere, changes what the warning says.
+      execRuns.onDidRecord(() => this.update()),
     );
+    if (kubeconfig) this.subscriptions.push(kubeconfig.onDidChange(() => this.update()));
     this.timer = setInterval(() => this.update(), TICK_MS);
     this.update();
   }
@@ -43,30 +60,50 @@ export class CredentialStatusBar implements vscode.Disposable {
     const summary = credentialSummary(d, now, this.settings.expiryOptions);
     const severity = summary.state === undefined ? undefined : severityOfState(summary.state);
     const icon = severity === 'error' ? '$(error)' : severity === 'warning' ? '$(warning)' : '$(key)';
-    this.item.text = `${icon} ${session.context} · ${summary.text.replace(`${credentialKindLabel(d)} · `, '')}`;
+    const others = this.otherContexts(session.context, d, now);
+    this.item.text = `${icon} ${session.context} · ${summary.text.replace(`${credentialKindLabel(d)} · `, '')}${others ? ` · $(warning) ${others.text}` : ''}`;
     this.item.backgroundColor =
       severity === 'error'
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
         : severity === 'warning'
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
+    const active = markdownRows(
+      `Context ${session.context}`,
+      [
+        ['Server', session.summary.server],
+        ['User', session.summary.user],
+        ['Credential', credentialKindLabel(d)],
+        ['Expires', instant(d.expiresAtSec)],
+        ['Fingerprint', d.fingerprint],
+      ],
+      d.problem,
+    );
     const md = new vscode.MarkdownString(
-      markdownRows(
-        `Context ${session.context}`,
-        [
-          ['Server', session.summary.server],
-          ['User', session.summary.user],
-          ['Credential', credentialKindLabel(d)],
-          ['Expires', instant(d.expiresAtSec)],
-          ['Fingerprint', d.fingerprint],
-        ],
-        d.problem,
-      ),
+      others
+        ? `${active}\n\n---\n\n${markdownRows(
+            others.heading,
+            others.rows,
+            'Switch to one from the Cluster Credentials explorer; set clusterCredentials.statusBar.contexts to active to warn only about the active context.',
+          )}`
+        : active,
     );
     md.isTrusted = false;
+    md.supportHtml = false;
     this.item.tooltip = md;
-    this.item.accessibilityInformation = { label: `Cluster Credentials: context ${session.context}, ${summary.text}` };
+    this.item.accessibilityInformation = {
+      label: `Cluster Credentials: context ${session.context}, ${summary.text}${others ? `; ${others.text}` : ''}`,
+    };
     this.item.show();
+  }
+
+  /** The other contexts whose credential has expired or is inside the warning window, in words; none with one context. */
+  private otherContexts(context: string, credential: CredentialDescription, nowSec: number): ReturnType<typeof contextsWarning> {
+    const load = this.kubeconfig?.load;
+    const scope = this.settings.statusBarContexts;
+    if (scope === 'active' || !load?.ok || load.contexts.length < 2) return undefined;
+    const rows = contextCredentialRows(load, execRuns, nowSec, this.settings.expiryOptions, { context, credential });
+    return contextsWarning(contextsNeedingAttention(rows, scope));
   }
 
   dispose(): void {

@@ -41,6 +41,8 @@ export type KubeconfigLoad =
       contexts: ContextSummary[];
       /** The file `kubectl config use-context` would write `current-context` to. */
       currentContextFile: string;
+      /** Every user of the merged files as written (the first file to define a name wins): the Contexts list describes them offline. */
+      users: ReadonlyMap<string, NamedEntry>;
     }
   | {
       ok: false;
@@ -161,7 +163,8 @@ export function loadKubeconfig(opts: KubeconfigLoadOptions): KubeconfigLoad {
       `context "${current}" uses cluster "${summary.cluster}", which ${where} does not define with a server; fix the kubeconfig or pick another context`,
     );
   }
-  return { ok: true, files, origin, kc, currentContext: current, contexts, currentContextFile: chooseCurrentContextFile(files, loaded, origin) };
+  const users = new Map(merged.users.map((u) => [u.entry.name, u.entry]));
+  return { ok: true, files, origin, kc, currentContext: current, contexts, currentContextFile: chooseCurrentContextFile(files, loaded, origin), users };
 }
 
 interface Sourced {

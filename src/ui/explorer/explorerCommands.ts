@@ -22,7 +22,11 @@ export async function revealContext(tree: ExplorerTree, sessions: SessionManager
   if (session) await tree.reveal({ kind: 'context', context: session.context });
 }
 
-export async function switchContext(sessions: SessionManager): Promise<void> {
+/**
+ * Switch Context: from a context row of the explorer ("Switch to This Context"), straight to that context; from
+ * the palette, the view's title or the active context, a pick of every context.
+ */
+export async function switchContext(sessions: SessionManager, arg?: unknown): Promise<void> {
   const load = sessions.load;
   const contexts = load?.contexts ?? [];
   if (!load || contexts.length === 0) {
@@ -30,6 +34,13 @@ export async function switchContext(sessions: SessionManager): Promise<void> {
     return;
   }
   const current = load.ok ? load.currentContext : undefined;
+  const ref = refOf(arg);
+  if (ref?.kind === 'context' && ref.context !== current) {
+    const result = sessions.switchContext(ref.context);
+    if (result.ok) vscode.window.setStatusBarMessage(`Switched to context ${ref.context}.`, 5000);
+    else void vscode.window.showErrorMessage(`Could not switch to context ${ref.context}: ${result.message}.`);
+    return;
+  }
   const picked = await vscode.window.showQuickPick(
     contexts.map((c) => ({
       label: c.name === current ? `$(check) ${c.name}` : c.name,
@@ -41,7 +52,7 @@ export async function switchContext(sessions: SessionManager): Promise<void> {
   );
   if (!picked || picked.name === current) return;
   const result = sessions.switchContext(picked.name);
-  if (!result.ok) void vscode.window.showErrorMessage(`Could not switch to ${picked.name}: ${result.message}`);
+  if (!result.ok) void vscode.window.showErrorMessage(`Could not switch to context ${picked.name}: ${result.message}.`);
 }
 
 export async function openKubeconfig(sessions: SessionManager): Promise<void> {

@@ -4,6 +4,7 @@
 import type { ExplorerModel, ExplorerNode, ModelInput } from './explorerNode';
 import type { NodeRef } from '../../shared/nodeRef';
 import { gapsOf, inventoryCoverage, isComplete, sessionBrief, unreadableBrief } from '../../cluster/inventory/coverage';
+import { contextRoots } from './contextRows';
 import { contextNode, errorNode, findingsNode, problemNode } from './statusNodes';
 import { groupBy, namespaceNode, type NamespaceContents } from './workloadNodes';
 
@@ -20,7 +21,9 @@ export function buildExplorerModel(input: ModelInput): ExplorerModel {
   }
   const inv = input.inventory;
   const coverage = inv ? inventoryCoverage(inv, input.fallbackReason) : undefined;
-  const ctx = contextNode(session, input.nowSec, input.expiry, coverage);
+  // One context: the tree starts with it, as it always has. Several: every context is a row, worst first.
+  const contexts = input.contexts !== undefined && input.contexts.length > 1 ? input.contexts : undefined;
+  const ctx = contextNode(session, input.nowSec, input.expiry, coverage, contexts !== undefined);
   const children: ExplorerNode[] = [];
   if (!inv) children.push({ id: `${ctx.id}/loading`, label: 'Loading service accounts and pods…', icon: 'loading~spin', tone: 'muted', parent: ctx });
   const nowMs = input.nowSec * 1000;
@@ -51,7 +54,8 @@ export function buildExplorerModel(input: ModelInput): ExplorerModel {
   }
   ctx.children = children;
   const unread = coverage && !isComplete(coverage) ? (coverage.session ? sessionBrief(coverage.session.error) : unreadableBrief(coverage)) : undefined;
-  roots.push(ctx, findingsNode(input.findings, session.context, unread, input.audit, input.remoteWindow === true));
+  roots.push(...(contexts ? contextRoots(contexts, ctx, input.nowSec) : [ctx]));
+  roots.push(findingsNode(input.findings, session.context, unread, input.audit, input.remoteWindow === true));
   return indexModel(roots);
 }
 

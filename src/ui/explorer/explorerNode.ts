@@ -5,6 +5,7 @@ import type { CredentialDescription } from '../../cluster/auth/credentialDescrip
 import type { ClusterError } from '../../cluster/errors';
 import type { InventorySnapshot, LiveTokenReading, LiveTokenTarget, SignatureCheck, TokenSummary } from '../../cluster/inventory/types';
 import type { ContextSummary } from '../../cluster/auth/kubeconfig';
+import type { ContextCredentialRow } from '../../cluster/auth/contextCredentials';
 import type { LiveTokenMode } from '../../cluster/live/liveTokenCache';
 import type { TokenVerdict } from '../../diagnosis/tokenVerdict';
 import type { Finding } from '../../diagnosis/types';
@@ -52,6 +53,11 @@ export interface ModelInput {
   nowSec: number;
   expiry?: Partial<ExpiryOptions>;
   session?: ModelSession;
+  /**
+   * Every context of the kubeconfig, worst credential first (contextCredentials.ts). With more than one, each is a
+   * root (the active one being the session's context node) and the tree no longer starts with the active context.
+   */
+  contexts?: readonly ContextCredentialRow[];
   /** Why there is no session, as a sentence; `noKubeconfig` leaves the tree empty for the welcome view. */
   problem?: { message: string; noKubeconfig: boolean };
   inventory?: InventorySnapshot;

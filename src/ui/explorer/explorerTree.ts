@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import { CONTEXT_KEY, EXPLORER_VIEW_ID } from '../../shared/commandIds';
 import type { ClusterState, StateChange } from '../../app/clusterState';
+import { contextCredentialRows } from '../../cluster/auth/contextCredentials';
+import { execRuns } from '../../cluster/auth/execRuns';
 import type { LiveTokenReading, LiveTokenTarget, SignatureCheck, TokenSummary } from '../../cluster/inventory/types';
 import type { ExplorerControl, FindingsSink } from '../services';
 import type { SessionManager } from '../sessionManager';
@@ -42,6 +44,9 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, Expl
       }),
       deps.state.onDidChange((e: StateChange) => (e.session ? this.rebuild() : this.schedule())),
       deps.findings.onDidChange(() => this.schedule()),
+      // The Contexts rows: a kubeconfig edited elsewhere, and what an exec plugin answered.
+      deps.sessions.onDidChange(() => this.schedule()),
+      execRuns.onDidRecord(() => this.schedule()),
     );
     // The audit line under Findings follows what becomes of clusterCredentials.audit.paths.
     const audit = deps.state.audit?.onDidChange(() => this.schedule());
@@ -139,10 +144,17 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, Expl
     const load = sessions.load;
     const problem = sessions.problem;
     const inventory = a?.snapshot();
+    const credential = a?.session.provider.describe();
+    // Described once per kubeconfig load (contextCredentials.ts); only the states are worked out again here.
+    const contexts =
+      a && credential && load?.ok && load.contexts.length > 1
+        ? contextCredentialRows(load, execRuns, now, settings.expiryOptions, { context: a.session.context, credential })
+        : undefined;
     this.model = buildExplorerModel({
       nowSec: now,
       expiry: settings.expiryOptions,
-      ...(a ? { session: { context: a.session.context, summary: a.session.summary, credential: a.session.provider.describe() } } : {}),
+      ...(a && credential ? { session: { context: a.session.context, summary: a.session.summary, credential } } : {}),
+      ...(contexts ? { contexts } : {}),
       ...(problem ? { problem: { message: problem, noKubeconfig: load !== undefined && !load.ok && load.problem === 'noKubeconfig' } } : {}),
       ...(inventory ? { inventory } : {}),
       ...(a?.inventory.fallbackReason ? { fallbackReason: a.inventory.fallbackReason } : {}),
