@@ -14,6 +14,9 @@ import { ExplorerTree } from './ui/explorer/explorerTree';
 import { FindingsStore } from './ui/findingsStore';
 import { FindingsService } from './ui/findingsService';
 import type { Services } from './ui/services';
+import { registerKubernetesToolsPartner } from './ui/partners/kubernetesTools';
+import { COMMAND } from './shared/commandIds';
+import { createExecLogin } from './ui/execLogin';
 import { SessionManager } from './ui/sessionManager';
 import { Settings } from './ui/settings';
 import { registerTokenHealthPanels, TokenHealthPanels } from './ui/tokenHealth/register';
@@ -37,7 +40,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Servic
   );
 
   const history = openHistory(context, log, settings.historyMaxDays);
-  const sessions = new SessionManager(settings, log);
+  // Exec plugin logins (device code, browser) in a notification with Cancel; a failed or cancelled one is not retried by itself.
+  const execLogin = createExecLogin(log, { signInCommand: COMMAND.signIn });
+  const sessions = new SessionManager(settings, log, { interaction: execLogin });
   const findings = new FindingsStore();
   // The API server's audit logs (clusterCredentials.audit.paths), read from the first use of the cluster on.
   const audit = new AuditEvidence({ settings, log });
@@ -57,18 +62,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<Servic
     explorer.view.onDidChangeVisibility((e) => {
       if (e.visible) startDiagnosis();
     }),
+    execLogin,
     sessions,
     findings,
     state,
     audit,
     explorer,
     { dispose: () => void history.close() },
-    new CredentialStatusBar(state, settings),
+    new CredentialStatusBar(state, settings, sessions),
     registerTokenHealthPanels(tokenHealth),
     diagnosis,
     commands,
     registerCommandTable(commands.table, log, startDiagnosis),
     trackSessionContextKey(services),
+    // Kubernetes Tools, installed now or later: our session follows its kubeconfig and context, its Cluster Explorer shows our credentials.
+    registerKubernetesToolsPartner({ sessions, state, settings, log }),
   );
   const version = (context.extension.packageJSON as { version?: unknown }).version;
   log.info(`Cluster Credentials ${typeof version === 'string' ? version : ''} activated.`);

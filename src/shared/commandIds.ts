@@ -6,6 +6,8 @@ export const COMMAND = {
   decodeToken: 'clusterCredentials.decodeToken',
   refresh: 'clusterCredentials.refresh',
   switchContext: 'clusterCredentials.switchContext',
+  switchToContext: 'clusterCredentials.switchToContext',
+  signIn: 'clusterCredentials.signIn',
   openKubeconfig: 'clusterCredentials.openKubeconfig',
   chooseKubeconfig: 'clusterCredentials.chooseKubeconfig',
   readLiveToken: 'clusterCredentials.readLiveToken',

@@ -1,6 +1,7 @@
 // Every command of the extension in one table (id → handler), registered in one loop, each behind the
 // error guard. The table is a Record over COMMAND's names, so a command the manifest contributes
 // cannot be left without a handler, nor a handler registered under an id the manifest lacks.
+import { signInCommand } from './signIn';
 import * as vscode from 'vscode';
 import { COMMAND, CONTEXT_KEY, type CommandName } from '../../shared/commandIds';
 import { decodeTokenCommand, type DecodedDocuments } from '../decodeCommand';
@@ -48,11 +49,13 @@ export function commandTable(d: CommandDeps): { table: CommandTable; dispose(): 
   const table: CommandTable = {
     decodeToken: { run: (arg) => decodeTokenCommand(d.decoded, settings, log, arg) },
     refresh: { run: (arg) => refreshExplorer(tree, sessions, arg) },
-    switchContext: { run: () => switchContext(sessions) },
+    switchContext: { run: (arg) => switchContext(sessions, arg) },
+    switchToContext: { run: (arg) => switchContext(sessions, arg) },
     openKubeconfig: { run: () => openKubeconfig(sessions) },
     chooseKubeconfig: { run: () => chooseKubeconfig() },
     readLiveToken: { run: (arg) => readLiveToken(tree, arg, log) },
     revealContext: { run: () => revealContext(tree, sessions) },
+    signIn: { cluster: true, run: (arg) => signInCommand(services, arg) },
     copyFingerprint: { run: (arg) => copyFingerprint(tree, sessions, arg) },
     reloadCredentials: { cluster: true, run: (arg) => reloadCredentials(cc, arg) },
     restartPod: { cluster: true, run: (arg) => restartPodCommand(cc, arg) },

@@ -72,13 +72,7 @@ export function credentialSummary(
  * healthy icon over a list that failed, and says in words what the user cannot see. `marked`: other contexts are
  * listed beside it, so it says it is the active one.
  */
-export function contextNode(
-  s: ModelSession,
-  nowSec: number,
-  options?: Partial<ExpiryOptions>,
-  coverage?: InventoryCoverage,
-  marked = false,
-): ExplorerNode {
+export function contextNode(s: ModelSession, nowSec: number, options?: Partial<ExpiryOptions>, coverage?: InventoryCoverage, marked = false): ExplorerNode {
   const ref: ContextRef = { kind: 'context', context: s.context };
   const d = s.credential;
   const summary = credentialSummary(d, nowSec, options);
@@ -92,7 +86,7 @@ export function contextNode(
     label: s.context,
     description: `${marked ? 'active · ' : ''}${unreadable ? `${summary.text} · ${unreadable}` : summary.text}`,
     icon: look.icon,
-    contextValue: contextValueOf(ref),
+    contextValue: contextValueOf(ref, [...(d.kind === 'exec' ? ['exec'] : []), ...(d.problem?.startsWith('login needed') === true ? ['loginNeeded'] : [])]),
     expanded: true,
     tooltip: () => {
       const advice = session ? adviseOnError(session.error, d, nowSec * 1000, session.retryAtMs) : undefined;

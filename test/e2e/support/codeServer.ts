@@ -24,6 +24,8 @@ export interface LaunchOptions {
   settings?: Record<string, unknown>;
   /** Install the packaged VSIX (default true); the extension-host suite loads the extension from source instead. */
   installVsix?: boolean;
+  /** More VSIX files to install after ours (a test double of another extension, for example). */
+  extraVsix?: string[];
   /** Query parameters for the workbench URL besides `folder` (e.g. the test payload), given the port. */
   query?: (port: number) => [string, string][];
   /** Called before the page loads, to expose functions such as codeAutomationLog. */
@@ -129,6 +131,13 @@ export async function launchCodeServer(opts: LaunchOptions): Promise<Workbench> 
       encoding: 'utf8',
     });
     if (r.status !== 0) throw new Error(`installing ${VSIX} failed:\n${r.stdout}\n${r.stderr}`);
+  }
+  for (const vsix of opts.extraVsix ?? []) {
+    const r = spawnSync(node, [codeServer, '--extensions-dir', dirs.extensions, '--user-data-dir', dirs.userData, '--install-extension', vsix], {
+      env,
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`installing ${vsix} failed:\n${r.stdout}\n${r.stderr}`);
   }
   const port = await freePort();
   let log = '';
