@@ -156,7 +156,12 @@ function rowOf(c: ContextCredential, active: boolean, runs: Pick<ExecRuns, 'last
       });
     }
     const expiresAtSec = d.expiresAtSec ?? last?.expiresAtSec;
-    if (expiresAtSec !== undefined) return byExpiry(expiresAtSec, d.issuedAtSec ?? last?.issuedAtSec, lastRun);
+    if (expiresAtSec !== undefined) {
+      const r = byExpiry(expiresAtSec, d.issuedAtSec ?? last?.issuedAtSec, lastRun);
+      // Who the plugin's last token named (an Entra ID or OIDC user); an EKS or GKE token does not say.
+      if (last?.identity !== undefined) r.extras.push(`signed in as ${last.identity}`);
+      return r;
+    }
     if (last) {
       return row('noExpiry', 'no expiry given: cached until a 401', {
         ...lastRun,
@@ -208,7 +213,9 @@ function describeContext(summary: ContextSummary, entry: NamedEntry | undefined)
         const plugin = recognizeExecPlugin(d.exec);
         out.exec = { key: execRunKey(d.user, d.exec), plugin };
         out.kind = plugin.label;
-        if (plugin.cluster !== undefined) out.who = plugin.cluster;
+        // Who it speaks for, as far as the stanza says: the EKS cluster, the Entra ID tenant, the OIDC issuer.
+        const who = plugin.cluster ?? (plugin.tenantId !== undefined ? `tenant ${plugin.tenantId}` : plugin.issuerUrl);
+        if (who !== undefined) out.who = who;
         out.whoLong = plugin.description;
       }
       break;

@@ -8,6 +8,7 @@ import { type ExecRunOptions, type ExecRunResult, runExecPlugin } from './execPl
 import { deviceCodeOf } from './execPrompt';
 import type { ExecRunOutcome, ExecRunRecord, ExecRuns } from './execRuns';
 import { decodeEksToken, isEksToken } from '../../token/eksToken';
+import { identityWords, tokenIdentity } from '../../token/identity';
 import { fingerprint } from '../../token/fingerprint';
 import { decodeToken } from '../../token/jwt';
 
@@ -96,8 +97,18 @@ function recordOf(result: ExecRunResult, spec: ExecSpec, atMs: number): ExecRunR
     record.fingerprint = fingerprint(c.token);
     const issued = issuedAtOf(c.token);
     if (issued !== undefined) record.issuedAtSec = issued;
+    const identity = identityOf(c.token);
+    if (identity !== undefined) record.identity = identity;
   }
   return record;
+}
+
+/** Who a JWT names in words; undefined for an EKS token (its caller is known only to STS) and an opaque one. */
+function identityOf(token: string): string | undefined {
+  if (isEksToken(token)) return undefined;
+  const jwt = decodeToken(token);
+  const id = jwt.ok ? tokenIdentity(jwt.token.claims) : undefined;
+  return id !== undefined ? identityWords(id) : undefined;
 }
 
 /** A JWT's iat or an EKS token's X-Amz-Date; undefined for an opaque token. */

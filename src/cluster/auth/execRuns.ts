@@ -22,6 +22,8 @@ export interface ExecRunRecord {
   issuedAtSec?: number;
   /** The answered token's fingerprint (never the token). */
   fingerprint?: string;
+  /** Who the answered token names, in words ("alice@contoso.com (Entra ID tenant …)"), when it is a JWT that names someone. */
+  identity?: string;
   /** The API version the plugin answered with (`v1`, `v1beta1`). */
   apiVersion?: string;
   /** Whether it returned a client certificate rather than (or beside) a token. */

@@ -86,7 +86,9 @@ function kubeadmAdmin(cluster: TestCluster): { cert: CertAndKey; notAfterMs: num
   if (existing !== undefined) return existing;
   // Whole seconds: an X.509 validity time has no fraction.
   const notAfterMs = Math.floor((cluster.clock.nowMs() + KUBEADM.expiresInDays * DAY_MS) / 1000) * 1000;
-  const cert = cluster.pki.issueClientCert({ commonName: KUBEADM.commonName, organizations: [...KUBEADM.organizations], notAfter: new Date(notAfterMs) });
+  // kubeadm signs admin.conf's certificate for one year: this one was issued 345 days ago.
+  const notBefore = new Date(notAfterMs - 365 * DAY_MS);
+  const cert = cluster.pki.issueClientCert({ commonName: KUBEADM.commonName, organizations: [...KUBEADM.organizations], notBefore, notAfter: new Date(notAfterMs) });
   const made = { cert, notAfterMs };
   kubeadmCerts.set(cluster, made);
   return made;

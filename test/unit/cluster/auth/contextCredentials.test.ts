@@ -275,6 +275,29 @@ describe('contextCredentialRows', () => {
     assert.equal(rowOf(rows(l, runs), 'failed').stateText, 'expires in 1 min');
   });
 
+  it('names who an AKS or OIDC plugin speaks for: the tenant or issuer from its stanza, the signed-in user once it answered', () => {
+    const marker = path.join(tmp.dir, 'aks-ran');
+    const aksArgs = ['get-token', '--login', 'devicecode', '--server-id', 'srv', '--tenant-id', 'tid-1'];
+    const oidcArgs = ['oidc-login', 'get-token', '--oidc-issuer-url=https://dex.example.com', '--oidc-client-id=kubernetes'];
+    const l = load([
+      { name: 'aks', user: { exec: { ...markingPlugin(marker), command: 'kubelogin', args: aksArgs } } },
+      { name: 'oidc', user: { exec: { ...markingPlugin(marker), command: 'kubectl', args: oidcArgs } } },
+    ]);
+    const runs = new ExecRuns();
+    const before = rows(l, runs);
+    assert.equal(rowOf(before, 'aks').credential.who, 'tenant tid-1');
+    assert.equal(rowOf(before, 'oidc').credential.who, 'https://dex.example.com');
+    runs.record(execRunKey('u-aks', { command: 'kubelogin', args: aksArgs }), {
+      outcome: 'ok',
+      atMs: NOW * 1000,
+      expiresAtSec: NOW + 3000,
+      identity: 'alice@contoso.com (Entra ID tenant tid-1)',
+    });
+    const aks = rowOf(rows(l, runs), 'aks');
+    assert.deepEqual([aks.stateText, aks.extras], ['expires in 50 min', ['signed in as alice@contoso.com (Entra ID tenant tid-1)']]);
+    assert.ok(!existsSync(marker), 'no plugin ran');
+  });
+
   it("uses the session's own description for the active context", () => {
     const l = load([
       { name: 'active', user: { exec: markingPlugin(path.join(tmp.dir, 'active-ran')) } },

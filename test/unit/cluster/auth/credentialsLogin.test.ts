@@ -136,6 +136,8 @@ describe('exec plugin login needed', { skip: !POSIX && 'needs process groups' },
       clientCertificate: false,
       fingerprint: fingerprint(TOKEN),
       issuedAtSec: IAT,
+      // Who the token names (its sub, as an OIDC token without e-mail says it); never the token.
+      identity: 'alice@example.com',
     });
   });
 
