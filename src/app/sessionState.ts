@@ -112,9 +112,19 @@ export class SessionState {
   /** `clusterCredentials.liveTokens.mode` may have changed. */
   applyLiveMode(): void {
     if (!this.started || this.disposed) return;
-    const { liveTokens, liveTokensIntervalSeconds } = this.opts.settings;
-    if (liveTokens === 'auto') this.live.startAuto(() => liveTargetsOf(this.inventory.snapshot().pods), liveTokensIntervalSeconds * 1000);
-    else this.live.stopAuto();
+    if (this.opts.settings.liveTokens !== 'auto') {
+      this.live.stopAuto();
+      return;
+    }
+    // The first pass waits for the lists: begun on an empty inventory, it would read nothing until the next interval.
+    void this.inventory.whenSettled().then(
+      () => {
+        const { liveTokens, liveTokensIntervalSeconds } = this.opts.settings;
+        if (this.disposed || liveTokens !== 'auto') return;
+        this.live.startAuto(() => liveTargetsOf(this.inventory.snapshot().pods), liveTokensIntervalSeconds * 1000);
+      },
+      () => undefined,
+    );
   }
 
   /** The inventory once every list has answered (started if it was not). */

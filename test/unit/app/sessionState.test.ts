@@ -7,6 +7,7 @@ import type { ClusterSession } from '../../../src/cluster/auth/session';
 import type { TokenObservation } from '../../../src/history/types';
 import type { NodeRef } from '../../../src/shared/nodeRef';
 import { buildPanelState } from '../../../src/ui/tokenHealth/panelData';
+import { liveTargetsOf } from '../../../src/cluster/inventory/liveTargets';
 import { R } from '../../cluster/resources';
 import { startTestCluster, type TestCluster } from '../../cluster/server';
 import { sessionFor, tempDir, waitFor, type TempDir } from '../cluster/support/session';
@@ -73,5 +74,44 @@ describe('the session records legacy token Secrets in the history', () => {
       panel.timeline.windows.map((w) => [w.fingerprint, w.source]),
       [[fingerprint, 'secret']],
     );
+  });
+});
+
+describe('live tokens in auto mode', () => {
+  let cluster: TestCluster;
+  let tmp: TempDir;
+  let admin: ClusterSession;
+  let state: ClusterState;
+
+  before(async () => {
+    cluster = await startTestCluster({ scenarios: ['healthy'] });
+    tmp = tempDir('cc-session-auto-');
+    admin = sessionFor(cluster, tmp, 'admin');
+    const settings = new TestSettings();
+    settings.liveTokens = 'auto';
+    // An interval far beyond the test: only the first pass can read anything here.
+    settings.liveTokensIntervalSeconds = 3600;
+    state = new ClusterState({
+      sessions: new TestSessions(admin),
+      settings,
+      history: new MemoryHistory(),
+      log: new MemoryLog(),
+      tuning: { coalesceMs: 0, retryDelaysMs: [50] },
+    });
+  });
+  after(async () => {
+    state.dispose();
+    await admin.api.dispose();
+    await cluster.stop();
+    tmp.remove();
+  });
+
+  it('reads every running pod’s token once the lists have answered, not an interval later', async () => {
+    const session = state.ensureStarted();
+    assert.ok(session);
+    const snapshot = await session.synced();
+    const targets = liveTargetsOf(snapshot.pods);
+    assert.ok(targets.length > 0, 'the healthy scenario runs pods with projected tokens');
+    await waitFor('a reading of every running pod’s token file', () => targets.every((t) => session.live.get(t) !== undefined) || undefined);
   });
 });
