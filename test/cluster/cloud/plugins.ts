@@ -1,6 +1,7 @@
 // The fake exec credential plugins in test/plugins, by absolute path, as a kubeconfig's exec.command
 // names them. Each is an executable Node script (`#!/usr/bin/env node`) that reads everything it needs
-// from the exec.env the kubeconfig gives it.
+// from the exec.env the kubeconfig gives it. The kubeconfig names each by the real command's name (a symlink
+// to the `.mjs` script, which Node runs as ESM), so the extension recognises it as it would the real one.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,12 +10,12 @@ const PLUGINS_DIR = join(__dirname, '..', '..', 'plugins');
 
 export const FAKE_PLUGINS = {
   /** `aws eks get-token`. */
-  aws: join(PLUGINS_DIR, 'aws.mjs'),
-  gke: join(PLUGINS_DIR, 'gke-gcloud-auth-plugin.mjs'),
+  aws: join(PLUGINS_DIR, 'aws'),
+  gke: join(PLUGINS_DIR, 'gke-gcloud-auth-plugin'),
   /** Azure kubelogin: `get-token --login devicecode|azurecli|spn`. */
-  kubelogin: join(PLUGINS_DIR, 'kubelogin.mjs'),
+  kubelogin: join(PLUGINS_DIR, 'kubelogin'),
   /** int128/kubelogin: `kubectl oidc-login get-token`. */
-  oidcLogin: join(PLUGINS_DIR, 'kubectl-oidc_login.mjs'),
+  oidcLogin: join(PLUGINS_DIR, 'kubectl-oidc_login'),
 } as const;
 
 /** The environment variables the plugins read, besides the clouds' own (AWS_*, CLOUDSDK_CORE_ACCOUNT). */
