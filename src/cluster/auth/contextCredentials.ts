@@ -157,7 +157,8 @@ function rowOf(c: ContextCredential, active: boolean, runs: Pick<ExecRuns, 'last
     }
     const expiresAtSec = d.expiresAtSec ?? last?.expiresAtSec;
     if (expiresAtSec !== undefined) {
-      const r = byExpiry(expiresAtSec, d.issuedAtSec ?? last?.issuedAtSec, lastRun);
+      // An opaque token's lifetime counts from the plugin's answer (the token does not say when it was issued).
+      const r = byExpiry(expiresAtSec, d.issuedAtSec ?? last?.issuedAtSec ?? (last !== undefined ? Math.floor(last.atMs / 1000) : undefined), lastRun);
       // Who the plugin's last token named (an Entra ID or OIDC user); an EKS or GKE token does not say.
       if (last?.identity !== undefined) r.extras.push(`signed in as ${last.identity}`);
       return r;

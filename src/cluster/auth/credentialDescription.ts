@@ -71,7 +71,8 @@ export interface CredentialDescription {
 /** What a CredentialProvider has seen at run time: a token read from a file, an exec plugin's answer. */
 export interface CredentialObservation {
   token?: string;
-  exec?: { expiresAtSec?: number; token?: string; certificatePem?: string };
+  /** `obtainedAtSec`: when the plugin answered, the start of the credential's lifetime when its token does not say. */
+  exec?: { expiresAtSec?: number; token?: string; certificatePem?: string; obtainedAtSec?: number };
 }
 
 // The same sentence as the Problems entry: the key looks right, works in client-node, and kubectl ignores it.
@@ -127,6 +128,9 @@ function describeUser(context: string, user: User, observed: CredentialObservati
       out.expirySource = 'exec';
     }
     if (seen?.token) applyJwt(out, seen.token, seen.expiresAtSec === undefined);
+    // An opaque token (GKE's) says nothing of its issue: its lifetime is counted from the plugin's answer, so a
+    // one-hour token is not "expiring" for the whole hour under the 24-hour window meant for long-lived ones.
+    if (out.issuedAtSec === undefined && seen?.obtainedAtSec !== undefined && out.expiresAtSec !== undefined) out.issuedAtSec = seen.obtainedAtSec;
     if (seen?.certificatePem) {
       const c = decodeCertificate(seen.certificatePem);
       if (c.ok) {

@@ -118,6 +118,8 @@ export class CredentialProvider {
   private current: ActiveCredential | undefined;
   private generation = 0;
   private execCache: ExecCredentialOutput | undefined;
+  /** When the plugin gave execCache (seconds): the start of an opaque token's lifetime, which the token does not say. */
+  private execObtainedAtSec: number | undefined;
   private execInFlight: Promise<CredentialResult> | undefined;
   /** The cached plugin answer got a 401: it is not handed out again. */
   private execRejected = false;
@@ -158,7 +160,12 @@ export class CredentialProvider {
     const d = describeCredential(this.kc, this.context, {
       token: this.kind === 'tokenFile' ? this.current?.token : undefined,
       exec: this.execCache
-        ? { expiresAtSec: this.execCache.expiresAtSec, token: this.execCache.token, certificatePem: this.execCache.clientCertificateData }
+        ? {
+            expiresAtSec: this.execCache.expiresAtSec,
+            token: this.execCache.token,
+            certificatePem: this.execCache.clientCertificateData,
+            ...(this.execObtainedAtSec !== undefined ? { obtainedAtSec: this.execObtainedAtSec } : {}),
+          }
         : undefined,
     });
     const refusal = attachedKubectlRefusal(this.cluster);
@@ -316,6 +323,7 @@ export class CredentialProvider {
     this.lastOutcome = undefined;
     this.execRejected = false;
     this.execCache = run.credential;
+    this.execObtainedAtSec = Math.floor(Date.now() / 1000);
     const c = run.credential;
     const cert = c.clientCertificateData && c.clientKeyData ? { certPem: c.clientCertificateData, keyPem: c.clientKeyData } : undefined;
     // A fresh plugin answer is a new credential even when the token is the same: it has been re-issued.

@@ -59,7 +59,9 @@ function loginRequiredYaml(cluster: TestCluster, dir: string | undefined): strin
       {
         context: LOGIN_REQUIRED.context,
         cluster: AKS.cluster,
-        user: `clusterUser_${AKS.resourceGroup}_${AKS.cluster}`,
+        // Its own user name: merged through KUBECONFIG with the clouds kubeconfig, whose aks-payments user is
+        // clusterUser_<group>_<cluster>, the first file's user of the same name would win (kubectl's merge).
+        user: `clusterUser_${AKS.resourceGroup}_${AKS.cluster}_devicecode`,
         credentials: {
           exec: {
             apiVersion: 'client.authentication.k8s.io/v1',

@@ -295,6 +295,10 @@ describe('contextCredentialRows', () => {
     });
     const aks = rowOf(rows(l, runs), 'aks');
     assert.deepEqual([aks.stateText, aks.extras], ['expires in 50 min', ['signed in as alice@contoso.com (Entra ID tenant tid-1)']]);
+    // An opaque token (no issue time in it) is as old as the plugin's answer: an hour's token is not "expiring" all hour.
+    runs.record(execRunKey('u-oidc', { command: 'kubectl', args: oidcArgs }), { outcome: 'ok', atMs: (NOW - 60) * 1000, expiresAtSec: NOW + 3540 });
+    const opaque = rowOf(rows(l, runs), 'oidc');
+    assert.deepEqual([opaque.state, opaque.stateText], ['valid', 'expires in 59 min']);
     assert.ok(!existsSync(marker), 'no plugin ran');
   });
 

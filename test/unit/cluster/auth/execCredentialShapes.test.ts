@@ -91,6 +91,12 @@ describe('each cloud plugin’s answer, read and described', () => {
     assert.deepEqual([d.expiresAtSec, d.expirySource], [now + 3599, 'exec']);
     assert.match(d.fingerprint ?? '', /^[0-9a-f]{16}$/);
     assert.ok(!JSON.stringify(d).includes('ya29.'));
+    // The session knows when the plugin answered: an opaque token's lifetime counts from then.
+    const file = tmp.file('config2', kubeconfigYaml({ server: 'https://127.0.0.1:6443', user: { exec } }));
+    const load = loadKubeconfig({ settingPath: file, env: {}, home: tmp.dir });
+    assert.ok(load.ok);
+    const seen = describeCredential(load.kc, 'test', { exec: { token, expiresAtSec: now + 3599, obtainedAtSec: now - 1 } });
+    assert.equal(seen.issuedAtSec, now - 1);
   });
 
   for (const apiVersion of [V1, V1BETA1]) {
