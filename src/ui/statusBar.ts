@@ -11,7 +11,7 @@ import { execRuns } from '../cluster/auth/execRuns';
 import type { KubeconfigLoad } from '../cluster/auth/kubeconfig';
 import { severityOfState } from '../diagnosis/severity';
 import { contextsWarning } from './explorer/contextRows';
-import { credentialSummary, credentialKindLabel } from './explorer/statusNodes';
+import { credentialSummary, credentialKindLabel, isLoginNeeded } from './explorer/statusNodes';
 import { instant, markdownRows } from './explorer/tooltips';
 import type { Settings } from './settings';
 
@@ -59,11 +59,14 @@ export class CredentialStatusBar implements vscode.Disposable {
     const d = session.provider.describe();
     const summary = credentialSummary(d, now, this.settings.expiryOptions);
     const severity = summary.state === undefined ? undefined : severityOfState(summary.state);
-    const icon = severity === 'error' ? '$(error)' : severity === 'warning' ? '$(warning)' : '$(key)';
+    const loginNeeded = isLoginNeeded(d);
+    const icon = loginNeeded ? '$(sign-in)' : severity === 'error' ? '$(error)' : severity === 'warning' ? '$(warning)' : '$(key)';
+    // A login to finish is one click away; otherwise the click reveals the context.
+    this.item.command = loginNeeded ? COMMAND.signIn : COMMAND.revealContext;
     const others = this.otherContexts(session.context, d, now);
     this.item.text = `${icon} ${session.context} · ${summary.text.replace(`${credentialKindLabel(d)} · `, '')}${others ? ` · $(warning) ${others.text}` : ''}`;
     this.item.backgroundColor =
-      severity === 'error'
+      severity === 'error' || loginNeeded
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
         : severity === 'warning'
           ? new vscode.ThemeColor('statusBarItem.warningBackground')

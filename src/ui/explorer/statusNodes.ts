@@ -55,6 +55,11 @@ export function credentialSentence(d: CredentialDescription, nowSec: number, opt
   return parts.join(' · ');
 }
 
+/** An exec plugin's login failed or was cancelled: the provider runs it again only on Sign In or Reload. */
+export function isLoginNeeded(d: CredentialDescription): boolean {
+  return d.kind === 'exec' && d.problem?.startsWith('login needed') === true;
+}
+
 /** "bearer token · expires in 3 h": the words the context node and the status bar share. */
 export function credentialSummary(
   d: CredentialDescription,
@@ -62,6 +67,8 @@ export function credentialSummary(
   options?: Partial<ExpiryOptions>,
 ): { text: string; state?: ReturnType<typeof credentialExpiry>['state'] } {
   const kind = credentialKindLabel(d);
+  // A plugin whose login failed or was cancelled is not run again by itself: that, not its expiry, is what to say.
+  if (isLoginNeeded(d)) return { text: `${kind} · login needed` };
   if (d.expiresAtSec === undefined) return { text: d.kind === 'exec' ? `${kind} · expiry known after first use` : kind };
   const expiry = credentialExpiry(d, nowSec, options);
   return { text: `${kind} · ${describeExpiry(expiry, nowSec, 'short')}`, state: expiry.state };
@@ -77,7 +84,14 @@ export function contextNode(s: ModelSession, nowSec: number, options?: Partial<E
   const d = s.credential;
   const summary = credentialSummary(d, nowSec, options);
   const style = summary.state ? stateStyle(summary.state) : undefined;
-  const look = contextLook(d.problem ? { icon: 'warning', tone: 'warning' } : { icon: style?.icon ?? 'server-environment', tone: style?.tone }, coverage);
+  const look = contextLook(
+    isLoginNeeded(d)
+      ? { icon: 'sign-in', tone: 'error' }
+      : d.problem
+        ? { icon: 'warning', tone: 'warning' }
+        : { icon: style?.icon ?? 'server-environment', tone: style?.tone },
+    coverage,
+  );
   const unreadable = coverage ? unreadableBrief(coverage) : undefined;
   const session = coverage?.session;
   const node: ExplorerNode = {
@@ -86,7 +100,7 @@ export function contextNode(s: ModelSession, nowSec: number, options?: Partial<E
     label: s.context,
     description: `${marked ? 'active · ' : ''}${unreadable ? `${summary.text} · ${unreadable}` : summary.text}`,
     icon: look.icon,
-    contextValue: contextValueOf(ref, [...(d.kind === 'exec' ? ['exec'] : []), ...(d.problem?.startsWith('login needed') === true ? ['loginNeeded'] : [])]),
+    contextValue: contextValueOf(ref, [...(d.kind === 'exec' ? ['exec'] : []), ...(isLoginNeeded(d) ? ['loginNeeded'] : [])]),
     expanded: true,
     tooltip: () => {
       const advice = session ? adviseOnError(session.error, d, nowSec * 1000, session.retryAtMs) : undefined;

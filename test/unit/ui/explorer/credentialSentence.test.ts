@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CredentialDescription } from '../../../../src/cluster/auth/credentialDescription';
 import { buildPanelState } from '../../../../src/ui/tokenHealth/panelData';
-import { credentialSentence } from '../../../../src/ui/explorer/statusNodes';
+import { contextNode, credentialSentence, credentialSummary, isLoginNeeded } from '../../../../src/ui/explorer/statusNodes';
 
 const NOW = 1_800_000_000;
 const EXEC: NonNullable<CredentialDescription['exec']> = {
@@ -66,5 +66,18 @@ describe('the credential in one sentence', () => {
       credential,
     });
     assert.equal(ns.subject.detail, 'Context eks-prod-eu');
+  });
+});
+
+describe('a plugin whose login failed or was cancelled', () => {
+  it('says "login needed" on the context, with the sign-in icon and the menu flag for Sign In, not its expiry', () => {
+    const d: CredentialDescription = { ...eks, problem: 'login needed: the sign-in was cancelled; run "Cluster Credentials: Sign In to Context" to try again' };
+    assert.equal(isLoginNeeded(d), true);
+    assert.deepEqual(credentialSummary(d, NOW), { text: 'AWS EKS token · login needed' });
+    const node = contextNode({ context: 'eks-prod-eu', summary: { name: 'eks-prod-eu', cluster: 'c', file: '/k' }, credential: d }, NOW);
+    assert.match(node.description ?? '', /AWS EKS token · login needed$/);
+    assert.equal(node.icon, 'sign-in');
+    assert.match(node.contextValue ?? '', /\bexec\b.*\bloginNeeded\b/);
+    assert.equal(isLoginNeeded({ ...eks, problem: 'the token file cannot be read' }), false);
   });
 });
