@@ -88,7 +88,12 @@ function kubeadmAdmin(cluster: TestCluster): { cert: CertAndKey; notAfterMs: num
   const notAfterMs = Math.floor((cluster.clock.nowMs() + KUBEADM.expiresInDays * DAY_MS) / 1000) * 1000;
   // kubeadm signs admin.conf's certificate for one year: this one was issued 345 days ago.
   const notBefore = new Date(notAfterMs - 365 * DAY_MS);
-  const cert = cluster.pki.issueClientCert({ commonName: KUBEADM.commonName, organizations: [...KUBEADM.organizations], notBefore, notAfter: new Date(notAfterMs) });
+  const cert = cluster.pki.issueClientCert({
+    commonName: KUBEADM.commonName,
+    organizations: [...KUBEADM.organizations],
+    notBefore,
+    notAfter: new Date(notAfterMs),
+  });
   const made = { cert, notAfterMs };
   kubeadmCerts.set(cluster, made);
   return made;
