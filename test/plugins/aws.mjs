@@ -6,59 +6,8 @@
 // AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (as the real CLI reads them), CC_FAKE_CLOCK_FILE (the test
 // cluster's time) and CC_FAKE_PLUGIN_RUNS (a line appended per run). Only node: builtins, for any Node 20+.
 
-import { appendFileSync, readFileSync } from 'node:fs';
 import { createHash, createHmac } from 'node:crypto';
-
-function fail(message) {
-  process.stderr.write(`${message}\n`);
-  process.exit(255);
-}
-
-/** `--name value` and `--name=value`; the rest are positional words. */
-function parseArgs(argv) {
-  const flags = new Map();
-  const words = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) {
-      words.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
-    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) flags.set(a.slice(2), argv[++i]);
-    else flags.set(a.slice(2), '');
-  }
-  return { flags, words };
-}
-
-/** The test cluster's clock: the wall clock plus the offset the cluster keeps in CC_FAKE_CLOCK_FILE. */
-/** The test cluster's time from CC_FAKE_CLOCK_FILE: `{"nowMs":N}` for a clock that stands still, `{"offsetMs":N}` from the wall clock for one that flows. */
-function nowMs() {
-  const file = process.env.CC_FAKE_CLOCK_FILE;
-  if (file === undefined || file === '') return Date.now();
-  try {
-    const clock = JSON.parse(readFileSync(file, 'utf8'));
-    if (typeof clock.nowMs === 'number') return clock.nowMs;
-    return Date.now() + (typeof clock.offsetMs === 'number' ? clock.offsetMs : 0);
-  } catch {
-    return Date.now();
-  }
-}
-
-function recordRun(plugin) {
-  const file = process.env.CC_FAKE_PLUGIN_RUNS;
-  if (file !== undefined && file !== '') appendFileSync(file, `${new Date().toISOString()} ${plugin} pid=${process.pid}\n`);
-}
-
-function execInfoApiVersion(fallback) {
-  try {
-    const v = JSON.parse(process.env.KUBERNETES_EXEC_INFO ?? '').apiVersion;
-    return typeof v === 'string' && v !== '' ? v : fallback;
-  } catch {
-    return fallback;
-  }
-}
+import { execInfo, fail, nowMs, parseArgs, recordRun, rfc3339 } from './pluginKit.mjs';
 
 /** RFC 3986 encoding, as SigV4 canonical query strings need it. */
 function uriEncode(s) {
@@ -97,30 +46,26 @@ function presignedUrl({ region, clusterName, accessKeyId, secretAccessKey, atMs 
   return { url: `https://${host}/?${query}&X-Amz-Signature=${signature}`, amzDate };
 }
 
-function rfc3339(ms) {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 const { flags, words } = parseArgs(process.argv.slice(2));
-if (words[0] !== 'eks' || words[1] !== 'get-token') fail('usage: aws eks get-token --cluster-name NAME [--region REGION] [--role-arn ARN]');
+if (words[0] !== 'eks' || words[1] !== 'get-token') fail('usage: aws eks get-token --cluster-name NAME [--region REGION] [--role-arn ARN]', 255);
 recordRun('aws-eks-get-token');
 const clusterName = flags.get('cluster-name') ?? flags.get('cluster-id');
-if (clusterName === undefined || clusterName === '') fail('\naws: error: the following arguments are required: --cluster-name');
+if (clusterName === undefined || clusterName === '') fail('\naws: error: the following arguments are required: --cluster-name', 255);
 const region = flags.get('region') || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
-if (region === undefined || region === '') fail('You must specify a region. You can also configure your region by running "aws configure".');
+if (region === undefined || region === '') fail('You must specify a region. You can also configure your region by running "aws configure".', 255);
 const accessKeyId = process.env.AWS_ACCESS_KEY_ID;
 const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY;
-if (!accessKeyId || !secretAccessKey) fail('Unable to locate credentials. You can configure credentials by running "aws configure".');
+if (!accessKeyId || !secretAccessKey) fail('Unable to locate credentials. You can configure credentials by running "aws configure".', 255);
 
 const atMs = nowMs();
 const { url } = presignedUrl({ region, clusterName, accessKeyId, secretAccessKey, atMs });
 const credential = {
   kind: 'ExecCredential',
-  apiVersion: execInfoApiVersion('client.authentication.k8s.io/v1beta1'),
+  apiVersion: execInfo().apiVersion ?? 'client.authentication.k8s.io/v1beta1',
   spec: {},
   status: {
     // X-Amz-Date plus 14 minutes, a minute before STS stops accepting the URL.
-    expirationTimestamp: rfc3339(Math.floor(atMs / 1000) * 1000 + 14 * 60 * 1000),
+    expirationTimestamp: rfc3339(Math.floor(atMs / 1000) + 14 * 60),
     token: `k8s-aws-v1.${Buffer.from(url, 'utf8').toString('base64url')}`,
   },
 };

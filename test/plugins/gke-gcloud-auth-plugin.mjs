@@ -8,37 +8,11 @@
 // file's path), CC_FAKE_GKE_CONTEXT (the context the cache is kept for), CC_FAKE_CLOCK_FILE (the cluster's
 // time) and CC_FAKE_PLUGIN_RUNS (a line appended per run). Only node: builtins, for any Node 20+.
 
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createHmac, randomBytes } from 'node:crypto';
+import { fail, nowMs, recordRun, rfc3339 } from './pluginKit.mjs';
 
 const LIFETIME_SECONDS = 3599;
-
-function fail(message) {
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
-}
-
-/** The test cluster's time from CC_FAKE_CLOCK_FILE: `{"nowMs":N}` for a clock that stands still, `{"offsetMs":N}` from the wall clock for one that flows. */
-function nowMs() {
-  const file = process.env.CC_FAKE_CLOCK_FILE;
-  if (file === undefined || file === '') return Date.now();
-  try {
-    const clock = JSON.parse(readFileSync(file, 'utf8'));
-    if (typeof clock.nowMs === 'number') return clock.nowMs;
-    return Date.now() + (typeof clock.offsetMs === 'number' ? clock.offsetMs : 0);
-  } catch {
-    return Date.now();
-  }
-}
-
-function recordRun(plugin) {
-  const file = process.env.CC_FAKE_PLUGIN_RUNS;
-  if (file !== undefined && file !== '') appendFileSync(file, `${new Date().toISOString()} ${plugin} pid=${process.pid}\n`);
-}
-
-function rfc3339(seconds) {
-  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /** `ya29.a0` + base64url(version, exp, nonce, account, HMAC of all that): opaque to a reader, checkable by the cluster. */
 function mint(account, secretHex, expSeconds) {

@@ -8,48 +8,9 @@
 // CC_FAKE_OIDC_EMAIL, CC_FAKE_OIDC_NAME, CC_FAKE_OIDC_GROUPS (comma-separated), CC_FAKE_CLOCK_FILE (the
 // cluster's time) and CC_FAKE_PLUGIN_RUNS (a line appended per run). Only node: builtins, for any Node 20+.
 
-import { appendFileSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createHash, createPrivateKey, createPublicKey, randomBytes, sign } from 'node:crypto';
-
-function fail(message) {
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
-}
-
-function parseArgs(argv) {
-  const flags = new Map();
-  const words = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) {
-      words.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
-    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) flags.set(a.slice(2), argv[++i]);
-    else flags.set(a.slice(2), '');
-  }
-  return { flags, words };
-}
-
-/** The test cluster's time from CC_FAKE_CLOCK_FILE: `{"nowMs":N}` for a clock that stands still, `{"offsetMs":N}` from the wall clock for one that flows. */
-function nowMs() {
-  const file = process.env.CC_FAKE_CLOCK_FILE;
-  if (file === undefined || file === '') return Date.now();
-  try {
-    const clock = JSON.parse(readFileSync(file, 'utf8'));
-    if (typeof clock.nowMs === 'number') return clock.nowMs;
-    return Date.now() + (typeof clock.offsetMs === 'number' ? clock.offsetMs : 0);
-  } catch {
-    return Date.now();
-  }
-}
-
-function recordRun(plugin) {
-  const file = process.env.CC_FAKE_PLUGIN_RUNS;
-  if (file !== undefined && file !== '') appendFileSync(file, `${new Date().toISOString()} ${plugin} pid=${process.pid}\n`);
-}
+import { fail, nowMs, parseArgs, recordRun } from './pluginKit.mjs';
 
 const b64url = (value) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 

@@ -14,63 +14,11 @@
 // CC_FAKE_CLOCK_FILE (the cluster's time) and CC_FAKE_PLUGIN_RUNS (a line appended per start).
 // Only node: builtins, for any Node 20+.
 
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createHash, createPrivateKey, createPublicKey, randomBytes, randomUUID, sign } from 'node:crypto';
+import { execInfo, fail, nowMs, parseArgs, recordRun, rfc3339 } from './pluginKit.mjs';
 
 const DEVICE_CODE_MESSAGE = 'To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code ABCD-EFGH to authenticate.';
-
-function fail(message) {
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
-}
-
-function parseArgs(argv) {
-  const flags = new Map();
-  const words = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) {
-      words.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
-    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) flags.set(a.slice(2), argv[++i]);
-    else flags.set(a.slice(2), '');
-  }
-  return { flags, words };
-}
-
-/** The test cluster's time from CC_FAKE_CLOCK_FILE: `{"nowMs":N}` for a clock that stands still, `{"offsetMs":N}` from the wall clock for one that flows. */
-function nowMs() {
-  const file = process.env.CC_FAKE_CLOCK_FILE;
-  if (file === undefined || file === '') return Date.now();
-  try {
-    const clock = JSON.parse(readFileSync(file, 'utf8'));
-    if (typeof clock.nowMs === 'number') return clock.nowMs;
-    return Date.now() + (typeof clock.offsetMs === 'number' ? clock.offsetMs : 0);
-  } catch {
-    return Date.now();
-  }
-}
-
-function recordRun(plugin) {
-  const file = process.env.CC_FAKE_PLUGIN_RUNS;
-  if (file !== undefined && file !== '') appendFileSync(file, `${new Date().toISOString()} ${plugin} pid=${process.pid}\n`);
-}
-
-function execInfo() {
-  try {
-    const info = JSON.parse(process.env.KUBERNETES_EXEC_INFO ?? '');
-    return typeof info === 'object' && info !== null ? info : {};
-  } catch {
-    return {};
-  }
-}
-
-function rfc3339(seconds) {
-  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 const b64url = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value), 'utf8').toString('base64url');
 
