@@ -6,27 +6,15 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { stringify } from 'yaml';
-import { R } from '../cluster/resources';
 import { startTestCluster, type TestCluster } from '../cluster/server';
 import { launchCodeServer, type Workbench } from './support/codeServer';
+import { mintApiToken } from './support/tokens';
 import { RESULTS } from './support/paths';
 import { escapeRegExp, runCommand } from './support/workbench';
 
 const ADMIN = 'admin@test-cluster';
 const READER = 'reader@test-cluster';
 const ROTATING = 'rotating@test-cluster';
-
-function mint(cluster: TestCluster, seconds: number): string {
-  const sa = cluster.store.peek(R.serviceAccounts, 'payments', 'api');
-  const issued = cluster.issuer.issue({
-    namespace: 'payments',
-    serviceAccount: { name: 'api', uid: sa?.metadata.uid ?? '' },
-    expirationSeconds: seconds,
-    nowSeconds: Math.floor(Date.now() / 1000),
-  });
-  if (!issued.ok) throw new Error(issued.message);
-  return issued.issued.token;
-}
 
 /** One kubeconfig with two contexts: the admin, and service account payments/api (may only read pods in payments). */
 function writeKubeconfig(cluster: TestCluster, dir: string, tokenFile: string): string {
@@ -41,7 +29,7 @@ function writeKubeconfig(cluster: TestCluster, dir: string, tokenFile: string): 
       ],
       users: [
         { name: 'admin', user: { token: cluster.adminToken } },
-        { name: 'reader', user: { token: mint(cluster, 3600) } },
+        { name: 'reader', user: { token: mintApiToken(cluster, 3600) } },
         { name: 'rotating', user: { tokenFile } },
       ],
       contexts: [
@@ -99,7 +87,7 @@ describe('cluster explorer in code-server', { timeout: 300_000 }, () => {
     const workspace = join(dir, 'workspace');
     mkdirSync(workspace, { recursive: true });
     tokenFile = join(dir, 'token');
-    writeFileSync(tokenFile, mint(cluster, 3600), { mode: 0o600 });
+    writeFileSync(tokenFile, mintApiToken(cluster, 3600), { mode: 0o600 });
     kubeconfig = writeKubeconfig(cluster, dir, tokenFile);
     wb = await launchCodeServer({ name: 'explorer', folder: workspace, env: { KUBECONFIG: kubeconfig } });
   });
@@ -175,7 +163,7 @@ describe('cluster explorer in code-server', { timeout: 300_000 }, () => {
     const { page } = wb;
     writeFileSync(kubeconfig, readFileSync(kubeconfig, 'utf8').replace(`current-context: ${ADMIN}`, `current-context: ${ROTATING}`));
     await item(page, new RegExp(`^${escapeRegExp(ROTATING)}.*token file · expires in 5\\d min`)).waitFor({ state: 'visible', timeout: 30_000 });
-    writeFileSync(tokenFile, mint(cluster, 3 * 3600));
+    writeFileSync(tokenFile, mintApiToken(cluster, 3 * 3600));
     await item(page, new RegExp(`^${escapeRegExp(ROTATING)}.*token file · expires in 2 h`)).waitFor({ state: 'visible', timeout: 30_000 });
     await page
       .locator('.statusbar-item', { hasText: `${ROTATING} · expires in 2 h` })

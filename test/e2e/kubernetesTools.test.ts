@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { R } from '../cluster/resources';
 import { startTestCluster, type TestCluster } from '../cluster/server';
 import { launchCodeServer, type Workbench } from './support/codeServer';
+import { mintApiToken } from './support/tokens';
 import { RESULTS, ROOT } from './support/paths';
 import { runCommand } from './support/workbench';
 
@@ -36,18 +37,6 @@ interface Dump {
   customizers: number;
   contexts: { name: string; nodeType: string; children: DumpedItem[] }[];
   pods: { namespace: string; name: string; description?: string }[];
-}
-
-function mint(cluster: TestCluster, seconds: number): string {
-  const sa = cluster.store.peek(R.serviceAccounts, 'payments', 'api');
-  const issued = cluster.issuer.issue({
-    namespace: 'payments',
-    serviceAccount: { name: 'api', uid: sa?.metadata.uid ?? '' },
-    expirationSeconds: seconds,
-    nowSeconds: Math.floor(Date.now() / 1000),
-  });
-  if (!issued.ok) throw new Error(issued.message);
-  return issued.issued.token;
 }
 
 /** JSON (which is YAML): the double reads kubeconfigs as JSON only. */
@@ -112,7 +101,7 @@ describe('Kubernetes Tools as a partner in code-server', { timeout: 300_000 }, (
     mkdirSync(workspace, { recursive: true });
     kubeconfig = writeKubeconfig(cluster, join(dir, 'kubeconfig.json'), [
       { name: ADMIN, token: cluster.adminToken },
-      { name: READER, token: mint(cluster, 3600), namespace: 'payments' },
+      { name: READER, token: mintApiToken(cluster, 3600), namespace: 'payments' },
     ]);
     otherKubeconfig = writeKubeconfig(cluster, join(dir, 'other-kubeconfig.json'), [{ name: OTHER, token: cluster.adminToken }]);
     dumpFile = join(dir, 'cluster-explorer.json');

@@ -12,7 +12,7 @@ import type { SessionManager } from '../sessionManager';
 import type { Settings } from '../settings';
 import { buildExplorerModel } from './explorerModel';
 import { childrenOf, type ExplorerModel, type ExplorerNode } from './explorerNode';
-import { treeItemOf } from './treeItems';
+import { tooltipMarkdown, treeItemOf } from './treeItems';
 import type { NodeRef, PodRef, TokenFileRef } from '../../shared/nodeRef';
 
 export const VIEW_ID = EXPLORER_VIEW_ID;
@@ -113,12 +113,8 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, Expl
   }
 
   resolveTreeItem(item: vscode.TreeItem, node: ExplorerNode): vscode.TreeItem {
-    if (node.tooltip) {
-      const md = new vscode.MarkdownString(node.tooltip());
-      md.isTrusted = false;
-      md.supportHtml = false;
-      item.tooltip = md;
-    }
+    const md = tooltipMarkdown(node);
+    if (md) item.tooltip = md;
     return item;
   }
 

@@ -10,6 +10,15 @@ const TONE_COLOR: Record<Tone, string | undefined> = {
   muted: 'disabledForeground',
 };
 
+/** A node's tooltip as VS Code shows it: markdown, untrusted, no HTML (every value in it is escaped). */
+export function tooltipMarkdown(node: ExplorerNode): vscode.MarkdownString | undefined {
+  if (!node.tooltip) return undefined;
+  const md = new vscode.MarkdownString(node.tooltip());
+  md.isTrusted = false;
+  md.supportHtml = false;
+  return md;
+}
+
 export function treeItemOf(node: ExplorerNode): vscode.TreeItem {
   // A node meant to start expanded (the context) is expandable even before its children arrive, or VS Code
   // would remember it as a leaf and show it collapsed once they do.

@@ -19,7 +19,7 @@ import type { LiveTokenMode } from '../../cluster/live/liveTokenCache';
 import { errorMessage } from '../../shared/values';
 import type { ExpiryOptions } from '../../token/types';
 import type { ExplorerNode } from '../explorer/explorerNode';
-import { treeItemOf } from '../explorer/treeItems';
+import { tooltipMarkdown, treeItemOf } from '../explorer/treeItems';
 import { apiOf, asBroker, versionOf } from './partnerBroker';
 import { kubeconfigMismatch, type ReportedKubeconfig } from './partnerKubeconfig';
 import { partnerCredentialNode, podTokenDescription, withPodDescription, type PartnerCredential } from './partnerNodes';
@@ -295,12 +295,8 @@ function uidOf(metadata: object | undefined): string | undefined {
 
 function treeItemWithTooltip(node: ExplorerNode): vscode.TreeItem {
   const item = treeItemOf(node);
-  if (node.tooltip) {
-    const md = new vscode.MarkdownString(node.tooltip());
-    md.isTrusted = false;
-    md.supportHtml = false;
-    item.tooltip = md;
-  }
+  const md = tooltipMarkdown(node);
+  if (md) item.tooltip = md;
   return item;
 }
 
