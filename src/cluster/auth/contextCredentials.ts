@@ -161,7 +161,19 @@ function rowOf(c: ContextCredential, active: boolean, runs: Pick<ExecRuns, 'last
       const r = byExpiry(expiresAtSec, d.issuedAtSec ?? last?.issuedAtSec ?? (last !== undefined ? Math.floor(last.atMs / 1000) : undefined), lastRun);
       // Who the plugin's last token named (an Entra ID or OIDC user); an EKS or GKE token does not say.
       if (last?.identity !== undefined) r.extras.push(`signed in as ${last.identity}`);
-      return r;
+      if (active) return r;
+      // Another context's plugin renews its token by itself when the context is next used: its last token running
+      // out is not a problem to rank first or warn of, only what the row says.
+      if (r.state === 'expired') {
+        return {
+          ...r,
+          state: 'unknown',
+          group: GROUP.unknown,
+          stateText: `last token ${r.stateText}`,
+          note: 'The plugin asks for a new token when you switch to this context; it is not run in the background.',
+        };
+      }
+      return r.state === 'expiring' ? { ...r, state: 'valid', group: GROUP.valid } : r;
     }
     if (last) {
       return row('noExpiry', 'no expiry given: cached until a 401', {

@@ -299,6 +299,26 @@ describe('contextCredentialRows', () => {
     runs.record(execRunKey('u-oidc', { command: 'kubectl', args: oidcArgs }), { outcome: 'ok', atMs: (NOW - 60) * 1000, expiresAtSec: NOW + 3540 });
     const opaque = rowOf(rows(l, runs), 'oidc');
     assert.deepEqual([opaque.state, opaque.stateText], ['valid', 'expires in 59 min']);
+    // Another context's plugin renews its token when the context is next used: a last token that ran out is said,
+    // not ranked first or warned of, and one about to run out is not "expiring"; the active context keeps its state.
+    const expiredRun = { outcome: 'ok' as const, atMs: (NOW - 7200) * 1000, issuedAtSec: NOW - 7200, expiresAtSec: NOW - 3600 };
+    runs.record(execRunKey('u-oidc', { command: 'kubectl', args: oidcArgs }), expiredRun);
+    runs.record(execRunKey('u-aks', { command: 'kubelogin', args: aksArgs }), expiredRun);
+    const later = rows(l, runs);
+    const other = rowOf(later, 'oidc');
+    assert.equal(other.active, false);
+    assert.deepEqual([other.state, other.stateText], ['unknown', 'last token expired 1 h ago']);
+    assert.match(other.note ?? '', /asks for a new token when you switch to this context/);
+    assert.deepEqual(contextsNeedingAttention(later, 'all'), []);
+    const current = rowOf(later, 'aks');
+    assert.deepEqual([current.active, current.state], [true, 'expired']);
+    runs.record(execRunKey('u-oidc', { command: 'kubectl', args: oidcArgs }), {
+      outcome: 'ok',
+      atMs: (NOW - 3500) * 1000,
+      issuedAtSec: NOW - 3500,
+      expiresAtSec: NOW + 100,
+    });
+    assert.equal(rowOf(rows(l, runs), 'oidc').state, 'valid');
     assert.ok(!existsSync(marker), 'no plugin ran');
   });
 
