@@ -8,6 +8,7 @@ import type { Locator, Page } from 'playwright-core';
 import { stringify } from 'yaml';
 import { startTestCluster, type TestCluster } from '../cluster/server';
 import { launchCodeServer, type Workbench } from './support/codeServer';
+import { contextIsActive, eventually } from './support/incidents';
 import { mintApiToken } from './support/tokens';
 import { RESULTS } from './support/paths';
 import { escapeRegExp, runCommand } from './support/workbench';
@@ -140,7 +141,7 @@ describe('cluster explorer in code-server', { timeout: 300_000 }, () => {
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: READER }).first();
     await row.waitFor({ state: 'visible', timeout: 15_000 });
     await row.click();
-    await item(page, READER).waitFor({ state: 'visible', timeout: 30_000 });
+    await contextIsActive(page, READER);
     assert.match(readFileSync(kubeconfig, 'utf8'), new RegExp(`current-context: ${escapeRegExp(READER)}`));
     // Before any namespace is expanded, the context itself says what this credential cannot see.
     await item(page, new RegExp(`^${escapeRegExp(READER)}.* cannot list service accounts, token Secrets in payments`)).waitFor({
@@ -155,14 +156,18 @@ describe('cluster explorer in code-server', { timeout: 300_000 }, () => {
   test('a context switch made outside VS Code shows in the tree', async () => {
     const text = readFileSync(kubeconfig, 'utf8').replace(`current-context: ${READER}`, `current-context: ${ADMIN}`);
     writeFileSync(kubeconfig, text);
-    await item(wb.page, ADMIN).waitFor({ state: 'visible', timeout: 30_000 });
+    await contextIsActive(wb.page, ADMIN);
     await wb.page.locator('.statusbar-item', { hasText: ADMIN }).first().waitFor({ state: 'visible', timeout: 30_000 });
   });
 
   test('a rotated token file shows in the context node and the status bar', async () => {
     const { page } = wb;
     writeFileSync(kubeconfig, readFileSync(kubeconfig, 'utf8').replace(`current-context: ${ADMIN}`, `current-context: ${ROTATING}`));
-    await item(page, new RegExp(`^${escapeRegExp(ROTATING)}.*token file · expires in 5\\d min`)).waitFor({ state: 'visible', timeout: 30_000 });
+    // The active row (another context's row says the same words without "active").
+    const rotating = await contextIsActive(page, ROTATING);
+    await eventually('the token file read', async () =>
+      /^active · token file · expires in 5\d min/.test(await rotating.locator('.label-description').first().innerText()),
+    );
     writeFileSync(tokenFile, mintApiToken(cluster, 3 * 3600));
     await item(page, new RegExp(`^${escapeRegExp(ROTATING)}.*token file · expires in 2 h`)).waitFor({ state: 'visible', timeout: 30_000 });
     await page

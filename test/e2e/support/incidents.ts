@@ -56,7 +56,29 @@ export async function pick(page: Page, text: string | RegExp, timeout = 30_000):
 export async function switchContext(page: Page, context: string): Promise<void> {
   await runCommand(page, 'Cluster Credentials: Switch Context');
   await pick(page, context);
-  await treeItem(page, new RegExp(`^${escapeRegExp(context)}`)).waitFor({ state: 'visible', timeout: 45_000 });
+  await contextIsActive(page, context);
+}
+
+/**
+ * Waits until `context` is the explorer's active context. With several contexts every one has a row from the start
+ * (the Contexts list), so its row showing proves nothing: the active one is marked "active · ". With one context,
+ * its row is the active one.
+ */
+export async function contextIsActive(page: Page, context: string, timeoutMs = 45_000): Promise<Locator> {
+  const rows = page.locator('.part.sidebar [role="treeitem"][aria-level="1"]');
+  const row = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(context)}$`) }) }).first();
+  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  await eventually(
+    `${context} marked as the active context`,
+    async () => {
+      const marked = await rows.locator('.label-description', { hasText: /^active · / }).count();
+      if (marked === 0) return (await rows.filter({ has: page.locator('.label-description') }).count()) <= 2;
+      const said = (await row.locator('.label-description').count()) > 0 ? await row.locator('.label-description').first().innerText() : '';
+      return said.startsWith('active · ');
+    },
+    timeoutMs,
+  );
+  return row;
 }
 
 /** "Scan for 401 Errors" from the palette over all namespaces; returns the sentence it ends with. */
