@@ -37,6 +37,23 @@ export const AKS = {
   groups: ['b2e5c8d1-7a4f-4e3b-9c6d-1f0a2b3c4d5e'],
 } as const;
 
+/** `kubelogin get-token` as `kubelogin convert-kubeconfig -l <login>` writes it for this AKS cluster. */
+export function kubeloginArgs(login: 'azurecli' | 'devicecode'): string[] {
+  return [
+    'get-token',
+    '--login',
+    login,
+    '--server-id',
+    AKS.serverId,
+    '--client-id',
+    AKS.clientId,
+    '--tenant-id',
+    AKS.tenantId,
+    '--environment',
+    'AzurePublicCloud',
+  ];
+}
+
 export const OIDC = {
   issuer: 'https://dex.platform.example.com',
   clientId: 'kubernetes',

@@ -17,7 +17,7 @@ import type { CertAndKey } from '../ca';
 import { cloudAuthOf, type CloudAuth } from '../cloud/cloudAuth';
 import { writeScenarioFiles } from '../cloud/handOver';
 import { multiContextKubeconfig, type ContextEntry } from '../cloud/execKubeconfig';
-import { AKS, CLOUD_USERNAMES, EKS, GKE, KUBEADM, OIDC } from '../cloud/identities';
+import { AKS, CLOUD_USERNAMES, EKS, GKE, KUBEADM, kubeloginArgs, OIDC } from '../cloud/identities';
 import { countRuns, FAKE_PLUGINS, PLUGIN_ENV } from '../cloud/plugins';
 import type { TestCluster } from '../server';
 import { registerScenario, type ScenarioFile } from './registry';
@@ -157,19 +157,7 @@ function cloudsYaml(cluster: TestCluster, auth: CloudAuth, dir: string | undefin
         exec: {
           apiVersion: 'client.authentication.k8s.io/v1beta1',
           command: FAKE_PLUGINS.kubelogin,
-          args: [
-            'get-token',
-            '--login',
-            'azurecli',
-            '--server-id',
-            AKS.serverId,
-            '--client-id',
-            AKS.clientId,
-            '--tenant-id',
-            AKS.tenantId,
-            '--environment',
-            'AzurePublicCloud',
-          ],
+          args: kubeloginArgs('azurecli'),
           env: entraEnv(at(CLOUDS.entraKeyFile), common(CLOUD_CONTEXTS.aks)),
         },
       },

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { cloudAuthOf, type CloudAuth } from '../cloud/cloudAuth';
 import { writeScenarioFiles } from '../cloud/handOver';
 import { multiContextKubeconfig } from '../cloud/execKubeconfig';
-import { AKS } from '../cloud/identities';
+import { AKS, kubeloginArgs } from '../cloud/identities';
 import { countRuns, FAKE_PLUGINS, PLUGIN_ENV } from '../cloud/plugins';
 import type { TestCluster } from '../server';
 import { entraEnv } from './clouds';
@@ -66,19 +66,7 @@ function loginRequiredYaml(cluster: TestCluster, dir: string | undefined): strin
           exec: {
             apiVersion: 'client.authentication.k8s.io/v1',
             command: FAKE_PLUGINS.kubelogin,
-            args: [
-              'get-token',
-              '--login',
-              'devicecode',
-              '--server-id',
-              AKS.serverId,
-              '--client-id',
-              AKS.clientId,
-              '--tenant-id',
-              AKS.tenantId,
-              '--environment',
-              'AzurePublicCloud',
-            ],
+            args: kubeloginArgs('devicecode'),
             env: entraEnv(at(LOGIN_REQUIRED.entraKeyFile), {
               [PLUGIN_ENV.loginDone]: at(LOGIN_REQUIRED.doneFile),
               [PLUGIN_ENV.runs]: at(LOGIN_REQUIRED.runLog),

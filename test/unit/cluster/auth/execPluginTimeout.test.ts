@@ -1,5 +1,6 @@
 // Exec plugins that leave a child holding their stdout: the timeout settles at once and ends the whole
 // process group; a plugin that answered and exited is not kept waiting by a helper it left running.
+import { isDead } from './fixtures/deviceCode';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
@@ -12,20 +13,6 @@ const POSIX = process.platform !== 'win32';
 
 function shPlugin(script: string, ...args: string[]): ExecSpec {
   return { command: 'sh', args: ['-c', script, ...args], env: [], apiVersion: 'client.authentication.k8s.io/v1', provideClusterInfo: false };
-}
-
-/** Gone, or a zombie nobody has reaped yet (PID 1 in a container may never reap it). */
-function isDead(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return true;
-  }
-  try {
-    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
 }
 
 describe('exec plugin timeout', { skip: !POSIX && 'needs sh and process groups' }, () => {
