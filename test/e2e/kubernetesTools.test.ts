@@ -183,7 +183,10 @@ describe('Kubernetes Tools as a partner in code-server', { timeout: 300_000 }, (
     await runCommand(page, 'Fake Kubernetes Tools: Use Context');
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: READER }).first();
     await row.waitFor({ state: 'visible', timeout: 15_000 });
-    await row.click();
+    // Picked by name and Enter, not by a click that can land while the list is still being laid out.
+    await page.locator('.quick-input-widget input').fill(READER);
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: READER }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page.keyboard.press('Enter');
     // The double dumps in the same turn as it fires onDidChangeContext: before any file watcher could have run,
     // so the session that already speaks for the reader is the one the event switched.
     const switched = await waitForDump(page, dumpFile, (d) => d.reason === 'useContext', before);
