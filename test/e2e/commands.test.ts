@@ -5,12 +5,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { parse, stringify } from 'yaml';
 import { R } from '../cluster/resources';
 import { RANCHER_CONCURRENT_401, rancherIncident } from '../cluster/scenarios/rancherConcurrent401';
 import { startTestCluster, type TestCluster } from '../cluster/server';
 import { launchCodeServer, type Workbench } from './support/codeServer';
+import { expandItem as expand, treeItem } from './support/incidents';
 import { RESULTS } from './support/paths';
 import { escapeRegExp, runCommand } from './support/workbench';
 
@@ -34,17 +35,6 @@ function writeKubeconfig(cluster: TestCluster, dir: string, aceToken: string): {
   const path = join(dir, 'kubeconfig');
   writeFileSync(path, stringify(merged), { mode: 0o600 });
   return { path, adminContext: admin['current-context'] };
-}
-
-function treeItem(page: Page, name: RegExp): Locator {
-  return page.getByRole('treeitem', { name }).first();
-}
-
-/** Expands a tree item (waiting for it first) unless it is already open. */
-async function expand(page: Page, name: RegExp): Promise<void> {
-  const item = treeItem(page, name);
-  await item.waitFor({ state: 'visible', timeout: 45_000 });
-  if ((await item.getAttribute('aria-expanded')) === 'false') await item.click();
 }
 
 /** A notification's text, from its toast or, once the toast has gone, from the notification center. */

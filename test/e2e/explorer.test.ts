@@ -8,7 +8,7 @@ import type { Locator, Page } from 'playwright-core';
 import { stringify } from 'yaml';
 import { startTestCluster, type TestCluster } from '../cluster/server';
 import { launchCodeServer, type Workbench } from './support/codeServer';
-import { contextIsActive, eventually } from './support/incidents';
+import { contextIsActive, eventually, expandItem } from './support/incidents';
 import { mintApiToken } from './support/tokens';
 import { RESULTS } from './support/paths';
 import { escapeRegExp, runCommand } from './support/workbench';
@@ -55,8 +55,7 @@ async function expand(page: Page, name: string | RegExp): Promise<Locator> {
     await page.screenshot({ path: join(RESULTS, 'screenshots', 'explorer-failure.png') });
     throw err;
   });
-  if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
-  return row;
+  return expandItem(page, typeof name === 'string' ? new RegExp(`^${escapeRegExp(name)}`) : name);
 }
 
 /**

@@ -8,11 +8,20 @@ export function treeItem(page: Page, name: RegExp): Locator {
   return page.getByRole('treeitem', { name }).first();
 }
 
-/** Expands a tree item (waiting for it first) unless it is open already; returns it. */
+/**
+ * Expands a tree item (waiting for it first) unless it is open already; returns it. A refresh can open the node
+ * between the look and the click (Findings opens itself once it has findings), and the click then closes it: so
+ * the item is looked at again after each click until it stays open.
+ */
 export async function expandItem(page: Page, name: RegExp, timeout = 45_000): Promise<Locator> {
   const item = treeItem(page, name);
   await item.waitFor({ state: 'visible', timeout });
-  if ((await item.getAttribute('aria-expanded')) === 'false') await item.click();
+  const deadline = Date.now() + timeout;
+  while ((await item.getAttribute('aria-expanded')) === 'false') {
+    if (Date.now() > deadline) throw new Error(`the tree item ${String(name)} did not open within ${timeout / 1000} s`);
+    await item.click();
+    await eventually('open', async () => (await item.getAttribute('aria-expanded')) !== 'false', 5_000).catch(() => undefined);
+  }
   return item;
 }
 
