@@ -23,6 +23,7 @@ import { registerTokenHealthPanels, TokenHealthPanels } from './ui/tokenHealth/r
 import { CredentialStatusBar } from './ui/statusBar';
 import { errorMessage } from './shared/values';
 import { OffThreadLocator } from './token/offThreadLocate';
+import { offerWalkthroughOnce } from './ui/walkthrough';
 
 export async function activate(context: vscode.ExtensionContext): Promise<Services> {
   const log = vscode.window.createOutputChannel('Cluster Credentials', { log: true });
@@ -77,6 +78,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Servic
     trackSessionContextKey(services),
     // Kubernetes Tools, installed now or later: our session follows its kubeconfig and context, its Cluster Explorer shows our credentials.
     registerKubernetesToolsPartner({ sessions, state, settings, log }),
+    // The getting-started walkthrough, once, when the explorer first shows after installation.
+    offerWalkthroughOnce(context, explorer.view, log),
   );
   const version = (context.extension.packageJSON as { version?: unknown }).version;
   log.info(`Cluster Credentials ${typeof version === 'string' ? version : ''} activated.`);

@@ -24,6 +24,8 @@ export const COMMAND = {
   showTokenHealth: 'clusterCredentials.showTokenHealth',
   scanUnauthorized: 'clusterCredentials.scanUnauthorized',
   readNodeAudit: 'clusterCredentials.readNodeAudit',
+  getStarted: 'clusterCredentials.getStarted',
+  openSample: 'clusterCredentials.openSample',
 } as const;
 
 export type CommandName = keyof typeof COMMAND;

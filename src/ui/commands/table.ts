@@ -21,6 +21,7 @@ import { restartPodCommand } from './restartPod';
 import { reviewTokenCommand } from './reviewToken';
 import { rolloutRestartCommand } from './rolloutRestart';
 import { whoAmICommand } from './whoAmI';
+import { openGettingStarted, openSampleCredentials } from '../walkthrough';
 
 export interface CommandEntry {
   run(arg?: unknown): unknown;
@@ -68,6 +69,8 @@ export function commandTable(d: CommandDeps): { table: CommandTable; dispose(): 
     showTokenHealth: { run: (arg) => showTokenHealth(services, d.tokenHealth, arg) },
     scanUnauthorized: { cluster: true, run: (arg) => scanUnauthorizedCommand(services, d.diagnosis, arg) },
     readNodeAudit: { cluster: true, run: (arg) => readNodeAuditCommand(cc, arg) },
+    getStarted: { run: () => openGettingStarted(services.extension.extension.id) },
+    openSample: { run: () => openSampleCredentials() },
   };
   return { table, dispose: () => cc.vault.clear() };
 }

@@ -32,6 +32,11 @@ export interface LaunchOptions {
   beforeLoad?: (page: Page) => Promise<void>;
   /** Called once the user-data folder exists and before code-server starts, to put files in it. */
   prepareUserData?: (userDataDir: string) => void;
+  /**
+   * The run folder of an earlier, stopped launch to start again from: its user data, extensions and browser
+   * profile (where the web workbench keeps extensions' global state), as after closing and reopening the window.
+   */
+  restartFrom?: string;
 }
 
 export interface Workbench {
@@ -82,7 +87,7 @@ export async function launchCodeServer(opts: LaunchOptions): Promise<Workbench> 
   const codeServer = codeServerModule.codeServerBin();
   if (!existsSync(codeServer))
     throw new Error(`code-server is not installed at ${codeServer}: run "npm test" (it installs it) or "node scripts/ensure-code-server.mjs".`);
-  const runDir = join(RESULTS, 'e2e', `${opts.name}-${Date.now()}`);
+  const runDir = opts.restartFrom ?? join(RESULTS, 'e2e', `${opts.name}-${Date.now()}`);
   const dirs = {
     userData: join(runDir, 'user-data'),
     extensions: join(runDir, 'extensions'),
@@ -109,6 +114,8 @@ export async function launchCodeServer(opts: LaunchOptions): Promise<Workbench> 
         'security.workspace.trust.enabled': false,
         'telemetry.telemetryLevel': 'off',
         'workbench.tips.enabled': false,
+        // Our walkthrough opens the first time the explorer shows: only the suite about it wants that.
+        'workbench.welcomePage.walkthroughs.openOnInstall': false,
         ...opts.settings,
       },
       null,
@@ -125,14 +132,14 @@ export async function launchCodeServer(opts: LaunchOptions): Promise<Workbench> 
     ...opts.env,
   };
   const node = codeServerModule.node24Bin();
-  if (opts.installVsix !== false) {
+  if (opts.installVsix !== false && opts.restartFrom === undefined) {
     const r = spawnSync(node, [codeServer, '--extensions-dir', dirs.extensions, '--user-data-dir', dirs.userData, '--install-extension', VSIX], {
       env,
       encoding: 'utf8',
     });
     if (r.status !== 0) throw new Error(`installing ${VSIX} failed:\n${r.stdout}\n${r.stderr}`);
   }
-  for (const vsix of opts.extraVsix ?? []) {
+  for (const vsix of opts.restartFrom === undefined ? (opts.extraVsix ?? []) : []) {
     const r = spawnSync(node, [codeServer, '--extensions-dir', dirs.extensions, '--user-data-dir', dirs.userData, '--install-extension', vsix], {
       env,
       encoding: 'utf8',
