@@ -16,6 +16,16 @@ const builds = [
     external: ['vscode'],
   },
   {
+    // The cluster layer (src/clusterLayer.ts): client-node, undici, ws and what is built on them, loaded by
+    // dist/extension.js on first use of the explorer or a cluster command.
+    entryPoints: ['src/clusterLayer.ts'],
+    outfile: 'dist/cluster.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
     // The worker thread that locates credentials in a whole large document (src/token/offThreadLocate.ts).
     entryPoints: ['src/token/locateWorker.ts'],
     outfile: 'dist/locateWorker.js',
@@ -50,7 +60,15 @@ const builds = [
 }
 
 // Only what this script writes: a packaged VSIX beside it may be in use by a running test.
-for (const out of ['dist/extension.js', 'dist/extension.js.map', 'dist/locateWorker.js', 'dist/locateWorker.js.map', 'dist/webview'])
+for (const out of [
+  'dist/extension.js',
+  'dist/extension.js.map',
+  'dist/cluster.js',
+  'dist/cluster.js.map',
+  'dist/locateWorker.js',
+  'dist/locateWorker.js.map',
+  'dist/webview',
+])
   rmSync(out, { recursive: true, force: true });
 const common = {
   bundle: true,

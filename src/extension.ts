@@ -1,31 +1,34 @@
-// Wires the pieces together; no logic of its own.
-import os from 'node:os';
+// Wires the pieces together; no logic of its own. This is the first bundle (dist/extension.js), loaded on every
+// YAML or JSON file: the token core only (hover, Problems, Decode Token, the walkthrough). The cluster layer
+// (src/clusterLayer.ts, dist/cluster.js: client-node, undici, ws) is loaded on first use of the explorer, of a
+// cluster command, of a Token Health panel, or when Kubernetes Tools is there to partner with.
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { AuditEvidence } from './app/auditEvidence';
-import { ClusterState } from './app/clusterState';
-import { HistoryStore } from './history';
-import { DecodedDocuments, DECODED_SCHEME } from './ui/decodeCommand';
+import type * as clusterLayerModule from './clusterLayer';
+import type { ClusterLayer, ClusterLayerParts } from './clusterLayer';
+import { COMMAND, EXPLORER_VIEW_ID, LIGHT_COMMANDS, type ClusterCommandName, type CommandName, type LightCommandName } from './shared/commandIds';
+import { TOKEN_HEALTH_VIEW_TYPE } from './shared/tokenHealthProtocol';
+import { errorMessage } from './shared/values';
+import { MS_KUBERNETES_EXTENSION_ID } from 'vscode-kubernetes-tools-api/js/constants';
+import { OffThreadLocator } from './token/offThreadLocate';
+import { DecodedDocuments, DECODED_SCHEME, decodeTokenCommand } from './ui/decodeCommand';
+import { DeferredTreeProvider } from './ui/deferredTree';
 import { CredentialDiagnostics } from './ui/diagnostics';
 import { CREDENTIAL_DOCUMENTS, DocumentIndex } from './ui/documentIndex';
+import type { ExplorerNode } from './ui/explorer/explorerNode';
+import { registerGuardedCommand } from './ui/guardedCommand';
 import { CredentialHoverProvider } from './ui/hover';
-import { commandTable, registerCommandTable, trackSessionContextKey } from './ui/commands/table';
-import { ExplorerTree } from './ui/explorer/explorerTree';
-import { FindingsStore } from './ui/findingsStore';
-import { FindingsService } from './ui/findingsService';
 import type { Services } from './ui/services';
-import { registerKubernetesToolsPartner } from './ui/partners/kubernetesTools';
-import { COMMAND } from './shared/commandIds';
-import { createExecLogin } from './ui/execLogin';
-import { SessionManager } from './ui/sessionManager';
 import { Settings } from './ui/settings';
-import { registerTokenHealthPanels, TokenHealthPanels } from './ui/tokenHealth/register';
-import { CredentialStatusBar } from './ui/statusBar';
-import { errorMessage } from './shared/values';
-import { OffThreadLocator } from './token/offThreadLocate';
-import { offerWalkthroughOnce } from './ui/walkthrough';
+import { offerWalkthroughOnce, openGettingStarted, openSampleCredentials } from './ui/walkthrough';
 
-export async function activate(context: vscode.ExtensionContext): Promise<Services> {
+/** What activate() returns: the cluster layer's services, loaded on the first call (for the extension-host tests). */
+export interface ClusterCredentialsApi {
+  services(): Promise<Services>;
+}
+
+export function activate(context: vscode.ExtensionContext): ClusterCredentialsApi {
   const log = vscode.window.createOutputChannel('Cluster Credentials', { log: true });
   const settings = new Settings();
   // Whole-document parses of large YAML (an edit that broke its structure) run on a worker thread.
@@ -40,73 +43,104 @@ export async function activate(context: vscode.ExtensionContext): Promise<Servic
     new CredentialDiagnostics(index, settings, log),
   );
 
-  const history = openHistory(context, log, settings.historyMaxDays);
-  // Exec plugin logins (device code, browser) in a notification with Cancel; a failed or cancelled one is not retried by itself.
-  const execLogin = createExecLogin(log, { signInCommand: COMMAND.signIn });
-  const sessions = new SessionManager(settings, log, { interaction: execLogin });
-  const findings = new FindingsStore();
-  // The API server's audit logs (clusterCredentials.audit.paths), read from the first use of the cluster on.
-  const audit = new AuditEvidence({ settings, log });
-  // The session's inventory, keys and live tokens: one owner, started on first use, read by every view.
-  const state = new ClusterState({ sessions, settings, history, log, audit });
-  // The hover adds what the active context's API server would answer, once something started the session.
-  context.subscriptions.push(vscode.languages.registerHoverProvider(CREDENTIAL_DOCUMENTS, new CredentialHoverProvider(index, settings, state)));
-  const explorer = new ExplorerTree({ sessions, findings, settings, state });
-  const services: Services = { extension: context, log, settings, sessions, history, findings, explorer, state };
-  // No cluster traffic at activation: diagnosis starts when the user first turns to the cluster.
-  const diagnosis = new FindingsService(services);
-  const startDiagnosis = (): void => diagnosis.start();
-  if (explorer.view.visible) startDiagnosis();
-  const tokenHealth = new TokenHealthPanels(services, startDiagnosis);
-  const commands = commandTable({ services, sessions, tree: explorer, decoded, tokenHealth, diagnosis });
+  // The explorer's view exists from the start; the first time it asks for rows, the cluster layer loads.
+  const tree = new DeferredTreeProvider<ExplorerNode>(async (): Promise<vscode.TreeDataProvider<ExplorerNode>> => (await cluster.load()).tree);
+  const view: vscode.TreeView<ExplorerNode> = vscode.window.createTreeView(EXPLORER_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const cluster: ClusterLoader = new ClusterLoader({ context, log, settings, decoded, view }, tree);
   context.subscriptions.push(
-    explorer.view.onDidChangeVisibility((e) => {
-      if (e.visible) startDiagnosis();
+    tree,
+    view,
+    // The hover adds what the active context's API server would answer, once the cluster layer is there and started.
+    vscode.languages.registerHoverProvider(CREDENTIAL_DOCUMENTS, new CredentialHoverProvider(index, settings, () => cluster.loaded?.services.state)),
+    registerCommands(context, log, decoded, settings, cluster),
+    vscode.window.registerWebviewPanelSerializer(TOKEN_HEALTH_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+        (await cluster.load()).restoreTokenHealth(panel, state);
+      },
     }),
-    execLogin,
-    sessions,
-    findings,
-    state,
-    audit,
-    explorer,
-    { dispose: () => void history.close() },
-    new CredentialStatusBar(state, settings, sessions),
-    registerTokenHealthPanels(tokenHealth),
-    diagnosis,
-    commands,
-    registerCommandTable(commands.table, log, startDiagnosis),
-    trackSessionContextKey(services),
-    // Kubernetes Tools, installed now or later: our session follows its kubeconfig and context, its Cluster Explorer shows our credentials.
-    registerKubernetesToolsPartner({ sessions, state, settings, log }),
     // The getting-started walkthrough, once, when the explorer first shows after installation.
-    offerWalkthroughOnce(context, explorer.view, log),
+    offerWalkthroughOnce(context, view, log),
   );
+  // Kubernetes Tools' users are cluster users: its Cluster Explorer shows our credentials from the start.
+  const partnerPresent = (): boolean => vscode.extensions.getExtension(MS_KUBERNETES_EXTENSION_ID) !== undefined;
+  if (partnerPresent()) void cluster.load().catch(() => undefined);
+  else {
+    const watch = vscode.extensions.onDidChange(() => {
+      if (!partnerPresent()) return;
+      watch.dispose();
+      void cluster.load().catch(() => undefined);
+    });
+    context.subscriptions.push(watch);
+  }
+
   const version = (context.extension.packageJSON as { version?: unknown }).version;
   log.info(`Cluster Credentials ${typeof version === 'string' ? version : ''} activated.`);
-  return services;
+  return { services: async () => (await cluster.load()).services };
 }
 
-/**
- * The history lives in global storage; if that cannot be opened, a temporary folder keeps the session working.
- * Activation does not wait for it: the store loads in the background and queues appends until it is open.
- */
-function openHistory(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, maxDays: number): HistoryStore {
-  // Said once per event, in the log and where the user sees it: their history was moved aside, not lost.
-  const onNotice = (message: string): void => {
-    log.warn(message);
-    void vscode.window.showWarningMessage(message, 'Show Log').then((choice) => {
-      if (choice === 'Show Log') log.show(true);
-    });
+/** Loads dist/cluster.js once, starts it with what activation made, and hands it the explorer's view. */
+class ClusterLoader {
+  private layer: ClusterLayer | undefined;
+  private loading: Promise<ClusterLayer> | undefined;
+
+  constructor(
+    private readonly parts: ClusterLayerParts,
+    private readonly tree: DeferredTreeProvider<ExplorerNode>,
+  ) {}
+
+  /** The layer once loaded; undefined before (nothing of the cluster has been asked for yet). */
+  get loaded(): ClusterLayer | undefined {
+    return this.layer;
+  }
+
+  load(): Promise<ClusterLayer> {
+    this.loading ??= Promise.resolve()
+      .then(() => this.start())
+      .catch((err: unknown) => {
+        // Tried again on the next use: a failed load (a damaged install) is said, never cached.
+        this.loading = undefined;
+        this.parts.log.error(`The cluster layer (dist/cluster.js) did not load: ${errorMessage(err)}`);
+        throw new Error(`the part of Cluster Credentials that talks to clusters did not load (${errorMessage(err)}); reinstalling the extension may help`);
+      });
+    return this.loading;
+  }
+
+  private start(): ClusterLayer {
+    const { context, log } = this.parts;
+    const started = performance.now();
+    const load = createRequire(context.asAbsolutePath(path.join('dist', 'extension.js')));
+    const mod = load(context.asAbsolutePath(path.join('dist', 'cluster.js'))) as typeof clusterLayerModule;
+    const layer = mod.startClusterLayer(this.parts);
+    context.subscriptions.push(layer);
+    this.layer = layer;
+    this.tree.attach(layer.tree);
+    log.info(`The cluster layer loaded in ${Math.round(performance.now() - started)} ms.`);
+    return layer;
+  }
+}
+
+function isLight(name: CommandName): name is LightCommandName {
+  return (LIGHT_COMMANDS as readonly CommandName[]).includes(name);
+}
+
+/** Every contributed command, behind the error guard: the light ones here, the others in the cluster layer. */
+function registerCommands(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  decoded: DecodedDocuments,
+  settings: Settings,
+  cluster: ClusterLoader,
+): vscode.Disposable {
+  const light: Record<LightCommandName, (arg?: unknown) => unknown> = {
+    decodeToken: (arg) => decodeTokenCommand(decoded, settings, log, arg),
+    getStarted: () => openGettingStarted(context.extension.id),
+    openSample: () => openSampleCredentials(),
   };
-  const fallbackDir = path.join(os.tmpdir(), `cluster-credentials-history-${process.pid}`);
-  const history = HistoryStore.start(context.globalStorageUri.fsPath, { onNotice, maxDays, fallbackDir });
-  void history.ready.then(
-    (opened) => {
-      if (opened.problem !== undefined) log.error(`${opened.problem} Using a temporary history for this session.`);
-    },
-    (err: unknown) => log.error(`${errorMessage(err)} Nothing is added to the history in this session.`),
+  return vscode.Disposable.from(
+    ...(Object.keys(COMMAND) as CommandName[]).map((name) =>
+      registerGuardedCommand(COMMAND[name], log, isLight(name) ? light[name] : async (arg) => (await cluster.load()).run(name as ClusterCommandName, arg)),
+    ),
   );
-  return history;
 }
 
 export function deactivate(): void {

@@ -31,6 +31,14 @@ export const COMMAND = {
 export type CommandName = keyof typeof COMMAND;
 export type CommandId = (typeof COMMAND)[CommandName];
 
+/**
+ * Commands that run in the first bundle, without the cluster layer (src/extension.ts): decoding a token needs no
+ * cluster, and neither does the walkthrough. Every other command loads the cluster layer on its first use.
+ */
+export const LIGHT_COMMANDS = ['decodeToken', 'getStarted', 'openSample'] as const satisfies readonly CommandName[];
+export type LightCommandName = (typeof LIGHT_COMMANDS)[number];
+export type ClusterCommandName = Exclude<CommandName, LightCommandName>;
+
 /** The explorer view's id (its `focus` command is VS Code's own). */
 export const EXPLORER_VIEW_ID = 'clusterCredentials.explorer';
 
@@ -39,4 +47,6 @@ export const CONTEXT_KEY = {
   kubeconfigState: 'clusterCredentials.kubeconfigState',
   liveTokens: 'clusterCredentials.liveTokens',
   hasSession: 'clusterCredentials.hasSession',
+  /** True once the cluster layer is loaded: until then whether there is a session is not known, and its commands show. */
+  clusterLayer: 'clusterCredentials.clusterLayer',
 } as const;

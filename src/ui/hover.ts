@@ -17,8 +17,8 @@ export class CredentialHoverProvider implements vscode.HoverProvider {
   constructor(
     private readonly index: DocumentIndex,
     private readonly settings: Settings,
-    /** The active session, for what its API server would answer; only read once something started it. */
-    private readonly state?: ClusterState,
+    /** The active session, for what its API server would answer: there once the cluster layer is loaded and started. */
+    private readonly state: () => ClusterState | undefined = () => undefined,
   ) {}
 
   async provideHover(doc: vscode.TextDocument, position: vscode.Position, cancel?: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
@@ -39,7 +39,7 @@ export class CredentialHoverProvider implements vscode.HoverProvider {
 
   /** What the active context's API server would answer to a service-account token, as a first line; '' when it does not apply. */
   private async verdictLine(value: string | undefined, now: number): Promise<string> {
-    const session = this.state?.current;
+    const session = this.state()?.current;
     if (value === undefined || session === undefined || !session.isStarted) return '';
     const decoded = decodeToken(value);
     if (!decoded.ok || decoded.token.claims.kubernetes === undefined) return '';

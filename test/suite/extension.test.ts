@@ -141,11 +141,15 @@ export function defineExtensionTests(): void {
       assert.ok(!decoded.getText().includes(token), 'the raw token is not in the document');
     });
 
-    test('exports the services and the explorer answers without throwing, whatever the kubeconfig', async () => {
+    test('exports the services (loading the cluster layer) and the explorer answers without throwing, whatever the kubeconfig', async () => {
       const ext = vscode.extensions.getExtension(EXTENSION_ID);
       assert.ok(ext);
-      const services = (await ext.activate()) as { sessions?: { current(): unknown; problem: string | undefined }; explorer?: { refresh(): void } } | undefined;
-      assert.ok(services?.sessions && services.explorer, 'activate() returns the services');
+      const api = (await ext.activate()) as
+        { services(): Promise<{ sessions?: { current(): unknown; problem: string | undefined }; explorer?: { refresh(): void } }> } | undefined;
+      assert.ok(api, 'activate() returns the API');
+      // The cluster layer loads on this first call, as on the first use of the explorer.
+      const services = await api.services();
+      assert.ok(services.sessions && services.explorer, 'the API gives the services');
       assert.ok(services.sessions.current() !== undefined || typeof services.sessions.problem === 'string', 'a session or a sentence saying why there is none');
       await vscode.commands.executeCommand('clusterCredentials.refresh');
       await vscode.commands.executeCommand('clusterCredentials.revealContext');

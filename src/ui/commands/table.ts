@@ -1,14 +1,13 @@
-// Every command of the extension in one table (id → handler), registered in one loop, each behind the
-// error guard. The table is a Record over COMMAND's names, so a command the manifest contributes
-// cannot be left without a handler, nor a handler registered under an id the manifest lacks.
+// Every command of the cluster layer in one table (name → handler). The table is a Record over COMMAND's names
+// but the light ones (src/ui/commands/lightCommands.ts), so a command the manifest contributes cannot be left
+// without a handler; src/extension.ts registers every id, behind the error guard, and sends these here.
 import { signInCommand } from './signIn';
 import * as vscode from 'vscode';
-import { COMMAND, CONTEXT_KEY, type CommandName } from '../../shared/commandIds';
-import { decodeTokenCommand, type DecodedDocuments } from '../decodeCommand';
+import { CONTEXT_KEY, type ClusterCommandName } from '../../shared/commandIds';
+import type { DecodedDocuments } from '../decodeCommand';
 import { chooseKubeconfig, copyFingerprint, openKubeconfig, readLiveToken, refreshExplorer, revealContext, switchContext } from '../explorer/explorerCommands';
 import type { ExplorerTree } from '../explorer/explorerTree';
 import { scanUnauthorizedCommand, type FindingsService } from '../findingsService';
-import { registerGuardedCommand } from '../guardedCommand';
 import type { Services } from '../services';
 import type { SessionManager } from '../sessionManager';
 import { showTokenHealth, type TokenHealthPanels } from '../tokenHealth/register';
@@ -21,7 +20,6 @@ import { restartPodCommand } from './restartPod';
 import { reviewTokenCommand } from './reviewToken';
 import { rolloutRestartCommand } from './rolloutRestart';
 import { whoAmICommand } from './whoAmI';
-import { openGettingStarted, openSampleCredentials } from '../walkthrough';
 
 export interface CommandEntry {
   run(arg?: unknown): unknown;
@@ -29,7 +27,7 @@ export interface CommandEntry {
   cluster?: boolean;
 }
 
-export type CommandTable = Record<CommandName, CommandEntry>;
+export type CommandTable = Record<ClusterCommandName, CommandEntry>;
 
 export interface CommandDeps {
   services: Services;
@@ -43,12 +41,11 @@ export interface CommandDeps {
 /** The table, and what its handlers share for the window's lifetime (held tokens are dropped on dispose). */
 export function commandTable(d: CommandDeps): { table: CommandTable; dispose(): void } {
   const { services, sessions, tree } = d;
-  const { log, settings } = services;
+  const { log } = services;
   const cc = createCommandContext(services, d.decoded);
   // Token Health judges a requested token while the vault holds it.
   d.tokenHealth.useHeldTokens((fingerprint) => cc.vault.token(fingerprint));
   const table: CommandTable = {
-    decodeToken: { run: (arg) => decodeTokenCommand(d.decoded, settings, log, arg) },
     refresh: { run: (arg) => refreshExplorer(tree, sessions, arg) },
     switchContext: { run: (arg) => switchContext(sessions, arg) },
     switchToContext: { run: (arg) => switchContext(sessions, arg) },
@@ -69,29 +66,21 @@ export function commandTable(d: CommandDeps): { table: CommandTable; dispose(): 
     showTokenHealth: { run: (arg) => showTokenHealth(services, d.tokenHealth, arg) },
     scanUnauthorized: { cluster: true, run: (arg) => scanUnauthorizedCommand(services, d.diagnosis, arg) },
     readNodeAudit: { cluster: true, run: (arg) => readNodeAuditCommand(cc, arg) },
-    getStarted: { run: () => openGettingStarted(services.extension.extension.id) },
-    openSample: { run: () => openSampleCredentials() },
   };
   return { table, dispose: () => cc.vault.clear() };
 }
 
-/** Registers every entry under its id, guarded; `onClusterUse` runs before each cluster command. */
-export function registerCommandTable(table: CommandTable, log: vscode.LogOutputChannel, onClusterUse: () => void): vscode.Disposable {
-  const names = Object.keys(COMMAND) as CommandName[];
-  return vscode.Disposable.from(
-    ...names.map((name) => {
-      const entry = table[name];
-      return registerGuardedCommand(COMMAND[name], log, (arg) => {
-        if (entry.cluster === true) onClusterUse();
-        return entry.run(arg);
-      });
-    }),
-  );
+/** Runs a command of the table; a cluster command first starts the diagnosis (`onClusterUse`). */
+export function runCommand(table: CommandTable, name: ClusterCommandName, arg: unknown, onClusterUse: () => void): unknown {
+  const entry = table[name];
+  if (entry.cluster === true) onClusterUse();
+  return entry.run(arg);
 }
 
 /** Palette entries that need a cluster show only while there is one. */
 export function trackSessionContextKey(services: Services): vscode.Disposable {
   const set = (): void => void vscode.commands.executeCommand('setContext', CONTEXT_KEY.hasSession, services.sessions.current() !== undefined);
   set();
+  void vscode.commands.executeCommand('setContext', CONTEXT_KEY.clusterLayer, true);
   return services.sessions.onDidChange(set);
 }

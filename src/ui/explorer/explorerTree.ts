@@ -24,6 +24,8 @@ export interface ExplorerDeps {
   findings: FindingsSink;
   settings: Settings;
   state: ClusterState;
+  /** The view, created at activation (src/extension.ts) over a provider that hands it to this tree. */
+  view: vscode.TreeView<ExplorerNode>;
 }
 
 export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, ExplorerControl, vscode.Disposable {
@@ -36,7 +38,7 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, Expl
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly deps: ExplorerDeps) {
-    this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
+    this.view = deps.view;
     this.subscriptions.push(
       this.view,
       this.view.onDidChangeVisibility((e) => {

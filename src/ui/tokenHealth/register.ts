@@ -112,16 +112,3 @@ export function showTokenHealth(services: Services, panels: TokenHealthPanels, a
   }
   panels.show(ref);
 }
-
-/** The panels, and the serializer that brings them back after a window reload. */
-export function registerTokenHealthPanels(panels: TokenHealthPanels): vscode.Disposable {
-  return vscode.Disposable.from(
-    panels,
-    vscode.window.registerWebviewPanelSerializer(TOKEN_HEALTH_VIEW_TYPE, {
-      deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-        panels.restore(panel, state);
-        return Promise.resolve();
-      },
-    }),
-  );
-}
