@@ -2,7 +2,8 @@
 // must hold the token core only. The cluster libraries, and the cluster layer built on them, come in the second
 // bundle (src/clusterLayer.ts → dist/cluster.js), loaded on first use. Checked on what esbuild really bundles.
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
 
@@ -41,5 +42,13 @@ describe('the first bundle', () => {
     const inputs = await inputsOf('src/clusterLayer.ts');
     assert.ok(inputs.some((f) => f.includes('node_modules/@kubernetes/client-node/')));
     assert.ok(inputs.includes('src/ui/explorer/explorerTree.ts'));
+  });
+
+  it('and the second bundle are both packaged: .vscodeignore lets each of them in', () => {
+    const allowed = readFileSync(join(ROOT, '.vscodeignore'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('!'))
+      .map((l) => l.slice(1).trim());
+    for (const bundle of ['dist/extension.js', 'dist/cluster.js', 'dist/locateWorker.js']) assert.ok(allowed.includes(bundle), `${bundle} is packaged`);
   });
 });
