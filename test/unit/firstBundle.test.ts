@@ -44,11 +44,13 @@ describe('the first bundle', () => {
     assert.ok(inputs.includes('src/ui/explorer/explorerTree.ts'));
   });
 
-  it('and the second bundle are both packaged: .vscodeignore lets each of them in', () => {
+  it("and the second bundle are both packaged, with the manifest's language files: .vscodeignore lets each of them in", () => {
     const allowed = readFileSync(join(ROOT, '.vscodeignore'), 'utf8')
       .split('\n')
       .filter((l) => l.startsWith('!'))
       .map((l) => l.slice(1).trim());
     for (const bundle of ['dist/extension.js', 'dist/cluster.js', 'dist/locateWorker.js']) assert.ok(allowed.includes(bundle), `${bundle} is packaged`);
+    // The manifest's strings are keys: without its language files the installed extension shows them as `%…%`.
+    for (const nls of ['package.nls.json', 'package.nls.*.json']) assert.ok(allowed.includes(nls), `${nls} is packaged`);
   });
 });

@@ -230,7 +230,9 @@ describe('the audit paths of the setting', () => {
     assert.ok(declared);
     assert.equal(declared.type, 'array');
     assert.deepEqual(declared.default, []);
-    assert.match(declared.markdownDescription, /folders whose `audit\.log` and rotated `audit-\*\.log` and `\.gz` files are read/);
+    const nls = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.nls.json'), 'utf8')) as Record<string, string>;
+    assert.equal(declared.markdownDescription, '%config.audit.paths.markdownDescription%');
+    assert.match(nls['config.audit.paths.markdownDescription'] ?? '', /folders whose `audit\.log` and rotated `audit-\*\.log` and `\.gz` files are read/);
     assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('clusterCredentials.audit.paths'));
     assert.ok(RESTRICTED_SETTINGS.has('audit.paths'));
     const inspected = { defaultValue: [], globalValue: ['/var/log/kubernetes/audit'], workspaceValue: ['./planted'] };
