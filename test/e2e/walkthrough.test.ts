@@ -103,7 +103,7 @@ describe('the getting-started walkthrough in code-server', { timeout: 300_000 },
     await showExplorer(page);
     // A command of ours runs only once the extension is active, and activation with the explorer showing is when
     // the walkthrough would have been asked for: once the sample file is open, it would be there too.
-    await runCommand(page, 'Cluster Credentials: Open a Sample File');
+    await runCommand(page, 'Cluster Credentials: Open a Sample Credential File');
     await page.locator('.editor-instance .view-lines', { hasText: 'kind: Config' }).first().waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await page.locator('.tabs-container .tab', { hasText: /Walkthrough|Welcome/ }).count(), 0, 'the walkthrough opened a second time');
     assert.equal(await walkthroughPage(page).count(), 0, 'the walkthrough opened a second time');
