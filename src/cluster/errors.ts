@@ -22,6 +22,8 @@ export interface ClusterError {
   detail?: string;
   /** For `unauthorized`: the cluster refused the credential that was sent, or none could be made to send. */
   credentialProblem?: 'rejected' | 'unavailable';
+  /** For a 429 or 503 that said `Retry-After`: how long the server asked to be left alone, in milliseconds. */
+  retryAfterMs?: number;
 }
 
 /** What the caller knows about the request; fills the gaps a Status body leaves. */

@@ -26,6 +26,7 @@ import {
   requestClosedError,
   requestDeadlineError,
 } from '../errors';
+import { retryAfterMs } from '../backoff';
 import { type ProxyChoice, chooseProxy } from './proxy';
 import { TransportCache, kubeConfigWithCredential } from './transport';
 
@@ -187,7 +188,10 @@ export class ApiClients {
       const body = await response.body.text();
       const status = response.httpStatusCode;
       if (status >= 200 && status < 300) return { ok: true, status, headers: response.headers, body };
-      return { ok: false, status, body, error: classifyResponse(status, body, this.errorContext(about)) };
+      const error = classifyResponse(status, body, this.errorContext(about));
+      const wait = status === 429 || status === 503 ? retryAfterMs(headerOf(response.headers, 'retry-after'), Date.now()) : undefined;
+      if (wait !== undefined) error.retryAfterMs = wait;
+      return { ok: false, status, body, error };
     } catch (err) {
       return { ok: false, error: this.classify(err, about) };
     }
@@ -357,4 +361,10 @@ function bufferedBody(data: Buffer): ResponseBody {
         },
       }),
   };
+}
+
+/** A response header by name, whatever its case. */
+function headerOf(headers: Record<string, string>, name: string): string | undefined {
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v;
+  return undefined;
 }

@@ -6,10 +6,10 @@ import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import type { ApiClients } from '../auth/apiClient';
 import { classifyResponse, isUnauthorized, type ClusterError } from '../errors';
 import type { ResourceKind, ResourceStatus } from './types';
+import { Backoff } from '../backoff';
 import { keyOf } from './projection';
 
 export const PAGE_SIZE = 500;
-const DEFAULT_RETRY_DELAYS_MS = [10_000, 20_000, 40_000, 60_000];
 const WATCH_TIMEOUT_SECONDS = 290;
 
 /** One list request in flight per resource kind: a 10,000-pod cluster is not hit by 200 lists at once. */
@@ -44,6 +44,7 @@ export interface ResourceWatchOptions<T> {
   gate: KindGate;
   onChange: () => void;
   nowMs?: () => number;
+  /** Fixed waits before each retry, the last repeated (tests); by default client-go's reflector backoff (../backoff.ts). */
   retryDelaysMs?: readonly number[];
   log?: (message: string) => void;
 }
@@ -63,9 +64,11 @@ export class ResourceWatch<T> {
   private wake: (() => void) | undefined;
   private failures = 0;
   private readonly now: () => number;
+  private readonly backoff: Backoff;
 
   constructor(private readonly opts: ResourceWatchOptions<T>) {
     this.now = opts.nowMs ?? Date.now;
+    this.backoff = new Backoff(undefined, Math.random, this.now);
   }
 
   start(): void {
@@ -109,8 +112,11 @@ export class ResourceWatch<T> {
       } catch (err) {
         if (this.stopped) return;
         const error = this.classify(err);
-        const delays = this.opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
-        const delay = delays[Math.min(this.failures, delays.length - 1)] ?? 10_000;
+        const delays = this.opts.retryDelaysMs;
+        // A server that asked for time (429, 503 with Retry-After) gets at least that.
+        const delay = delays
+          ? Math.max(delays[Math.min(this.failures, delays.length - 1)] ?? 0, error.retryAfterMs ?? 0)
+          : this.backoff.next(error.retryAfterMs);
         this.failures++;
         this.resourceVersion = undefined;
         this.setStatus({ state: 'error', error, retryAtMs: this.now() + delay });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Backoff, REFLECTOR_BACKOFF, retryAfterMs } from '../../../../src/cluster/inventory/backoff';
+import { Backoff, REFLECTOR_BACKOFF, retryAfterMs } from '../../../src/cluster/backoff';
 
 function clock(start = 1_000_000): { now: () => number; advance(ms: number): void } {
   let t = start;
