@@ -210,7 +210,7 @@ describe('cloud credentials in code-server', { timeout: 600_000 }, () => {
       ].join('\n'),
     );
     await openFile(page, 'eks-kubeconfig.yaml');
-    const hover = await step('eks-hover', () => hoverSpan(page, 'k8s-aws-v1'));
+    const hover = await step('eks-hover', () => hoverSpan(page, 'k8s-aws-v1', /AWS EKS token/));
     const text = await hover.innerText();
     assert.match(text, /AWS EKS token: valid/);
     assert.match(text, /Cluster\s+prod-eu \(from context prod-eu of this kubeconfig/);

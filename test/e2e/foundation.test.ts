@@ -83,7 +83,7 @@ describe('foundation in code-server', { timeout: 240_000 }, () => {
 
   test('hovering a token in a kubeconfig shows its expiry and claims', async () => {
     await openFile(wb.page, sample.files.kubeconfig);
-    const hover = await hoverSpan(wb.page, 'eyJ');
+    const hover = await hoverSpan(wb.page, 'eyJ', /Service-account token/);
     const text = await hover.innerText();
     assert.match(text, /Service-account token: expired/);
     assert.match(text, /expired \d+ (min|h|hours?|days?) ago|expired .* ago/);

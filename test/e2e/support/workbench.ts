@@ -36,17 +36,33 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
   await page.locator('.monaco-editor .view-line').first().waitFor({ timeout: 15_000 });
 }
 
-/** Hovers the first editor span whose text starts with `prefix` and returns the hover's text. */
-export async function hoverSpan(page: Page, prefix: string): Promise<Locator> {
+/**
+ * Hovers the first editor span whose text starts with `prefix` and returns the hover. With `expect`, the hover
+ * is the one whose text matches it: another hover still on screen (a workbench tooltip) is not taken for it,
+ * and the span is hovered again until ours shows (a busy machine can answer the first hover before the
+ * extension's provider does).
+ */
+export async function hoverSpan(page: Page, prefix: string, expect?: RegExp): Promise<Locator> {
   const span = page.locator('.monaco-editor .view-line span span', { hasText: new RegExp(`^${escapeRegExp(prefix)}`) }).first();
   await span.waitFor({ state: 'visible', timeout: 15_000 });
-  const box = await span.boundingBox();
-  if (!box) throw new Error(`no box for span starting with ${prefix}`);
-  await page.mouse.move(box.x + 3, box.y + box.height / 2);
-  await page.mouse.move(box.x + 12, box.y + box.height / 2);
   // The workbench keeps a hidden hover widget around; the one that appeared is not `.hidden`.
-  const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content').first();
-  await hover.waitFor({ state: 'visible', timeout: 15_000 });
+  const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content', expect ? { hasText: expect } : {}).first();
+  const deadline = Date.now() + 45_000;
+  for (;;) {
+    const box = await span.boundingBox();
+    if (!box) throw new Error(`no box for span starting with ${prefix}`);
+    await page.mouse.move(box.x + 3, box.y + box.height / 2);
+    await page.mouse.move(box.x + 12, box.y + box.height / 2);
+    try {
+      await hover.waitFor({ state: 'visible', timeout: 15_000 });
+      break;
+    } catch (err) {
+      if (expect === undefined || Date.now() > deadline) throw err;
+      // Away and back: a new hover request.
+      await page.keyboard.press('Escape');
+      await page.mouse.move(box.x + 3, box.y + box.height * 6);
+    }
+  }
   // The widget shows "Loading..." until the providers answer (the extension may still be activating).
   for (const deadline = Date.now() + 15_000; Date.now() < deadline && /^\s*Loading\.\.\.\s*$/.test(await hover.innerText());) await page.waitForTimeout(100);
   return hover;
