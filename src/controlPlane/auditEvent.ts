@@ -1,6 +1,9 @@
 // One line of a kube-apiserver audit log (`--audit-log-format=json`, audit.k8s.io/v1) read into the
 // few fields that tie stale, legacy and refused tokens to workloads. Most lines concern none of
-// them, so a literal search skips those before JSON.parse and reading stays near grep speed.
+// them, so a literal search skips those before JSON.parse and reading stays near grep speed. The
+// exports of EKS, AKS and GKE are read too: auditEnvelope unwraps their records.
+
+import { isRecord, unwrapAuditRecord, withoutTimePrefix } from './auditEnvelope';
 
 export const STALE_TOKEN_ANNOTATION = 'authentication.k8s.io/stale-token';
 export const LEGACY_TOKEN_ANNOTATION = 'authentication.k8s.io/legacy-token';
@@ -9,9 +12,18 @@ export const POD_UID_EXTRA = 'authentication.kubernetes.io/pod-uid';
 
 /**
  * What a line must hold for it to matter, exactly as the apiserver's compact JSON writes it: the
- * two annotation keys (quoted) and a 401 response code.
+ * two annotation keys (quoted) and a 401 response code; then the same inside a JSON string (the
+ * event as an AKS or CloudWatch record's text), and GKE's UNAUTHENTICATED (rpc code 16).
  */
-export const INTERESTING_LITERALS: readonly string[] = [`"${STALE_TOKEN_ANNOTATION}"`, `"${LEGACY_TOKEN_ANNOTATION}"`, '"code":401'];
+export const INTERESTING_LITERALS: readonly string[] = [
+  `"${STALE_TOKEN_ANNOTATION}"`,
+  `"${LEGACY_TOKEN_ANNOTATION}"`,
+  '"code":401',
+  `"${STALE_TOKEN_ANNOTATION}\\"`,
+  `"${LEGACY_TOKEN_ANNOTATION}\\"`,
+  '\\"code\\":401',
+  '"code":16',
+];
 
 /** The identity the server authenticated; absent from an event when it never learned who called (401). */
 export interface AuditUser {
@@ -62,12 +74,6 @@ export function parseAuditLine(line: string): AuditLineResult {
 
 const STALE_TEXT = /^subject: (.*), seconds after warning threshold: (-?\d+)$/;
 
-type JsonRecord = Record<string, unknown>;
-
-function isRecord(v: unknown): v is JsonRecord {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function stringOf(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
@@ -113,14 +119,16 @@ function timeOf(v: unknown): number | undefined {
 
 /** A line parsed whatever it holds: an event of any kind, or why it is not one. */
 export function parseAuditJson(line: string): AuditLineResult {
-  let value: unknown;
+  let parsed: unknown;
   try {
-    value = JSON.parse(line);
+    parsed = JSON.parse(withoutTimePrefix(line));
   } catch {
     return { kind: 'malformed', reason: 'not JSON' };
   }
-  if (!isRecord(value)) return { kind: 'malformed', reason: 'not a JSON object' };
-  if (value.kind !== 'Event') return { kind: 'malformed', reason: 'not an audit Event' };
+  if (!isRecord(parsed)) return { kind: 'malformed', reason: 'not a JSON object' };
+  const unwrapped = unwrapAuditRecord(parsed);
+  if (unwrapped.kind === 'malformed') return unwrapped;
+  const value = unwrapped.record;
   const auditID = stringOf(value.auditID);
   const stage = stringOf(value.stage);
   const received = timeOf(value.requestReceivedTimestamp);

@@ -2,7 +2,9 @@
 // newline search; stale- and legacy-token lines are found with one native search per chunk for the
 // annotation keys' common prefix, and a 401 by its `"code":401}` at the fixed distance from the line's
 // end that kube-apiserver's event layout gives (microsecond timestamps always have six digits). Only
-// those candidate lines are decoded, then parsed by parseAuditLine.
+// those candidate lines are decoded, then parsed by parseAuditLine. A line that is not the
+// apiserver's own Event (a cloud export's record, see auditEnvelope) has no fixed layout: it is
+// always decoded and left to parseAuditLine's literal search, slower but only for those files.
 
 import { parseAuditLine, type AuditEvent } from './auditEvent';
 
@@ -46,6 +48,16 @@ const DIGIT_0 = 0x30;
 const DIGIT_1 = 0x31;
 const CLOSE_BRACE = 0x7d;
 const COLON = 0x3a;
+
+/** Every event kube-apiserver writes starts so; anything else is an export's record. */
+const NATIVE_START = Buffer.from('{"kind":"Event"', 'utf8');
+
+function isNative(view: Buffer, start: number, end: number): boolean {
+  const n = NATIVE_START.length;
+  if (end - start < n) return false;
+  for (let i = 0; i < n; i++) if (view[start + i] !== NATIVE_START[i]) return false;
+  return true;
+}
 
 /** The cheap test for a 401 event: five bytes at a fixed distance from the end of the line. */
 function mayBe401(view: Buffer, start: number, end: number): boolean {
@@ -94,7 +106,7 @@ export class AuditLineScanner {
       if (stop > pos) {
         this.stats.lines++;
         if (nl - pos > this.maxLineBytes) this.stats.overlong++;
-        else if (hit < nl || mayBe401(view, pos, stop)) this.candidate(view, pos, stop);
+        else if (hit < nl || mayBe401(view, pos, stop) || !isNative(view, pos, stop)) this.candidate(view, pos, stop);
         if (hit < nl) hit = this.nextHit(view, nl + 1);
       }
       pos = nl + 1;
@@ -140,7 +152,7 @@ export class AuditLineScanner {
       this.stats.overlong++;
       return;
     }
-    if (line.indexOf(ANNOTATION_PREFIX) !== -1 || mayBe401(line, 0, stop)) this.candidate(line, 0, stop);
+    if (line.indexOf(ANNOTATION_PREFIX) !== -1 || mayBe401(line, 0, stop) || !isNative(line, 0, stop)) this.candidate(line, 0, stop);
   }
 
   /** The first annotation-prefix hit at or after `from`; the view is searched once per hit. */

@@ -122,7 +122,9 @@ export class AuditSummary {
     const sa = serviceAccountOf(subject);
     const pod = e.user?.podName ?? '';
     const podUid = e.user?.podUid;
-    const key = `${subject}\u0000${pod}\u0000${podUid ?? ''}`;
+    // Without the pod's name (GKE's entries carry no user.extra), each caller address is its own use,
+    // so the rule can name the pod that holds it.
+    const key = pod !== '' ? `${subject}\u0000${pod}\u0000${podUid ?? ''}` : `${subject}\u0000\u0000\u0000${e.sourceIPs[0] ?? ''}`;
     let use = this.stale.get(key);
     if (use === undefined) {
       use = { ...newRange(e), namespace: sa?.namespace ?? '', pod, serviceAccount: sa?.name ?? '', subject };

@@ -19,8 +19,17 @@ const EKS_EXTENSION_MS = 90 * DAY_MS;
 /** The kubelet asks for 3607 s tokens: `warnafter` is an hour and seven seconds after issue. */
 const KUBELET_TOKEN_MS = 3607 * 1000;
 
-/** The pod the annotation names: by uid when the event gave one, else by name. */
+/**
+ * The pod the annotation names: by uid when the event gave one, else by name. An event that names
+ * no pod (GKE's) is tied to the one pod of that service account holding the caller's address.
+ */
 function podOf(evidence: Evidence, use: StalePodUse): PodEvidence | undefined {
+  if (use.pod === '') {
+    const ip = use.sourceIPs[0];
+    if (ip === undefined) return undefined;
+    const holders = evidence.pods.filter((p) => p.namespace === use.namespace && p.serviceAccount === use.serviceAccount && (p.podIPs ?? []).includes(ip));
+    return holders.length === 1 ? holders[0] : undefined;
+  }
   return evidence.pods.find((p) => p.namespace === use.namespace && p.name === use.pod && (use.podUid === undefined || p.uid === use.podUid));
 }
 
@@ -42,13 +51,19 @@ export function auditStaleTokenRule(evidence: Evidence, nowMs: number, _options:
   return stale.map((use) => {
     const pod = podOf(evidence, use);
     const successor = pod ? undefined : successorOf(evidence, use);
-    const name = use.pod !== '' ? `${use.namespace}/${use.pod}` : `a pod of ${use.subject}`;
+    const podName = use.pod !== '' ? use.pod : pod?.name;
+    const name = podName !== undefined ? `${use.namespace}/${podName}` : `a pod of ${use.subject}`;
     const seconds = use.maxSecondsAfterWarning;
     // The annotation says how far past warnafter each request was: the warnafter itself follows.
     const warnAt = seconds !== undefined ? use.lastSeenMs - seconds * 1000 : undefined;
     const items: FindingEvidence[] = [];
     if (warnAt !== undefined) items.push({ atMs: warnAt, text: `the token's warnafter passed about ${when(warnAt)}` });
     items.push({ atMs: use.firstSeenMs, text: `first request with the stale token in the audit log, as ${use.subject}` });
+    if (use.pod === '' && pod !== undefined)
+      items.push({
+        atMs: use.lastSeenMs,
+        text: `the audit log does not name the pod; it called from ${use.sourceIPs[0] ?? ''}, the address ${pod.name} holds`,
+      });
     items.push({
       atMs: use.lastSeenMs,
       text: `${describeRequests(use)}${seconds !== undefined ? `, the last ${duration(seconds * 1000)} past warnafter` : ''}; ${describeSources(evidence, use)}`,
@@ -80,10 +95,11 @@ export function auditStaleTokenRule(evidence: Evidence, nowMs: number, _options:
     const actions: FindingAction[] = pod ? restartActions(evidence.context, pod, 'Restart pod (buys time, not a cure)') : [];
     actions.push(tokenHealthAction(target));
     const subject: Finding['subject'] = { context: evidence.context, namespace: use.namespace, serviceAccount: use.serviceAccount };
-    if (use.pod !== '') subject.pod = use.pod;
-    if (use.podUid !== undefined) subject.podUid = use.podUid;
+    if (podName !== undefined) subject.pod = podName;
+    const podUid = use.podUid ?? (use.pod === '' ? pod?.uid : undefined);
+    if (podUid !== undefined) subject.podUid = podUid;
     return {
-      id: findingId('auditStaleToken', use.namespace, use.pod, use.podUid, use.pod === '' ? use.subject : undefined),
+      id: findingId('auditStaleToken', use.namespace, use.pod, use.podUid, use.pod === '' ? `${use.subject} ${use.sourceIPs[0] ?? ''}` : undefined),
       rule: 'auditStaleToken',
       // Still accepted today; a pod already replaced no longer sends it.
       severity: successor ? 'info' : 'warning',

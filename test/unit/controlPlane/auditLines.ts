@@ -96,3 +96,60 @@ export function ordinaryLine(p: { auditID: string; atMs: number; stage?: 'Reques
   e.stageTimestamp = microTime(p.atMs + 1);
   return JSON.stringify(e);
 }
+
+/** An event as AKS's diagnostic setting `kube-audit` exports it: the event's text in `properties.log`. */
+export function aksRecord(eventLine: string): string {
+  const at = (JSON.parse(eventLine) as Json).requestReceivedTimestamp;
+  return JSON.stringify({
+    time: at,
+    resourceId: '/SUBSCRIPTIONS/0000/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.CONTAINERSERVICE/MANAGEDCLUSTERS/AKS-PAYMENTS',
+    category: 'kube-audit',
+    operationName: 'Microsoft.ContainerService/managedClusters/diagnosticLogs/Read',
+    properties: { log: eventLine, stream: 'stdout', pod: 'kube-apiserver-7d9c6b8f4-x2x7q' },
+  });
+}
+
+/** An event as CloudWatch Logs' `filter-log-events` returns it (EKS): the event's text in `message`. */
+export function cloudWatchRecord(eventLine: string): string {
+  const at = Date.parse(String((JSON.parse(eventLine) as Json).requestReceivedTimestamp));
+  return JSON.stringify({ logStreamName: 'kube-apiserver-audit-2f1c9e', timestamp: at, message: eventLine, ingestionTime: at + 900, eventId: `${at}0` });
+}
+
+/** A line of a CloudWatch Logs export to S3: the ingestion time, a space, the event. */
+export function s3ExportLine(eventLine: string): string {
+  const at = Date.parse(String((JSON.parse(eventLine) as Json).requestReceivedTimestamp));
+  return `${new Date(at + 900).toISOString()} ${eventLine}`;
+}
+
+/** A GKE Cloud Audit Log entry of a Kubernetes request, as a log sink or `gcloud logging read` gives it. */
+export function gkeEntry(p: {
+  insertId: string;
+  atMs: number;
+  principal?: string;
+  callerIp: string;
+  userAgent: string;
+  /** google.rpc.Code: 0 OK, 16 UNAUTHENTICATED. */
+  rpcCode: number;
+  labels?: Record<string, string>;
+}): string {
+  const payload: Json = {
+    '@type': 'type.googleapis.com/google.cloud.audit.AuditLog',
+    authenticationInfo: p.principal === undefined ? {} : { principalEmail: p.principal },
+    methodName: 'io.k8s.core.v1.pods.list',
+    requestMetadata: { callerIp: p.callerIp, callerSuppliedUserAgent: p.userAgent },
+    resourceName: 'core/v1/namespaces/db/pods',
+    serviceName: 'k8s.io',
+    status: p.rpcCode === 0 ? {} : { code: p.rpcCode, message: 'UNAUTHENTICATED' },
+  };
+  return JSON.stringify({
+    protoPayload: payload,
+    insertId: p.insertId,
+    resource: { type: 'k8s_cluster', labels: { cluster_name: 'analytics', location: 'europe-west1', project_id: 'acme-analytics' } },
+    timestamp: new Date(p.atMs).toISOString(),
+    severity: p.rpcCode === 0 ? 'INFO' : 'ERROR',
+    labels: { 'authorization.k8s.io/decision': 'allow', ...(p.labels ?? {}) },
+    logName: 'projects/acme-analytics/logs/cloudaudit.googleapis.com%2Fdata_access',
+    operation: { id: `op-${p.insertId}`, producer: 'k8s.io', first: true, last: true },
+    receiveTimestamp: new Date(p.atMs + 40).toISOString(),
+  });
+}

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parseAuditLine, type AuditEvent } from '../../../src/controlPlane/auditEvent';
 import { AuditLineScanner } from '../../../src/controlPlane/auditScanner';
-import { legacyLine, ordinaryLine, recordedLines, staleLine, unauthorizedLine } from './auditLines';
+import { aksRecord, cloudWatchRecord, gkeEntry, legacyLine, ordinaryLine, recordedLines, s3ExportLine, staleLine, unauthorizedLine } from './auditLines';
 
 const T0 = Date.parse('2026-12-02T16:00:00Z');
 
@@ -49,6 +49,14 @@ const lineKinds = fc.oneof(
     '{"kind":"Event","annotations":{"authentication.k8s.io/legacy-token":"x"}}',
   ),
   fc.constantFrom(...recordedLines('audit-ordinary.jsonl'), ...recordedLines('audit-stale-token.jsonl'), ...recordedLines('audit-401-invalidated.jsonl')),
+  // The same events as the clouds export them, and GKE's own entries.
+  fc
+    .tuple(
+      fc.constantFrom(aksRecord, cloudWatchRecord, s3ExportLine),
+      fc.constantFrom(...recordedLines('audit-stale-token.jsonl'), ...recordedLines('audit-401-expired.jsonl'), ...recordedLines('audit-ordinary.jsonl')),
+    )
+    .map(([wrap, line]) => wrap(line)),
+  fc.nat(1000).map((i) => gkeEntry({ insertId: `g${i}`, atMs: T0 + i, callerIp: `10.8.0.${i % 250}`, userAgent: 'apisix/3.8', rpcCode: i % 2 === 0 ? 16 : 0 })),
 );
 
 describe('AuditLineScanner', () => {

@@ -14,7 +14,7 @@ import { auditStaleTokenRule } from '../../../src/diagnosis/rules/auditStaleToke
 import { auditUnauthorizedRule, MAX_UNKNOWN_ADDRESSES } from '../../../src/diagnosis/rules/auditUnauthorized';
 import type { Finding } from '../../../src/diagnosis/types';
 import { COMMAND } from '../../../src/shared/commandIds';
-import { legacyLine, ordinaryLine, staleLine, unauthorizedLine } from '../controlPlane/auditLines';
+import { gkeEntry, legacyLine, ordinaryLine, staleLine, unauthorizedLine } from '../controlPlane/auditLines';
 import { CONTEXT, evidenceWith, HOUR, MIN, pod, T0 } from './builders';
 
 const DAY = 24 * HOUR;
@@ -87,6 +87,42 @@ describe('auditStaleTokenRule', () => {
     ordinaryLine({ auditID: 'w1', atMs: T0 - 5000 }),
     ordinaryLine({ auditID: 'w1', atMs: T0 - 5000, stage: 'ResponseComplete' }),
   ]);
+
+  it('ties a GKE entry, which names no pod, to the one pod of its service account holding the caller address', () => {
+    const sibling = pod({
+      namespace: 'db',
+      name: 'billing-db-1',
+      uid: 'uid-billing-1',
+      serviceAccount: 'billing-db',
+      startedAtMs: T0 - 9 * DAY,
+      podIPs: ['10.244.0.12'],
+    });
+    const gke = (id: string, ip: string): string =>
+      gkeEntry({
+        insertId: id,
+        atMs: T0,
+        principal: 'system:serviceaccount:db:billing-db',
+        callerIp: ip,
+        userAgent: PATRONI_UA,
+        rpcCode: 0,
+        labels: { 'authentication.k8s.io/stale-token': `subject: system:serviceaccount:db:billing-db, seconds after warning threshold: ${past}` },
+      });
+    const evidence = evidenceWith((e) => {
+      e.pods.push(patroni, sibling, worker);
+      e.audit = summaryOf([gke('g1', '10.244.0.11'), gke('g2', '10.244.0.11'), gke('g3', '10.9.9.9')]);
+    });
+    const findings = auditStaleTokenRule(evidence, T0, OPTIONS);
+    assert.deepEqual(
+      findings.map((f) => f.title),
+      ['db/billing-db-0 uses a stale token', 'a pod of system:serviceaccount:db:billing-db uses a stale token'],
+    );
+    const [tied, unknown] = findings;
+    assert.equal(tied?.target?.kind, 'pod');
+    assert.deepEqual(tied?.subject, { context: CONTEXT, namespace: 'db', serviceAccount: 'billing-db', pod: 'billing-db-0', podUid: 'uid-billing' });
+    assert.ok(tied?.evidence.some((e) => /does not name the pod; it called from 10\.244\.0\.11, the address billing-db-0 holds/.test(e.text)));
+    assert.equal(unknown?.target?.kind, 'serviceAccount');
+    assert.notEqual(tied?.id, unknown?.id);
+  });
 
   it('names the pod that keeps a stale token, how far past warnafter, since when, how many requests, and what to do', () => {
     const evidence = evidenceWith((e) => {
