@@ -200,6 +200,33 @@ const writeSample = (dir) =>
     `require(${JSON.stringify(join(ROOT, 'test/support/sampleWorkspace.ts'))}).writeSampleWorkspace(${JSON.stringify(dir)})`,
   ]);
 let folder = arg('--folder') ? resolve(arg('--folder')) : undefined;
+/** A file the workbench opens at start (the demo's node kubeconfig, its expired token underlined). */
+let demoOpenFile;
+
+/** The context names a kubeconfig file defines. */
+function contextsOf(file, parseYaml) {
+  try {
+    const doc = parseYaml(readFileSync(file, 'utf8'));
+    return (Array.isArray(doc?.contexts) ? doc.contexts : []).map((c) => c?.name).filter((n) => typeof n === 'string' && n !== '');
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The demo folder's settings: what a demo needs to tell its story with no command run. Live tokens are read
+ * automatically (a small cluster), every namespace is scanned for 401s once, and the Rancher ACE context is
+ * probed once under concurrency. Each is off by default and restricted, so no other workspace can turn them on.
+ */
+function writeDemoSettings(dir, aceContext) {
+  mkdirSync(join(dir, '.vscode'), { recursive: true });
+  const settings = {
+    'clusterCredentials.liveTokens.mode': 'auto',
+    'clusterCredentials.scan.onStart': true,
+    ...(aceContext ? { 'clusterCredentials.probe.onStart': [aceContext] } : {}),
+  };
+  writeFileSync(join(dir, '.vscode', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
+}
 let kubeconfig;
 // Folders this script writes are trusted; a folder of yours keeps VS Code's trust prompt.
 const trusted = !folder;
@@ -213,8 +240,14 @@ if (demo) {
   } catch (e) {
     fail(e instanceof Error ? e.message : String(e));
   }
-  kubeconfig = cluster.kubeconfig;
   writeSample(dir);
+  // The ACE context Rancher gives is merged in as kubectl merges KUBECONFIG, after the demo's own file.
+  const ace = join(dir, 'rancher', 'downstream-ace.kubeconfig');
+  const { parse: parseYaml } = await import('yaml');
+  const aceContext = existsSync(ace) ? contextsOf(ace, parseYaml)[0] : undefined;
+  kubeconfig = aceContext ? [cluster.kubeconfig, ace].join(delimiter) : cluster.kubeconfig;
+  writeDemoSettings(dir, aceContext);
+  demoOpenFile = join(dir, 'node-1', 'multus.kubeconfig');
   folder ??= dir;
   console.log(
     `\nDemo cluster ${cluster.url}: the healthy cluster plus the incidents patroni-expired, apisix-not-reloading, kubelet-refresh-stalled, multus-kubeconfig-expired, rancher-concurrent-401.`,
@@ -273,6 +306,8 @@ child.on('exit', (code) => {
   process.exit(code ?? 0);
 });
 await waitForHealth(child);
-const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`;
+// The workbench opens a file given in its `payload` (as VS Code for the Web does): code-server's remote authority is this address.
+const payload = demoOpenFile ? `&payload=${encodeURIComponent(JSON.stringify([['openFile', `vscode-remote://127.0.0.1:${port}${demoOpenFile}`]]))}` : '';
+const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}${payload}`;
 console.log(`\nCluster Credentials is running in VS Code (code-server): ${url}\nOpen that address in your browser. Press Ctrl+C to stop.\n`);
 if (!has('--no-open')) openBrowser(url);

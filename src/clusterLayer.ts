@@ -22,7 +22,8 @@ import { registerKubernetesToolsPartner } from './ui/partners/kubernetesTools';
 import type { Services } from './ui/services';
 import { SessionManager } from './ui/sessionManager';
 import type { Settings } from './ui/settings';
-import { CredentialStatusBar } from './ui/statusBar';
+import { CredentialStatusBar, FindingsStatusBar } from './ui/statusBar';
+import { StartupChecks } from './ui/startupChecks';
 import { TokenHealthPanels } from './ui/tokenHealth/register';
 
 /** What the first bundle made at activation and hands over. */
@@ -59,10 +60,16 @@ export function startClusterLayer({ context, log, settings, decoded, view }: Clu
   const services: Services = { extension: context, log, settings, sessions, history, findings, explorer, state };
   // No cluster traffic without the user turning to the cluster: the explorer shown, or a cluster command.
   const diagnosis = new FindingsService(services);
-  const startDiagnosis = (): void => diagnosis.start();
-  if (view.visible) startDiagnosis();
+  // Checks the settings ask for at start (a scan, a probe of named contexts): off unless set, as in the demo workspace.
+  let startup: StartupChecks | undefined;
+  const startDiagnosis = (): void => {
+    diagnosis.start();
+    startup?.start();
+  };
   const tokenHealth = new TokenHealthPanels(services, startDiagnosis);
   const commands = commandTable({ services, sessions, tree: explorer, decoded, tokenHealth, diagnosis });
+  startup = new StartupChecks({ services, diagnosis, cc: commands.cc, openContext: (name) => sessions.openContext(name) });
+  if (view.visible) startDiagnosis();
   const disposables = vscode.Disposable.from(
     view.onDidChangeVisibility((e) => {
       if (e.visible) startDiagnosis();
@@ -75,6 +82,8 @@ export function startClusterLayer({ context, log, settings, decoded, view }: Clu
     explorer,
     { dispose: () => void history.close() },
     new CredentialStatusBar(state, settings, sessions),
+    new FindingsStatusBar(findings),
+    startup,
     tokenHealth,
     diagnosis,
     commands,

@@ -7,7 +7,16 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type * as clusterLayerModule from './clusterLayer';
 import type { ClusterLayer, ClusterLayerParts } from './clusterLayer';
-import { COMMAND, EXPLORER_VIEW_ID, LIGHT_COMMANDS, type ClusterCommandName, type CommandName, type LightCommandName } from './shared/commandIds';
+import { SETTING_SECTION } from './shared/settingKeys';
+import {
+  COMMAND,
+  EXPLORER_VIEW_ID,
+  LIGHT_COMMANDS,
+  SHOW_CONTAINER_COMMAND,
+  type ClusterCommandName,
+  type CommandName,
+  type LightCommandName,
+} from './shared/commandIds';
 import { TOKEN_HEALTH_VIEW_TYPE } from './shared/tokenHealthProtocol';
 import { errorMessage } from './shared/values';
 import { MS_KUBERNETES_EXTENSION_ID } from 'vscode-kubernetes-tools-api/js/constants';
@@ -73,9 +82,20 @@ export function activate(context: vscode.ExtensionContext): ClusterCredentialsAp
     context.subscriptions.push(watch);
   }
 
+  // A workspace that asks for checks at start (the demo's) wants what they find in sight: the view opens, which starts them.
+  if (workspaceAsksForStartChecks()) void vscode.commands.executeCommand(SHOW_CONTAINER_COMMAND);
+
   const version = (context.extension.packageJSON as { version?: unknown }).version;
   log.info(`Cluster Credentials ${typeof version === 'string' ? version : ''} activated.`);
   return { services: async () => (await cluster.load()).services };
+}
+
+/** The trusted workspace itself (not the user) turns on a check at start: `scan.onStart` or `probe.onStart`. */
+function workspaceAsksForStartChecks(): boolean {
+  if (!vscode.workspace.isTrusted) return false;
+  const section = vscode.workspace.getConfiguration(SETTING_SECTION);
+  const probe = section.inspect<unknown>('probe.onStart')?.workspaceValue;
+  return section.inspect<unknown>('scan.onStart')?.workspaceValue === true || (Array.isArray(probe) && probe.length > 0);
 }
 
 /** Loads dist/cluster.js once, starts it with what activation made, and hands it the explorer's view. */

@@ -41,6 +41,8 @@ export type ClusterCommandName = Exclude<CommandName, LightCommandName>;
 
 /** The explorer view's id (its `focus` command is VS Code's own). */
 export const EXPLORER_VIEW_ID = 'clusterCredentials.explorer';
+/** VS Code's command that shows our activity bar container (`workbench.view.extension.<container id>`). */
+export const SHOW_CONTAINER_COMMAND = 'workbench.view.extension.clusterCredentials';
 
 /** `when`-clause context keys the extension sets. */
 export const CONTEXT_KEY = {

@@ -11,7 +11,7 @@ import { loadKubeconfig, setCurrentContext, type KubeconfigLoad, type SetContext
 import type { ApiClientsOptions } from '../cluster/auth/apiClient';
 import type { CredentialProviderOptions } from '../cluster/auth/credentials';
 import type { ExecInteraction } from '../cluster/auth/execInteraction';
-import { openSession, type ClusterSession, type SessionOpen } from '../cluster/auth/session';
+import { openSession, openSessionFor, type ClusterSession, type SessionOpen } from '../cluster/auth/session';
 import { isInsideAnyFolder } from '../cluster/auth/workspacePaths';
 import type { SessionSource } from './services';
 import type { Settings } from './settings';
@@ -65,6 +65,19 @@ export class SessionManager implements SessionSource, vscode.Disposable {
   /** The kubeconfig as last loaded: contexts to switch to, files, and why it failed. */
   get load(): KubeconfigLoad | undefined {
     return this.loaded;
+  }
+
+  /**
+   * A session of its own for a named context of the kubeconfig in force, for a one-off check that must not touch the
+   * active session (a probe at start). Its exec plugin is never run: only the active context's runs, or a user's
+   * action. The caller disposes its clients.
+   */
+  openContext(context: string): SessionOpen {
+    const load = this.loaded;
+    if (load === undefined) return { ok: false, message: 'no kubeconfig is loaded' };
+    const untrustedFile = this.untrustedWorkspaceFile(load.files);
+    if (untrustedFile) return { ok: false, message: `the kubeconfig ${untrustedFile} is inside this workspace, which is not trusted` };
+    return openSessionFor(load, context, { trustExecPlugins: false }, this.apiOptions());
   }
 
   /** Re-reads the kubeconfig files; a new session only when the context, its cluster or its user changed. */

@@ -76,6 +76,17 @@ export class Settings implements vscode.Disposable {
     return Number.isFinite(n) ? Math.min(1000, Math.max(1, n)) : 20;
   }
 
+  /** `clusterCredentials.probe.onStart`: contexts whose credential is probed under concurrency once, when the cluster is first used. */
+  get probeOnStart(): string[] {
+    const value = this.read<unknown>('probe.onStart', []);
+    return Array.isArray(value) ? [...new Set(value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim()))] : [];
+  }
+
+  /** `clusterCredentials.scan.onStart`: scan every namespace's logs and events for 401s once per context, when the cluster is first used. */
+  get scanOnStart(): boolean {
+    return this.read<unknown>('scan.onStart', false) === true;
+  }
+
   /**
    * `clusterCredentials.kubeconfig`: overrides KUBECONFIG and ~/.kube/config when set. In an untrusted
    * workspace only the user's own value counts: a workspace must not pick the server our credentials go to.

@@ -3,13 +3,13 @@
 // It also warns when another context's credential has expired or is about to (read offline, never run),
 // unless clusterCredentials.statusBar.contexts limits it to the active context.
 import * as vscode from 'vscode';
-import { COMMAND } from '../shared/commandIds';
+import { COMMAND, SHOW_CONTAINER_COMMAND } from '../shared/commandIds';
 import type { ClusterState } from '../app/clusterState';
 import { contextCredentialRows, contextsNeedingAttention } from '../cluster/auth/contextCredentials';
 import type { CredentialDescription } from '../cluster/auth/credentialDescription';
 import { execRuns } from '../cluster/auth/execRuns';
 import type { KubeconfigLoad } from '../cluster/auth/kubeconfig';
-import { severityOfState } from '../diagnosis/severity';
+import { severityOfState, type Severity } from '../diagnosis/severity';
 import { contextsWarning } from './explorer/contextRows';
 import { credentialSummary, credentialKindLabel, isLoginNeeded } from './explorer/statusNodes';
 import { instant, markdownRows } from './explorer/tooltips';
@@ -114,4 +114,50 @@ export class CredentialStatusBar implements vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
     this.item.dispose();
   }
+}
+
+/** Findings as the explorer's Findings node holds them: what the Findings node's items have, one line. */
+export interface FindingsFeed {
+  all(): readonly { severity: Severity }[];
+  readonly onDidChange: vscode.Event<void>;
+}
+
+/**
+ * "N findings" beside the credential while there are any (hidden with none), in the worst one's colour; a
+ * click shows the explorer, whose Findings node lists them.
+ */
+export class FindingsStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('clusterCredentials.findings', vscode.StatusBarAlignment.Left, 49);
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly findings: FindingsFeed) {
+    this.item.name = 'Cluster Credentials Findings';
+    this.item.command = { command: SHOW_CONTAINER_COMMAND, title: 'Show Findings' };
+    this.subscription = findings.onDidChange(() => this.update());
+    this.update();
+  }
+
+  update(): void {
+    const all = this.findings.all();
+    if (all.length === 0) {
+      this.item.hide();
+      return;
+    }
+    const errors = all.filter((f) => f.severity === 'error').length;
+    const warnings = all.filter((f) => f.severity === 'warning').length;
+    const text = findingsCountText(all.length);
+    this.item.text = `${errors > 0 ? '$(error)' : warnings > 0 ? '$(warning)' : '$(info)'} ${text}`;
+    this.item.tooltip = `Cluster Credentials: ${text} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}). Click to see them in the explorer's Findings.`;
+    this.item.accessibilityInformation = { label: `Cluster Credentials: ${text}` };
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.item.dispose();
+  }
+}
+
+export function findingsCountText(n: number): string {
+  return `${n} finding${n === 1 ? '' : 's'}`;
 }

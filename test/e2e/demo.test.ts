@@ -3,14 +3,20 @@
 // extension in code-server against it. Run as a user would, with an empty HOME.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ApiException, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { APISIX_NOT_RELOADING } from '../cluster/scenarios/apisixNotReloading';
+import { KUBELET_REFRESH_STALLED } from '../cluster/scenarios/kubeletRefreshStalled';
+import { PATRONI_EXPIRED } from '../cluster/scenarios/patroniExpired';
+import { RANCHER_CONCURRENT_401 } from '../cluster/scenarios/rancherConcurrent401';
+import { treeItem } from './support/incidents';
 import { CHROMIUM, CHROMIUM_ARGS, RESULTS, ROOT } from './support/paths';
+import { escapeRegExp } from './support/workbench';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -136,37 +142,64 @@ describe('npm start without a kubeconfig', { timeout: 600_000 }, () => {
     assert.equal(await statusOf(multus.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'kube-system' })), 401);
   });
 
-  test('code-server serves the workbench with the Cluster Credentials activity bar entry', async () => {
+  test('the workbench opens on the five incidents: the view, its Findings, the status bar and the node kubeconfig, with no command run', async () => {
     const profile = join(home, 'browser');
     mkdirSync(profile, { recursive: true });
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      viewport: { width: 1400, height: 900 },
+      viewport: { width: 1600, height: 900 },
       args: CHROMIUM_ARGS,
     });
     page = browser.pages()[0] ?? (await browser.newPage());
     await page.goto(url);
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-    // The demo folder is open, with node-1's Multus kubeconfig in it.
-    await page.getByRole('treeitem', { name: 'node-1' }).first().waitFor({ state: 'visible', timeout: 30_000 });
-    const entry = page.locator('.activitybar [aria-label^="Cluster Credentials"]').first();
-    await entry.waitFor({ state: 'visible', timeout: 30_000 });
-    await entry.click();
+    // The URL opens node-1's Multus kubeconfig; its expired token is underlined as an error.
+    const multusTab = page.locator('.tabs-container .tab', { hasText: 'multus.kubeconfig' }).first();
+    await multusTab.waitFor({ state: 'visible', timeout: 60_000 });
+    await page.locator('.editor-instance .squiggly-error').first().waitFor({ state: 'attached', timeout: 60_000 });
+    // The demo workspace asks for checks at start, so the view opens by itself: nothing is clicked.
     await page
       .locator('.sidebar .composite.title', { hasText: /Cluster Credentials/i })
       .first()
-      .waitFor({ state: 'visible', timeout: 30_000 });
-    // The extension read KUBECONFIG: the demo kubeconfig's cluster shows in its view or status bar.
-    await page.locator('.sidebar, .statusbar', { hasText: 'test-cluster' }).first().waitFor({ state: 'visible', timeout: 60_000 });
-    // For the screenshot only: the view fills in once the extension has listed the cluster.
-    await page
-      .locator('.sidebar [role="treeitem"]')
-      .first()
-      .waitFor({ state: 'visible', timeout: 15_000 })
-      .catch(() => undefined);
+      .waitFor({ state: 'visible', timeout: 60_000 });
+    // From here, within 60 s: the live token reads, the scan and the probe at start find the five incidents.
+    const titles: Record<string, RegExp> = {
+      patroni: new RegExp(`^${escapeRegExp(`${PATRONI_EXPIRED.namespace}/${PATRONI_EXPIRED.pod}`)} sends an expired token it never re-read`),
+      apisix: new RegExp(
+        `^${escapeRegExp(APISIX_NOT_RELOADING.namespace)}/${escapeRegExp(APISIX_NOT_RELOADING.deployment)}-\\S+ (does not reload its rotated token|sends an expired token it never re-read)`,
+      ),
+      kubelet: new RegExp(
+        `^Kubelet stopped refreshing the token of ${escapeRegExp(`${KUBELET_REFRESH_STALLED.namespace}/${KUBELET_REFRESH_STALLED.deployment}-`)}`,
+      ),
+      multus: new RegExp(`^Kubeconfig token expired: ${escapeRegExp(join(workspace, 'node-1', 'multus.kubeconfig'))} \\(user multus\\)`),
+      rancher: new RegExp(`^401 under concurrency for ${escapeRegExp(RANCHER_CONCURRENT_401.context)}`),
+    };
+    const findings = treeItem(page, /^Findings\b/);
+    await findings.waitFor({ state: 'visible', timeout: 60_000 });
+    const listed = async (): Promise<string> =>
+      (await page.locator('.sidebar [role="treeitem"]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).join('\n');
+    try {
+      await page
+        .locator('.statusbar-item', { hasText: /\b5 findings$/ })
+        .first()
+        .waitFor({ state: 'visible', timeout: 60_000 });
+    } catch (err) {
+      throw new Error(`the status bar never said 5 findings; the tree says:\n${await listed()}`, { cause: err });
+    }
+    assert.match((await findings.getAttribute('aria-label')) ?? '', /^Findings,? 5$/, await listed());
+    for (const [name, title] of Object.entries(titles)) {
+      await treeItem(page, title)
+        .waitFor({ state: 'visible', timeout: 15_000 })
+        .catch(async (err: unknown) => {
+          throw new Error(`the ${name} finding is not in the Findings node:\n${await listed()}`, { cause: err });
+        });
+    }
+    // The README's first picture: the demo as it opens.
     mkdirSync(join(RESULTS, 'screenshots'), { recursive: true });
-    await page.screenshot({ path: join(RESULTS, 'screenshots', 'demo-start.png') });
+    const shot = join(RESULTS, 'screenshots', 'demo-start.png');
+    await page.screenshot({ path: shot });
+    copyFileSync(shot, join(ROOT, 'docs', 'demo-start.png'));
   });
 
   test('Ctrl+C stops code-server and the demo cluster', async () => {

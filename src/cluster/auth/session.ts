@@ -19,11 +19,25 @@ export type SessionOpen = { ok: true; session: ClusterSession } | { ok: false; m
 /** Never throws: a kubeconfig without a usable current context comes back as a sentence. */
 export function openSession(load: KubeconfigLoad, credentialOptions: CredentialProviderOptions, apiOptions?: ApiClientsOptions): SessionOpen {
   if (!load.ok) return { ok: false, message: load.message };
-  const context = load.currentContext;
-  const summary = load.contexts.find((c) => c.name === context);
-  if (context === undefined || summary === undefined) {
+  if (load.currentContext === undefined || !load.contexts.some((c) => c.name === load.currentContext)) {
     return { ok: false, message: 'the kubeconfig has no current context; run "Cluster Credentials: Switch Context" to pick one' };
   }
+  return openSessionFor(load, load.currentContext, credentialOptions, apiOptions);
+}
+
+/**
+ * A session for a named context of the kubeconfig, active or not (a check at start of another context). The caller
+ * disposes its clients when done. Never throws: an unknown context comes back as a sentence.
+ */
+export function openSessionFor(
+  load: KubeconfigLoad,
+  context: string,
+  credentialOptions: CredentialProviderOptions,
+  apiOptions?: ApiClientsOptions,
+): SessionOpen {
+  if (!load.ok) return { ok: false, message: load.message };
+  const summary = load.contexts.find((c) => c.name === context);
+  if (summary === undefined) return { ok: false, message: `the kubeconfig (${load.files.join(', ')}) has no context "${context}"` };
   const provider = new CredentialProvider(load.kc, context, credentialOptions);
   return { ok: true, session: { context, summary, files: load.files, provider, api: createApiClients(provider, apiOptions) } };
 }

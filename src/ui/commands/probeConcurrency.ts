@@ -1,7 +1,8 @@
 // Probe Token Under Concurrency: N parallel requests with the active credential or a fresh token of a
 // service account; counts, latency, and a "401 under concurrency" finding when 401s come among successes.
 import * as vscode from 'vscode';
-import { type ProbeCredential, probeConcurrency } from '../../cluster/actions/probeConcurrency';
+import { type ProbeCredential, type ProbeOutcome, probeConcurrency } from '../../cluster/actions/probeConcurrency';
+import type { Finding } from '../../diagnosis/types';
 import { requestToken, MIN_TOKEN_SECONDS } from '../../cluster/actions/requestToken';
 import type { Subject } from '../../history/types';
 import { refOf, type NodeRef } from '../../shared/nodeRef';
@@ -43,6 +44,18 @@ function targetOf(context: string, ref: NodeRef | undefined): ProbeTarget | unde
     default:
       return undefined;
   }
+}
+
+/** A probe's outcome kept: its 401s in history, its findings beside the others (a later probe of the same token replaces them). */
+export function keepProbe(cc: Pick<CommandContext, 'services' | 'probes'>, outcome: ProbeOutcome, subject: Subject): Finding[] {
+  const { services } = cc;
+  const now = Date.now();
+  const result = probeResultOf(outcome, subject, now);
+  const event = probeHistoryEvent(result, outcome.path);
+  if (event) void services.history.append([event]).catch((err: unknown) => services.log.warn(`Could not record the probe in history: ${String(err)}`));
+  const findings = cc.probes.record(result, subject.context, now);
+  services.findings.set('probe', cc.probes.all());
+  return findings;
 }
 
 export async function probeConcurrencyCommand(
@@ -110,12 +123,7 @@ export async function probeConcurrencyCommand(
   }
   if (res.stage !== 'probe') return undefined;
   const outcome = res.result.value;
-  const now = Date.now();
-  const result = probeResultOf(outcome, t.subject, now);
-  const event = probeHistoryEvent(result, outcome.path);
-  if (event) void services.history.append([event]).catch((err: unknown) => services.log.warn(`Could not record the probe in history: ${String(err)}`));
-  const findings = cc.probes.record(result, session.context, now);
-  services.findings.set('probe', cc.probes.all());
+  const findings = keepProbe(cc, outcome, t.subject);
 
   const said = probeSentence(outcome, t.whose);
   services.log.info(`Probe: ${said.text}`);

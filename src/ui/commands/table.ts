@@ -11,7 +11,7 @@ import { scanUnauthorizedCommand, type FindingsService } from '../findingsServic
 import type { Services } from '../services';
 import type { SessionManager } from '../sessionManager';
 import { showTokenHealth, type TokenHealthPanels } from '../tokenHealth/register';
-import { createCommandContext } from './context';
+import { createCommandContext, type CommandContext } from './context';
 import { probeConcurrencyCommand } from './probeConcurrency';
 import { readNodeAuditCommand } from './readNodeAudit';
 import { reloadCredentials } from './reloadCredentials';
@@ -39,7 +39,7 @@ export interface CommandDeps {
 }
 
 /** The table, and what its handlers share for the window's lifetime (held tokens are dropped on dispose). */
-export function commandTable(d: CommandDeps): { table: CommandTable; dispose(): void } {
+export function commandTable(d: CommandDeps): { table: CommandTable; cc: CommandContext; dispose(): void } {
   const { services, sessions, tree } = d;
   const { log } = services;
   const cc = createCommandContext(services, d.decoded);
@@ -67,7 +67,7 @@ export function commandTable(d: CommandDeps): { table: CommandTable; dispose(): 
     scanUnauthorized: { cluster: true, run: (arg) => scanUnauthorizedCommand(services, d.diagnosis, arg) },
     readNodeAudit: { cluster: true, run: (arg) => readNodeAuditCommand(cc, arg) },
   };
-  return { table, dispose: () => cc.vault.clear() };
+  return { table, cc, dispose: () => cc.vault.clear() };
 }
 
 /** Runs a command of the table; a cluster command first starts the diagnosis (`onClusterUse`). */
