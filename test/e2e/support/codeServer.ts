@@ -6,6 +6,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, RESULTS, ROOT, VSIX } from './paths';
+import { readSettingsFile, remoteSettingsFile, writeRemoteSettings } from './settings';
+
+const OPEN_ON_INSTALL = 'workbench.welcomePage.walkthroughs.openOnInstall';
 
 // The same module the test script uses to install code-server once into a cache folder.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a script module the test runner shares, loaded at run time
@@ -114,14 +117,17 @@ export async function launchCodeServer(opts: LaunchOptions): Promise<Workbench> 
         'security.workspace.trust.enabled': false,
         'telemetry.telemetryLevel': 'off',
         'workbench.tips.enabled': false,
-        // Our walkthrough opens the first time the explorer shows: only the suite about it wants that.
-        'workbench.welcomePage.walkthroughs.openOnInstall': false,
         ...opts.settings,
       },
       null,
       2,
     ),
   );
+  // Our walkthrough opens the first time the explorer shows: only the suite about it wants that. VS Code's switch
+  // for it is machine-scoped, so in this remote window it counts in the Remote settings, beside any the suite wrote.
+  const machineSettings = remoteSettingsFile(dirs.userData);
+  const remote = existsSync(machineSettings) ? readSettingsFile(machineSettings) : {};
+  writeRemoteSettings(dirs.userData, { ...remote, [OPEN_ON_INSTALL]: opts.settings?.[OPEN_ON_INSTALL] ?? remote[OPEN_ON_INSTALL] ?? false });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     XDG_CONFIG_HOME: dirs.config,
