@@ -268,11 +268,23 @@ mkdirSync(join(userData, 'User'), { recursive: true });
 writeFileSync(
   join(userData, 'User', 'settings.json'),
   JSON.stringify(
-    { 'workbench.startupEditor': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'chat.disableAIFeatures': true },
+    {
+      'workbench.startupEditor': 'none',
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'chat.disableAIFeatures': true,
+    },
     null,
     2,
   ),
 );
+if (demoOpenFile) {
+  // The demo is its own tour: the walkthrough would cover the node kubeconfig it opens. It stays one click away in the
+  // view's menu (Get Started). VS Code's switch is machine-scoped, so in this remote window it goes in the Remote settings.
+  mkdirSync(join(userData, 'Machine'), { recursive: true });
+  writeFileSync(join(userData, 'Machine', 'settings.json'), JSON.stringify({ 'workbench.welcomePage.walkthroughs.openOnInstall': false }, null, 2));
+}
 const env = { ...process.env, EXTENSIONS_GALLERY: '{}', ...(kubeconfig ? { KUBECONFIG: kubeconfig } : {}) };
 const install = spawnSync(NODE24, [codeServer, '--extensions-dir', extensions, '--user-data-dir', userData, '--install-extension', VSIX, '--force'], {
   env,

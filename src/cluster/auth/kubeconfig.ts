@@ -43,6 +43,8 @@ export type KubeconfigLoad =
       currentContextFile: string;
       /** Every user of the merged files as written (the first file to define a name wins): the Contexts list describes them offline. */
       users: ReadonlyMap<string, NamedEntry>;
+      /** A KubeConfig for any context of the merged files (`kc` for the current one), or why it cannot be had. */
+      kubeConfigFor(context: string): KubeConfig | string;
     }
   | {
       ok: false;
@@ -107,41 +109,9 @@ export function loadKubeconfig(opts: KubeconfigLoadOptions): KubeconfigLoad {
   }
   // The session needs only the current context's entries: client-node gets those, not the whole file.
   const current = merged.currentContext;
-  const active = current === undefined ? undefined : merged.contexts.find((c) => c.entry.name === current)?.entry;
-  const activeContext = active && isRecord(active.context) ? active.context : undefined;
-  const kc = new KubeConfig();
-  const activeUsers = merged.users.filter((e) => e.entry.name === activeContext?.user);
-  const activeClusters = merged.clusters.filter((e) => e.entry.name === activeContext?.cluster);
-  for (const u of activeUsers) {
-    if (isRecord(u.entry.user) && u.entry.user['token-file'] !== undefined) noteIgnoredTokenFileKey(kc, u.entry.name);
-  }
-  const activeCluster = activeClusters[0]?.entry;
-  const activeUser = activeUsers[0]?.entry;
-  const rawUser = activeUser && isRecord(activeUser.user) ? activeUser.user : undefined;
-  const refusal = activeCluster
-    ? kubectlRefusal(activeCluster.name, isRecord(activeCluster.cluster) ? activeCluster.cluster : undefined, activeUser?.name, rawUser)
-    : undefined;
-  try {
-    kc.loadFromString(
-      JSON.stringify({
-        clusters: activeClusters.map((e) => e.entry),
-        users: activeUsers.map((e) => effectiveUser(e.entry)),
-        contexts: active ? [active] : [],
-        'current-context': current,
-      }),
-      { onInvalidEntry: 'filter' },
-    );
-  } catch (err) {
-    return fail('invalid', `${describeFiles(loaded, origin)} could not be loaded (${errorMessage(err)}); fix the kubeconfig or choose another one`);
-  }
-  // What client-node drops but kubectl acts on rides on client-node's own objects (see impersonation.ts).
-  const impersonation = rawUser ? impersonationOf(rawUser) : undefined;
-  const loadedUser = activeUser ? kc.getUser(activeUser.name) : null;
-  if (impersonation && loadedUser) attachImpersonation(loadedUser, impersonation);
-  const loadedCluster = activeCluster ? kc.getCluster(activeCluster.name) : null;
-  if (refusal !== undefined && loadedCluster) {
-    attachKubectlRefusal(loadedCluster, `kubectl refuses context "${current ?? ''}": ${refusal}; fix the kubeconfig or pick another context`);
-  }
+  const built = kubeConfigOf(merged, current);
+  if (!built.ok) return fail('invalid', `${describeFiles(loaded, origin)} could not be loaded (${built.message}); fix the kubeconfig or choose another one`);
+  const { kc } = built;
 
   const where = describeFiles(loaded, origin);
   if (contexts.length === 0) {
@@ -164,7 +134,63 @@ export function loadKubeconfig(opts: KubeconfigLoadOptions): KubeconfigLoad {
     );
   }
   const users = new Map(merged.users.map((u) => [u.entry.name, u.entry]));
-  return { ok: true, files, origin, kc, currentContext: current, contexts, currentContextFile: chooseCurrentContextFile(files, loaded, origin), users };
+  return {
+    ok: true,
+    files,
+    origin,
+    kc,
+    currentContext: current,
+    contexts,
+    currentContextFile: chooseCurrentContextFile(files, loaded, origin),
+    users,
+    kubeConfigFor: (context) => {
+      if (context === current) return kc;
+      const other = kubeConfigOf(merged, context);
+      return other.ok ? other.kc : `${where} could not be loaded for context "${context}" (${other.message})`;
+    },
+  };
+}
+
+/**
+ * A KubeConfig holding one context of the merged files and only its cluster and user, as kubectl would read them
+ * (client-node gets those, not the whole file): what client-node drops but kubectl acts on rides on its objects.
+ */
+function kubeConfigOf(merged: ReturnType<typeof mergeFiles>, context: string | undefined): { ok: true; kc: KubeConfig } | { ok: false; message: string } {
+  const active = context === undefined ? undefined : merged.contexts.find((c) => c.entry.name === context)?.entry;
+  const activeContext = active && isRecord(active.context) ? active.context : undefined;
+  const kc = new KubeConfig();
+  const activeUsers = merged.users.filter((e) => e.entry.name === activeContext?.user);
+  const activeClusters = merged.clusters.filter((e) => e.entry.name === activeContext?.cluster);
+  for (const u of activeUsers) {
+    if (isRecord(u.entry.user) && u.entry.user['token-file'] !== undefined) noteIgnoredTokenFileKey(kc, u.entry.name);
+  }
+  const activeCluster = activeClusters[0]?.entry;
+  const activeUser = activeUsers[0]?.entry;
+  const rawUser = activeUser && isRecord(activeUser.user) ? activeUser.user : undefined;
+  const refusal = activeCluster
+    ? kubectlRefusal(activeCluster.name, isRecord(activeCluster.cluster) ? activeCluster.cluster : undefined, activeUser?.name, rawUser)
+    : undefined;
+  try {
+    kc.loadFromString(
+      JSON.stringify({
+        clusters: activeClusters.map((e) => e.entry),
+        users: activeUsers.map((e) => effectiveUser(e.entry)),
+        contexts: active ? [active] : [],
+        'current-context': context,
+      }),
+      { onInvalidEntry: 'filter' },
+    );
+  } catch (err) {
+    return { ok: false, message: errorMessage(err) };
+  }
+  const impersonation = rawUser ? impersonationOf(rawUser) : undefined;
+  const loadedUser = activeUser ? kc.getUser(activeUser.name) : null;
+  if (impersonation && loadedUser) attachImpersonation(loadedUser, impersonation);
+  const loadedCluster = activeCluster ? kc.getCluster(activeCluster.name) : null;
+  if (refusal !== undefined && loadedCluster) {
+    attachKubectlRefusal(loadedCluster, `kubectl refuses context "${context ?? ''}": ${refusal}; fix the kubeconfig or pick another context`);
+  }
+  return { ok: true, kc };
 }
 
 interface Sourced {

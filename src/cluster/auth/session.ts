@@ -38,6 +38,8 @@ export function openSessionFor(
   if (!load.ok) return { ok: false, message: load.message };
   const summary = load.contexts.find((c) => c.name === context);
   if (summary === undefined) return { ok: false, message: `the kubeconfig (${load.files.join(', ')}) has no context "${context}"` };
-  const provider = new CredentialProvider(load.kc, context, credentialOptions);
+  const kc = load.kubeConfigFor(context);
+  if (typeof kc === 'string') return { ok: false, message: kc };
+  const provider = new CredentialProvider(kc, context, credentialOptions);
   return { ok: true, session: { context, summary, files: load.files, provider, api: createApiClients(provider, apiOptions) } };
 }
