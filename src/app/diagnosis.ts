@@ -115,18 +115,27 @@ export class Diagnosis implements Disposable {
   private readonly subscription: Disposable;
   private readonly auditSubscription: Disposable | undefined;
   private readonly now: () => number;
+  /** The session the scan findings belong to. */
+  private scannedSession: ClusterSession | undefined;
 
   /** Talks to no cluster until start(): activation alone (opening a YAML file) must not run exec plugins. */
   constructor(private readonly opts: DiagnosisOptions) {
     this.now = opts.nowMs ?? Date.now;
+    this.scannedSession = opts.state.current?.session;
     this.subscription = opts.state.onDidChange((e) => {
       if (!e.session) {
         this.pinned.observe(opts.state.current);
         this.dropGoneNamespaces();
         return;
       }
-      for (const s of this.scanSources) this.put(s, []);
-      this.scanSources.clear();
+      // The session source also speaks when the session stays (a kubeconfig edit elsewhere, a rotated token file): a
+      // scan's findings are the session's, so they go only with it.
+      const session = opts.state.current?.session;
+      if (session !== this.scannedSession) {
+        for (const s of this.scanSources) this.put(s, []);
+        this.scanSources.clear();
+        this.scannedSession = session;
+      }
       if (this.started) void this.refresh();
     });
     // New audit evidence (debounced by its reader) is diagnosed soon, with the rest.

@@ -1,6 +1,6 @@
 // The diagnosis over the session's state: a user allowed only in their own namespace gets that namespace
 // diagnosed (said once at info, then at debug), and a new session drops the last session's scan findings
-// and is diagnosed from its own inventory.
+// (the same session read again keeps them) and is diagnosed from its own inventory.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ClusterState } from '../../../src/app/clusterState';
@@ -60,6 +60,10 @@ describe('the diagnosis over the session state', () => {
     assert.ok(await diagnosis.scan(narrow, { kind: 'namespace', namespace: 'payments' }, { patterns }));
     const scanSource = `scan:${narrow.context}:ns:payments`;
     assert.ok(findings.bySource.has(scanSource));
+    // The same session read again (a kubeconfig edited elsewhere): the scan's findings are left as they are.
+    const scanSets = findings.sets.get(scanSource) ?? 0;
+    feed.set(narrow);
+    assert.equal(findings.sets.get(scanSource) ?? 0, scanSets, 'a re-read of the same session does not drop the scan findings');
     const before = findings.sets.get(DIAGNOSIS_SOURCE) ?? 0;
     const old = state.current;
 
