@@ -64,6 +64,9 @@ class Uri {
   static parse(text) {
     return new Uri(text.split(':')[0], text);
   }
+  static joinPath(base, ...parts) {
+    return new Uri(base.scheme, [base.path, ...parts].join('/'));
+  }
   toString() {
     return `${this.scheme}:${this.path}`;
   }
@@ -159,6 +162,11 @@ const api = {
     onDidChangeTextDocument: event,
     registerTextDocumentContentProvider: () => disposable(),
     isTrusted: true,
+    fs: {
+      stat: () => Promise.reject(new Error('no file in the stub')),
+      createDirectory: () => Promise.resolve(),
+      writeFile: () => Promise.resolve(),
+    },
     workspaceFolders: undefined,
     textDocuments: [],
   },
