@@ -1,16 +1,15 @@
 // Every request has a deadline, answer body included, combined with the caller's signal; dispose() stops what is
 // in flight; watches are not cut. Against a local HTTPS server that accepts and then does not answer.
 import assert from 'node:assert/strict';
-import https from 'node:https';
+import type https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { type ApiClients, type ApiClientsOptions, createApiClients } from '../../../../src/cluster/auth/apiClient';
 import { CredentialProvider } from '../../../../src/cluster/auth/credentials';
 import { loadKubeconfig } from '../../../../src/cluster/auth/kubeconfig';
 import { type TempDir, kubeconfigYaml, tempDir } from './support/fixtures';
-import { createTestCa } from './support/recordingServer';
+import { startTlsServer, type TlsServer } from './support/recordingServer';
 import { waitFor } from '../support/session';
 
 type Mode = 'silent' | 'stallBody' | 'slowWatch';
@@ -23,14 +22,12 @@ let seen: string[] = [];
 let url = '';
 let caPem = '';
 let server: https.Server;
+let tls: TlsServer;
 let tmp: TempDir;
 const open: ApiClients[] = [];
 
 before(async () => {
-  const ca = createTestCa();
-  const cert = ca.issue('kube-apiserver', { serverNames: ['localhost'], ips: ['127.0.0.1'] });
-  caPem = ca.caPem;
-  server = https.createServer({ key: cert.keyPem, cert: cert.certPem }, (req: IncomingMessage, res: ServerResponse) => {
+  tls = await startTlsServer((req: IncomingMessage, res: ServerResponse) => {
     seen.push(req.url ?? '/');
     req.resume();
     if (mode === 'stallBody') {
@@ -43,17 +40,10 @@ before(async () => {
     }
     // 'silent': the connection is accepted and the request read, and nothing is ever sent back.
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ url, caPem, server } = tls);
 });
 
-after(
-  () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-);
+after(() => tls.close());
 
 beforeEach(() => {
   mode = 'silent';

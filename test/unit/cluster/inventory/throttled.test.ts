@@ -1,16 +1,14 @@
 // A throttled API server (429 with Retry-After) is left alone as long as it asks: the error says how long, and a
 // kind's list waits at least that before trying again; without Retry-After the reflector's backoff applies.
 import assert from 'node:assert/strict';
-import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { type ApiClients, createApiClients } from '../../../../src/cluster/auth/apiClient';
 import { CredentialProvider } from '../../../../src/cluster/auth/credentials';
 import { loadKubeconfig } from '../../../../src/cluster/auth/kubeconfig';
 import { KindGate, ResourceWatch } from '../../../../src/cluster/inventory/resourceWatch';
 import { type TempDir, kubeconfigYaml, tempDir } from '../auth/support/fixtures';
-import { createTestCa } from '../auth/support/recordingServer';
+import { startTlsServer, type TlsServer } from '../auth/support/recordingServer';
 import { waitFor } from '../support/session';
 
 const STATUS_429 = JSON.stringify({
@@ -26,31 +24,21 @@ let retryAfter: string | undefined;
 let requests: string[] = [];
 let url = '';
 let caPem = '';
-let server: https.Server;
+let tls: TlsServer;
 let tmp: TempDir;
 const open: ApiClients[] = [];
 
 before(async () => {
-  const ca = createTestCa();
-  const cert = ca.issue('kube-apiserver', { serverNames: ['localhost'], ips: ['127.0.0.1'] });
-  caPem = ca.caPem;
-  server = https.createServer({ key: cert.keyPem, cert: cert.certPem }, (req: IncomingMessage, res: ServerResponse) => {
+  tls = await startTlsServer((req: IncomingMessage, res: ServerResponse) => {
     requests.push(req.url ?? '/');
     req.resume();
     res.writeHead(429, { 'content-type': 'application/json', ...(retryAfter !== undefined ? { 'Retry-After': retryAfter } : {}) });
     res.end(STATUS_429);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ url, caPem } = tls);
 });
 
-after(
-  () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-);
+after(() => tls.close());
 
 beforeEach(() => {
   retryAfter = undefined;

@@ -229,3 +229,29 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
+
+/** A bare HTTPS server on 127.0.0.1, for an API server that answers as the test cluster never does (429s, silence, a stalled body). */
+export interface TlsServer {
+  url: string;
+  caPem: string;
+  server: https.Server;
+  /** Drops every connection and stops listening. */
+  close(): Promise<void>;
+}
+
+export async function startTlsServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<TlsServer> {
+  const ca = createTestCa();
+  const cert = ca.issue('kube-apiserver', { serverNames: ['localhost'], ips: ['127.0.0.1'] });
+  const server = https.createServer({ key: cert.keyPem, cert: cert.certPem }, handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    caPem: ca.caPem,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
