@@ -8,13 +8,11 @@
 //   AuditLog (`serviceName` "k8s.io"); its audit annotations are the entry's `labels`.
 // unwrapAuditRecord turns each of these back into the Event record the native parser reads.
 
+import { isRecord } from '../shared/values';
+
 type JsonRecord = Record<string, unknown>;
 
-export function isRecord(v: unknown): v is JsonRecord {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function stringOf(v: unknown): string | undefined {
+export function stringOf(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 

@@ -3,7 +3,8 @@
 // them, so a literal search skips those before JSON.parse and reading stays near grep speed. The
 // exports of EKS, AKS and GKE are read too: auditEnvelope unwraps their records.
 
-import { isRecord, unwrapAuditRecord, withoutTimePrefix } from './auditEnvelope';
+import { isRecord } from '../shared/values';
+import { stringOf, unwrapAuditRecord, withoutTimePrefix } from './auditEnvelope';
 
 export const STALE_TOKEN_ANNOTATION = 'authentication.k8s.io/stale-token';
 export const LEGACY_TOKEN_ANNOTATION = 'authentication.k8s.io/legacy-token';
@@ -73,10 +74,6 @@ export function parseAuditLine(line: string): AuditLineResult {
 }
 
 const STALE_TEXT = /^subject: (.*), seconds after warning threshold: (-?\d+)$/;
-
-function stringOf(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
 
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : [];

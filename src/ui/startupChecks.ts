@@ -27,7 +27,7 @@ export class StartupChecks implements vscode.Disposable {
   private readonly scanned = new Set<string>();
   private readonly probed = new Set<string>();
   private readonly subscriptions: vscode.Disposable[] = [];
-  /** The checks running now, for tests and for dispose to wait on nothing. */
+  /** The checks begun so far, chained so that they run one at a time. */
   private running: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: StartupChecksDeps) {}
@@ -44,11 +44,6 @@ export class StartupChecks implements vscode.Disposable {
       }),
     );
     this.kick();
-  }
-
-  /** Settles when the checks begun so far have ended. */
-  idle(): Promise<void> {
-    return this.running;
   }
 
   private kick(): void {

@@ -158,6 +158,6 @@ export class FindingsStatusBar implements vscode.Disposable {
   }
 }
 
-export function findingsCountText(n: number): string {
+function findingsCountText(n: number): string {
   return `${n} finding${n === 1 ? '' : 's'}`;
 }
