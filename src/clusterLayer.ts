@@ -10,6 +10,7 @@ import { AuditEvidence } from './app/auditEvidence';
 import { ClusterState } from './app/clusterState';
 import { HistoryStore } from './history';
 import { COMMAND, type ClusterCommandName } from './shared/commandIds';
+import { useTranslations } from './shared/l10n';
 import { errorMessage } from './shared/values';
 import { commandTable, runCommand, trackSessionContextKey } from './ui/commands/table';
 import type { DecodedDocuments } from './ui/decodeCommand';
@@ -47,6 +48,8 @@ export interface ClusterLayer extends vscode.Disposable {
 }
 
 export function startClusterLayer({ context, log, settings, decoded, view }: ClusterLayerParts): ClusterLayer {
+  // This bundle has its own copy of @vscode/l10n.
+  useTranslations(vscode.l10n.bundle);
   const history = openHistory(context, log, settings.historyMaxDays);
   // Exec plugin logins (device code, browser) in a notification with Cancel; a failed or cancelled one is not retried by itself.
   const execLogin = createExecLogin(log, { signInCommand: COMMAND.signIn });

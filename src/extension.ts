@@ -31,6 +31,7 @@ import { CredentialHoverProvider } from './ui/hover';
 import type { Services } from './ui/services';
 import { Settings } from './ui/settings';
 import { offerWalkthroughOnce, openGettingStarted, openSampleCredentials } from './ui/walkthrough';
+import { useTranslations } from './shared/l10n';
 
 /** What activate() returns: the cluster layer's services, loaded on the first call (for the extension-host tests). */
 export interface ClusterCredentialsApi {
@@ -38,6 +39,7 @@ export interface ClusterCredentialsApi {
 }
 
 export function activate(context: vscode.ExtensionContext): ClusterCredentialsApi {
+  useTranslations(vscode.l10n.bundle);
   const log = vscode.window.createOutputChannel('Cluster Credentials', { log: true });
   const settings = new Settings();
   // Whole-document parses of large YAML (an edit that broke its structure) run on a worker thread.

@@ -2,6 +2,7 @@
 // colours near and after expiry, from the shared cluster state. Clicking it reveals the context node.
 // It also warns when another context's credential has expired or is about to (read offline, never run),
 // unless clusterCredentials.statusBar.contexts limits it to the active context.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { COMMAND, SHOW_CONTAINER_COMMAND } from '../shared/commandIds';
 import type { ClusterState } from '../app/clusterState';
@@ -131,8 +132,8 @@ export class FindingsStatusBar implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly findings: FindingsFeed) {
-    this.item.name = 'Cluster Credentials Findings';
-    this.item.command = { command: SHOW_CONTAINER_COMMAND, title: 'Show Findings' };
+    this.item.name = l10n.t('Cluster Credentials Findings');
+    this.item.command = { command: SHOW_CONTAINER_COMMAND, title: l10n.t('Show Findings') };
     this.subscription = findings.onDidChange(() => this.update());
     this.update();
   }
@@ -147,8 +148,10 @@ export class FindingsStatusBar implements vscode.Disposable {
     const warnings = all.filter((f) => f.severity === 'warning').length;
     const text = findingsCountText(all.length);
     this.item.text = `${errors > 0 ? '$(error)' : warnings > 0 ? '$(warning)' : '$(info)'} ${text}`;
-    this.item.tooltip = `Cluster Credentials: ${text} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}). Click to see them in the explorer's Findings.`;
-    this.item.accessibilityInformation = { label: `Cluster Credentials: ${text}` };
+    const errorsText = errors === 1 ? l10n.t('1 error') : l10n.t('{0} errors', errors);
+    const warningsText = warnings === 1 ? l10n.t('1 warning') : l10n.t('{0} warnings', warnings);
+    this.item.tooltip = l10n.t("Cluster Credentials: {0} ({1}, {2}). Click to see them in the explorer's Findings.", text, errorsText, warningsText);
+    this.item.accessibilityInformation = { label: l10n.t('Cluster Credentials: {0}', text) };
     this.item.show();
   }
 
@@ -159,5 +162,5 @@ export class FindingsStatusBar implements vscode.Disposable {
 }
 
 function findingsCountText(n: number): string {
-  return `${n} finding${n === 1 ? '' : 's'}`;
+  return n === 1 ? l10n.t('1 finding') : l10n.t('{0} findings', n);
 }

@@ -40,6 +40,8 @@ export interface LaunchOptions {
    * profile (where the web workbench keeps extensions' global state), as after closing and reopening the window.
    */
   restartFrom?: string;
+  /** More code-server arguments, e.g. `--locale zh-cn`. */
+  args?: string[];
 }
 
 export interface Workbench {
@@ -172,6 +174,7 @@ export async function launchCodeServer(opts: LaunchOptions): Promise<Workbench> 
       dirs.userData,
       '--extensions-dir',
       dirs.extensions,
+      ...(opts.args ?? []),
       opts.folder,
     ],
     { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },

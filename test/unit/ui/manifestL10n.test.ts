@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import MarkdownIt from 'markdown-it';
+import { literalMismatches, untranslated } from '../../support/l10nChecks';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const readJson = (file: string): unknown => JSON.parse(readFileSync(join(ROOT, file), 'utf8'));
@@ -16,12 +16,6 @@ const chinese = asMessages(readJson('package.nls.zh-cn.json'), 'package.nls.zh-c
 
 /** VS Code replaces a manifest string by a message only when the whole string has this form. */
 const REFERENCE = /^%([\w.-]+)%$/;
-
-/**
- * The only values a translation may leave as they are: the product's name, a proper name that may stay in English.
- * Every other Chinese value must differ from the English one and hold Chinese text.
- */
-const PROPER_NAMES: ReadonlySet<string> = new Set(['Cluster Credentials']);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -101,43 +95,6 @@ function userFacingFields(m: unknown): { path: string; value: unknown }[] {
     for (const [key, p] of Object.entries(asRecord(asRecord(conf).properties))) setting(p, `${at}.properties.${key}`);
   });
   return fields;
-}
-
-/** What a translation must carry over unchanged, by kind. */
-const LITERAL_KINDS: Record<string, RegExp> = {
-  'format placeholder': /\{\d+\}/g,
-  'variable placeholder': /\$\{[^}]*\}/g,
-  'code span': /`[^`\n]+`/g,
-  'command link': /\(command:[^)\s]+\)/g,
-  'setting or command name': /\bclusterCredentials(?:\.\w+)+/g,
-  'line break': /\n/g,
-};
-
-const markdown = new MarkdownIt({ html: false });
-
-/** Differences in the literal parts of a translation, one sentence each; empty when it keeps all of them. */
-function literalMismatches(key: string, source: string, translation: string): string[] {
-  const problems: string[] = [];
-  for (const [kind, pattern] of Object.entries(LITERAL_KINDS)) {
-    const inSource = [...source.matchAll(pattern)].map((m) => m[0]).sort();
-    const inTranslation = [...translation.matchAll(pattern)].map((m) => m[0]).sort();
-    if (inSource.length !== inTranslation.length) problems.push(`${key}: ${inSource.length} ${kind}(s) in English, ${inTranslation.length} in the translation`);
-    else if (inSource.join('\u0000') !== inTranslation.join('\u0000'))
-      problems.push(`${key}: ${kind}s differ: ${JSON.stringify(inSource)} vs ${JSON.stringify(inTranslation)}`);
-  }
-  // `**` next to CJK punctuation may not close (CommonMark flanking rules): count what really renders bold.
-  const bold = (text: string): number => (markdown.renderInline(text).match(/<strong>/g) ?? []).length;
-  if (bold(source) !== bold(translation)) problems.push(`${key}: ${bold(source)} bold span(s) render in English, ${bold(translation)} in the translation`);
-  return problems;
-}
-
-/** Why a translated value is not a translation; undefined when it is one. */
-function untranslated(source: string, translation: string): string | undefined {
-  if (translation.trim() === '') return 'is empty';
-  if (PROPER_NAMES.has(source) && translation === source) return undefined;
-  if (translation === source) return 'is the English text';
-  if (!/\p{Script=Han}/u.test(translation)) return 'holds no Chinese text';
-  return undefined;
 }
 
 describe('manifest localization', () => {
