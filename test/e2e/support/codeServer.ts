@@ -1,7 +1,8 @@
 // Runs the extension in a real VS Code: code-server (VS Code's workbench in the browser, its extension
 // host in Node 24) driven by Playwright in Debian's Chromium. One code-server per test file.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -40,8 +41,13 @@ export interface LaunchOptions {
    * profile (where the web workbench keeps extensions' global state), as after closing and reopening the window.
    */
   restartFrom?: string;
-  /** More code-server arguments, e.g. `--locale zh-cn`. */
+  /** More code-server arguments. */
   args?: string[];
+  /**
+   * A display language: the VSIX of a language pack for it, installed and registered as VS Code registers one it
+   * installs itself, and code-server started with `--locale`.
+   */
+  displayLanguage?: { locale: string; languagePackVsix: string };
 }
 
 export interface Workbench {
@@ -86,6 +92,39 @@ function killGroup(child: ChildProcess): void {
   } catch {
     // already gone
   }
+}
+
+interface Localization {
+  languageId: string;
+  localizedLanguageName?: string;
+  languageName?: string;
+  translations: { id: string; path: string }[];
+}
+
+/**
+ * Writes `languagepacks.json` as VS Code's language pack service writes it when a pack is installed from the UI: an
+ * install from the command line leaves it unwritten, and without it `--locale` falls back to English.
+ */
+function registerLanguagePacks(extensionsDir: string, userDataDir: string): void {
+  const packs: Record<string, { hash: string; extensions: unknown[]; translations: Record<string, string>; label: string }> = {};
+  for (const folder of readdirSync(extensionsDir)) {
+    const manifestFile = join(extensionsDir, folder, 'package.json');
+    if (!existsSync(manifestFile)) continue;
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
+      publisher: string;
+      name: string;
+      version: string;
+      contributes?: { localizations?: Localization[] };
+    };
+    for (const l of manifest.contributes?.localizations ?? []) {
+      const id = `${manifest.publisher}.${manifest.name}`.toLowerCase();
+      const pack = (packs[l.languageId] ??= { hash: '', extensions: [], translations: {}, label: l.localizedLanguageName ?? l.languageName ?? l.languageId });
+      pack.extensions.push({ extensionIdentifier: { id }, version: manifest.version });
+      for (const t of l.translations) pack.translations[t.id] = join(extensionsDir, folder, t.path);
+      pack.hash = createHash('md5').update(`${id}@${manifest.version}`).digest('hex');
+    }
+  }
+  writeFileSync(join(userDataDir, 'languagepacks.json'), JSON.stringify(packs, null, 2));
 }
 
 export async function launchCodeServer(opts: LaunchOptions): Promise<Workbench> {
@@ -154,6 +193,15 @@ export async function launchCodeServer(opts: LaunchOptions): Promise<Workbench> 
     });
     if (r.status !== 0) throw new Error(`installing ${vsix} failed:\n${r.stdout}\n${r.stderr}`);
   }
+  if (opts.displayLanguage !== undefined && opts.restartFrom === undefined) {
+    const r = spawnSync(
+      node,
+      [codeServer, '--extensions-dir', dirs.extensions, '--user-data-dir', dirs.userData, '--install-extension', opts.displayLanguage.languagePackVsix],
+      { env, encoding: 'utf8' },
+    );
+    if (r.status !== 0) throw new Error(`installing ${opts.displayLanguage.languagePackVsix} failed:\n${r.stdout}\n${r.stderr}`);
+    registerLanguagePacks(dirs.extensions, dirs.userData);
+  }
   const port = await freePort();
   let log = '';
   const child = spawn(
@@ -174,6 +222,7 @@ export async function launchCodeServer(opts: LaunchOptions): Promise<Workbench> 
       dirs.userData,
       '--extensions-dir',
       dirs.extensions,
+      ...(opts.displayLanguage !== undefined ? ['--locale', opts.displayLanguage.locale] : []),
       ...(opts.args ?? []),
       opts.folder,
     ],
