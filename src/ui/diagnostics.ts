@@ -1,5 +1,6 @@
 // Problems for credentials in open YAML, JSON and kubeconfig documents: refreshed as documents change
 // (debounced) and as time passes, so a token that expires while its file is open turns into an error.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { findIgnoredKubeconfigKeys } from '../diagnosis/kubeconfigKeys';
 import { AssessmentCache, timedExpiry, type Assessment } from '../diagnosis/credentialAssessment';
@@ -167,7 +168,11 @@ function toDiagnostic(lines: LineIndex, a: Assessment): vscode.Diagnostic | unde
   if (a.kind === 'privateKey' || a.kind === 'opaque') return undefined;
   if (a.kind === 'invalid') {
     // A scalar shaped like a token that does not decode is worth a hint, not an error.
-    const d = new vscode.Diagnostic(rangeOf(lines, a.located), `Not a valid ${credentialNoun(a.located.kind)}: ${a.reason}`, vscode.DiagnosticSeverity.Hint);
+    const d = new vscode.Diagnostic(
+      rangeOf(lines, a.located),
+      l10n.t('Not a valid {0}: {1}', credentialNoun(a.located.kind), a.reason),
+      vscode.DiagnosticSeverity.Hint,
+    );
     d.source = 'Cluster Credentials';
     return d;
   }

@@ -1,6 +1,7 @@
 // The VS Code side of the diagnosis (src/app/diagnosis.ts): it feeds it the kubeconfigs open in the
 // editor and asks for a refresh when settings or open documents change; runs the "Scan for 401 Errors"
 // command under a cancellable progress notification. The evidence comes from the session's state.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { COMMAND } from '../shared/commandIds';
 import { describeUnread } from '../cluster/scan/unauthorizedScan';
@@ -85,11 +86,11 @@ export class FindingsService implements vscode.Disposable {
     const settings = this.services.settings;
     const patterns = compilePatterns(settings.logPatterns);
     if (!patterns.ok) {
-      void vscode.window.showErrorMessage(`clusterCredentials.logs.patterns is invalid: ${patterns.errors.join(' ')}`);
+      void vscode.window.showErrorMessage(l10n.t('clusterCredentials.logs.patterns is invalid: {0}', patterns.errors.join(' ')));
       return undefined;
     }
     // A pattern the linear-time engine cannot run is named once per scan; the others still scan.
-    if (patterns.skipped.length > 0) void vscode.window.showWarningMessage(`clusterCredentials.logs.patterns: ${patterns.skipped.join(' ')}`);
+    if (patterns.skipped.length > 0) void vscode.window.showWarningMessage(l10n.t('clusterCredentials.logs.patterns: {0}', patterns.skipped.join(' ')));
     const controller = new AbortController();
     token?.onCancellationRequested(() => controller.abort());
     let lastDone = 0;
@@ -126,12 +127,17 @@ export class FindingsService implements vscode.Disposable {
 async function pickScope(services: Services, session: ClusterSession, configured: readonly string[]): Promise<EvidenceScope | undefined> {
   // "All" means the configured namespaces when set; the scan itself falls back to the context's namespace on 403.
   const all = configured.length > 0 ? `${session.context}: ${configured.join(', ')}` : session.context;
-  const items: (vscode.QuickPickItem & { scope: EvidenceScope })[] = [{ label: '$(globe) All namespaces', description: all, scope: { kind: 'context' } }];
+  const items: (vscode.QuickPickItem & { scope: EvidenceScope })[] = [
+    { label: l10n.t('$(globe) All namespaces'), description: all, scope: { kind: 'context' } },
+  ];
   // The session's inventory already holds the namespaces (configured, listed, or the context's own on 403): no list of our own.
   const snapshot = await services.state.ensureStarted()?.synced();
   const names = snapshot?.namespaces.map((n) => n.name) ?? [...configured];
   for (const name of names) items.push({ label: `$(symbol-namespace) ${name}`, scope: { kind: 'namespace', namespace: name } });
-  const picked = await vscode.window.showQuickPick(items, { title: 'Scan for 401 Errors', placeHolder: 'Where to look for 401 errors in pod logs and events' });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: l10n.t('Scan for 401 Errors'),
+    placeHolder: l10n.t('Where to look for 401 errors in pod logs and events'),
+  });
   return picked?.scope;
 }
 
@@ -146,7 +152,7 @@ export async function scanUnauthorizedCommand(services: Services, service: Findi
   if (!scope) return;
   const where = describeScope(scope, session.context);
   const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Scanning ${where} for 401 errors`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: l10n.t('Scanning {0} for 401 errors', where), cancellable: true },
     (progress, token) => service.scan(session, scope, token, progress),
   );
   if (!outcome) return;
@@ -156,9 +162,17 @@ export async function scanUnauthorizedCommand(services: Services, service: Findi
   const unread = describeUnread(outcome.unread, outcome.pods);
   const read = outcome.pods - outcome.unread.length;
   const clean =
-    unread === undefined ? `No 401 problem found in ${where}.` : `No 401 lines in the logs of ${read} pod${read === 1 ? '' : 's'} read in ${where}; ${unread}.`;
-  const message = worst ? `${findings.length} finding(s) in ${where}; the worst: ${worst.title}.${unread !== undefined ? ` Not read: ${unread}.` : ''}` : clean;
-  const open = worst ? 'Show Token Health' : undefined;
+    unread === undefined
+      ? l10n.t('No 401 problem found in {0}.', where)
+      : read === 1
+        ? l10n.t('No 401 lines in the logs of 1 pod read in {0}; {1}.', where, unread)
+        : l10n.t('No 401 lines in the logs of {0} pods read in {1}; {2}.', read, where, unread);
+  const message = worst
+    ? unread !== undefined
+      ? l10n.t('{0} finding(s) in {1}; the worst: {2}. Not read: {3}.', findings.length, where, worst.title, unread)
+      : l10n.t('{0} finding(s) in {1}; the worst: {2}.', findings.length, where, worst.title)
+    : clean;
+  const open = worst ? l10n.t('Show Token Health') : undefined;
   const choice = await vscode.window.showInformationMessage(message, ...(open ? [open] : []));
   if (choice === open && worst)
     await vscode.commands.executeCommand(COMMAND.showTokenHealth, { kind: 'finding', context: session.context, findingId: worst.id });

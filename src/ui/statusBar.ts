@@ -12,7 +12,7 @@ import { execRuns } from '../cluster/auth/execRuns';
 import type { KubeconfigLoad } from '../cluster/auth/kubeconfig';
 import { severityOfState, type Severity } from '../diagnosis/severity';
 import { contextsWarning } from './explorer/contextRows';
-import { credentialSummary, credentialKindLabel, isLoginNeeded } from './explorer/statusNodes';
+import { credentialState, credentialSummary, credentialKindLabel, isLoginNeeded } from './explorer/statusNodes';
 import { instant, markdownRows } from './explorer/tooltips';
 import type { Settings } from './settings';
 
@@ -65,7 +65,9 @@ export class CredentialStatusBar implements vscode.Disposable {
     // A login to finish is one click away; otherwise the click reveals the context.
     this.item.command = loginNeeded ? COMMAND.signIn : COMMAND.revealContext;
     const others = this.otherContexts(session.context, d, now);
-    this.item.text = `${icon} ${session.context} · ${summary.text.replace(`${credentialKindLabel(d)} · `, '')}${others ? ` · $(warning) ${others.text}` : ''}`;
+    // The state without the kind ("expires in 3 h"); the kind where no state is known.
+    const stateWords = credentialState(d, now, this.settings.expiryOptions).words ?? credentialKindLabel(d);
+    this.item.text = `${icon} ${session.context} · ${stateWords}${others ? ` · $(warning) ${others.text}` : ''}`;
     this.item.backgroundColor =
       severity === 'error' || loginNeeded
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
@@ -73,13 +75,13 @@ export class CredentialStatusBar implements vscode.Disposable {
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
     const active = markdownRows(
-      `Context ${session.context}`,
+      l10n.t('Context {0}', session.context),
       [
-        ['Server', session.summary.server],
-        ['User', session.summary.user],
-        ['Credential', credentialKindLabel(d)],
-        ['Expires', instant(d.expiresAtSec)],
-        ['Fingerprint', d.fingerprint],
+        [l10n.t('Server'), session.summary.server],
+        [l10n.t('User'), session.summary.user],
+        [l10n.t('Credential'), credentialKindLabel(d)],
+        [l10n.t('Expires'), instant(d.expiresAtSec)],
+        [l10n.t('Fingerprint'), d.fingerprint],
       ],
       d.problem,
     );
@@ -88,7 +90,9 @@ export class CredentialStatusBar implements vscode.Disposable {
         ? `${active}\n\n---\n\n${markdownRows(
             others.heading,
             others.rows,
-            'Switch to one from the Cluster Credentials explorer; set clusterCredentials.statusBar.contexts to active to warn only about the active context.',
+            l10n.t(
+              'Switch to one from the Cluster Credentials explorer; set clusterCredentials.statusBar.contexts to active to warn only about the active context.',
+            ),
           )}`
         : active,
     );
@@ -96,7 +100,9 @@ export class CredentialStatusBar implements vscode.Disposable {
     md.supportHtml = false;
     this.item.tooltip = md;
     this.item.accessibilityInformation = {
-      label: `Cluster Credentials: context ${session.context}, ${summary.text}${others ? `; ${others.text}` : ''}`,
+      label: others
+        ? l10n.t('Cluster Credentials: context {0}, {1}; {2}', session.context, summary.text, others.text)
+        : l10n.t('Cluster Credentials: context {0}, {1}', session.context, summary.text),
     };
     this.item.show();
   }

@@ -2,6 +2,7 @@
 // Open kubeconfig, Choose kubeconfig file…, Read Live Token, Reveal Context and Copy Fingerprint.
 // User-invoked, so they may speak up; the background refreshes never do.
 import fs from 'node:fs';
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { EXPLORER_VIEW_ID } from '../../shared/commandIds';
 import type { SessionManager } from '../sessionManager';
@@ -30,29 +31,29 @@ export async function switchContext(sessions: SessionManager, arg?: unknown): Pr
   const load = sessions.load;
   const contexts = load?.contexts ?? [];
   if (!load || contexts.length === 0) {
-    void vscode.window.showWarningMessage(sessions.problem ?? 'The kubeconfig defines no contexts; open or choose another kubeconfig.');
+    void vscode.window.showWarningMessage(sessions.problem ?? l10n.t('The kubeconfig defines no contexts; open or choose another kubeconfig.'));
     return;
   }
   const current = load.ok ? load.currentContext : undefined;
   const ref = refOf(arg);
   if (ref?.kind === 'context' && ref.context !== current) {
     const result = sessions.switchContext(ref.context);
-    if (result.ok) vscode.window.setStatusBarMessage(`Switched to context ${ref.context}.`, 5000);
-    else void vscode.window.showErrorMessage(`Could not switch to context ${ref.context}: ${result.message}.`);
+    if (result.ok) vscode.window.setStatusBarMessage(l10n.t('Switched to context {0}.', ref.context), 5000);
+    else void vscode.window.showErrorMessage(l10n.t('Could not switch to context {0}: {1}.', ref.context, result.message));
     return;
   }
   const picked = await vscode.window.showQuickPick(
     contexts.map((c) => ({
       label: c.name === current ? `$(check) ${c.name}` : c.name,
-      description: `${c.cluster} · ${c.user ?? 'no user'}${c.namespace ? ` · ${c.namespace}` : ''}`,
+      description: `${c.cluster} · ${c.user ?? l10n.t('no user')}${c.namespace ? ` · ${c.namespace}` : ''}`,
       detail: c.server,
       name: c.name,
     })),
-    { title: 'Switch Context', placeHolder: 'Context to make current (written to the kubeconfig, as kubectl config use-context does)' },
+    { title: l10n.t('Switch Context'), placeHolder: l10n.t('Context to make current (written to the kubeconfig, as kubectl config use-context does)') },
   );
   if (!picked || picked.name === current) return;
   const result = sessions.switchContext(picked.name);
-  if (!result.ok) void vscode.window.showErrorMessage(`Could not switch to context ${picked.name}: ${result.message}.`);
+  if (!result.ok) void vscode.window.showErrorMessage(l10n.t('Could not switch to context {0}: {1}.', picked.name, result.message));
 }
 
 export async function openKubeconfig(sessions: SessionManager): Promise<void> {
@@ -60,26 +61,33 @@ export async function openKubeconfig(sessions: SessionManager): Promise<void> {
   const file = load?.ok ? (load.contexts.find((c) => c.name === load.currentContext)?.file ?? load.files[0]) : load?.files.find((f) => fs.existsSync(f));
   if (file && fs.existsSync(file)) {
     if (!fs.statSync(file).isFile()) {
-      void vscode.window.showWarningMessage(`${file} is a directory, not a kubeconfig file; fix KUBECONFIG or choose a kubeconfig file.`);
+      void vscode.window.showWarningMessage(l10n.t('{0} is a directory, not a kubeconfig file; fix KUBECONFIG or choose a kubeconfig file.', file));
       return;
     }
     await vscode.window.showTextDocument(vscode.Uri.file(file));
     return;
   }
-  const choose = 'Choose kubeconfig file…';
+  const choose = l10n.t('Choose kubeconfig file…');
   const where = load?.files.join(', ') ?? '~/.kube/config';
-  const answer = await vscode.window.showInformationMessage(`There is no kubeconfig at ${where}. Choose one, or create it with your cloud CLI.`, choose);
+  const answer = await vscode.window.showInformationMessage(
+    l10n.t('There is no kubeconfig at {0}. Choose one, or create it with your cloud CLI.', where),
+    choose,
+  );
   if (answer === choose) await chooseKubeconfig();
 }
 
 export async function chooseKubeconfig(): Promise<void> {
-  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use this kubeconfig', title: 'Choose kubeconfig file' });
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    openLabel: l10n.t('Use this kubeconfig'),
+    title: l10n.t('Choose kubeconfig file'),
+  });
   const file = picked?.[0];
   if (!file) return;
   const target = kubeconfigTarget();
   await vscode.workspace.getConfiguration('clusterCredentials').update('kubeconfig', file.fsPath, target);
   if (target === vscode.ConfigurationTarget.Workspace)
-    vscode.window.setStatusBarMessage('Wrote clusterCredentials.kubeconfig to the workspace settings, which override your user settings.', 5000);
+    vscode.window.setStatusBarMessage(l10n.t('Wrote clusterCredentials.kubeconfig to the workspace settings, which override your user settings.'), 5000);
 }
 
 /**
@@ -94,16 +102,18 @@ function kubeconfigTarget(): vscode.ConfigurationTarget {
 export async function readLiveToken(tree: ExplorerTree, arg: unknown, log: vscode.LogOutputChannel): Promise<void> {
   const ref = refOf(arg);
   if (!ref || (ref.kind !== 'tokenFile' && ref.kind !== 'pod')) {
-    void vscode.window.showInformationMessage('Pick a pod or one of its token files in the Cluster Credentials explorer to read its live token.');
+    void vscode.window.showInformationMessage(l10n.t('Pick a pod or one of its token files in the Cluster Credentials explorer to read its live token.'));
     return;
   }
+  // `what` for the log (English, as every log line), `shown` for the user.
   const what = ref.kind === 'pod' ? `pod ${ref.namespace}/${ref.name}` : `${ref.path} in ${ref.namespace}/${ref.pod}`;
+  const shown = ref.kind === 'pod' ? l10n.t('Pod {0}', `${ref.namespace}/${ref.name}`) : l10n.t('{0} in {1}', ref.path, `${ref.namespace}/${ref.pod}`);
   // No exec where there is nothing to read, or into a pod of another context, or of a path the pod does not project.
   const refusal = tree.liveReadRefusal(ref);
   const readings =
     refusal !== undefined
       ? []
-      : await vscode.window.withProgress({ location: { viewId: EXPLORER_VIEW_ID }, title: `Reading the live token of ${what}` }, () =>
+      : await vscode.window.withProgress({ location: { viewId: EXPLORER_VIEW_ID }, title: l10n.t('Reading the live token of {0}', shown) }, () =>
           tree.readLiveTokens(ref),
         );
   for (const r of readings) {
@@ -112,7 +122,7 @@ export async function readLiveToken(tree: ExplorerTree, arg: unknown, log: vscod
   }
   if (refusal !== undefined) log.info(`Did not read the live token of ${what}: ${refusal}.`);
   // Whatever happened is said: a refusal, a failure in the cluster's words, nothing to read, or what was read.
-  const message = liveReadMessage(what, refusal, readings);
+  const message = liveReadMessage(shown, refusal, readings);
   if (message.level === 'warning') void vscode.window.showWarningMessage(message.text);
   else vscode.window.setStatusBarMessage(message.text, 5000);
 }
@@ -129,9 +139,9 @@ export async function copyFingerprint(tree: ExplorerTree, sessions: SessionManag
     fingerprint = tree.secretFingerprint(ref.namespace, ref.name);
   }
   if (!fingerprint) {
-    void vscode.window.showInformationMessage('There is no token fingerprint to copy here yet; read the live token first.');
+    void vscode.window.showInformationMessage(l10n.t('There is no token fingerprint to copy here yet; read the live token first.'));
     return;
   }
   await vscode.env.clipboard.writeText(fingerprint);
-  vscode.window.setStatusBarMessage(`Copied fingerprint ${fingerprint}`, 3000);
+  vscode.window.setStatusBarMessage(l10n.t('Copied fingerprint {0}', fingerprint), 3000);
 }

@@ -1,6 +1,7 @@
 // Builds the whole explorer model from one inventory snapshot, the session and the live readings.
 // Pure and synchronous: the tree provider rebuilds it on every change and serves nodes from it, so
 // expanding or collapsing a node never asks the cluster anything.
+import * as l10n from '@vscode/l10n';
 import type { ExplorerModel, ExplorerNode, ModelInput } from './explorerNode';
 import type { NodeRef } from '../../shared/nodeRef';
 import { gapsOf, inventoryCoverage, isComplete, sessionBrief, unreadableBrief } from '../../cluster/inventory/coverage';
@@ -25,14 +26,16 @@ export function buildExplorerModel(input: ModelInput): ExplorerModel {
   const contexts = input.contexts !== undefined && input.contexts.length > 1 ? input.contexts : undefined;
   const ctx = contextNode(session, input.nowSec, input.expiry, coverage, contexts !== undefined);
   const children: ExplorerNode[] = [];
-  if (!inv) children.push({ id: `${ctx.id}/loading`, label: 'Loading service accounts and pods…', icon: 'loading~spin', tone: 'muted', parent: ctx });
+  if (!inv) children.push({ id: `${ctx.id}/loading`, label: l10n.t('Loading service accounts and pods…'), icon: 'loading~spin', tone: 'muted', parent: ctx });
   const nowMs = input.nowSec * 1000;
   // A cause of the whole session (401, unreachable, TLS) is one line on the context, however many lists it stopped.
   const stopped = coverage?.session;
   if (stopped) children.push(errorNode(`${ctx.id}/session`, stopped.error, session.credential, nowMs, stopped.retryAtMs, ctx));
   if (input.fallbackReason && inv) {
     const shown = inv.namespaces.map((n) => n.name).join(', ');
-    children.push(problemNode(`${ctx.id}/fallback`, `showing only namespace ${shown}: ${input.fallbackReason.message}`, 'warning', undefined, undefined, ctx));
+    children.push(
+      problemNode(`${ctx.id}/fallback`, l10n.t('showing only namespace {0}: {1}', shown, input.fallbackReason.message), 'warning', undefined, undefined, ctx),
+    );
   }
   if (inv && coverage) {
     // Causes of one list: the cluster-wide ones belong to the context, per-namespace ones to their namespace.
@@ -40,7 +43,8 @@ export function buildExplorerModel(input: ModelInput): ExplorerModel {
       if (gap.scope === '*') children.push(errorNode(`${ctx.id}/${gap.kind}`, gap.error, session.credential, nowMs, gap.retryAtMs, ctx));
     }
     const loading = [...inv.status.pods.values()].some((s) => s.state === 'loading') && inv.pods.length === 0;
-    if (loading) children.push({ id: `${ctx.id}/loading`, label: 'Loading service accounts and pods…', icon: 'loading~spin', tone: 'muted', parent: ctx });
+    if (loading)
+      children.push({ id: `${ctx.id}/loading`, label: l10n.t('Loading service accounts and pods…'), icon: 'loading~spin', tone: 'muted', parent: ctx });
     const pods = groupBy(inv.pods, (p) => p.namespace);
     const sas = groupBy(inv.serviceAccounts, (s) => s.namespace);
     const secrets = groupBy(inv.secrets, (s) => s.namespace);

@@ -1,6 +1,7 @@
 // The Explorer view: a TreeDataProvider over the explorer model. It reads the session's state (inventory,
 // keys, live tokens) from the shared ClusterState, rebuilds the model when that state or the findings
 // change, and serves every expand and collapse from that model.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { CONTEXT_KEY, EXPLORER_VIEW_ID } from '../../shared/commandIds';
 import type { ClusterState, StateChange } from '../../app/clusterState';
@@ -77,8 +78,9 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, Expl
   /** Why the live token of `ref` must not be read now, in a sentence (another context, a pod with no node...). */
   liveReadRefusal(ref: TokenFileRef | PodRef): string | undefined {
     const s = this.deps.state.ensureStarted();
-    if (!s) return 'there is no active context to read it in';
-    if (s.session.context !== ref.context) return `it belongs to context ${ref.context}, not the active context ${s.session.context}; switch to it first`;
+    if (!s) return l10n.t('there is no active context to read it in');
+    if (s.session.context !== ref.context)
+      return l10n.t('it belongs to context {0}, not the active context {1}; switch to it first', ref.context, s.session.context);
     return ref.kind === 'tokenFile'
       ? s.liveReadRefusal({ namespace: ref.namespace, name: ref.pod, uid: ref.podUid, path: ref.path })
       : s.liveReadRefusal({ namespace: ref.namespace, name: ref.name, uid: ref.uid });
@@ -184,7 +186,8 @@ function targetOf(ref: TokenFileRef): LiveTokenTarget {
   return { namespace: ref.namespace, pod: ref.pod, podUid: ref.podUid, container: ref.container, path: ref.path };
 }
 
+/** An error node has a description only while a retry is pending (its countdown, in whatever language it reads). */
 function hasCountdown(model: ExplorerModel): boolean {
-  for (const node of model.byId.values()) if (node.contextValue === 'error' && node.description?.startsWith('retrying')) return true;
+  for (const node of model.byId.values()) if (node.contextValue === 'error' && node.description !== undefined) return true;
   return false;
 }

@@ -1,5 +1,6 @@
 // Read Live Token from the tree: offered only on pods (and their token files) that run on a node, and
 // answered, whatever happens, with a sentence. Pure: the command shows what this returns.
+import * as l10n from '@vscode/l10n';
 import type { LiveTokenReading, PodItem } from '../../cluster/inventory/types';
 
 /** The contextValue flag of a pod, and of its token files, running on a node: the menus offer Read Live Token only there. */
@@ -20,16 +21,22 @@ export interface LiveReadMessage {
  * what failed (the cluster's own words), that nothing was there to read, or what was read. Never nothing.
  */
 export function liveReadMessage(what: string, refusal: string | undefined, readings: readonly LiveTokenReading[]): LiveReadMessage {
-  if (refusal !== undefined) return { level: 'warning', text: `Cannot read the live token of ${what}: ${refusal}.` };
+  if (refusal !== undefined) return { level: 'warning', text: l10n.t('Cannot read the live token of {0}: {1}.', what, refusal) };
   if (readings.length === 0) {
-    return { level: 'warning', text: `Read no live token of ${what}: it has no token file to read now; refresh the explorer and try again.` };
+    return { level: 'warning', text: l10n.t('Read no live token of {0}: it has no token file to read now; refresh the explorer and try again.', what) };
   }
   const failed = readings.filter((r): r is Extract<LiveTokenReading, { ok: false }> => !r.ok);
   const [first] = failed;
   if (first !== undefined) {
-    const of = readings.length > 1 ? ` (${failed.length} of ${readings.length} token files)` : '';
-    return { level: 'warning', text: `Could not read the live token of ${what}${of}: ${first.error.message}` };
+    const text =
+      readings.length > 1
+        ? l10n.t('Could not read the live token of {0} ({1} of {2} token files): {3}', what, failed.length, readings.length, first.error.message)
+        : l10n.t('Could not read the live token of {0}: {1}', what, first.error.message);
+    return { level: 'warning', text };
   }
-  const files = readings.length === 1 ? 'its token file' : `its ${readings.length} token files`;
-  return { level: 'info', text: `Read the live token of ${what} (${files}); the explorer shows it.` };
+  const text =
+    readings.length === 1
+      ? l10n.t('Read the live token of {0} (its token file); the explorer shows it.', what)
+      : l10n.t('Read the live token of {0} (its {1} token files); the explorer shows it.', what, readings.length);
+  return { level: 'info', text };
 }

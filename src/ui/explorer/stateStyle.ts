@@ -1,22 +1,28 @@
 // How a credential state looks in the tree: a codicon and a tone. Presentation only; the state itself
 // comes from token/expiry.
+import * as l10n from '@vscode/l10n';
 import type { SignatureCheck } from '../../cluster/inventory/types';
 import type { Severity } from '../../diagnosis/severity';
 import type { TokenVerdict } from '../../diagnosis/tokenVerdict';
 import type { CredentialState } from '../../token/types';
 import type { Tone } from './explorerNode';
 
-const STATE_ICON: Record<CredentialState, { icon: string; tone: Tone; word: string }> = {
-  valid: { icon: 'pass', tone: 'ok', word: 'valid' },
-  expiring: { icon: 'warning', tone: 'warning', word: 'expiring' },
-  stale: { icon: 'history', tone: 'warning', word: 'stale' },
-  expired: { icon: 'error', tone: 'error', word: 'expired' },
-  noExpiry: { icon: 'key', tone: 'info', word: 'no expiry' },
-  notYetValid: { icon: 'clock', tone: 'warning', word: 'not yet valid' },
-};
-
 export function stateStyle(state: CredentialState): { icon: string; tone: Tone; word: string } {
-  return STATE_ICON[state];
+  // Made at each call: the words are in the display language, handed over after this module loads.
+  switch (state) {
+    case 'valid':
+      return { icon: 'pass', tone: 'ok', word: l10n.t('valid') };
+    case 'expiring':
+      return { icon: 'warning', tone: 'warning', word: l10n.t('expiring') };
+    case 'stale':
+      return { icon: 'history', tone: 'warning', word: l10n.t('stale') };
+    case 'expired':
+      return { icon: 'error', tone: 'error', word: l10n.t('expired') };
+    case 'noExpiry':
+      return { icon: 'key', tone: 'info', word: l10n.t('no expiry') };
+    case 'notYetValid':
+      return { icon: 'clock', tone: 'warning', word: l10n.t('not yet valid') };
+  }
 }
 
 const TONE_RANK: Record<Tone, number> = { error: 4, warning: 3, info: 2, ok: 1, muted: 0 };
@@ -40,11 +46,15 @@ export function severityIcon(severity: Severity): string {
 export function signatureText(sig: SignatureCheck): { text: string; tone: Tone; icon: string } {
   switch (sig.status) {
     case 'signed':
-      return { text: 'signed by this cluster', tone: 'ok', icon: 'verified' };
+      return { text: l10n.t('signed by this cluster'), tone: 'ok', icon: 'verified' };
     case 'notSigned':
-      return { text: "not signed by this cluster's keys", tone: 'error', icon: 'unverified' };
+      return { text: l10n.t("not signed by this cluster's keys"), tone: 'error', icon: 'unverified' };
     case 'unchecked':
-      return { text: sig.httpStatus !== undefined ? `could not check (${sig.httpStatus})` : 'could not check', tone: 'muted', icon: 'question' };
+      return {
+        text: sig.httpStatus !== undefined ? l10n.t('could not check ({0})', sig.httpStatus) : l10n.t('could not check'),
+        tone: 'muted',
+        icon: 'question',
+      };
   }
 }
 
@@ -58,7 +68,7 @@ export function verdictLook(v: TokenVerdict | undefined): VerdictLook {
   switch (v.outcome) {
     case 'refused': {
       const why = v.text.replace(/^invalidated: /, '').replace(/: the API server refuses it$/, '');
-      return { outcome: 'refused', words: `refused: ${why}`, row: `refused: ${v.text}` };
+      return { outcome: 'refused', words: l10n.t('refused: {0}', why), row: l10n.t('refused: {0}', v.text) };
     }
     case 'accepted':
       return { outcome: 'accepted', stale: v.stale, row: v.text };

@@ -1,4 +1,5 @@
 // The context node (the active credential at a glance), the Findings node and error nodes.
+import * as l10n from '@vscode/l10n';
 import { identityWords } from '../../token/identity';
 import { AUDIT_PATHS_SETTING, type AuditStatus } from '../../app/auditEvidence';
 import type { CredentialDescription, CredentialKind } from '../../cluster/auth/credentialDescription';
@@ -16,21 +17,31 @@ import { contextValueOf, type ContextRef, type FindingRef } from '../../shared/n
 import { severityIcon, severityTone, stateStyle } from './stateStyle';
 import { instant, markdownParagraphs, markdownRows, type Row } from './tooltips';
 
-const KIND_LABEL: Record<CredentialKind, string> = {
-  token: 'bearer token',
-  tokenFile: 'token file',
-  exec: 'exec plugin',
-  authProvider: 'auth-provider',
-  clientCertificate: 'client certificate',
-  basicAuth: 'basic auth',
-  none: 'no credential',
-};
+function kindLabel(kind: CredentialKind): string {
+  switch (kind) {
+    case 'token':
+      return l10n.t('bearer token');
+    case 'tokenFile':
+      return l10n.t('token file');
+    case 'exec':
+      return l10n.t('exec plugin');
+    case 'authProvider':
+      return l10n.t('auth-provider');
+    case 'clientCertificate':
+      return l10n.t('client certificate');
+    case 'basicAuth':
+      return l10n.t('basic auth');
+    case 'none':
+      return l10n.t('no credential');
+  }
+}
 
 export function credentialKindLabel(d: CredentialDescription): string {
-  if (d.kind === 'authProvider' && d.authProvider) return d.authProvider.name === 'oidc' ? 'OIDC auth-provider' : `${d.authProvider.name} auth-provider`;
+  if (d.kind === 'authProvider' && d.authProvider)
+    return d.authProvider.name === 'oidc' ? l10n.t('OIDC auth-provider') : l10n.t('{0} auth-provider', d.authProvider.name);
   // "AWS EKS token", "GKE access token", "exec plugin my-helper": whose plugin, not only that there is one.
   if (d.kind === 'exec' && d.exec) return recognizeExecPlugin(d.exec).label;
-  return KIND_LABEL[d.kind];
+  return kindLabel(d.kind);
 }
 
 /** The credential in a sentence for a tooltip: an exec plugin with its cluster, region, role, login or issuer. */
@@ -45,19 +56,34 @@ export function credentialWords(d: CredentialDescription): string {
  */
 export function credentialSentence(d: CredentialDescription, nowSec: number, options?: Partial<ExpiryOptions>): string {
   const parts = [credentialWords(d)];
-  if (d.identity !== undefined && d.identity.kind !== 'serviceAccount') parts.push(`signed in as ${identityWords(d.identity)}`);
+  if (d.identity !== undefined && d.identity.kind !== 'serviceAccount') parts.push(l10n.t('signed in as {0}', identityWords(d.identity)));
   else if (d.identity !== undefined) parts.push(d.identity.name);
-  if (d.opaqueToken === true) parts.push('an opaque access token (not decodable)');
-  const summary = credentialSummary(d, nowSec, options);
-  const state = summary.text.startsWith(`${credentialKindLabel(d)} · `) ? summary.text.slice(credentialKindLabel(d).length + 3) : undefined;
+  if (d.opaqueToken === true) parts.push(l10n.t('an opaque access token (not decodable)'));
+  const state = credentialState(d, nowSec, options).words;
   if (state !== undefined) parts.push(state);
-  else if (d.kind === 'exec') parts.push('no expiry known yet');
+  else if (d.kind === 'exec') parts.push(l10n.t('no expiry known yet'));
   return parts.join(' · ');
 }
 
 /** An exec plugin's login failed or was cancelled: the provider runs it again only on Sign In or Reload. */
 export function isLoginNeeded(d: CredentialDescription): boolean {
   return d.kind === 'exec' && d.problem?.startsWith('login needed') === true;
+}
+
+/**
+ * The credential's state in words, without its kind ("expires in 3 h", "login needed"); no words when nothing is
+ * known of it (a token without an expiry).
+ */
+export function credentialState(
+  d: CredentialDescription,
+  nowSec: number,
+  options?: Partial<ExpiryOptions>,
+): { words?: string; state?: ReturnType<typeof credentialExpiry>['state'] } {
+  // A plugin whose login failed or was cancelled is not run again by itself: that, not its expiry, is what to say.
+  if (isLoginNeeded(d)) return { words: l10n.t('login needed') };
+  if (d.expiresAtSec === undefined) return d.kind === 'exec' ? { words: l10n.t('expiry known after first use') } : {};
+  const expiry = credentialExpiry(d, nowSec, options);
+  return { words: describeExpiry(expiry, nowSec, 'short'), state: expiry.state };
 }
 
 /** "bearer token · expires in 3 h": the words the context node and the status bar share. */
@@ -67,11 +93,9 @@ export function credentialSummary(
   options?: Partial<ExpiryOptions>,
 ): { text: string; state?: ReturnType<typeof credentialExpiry>['state'] } {
   const kind = credentialKindLabel(d);
-  // A plugin whose login failed or was cancelled is not run again by itself: that, not its expiry, is what to say.
-  if (isLoginNeeded(d)) return { text: `${kind} · login needed` };
-  if (d.expiresAtSec === undefined) return { text: d.kind === 'exec' ? `${kind} · expiry known after first use` : kind };
-  const expiry = credentialExpiry(d, nowSec, options);
-  return { text: `${kind} · ${describeExpiry(expiry, nowSec, 'short')}`, state: expiry.state };
+  const { words, state } = credentialState(d, nowSec, options);
+  const text = words === undefined ? kind : `${kind} · ${words}`;
+  return state === undefined ? { text } : { text, state };
 }
 
 /**
@@ -98,7 +122,7 @@ export function contextNode(s: ModelSession, nowSec: number, options?: Partial<E
     id: `context:${s.context}`,
     ref,
     label: s.context,
-    description: `${marked ? 'active · ' : ''}${unreadable ? `${summary.text} · ${unreadable}` : summary.text}`,
+    description: `${marked ? `${l10n.t('active')} · ` : ''}${unreadable ? `${summary.text} · ${unreadable}` : summary.text}`,
     icon: look.icon,
     contextValue: contextValueOf(ref, [...(d.kind === 'exec' ? ['exec'] : []), ...(isLoginNeeded(d) ? ['loginNeeded'] : [])]),
     expanded: true,
@@ -106,24 +130,24 @@ export function contextNode(s: ModelSession, nowSec: number, options?: Partial<E
       const advice = session ? adviseOnError(session.error, d, nowSec * 1000, session.retryAtMs) : undefined;
       const cert = d.clientCertificate;
       return markdownRows(
-        `Context ${s.context}${marked ? ' (active)' : ''}`,
+        marked ? l10n.t('Context {0} (active)', s.context) : l10n.t('Context {0}', s.context),
         [
-          ['Cluster', s.summary.cluster],
-          ['Server', s.summary.server],
-          ['User', s.summary.user],
-          ['Namespace', s.summary.namespace],
-          ['Credential', credentialWords(d)],
-          ['State', summary.state ? stateStyle(summary.state).word : undefined],
-          ['Expires', instant(d.expiresAtSec)],
-          ['Issued', instant(d.issuedAtSec)],
-          ['Token file', d.tokenFile],
-          ['Exec command', d.exec ? recognizeExecPlugin(d.exec).commandLine : undefined],
-          ['Client certificate', cert?.commonName],
+          [l10n.t('Cluster'), s.summary.cluster],
+          [l10n.t('Server'), s.summary.server],
+          [l10n.t('User'), s.summary.user],
+          [l10n.t('Namespace'), s.summary.namespace],
+          [l10n.t('Credential'), credentialWords(d)],
+          [l10n.t('State'), summary.state ? stateStyle(summary.state).word : undefined],
+          [l10n.t('Expires'), instant(d.expiresAtSec)],
+          [l10n.t('Issued'), instant(d.issuedAtSec)],
+          [l10n.t('Token file'), d.tokenFile],
+          [l10n.t('Exec command'), d.exec ? recognizeExecPlugin(d.exec).commandLine : undefined],
+          [l10n.t('Client certificate'), cert?.commonName],
           // The groups the API server reads from the certificate's O= (system:masters is what an admin looks for).
-          ['Certificate groups', cert?.commonName !== undefined ? cert.organizations.join(', ') || 'none' : undefined],
-          ['Fingerprint', d.fingerprint],
-          ['Kubeconfig', s.summary.file],
-          ...(coverage ? unreadablePhrases(coverage) : []).map((phrase): Row => ['Cannot see', phrase]),
+          [l10n.t('Certificate groups'), cert?.commonName !== undefined ? cert.organizations.join(', ') || l10n.t('none') : undefined],
+          [l10n.t('Fingerprint'), d.fingerprint],
+          [l10n.t('Kubeconfig'), s.summary.file],
+          ...(coverage ? unreadablePhrases(coverage) : []).map((phrase): Row => [l10n.t('Cannot see'), phrase]),
         ],
         // Sentences longer than a row holds: what every request meets now, and what is wrong with the credential.
         [advice ? `${advice.message}${advice.countdown ? ` (${advice.countdown})` : ''}` : undefined, d.problem].filter(Boolean).join(' — ') || undefined,
@@ -151,8 +175,8 @@ export function findingsNode(findings: readonly Finding[], context: string, unre
   const none = findings.length === 0;
   const node: ExplorerNode = {
     id: 'findings',
-    label: 'Findings',
-    description: none ? (unread ? 'none in what could be read' : 'none') : `${findings.length}`,
+    label: l10n.t('Findings'),
+    description: none ? (unread ? l10n.t('none in what could be read') : l10n.t('none')) : `${findings.length}`,
     icon: none ? (unread ? 'question' : 'pass') : severityIcon(findings[0]?.severity ?? 'info'),
     tone: none ? (unread ? 'muted' : 'ok') : severityTone(findings[0]?.severity ?? 'info'),
     contextValue: 'findings',
@@ -160,17 +184,17 @@ export function findingsNode(findings: readonly Finding[], context: string, unre
     expanded: findings.length > 0 || unread !== undefined || (audit !== undefined && auditNeedsEye(audit)),
   };
   if (!none) node.children = findings.map((f) => findingNode(f, context, node));
-  else if (unread === undefined) node.children = [{ id: 'findings/none', label: 'No problems found', icon: 'check', tone: 'muted', parent: node }];
+  else if (unread === undefined) node.children = [{ id: 'findings/none', label: l10n.t('No problems found'), icon: 'check', tone: 'muted', parent: node }];
   else {
     const leaf: ExplorerNode = {
       id: 'findings/none',
-      label: 'No problems found in what could be read',
+      label: l10n.t('No problems found in what could be read'),
       description: unread,
       icon: 'question',
       tone: 'muted',
       parent: node,
     };
-    leaf.tooltip = () => markdownRows('No problems found in what could be read', [['Not read', unread]]);
+    leaf.tooltip = () => markdownRows(l10n.t('No problems found in what could be read'), [[l10n.t('Not read'), unread]]);
     node.children = [leaf];
   }
   if (audit !== undefined) node.children.push(auditNode(audit, node, remoteWindow));
@@ -183,16 +207,12 @@ export function findingsNode(findings: readonly Finding[], context: string, unre
  */
 export function openAuditSetting(remoteWindow: boolean): NodeCommand {
   return remoteWindow
-    ? { command: 'workbench.action.openRemoteSettings', title: 'Open Setting', arguments: [{ query: AUDIT_PATHS_SETTING }] }
-    : { command: 'workbench.action.openSettings', title: 'Open Setting', arguments: [AUDIT_PATHS_SETTING] };
+    ? { command: 'workbench.action.openRemoteSettings', title: l10n.t('Open Setting'), arguments: [{ query: AUDIT_PATHS_SETTING }] }
+    : { command: 'workbench.action.openSettings', title: l10n.t('Open Setting'), arguments: [AUDIT_PATHS_SETTING] };
 }
 
 function auditNeedsEye(audit: AuditStatus): boolean {
   return audit.state === 'off' || (audit.state === 'on' && audit.sources.some((s) => !s.ok));
-}
-
-function count(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
 /** What the diagnosis reads of the audit logs, in one muted line: off (and how to turn it on), what is read, or what failed. */
@@ -201,34 +221,35 @@ export function auditNode(audit: AuditStatus, parent: ExplorerNode, remoteWindow
   if (audit.state === 'off') {
     return {
       ...base,
-      label: 'Audit evidence is off',
-      description: `set ${AUDIT_PATHS_SETTING}`,
+      label: l10n.t('Audit evidence is off'),
+      description: l10n.t('set {0}', AUDIT_PATHS_SETTING),
       icon: 'info',
       tone: 'muted',
-      tooltip: () => markdownParagraphs('Audit evidence is off', [audit.sentence]),
+      tooltip: () => markdownParagraphs(l10n.t('Audit evidence is off'), [audit.sentence]),
     };
   }
   if (audit.state === 'reading') {
     return {
       ...base,
-      label: 'Reading the audit logs…',
+      label: l10n.t('Reading the audit logs…'),
       description: AUDIT_PATHS_SETTING,
       icon: 'loading~spin',
       tone: 'muted',
-      tooltip: () => markdownParagraphs('Audit evidence', [audit.sentence]),
+      tooltip: () => markdownParagraphs(l10n.t('Audit evidence'), [audit.sentence]),
     };
   }
   const { sources } = audit;
   const paths = sources.map((s) => s.setting).join(', ');
   // The whole sentence of each path: what was read of it, or why it could not be.
-  const tooltip = (): string => markdownParagraphs('Audit evidence', [audit.sentence, ...sources.map((s) => s.sentence)]);
+  const tooltip = (): string => markdownParagraphs(l10n.t('Audit evidence'), [audit.sentence, ...sources.map((s) => s.sentence)]);
   const failed = sources.find((s) => !s.ok);
   if (failed !== undefined) {
     const ok = sources.filter((s) => s.ok).length;
     return {
       ...base,
       label: failed.sentence,
-      description: sources.length > 1 ? `${ok} of ${count(sources.length, 'path')} of ${AUDIT_PATHS_SETTING} read` : AUDIT_PATHS_SETTING,
+      description:
+        sources.length > 1 ? l10n.t('{0} of {1} paths of {2} read', ok, sources.length.toLocaleString('en-US'), AUDIT_PATHS_SETTING) : AUDIT_PATHS_SETTING,
       icon: 'warning',
       tone: 'warning',
       tooltip,
@@ -238,7 +259,10 @@ export function auditNode(audit: AuditStatus, parent: ExplorerNode, remoteWindow
   const followed = sources.reduce((n, s) => n + (s.followed ?? 0), 0);
   return {
     ...base,
-    label: `Audit evidence: ${count(files, 'file')} read, ${followed.toLocaleString('en-US')} followed`,
+    label:
+      files === 1
+        ? l10n.t('Audit evidence: 1 file read, {0} followed', followed.toLocaleString('en-US'))
+        : l10n.t('Audit evidence: {0} files read, {1} followed', files.toLocaleString('en-US'), followed.toLocaleString('en-US')),
     description: paths,
     icon: 'info',
     tone: 'muted',
@@ -257,13 +281,22 @@ function findingNode(f: Finding, context: string, parent: ExplorerNode): Explore
     tone: severityTone(f.severity),
     contextValue: contextValueOf(ref, f.target ? ['target'] : []),
     parent,
-    tooltip: () => markdownRows(f.title, [['Severity', f.severity], ...f.evidence.map((e): [string, string] => ['Evidence', e.text])], f.explanation),
+    tooltip: () =>
+      markdownRows(
+        f.title,
+        [[l10n.t('Severity'), severityWord(f.severity)], ...f.evidence.map((e): [string, string] => [l10n.t('Evidence'), e.text])],
+        f.explanation,
+      ),
   };
   // A click only opens Token Health: actions such as a restart or a 20-request probe run from their own labelled child.
-  node.command = { command: COMMAND.showTokenHealth, title: 'Show Token Health', arguments: [ref] };
+  node.command = { command: COMMAND.showTokenHealth, title: l10n.t('Show Token Health'), arguments: [ref] };
   const actions = f.actions.filter((a) => a.command !== COMMAND.showTokenHealth);
   if (actions.length > 0) node.children = actions.map((a, i) => findingActionNode(f, a, i, node));
   return node;
+}
+
+function severityWord(severity: Finding['severity']): string {
+  return severity === 'error' ? l10n.t('error') : severity === 'warning' ? l10n.t('warning') : l10n.t('info');
 }
 
 const ACTION_ICONS: Record<string, string> = {
@@ -283,7 +316,7 @@ function findingActionNode(f: Finding, a: FindingAction, index: number, parent: 
   return {
     id: `finding:${f.id}/action:${index}`,
     label: a.title,
-    description: 'next step',
+    description: l10n.t('next step'),
     icon: ACTION_ICONS[a.command] ?? 'wrench',
     contextValue: 'findingAction',
     command: { command: a.command, title: a.title, arguments: target ? [target] : [] },
@@ -291,13 +324,21 @@ function findingActionNode(f: Finding, a: FindingAction, index: number, parent: 
   };
 }
 
-const ACTION_COMMANDS: Record<ErrorAction, NodeCommand> = {
-  reloadCredentials: { command: COMMAND.reloadCredentials, title: 'Reload Credentials' },
-  retry: { command: COMMAND.refresh, title: 'Retry now' },
-  switchContext: { command: COMMAND.switchContext, title: 'Switch Context' },
-  openKubeconfig: { command: COMMAND.openKubeconfig, title: 'Open kubeconfig' },
-  chooseKubeconfig: { command: COMMAND.chooseKubeconfig, title: 'Choose kubeconfig file…' },
-};
+/** The click of an error node: the next step, titled in the display language. */
+function actionCommand(action: ErrorAction): NodeCommand {
+  switch (action) {
+    case 'reloadCredentials':
+      return { command: COMMAND.reloadCredentials, title: l10n.t('Reload Credentials') };
+    case 'retry':
+      return { command: COMMAND.refresh, title: l10n.t('Retry now') };
+    case 'switchContext':
+      return { command: COMMAND.switchContext, title: l10n.t('Switch Context') };
+    case 'openKubeconfig':
+      return { command: COMMAND.openKubeconfig, title: l10n.t('Open kubeconfig') };
+    case 'chooseKubeconfig':
+      return { command: COMMAND.chooseKubeconfig, title: l10n.t('Choose kubeconfig file…') };
+  }
+}
 
 /** An error as a node: the sentence, a countdown while a retry is pending, and a click that does the next step. */
 export function errorNode(
@@ -328,16 +369,16 @@ export function problemNode(
     contextValue: 'error',
     tooltip: () =>
       markdownRows(
-        severity === 'error' ? 'Error' : 'Not allowed',
+        severity === 'error' ? l10n.t('Error') : l10n.t('Not allowed'),
         [
-          ['Next step', action ? ACTION_COMMANDS[action].title : undefined],
-          ['Status', countdown],
+          [l10n.t('Next step'), action ? actionCommand(action).title : undefined],
+          [l10n.t('Status'), countdown],
         ],
         message,
       ),
   };
   if (countdown) node.description = countdown;
-  if (action) node.command = ACTION_COMMANDS[action];
+  if (action) node.command = actionCommand(action);
   if (parent) node.parent = parent;
   return node;
 }

@@ -1,5 +1,6 @@
 // Token nodes: a container's projected token file (what the pod spec asks for, the refresh the kubelet
 // should have made, and the live token once read) and a legacy token Secret, decoded.
+import * as l10n from '@vscode/l10n';
 import type { ContainerTokens, LegacySecretItem, LiveTokenReading, PodItem, ProjectedTokenMount } from '../../cluster/inventory/types';
 import { liveTokenTiming, mountSchedule } from '../../cluster/inventory/tokenTiming';
 import { tokenExpiry } from '../../token/expiry';
@@ -34,7 +35,7 @@ export function tokenFileNode(
   const target = { namespace: pod.namespace, pod: pod.name, podUid: pod.uid, container: container.name, path: mount.path };
   const reading = input.liveReading?.(target);
   const busy = input.isReading?.(target) ?? false;
-  const audience = mount.audience ?? 'the API server';
+  const audience = mount.audience ?? l10n.t('the API server');
   const node: ExplorerNode = {
     id: `${parent.id}/token:${container.name}:${mount.path}`,
     ref,
@@ -45,25 +46,25 @@ export function tokenFileNode(
     parent,
   };
   let description = `${audience} · ${describeDuration(mount.expirationSeconds, 'short')}`;
-  if (busy) description = `reading… · ${description}`;
+  if (busy) description = `${l10n.t('reading…')} · ${description}`;
   const live = reading?.ok ? liveTokenNode(input, reading, node) : undefined;
   if (live) {
     description = live.description ?? description;
     node.icon = live.icon;
     node.tone = live.tone ?? 'muted';
   } else if (reading && !reading.ok) {
-    description = `could not read · ${description}`;
+    description = `${l10n.t('could not read')} · ${description}`;
     node.icon = 'warning';
     node.tone = 'warning';
   } else if (input.liveMode === 'off') {
-    description = `${description} · live tokens off`;
+    description = `${description} · ${l10n.t('live tokens off')}`;
   }
   node.description = description;
   node.lazyChildren = () => {
     const children: ExplorerNode[] = [
-      leaf(node, 'aud', 'Audience', audience, 'person'),
+      leaf(node, 'aud', l10n.t('Audience'), audience, 'person'),
       leaf(node, 'exp', 'expirationSeconds', `${mount.expirationSeconds} s (${describeDuration(mount.expirationSeconds, 'long')})`, 'watch'),
-      leaf(node, 'path', 'Path', mount.path, 'file'),
+      leaf(node, 'path', l10n.t('Path'), mount.path, 'file'),
     ];
     if (pod.startedAtSec !== undefined) {
       const s = mountSchedule(mount, pod.startedAtSec, input.nowSec);
@@ -71,8 +72,8 @@ export function tokenFileNode(
         leaf(
           node,
           'refresh',
-          'Kubelet refresh',
-          `every ${describeDuration(s.periodSeconds, 'long')}; latest due ${utc(s.lastRefreshAtSec)}, next ${utc(s.nextRefreshAtSec)}`,
+          l10n.t('Kubelet refresh'),
+          l10n.t('every {0}; latest due {1}, next {2}', describeDuration(s.periodSeconds, 'long'), utc(s.lastRefreshAtSec), utc(s.nextRefreshAtSec)),
           'sync',
         ),
       );
@@ -82,19 +83,19 @@ export function tokenFileNode(
     return children;
   };
   node.tooltip = () =>
-    markdownRows(`Token file ${mount.path}`, [
-      ['Pod', `${pod.namespace}/${pod.name}`],
-      ['Container', container.name],
-      ['Volume', mount.volume],
-      ['Audience', audience],
+    markdownRows(l10n.t('Token file {0}', mount.path), [
+      [l10n.t('Pod'), `${pod.namespace}/${pod.name}`],
+      [l10n.t('Container'), container.name],
+      [l10n.t('Volume'), mount.volume],
+      [l10n.t('Audience'), audience],
       ['expirationSeconds', String(mount.expirationSeconds)],
       [
-        'Live token',
+        l10n.t('Live token'),
         reading?.ok
-          ? `read at ${utc(Math.floor(reading.atMs / 1000))}`
+          ? l10n.t('read at {0}', utc(Math.floor(reading.atMs / 1000)))
           : input.liveMode === 'off'
-            ? 'not read (clusterCredentials.liveTokens.mode is off)'
-            : 'not read yet',
+            ? l10n.t('not read (clusterCredentials.liveTokens.mode is off)')
+            : l10n.t('not read yet'),
       ],
     ]);
   return node;
@@ -108,27 +109,35 @@ function liveTokenNode(input: ModelInput, reading: Extract<LiveTokenReading, { o
   const when = describeExpiry(timing.expiry, input.nowSec, 'short');
   const look = verdictLook(input.verdict?.(token, reading.signature));
   // A stale acceptance reads "stale" even where the claims alone still say "valid".
-  const shown = look.outcome === 'accepted' && look.stale ? stateStyle('stale') : style;
+  const shownState = look.outcome === 'accepted' && look.stale ? 'stale' : timing.expiry.state;
+  const shown = stateStyle(shownState);
   const word = shown.word;
+  const stale = shownState === 'stale';
   const node: ExplorerNode = {
     id: `${parent.id}/live`,
-    label: 'Live token',
+    label: l10n.t('Live token'),
     description: look.outcome === 'refused' ? `${look.words} · ${sig.text}` : `${word} · ${when} · ${sig.text}`,
-    icon: look.outcome === 'refused' ? 'error' : timing.refreshOverdue || word === 'stale' ? 'history' : style.icon,
+    icon: look.outcome === 'refused' ? 'error' : timing.refreshOverdue || stale ? 'history' : style.icon,
     tone:
-      worseTone(timing.refreshOverdue || word === 'stale' ? 'warning' : style.tone, sig.tone === 'error' || look.outcome === 'refused' ? 'error' : undefined) ??
+      worseTone(timing.refreshOverdue || stale ? 'warning' : style.tone, sig.tone === 'error' || look.outcome === 'refused' ? 'error' : undefined) ??
       style.tone,
     expanded: true,
     parent,
   };
   const c = token.claims;
   node.children = [
-    leaf(node, 'state', 'State', word, shown.icon, shown.tone),
+    leaf(node, 'state', l10n.t('State'), word, shown.icon, shown.tone),
     ...verdictLeaf(node, look),
-    leaf(node, 'left', 'Time left', when, 'watch'),
-    leaf(node, 'iat', 'Issued', c.iat !== undefined ? `${utc(c.iat)} (${describeDuration(input.nowSec - c.iat, 'long')} ago)` : 'unknown', 'calendar'),
-    leaf(node, 'jti', 'jti', c.jti ?? 'none', 'symbol-key'),
-    leaf(node, 'sig', 'Signature', sig.text, sig.icon, sig.tone),
+    leaf(node, 'left', l10n.t('Time left'), when, 'watch'),
+    leaf(
+      node,
+      'iat',
+      l10n.t('Issued'),
+      c.iat !== undefined ? l10n.t('{0} ({1} ago)', utc(c.iat), describeDuration(input.nowSec - c.iat, 'long')) : l10n.t('unknown'),
+      'calendar',
+    ),
+    leaf(node, 'jti', 'jti', c.jti ?? l10n.t('none'), 'symbol-key'),
+    leaf(node, 'sig', l10n.t('Signature'), sig.text, sig.icon, sig.tone),
   ];
   if (timing.refreshDueSec !== undefined) {
     const overdue = timing.refreshOverdue;
@@ -136,19 +145,19 @@ function liveTokenNode(input: ModelInput, reading: Extract<LiveTokenReading, { o
       leaf(
         node,
         'due',
-        overdue ? 'Refresh overdue' : 'Kubelet replaces it',
-        overdue ? `the kubelet should have replaced it at ${utc(timing.refreshDueSec)}` : `at ${utc(timing.refreshDueSec)}`,
+        overdue ? l10n.t('Refresh overdue') : l10n.t('Kubelet replaces it'),
+        overdue ? l10n.t('the kubelet should have replaced it at {0}', utc(timing.refreshDueSec)) : l10n.t('at {0}', utc(timing.refreshDueSec)),
         overdue ? 'warning' : 'sync',
         overdue ? 'warning' : undefined,
       ),
     );
   }
   node.tooltip = () =>
-    markdownRows('Live token', [
+    markdownRows(l10n.t('Live token'), [
       ...tokenRows(token, timing.expiry, input.nowSec),
-      ['Signature', reading.signature.status === 'signed' ? sig.text : `${sig.text}: ${reading.signature.reason}`],
-      ['API server', look.row],
-      ['Read at', instant(Math.floor(reading.atMs / 1000))],
+      [l10n.t('Signature'), reading.signature.status === 'signed' ? sig.text : `${sig.text}: ${reading.signature.reason}`],
+      [l10n.t('API server'), look.row],
+      [l10n.t('Read at'), instant(Math.floor(reading.atMs / 1000))],
     ]);
   return node;
 }
@@ -157,7 +166,7 @@ function liveTokenNode(input: ModelInput, reading: Extract<LiveTokenReading, { o
 function verdictLeaf(node: ExplorerNode, look: VerdictLook): ExplorerNode[] {
   if (look.row === undefined) return [];
   const refused = look.outcome === 'refused';
-  return [leaf(node, 'verdict', 'API server', look.row, refused ? 'error' : 'verified', refused ? 'error' : undefined)];
+  return [leaf(node, 'verdict', l10n.t('API server'), look.row, refused ? 'error' : 'verified', refused ? 'error' : undefined)];
 }
 
 export function secretNode(input: ModelInput, context: string, secret: LegacySecretItem, parent: ExplorerNode): ExplorerNode {
@@ -172,32 +181,32 @@ export function secretNode(input: ModelInput, context: string, secret: LegacySec
   };
   const token = secret.token;
   if (!token) {
-    node.description = 'legacy token · unreadable';
+    node.description = `${l10n.t('legacy token')} · ${l10n.t('unreadable')}`;
     node.tone = 'warning';
-    node.tooltip = () => markdownRows(`Secret ${secret.name}`, [['Service account', secret.serviceAccount]], secret.problem);
+    node.tooltip = () => markdownRows(l10n.t('Secret {0}', secret.name), [[l10n.t('Service account'), secret.serviceAccount]], secret.problem);
     return node;
   }
   const expiry = tokenExpiry(token, input.nowSec, input.expiry);
   const style = stateStyle(expiry.state);
   const sig = secret.signature ? signatureText(secret.signature) : undefined;
-  const look = verdictLook(input.verdict?.(token, secret.signature ?? { status: 'unchecked', reason: 'its signature has not been checked yet' }));
+  const look = verdictLook(input.verdict?.(token, secret.signature ?? { status: 'unchecked', reason: l10n.t('its signature has not been checked yet') }));
   const word = look.outcome === 'refused' ? look.words : look.outcome === 'accepted' && look.stale ? stateStyle('stale').word : style.word;
-  node.description = ['legacy token', word, ...(sig ? [sig.text] : [])].join(' · ');
+  node.description = [l10n.t('legacy token'), word, ...(sig ? [sig.text] : [])].join(' · ');
   node.tone = worseTone(style.tone, sig?.tone === 'error' || look.outcome === 'refused' ? 'error' : undefined) ?? style.tone;
   if (look.outcome === 'refused') node.icon = 'error';
   node.children = [
-    leaf(node, 'state', 'State', describeExpiry(expiry, input.nowSec, 'short'), style.icon, style.tone),
+    leaf(node, 'state', l10n.t('State'), describeExpiry(expiry, input.nowSec, 'short'), style.icon, style.tone),
     ...verdictLeaf(node, look),
-    leaf(node, 'iss', 'Issuer', token.claims.iss ?? 'none', 'organization'),
-    leaf(node, 'sub', 'Subject', token.claims.sub ?? 'none', 'account'),
-    leaf(node, 'fp', 'Fingerprint', token.fingerprint, 'symbol-key'),
-    ...(sig ? [leaf(node, 'sig', 'Signature', sig.text, sig.icon, sig.tone)] : []),
+    leaf(node, 'iss', l10n.t('Issuer'), token.claims.iss ?? l10n.t('none'), 'organization'),
+    leaf(node, 'sub', l10n.t('Subject'), token.claims.sub ?? l10n.t('none'), 'account'),
+    leaf(node, 'fp', l10n.t('Fingerprint'), token.fingerprint, 'symbol-key'),
+    ...(sig ? [leaf(node, 'sig', l10n.t('Signature'), sig.text, sig.icon, sig.tone)] : []),
   ];
   node.tooltip = () =>
     markdownRows(
-      `Legacy token Secret ${secret.name}`,
-      [...tokenRows(token, expiry, input.nowSec), ['Signature', sig?.text], ['API server', look.row]],
-      'A Secret-based token never expires: it works until the Secret is deleted. Prefer short-lived tokens from the TokenRequest API.',
+      l10n.t('Legacy token Secret {0}', secret.name),
+      [...tokenRows(token, expiry, input.nowSec), [l10n.t('Signature'), sig?.text], [l10n.t('API server'), look.row]],
+      l10n.t('A Secret-based token never expires: it works until the Secret is deleted. Prefer short-lived tokens from the TokenRequest API.'),
     );
   return node;
 }

@@ -1,5 +1,6 @@
 // Markdown tooltips for tree nodes. Every value from a kubeconfig or the cluster is escaped; the
 // markdown is rendered untrusted, so nothing in it can run a command or form a link.
+import * as l10n from '@vscode/l10n';
 import type { CredentialState, DecodedToken, ExpiryInfo } from '../../token/types';
 import { describeExpiry, formatInstant, localInstant, localOffsetMinutes } from '../../token/relativeTime';
 import { cap, escapeMarkdown } from '../markdown/escape';
@@ -12,7 +13,8 @@ export function markdownRows(heading: string, rows: readonly Row[], note?: strin
   const lines = [`**${escapeMarkdown(heading)}**`, ''];
   for (const [label, value] of rows) {
     if (value === undefined || value === '') continue;
-    lines.push(`${escapeMarkdown(label)}: ${escapeMarkdown(cap(value))}  `);
+    // "Label: value" (in Chinese with a full-width colon); the two trailing spaces break the line.
+    lines.push(`${l10n.t('{0}: {1}', escapeMarkdown(label), escapeMarkdown(cap(value)))}  `);
   }
   if (note) lines.push('', escapeMarkdown(note));
   return lines.join('\n');
@@ -44,16 +46,16 @@ export function stateText(expiry: ExpiryInfo, nowSec: number): string {
 export function tokenRows(token: DecodedToken, expiry: ExpiryInfo, nowSec: number): Row[] {
   const c = token.claims;
   return [
-    ['State', stateText(expiry, nowSec)],
-    ['Subject', c.sub],
-    ['Issuer', c.iss],
-    ['Audience', c.aud.join(', ')],
-    ['Issued', instant(c.iat)],
-    ['Expires', instant(c.exp)],
-    ['Warn after', instant(c.kubernetes?.warnAfter)],
-    ['Bound to pod', c.kubernetes?.pod ? `${c.kubernetes.pod.name} (${c.kubernetes.pod.uid ?? 'no uid'})` : undefined],
-    ['Node', c.kubernetes?.node?.name],
+    [l10n.t('State'), stateText(expiry, nowSec)],
+    [l10n.t('Subject'), c.sub],
+    [l10n.t('Issuer'), c.iss],
+    [l10n.t('Audience'), c.aud.join(', ')],
+    [l10n.t('Issued'), instant(c.iat)],
+    [l10n.t('Expires'), instant(c.exp)],
+    [l10n.t('Warn after'), instant(c.kubernetes?.warnAfter)],
+    [l10n.t('Bound to pod'), c.kubernetes?.pod ? `${c.kubernetes.pod.name} (${c.kubernetes.pod.uid ?? l10n.t('no uid')})` : undefined],
+    [l10n.t('Node'), c.kubernetes?.node?.name],
     ['jti', c.jti],
-    ['Fingerprint', token.fingerprint],
+    [l10n.t('Fingerprint'), token.fingerprint],
   ];
 }

@@ -1,4 +1,5 @@
 // Namespace → service account → pod nodes, from the inventory's projections.
+import * as l10n from '@vscode/l10n';
 import { KIND_WORDS, unreadablePhrases, type ListFailure } from '../../cluster/inventory/coverage';
 import type { LegacySecretItem, PodItem, ServiceAccountItem } from '../../cluster/inventory/types';
 import type { ExplorerNode, ModelInput } from './explorerNode';
@@ -15,7 +16,9 @@ export interface NamespaceContents {
   secrets: LegacySecretItem[];
 }
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+const serviceAccountCount = (n: number): string => (n === 1 ? l10n.t('1 service account') : l10n.t('{0} service accounts', n));
+const podCount = (n: number): string => (n === 1 ? l10n.t('1 pod') : l10n.t('{0} pods', n));
+const legacyTokenCount = (n: number): string => (n === 1 ? l10n.t('1 legacy token') : l10n.t('{0} legacy tokens', n));
 
 /** `gaps`: the lists covering this namespace that failed for a cause of their own (a 403); the session's cause is on the context. */
 export function namespaceNode(
@@ -51,11 +54,11 @@ export function namespaceNode(
   node.description = namespaceCounts(names.size, contents.pods.length, gaps);
   if (tone) node.tone = tone;
   node.tooltip = () =>
-    markdownRows(`Namespace ${name}`, [
-      ['Service accounts', String(names.size)],
-      ['Pods', String(contents.pods.length)],
-      ['Legacy token Secrets', String(contents.secrets.length)],
-      ...unreadablePhrases({ gaps }).map((phrase): Row => ['Cannot see', phrase]),
+    markdownRows(l10n.t('Namespace {0}', name), [
+      [l10n.t('Service accounts'), String(names.size)],
+      [l10n.t('Pods'), String(contents.pods.length)],
+      [l10n.t('Legacy token Secrets'), String(contents.secrets.length)],
+      ...unreadablePhrases({ gaps }).map((phrase): Row => [l10n.t('Cannot see'), phrase]),
     ]);
   return node;
 }
@@ -64,13 +67,14 @@ export function namespaceNode(
 function namespaceCounts(serviceAccounts: number, pods: number, gaps: readonly ListFailure[]): string {
   const failed = new Set(gaps.map((g) => g.kind));
   const parts: string[] = [];
-  if (!failed.has('serviceaccounts')) parts.push(plural(serviceAccounts, 'service account'));
-  if (!failed.has('pods')) parts.push(plural(pods, 'pod'));
+  if (!failed.has('serviceaccounts')) parts.push(serviceAccountCount(serviceAccounts));
+  if (!failed.has('pods')) parts.push(podCount(pods));
   const unread = (['serviceaccounts', 'pods', 'secrets'] as const).filter((k) => failed.has(k)).map((k) => KIND_WORDS[k]);
   if (unread.length > 0) {
     const statuses = new Set(gaps.map((g) => g.error.status));
     const [status] = statuses;
-    parts.push(`cannot list ${unread.join(', ')}${statuses.size === 1 && status !== undefined ? ` (${status})` : ''}`);
+    const kinds = unread.join(', ');
+    parts.push(statuses.size === 1 && status !== undefined ? l10n.t('cannot list {0} ({1})', kinds, status) : l10n.t('cannot list {0}', kinds));
   }
   return parts.join(' · ');
 }
@@ -99,12 +103,12 @@ function serviceAccountNode(
     children.push(child);
   }
   node.children = children;
-  node.description = [plural(pods.length, 'pod'), ...(secrets.length > 0 ? [plural(secrets.length, 'legacy token')] : [])].join(' · ');
+  node.description = [podCount(pods.length), ...(secrets.length > 0 ? [legacyTokenCount(secrets.length)] : [])].join(' · ');
   if (tone && tone !== 'muted') node.tone = tone;
   node.tooltip = () =>
-    markdownRows(`Service account ${namespace}/${name}`, [
-      ['Pods running as it', String(pods.length)],
-      ['Legacy token Secrets', String(secrets.length)],
+    markdownRows(l10n.t('Service account {0}', `${namespace}/${name}`), [
+      [l10n.t('Pods running as it'), String(pods.length)],
+      [l10n.t('Legacy token Secrets'), String(secrets.length)],
     ]);
   return node;
 }
@@ -122,7 +126,7 @@ function podNode(input: ModelInput, context: string, pod: PodItem, parent: Explo
     id: `${parent.id}/pod:${pod.name}`,
     ref,
     label: pod.name,
-    description: pod.deleting ? `${pod.phase} · terminating` : pod.phase,
+    description: pod.deleting ? `${pod.phase} · ${l10n.t('terminating')}` : pod.phase,
     icon: 'package',
     contextValue: contextValueOf(ref, flags),
     parent,
@@ -139,8 +143,8 @@ function podNode(input: ModelInput, context: string, pod: PodItem, parent: Explo
   if (children.length === 0)
     children.push({
       id: `${node.id}/none`,
-      label: 'No projected service-account token',
-      description: 'automountServiceAccountToken is off',
+      label: l10n.t('No projected service-account token'),
+      description: l10n.t('automountServiceAccountToken is off'),
       icon: 'circle-slash',
       tone: 'muted',
       parent: node,
@@ -148,13 +152,13 @@ function podNode(input: ModelInput, context: string, pod: PodItem, parent: Explo
   node.children = children;
   if (tone) node.tone = tone;
   node.tooltip = () =>
-    markdownRows(`Pod ${pod.namespace}/${pod.name}`, [
-      ['Phase', pod.phase],
-      ['Service account', pod.serviceAccount],
-      ['Node', pod.nodeName],
-      ['Owner', pod.owner ? `${pod.owner.kind} ${pod.owner.name}` : undefined],
-      ['Workload', pod.workload ? `${pod.workload.kind} ${pod.workload.name}` : undefined],
-      ['Containers', pod.containers.map((c) => c.name).join(', ')],
+    markdownRows(l10n.t('Pod {0}', `${pod.namespace}/${pod.name}`), [
+      [l10n.t('Phase'), pod.phase],
+      [l10n.t('Service account'), pod.serviceAccount],
+      [l10n.t('Node'), pod.nodeName],
+      [l10n.t('Owner'), pod.owner ? `${pod.owner.kind} ${pod.owner.name}` : undefined],
+      [l10n.t('Workload'), pod.workload ? `${pod.workload.kind} ${pod.workload.name}` : undefined],
+      [l10n.t('Containers'), pod.containers.map((c) => c.name).join(', ')],
     ]);
   return node;
 }

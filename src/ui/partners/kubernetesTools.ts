@@ -6,6 +6,7 @@
 // The package's `extension` helper is not used at run time: it asks VS Code for the extension when the package
 // is first loaded and keeps that answer forever (a later install would never be seen), and activates every API at
 // once, leaving rejections nobody handles if activation fails. We ask the same broker the same way, when needed.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import type { ClusterExplorerV1_1 } from 'vscode-kubernetes-tools-api';
 // The package's index declares v1_1 of the configuration API without exporting it.
@@ -221,8 +222,8 @@ export class KubernetesToolsPartner implements vscode.Disposable {
     return {
       source: 'missing',
       reason: files
-        ? `not in ${files}, the kubeconfig Cluster Credentials reads; set clusterCredentials.kubeconfig to the file Kubernetes Tools uses`
-        : `Cluster Credentials has no kubeconfig to read; set clusterCredentials.kubeconfig to the file Kubernetes Tools uses`,
+        ? l10n.t('not in {0}, the kubeconfig Cluster Credentials reads; set clusterCredentials.kubeconfig to the file Kubernetes Tools uses', files)
+        : l10n.t('Cluster Credentials has no kubeconfig to read; set clusterCredentials.kubeconfig to the file Kubernetes Tools uses'),
     };
   }
 

@@ -1,6 +1,7 @@
 // What Cluster Credentials adds to another extension's Kubernetes tree, as plain data (no VS Code): the
 // credential of each kubeconfig context, and the token expiry of a pod. The adapter
 // (kubernetesTools.ts) only turns these into TreeItems and descriptions.
+import * as l10n from '@vscode/l10n';
 import type { CredentialDescription } from '../../cluster/auth/credentialDescription';
 import type { LiveTokenReading, LiveTokenTarget, PodItem } from '../../cluster/inventory/types';
 import { liveTokenTiming } from '../../cluster/inventory/tokenTiming';
@@ -33,43 +34,43 @@ export type PartnerCredential =
 export function partnerCredentialNode(context: string, found: PartnerCredential, nowSec: number, expiry?: Partial<ExpiryOptions>): ExplorerNode {
   const ref: ContextRef = { kind: 'context', context };
   const id = `clusterCredentials.partner/context:${context}/credential`;
-  const command = { command: COMMAND.showTokenHealth, title: 'Show Token Health', arguments: [ref] };
+  const command = { command: COMMAND.showTokenHealth, title: l10n.t('Show Token Health'), arguments: [ref] };
   if (found.source === 'missing') {
     return {
       id,
       ref,
-      label: 'Credential: not known to Cluster Credentials',
+      label: l10n.t('Credential: not known to Cluster Credentials'),
       description: found.reason,
       icon: 'question',
       tone: 'muted',
       contextValue: `${PARTNER_CONTEXT_VALUE} missing`,
-      tooltip: () => markdownRows(`Context ${context}`, [], found.reason),
+      tooltip: () => markdownRows(l10n.t('Context {0}', context), [], found.reason),
     };
   }
   const d = found.credential;
   const summary = credentialSummary(d, nowSec, expiry);
   const style = summary.state ? stateStyle(summary.state) : undefined;
   const active = found.source === 'session';
-  const words = [...(style ? [style.word] : []), active ? 'active context' : 'read from the kubeconfig'];
+  const words = [...(style ? [style.word] : []), active ? l10n.t('active context') : l10n.t('read from the kubeconfig')];
   const node: ExplorerNode = {
     id,
     ref,
-    label: `Credential: ${summary.text}`,
+    label: l10n.t('Credential: {0}', summary.text),
     description: d.problem ? `${words.join(' · ')} · ${d.problem}` : words.join(' · '),
     icon: d.problem ? 'warning' : (style?.icon ?? 'key'),
     contextValue: `${PARTNER_CONTEXT_VALUE} ${active ? 'active' : 'inactive'}`,
     command,
     tooltip: () =>
       markdownRows(
-        `Credential of context ${context}`,
+        l10n.t('Credential of context {0}', context),
         [
-          ['Credential', credentialWords(d)],
-          ['User', d.user],
-          ['State', style?.word],
-          ['Expires', instant(d.expiresAtSec)],
-          ['Token file', d.tokenFile],
-          ['Fingerprint', d.fingerprint],
-          ['Read', active ? 'from the active session of Cluster Credentials' : 'from the kubeconfig, without a request'],
+          [l10n.t('Credential'), credentialWords(d)],
+          [l10n.t('User'), d.user],
+          [l10n.t('State'), style?.word],
+          [l10n.t('Expires'), instant(d.expiresAtSec)],
+          [l10n.t('Token file'), d.tokenFile],
+          [l10n.t('Fingerprint'), d.fingerprint],
+          [l10n.t('Read'), active ? l10n.t('from the active session of Cluster Credentials') : l10n.t('from the kubeconfig, without a request')],
         ],
         d.problem,
       ),
@@ -93,7 +94,7 @@ export interface PodTokenInput {
  */
 export function podTokenDescription(pod: PodItem, input: PodTokenInput): string | undefined {
   const mounts = pod.containers.flatMap((c) => c.tokens.map((m) => ({ container: c.name, mount: m })));
-  if (mounts.length === 0) return 'no service-account token';
+  if (mounts.length === 0) return l10n.t('no service-account token');
   let soonest: { expiresAt: number; text: string; overdue: boolean } | undefined;
   let failed = false;
   for (const { container, mount } of mounts) {
@@ -109,11 +110,11 @@ export function podTokenDescription(pod: PodItem, input: PodTokenInput): string 
       soonest = { expiresAt, text: describeExpiry(timing.expiry, input.nowSec, 'short'), overdue: timing.refreshOverdue };
     }
   }
-  if (soonest) return `token ${soonest.text}${soonest.overdue ? ' · kubelet refresh overdue' : ''}`;
-  if (failed) return 'token could not be read';
+  if (soonest) return `${l10n.t('token {0}', soonest.text)}${soonest.overdue ? ` · ${l10n.t('kubelet refresh overdue')}` : ''}`;
+  if (failed) return l10n.t('token could not be read');
   const shortest = Math.min(...mounts.map((m) => m.mount.expirationSeconds));
-  const why = input.liveMode === 'off' ? 'live tokens off' : 'not read yet';
-  return `token lifetime ${describeDuration(shortest, 'long')} · ${why}`;
+  const why = input.liveMode === 'off' ? l10n.t('live tokens off') : l10n.t('not read yet');
+  return `${l10n.t('token lifetime {0}', describeDuration(shortest, 'long'))} · ${why}`;
 }
 
 /** The partner's pod description with ours after it ("Running · token expires in 52 min"). */
