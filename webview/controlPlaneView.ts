@@ -5,20 +5,33 @@
 import { GAUGE_METRICS, type ApiserverLogCounts, type ControlPlaneGauge, type GaugeMetric, type GaugePoint } from '../src/shared/tokenHealthProtocol';
 import { el, svg } from './dom';
 import { formatDuration, formatUtcTime } from './format';
+import { tr } from './strings';
 
-const LABELS: Record<GaugeMetric, string> = {
-  stale: 'Stale tokens used',
-  legacy: 'Legacy Secret tokens used',
-  valid: 'Valid projected tokens used',
-  failed: 'Failed authentications',
-};
+function labelOf(metric: GaugeMetric): string {
+  switch (metric) {
+    case 'stale':
+      return tr('Stale tokens used');
+    case 'legacy':
+      return tr('Legacy Secret tokens used');
+    case 'valid':
+      return tr('Valid projected tokens used');
+    case 'failed':
+      return tr('Failed authentications');
+  }
+}
 
-const MEANING: Record<GaugeMetric, string> = {
-  stale: 'requests with a projected token past its warnafter: a client that never re-reads its token file',
-  legacy: 'requests with a token from a service-account token Secret',
-  valid: 'requests with a projected token before its warnafter',
-  failed: 'requests whose credential was refused or matched no authenticator',
-};
+function meaningOf(metric: GaugeMetric): string {
+  switch (metric) {
+    case 'stale':
+      return tr('requests with a projected token past its warnafter: a client that never re-reads its token file');
+    case 'legacy':
+      return tr('requests with a token from a service-account token Secret');
+    case 'valid':
+      return tr('requests with a projected token before its warnafter');
+    case 'failed':
+      return tr('requests whose credential was refused or matched no authenticator');
+  }
+}
 
 const WIDTH = 160;
 const HEIGHT = 26;
@@ -114,7 +127,7 @@ export function sparkline(points: readonly GaugePoint[], metric: GaugeMetric, la
     previous = p;
     if (p.reset === true) {
       root.appendChild(
-        svg('line', { class: 'spark-reset', x1: x(p.startMs), x2: x(p.startMs), y1: 0, y2: HEIGHT }, 'a counter went down here: the API server restarted'),
+        svg('line', { class: 'spark-reset', x1: x(p.startMs), x2: x(p.startMs), y1: 0, y2: HEIGHT }, tr('a counter went down here: the API server restarted')),
       );
     }
   }
@@ -128,40 +141,41 @@ function rateRow(points: readonly GaugePoint[], metric: GaugeMetric, nowMs: numb
   const last = points[points.length - 1];
   const over = first !== undefined && last !== undefined ? formatDuration(last.endMs - first.startMs) : '';
   const values = points.flatMap((p) => (p.perMinute[metric] !== undefined ? [p.perMinute[metric]] : []));
+  const name = labelOf(metric);
   const label =
     latest === undefined
-      ? `${LABELS[metric]}: not reported by this API server`
-      : `${LABELS[metric]} per minute over ${over}: from ${formatRate(Math.min(...values))} to ${formatRate(Math.max(...values))}, latest ${formatRate(latest.value)}`;
+      ? tr('{0}: not reported by this API server', name)
+      : tr(
+          '{0} per minute over {1}: from {2} to {3}, latest {4}',
+          name,
+          over,
+          formatRate(Math.min(...values)),
+          formatRate(Math.max(...values)),
+          formatRate(latest.value),
+        );
   const words =
     latest === undefined
-      ? 'not reported by this API server'
-      : `${formatRate(latest.value)} per minute (${formatUtcTime(latest.point.startMs, nowMs)} to ${formatUtcTime(latest.point.endMs, nowMs)})`;
+      ? tr('not reported by this API server')
+      : tr('{0} per minute ({1} to {2})', formatRate(latest.value), formatUtcTime(latest.point.startMs, nowMs), formatUtcTime(latest.point.endMs, nowMs));
   return el('li', {
     className: `cp-rate metric-${metric}`,
-    attrs: { title: MEANING[metric] },
-    children: [
-      el('span', { className: 'cp-label', text: LABELS[metric] }),
-      sparkline(points, metric, label),
-      el('span', { className: 'cp-latest', text: words }),
-    ],
+    attrs: { title: meaningOf(metric) },
+    children: [el('span', { className: 'cp-label', text: name }), sparkline(points, metric, label), el('span', { className: 'cp-latest', text: words })],
   });
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 function logLine(log: ApiserverLogCounts, nowMs: number): HTMLElement {
   const pods = log.pods.join(', ');
+  const refused = log.total === 1 ? tr('1 refused credential') : tr('{0} refused credentials', log.total);
   const counted =
     log.total === 0
-      ? 'no refused credential'
-      : `${plural(log.total, 'refused credential')}: ${log.expired} expired, ${log.invalidated} invalidated (pod or Secret gone), ${log.other} other`;
-  const last = log.lastMs !== undefined && log.total > 0 ? `; the last at ${formatUtcTime(log.lastMs, nowMs)}` : '';
+      ? tr('no refused credential')
+      : tr('{0}: {1} expired, {2} invalidated (pod or Secret gone), {3} other', refused, log.expired, log.invalidated, log.other);
+  const last = log.lastMs !== undefined && log.total > 0 ? tr('; the last at {0}', formatUtcTime(log.lastMs, nowMs)) : '';
   return el('div', {
     className: 'cp-log',
     children: [
-      el('p', { text: `The API server's own log (${pods}) since ${formatUtcTime(log.sinceMs, nowMs)}: ${counted}${last}.` }),
+      el('p', { text: tr("The API server's own log ({0}) since {1}: {2}{3}.", pods, formatUtcTime(log.sinceMs, nowMs), counted, last) }),
       log.note !== undefined ? el('p', { className: 'detail', text: log.note }) : undefined,
     ],
   });
@@ -170,12 +184,12 @@ function logLine(log: ApiserverLogCounts, nowMs: number): HTMLElement {
 /** The section's content for what the host sent. */
 export function renderControlPlane(v: unknown, nowMs: number): HTMLElement {
   const gauge = readGauge(v);
-  if (gauge === undefined) return el('p', { className: 'empty', text: 'Nothing to show of the control plane: press Refresh.' });
+  if (gauge === undefined) return el('p', { className: 'empty', text: tr('Nothing to show of the control plane: press Refresh.') });
   const { points } = gauge;
   const resets = points.filter((p) => p.reset === true).length;
   const sampled =
     gauge.lastSampleMs !== undefined
-      ? `Sampled every ${gauge.intervalSeconds} s while this panel is open; last sample ${formatUtcTime(gauge.lastSampleMs, nowMs)}.`
+      ? tr('Sampled every {0} s while this panel is open; last sample {1}.', gauge.intervalSeconds, formatUtcTime(gauge.lastSampleMs, nowMs))
       : undefined;
   return el('div', {
     className: 'control-plane',
@@ -184,7 +198,7 @@ export function renderControlPlane(v: unknown, nowMs: number): HTMLElement {
       points.length > 0
         ? el('ul', {
             className: 'cp-rates',
-            attrs: { 'aria-label': "The API server's token counters, per minute" },
+            attrs: { 'aria-label': tr("The API server's token counters, per minute") },
             children: GAUGE_METRICS.map((m) => rateRow(points, m, nowMs)),
           })
         : undefined,
@@ -193,7 +207,11 @@ export function renderControlPlane(v: unknown, nowMs: number): HTMLElement {
             className: 'meta',
             text: [
               sampled,
-              resets > 0 ? `The API server restarted ${resets === 1 ? 'once' : `${resets} times`} meanwhile: its counters started again from zero.` : undefined,
+              resets === 1
+                ? tr('The API server restarted once meanwhile: its counters started again from zero.')
+                : resets > 1
+                  ? tr('The API server restarted {0} times meanwhile: its counters started again from zero.', resets)
+                  : undefined,
             ]
               .filter((t) => t !== undefined)
               .join(' '),

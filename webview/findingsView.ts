@@ -3,12 +3,25 @@
 import type { Finding, FindingAction } from '../src/diagnosis/types';
 import { el } from './dom';
 import { formatEvidenceTime } from './format';
+import { tr } from './strings';
 
 export interface FindingHandlers {
   run(action: FindingAction): void;
 }
 
 const ICONS: Record<Finding['severity'], string> = { error: 'error', warning: 'warning', info: 'info' };
+
+/** "error: <title>", for a screen reader. */
+function findingLabel(f: Finding): string {
+  switch (f.severity) {
+    case 'error':
+      return tr('error: {0}', f.title);
+    case 'warning':
+      return tr('warning: {0}', f.title);
+    case 'info':
+      return tr('info: {0}', f.title);
+  }
+}
 
 function findingCard(f: Finding, highlighted: boolean, handlers: FindingHandlers): HTMLElement {
   const buttons = f.actions.map((a, i) => {
@@ -24,7 +37,7 @@ function findingCard(f: Finding, highlighted: boolean, handlers: FindingHandlers
     : undefined;
   return el('article', {
     className: `finding severity-${f.severity}${highlighted ? ' highlighted' : ''}`,
-    attrs: { 'data-finding-id': f.id, 'aria-label': `${f.severity}: ${f.title}` },
+    attrs: { 'data-finding-id': f.id, 'aria-label': findingLabel(f) },
     children: [
       el('h3', {
         children: [el('vscode-icon', { attrs: { name: ICONS[f.severity], 'aria-hidden': 'true' }, className: 'severity-icon' }), el('span', { text: f.title })],
@@ -38,7 +51,7 @@ function findingCard(f: Finding, highlighted: boolean, handlers: FindingHandlers
 
 export function renderFindings(findings: readonly Finding[], highlightId: string | undefined, handlers: FindingHandlers): HTMLElement {
   if (findings.length === 0) {
-    return el('p', { className: 'empty healthy', text: 'No finding: nothing the diagnosis rules look for shows in the evidence gathered so far.' });
+    return el('p', { className: 'empty healthy', text: tr('No finding: nothing the diagnosis rules look for shows in the evidence gathered so far.') });
   }
   return el('div', { className: 'findings', children: findings.map((f) => findingCard(f, f.id === highlightId, handlers)) });
 }

@@ -7,6 +7,8 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import {
   isHostMessage,
   parsePersistedState,
+  readWebviewStrings,
+  STRINGS_META_NAME,
   type PanelAction,
   type PersistedState,
   type TokenHealthState,
@@ -18,8 +20,12 @@ import { renderFindings } from './findingsView';
 import { formatTimestamp } from './format';
 import { copyText, filterLines } from './lineFilter';
 import { legend, renderTimeline } from './timelineView';
+import { tr, useStrings } from './strings';
 import { renderTable } from './unauthorizedTable';
 import { renderVerdicts } from './verdictList';
+
+// The display language's words, which the host put in the page: before anything below draws a word.
+useStrings(readWebviewStrings(document.querySelector(`meta[name="${STRINGS_META_NAME}"]`)?.getAttribute('content')));
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -51,7 +57,7 @@ function runAction(a: PanelAction): void {
 
 // The page's fixed parts; each render replaces the content of one of them.
 const app = document.getElementById('app') ?? document.body.appendChild(el('main', { attrs: { id: 'app' } }));
-const title = el('h1', { attrs: { id: 'subject-title' }, text: document.getElementById('subject-title')?.textContent ?? 'Token Health' });
+const title = el('h1', { attrs: { id: 'subject-title' }, text: document.getElementById('subject-title')?.textContent ?? tr('Token Health') });
 const detail = el('p', { className: 'detail', attrs: { id: 'subject-detail' } });
 const meta = el('p', { className: 'meta' });
 const toolbar = el('div', { className: 'toolbar' });
@@ -61,7 +67,7 @@ const controlPlaneBox = el('div', { className: 'control-plane-box' });
 const verdictBox = el('div', { className: 'verdict-box' });
 const timelineBox = el('div', { className: 'timeline-box' });
 const filter = el('vscode-textfield', {
-  attrs: { placeholder: 'Filter lines (pod, container, pattern, text)', 'aria-label': 'Filter 401 lines', type: 'search', id: 'line-filter' },
+  attrs: { placeholder: tr('Filter lines (pod, container, pattern, text)'), 'aria-label': tr('Filter 401 lines'), type: 'search', id: 'line-filter' },
 });
 const lineCount = el('span', { className: 'count' });
 const tableBox = el('div', { className: 'table-box' });
@@ -74,22 +80,22 @@ function section(id: string, heading: string, ...children: HTMLElement[]): HTMLE
 }
 
 // A context's panel only: the API server's counters are the whole cluster's.
-const controlPlaneSection = section('control-plane', 'Control plane', controlPlaneBox);
+const controlPlaneSection = section('control-plane', tr('Control plane'), controlPlaneBox);
 controlPlaneSection.hidden = true;
 
 replaceChildren(
   app,
   el('header', { className: 'subject', children: [el('div', { children: [title, detail, meta] }), toolbar] }),
   notice,
-  section('findings', 'Findings', findingsBox),
+  section('findings', tr('Findings'), findingsBox),
   controlPlaneSection,
-  section('timeline', 'Timeline', verdictBox, timelineBox, legend()),
+  section('timeline', tr('Timeline'), verdictBox, timelineBox, legend()),
   section(
     'unauthorized',
-    '401 lines',
+    tr('401 lines'),
     el('div', {
       className: 'table-toolbar',
-      children: [filter, lineCount, button('Copy', 'copy', () => post({ type: 'copy', text: copyText(visibleLines()) }))],
+      children: [filter, lineCount, button(tr('Copy'), 'copy', () => post({ type: 'copy', text: copyText(visibleLines()) }))],
     }),
     tableBox,
   ),
@@ -102,7 +108,8 @@ function visibleLines(): TokenHealthState['unauthorizedLines'] {
 function renderTableOnly(): void {
   const all = persisted.state?.unauthorizedLines ?? [];
   const visible = visibleLines();
-  lineCount.textContent = all.length === visible.length ? `${all.length} line${all.length === 1 ? '' : 's'}` : `${visible.length} of ${all.length}`;
+  lineCount.textContent =
+    all.length !== visible.length ? tr('{0} of {1}', visible.length, all.length) : all.length === 1 ? tr('1 line') : tr('{0} lines', all.length);
   replaceChildren(tableBox, renderTable(visible, all.length, { copy: (text) => post({ type: 'copy', text }) }));
 }
 
@@ -119,13 +126,13 @@ function render(): void {
   if (state === undefined) return;
   app.setAttribute('aria-busy', 'false');
   title.textContent = state.subject.title;
-  document.title = `Token Health: ${state.subject.title}`;
+  document.title = tr('Token Health: {0}', state.subject.title);
   detail.textContent = state.subject.detail;
-  meta.textContent = `Updated ${formatTimestamp(state.generatedAtMs)}`;
+  meta.textContent = tr('Updated {0}', formatTimestamp(state.generatedAtMs));
   replaceChildren(
     toolbar,
     ...state.actions.map((a) => button(a.title, 'search', () => runAction(a))),
-    button('Refresh', 'refresh', () => post({ type: 'refresh' })),
+    button(tr('Refresh'), 'refresh', () => post({ type: 'refresh' })),
   );
   notice.textContent = state.notice ?? '';
   notice.hidden = state.notice === undefined;

@@ -4,6 +4,7 @@
 // Pure: no DOM, tested in Node; timelineView.ts turns it into SVG elements.
 import { refreshedByKubelet, type AuditUnauthorizedRange, type Timeline, type TokenWindow, type VerdictTone } from '../src/diagnosis/timeline';
 import { formatDuration, formatTick, formatTimestamp } from './format';
+import { tr } from './strings';
 
 export interface GeometryOptions {
   /** Total width in px. */
@@ -182,19 +183,33 @@ function windowBounds(w: TokenWindow): { from: number; to: number } {
 }
 
 function windowTitle(w: TokenWindow): string {
-  const parts = [`Token ${w.fingerprint}`, w.lane];
+  const parts = [tr('Token {0}', w.fingerprint), w.lane];
   const verdict = w.verdict?.text;
   if (typeof verdict === 'string') parts.push(verdict);
-  parts.push(`source: ${w.source}`);
+  parts.push(tr('source: {0}', w.source));
   if (w.jti !== undefined) parts.push(`jti ${w.jti}`);
-  if (w.issuedAtMs !== undefined) parts.push(`issued ${formatTimestamp(w.issuedAtMs)}`);
-  if (w.refreshAtMs !== undefined && isKubeletRefreshed(w)) parts.push(`kubelet refresh point ${formatTimestamp(w.refreshAtMs)}`);
-  if (!isKubeletRefreshed(w)) parts.push('nothing refreshes it: it is valid until it expires');
-  if (w.warnAfterMs !== undefined) parts.push(`warnafter ${formatTimestamp(w.warnAfterMs)}`);
-  parts.push(w.expiresAtMs !== undefined ? `expires ${formatTimestamp(w.expiresAtMs)}` : 'no expiry');
-  parts.push(`seen ${formatTimestamp(w.firstSeenMs)} → ${formatTimestamp(w.lastSeenMs)}`);
-  if (w.issuedAtMs !== undefined && w.expiresAtMs !== undefined) parts.push(`lifetime ${formatDuration(w.expiresAtMs - w.issuedAtMs)}`);
+  if (w.issuedAtMs !== undefined) parts.push(tickName('issued', formatTimestamp(w.issuedAtMs)));
+  if (w.refreshAtMs !== undefined && isKubeletRefreshed(w)) parts.push(tickName('refreshAt', formatTimestamp(w.refreshAtMs)));
+  if (!isKubeletRefreshed(w)) parts.push(tr('nothing refreshes it: it is valid until it expires'));
+  if (w.warnAfterMs !== undefined) parts.push(tickName('warnAfter', formatTimestamp(w.warnAfterMs)));
+  parts.push(w.expiresAtMs !== undefined ? tr('expires {0}', formatTimestamp(w.expiresAtMs)) : tr('no expiry'));
+  parts.push(tr('seen {0} → {1}', formatTimestamp(w.firstSeenMs), formatTimestamp(w.lastSeenMs)));
+  if (w.issuedAtMs !== undefined && w.expiresAtMs !== undefined) parts.push(tr('lifetime {0}', formatDuration(w.expiresAtMs - w.issuedAtMs)));
   return parts.join('\n');
+}
+
+/** A moment of a token's window and when it is: "issued 2026-11-22 14:03:07". */
+function tickName(kind: TickKind, time: string): string {
+  switch (kind) {
+    case 'issued':
+      return tr('issued {0}', time);
+    case 'refreshAt':
+      return tr('kubelet refresh point {0}', time);
+    case 'warnAfter':
+      return tr('warnafter {0}', time);
+    case 'expiry':
+      return tr('expiry {0}', time);
+  }
 }
 
 /** The phases of one window, in time order, each [from, to) in ms; empty phases are left out. */
@@ -294,22 +309,22 @@ export function layoutTimeline(t: Timeline, opts: GeometryOptions): TimelineGeom
       const x1 = clampX(p.to);
       segments.push({ x0, x1: Math.max(x1, x0 + 1), y: top, height: barHeight, phase: p.phase, clippedRight: p.to > end, fingerprint: w.fingerprint, title });
     }
-    const marks: [TickKind, number | undefined, string][] = [
-      ['issued', w.issuedAtMs, 'issued'],
-      ['refreshAt', isKubeletRefreshed(w) ? w.refreshAtMs : undefined, 'kubelet refresh point'],
-      ['warnAfter', w.warnAfterMs, 'warnafter'],
-      ['expiry', w.expiresAtMs, 'expiry'],
+    const marks: [TickKind, number | undefined][] = [
+      ['issued', w.issuedAtMs],
+      ['refreshAt', isKubeletRefreshed(w) ? w.refreshAtMs : undefined],
+      ['warnAfter', w.warnAfterMs],
+      ['expiry', w.expiresAtMs],
     ];
-    for (const [kind, at, name] of marks) {
+    for (const [kind, at] of marks) {
       if (at === undefined || at < start || at > end) continue;
-      windowTicks.push({ x: x(at), y: top - 2, height: barHeight + 4, kind, title: `${name} ${formatTimestamp(at)} · ${w.fingerprint}` });
+      windowTicks.push({ x: x(at), y: top - 2, height: barHeight + 4, kind, title: `${tickName(kind, formatTimestamp(at))} · ${w.fingerprint}` });
     }
     seen.push({
       x0: clampX(w.firstSeenMs),
       x1: Math.max(clampX(w.lastSeenMs), clampX(w.firstSeenMs) + 2),
       y: top + barHeight / 2,
       fingerprint: w.fingerprint,
-      title: `${w.fingerprint} observed ${formatTimestamp(w.firstSeenMs)} → ${formatTimestamp(w.lastSeenMs)}`,
+      title: tr('{0} observed {1} → {2}', w.fingerprint, formatTimestamp(w.firstSeenMs), formatTimestamp(w.lastSeenMs)),
     });
   }
 
@@ -322,7 +337,9 @@ export function layoutTimeline(t: Timeline, opts: GeometryOptions): TimelineGeom
       y0: row.y,
       y1: row.y + row.height,
       late: r.late,
-      title: `${r.late ? 'Late refresh' : 'Refresh'} ${formatTimestamp(r.atMs)}: ${r.fromFingerprint} → ${r.toFingerprint}`,
+      title: r.late
+        ? tr('Late refresh {0}: {1} → {2}', formatTimestamp(r.atMs), r.fromFingerprint, r.toFingerprint)
+        : tr('Refresh {0}: {1} → {2}', formatTimestamp(r.atMs), r.fromFingerprint, r.toFingerprint),
     });
   }
 
@@ -385,13 +402,19 @@ export function layoutTimeline(t: Timeline, opts: GeometryOptions): TimelineGeom
 
 /** The tooltip of an audit 401 range: it says where it comes from, so it is not taken for the app's own log lines. */
 export function auditRangeTitle(a: AuditUnauthorizedRange): string {
-  const n = `${a.requests.toLocaleString('en-US')} request${a.requests === 1 ? '' : 's'}`;
+  const n = a.requests === 1 ? tr('1 request') : tr('{0} requests', a.requests.toLocaleString('en-US'));
   const pod = `${a.subject.namespace ?? ''}/${a.subject.pod ?? ''}`;
   const lines = [
-    `401 in the API server's audit log: ${n} refused`,
-    `from ${a.sourceIP !== '' ? a.sourceIP : 'an address the audit log does not give'}, ${a.userAgent !== '' ? `user agent ${a.userAgent}` : 'no user agent'}`,
-    a.podDeleted === true ? `the address of pod ${pod}, deleted since` : `the address of pod ${pod}`,
-    a.firstSeenMs === a.lastSeenMs ? `at ${formatTimestamp(a.firstSeenMs)}` : `first ${formatTimestamp(a.firstSeenMs)}, last ${formatTimestamp(a.lastSeenMs)}`,
+    tr("401 in the API server's audit log: {0} refused", n),
+    tr(
+      'from {0}, {1}',
+      a.sourceIP !== '' ? a.sourceIP : tr('an address the audit log does not give'),
+      a.userAgent !== '' ? tr('user agent {0}', a.userAgent) : tr('no user agent'),
+    ),
+    a.podDeleted === true ? tr('the address of pod {0}, deleted since', pod) : tr('the address of pod {0}', pod),
+    a.firstSeenMs === a.lastSeenMs
+      ? tr('at {0}', formatTimestamp(a.firstSeenMs))
+      : tr('first {0}, last {1}', formatTimestamp(a.firstSeenMs), formatTimestamp(a.lastSeenMs)),
   ];
   return lines.join('\n');
 }

@@ -1,14 +1,23 @@
 // Draws the timeline geometry as SVG. Colours come from CSS classes bound to theme variables.
 import type { Timeline } from '../src/diagnosis/timeline';
 import { el, svg } from './dom';
+import { tr } from './strings';
 import { layoutTimeline, type TimelineGeometry } from './timelineGeometry';
 
 function describe(t: Timeline): string {
   const tokens = t.windows.length;
+  const refreshes = t.refreshes.length;
   const n401 = t.unauthorized.reduce((sum, m) => sum + m.count, 0);
   const audit = (t.auditUnauthorized ?? []).reduce((sum, a) => sum + a.requests, 0);
-  const fromAudit = audit > 0 ? `, and ${audit} 401${audit === 1 ? '' : 's'} in the API server's audit log` : '';
-  return `Timeline of ${tokens} token${tokens === 1 ? '' : 's'}, ${t.refreshes.length} refresh${t.refreshes.length === 1 ? '' : 'es'} and ${n401} 401 line${n401 === 1 ? '' : 's'}${fromAudit}`;
+  const fromAudit =
+    audit === 0 ? '' : audit === 1 ? tr(", and 1 401 in the API server's audit log") : tr(", and {0} 401s in the API server's audit log", audit);
+  return tr(
+    'Timeline of {0}, {1} and {2}{3}',
+    tokens === 1 ? tr('1 token') : tr('{0} tokens', tokens),
+    refreshes === 1 ? tr('1 refresh') : tr('{0} refreshes', refreshes),
+    n401 === 1 ? tr('1 401 line') : tr('{0} 401 lines', n401),
+    fromAudit,
+  );
 }
 
 function drawGeometry(g: TimelineGeometry, label: string): SVGSVGElement {
@@ -97,9 +106,9 @@ function drawGeometry(g: TimelineGeometry, label: string): SVGSVGElement {
 
   if (g.nowX !== undefined) {
     const now = svg('g', { class: 'now' });
-    now.appendChild(svg('line', { class: 'now-line', x1: g.nowX, x2: g.nowX, y1: g.plotTop - 2, y2: g.plotBottom }, 'now'));
+    now.appendChild(svg('line', { class: 'now-line', x1: g.nowX, x2: g.nowX, y1: g.plotTop - 2, y2: g.plotBottom }, tr('now')));
     const text = svg('text', { class: 'now-label', x: g.nowX + 3, y: g.plotBottom - 2 });
-    text.textContent = 'now';
+    text.textContent = tr('now');
     now.appendChild(text);
     root.appendChild(now);
   }
@@ -117,17 +126,17 @@ export function legend(): HTMLElement {
   return el('div', {
     className: 'legend',
     children: [
-      legendItem('phase-fresh', 'issued → kubelet refresh point'),
-      legendItem('phase-due', 'refresh due → warnafter / expiry'),
-      legendItem('phase-stale', 'past warnafter'),
-      legendItem('phase-notRefreshed', 'requested or kubeconfig token: issued → expiry, nothing refreshes it'),
-      legendItem('phase-unbounded', 'no expiry'),
-      legendItem('seen', 'observed'),
-      legendItem('refresh', 'refresh'),
-      legendItem('refresh late', 'late refresh'),
-      legendItem('marker-401', '401 line'),
-      legendItem('audit-401', "401s in the API server's audit log (first → last)"),
-      legendItem('now-line', 'now'),
+      legendItem('phase-fresh', tr('issued → kubelet refresh point')),
+      legendItem('phase-due', tr('refresh due → warnafter / expiry')),
+      legendItem('phase-stale', tr('past warnafter')),
+      legendItem('phase-notRefreshed', tr('requested or kubeconfig token: issued → expiry, nothing refreshes it')),
+      legendItem('phase-unbounded', tr('no expiry')),
+      legendItem('seen', tr('observed')),
+      legendItem('refresh', tr('refresh')),
+      legendItem('refresh late', tr('late refresh')),
+      legendItem('marker-401', tr('401 line')),
+      legendItem('audit-401', tr("401s in the API server's audit log (first → last)")),
+      legendItem('now-line', tr('now')),
     ],
   });
 }
@@ -137,7 +146,9 @@ export function renderTimeline(t: Timeline, width: number): Element {
   if (t.windows.length === 0 && t.unauthorized.length === 0 && (t.auditUnauthorized ?? []).length === 0) {
     return el('p', {
       className: 'empty',
-      text: 'No token observed and no 401 line recorded for this subject yet. Read a live token from the explorer, or scan for 401 lines, and the timeline fills in.',
+      text: tr(
+        'No token observed and no 401 line recorded for this subject yet. Read a live token from the explorer, or scan for 401 lines, and the timeline fills in.',
+      ),
     });
   }
   return drawGeometry(layoutTimeline(t, { width }), describe(t));

@@ -3,6 +3,7 @@
 // so a refusal is read without hovering. Every word from the host goes in as text.
 import type { Timeline, TokenWindow, VerdictTone, WindowVerdict } from '../src/diagnosis/timeline';
 import { el } from './dom';
+import { tr } from './strings';
 import { laneLabel } from './timelineGeometry';
 
 const ICONS: Record<VerdictTone, string> = { refused: 'error', unknown: 'question', stale: 'history', accepted: 'verified' };
@@ -33,7 +34,7 @@ export function renderVerdicts(t: Timeline): HTMLElement | undefined {
   if (judged.length === 0) return undefined;
   return el('ul', {
     className: 'verdicts',
-    attrs: { 'aria-label': "The API server's answer to each token the session holds" },
+    attrs: { 'aria-label': tr("The API server's answer to each token the session holds") },
     children: judged.map(({ window: w, verdict }) =>
       el('li', {
         className: `verdict tone-${verdict.tone}`,

@@ -103,6 +103,37 @@ export interface TokenHealthState {
 
 export type HostMessage = { type: 'state'; state: TokenHealthState };
 
+/**
+ * The webview's words in the display language: each English message the webview writes `tr('…')` mapped to its
+ * translation (ui/tokenHealth/webviewStrings.ts). The host puts them in the page it gives the webview, as JSON in
+ * the content of `<meta name="token-health-strings">`, so a saved state is drawn in them at once, before any message.
+ */
+export type WebviewStrings = Record<string, string>;
+
+export const STRINGS_META_NAME = 'token-health-strings';
+
+/** More messages, or longer ones, than the webview has are not the host's. */
+const MAX_STRINGS = 1000;
+const MAX_STRING_CHARS = 4096;
+
+/** The strings in the page's meta content, only those that are text for text; none (English) when it holds no such JSON. */
+export function readWebviewStrings(content: string | null | undefined): WebviewStrings {
+  if (typeof content !== 'string' || content.length === 0) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(content);
+  } catch {
+    return {};
+  }
+  if (!isObject(value)) return {};
+  const out: WebviewStrings = {};
+  for (const [key, text] of Object.entries(value).slice(0, MAX_STRINGS)) {
+    if (typeof text === 'string' && key.length <= MAX_STRING_CHARS && text.length <= MAX_STRING_CHARS)
+      Object.defineProperty(out, key, { value: text, enumerable: true });
+  }
+  return out;
+}
+
 export type WebviewMessage =
   { type: 'ready' } | { type: 'refresh' } | { type: 'copy'; text: string } | { type: 'runAction'; command: string; target?: NodeRef };
 

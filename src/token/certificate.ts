@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { X509Certificate } from 'node:crypto';
 import { hasPemBegin, isCertificateLabel, isPrivateKeyLabel, pemBlocks, type PemBlock } from './pem';
 import type { CertificateInfo, CertificateResult } from './types';
@@ -32,7 +33,7 @@ function describe(x: X509Certificate): CertificateResult {
   const notBefore = Math.floor(x.validFromDate.getTime() / 1000);
   const notAfter = Math.floor(x.validToDate.getTime() / 1000);
   // OpenSSL accepts some certificates whose validity dates cannot be read.
-  if (!Number.isFinite(notBefore) || !Number.isFinite(notAfter)) return fail('the certificate has an unreadable validity date');
+  if (!Number.isFinite(notBefore) || !Number.isFinite(notAfter)) return fail(l10n.t('the certificate has an unreadable validity date'));
   const subject = nameEntries(x.subject);
   const commonName = subject.find(([k]) => k === 'CN')?.[1];
   const info: CertificateInfo = {
@@ -55,23 +56,23 @@ function parseDer(der: Buffer): CertificateResult {
   } catch (err) {
     // OpenSSL's reason names the ASN.1 problem; it never echoes the bytes.
     const reason = typeof err === 'object' && err !== null && 'reason' in err && typeof err.reason === 'string' ? err.reason : undefined;
-    return fail(reason === undefined ? 'not a valid X.509 certificate' : `not a valid X.509 certificate (${reason})`);
+    return fail(reason === undefined ? l10n.t('not a valid X.509 certificate') : l10n.t('not a valid X.509 certificate ({0})', reason));
   }
 }
 
 function fromBlock(block: PemBlock): CertificateResult {
-  if (isPrivateKeyLabel(block.label)) return fail(`this is a private key (${block.label}), not a certificate`);
-  if (block.label.includes('CERTIFICATE REQUEST')) return fail('this is a certificate signing request, not a certificate');
-  if (!isCertificateLabel(block.label)) return fail(`PEM block is a ${block.label}, not a certificate`);
-  if (!block.closed) return fail(`PEM block ${block.label} has no matching END line`);
+  if (isPrivateKeyLabel(block.label)) return fail(l10n.t('this is a private key ({0}), not a certificate', block.label));
+  if (block.label.includes('CERTIFICATE REQUEST')) return fail(l10n.t('this is a certificate signing request, not a certificate'));
+  if (!isCertificateLabel(block.label)) return fail(l10n.t('PEM block is a {0}, not a certificate', block.label));
+  if (!block.closed) return fail(l10n.t('PEM block {0} has no matching END line', block.label));
   const compact = block.body.replace(WHITESPACE, '');
-  if (!isBase64(compact)) return fail('PEM body is not valid base64');
+  if (!isBase64(compact)) return fail(l10n.t('PEM body is not valid base64'));
   return parseDer(Buffer.from(compact, 'base64'));
 }
 
 function fromPemText(text: string): CertificateResult[] {
   const blocks = pemBlocks(text);
-  if (blocks.length === 0) return [fail('no complete PEM block found')];
+  if (blocks.length === 0) return [fail(l10n.t('no complete PEM block found'))];
   return blocks.map(fromBlock);
 }
 
@@ -83,13 +84,13 @@ function bad(reason: string): Unwrapped {
 }
 
 function unwrap(input: string): Unwrapped {
-  if (typeof input !== 'string') return bad('empty certificate');
+  if (typeof input !== 'string') return bad(l10n.t('empty certificate'));
   const trimmed = input.trim();
-  if (trimmed === '') return bad('empty certificate');
+  if (trimmed === '') return bad(l10n.t('empty certificate'));
   if (hasPemBegin(trimmed)) return { kind: 'pem', text: trimmed };
   const compact = trimmed.replace(WHITESPACE, '');
-  if (!BASE64.test(compact)) return bad('neither PEM nor base64');
-  if (compact.length % 4 !== 0) return bad('base64 has a wrong length (truncated?)');
+  if (!BASE64.test(compact)) return bad(l10n.t('neither PEM nor base64'));
+  if (compact.length % 4 !== 0) return bad(l10n.t('base64 has a wrong length (truncated?)'));
   if (compact.startsWith(BASE64_PEM_PREFIX)) {
     // Look at the label before decoding the rest, so a private key is never decoded whole.
     const head = Buffer.from(compact.slice(0, 96), 'base64').toString('latin1');
@@ -99,7 +100,7 @@ function unwrap(input: string): Unwrapped {
   }
   const der = Buffer.from(compact, 'base64');
   // A DER certificate is a SEQUENCE: tag 0x30.
-  if (der[0] !== 0x30) return bad('base64 decodes to neither PEM nor DER');
+  if (der[0] !== 0x30) return bad(l10n.t('base64 decodes to neither PEM nor DER'));
   return { kind: 'der', der };
 }
 
@@ -114,16 +115,16 @@ export function decodeCertificate(input: string): CertificateResult {
       case 'der':
         return parseDer(u.der);
       case 'privateKey':
-        return fail('this is a private key, not a certificate');
+        return fail(l10n.t('this is a private key, not a certificate'));
       case 'pem': {
         const results = fromPemText(u.text);
-        return results.find((r) => r.ok) ?? results[0] ?? fail('no complete PEM block found');
+        return results.find((r) => r.ok) ?? results[0] ?? fail(l10n.t('no complete PEM block found'));
       }
       case 'failure':
         return fail(u.reason);
     }
   } catch {
-    return fail('the certificate could not be read');
+    return fail(l10n.t('the certificate could not be read'));
   }
 }
 
@@ -135,13 +136,13 @@ export function decodeCertificateBundle(input: string): CertificateResult[] {
       case 'der':
         return [parseDer(u.der)];
       case 'privateKey':
-        return [fail('this is a private key, not a certificate')];
+        return [fail(l10n.t('this is a private key, not a certificate'))];
       case 'pem':
         return fromPemText(u.text);
       case 'failure':
         return [fail(u.reason)];
     }
   } catch {
-    return [fail('the certificate could not be read')];
+    return [fail(l10n.t('the certificate could not be read'))];
   }
 }

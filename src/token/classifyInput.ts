@@ -1,5 +1,6 @@
 // Decides what a piece of pasted or selected text holds: a JWT (perhaps inside a longer line, or base64'd), an EKS token,
 // a certificate, or a private key (which we refuse to show). Used by Decode Token and Review Token.
+import * as l10n from '@vscode/l10n';
 import { EKS_TOKEN_PREFIX } from './eksToken';
 import type { LocatedCredential } from './types';
 
@@ -13,7 +14,7 @@ function located(kind: LocatedCredential['kind'], value: string | undefined, tex
 
 export function classifyInput(input: string): ClassifiedInput {
   const text = input.trim().replace(/^bearer\s+/i, '');
-  if (text.length === 0) return { ok: false, reason: 'nothing to decode: the text is empty' };
+  if (text.length === 0) return { ok: false, reason: l10n.t('nothing to decode: the text is empty') };
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) return { ok: true, credential: located('privateKey', undefined, text) };
   if (text.includes('-----BEGIN CERTIFICATE-----')) return { ok: true, credential: located('certificate', text, text) };
   const eks = findEksTokenInText(text);

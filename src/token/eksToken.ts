@@ -3,6 +3,7 @@
 // aws-iam-authenticator's verifier reads it, without calling STS. Pure: no vscode, no network.
 // The signature and the session token are checked for shape and then dropped; the access key id is kept as
 // its first four characters only.
+import * as l10n from '@vscode/l10n';
 import { fingerprint } from './fingerprint';
 import { normalizeToken } from './normalizeToken';
 import { formatInstant } from './relativeTime';
@@ -97,17 +98,17 @@ export function parseAmzDate(text: string): number | undefined {
 }
 
 function decodeUrlText(payload: string): { ok: true; text: string } | { ok: false; reason: string } {
-  if (payload === '') return fail(`nothing follows ${EKS_TOKEN_PREFIX}`);
-  if (!BASE64URL.test(payload)) return fail(`the part after ${EKS_TOKEN_PREFIX} is not base64url (it holds other characters)`);
+  if (payload === '') return fail(l10n.t('nothing follows {0}', EKS_TOKEN_PREFIX));
+  if (!BASE64URL.test(payload)) return fail(l10n.t('the part after {0} is not base64url (it holds other characters)', EKS_TOKEN_PREFIX));
   // A length of 4n+1 cannot come out of any base64 encoding: the text was cut.
-  if (payload.length % 4 === 1) return fail('the base64url is cut short (its length cannot come out of any encoding)');
+  if (payload.length % 4 === 1) return fail(l10n.t('the base64url is cut short (its length cannot come out of any encoding)'));
   let text: string;
   try {
     text = utf8.decode(Buffer.from(payload, 'base64url'));
   } catch {
-    return fail('the base64url does not decode to text');
+    return fail(l10n.t('the base64url does not decode to text'));
   }
-  if (!/^[\x21-\x7e]+$/.test(text)) return fail('the base64url does not decode to a URL (it holds spaces or characters a URL cannot)');
+  if (!/^[\x21-\x7e]+$/.test(text)) return fail(l10n.t('the base64url does not decode to a URL (it holds spaces or characters a URL cannot)'));
   return { ok: true, text };
 }
 
@@ -117,8 +118,8 @@ function readParameters(url: URL): Parameters {
   const values = new Map<string, string>();
   for (const [key, value] of url.searchParams) {
     const lower = key.toLowerCase();
-    if (!ALLOWED_PARAMETERS.has(lower)) return fail(`the URL has a query parameter an STS token never carries (${shown(key)})`);
-    if (values.has(lower)) return fail(`the URL has the query parameter ${key} twice`);
+    if (!ALLOWED_PARAMETERS.has(lower)) return fail(l10n.t('the URL has a query parameter an STS token never carries ({0})', shown(key)));
+    if (values.has(lower)) return fail(l10n.t('the URL has the query parameter {0} twice', key));
     values.set(lower, value);
   }
   return { ok: true, values };
@@ -132,55 +133,56 @@ function readParameters(url: URL): Parameters {
  */
 export function decodeEksToken(raw: string): EksDecodeResult {
   const token = normalizeToken(typeof raw === 'string' ? raw : '');
-  if (!token.startsWith(EKS_TOKEN_PREFIX)) return fail(`it does not start with ${EKS_TOKEN_PREFIX}`);
-  if (token.length > EKS_TOKEN_MAX_LENGTH) return fail(`it is longer than the ${EKS_TOKEN_MAX_LENGTH} characters aws-iam-authenticator accepts`);
+  if (!token.startsWith(EKS_TOKEN_PREFIX)) return fail(l10n.t('it does not start with {0}', EKS_TOKEN_PREFIX));
+  if (token.length > EKS_TOKEN_MAX_LENGTH) return fail(l10n.t('it is longer than the {0} characters aws-iam-authenticator accepts', EKS_TOKEN_MAX_LENGTH));
   const text = decodeUrlText(token.slice(EKS_TOKEN_PREFIX.length));
   if (!text.ok) return text;
   let url: URL;
   try {
     url = new URL(text.text);
   } catch {
-    return fail('the base64url does not decode to a URL');
+    return fail(l10n.t('the base64url does not decode to a URL'));
   }
-  if (url.protocol !== 'https:') return fail(`the URL is not https (its scheme is ${shown(url.protocol.replace(/:$/, ''))})`);
-  if (url.username !== '' || url.password !== '' || url.port !== '') return fail('the URL names a user, a password or a port, which an STS URL never does');
+  if (url.protocol !== 'https:') return fail(l10n.t('the URL is not https (its scheme is {0})', shown(url.protocol.replace(/:$/, ''))));
+  if (url.username !== '' || url.password !== '' || url.port !== '')
+    return fail(l10n.t('the URL names a user, a password or a port, which an STS URL never does'));
   const host = STS_HOST.exec(url.hostname);
-  if (!host) return fail(`the URL is not an AWS STS endpoint (its host is ${shown(url.hostname)})`);
-  if (url.pathname !== '/') return fail(`the URL's path is ${shown(url.pathname)}, not /`);
-  if (url.hash !== '') return fail('the URL has a fragment, which an STS URL never has');
+  if (!host) return fail(l10n.t('the URL is not an AWS STS endpoint (its host is {0})', shown(url.hostname)));
+  if (url.pathname !== '/') return fail(l10n.t("the URL's path is {0}, not /", shown(url.pathname)));
+  if (url.hash !== '') return fail(l10n.t('the URL has a fragment, which an STS URL never has'));
   const params = readParameters(url);
   if (!params.ok) return params;
   const q = params.values;
   const action = q.get('action');
   if (action !== 'GetCallerIdentity')
-    return fail(action === undefined ? 'the URL has no Action' : `the URL's Action is ${shown(action)}, not GetCallerIdentity`);
+    return fail(action === undefined ? l10n.t('the URL has no Action') : l10n.t("the URL's Action is {0}, not GetCallerIdentity", shown(action)));
   const date = q.get('x-amz-date');
-  if (date === undefined || date === '') return fail('the URL has no X-Amz-Date, so when it was signed is unknown');
+  if (date === undefined || date === '') return fail(l10n.t('the URL has no X-Amz-Date, so when it was signed is unknown'));
   const issuedAt = parseAmzDate(date);
-  if (issuedAt === undefined) return fail(`X-Amz-Date ${shown(date)} is not a time in the form YYYYMMDDTHHMMSSZ`);
+  if (issuedAt === undefined) return fail(l10n.t('X-Amz-Date {0} is not a time in the form YYYYMMDDTHHMMSSZ', shown(date)));
   const algorithm = q.get('x-amz-algorithm');
-  if (algorithm !== undefined && algorithm !== 'AWS4-HMAC-SHA256') return fail(`X-Amz-Algorithm is ${shown(algorithm)}, not AWS4-HMAC-SHA256`);
+  if (algorithm !== undefined && algorithm !== 'AWS4-HMAC-SHA256') return fail(l10n.t('X-Amz-Algorithm is {0}, not AWS4-HMAC-SHA256', shown(algorithm)));
   const credential = q.get('x-amz-credential');
-  if (credential === undefined) return fail('the URL has no X-Amz-Credential');
+  if (credential === undefined) return fail(l10n.t('the URL has no X-Amz-Credential'));
   // <access key id>/<date>/<region>/sts/aws4_request
   const scope = credential.split('/');
   const [accessKeyId = '', scopeDate = '', region = '', service = '', terminator = ''] = scope;
   if (scope.length !== 5 || service !== 'sts' || terminator !== 'aws4_request')
-    return fail('X-Amz-Credential is not <access key id>/<date>/<region>/sts/aws4_request');
-  if (!ACCESS_KEY_ID.test(accessKeyId)) return fail('X-Amz-Credential does not start with an access key id');
-  if (scopeDate !== date.slice(0, 8)) return fail('the date of X-Amz-Credential is not the date of X-Amz-Date');
-  if (!REGION.test(region)) return fail(`the region of X-Amz-Credential, ${shown(region)}, is not an AWS region`);
+    return fail(l10n.t('X-Amz-Credential is not <access key id>/<date>/<region>/sts/aws4_request'));
+  if (!ACCESS_KEY_ID.test(accessKeyId)) return fail(l10n.t('X-Amz-Credential does not start with an access key id'));
+  if (scopeDate !== date.slice(0, 8)) return fail(l10n.t('the date of X-Amz-Credential is not the date of X-Amz-Date'));
+  if (!REGION.test(region)) return fail(l10n.t('the region of X-Amz-Credential, {0}, is not an AWS region', shown(region)));
   const hostRegion = host[1];
-  if (hostRegion !== undefined && hostRegion !== region) return fail(`the URL is signed for region ${region} but sent to ${url.hostname}`);
+  if (hostRegion !== undefined && hostRegion !== region) return fail(l10n.t('the URL is signed for region {0} but sent to {1}', region, url.hostname));
   const signedHeaders = (q.get('x-amz-signedheaders') ?? '').split(';').map((h) => h.toLowerCase());
-  if (!signedHeaders.includes(EKS_CLUSTER_HEADER)) return fail(`the ${EKS_CLUSTER_HEADER} header is not signed, so the token names no cluster`);
+  if (!signedHeaders.includes(EKS_CLUSTER_HEADER)) return fail(l10n.t('the {0} header is not signed, so the token names no cluster', EKS_CLUSTER_HEADER));
   const expires = q.get('x-amz-expires');
   const amzExpires = expires === undefined ? undefined : Number(expires);
   if (amzExpires !== undefined && (!/^\d{1,4}$/.test(expires ?? '') || amzExpires > 900))
-    return fail(`X-Amz-Expires ${shown(expires ?? '')} is not a number of seconds from 0 to 900`);
+    return fail(l10n.t('X-Amz-Expires {0} is not a number of seconds from 0 to 900', shown(expires ?? '')));
   const signature = q.get('x-amz-signature');
-  if (signature === undefined) return fail('the URL has no X-Amz-Signature (the token may be cut short)');
-  if (!SIGNATURE.test(signature)) return fail('X-Amz-Signature is not 64 hexadecimal digits (the token may be cut short)');
+  if (signature === undefined) return fail(l10n.t('the URL has no X-Amz-Signature (the token may be cut short)'));
+  if (!SIGNATURE.test(signature)) return fail(l10n.t('X-Amz-Signature is not 64 hexadecimal digits (the token may be cut short)'));
   const out: EksToken = {
     host: url.hostname,
     region,

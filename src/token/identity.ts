@@ -1,6 +1,7 @@
 // Who a JWT names, in the words of its issuer: a Kubernetes service account, a Microsoft Entra ID user or
 // application (the token `kubelogin get-token` hands AKS), or an OIDC user (`kubectl oidc-login`, an
 // auth-provider id-token). Read from the claims alone: nothing here checks a signature. Pure.
+import * as l10n from '@vscode/l10n';
 import type { TokenClaims } from './types';
 
 export type IdentityKind = 'serviceAccount' | 'entra' | 'oidc';
@@ -35,13 +36,17 @@ export function tokenIdentity(claims: TokenClaims): TokenIdentity | undefined {
   const raw = claims.raw;
   const issuer = claims.iss;
   if (claims.kubernetes?.serviceAccount || claims.legacy) {
-    return { kind: 'serviceAccount', name: claims.sub ?? 'a service account', ...(issuer !== undefined ? { issuer } : {}) };
+    return { kind: 'serviceAccount', name: claims.sub ?? l10n.t('a service account'), ...(issuer !== undefined ? { issuer } : {}) };
   }
   const tenant = text(raw.tid);
   if (tenant !== undefined || (issuer !== undefined && ENTRA_ISSUER.test(issuer))) {
     const appId = text(raw.appid) ?? text(raw.azp);
     const name =
-      text(raw.upn) ?? text(raw.unique_name) ?? text(raw.preferred_username) ?? text(raw.email) ?? (appId !== undefined ? `application ${appId}` : claims.sub);
+      text(raw.upn) ??
+      text(raw.unique_name) ??
+      text(raw.preferred_username) ??
+      text(raw.email) ??
+      (appId !== undefined ? l10n.t('application {0}', appId) : claims.sub);
     if (name === undefined) return undefined;
     const id: TokenIdentity = { kind: 'entra', name };
     if (tenant !== undefined) id.tenant = tenant;
@@ -66,8 +71,9 @@ export function identityWords(id: TokenIdentity): string {
     case 'serviceAccount':
       return id.name;
     case 'entra':
-      return id.tenant !== undefined ? `${id.name} (Entra ID tenant ${id.tenant})` : `${id.name} (Entra ID)`;
+      // "Entra ID" is a product's name: nothing to translate without a tenant.
+      return id.tenant !== undefined ? l10n.t('{0} (Entra ID tenant {1})', id.name, id.tenant) : `${id.name} (Entra ID)`;
     case 'oidc':
-      return id.groups !== undefined ? `${id.name} (groups ${id.groups.slice(0, 5).join(', ')}${id.groups.length > 5 ? ', …' : ''})` : id.name;
+      return id.groups !== undefined ? l10n.t('{0} (groups {1})', id.name, `${id.groups.slice(0, 5).join(', ')}${id.groups.length > 5 ? ', …' : ''}`) : id.name;
   }
 }

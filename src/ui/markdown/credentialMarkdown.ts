@@ -1,8 +1,10 @@
 // Builds the hover (and decoded document) markdown for an assessed credential. Pure: no vscode import,
 // so the same code runs in the hover provider, the decode command and the benchmark.
+import * as l10n from '@vscode/l10n';
 import type { Assessment } from '../../diagnosis/credentialAssessment';
 import {
   type Cell,
+  cellOf,
   type CredentialBrief,
   type CredentialSummary,
   certificateSummary,
@@ -27,7 +29,7 @@ function table(rows: readonly SummaryRow[]): string {
 
 function summaryMarkdown(s: CredentialSummary): string {
   const when = s.when !== undefined ? ` — ${escapeMarkdown(s.when)}` : '';
-  let md = `$(${s.icon}) **${cellMarkdown(s.title)}: ${s.state}**${when}\n\n`;
+  let md = `$(${s.icon}) **${cellMarkdown(cellOf(l10n.t('{0}: {1}'), s.title, s.state))}**${when}\n\n`;
   if (s.warning) md += `$(warning) ${escapeMarkdown(s.warning)}\n\n`;
   md += table(s.rows);
   for (const section of s.sections) md += `\n**${section.title}**\n\n${table(section.rows)}`;

@@ -1,6 +1,7 @@
 // What the hover and the documents say about one assessed credential, as values: the markdown (hover,
 // Decode Token) and the plain text (Request Token's document) are both written from it, so they say the
 // same things. Pure: no vscode import.
+import * as l10n from '@vscode/l10n';
 import type { ClusterPlace } from '../../diagnosis/kubeconfigPlace';
 import { tokenIdentity } from '../../token/identity';
 import type { Assessment } from '../../diagnosis/credentialAssessment';
@@ -46,29 +47,63 @@ const STATE_ICON: Record<CredentialState, string> = {
   notYetValid: 'clock',
 };
 
-const STATE_WORDS: Record<CredentialState, string> = {
-  valid: 'valid',
-  expiring: 'expiring soon',
-  stale: 'stale (past warnafter)',
-  expired: 'expired',
-  noExpiry: 'no expiry',
-  notYetValid: 'not yet valid',
-};
+function stateWords(state: CredentialState): string {
+  switch (state) {
+    case 'valid':
+      return l10n.t('valid');
+    case 'expiring':
+      return l10n.t('expiring soon');
+    case 'stale':
+      return l10n.t('stale (past warnafter)');
+    case 'expired':
+      return l10n.t('expired');
+    case 'noExpiry':
+      return l10n.t('no expiry');
+    case 'notYetValid':
+      return l10n.t('not yet valid');
+  }
+}
 
 const code = (text: string): Part => ({ code: text });
+
+/**
+ * A translated template (`l10n.t` given no arguments, so its `{0}`, `{1}`… stay) with each placeholder replaced by
+ * a part or a cell: a sentence that holds code reads in each language's order, and the code stays code.
+ */
+export function cellOf(template: string, ...fills: (Part | Cell)[]): Cell {
+  const out: Part[] = [];
+  const pieces = template.split(/\{(\d+)\}/);
+  pieces.forEach((piece, i) => {
+    if (i % 2 === 0) {
+      if (piece !== '') out.push(piece);
+      return;
+    }
+    const fill = fills[Number(piece)];
+    if (fill === undefined) out.push(`{${piece}}`);
+    else if (Array.isArray(fill)) out.push(...(fill as Cell));
+    else out.push(fill as Part);
+  });
+  return out;
+}
 
 /** "2026-11-22T03:28:17 UTC · 2026-11-22T04:28:17+01:00 local · 3 min ago"; the local time only where it is not UTC. */
 function instantCell(seconds: number, now: number): Cell {
   const { utc } = formatInstant(seconds);
   const local = localInstant(seconds);
   const delta = seconds - now;
-  const relative = delta >= 0 ? `in ${describeDuration(delta, 'long')}` : `${describeDuration(-delta, 'long')} ago`;
-  return local === undefined ? [utc, ' · ', relative] : [utc, ' · ', local, ' local · ', relative];
+  const relative = delta >= 0 ? l10n.t('in {0}', describeDuration(delta, 'long')) : l10n.t('{0} ago', describeDuration(-delta, 'long'));
+  return local === undefined ? [utc, ' · ', relative] : [utc, ' · ', l10n.t('{0} local', local), ' · ', relative];
 }
 
+/** "(uid `…`)" after a name, when there is a uid. */
+function uidCell(uid: string | undefined): Cell {
+  return uid ? [' (uid ', code(cap(uid)), ')'] : [];
+}
+
+/** "Pod `name` (uid `…`)": `kind` is a translated template with `{0}` for the name. */
 function refCell(kind: string, ref: ObjectRef | undefined): Cell | undefined {
   if (!ref) return undefined;
-  return [`${kind} `, code(cap(ref.name)), ...(ref.uid ? [' (uid ', code(cap(ref.uid)), ')'] : [])];
+  return [...cellOf(kind, code(cap(ref.name))), ...uidCell(ref.uid)];
 }
 
 function joined(cells: readonly Cell[], separator: string): Cell {
@@ -78,41 +113,41 @@ function joined(cells: readonly Cell[], separator: string): Cell {
 function expiryRows(expiry: ExpiryInfo, now: number, issuedLabel: string, expiresLabel: string): SummaryRow[] {
   const rows: SummaryRow[] = [];
   if (expiry.issuedAt !== undefined) rows.push([[issuedLabel], instantCell(expiry.issuedAt, now)]);
-  if (expiry.notBefore !== undefined && expiry.notBefore !== expiry.issuedAt) rows.push([['Not before'], instantCell(expiry.notBefore, now)]);
+  if (expiry.notBefore !== undefined && expiry.notBefore !== expiry.issuedAt) rows.push([[l10n.t('Not before')], instantCell(expiry.notBefore, now)]);
   if (expiry.expiresAt !== undefined) rows.push([[expiresLabel], instantCell(expiry.expiresAt, now)]);
-  if (expiry.warnAfter !== undefined) rows.push([['Warn after'], instantCell(expiry.warnAfter, now)]);
-  if (expiry.lifetimeSeconds !== undefined) rows.push([['Lifetime'], [describeDuration(expiry.lifetimeSeconds, 'long')]]);
+  if (expiry.warnAfter !== undefined) rows.push([[l10n.t('Warn after')], instantCell(expiry.warnAfter, now)]);
+  if (expiry.lifetimeSeconds !== undefined) rows.push([[l10n.t('Lifetime')], [describeDuration(expiry.lifetimeSeconds, 'long')]]);
   return rows;
 }
 
 function headline(title: Cell, expiry: ExpiryInfo, now: number): Pick<CredentialSummary, 'icon' | 'title' | 'state' | 'when'> {
-  const state = STATE_WORDS[expiry.state];
+  const state = stateWords(expiry.state);
   const when = describeExpiry(expiry, now, 'long');
-  // "expired 3 days ago" is the state said in full: once, not "expired — expired 3 days ago".
-  if (when === state || when.startsWith(`${state} `)) return { icon: STATE_ICON[expiry.state], title, state: when };
+  // "expired 3 days ago" is the state said in full: once, not "expired — expired 3 days ago"; "no expiry" too.
+  if (when === state || expiry.state === 'expired') return { icon: STATE_ICON[expiry.state], title, state: when };
   return { icon: STATE_ICON[expiry.state], title, state, when };
 }
 
 function tokenTitle(token: DecodedToken): string {
   const k = token.claims.kubernetes;
-  if (token.claims.legacy) return 'Legacy service-account token';
-  if (k?.serviceAccount) return 'Service-account token';
+  if (token.claims.legacy) return l10n.t('Legacy service-account token');
+  if (k?.serviceAccount) return l10n.t('Service-account token');
   const id = tokenIdentity(token.claims);
-  if (id?.kind === 'entra') return 'Microsoft Entra ID token';
-  if (id?.kind === 'oidc' && token.claims.iss !== undefined) return 'OIDC ID token';
-  return 'JSON Web Token';
+  if (id?.kind === 'entra') return l10n.t('Microsoft Entra ID token');
+  if (id?.kind === 'oidc' && token.claims.iss !== undefined) return l10n.t('OIDC ID token');
+  return l10n.t('JSON Web Token');
 }
 
 /** Who an Entra ID or OIDC token names: the rows a user looks for before the claims table. */
 function identityRows(claims: DecodedToken['claims']): SummaryRow[] {
   const id = tokenIdentity(claims);
   if (id === undefined || id.kind === 'serviceAccount') return [];
-  const rows: SummaryRow[] = [[['Signed in as'], [code(cap(id.name))]]];
-  if (id.tenant !== undefined) rows.push([['Tenant'], [code(cap(id.tenant))]]);
-  if (id.objectId !== undefined) rows.push([['Object id'], [code(cap(id.objectId))]]);
+  const rows: SummaryRow[] = [[[l10n.t('Signed in as')], [code(cap(id.name))]]];
+  if (id.tenant !== undefined) rows.push([[l10n.t('Tenant')], [code(cap(id.tenant))]]);
+  if (id.objectId !== undefined) rows.push([[l10n.t('Object id')], [code(cap(id.objectId))]]);
   if (id.groups !== undefined)
     rows.push([
-      ['Groups'],
+      [l10n.t('Groups')],
       joined(
         id.groups.slice(0, 10).map((g) => [code(cap(g))]),
         ', ',
@@ -145,32 +180,34 @@ export function tokenSummary(a: Extract<Assessment, { kind: 'token' }>, nowSec: 
   const k = c.kubernetes;
   const rows: SummaryRow[] = [];
   const sa = k?.serviceAccount;
-  if (sa) rows.push([['Service account'], [code(cap(`${k?.namespace ?? '?'}/${sa.name}`)), ...(sa.uid ? [' (uid ', code(cap(sa.uid)), ')'] : [])]]);
-  else if (k?.namespace) rows.push([['Namespace'], [code(cap(k.namespace))]]);
-  const bound = [refCell('Pod', k?.pod), refCell('Secret', k?.secret), refCell('Node', k?.node)].filter((x): x is Cell => !!x);
-  if (bound.length > 0) rows.push([['Bound to'], joined(bound, ' · ')]);
+  if (sa) rows.push([[l10n.t('Service account')], [code(cap(`${k?.namespace ?? '?'}/${sa.name}`)), ...uidCell(sa.uid)]]);
+  else if (k?.namespace) rows.push([[l10n.t('Namespace')], [code(cap(k.namespace))]]);
+  const bound = [refCell(l10n.t('Pod {0}'), k?.pod), refCell(l10n.t('Secret {0}'), k?.secret), refCell(l10n.t('Node {0}'), k?.node)].filter(
+    (x): x is Cell => !!x,
+  );
+  if (bound.length > 0) rows.push([[l10n.t('Bound to')], joined(bound, ' · ')]);
   rows.push(...identityRows(c));
-  rows.push(...expiryRows(expiry, nowSec, 'Issued', 'Expires'));
-  if (a.refreshDue !== undefined) rows.push([['Kubelet refresh due'], instantCell(a.refreshDue, nowSec)]);
-  if (c.iss !== undefined) rows.push([['Issuer'], [code(cap(c.iss))]]);
+  rows.push(...expiryRows(expiry, nowSec, l10n.t('Issued'), l10n.t('Expires')));
+  if (a.refreshDue !== undefined) rows.push([[l10n.t('Kubelet refresh due')], instantCell(a.refreshDue, nowSec)]);
+  if (c.iss !== undefined) rows.push([[l10n.t('Issuer')], [code(cap(c.iss))]]);
   if (c.aud.length > 0)
     rows.push([
-      ['Audience'],
+      [l10n.t('Audience')],
       joined(
         c.aud.map((x) => [code(cap(x))]),
         ', ',
       ),
     ]);
-  if (c.sub !== undefined) rows.push([['Subject'], [code(cap(c.sub))]]);
-  if (c.jti !== undefined) rows.push([['JWT ID'], [code(cap(c.jti))]]);
-  rows.push([['Fingerprint'], [code(`sha256:${token.fingerprint}`)]]);
+  if (c.sub !== undefined) rows.push([[l10n.t('Subject')], [code(cap(c.sub))]]);
+  if (c.jti !== undefined) rows.push([[l10n.t('JWT ID')], [code(cap(c.jti))]]);
+  rows.push([[l10n.t('Fingerprint')], [code(`sha256:${token.fingerprint}`)]]);
   return {
     ...headline([tokenTitle(token)], expiry, nowSec),
     ...(a.warning ? { warning: a.warning } : {}),
     rows,
     sections: [
-      { title: 'Header', rows: flattened(token.header) },
-      { title: 'Claims', rows: flattened(c.raw) },
+      { title: l10n.t('Header'), rows: flattened(token.header) },
+      { title: l10n.t('Claims'), rows: flattened(c.raw) },
     ],
   };
 }
@@ -182,61 +219,71 @@ export function eksTokenSummary(a: Extract<Assessment, { kind: 'eksToken' }>, no
   const rows: SummaryRow[] = [
     clusters.length > 0
       ? [
-          ['Cluster'],
+          [l10n.t('Cluster')],
           [
             ...joined(
               clusters.map((c) => [code(cap(c.name))]),
               ', ',
             ),
-            ` (from context ${clusters
-              .flatMap((c) => c.contexts)
-              .slice(0, 3)
-              .join(', ')} of this kubeconfig; the token names it only in a signed header)`,
+            ' ',
+            l10n.t(
+              '(from context {0} of this kubeconfig; the token names it only in a signed header)',
+              clusters
+                .flatMap((c) => c.contexts)
+                .slice(0, 3)
+                .join(', '),
+            ),
           ],
         ]
-      : [['Cluster'], ['not in the token (a signed header)']],
-    [['Region'], [code(cap(token.region))]],
-    [['Access key'], [code(token.accessKeyHint), token.temporaryCredentials ? ' (temporary credentials)' : ' (long-term access key)']],
+      : [[l10n.t('Cluster')], [l10n.t('not in the token (a signed header)')]],
+    [[l10n.t('Region')], [code(cap(token.region))]],
+    [
+      [l10n.t('Access key')],
+      [code(token.accessKeyHint), ' ', token.temporaryCredentials ? l10n.t('(temporary credentials)') : l10n.t('(long-term access key)')],
+    ],
   ];
-  if (token.hasSessionToken) rows.push([['Session token'], ['present, not shown']]);
-  rows.push(...expiryRows(expiry, nowSec, 'Issued', 'Expires'));
-  rows.push([['STS endpoint'], [code(cap(token.host))]]);
+  if (token.hasSessionToken) rows.push([[l10n.t('Session token')], [l10n.t('present, not shown')]]);
+  rows.push(...expiryRows(expiry, nowSec, l10n.t('Issued'), l10n.t('Expires')));
+  rows.push([[l10n.t('STS endpoint')], [code(cap(token.host))]]);
   const server = clusters.length === 1 ? clusters[0]?.server : undefined;
-  if (server !== undefined) rows.push([['API server'], [code(cap(server))]]);
-  rows.push([['Fingerprint'], [code(`sha256:${token.fingerprint}`)]]);
+  if (server !== undefined) rows.push([[l10n.t('API server')], [code(cap(server))]]);
+  rows.push([[l10n.t('Fingerprint')], [code(`sha256:${token.fingerprint}`)]]);
   const ignored = token.amzExpiresSeconds !== undefined && token.amzExpiresSeconds !== EKS_TOKEN_LIFETIME_SECONDS;
   return {
-    ...headline(['AWS EKS token'], expiry, nowSec),
+    ...headline([l10n.t('AWS EKS token')], expiry, nowSec),
     ...(a.warning ? { warning: a.warning } : {}),
     rows,
     sections: [],
     note: ignored
-      ? `STS accepts this presigned URL for 15 minutes after X-Amz-Date; its X-Amz-Expires=${token.amzExpiresSeconds} is ignored. The signature is never shown.`
-      : 'STS accepts this presigned URL for 15 minutes after X-Amz-Date. The signature is never shown.',
+      ? l10n.t(
+          'STS accepts this presigned URL for 15 minutes after X-Amz-Date; its X-Amz-Expires={0} is ignored. The signature is never shown.',
+          token.amzExpiresSeconds ?? 0,
+        )
+      : l10n.t('STS accepts this presigned URL for 15 minutes after X-Amz-Date. The signature is never shown.'),
   };
 }
 
 /** "certificate", "EKS token" or "token": what a located credential that does not decode was taken for. */
 export function credentialNoun(kind: LocatedKind): string {
-  if (kind === 'certificate') return 'certificate';
-  return kind === 'eksToken' ? 'EKS token' : 'token';
+  if (kind === 'certificate') return l10n.t('certificate');
+  return kind === 'eksToken' ? l10n.t('EKS token') : l10n.t('token');
 }
 
 function certificateRows(cert: CertificateInfo, expiry: ExpiryInfo, now: number): SummaryRow[] {
   const rows: SummaryRow[] = [];
-  rows.push([['Subject'], [code(cap(cert.subject.replace(/\n/g, ', ')))]]);
+  rows.push([[l10n.t('Subject')], [code(cap(cert.subject.replace(/\n/g, ', ')))]]);
   if (cert.organizations.length > 0)
     rows.push([
-      ['Groups (O)'],
+      [l10n.t('Groups (O)')],
       joined(
         cert.organizations.map((o) => [code(cap(o))]),
         ', ',
       ),
     ]);
-  rows.push([['Issuer'], [code(cap(cert.issuer.replace(/\n/g, ', ')))]]);
-  rows.push(...expiryRows(expiry, now, 'Not before', 'Not after'));
-  rows.push([['CA'], [cert.isCA ? 'yes' : 'no']]);
-  rows.push([['Serial'], [code(cap(cert.serialNumber))]]);
+  rows.push([[l10n.t('Issuer')], [code(cap(cert.issuer.replace(/\n/g, ', ')))]]);
+  rows.push(...expiryRows(expiry, now, l10n.t('Not before'), l10n.t('Not after')));
+  rows.push([['CA'], [cert.isCA ? l10n.t('yes') : l10n.t('no')]]);
+  rows.push([[l10n.t('Serial')], [code(cap(cert.serialNumber))]]);
   rows.push([['SHA-256'], [code(cap(cert.fingerprint256))]]);
   return rows;
 }
@@ -244,14 +291,16 @@ function certificateRows(cert: CertificateInfo, expiry: ExpiryInfo, now: number)
 export function certificateSummary(a: Extract<Assessment, { kind: 'certificate' }>, nowSec: number): CredentialSummary | undefined {
   const [first] = a.certificates;
   if (!first) return undefined;
-  const title: Cell = [first.isCA ? 'CA certificate' : 'Certificate', ...(first.commonName ? [' ', code(cap(first.commonName))] : [])];
+  const title: Cell = first.commonName
+    ? cellOf(first.isCA ? l10n.t('CA certificate {0}') : l10n.t('Certificate {0}'), code(cap(first.commonName)))
+    : [first.isCA ? l10n.t('CA certificate') : l10n.t('Certificate')];
   const more = a.certificates.length - 1;
   return {
     ...headline(title, a.expiry, nowSec),
     ...(a.warning ? { warning: a.warning } : {}),
     rows: certificateRows(first, a.expiry, nowSec),
     sections: [],
-    ...(more > 0 ? { note: `${more} more certificate(s) in this bundle.` } : {}),
+    ...(more > 0 ? { note: l10n.t('{0} more certificate(s) in this bundle.', more) } : {}),
   };
 }
 
@@ -272,17 +321,17 @@ export function summaryOf(a: Assessment, nowSec: number, place?: SummaryPlace): 
     case 'privateKey':
       return {
         icon: 'lock',
-        lead: ['Private key, not shown.'],
-        rest: [' Cluster Credentials never decodes or displays private keys (', code(cap(a.located.path)), ').'],
+        lead: [l10n.t('Private key, not shown.')],
+        rest: [' ', ...cellOf(l10n.t('Cluster Credentials never decodes or displays private keys ({0}).'), code(cap(a.located.path)))],
       };
     case 'opaque':
       return {
         icon: 'key',
-        lead: ['Opaque bearer token'],
-        rest: [' (not a JWT): its expiry is known only to the server that issued it. Fingerprint ', code(`sha256:${a.fingerprint}`), '.'],
+        lead: [l10n.t('Opaque bearer token')],
+        rest: [' ', ...cellOf(l10n.t('(not a JWT): its expiry is known only to the server that issued it. Fingerprint {0}.'), code(`sha256:${a.fingerprint}`))],
       };
     case 'invalid':
-      return { icon: 'warning', lead: [`Not a valid ${credentialNoun(a.located.kind)}:`], rest: [' ', a.reason] };
+      return { icon: 'warning', lead: [l10n.t('Not a valid {0}:', credentialNoun(a.located.kind))], rest: [' ', a.reason] };
   }
 }
 

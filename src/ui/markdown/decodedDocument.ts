@@ -1,4 +1,5 @@
 // The text of the read-only "decoded token" document: the hover's summary plus the header and claims as JSON.
+import * as l10n from '@vscode/l10n';
 import type { Assessment } from '../../diagnosis/credentialAssessment';
 import { boundedJson } from './boundedJson';
 import { assessmentMarkdown } from './credentialMarkdown';
@@ -13,12 +14,18 @@ function fenced(language: string, text: string): string {
 }
 
 export function decodedDocumentText(a: Assessment, nowSec: number): string {
-  let md = `# Cluster Credentials: decoded ${a.kind === 'certificate' ? 'certificate' : a.kind === 'eksToken' ? 'EKS token' : 'token'}\n\n`;
+  const heading =
+    a.kind === 'certificate'
+      ? l10n.t('Cluster Credentials: decoded certificate')
+      : a.kind === 'eksToken'
+        ? l10n.t('Cluster Credentials: decoded EKS token')
+        : l10n.t('Cluster Credentials: decoded token');
+  let md = `# ${heading}\n\n`;
   md += assessmentMarkdown(a, nowSec).replace(OWN_ICON, '');
   if (a.kind === 'token') {
-    md += `\n## Header (JSON)\n\n${fenced('json', boundedJson(a.token.header, undefined, 2))}`;
-    md += `\n## Claims (JSON)\n\n${fenced('json', boundedJson(a.token.claims.raw, undefined, 2))}`;
+    md += `\n## ${l10n.t('Header (JSON)')}\n\n${fenced('json', boundedJson(a.token.header, undefined, 2))}`;
+    md += `\n## ${l10n.t('Claims (JSON)')}\n\n${fenced('json', boundedJson(a.token.claims.raw, undefined, 2))}`;
   }
-  md += '\n_The raw token is not part of this document._\n';
+  md += `\n_${l10n.t('The raw token is not part of this document.')}_\n`;
   return md;
 }

@@ -1,5 +1,6 @@
 // What one Token Health panel shows, gathered from history and findings for its subject.
 // No vscode import: the panel host calls this with what the services hold, tests call it with data.
+import * as l10n from '@vscode/l10n';
 import type { AddressPod } from '../../diagnosis/auditSources';
 import type { Finding } from '../../diagnosis/types';
 import { buildTimeline, type AuditUnauthorizedSpan } from '../../diagnosis/timeline';
@@ -24,10 +25,10 @@ export interface ScopedSubject {
 }
 
 function describeScope(scope: Scope): string {
-  if (scope.pod !== undefined) return `Pod ${scope.namespace ?? ''}/${scope.pod}`;
-  if (scope.serviceAccount !== undefined) return `Service account ${scope.namespace ?? ''}/${scope.serviceAccount}`;
-  if (scope.namespace !== undefined) return `Namespace ${scope.namespace}`;
-  return `Context ${scope.context}`;
+  if (scope.pod !== undefined) return l10n.t('Pod {0}/{1}', scope.namespace ?? '', scope.pod);
+  if (scope.serviceAccount !== undefined) return l10n.t('Service account {0}/{1}', scope.namespace ?? '', scope.serviceAccount);
+  if (scope.namespace !== undefined) return l10n.t('Namespace {0}', scope.namespace);
+  return l10n.t('Context {0}', scope.context);
 }
 
 function scopeOfSubject(s: Subject): Scope {
@@ -46,17 +47,18 @@ export function resolveSubject(ref: NodeRef, findings: readonly Finding[]): Scop
       const scope: Scope = { context: ref.context };
       return {
         scope,
-        subject: { ref, title: describeScope(scope), detail: 'The finding this panel was opened for is no longer reported.' },
+        subject: { ref, title: describeScope(scope), detail: l10n.t('The finding this panel was opened for is no longer reported.') },
       };
     }
     const scope = scopeOfSubject(finding.subject);
     return {
       scope,
-      subject: { ref, title: describeScope(scope), detail: `Context ${scope.context} · finding: ${finding.title}`, findingId: finding.id },
+      subject: { ref, title: describeScope(scope), detail: l10n.t('Context {0} · finding: {1}', scope.context, finding.title), findingId: finding.id },
     };
   }
   const scope = scopeOfSubject(subjectOfRef(ref));
-  const detail = scope.namespace === undefined ? 'Every namespace of this context, as far as history has seen it' : `Context ${scope.context}`;
+  const detail =
+    scope.namespace === undefined ? l10n.t('Every namespace of this context, as far as history has seen it') : l10n.t('Context {0}', scope.context);
   return { scope, subject: { ref, title: describeScope(scope), detail } };
 }
 
@@ -169,11 +171,11 @@ export function podGoneNotice(ref: NodeRef, inventory: InventoryView | undefined
   const namespaceGone = isNamespaceGone(snapshot, pod.namespace);
   const successor = snapshot.pods.find((p) => p.namespace === pod.namespace && p.name === pod.name);
   const why = namespaceGone
-    ? `its namespace ${pod.namespace} was deleted`
+    ? l10n.t('its namespace {0} was deleted', pod.namespace)
     : successor !== undefined
-      ? `it was deleted, and a new pod of the same name (uid ${successor.uid}) took its place`
-      : 'it was deleted from the cluster';
-  return `Pod ${pod.namespace}/${pod.name} (uid ${pod.uid}) is gone: ${why}. This panel shows what history recorded of it.`;
+      ? l10n.t('it was deleted, and a new pod of the same name (uid {0}) took its place', successor.uid)
+      : l10n.t('it was deleted from the cluster');
+  return l10n.t('Pod {0}/{1} (uid {2}) is gone: {3}. This panel shows what history recorded of it.', pod.namespace, pod.name, pod.uid, why);
 }
 
 /**
@@ -191,7 +193,7 @@ function isNamespaceGone(snapshot: InventorySnapshot, namespace: string): boolea
 export function namespaceGoneNotice(ref: NodeRef, inventory: InventoryView | undefined): string | undefined {
   if (ref.kind !== 'namespace' || inventory === undefined || inventory.context !== ref.context) return undefined;
   if (!isNamespaceGone(inventory.snapshot, ref.namespace)) return undefined;
-  return `Namespace ${ref.namespace} is gone: it was deleted from the cluster. This panel shows what history recorded of it.`;
+  return l10n.t('Namespace {0} is gone: it was deleted from the cluster. This panel shows what history recorded of it.', ref.namespace);
 }
 
 /** The sentence saying the panel's pod or namespace is gone, when the inventory knows it. */
@@ -230,7 +232,7 @@ export function buildPanelState(input: PanelInputs): TokenHealthState {
   const unauthorizedLines = events.map(lineOf).sort((a, b) => b.atMs - a.atMs);
   const findings = findingsInScope(input.findings, scope);
   const scanTarget = input.ref.kind === 'pod' ? input.ref : actionTarget(scope);
-  const actions: PanelAction[] = [{ title: 'Scan for 401 lines', command: COMMAND.scanUnauthorized, target: scanTarget }];
+  const actions: PanelAction[] = [{ title: l10n.t('Scan for 401 lines'), command: COMMAND.scanUnauthorized, target: scanTarget }];
   const state: TokenHealthState = { subject, timeline, unauthorizedLines, findings, actions, generatedAtMs: input.nowMs };
   if (input.notice !== undefined) state.notice = input.notice;
   if (input.controlPlane !== undefined && showsControlPlane(input.ref)) state.controlPlane = input.controlPlane;

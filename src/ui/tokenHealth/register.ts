@@ -1,6 +1,7 @@
 // "Show Token Health" (registered in src/ui/commands/table.ts): opens (or reveals) the panel of a context, service account, pod or finding,
 // and brings panels back after a window reload through a WebviewPanelSerializer. The panels own the control plane's
 // sampler: a context's panel holds it while open, so /metrics is asked for only then (and never in an untrusted workspace).
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { ControlPlaneMetrics } from '../../app/controlPlaneMetrics';
 import { COMMAND } from '../../shared/commandIds';
@@ -38,7 +39,7 @@ export class TokenHealthPanels implements vscode.Disposable {
     }
     const panel = vscode.window.createWebviewPanel(
       TOKEN_HEALTH_VIEW_TYPE,
-      'Token Health',
+      l10n.t('Token Health'),
       vscode.ViewColumn.Active,
       webviewOptions(this.services.extension.extensionUri),
     );
@@ -104,8 +105,9 @@ export function commandRef(arg: unknown, activeContext: string | undefined): Nod
 export function showTokenHealth(services: Services, panels: TokenHealthPanels, arg: unknown): void {
   const ref = commandRef(arg, services.sessions.current()?.context);
   if (ref === undefined) {
-    const why = services.sessions.problem ?? 'no kubeconfig context is active';
-    void vscode.window.showWarningMessage(`Cluster Credentials: Token Health needs a context, and ${why}.`, 'Switch Context').then((pick) => {
+    const why = services.sessions.problem ?? l10n.t('no kubeconfig context is active');
+    const switchContext = l10n.t('Switch Context');
+    void vscode.window.showWarningMessage(l10n.t('Cluster Credentials: Token Health needs a context, and {0}.', why), switchContext).then((pick) => {
       if (pick !== undefined) void vscode.commands.executeCommand(COMMAND.switchContext);
     });
     return;

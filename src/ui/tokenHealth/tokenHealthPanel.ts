@@ -2,6 +2,7 @@
 // fresh state when the webview is ready, when asked to refresh, when findings change, when its pod or
 // namespace is gone, when a verdict on one of its tokens changes (with what the session learns, or with time)
 // and, for a context's panel, which holds the control plane's sampler while open, when a sample comes.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { parseWebviewMessage, type ControlPlaneGauge, type HostMessage, type TokenHealthState, type WebviewMessage } from '../../shared/tokenHealthProtocol';
 import type { NodeRef } from '../../shared/nodeRef';
@@ -9,6 +10,7 @@ import { errorMessage } from '../../shared/values';
 import type { Services } from '../services';
 import { credentialSentence } from '../explorer/statusNodes';
 import { createNonce, tokenHealthHtml } from './html';
+import { webviewStrings } from './webviewStrings';
 import { addressPodsOf, buildPanelState, goneNotice, isOffered, resolveSubject, showsControlPlane } from './panelData';
 import { auditSpansOf, podAddressesOf } from '../../diagnosis/auditHistory';
 import type { AuditUnauthorizedSpan } from '../../diagnosis/timeline';
@@ -65,7 +67,7 @@ export class TokenHealthPanel implements vscode.Disposable {
     const extensionUri = services.extension.extensionUri;
     panel.webview.options = webviewOptions(extensionUri);
     const { subject } = resolveSubject(ref, services.findings.all());
-    panel.title = `Token Health: ${subject.title}`;
+    panel.title = l10n.t('Token Health: {0}', subject.title);
     panel.webview.html = this.html(subject.title);
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
@@ -126,7 +128,7 @@ export class TokenHealthPanel implements vscode.Disposable {
     }
     if (this.disposed) return;
     this.lastState = state;
-    this.panel.title = `Token Health: ${state.subject.title}`;
+    this.panel.title = l10n.t('Token Health: {0}', state.subject.title);
     if (this.ready) await this.post({ type: 'state', state });
   }
 
@@ -144,6 +146,8 @@ export class TokenHealthPanel implements vscode.Disposable {
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.css')).toString(),
       codiconUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'codicon.css')).toString(),
       title,
+      language: vscode.env.language,
+      strings: webviewStrings(),
     });
   }
 
@@ -232,8 +236,9 @@ export class TokenHealthPanel implements vscode.Disposable {
     const session = this.services.state.session;
     let notice: string | undefined;
     this.lastGone = this.goneNotice();
-    if (session === undefined) notice = `Not connected to a cluster (${this.services.sessions.problem ?? 'no session'}): showing what history holds.`;
-    else if (session.context !== context) notice = `The active context is ${session.context}; this panel shows the history of ${context}.`;
+    if (session === undefined)
+      notice = l10n.t('Not connected to a cluster ({0}): showing what history holds.', this.services.sessions.problem ?? l10n.t('no session'));
+    else if (session.context !== context) notice = l10n.t('The active context is {0}; this panel shows the history of {1}.', session.context, context);
     else if (this.lastGone !== undefined) notice = this.lastGone;
     const controlPlane = this.controlPlane !== undefined && showsControlPlane(this.ref) ? this.controlPlane.gauge(context) : undefined;
     return buildPanelState({
@@ -293,7 +298,7 @@ export class TokenHealthPanel implements vscode.Disposable {
         return;
       case 'copy':
         await vscode.env.clipboard.writeText(message.text);
-        void vscode.window.setStatusBarMessage('$(check) Copied', 2000);
+        void vscode.window.setStatusBarMessage(l10n.t('$(check) Copied'), 2000);
         return;
       case 'runAction': {
         // Only what the panel offers right now: a command id alone is not enough.
@@ -304,7 +309,7 @@ export class TokenHealthPanel implements vscode.Disposable {
         try {
           await vscode.commands.executeCommand(message.command, message.target);
         } catch (err) {
-          void vscode.window.showErrorMessage(`Cluster Credentials: ${errorMessage(err)}`);
+          void vscode.window.showErrorMessage(l10n.t('Cluster Credentials: {0}', errorMessage(err)));
         }
         this.update();
         return;

@@ -5,6 +5,7 @@
 // is checked as the hover checks it). A panel remembers the decoded token and its signature check (never the raw
 // token) for the session, so a token whose pod or Secret is deleted is still judged: refused, and why. The rest get
 // no verdict. No vscode import: the panel host gives it the session, tests give it data.
+import * as l10n from '@vscode/l10n';
 import type { LegacySecretItem, LiveTokenReading, SignatureCheck } from '../../cluster/inventory/types';
 import type { TokenWindow, WindowVerdict } from '../../diagnosis/timeline';
 import { LEEWAY_SECONDS, type TokenVerdict } from '../../diagnosis/tokenVerdict';
@@ -52,7 +53,10 @@ export function windowKey(w: Pick<TokenWindow, 'lane' | 'fingerprint'>): string 
 
 type Held = JudgedToken | { token: DecodedToken; raw: string };
 
-const NOT_CHECKED: SignatureCheck = { status: 'unchecked', reason: 'its signature has not been checked yet' };
+/** A Secret's token whose signature the inventory has not checked. */
+function notChecked(): SignatureCheck {
+  return { status: 'unchecked', reason: l10n.t('its signature has not been checked yet') };
+}
 
 /** The token of `w` as the session holds it now, matched by fingerprint; undefined when it holds none. */
 function heldToken(w: TokenWindow, tokens: SessionTokens): Held | undefined {
@@ -66,7 +70,7 @@ function heldToken(w: TokenWindow, tokens: SessionTokens): Held | undefined {
     }
     case 'secret': {
       const secret = tokens.secrets.find((x) => x.namespace === s.namespace && x.token?.fingerprint === w.fingerprint);
-      return secret?.token !== undefined ? { token: secret.token, signature: secret.signature ?? NOT_CHECKED } : undefined;
+      return secret?.token !== undefined ? { token: secret.token, signature: secret.signature ?? notChecked() } : undefined;
     }
     case 'tokenRequest': {
       const raw = tokens.held?.(w.fingerprint);
