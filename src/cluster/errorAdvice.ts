@@ -1,5 +1,6 @@
 // What a cluster error means for the user right now, and the one action that helps: a 401 is explained
 // with the credential's expiry when that is the reason, an unreachable server with its retry countdown.
+import * as l10n from '@vscode/l10n';
 import { describeDuration } from '../token/relativeTime';
 import type { CredentialDescription } from './auth/credentialDescription';
 import type { ClusterError, ClusterErrorKind } from './errors';
@@ -48,5 +49,5 @@ function unauthorizedMessage(error: ClusterError, credential: CredentialDescript
 /** "retrying in 10 s", "retrying now". */
 export function retryCountdown(retryAtMs: number, nowMs: number): string {
   const left = Math.ceil((retryAtMs - nowMs) / 1000);
-  return left <= 0 ? 'retrying now' : `retrying in ${describeDuration(left, 'long')}`;
+  return left <= 0 ? l10n.t('retrying now') : l10n.t('retrying in {0}', describeDuration(left, 'long'));
 }

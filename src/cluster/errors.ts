@@ -1,4 +1,5 @@
 // Turns any failure from client-node, fetch or our credential layer into one value the UI can render as a sentence.
+import * as l10n from '@vscode/l10n';
 import { redactExcerpt } from './redact';
 import { unauthorizedSentence, type CredentialExpiry } from './unauthorizedSentence';
 
@@ -75,7 +76,11 @@ export class RequestStoppedError extends Error {
 export function requestDeadlineError(server: string, seconds: number): RequestStoppedError {
   return new RequestStoppedError(
     'deadline',
-    `the API server at ${server} did not answer within ${Math.round(seconds * 10) / 10} s; check your network, VPN or proxy, or raise clusterCredentials.requestTimeoutSeconds`,
+    l10n.t(
+      'the API server at {0} did not answer within {1} s; check your network, VPN or proxy, or raise clusterCredentials.requestTimeoutSeconds',
+      server,
+      Math.round(seconds * 10) / 10,
+    ),
   );
 }
 
@@ -83,7 +88,7 @@ export function requestDeadlineError(server: string, seconds: number): RequestSt
 export function requestClosedError(server: string): RequestStoppedError {
   return new RequestStoppedError(
     'closed',
-    `the request to ${server} was stopped because its connection was closed (the context or kubeconfig changed); try again`,
+    l10n.t('the request to {0} was stopped because its connection was closed (the context or kubeconfig changed); try again', server),
   );
 }
 
@@ -109,24 +114,29 @@ const TLS_CODES = new Set([
   'EPROTO',
 ]);
 
-// What happened to the connection, in words, with `server` as the subject ("the API server at https://…"), and the next step.
-const CLOSED = { what: (server: string) => `${server} closed the connection`, next: 'it may be restarting; otherwise check your network, VPN or proxy' };
-const NETWORK: Record<string, { what: (server: string) => string; next: string }> = {
-  ECONNREFUSED: {
-    what: (server) => `${server} refused the connection`,
-    next: 'check that the cluster is running and that the context points at the right server',
-  },
-  ENOTFOUND: { what: (server) => `the host name of ${server} does not resolve`, next: 'check the server address, your VPN or DNS' },
-  EAI_AGAIN: { what: (server) => `the host name of ${server} could not be resolved right now`, next: 'check your network or VPN' },
-  ETIMEDOUT: { what: (server) => `${server} did not answer in time`, next: 'check your network, VPN or proxy' },
-  UND_ERR_CONNECT_TIMEOUT: { what: (server) => `${server} did not accept the connection in time`, next: 'check your network, VPN or proxy' },
-  UND_ERR_HEADERS_TIMEOUT: { what: (server) => `${server} accepted the connection but did not answer`, next: 'try again later' },
-  EHOSTUNREACH: { what: (server) => `there is no route to ${server}`, next: 'check your network or VPN' },
-  ENETUNREACH: { what: (server) => `the network of ${server} is unreachable`, next: 'check your network or VPN' },
+// What happened to the connection, in words, with `server` as the subject ("the API server at https://…"), the
+// code, and the next step: one sentence per network error code.
+const CLOSED = (server: string, code: string): string =>
+  l10n.t('{0} closed the connection ({1}); it may be restarting; otherwise check your network, VPN or proxy', server, code);
+const NETWORK: Record<string, (server: string, code: string) => string> = {
+  ECONNREFUSED: (server, code) =>
+    l10n.t('{0} refused the connection ({1}); check that the cluster is running and that the context points at the right server', server, code),
+  ENOTFOUND: (server, code) => l10n.t('the host name of {0} does not resolve ({1}); check the server address, your VPN or DNS', server, code),
+  EAI_AGAIN: (server, code) => l10n.t('the host name of {0} could not be resolved right now ({1}); check your network or VPN', server, code),
+  ETIMEDOUT: (server, code) => l10n.t('{0} did not answer in time ({1}); check your network, VPN or proxy', server, code),
+  UND_ERR_CONNECT_TIMEOUT: (server, code) => l10n.t('{0} did not accept the connection in time ({1}); check your network, VPN or proxy', server, code),
+  UND_ERR_HEADERS_TIMEOUT: (server, code) => l10n.t('{0} accepted the connection but did not answer ({1}); try again later', server, code),
+  EHOSTUNREACH: (server, code) => l10n.t('there is no route to {0} ({1}); check your network or VPN', server, code),
+  ENETUNREACH: (server, code) => l10n.t('the network of {0} is unreachable ({1}); check your network or VPN', server, code),
   ECONNRESET: CLOSED,
   UND_ERR_SOCKET: CLOSED,
   EPIPE: CLOSED,
 };
+
+/** "the API server at https://…", or "the API server" when the server is not known. */
+function apiServer(server: string | undefined): string {
+  return server ? l10n.t('the API server at {0}', server) : l10n.t('the API server');
+}
 
 /** Classify anything a request can throw: ApiException, Watch errors, fetch/undici errors, our own credential errors. */
 export function classifyError(err: unknown, context: ErrorContext = {}): ClusterError {
@@ -146,27 +156,31 @@ export function classifyError(err: unknown, context: ErrorContext = {}): Cluster
       {
         kind: 'tls',
         code,
-        message: `the TLS connection to ${context.server ?? 'the cluster'} failed (${code}: ${detail}); check the context's certificate-authority data and server name`,
+        message: context.server
+          ? l10n.t("the TLS connection to {0} failed ({1}: {2}); check the context's certificate-authority data and server name", context.server, code, detail)
+          : l10n.t("the TLS connection to the cluster failed ({0}: {1}); check the context's certificate-authority data and server name", code, detail),
       },
       context,
     );
   }
   const network = code !== undefined && Object.hasOwn(NETWORK, code) ? NETWORK[code] : undefined;
   if (code !== undefined && network) {
-    const server = context.server ? `the API server at ${context.server}` : 'the API server';
-    return finish({ kind: 'unreachable', code, message: `${network.what(server)} (${code}); ${network.next}` }, context);
+    return finish({ kind: 'unreachable', code, message: network(apiServer(context.server), code) }, context);
   }
   if (isAbort(err)) {
-    const server = context.server ? `the API server at ${context.server}` : 'the API server';
-    return finish({ kind: 'unreachable', message: `the request timed out or was cancelled before ${server} answered; try again` }, context);
+    return finish(
+      { kind: 'unreachable', message: l10n.t('the request timed out or was cancelled before {0} answered; try again', apiServer(context.server)) },
+      context,
+    );
   }
-  const text = err instanceof Error ? err.message : typeof err === 'string' ? err : 'an unexpected error';
-  const suffix = code ? ` (${code})` : '';
+  const text = err instanceof Error ? err.message : typeof err === 'string' ? err : l10n.t('an unexpected error');
   return finish(
     {
       kind: 'unknown',
       code,
-      message: `the request failed: ${firstLine(text)}${suffix}; try again, and check the context's server address if it keeps failing`,
+      message: code
+        ? l10n.t("the request failed: {0} ({1}); try again, and check the context's server address if it keeps failing", firstLine(text), code)
+        : l10n.t("the request failed: {0}; try again, and check the context's server address if it keeps failing", firstLine(text)),
       detail: text,
     },
     context,
@@ -193,26 +207,31 @@ export function classifyResponse(status: number, body: unknown, context: ErrorCo
   if (status === 403) return finish({ ...base, ...forbidden(message, context) }, context);
   if (status === 404) return finish({ ...base, ...notFound(st, context) }, context);
   if (status === 409) {
-    return finish({ ...base, kind: 'conflict', message: `${message ?? 'the object changed on the cluster'} (409 Conflict); reload and try again` }, context);
+    const what = message ?? l10n.t('the object changed on the cluster');
+    return finish({ ...base, kind: 'conflict', message: l10n.t('{0} (409 Conflict); reload and try again', what) }, context);
   }
   if (status === 410) {
-    return finish(
-      { ...base, kind: 'conflict', message: `${message ?? 'the data you asked for is no longer available'} (410 Gone); list again from the start` },
-      context,
-    );
+    const what = message ?? l10n.t('the data you asked for is no longer available');
+    return finish({ ...base, kind: 'conflict', message: l10n.t('{0} (410 Gone); list again from the start', what) }, context);
   }
   if (status === 429) {
-    return finish({ ...base, kind: 'server', message: 'the cluster is throttling requests (429 Too Many Requests); wait a moment and try again' }, context);
+    return finish(
+      { ...base, kind: 'server', message: l10n.t('the cluster is throttling requests (429 Too Many Requests); wait a moment and try again') },
+      context,
+    );
   }
   if (status === 400 || status === 406 || status === 415 || status === 422) {
     const cause = st?.details?.causes?.[0];
     const detail = cause?.field && cause.message ? `${cause.field}: ${cause.message}` : (message ?? `HTTP ${status}`);
-    return finish({ ...base, kind: 'invalid', message: `the cluster rejected the request as invalid (${status}): ${detail}` }, context);
+    return finish({ ...base, kind: 'invalid', message: l10n.t('the cluster rejected the request as invalid ({0}): {1}', status, detail) }, context);
   }
   if (status >= 500) {
-    return finish({ ...base, kind: 'server', message: `the cluster failed to answer (${status}): ${message ?? 'no details'}; try again later` }, context);
+    return finish(
+      { ...base, kind: 'server', message: l10n.t('the cluster failed to answer ({0}): {1}; try again later', status, message ?? l10n.t('no details')) },
+      context,
+    );
   }
-  return finish({ ...base, kind: 'unknown', message: `the cluster answered ${status}: ${message ?? 'no details'}` }, context);
+  return finish({ ...base, kind: 'unknown', message: l10n.t('the cluster answered {0}: {1}', status, message ?? l10n.t('no details')) }, context);
 }
 
 /** True when the error is a 401 from the cluster (ApiException, Watch error or our raw request). */
@@ -228,13 +247,17 @@ function forbidden(message: string | undefined, context: ErrorContext): Omit<Clu
   if (res) {
     const [, user, verb, resource, group, namespace] = res;
     const what = group ? `${resource}.${group}` : resource;
-    const scope = namespace ? ` in namespace ${namespace}` : message?.includes('at the cluster scope') ? ' across the cluster' : '';
+    const action = namespace
+      ? youCannot(verb, what, namespace)
+      : message?.includes('at the cluster scope')
+        ? l10n.t('you cannot {0} {1} across the cluster', verb, what)
+        : youCannot(verb, what);
     return {
       kind: 'forbidden',
       verb,
       resource: what,
       namespace,
-      message: `you cannot ${verb} ${what}${scope} (403): ${who(user)} lacks the ${verb} verb on ${what}; ${forbiddenNextStep(user)}`,
+      message: l10n.t('{0} (403): {1} lacks the {2} verb on {3}; {4}', action, who(user), verb, what, forbiddenNextStep(user)),
     };
   }
   const path = message ? FORBIDDEN_PATH.exec(message) : null;
@@ -244,38 +267,42 @@ function forbidden(message: string | undefined, context: ErrorContext): Omit<Clu
       kind: 'forbidden',
       verb,
       resource: target,
-      message: `you cannot ${verb} ${target} (403): ${who(user)} lacks the ${verb} verb on that path; ${forbiddenNextStep(user)}`,
+      message: l10n.t('{0} (403): {1} lacks the {2} verb on that path; {3}', youCannot(verb, target), who(user), verb, forbiddenNextStep(user)),
     };
   }
-  const action =
-    context.verb && context.resource
-      ? `you cannot ${context.verb} ${context.resource}${context.namespace ? ` in namespace ${context.namespace}` : ''}`
-      : 'the cluster refused the request';
-  return { kind: 'forbidden', message: `${action} (403): ${message ?? 'Forbidden'}` };
+  const action = context.verb && context.resource ? youCannot(context.verb, context.resource, context.namespace) : l10n.t('the cluster refused the request');
+  return { kind: 'forbidden', message: l10n.t('{0} (403): {1}', action, message ?? 'Forbidden') };
+}
+
+/** "you cannot list pods in namespace x": the verb and the resource as the API names them. */
+function youCannot(verb: string, resource: string, namespace?: string): string {
+  return namespace ? l10n.t('you cannot {0} {1} in namespace {2}', verb, resource, namespace) : l10n.t('you cannot {0} {1}', verb, resource);
 }
 
 function who(user: string): string {
   const sa = /^system:serviceaccount:([^:]+):(.+)$/.exec(user);
-  if (sa) return `service account ${sa[1]}/${sa[2]}`;
-  return `user ${user}`;
+  if (sa) return l10n.t('service account {0}/{1}', sa[1], sa[2]);
+  return l10n.t('user {0}', user);
 }
 
 function forbiddenNextStep(user: string): string {
   if (user === 'system:anonymous') {
-    return 'the cluster did not recognise any credential, so check the user of this context';
+    return l10n.t('the cluster did not recognise any credential, so check the user of this context');
   }
-  return 'ask a cluster admin for a Role or ClusterRole that grants it';
+  return l10n.t('ask a cluster admin for a Role or ClusterRole that grants it');
 }
 
 function notFound(st: KubernetesStatus | undefined, context: ErrorContext): Omit<ClusterError, 'status' | 'reason'> {
   const kind = st?.details?.kind ?? context.resource;
   const name = st?.details?.name ?? context.name;
   if (kind && name) {
-    const ns = context.namespace ? ` in namespace ${context.namespace}` : '';
-    return { kind: 'notFound', resource: kind, message: `${kind} ${name} was not found${ns} (404); it may have been deleted, so refresh the view` };
+    const message = context.namespace
+      ? l10n.t('{0} {1} was not found in namespace {2} (404); it may have been deleted, so refresh the view', kind, name, context.namespace)
+      : l10n.t('{0} {1} was not found (404); it may have been deleted, so refresh the view', kind, name);
+    return { kind: 'notFound', resource: kind, message };
   }
-  const target = context.path ?? context.resource ?? 'the requested resource';
-  return { kind: 'notFound', message: `the cluster does not serve ${target} (404); it may run a Kubernetes version without this API` };
+  const target = context.path ?? context.resource ?? l10n.t('the requested resource');
+  return { kind: 'notFound', message: l10n.t('the cluster does not serve {0} (404); it may run a Kubernetes version without this API', target) };
 }
 
 /** A ClusterError built by hand, made safe the same way: secrets masked, the request's context filled in. */

@@ -4,6 +4,7 @@
 // deleted again, whatever happened in between. Where the file is comes from the apiserver's static pod:
 // its `--audit-log-path` flag and the hostPath volume that holds that path (kubeadm, kind and minikube
 // all run the apiserver so).
+import * as l10n from '@vscode/l10n';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isRecord } from '../../shared/values';
@@ -57,22 +58,28 @@ const trimSlash = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, '') :
 
 /** Where one apiserver pod writes its audit log on its node, or why that cannot be read. */
 export function auditLocationOf(pod: Json): AuditLocation | AuditLocationProblem {
-  const apiserverPod = str(field(pod, 'metadata', 'name')) ?? '(unnamed)';
+  const apiserverPod = str(field(pod, 'metadata', 'name')) ?? l10n.t('(unnamed)');
   const node = str(field(pod, 'spec', 'nodeName'));
   const problem = (reason: string): AuditLocationProblem => ({ apiserverPod, ...(node !== undefined ? { node } : {}), reason });
-  if (node === undefined || node === '') return problem('it runs on no node yet');
+  if (node === undefined || node === '') return problem(l10n.t('it runs on no node yet'));
   const containers: unknown = field(pod, 'spec', 'containers');
   const container: unknown = Array.isArray(containers)
     ? containers.find((c) => isRecord(c) && (c.name === 'kube-apiserver' || strings(c.command).some((a) => a.endsWith('kube-apiserver'))))
     : undefined;
-  if (!isRecord(container)) return problem('it has no kube-apiserver container');
+  if (!isRecord(container)) return problem(l10n.t('it has no kube-apiserver container'));
   const args = [...strings(container.command), ...strings(container.args)];
   const path = flagValue(args, '--audit-log-path');
-  if (path === undefined || path === '')
-    return problem('audit logging to a file is off (the apiserver has no --audit-log-path flag); see "Before the 401s" in the README for how to turn it on');
-  if (path === '-')
-    return problem("the audit log goes to the apiserver's own output (--audit-log-path=-), not to a file on the node: read it from the pod's log instead");
-  if (!path.startsWith('/')) return problem(`--audit-log-path is the relative path ${path}, which cannot be found on the node`);
+  if (path === undefined || path === '') {
+    return problem(
+      l10n.t('audit logging to a file is off (the apiserver has no --audit-log-path flag); see "Before the 401s" in the README for how to turn it on'),
+    );
+  }
+  if (path === '-') {
+    return problem(
+      l10n.t("the audit log goes to the apiserver's own output (--audit-log-path=-), not to a file on the node: read it from the pod's log instead"),
+    );
+  }
+  if (!path.startsWith('/')) return problem(l10n.t('--audit-log-path is the relative path {0}, which cannot be found on the node', path));
   const mounts = Array.isArray(container.volumeMounts) ? container.volumeMounts.filter(isRecord) : [];
   const volumes: unknown = field(pod, 'spec', 'volumes');
   let best: { mountPath: string; hostDir: string } | undefined;
@@ -83,7 +90,7 @@ export function auditLocationOf(pod: Json): AuditLocation | AuditLocationProblem
     const hostDir = str(field(volume, 'hostPath', 'path'));
     if (hostDir !== undefined && (best === undefined || mountPath.length > best.mountPath.length)) best = { mountPath, hostDir: trimSlash(hostDir) };
   }
-  if (best === undefined) return problem(`${path} is not on a hostPath volume: it lives in the container only and cannot be read from the node`);
+  if (best === undefined) return problem(l10n.t('{0} is not on a hostPath volume: it lives in the container only and cannot be read from the node', path));
   const rest = path.slice(best.mountPath === '/' ? 0 : best.mountPath.length);
   const nodePath = best.hostDir === '/' ? rest : `${best.hostDir}${rest}`;
   const cut = nodePath.lastIndexOf('/');
@@ -183,7 +190,7 @@ export async function readNodeAudit(api: ApiClients, loc: AuditLocation, o: Node
   });
   if (!created.ok) return created;
   const name = str(field(created.value.body, 'metadata', 'name'));
-  if (name === undefined) return failed(clusterError({ kind: 'unknown', message: 'the cluster created the reader pod but did not say its name' }));
+  if (name === undefined) return failed(clusterError({ kind: 'unknown', message: l10n.t('the cluster created the reader pod but did not say its name') }));
   let outcome: ActionResult<NodeAuditRead>;
   try {
     outcome = await readThrough(api, loc, name, o);
@@ -194,7 +201,7 @@ export async function readNodeAudit(api: ApiClients, loc: AuditLocation, o: Node
   const leftBehind = await deleteReader(api, o.namespace, name);
   if (leftBehind === undefined) return outcome;
   if (outcome.ok) return succeeded({ ...outcome.value, leftBehind });
-  return failed({ ...outcome.error, message: `${outcome.error.message}; ${leftBehind}` });
+  return failed({ ...outcome.error, message: l10n.t('{0}; {1}', outcome.error.message, leftBehind) });
 }
 
 async function readThrough(api: ApiClients, loc: AuditLocation, name: string, o: NodeAuditOptions): Promise<ActionResult<NodeAuditRead>> {
@@ -213,7 +220,12 @@ async function readThrough(api: ApiClients, loc: AuditLocation, name: string, o:
     return failed(
       clusterError({
         kind: 'notFound',
-        message: `${loc.nodePath} is not on node ${loc.node} (its folder holds ${names.length} other file(s)); has the apiserver written an audit event yet?`,
+        message: l10n.t(
+          '{0} is not on node {1} (its folder holds {2} other file(s)); has the apiserver written an audit event yet?',
+          loc.nodePath,
+          loc.node,
+          names.length,
+        ),
       }),
     );
   }
@@ -261,7 +273,9 @@ async function waitRunning(api: ApiClients, namespace: string, name: string, o: 
       return failed(
         clusterError({
           kind: 'unknown',
-          message: `the reader pod ${namespace}/${name} ended (${phase}${waiting ? `: ${waiting}` : ''}) before it could read anything`,
+          message: waiting
+            ? l10n.t('the reader pod {0}/{1} ended ({2}: {3}) before it could read anything', namespace, name, phase, waiting)
+            : l10n.t('the reader pod {0}/{1} ended ({2}) before it could read anything', namespace, name, phase),
         }),
       );
     }
@@ -269,14 +283,27 @@ async function waitRunning(api: ApiClients, namespace: string, name: string, o: 
       return failed(
         clusterError({
           kind: 'unknown',
-          message: `the reader pod ${namespace}/${name} did not start on node in time (still ${phase ?? 'Pending'}${waiting ? `: ${waiting}` : ''}); check that node can pull the image`,
+          message: waiting
+            ? l10n.t(
+                'the reader pod {0}/{1} did not start on node in time (still {2}: {3}); check that node can pull the image',
+                namespace,
+                name,
+                phase ?? 'Pending',
+                waiting,
+              )
+            : l10n.t(
+                'the reader pod {0}/{1} did not start on node in time (still {2}); check that node can pull the image',
+                namespace,
+                name,
+                phase ?? 'Pending',
+              ),
         }),
       );
     }
     try {
       await sleep(o.pollMs ?? 1000, undefined, o.signal ? { signal: o.signal } : undefined);
     } catch {
-      return failed(clusterError({ kind: 'unknown', message: 'reading the node audit log was cancelled' }));
+      return failed(clusterError({ kind: 'unknown', message: l10n.t('reading the node audit log was cancelled') }));
     }
   }
 }
@@ -319,7 +346,9 @@ async function run(
   if (status?.status === 'Success') return succeeded(undefined);
   const said = Buffer.concat(stderr).toString('utf8').trim().split('\n')[0] ?? '';
   if (status?.code !== undefined && status.code >= 400) return failed(classifyResponse(status.code, status, { verb: 'create', resource: 'pods/exec' }));
-  return failed(clusterError({ kind: 'unknown', message: `${command.join(' ')} in the reader pod failed: ${said || status?.message || 'no status'}` }));
+  return failed(
+    clusterError({ kind: 'unknown', message: l10n.t('{0} in the reader pod failed: {1}', command.join(' '), said || status?.message || l10n.t('no status')) }),
+  );
 }
 
 async function capture(
@@ -346,5 +375,11 @@ async function deleteReader(api: ApiClients, namespace: string, name: string): P
     about: { verb: 'delete', resource: 'pods', namespace, name },
   });
   if (res.ok || res.error.kind === 'notFound') return undefined;
-  return `the reader pod ${namespace}/${name} could not be deleted (${res.error.message}); delete it with kubectl delete pod -n ${namespace} ${name} (it stops by itself within ${READER_DEADLINE_SECONDS / 60} minutes)`;
+  return l10n.t(
+    'the reader pod {0}/{1} could not be deleted ({2}); delete it with kubectl delete pod -n {0} {1} (it stops by itself within {3} minutes)',
+    namespace,
+    name,
+    res.error.message,
+    READER_DEADLINE_SECONDS / 60,
+  );
 }

@@ -1,4 +1,5 @@
 // Reading pods and their controller owner: what restart and rollout restart start from.
+import * as l10n from '@vscode/l10n';
 import type { ApiClients } from '../auth/apiClient';
 import { answerDetail, clusterError } from '../errors';
 import { isRecord } from '../../shared/values';
@@ -80,7 +81,7 @@ export async function getPod(api: ApiClients, target: PodTarget, signal?: AbortS
     return failed(
       clusterError({
         kind: 'unknown',
-        message: `the cluster's answer for pod ${target.namespace}/${target.name} has no name or uid; refresh the view and try again`,
+        message: l10n.t("the cluster's answer for pod {0}/{1} has no name or uid; refresh the view and try again", target.namespace, target.name),
         detail: answerDetail(res.value.body),
       }),
     );
@@ -89,7 +90,11 @@ export async function getPod(api: ApiClients, target: PodTarget, signal?: AbortS
     return failed({
       kind: 'conflict',
       namespace: target.namespace,
-      message: `pod ${target.namespace}/${target.name} is no longer the pod you chose: it was replaced by a new one with the same name; refresh the view and choose it again`,
+      message: l10n.t(
+        'pod {0}/{1} is no longer the pod you chose: it was replaced by a new one with the same name; refresh the view and choose it again',
+        target.namespace,
+        target.name,
+      ),
     });
   }
   return succeeded(pod);

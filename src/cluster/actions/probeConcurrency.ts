@@ -1,6 +1,7 @@
 // The concurrency probe: one token sent in many parallel requests, each answer counted. A token that
 // works alone but gets 401 for a share of parallel requests is the Rancher 2.10.1 failure. The probe
 // goes around ApiClients on purpose: their refresh-and-retry after a 401 would hide exactly what it looks for.
+import * as l10n from '@vscode/l10n';
 import { HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { fingerprint } from '../../token/fingerprint';
 import type { ActiveCredential, CredentialProvider } from '../auth/credentials';
@@ -60,12 +61,17 @@ export async function probeConcurrency(provider: CredentialProvider, opts: Probe
   const requests = Math.floor(opts.requests);
   if (!Number.isFinite(requests) || requests < 1 || requests > MAX_PROBE_REQUESTS) {
     return failed(
-      refusal('invalid', `the probe sends between 1 and ${MAX_PROBE_REQUESTS} requests, not ${opts.requests}; change clusterCredentials.probe.requests`),
+      refusal(
+        'invalid',
+        l10n.t('the probe sends between 1 and {0} requests, not {1}; change clusterCredentials.probe.requests', MAX_PROBE_REQUESTS, opts.requests),
+      ),
     );
   }
   const server = provider.cluster?.server;
   if (!server)
-    return failed(refusal('unreachable', `the context "${provider.context}" has no cluster server to probe; fix the kubeconfig or pick another context`));
+    return failed(
+      refusal('unreachable', l10n.t('the context "{0}" has no cluster server to probe; fix the kubeconfig or pick another context', provider.context)),
+    );
 
   let kc: KubeConfig;
   let token: string | undefined;

@@ -1,6 +1,7 @@
 // TokenRequest (`kubectl create token`): a short-lived token for a service account, optionally bound
 // to a pod or Secret so it stops working when that object is deleted. The token itself is handed to
 // the caller only; it is never logged here.
+import * as l10n from '@vscode/l10n';
 import type { ApiClients } from '../auth/apiClient';
 import { answerDetail, clusterError } from '../errors';
 import { fingerprint } from '../../token/fingerprint';
@@ -74,7 +75,11 @@ export async function requestToken(api: ApiClients, spec: TokenRequestSpec): Pro
     return failed(
       clusterError({
         kind: 'unknown',
-        message: `the cluster answered the TokenRequest for ${spec.namespace}/${spec.serviceAccount} without a token; try again, and check that the API server serves TokenRequest (Kubernetes 1.22 or later)`,
+        message: l10n.t(
+          'the cluster answered the TokenRequest for {0}/{1} without a token; try again, and check that the API server serves TokenRequest (Kubernetes 1.22 or later)',
+          spec.namespace,
+          spec.serviceAccount,
+        ),
         detail: answerDetail(body),
       }),
     );

@@ -1,6 +1,7 @@
 // Restart a pod the way `kubectl delete pod` does, then follow until its controller has made the
 // replacement and it runs on a node (only then does it have a token), within one time budget.
 // A pod without a controller is deleted for good; the caller must have said so first.
+import * as l10n from '@vscode/l10n';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApiClients } from '../auth/apiClient';
 import { type ActionResult, failed, requestJson, succeeded } from './result';
@@ -70,7 +71,10 @@ export async function restartPod(api: ApiClients, target: PodTarget, opts: Resta
     const pods = await listPods(api, old.namespace, signal);
     if (!pods.ok) {
       if (signal?.aborted) return succeeded({ kind: 'cancelled', old, deleted: true });
-      return failed({ ...pods.error, message: `pod ${old.namespace}/${old.name} was deleted, but following its replacement failed: ${pods.error.message}` });
+      return failed({
+        ...pods.error,
+        message: l10n.t('pod {0}/{1} was deleted, but following its replacement failed: {2}', old.namespace, old.name, pods.error.message),
+      });
     }
     const replacement = pods.value.find((p) => p.owner?.uid === old.owner?.uid && !before.has(p.uid) && !p.terminating);
     if (replacement) return followStart(api, old, replacement, { ...opts, started, timeout, interval, now });

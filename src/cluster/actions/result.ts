@@ -1,4 +1,5 @@
 // What every cluster action answers: a value, or a ClusterError the UI renders as a sentence.
+import * as l10n from '@vscode/l10n';
 import type { ApiClients, HttpMethodName, RawResponse } from '../auth/apiClient';
 import { answerDetail, clusterError, type ClusterError, type ErrorContext } from '../errors';
 import { isRecord } from '../../shared/values';
@@ -49,7 +50,11 @@ export async function requestJson(api: ApiClients, path: string, req: JsonReques
       clusterError({
         kind: 'unknown',
         status: res.status,
-        message: `the cluster answered ${path} with something that is not JSON (${res.status}); check that the context's server is the Kubernetes API server, not a proxy or login page`,
+        message: l10n.t(
+          "the cluster answered {0} with something that is not JSON ({1}); check that the context's server is the Kubernetes API server, not a proxy or login page",
+          path,
+          res.status,
+        ),
         detail: answerDetail(res.body, res.headers['content-type']),
       }),
     );

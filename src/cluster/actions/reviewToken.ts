@@ -1,4 +1,5 @@
 // TokenReview: ask the API server whether a token authenticates, and as whom.
+import * as l10n from '@vscode/l10n';
 import type { ApiClients } from '../auth/apiClient';
 import { fingerprint } from '../../token/fingerprint';
 import { normalizeToken } from '../../token/normalizeToken';
@@ -49,7 +50,7 @@ export async function reviewToken(
   opts: { audiences?: string[]; signal?: AbortSignal } = {},
 ): Promise<ActionResult<TokenReviewResult>> {
   const token = normalizeToken(rawToken);
-  if (!token) return failed(refusal('invalid', 'there is no token to review; select one, copy one or paste one'));
+  if (!token) return failed(refusal('invalid', l10n.t('there is no token to review; select one, copy one or paste one')));
   const spec: Json = { token };
   if (opts.audiences && opts.audiences.length > 0) spec.audiences = opts.audiences;
   const res = await requestJson(api, '/apis/authentication.k8s.io/v1/tokenreviews', {

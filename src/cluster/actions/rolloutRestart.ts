@@ -1,6 +1,7 @@
 // `kubectl rollout restart`: the strategic-merge patch of the pod template's restartedAt annotation,
 // on the Deployment (found through the pod's ReplicaSet), StatefulSet or DaemonSet that owns a pod;
 // then the new pods (those carrying the new annotation) followed until they run on a node.
+import * as l10n from '@vscode/l10n';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isRecord } from '../../shared/values';
 import type { ApiClients } from '../auth/apiClient';
@@ -89,11 +90,13 @@ export async function workloadOfPod(api: ApiClients, target: PodTarget, signal?:
   const owner = pod.value.owner;
   const where = `${target.namespace}/${target.name}`;
   if (!owner) {
-    return failed(refusal('invalid', `pod ${where} has no controller, so there is nothing to roll out; use Restart Pod to delete it instead`));
+    return failed(refusal('invalid', l10n.t('pod {0} has no controller, so there is nothing to roll out; use Restart Pod to delete it instead', where)));
   }
   if (isWorkloadKind(owner.kind)) return getWorkload(api, { kind: owner.kind, namespace: target.namespace, name: owner.name }, signal);
   if (owner.kind !== 'ReplicaSet') {
-    return failed(refusal('invalid', `pod ${where} is owned by ${owner.kind} ${owner.name}, which rollout restart cannot restart; use Restart Pod instead`));
+    return failed(
+      refusal('invalid', l10n.t('pod {0} is owned by {1} {2}, which rollout restart cannot restart; use Restart Pod instead', where, owner.kind, owner.name)),
+    );
   }
   const rs = await requestJson(api, `/apis/apps/v1/namespaces/${enc(target.namespace)}/replicasets/${enc(owner.name)}`, {
     ...(signal ? { signal } : {}),
@@ -102,7 +105,7 @@ export async function workloadOfPod(api: ApiClients, target: PodTarget, signal?:
   if (!rs.ok) return rs;
   const deployment = controllerOwnerOf(rs.value.body.metadata);
   if (!deployment || deployment.kind !== 'Deployment') {
-    return failed(refusal('invalid', `pod ${where} belongs to ReplicaSet ${owner.name}, which no Deployment owns; use Restart Pod instead`));
+    return failed(refusal('invalid', l10n.t('pod {0} belongs to ReplicaSet {1}, which no Deployment owns; use Restart Pod instead', where, owner.name)));
   }
   return getWorkload(api, { kind: 'Deployment', namespace: target.namespace, name: deployment.name }, signal);
 }
@@ -120,7 +123,12 @@ export async function rolloutRestart(api: ApiClients, ref: WorkloadRef, opts: Ro
     if (res.error.kind === 'conflict') {
       return failed({
         ...res.error,
-        message: `${ref.kind} ${ref.namespace}/${ref.name} changed on the cluster after you confirmed the restart (409 Conflict), so it was not restarted; look at it again and restart once more if you still want to`,
+        message: l10n.t(
+          '{0} {1}/{2} changed on the cluster after you confirmed the restart (409 Conflict), so it was not restarted; look at it again and restart once more if you still want to',
+          ref.kind,
+          ref.namespace,
+          ref.name,
+        ),
       });
     }
     return res;
@@ -194,7 +202,10 @@ export async function followRollout(api: ApiClients, w: RolloutRestarted, opts: 
     const seen = await newPods(api, w, opts.signal);
     if (!seen.ok) {
       if (opts.signal?.aborted) return succeeded({ pods, allRunning: false, stopped: 'cancelled' });
-      return failed({ ...seen.error, message: `${w.kind} ${w.namespace}/${w.name} was restarted, but following its new pods failed: ${seen.error.message}` });
+      return failed({
+        ...seen.error,
+        message: l10n.t('{0} {1}/{2} was restarted, but following its new pods failed: {3}', w.kind, w.namespace, w.name, seen.error.message),
+      });
     }
     pods = seen.value;
     opts.onPods?.(pods);

@@ -1,5 +1,6 @@
 // SelfSubjectReview (`kubectl auth whoami`): who the cluster thinks the active credential is.
 // v1 from Kubernetes 1.28; v1beta1 on 1.27 (and later when enabled).
+import * as l10n from '@vscode/l10n';
 import type { ApiClients } from '../auth/apiClient';
 import { answerDetail, clusterError } from '../errors';
 import { type ActionResult, failed, field, requestJson, succeeded } from './result';
@@ -18,8 +19,9 @@ export async function whoAmI(api: ApiClients, signal?: AbortSignal): Promise<Act
   if (beta.ok || beta.error.kind !== 'notFound') return beta;
   return failed({
     ...beta.error,
-    message:
+    message: l10n.t(
       'this cluster serves no SelfSubjectReview API (it needs Kubernetes 1.28, or 1.27 with the beta API), so it cannot say who you are; check the user of this context in the kubeconfig instead',
+    ),
   });
 }
 
@@ -36,7 +38,7 @@ async function selfSubjectReview(api: ApiClients, version: SelfSubjectReviewVers
     return failed(
       clusterError({
         kind: 'unknown',
-        message: 'the cluster answered the SelfSubjectReview without a user; check the user of this context in the kubeconfig instead',
+        message: l10n.t('the cluster answered the SelfSubjectReview without a user; check the user of this context in the kubeconfig instead'),
         detail: answerDetail(res.value.body),
       }),
     );

@@ -1,5 +1,6 @@
 // How the rest of the extension talks to the cluster: client-node API clients, KubeConfigs for Watch/Exec/Log and
 // raw requests, all carrying the provider's current credential and retrying once after a 401.
+import * as l10n from '@vscode/l10n';
 import {
   HttpMethod,
   IsomorphicFetchHttpLibrary,
@@ -229,7 +230,7 @@ export class ApiClients {
     if (!refresh.result.ok) {
       this.emit({ ...event, refreshProblem: refresh.result.message });
       throw new CredentialUnavailableError(
-        `the cluster rejected your credential (401 Unauthorized) and no fresh one could be made: ${refresh.result.message}`,
+        l10n.t('the cluster rejected your credential (401 Unauthorized) and no fresh one could be made: {0}', refresh.result.message),
         401,
       );
     }

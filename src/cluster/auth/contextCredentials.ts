@@ -1,6 +1,7 @@
 // Every context of the kubeconfig in force with its credential, described offline and ranked worst first:
 // what kind it is, whom it speaks for, its state and time left. No request is made and no exec plugin is
 // run: a plugin's credential is what it last answered in this process (execRuns), or "not run yet".
+import * as l10n from '@vscode/l10n';
 import fs from 'node:fs';
 import { KubeConfig, type User } from '@kubernetes/client-node';
 import { decodeCertificate } from '../../token/certificate';
@@ -148,11 +149,11 @@ function rowOf(c: ContextCredential, active: boolean, runs: Pick<ExecRuns, 'last
   if (c.exec) {
     const last = runs.last(c.exec.key);
     const lastRun = last ? { lastRun: last } : {};
-    if (last?.outcome === 'failed') return row('loginNeeded', 'login needed', { ...lastRun, ...(last.message ? { note: last.message } : {}) });
+    if (last?.outcome === 'failed') return row('loginNeeded', l10n.t('login needed'), { ...lastRun, ...(last.message ? { note: last.message } : {}) });
     if (last?.outcome === 'cancelled') {
-      return row('loginNeeded', 'login needed (cancelled)', {
+      return row('loginNeeded', l10n.t('login needed (cancelled)'), {
         ...lastRun,
-        note: last.message ?? 'The login was cancelled; it runs again when you switch to this context or reload credentials.',
+        note: last.message ?? l10n.t('The login was cancelled; it runs again when you switch to this context or reload credentials.'),
       });
     }
     const expiresAtSec = d.expiresAtSec ?? last?.expiresAtSec;
@@ -160,7 +161,7 @@ function rowOf(c: ContextCredential, active: boolean, runs: Pick<ExecRuns, 'last
       // An opaque token's lifetime counts from the plugin's answer (the token does not say when it was issued).
       const r = byExpiry(expiresAtSec, d.issuedAtSec ?? last?.issuedAtSec ?? (last !== undefined ? Math.floor(last.atMs / 1000) : undefined), lastRun);
       // Who the plugin's last token named (an Entra ID or OIDC user); an EKS or GKE token does not say.
-      if (last?.identity !== undefined) r.extras.push(`signed in as ${last.identity}`);
+      if (last?.identity !== undefined) r.extras.push(l10n.t('signed in as {0}', last.identity));
       if (active) return r;
       // Another context's plugin renews its token by itself when the context is next used: its last token running
       // out is not a problem to rank first or warn of, only what the row says.
@@ -169,41 +170,47 @@ function rowOf(c: ContextCredential, active: boolean, runs: Pick<ExecRuns, 'last
           ...r,
           state: 'unknown',
           group: GROUP.unknown,
-          stateText: `last token ${r.stateText}`,
-          note: 'The plugin asks for a new token when you switch to this context; it is not run in the background.',
+          stateText: l10n.t('last token {0}', r.stateText),
+          note: l10n.t('The plugin asks for a new token when you switch to this context; it is not run in the background.'),
         };
       }
       return r.state === 'expiring' ? { ...r, state: 'valid', group: GROUP.valid } : r;
     }
     if (last) {
-      return row('noExpiry', 'no expiry given: cached until a 401', {
+      return row('noExpiry', l10n.t('no expiry given: cached until a 401'), {
         ...lastRun,
-        note: 'The plugin gave no expirationTimestamp, so its credential is used until the API server answers 401.',
+        note: l10n.t('The plugin gave no expirationTimestamp, so its credential is used until the API server answers 401.'),
       });
     }
-    return row('unknown', 'not run yet', {
+    return row('unknown', l10n.t('not run yet'), {
       note: active
-        ? 'The plugin has not run yet: it runs on the first request to the cluster.'
-        : 'The plugin has not run since VS Code started: it runs when you switch to this context (plugins of other contexts never run in the background).',
+        ? l10n.t('The plugin has not run yet: it runs on the first request to the cluster.')
+        : l10n.t(
+            'The plugin has not run since VS Code started: it runs when you switch to this context (plugins of other contexts never run in the background).',
+          ),
     });
   }
   if (d.expiresAtSec !== undefined) {
     const r = byExpiry(d.expiresAtSec, d.issuedAtSec);
-    if (c.hasRefreshToken !== undefined) r.extras.push(c.hasRefreshToken ? 'refresh token present' : 'no refresh token');
+    if (c.hasRefreshToken !== undefined) r.extras.push(refreshTokenWords(c.hasRefreshToken));
     if (d.problem !== undefined) r.note = d.problem;
     return r;
   }
   if (d.problem !== undefined) return row('problem', d.problem);
   if (d.kind === 'none') {
-    return c.summary.user === undefined ? row('none', 'anonymous: the context names no user') : row('none', 'no credential');
+    return c.summary.user === undefined ? row('none', l10n.t('anonymous: the context names no user')) : row('none', l10n.t('no credential'));
   }
   if ((d.kind === 'token' || d.kind === 'tokenFile') && d.fingerprint === undefined) {
-    return row('unknown', 'expiry not readable (opaque token)', { note: 'An opaque token carries no expiry that can be read offline.' });
+    return row('unknown', l10n.t('expiry not readable (opaque token)'), { note: l10n.t('An opaque token carries no expiry that can be read offline.') });
   }
   if (d.kind === 'authProvider' && c.hasRefreshToken !== undefined) {
-    return row('unknown', 'expiry not known', { extras: [c.hasRefreshToken ? 'refresh token present' : 'no refresh token'] });
+    return row('unknown', l10n.t('expiry not known'), { extras: [refreshTokenWords(c.hasRefreshToken)] });
   }
-  return row('noExpiry', 'no expiry');
+  return row('noExpiry', l10n.t('no expiry'));
+}
+
+function refreshTokenWords(present: boolean): string {
+  return present ? l10n.t('refresh token present') : l10n.t('no refresh token');
 }
 
 function describeContext(summary: ContextSummary, entry: NamedEntry | undefined): ContextCredential {
@@ -218,7 +225,7 @@ function describeContext(summary: ContextSummary, entry: NamedEntry | undefined)
   });
   if (entry && raw && raw['token-file'] !== undefined) noteIgnoredTokenFileKey(kc, entry.name);
   const d: CredentialDescription = summary.user === undefined ? { context: summary.name, kind: 'none' } : describeCredential(kc, summary.name);
-  const out: ContextCredential = { context: summary.name, summary, description: d, kind: 'no credential', kubeadm: false };
+  const out: ContextCredential = { context: summary.name, summary, description: d, kind: l10n.t('no credential'), kubeadm: false };
   const config = raw && isRecord(raw['auth-provider']) && isRecord(raw['auth-provider'].config) ? raw['auth-provider'].config : {};
   switch (d.kind) {
     case 'exec':
@@ -227,7 +234,7 @@ function describeContext(summary: ContextSummary, entry: NamedEntry | undefined)
         out.exec = { key: execRunKey(d.user, d.exec), plugin };
         out.kind = plugin.label;
         // Who it speaks for, as far as the stanza says: the EKS cluster, the Entra ID tenant, the OIDC issuer.
-        const who = plugin.cluster ?? (plugin.tenantId !== undefined ? `tenant ${plugin.tenantId}` : plugin.issuerUrl);
+        const who = plugin.cluster ?? (plugin.tenantId !== undefined ? l10n.t('tenant {0}', plugin.tenantId) : plugin.issuerUrl);
         if (who !== undefined) out.who = who;
         out.whoLong = plugin.description;
       }
@@ -237,12 +244,12 @@ function describeContext(summary: ContextSummary, entry: NamedEntry | undefined)
       break;
     case 'token':
     case 'tokenFile':
-      out.kind = d.kind === 'token' ? 'bearer token' : 'token file';
+      out.kind = d.kind === 'token' ? l10n.t('bearer token') : l10n.t('token file');
       describeBearer(out, d.kind === 'token' ? text(raw?.token) : readQuietly(d.tokenFile));
       break;
     case 'authProvider': {
       const name = d.authProvider?.name ?? 'unknown';
-      out.kind = name === 'oidc' ? 'OIDC id-token' : `${name} auth-provider`;
+      out.kind = name === 'oidc' ? l10n.t('OIDC id-token') : l10n.t('{0} auth-provider', name);
       if (name === 'oidc') out.hasRefreshToken = d.authProvider?.hasRefreshToken ?? false;
       const idToken = text(config['id-token']);
       if (idToken !== undefined) describeBearer(out, idToken);
@@ -250,7 +257,7 @@ function describeContext(summary: ContextSummary, entry: NamedEntry | undefined)
       break;
     }
     case 'basicAuth':
-      out.kind = 'basic auth';
+      out.kind = l10n.t('basic auth');
       if (d.username !== undefined) out.who = d.username;
       break;
     case 'none':
@@ -286,7 +293,7 @@ function clientUser(name: string, raw: Record<string, unknown>): User {
 }
 
 function describeCertificate(out: ContextCredential, raw: Record<string, unknown> | undefined): void {
-  out.kind = 'client certificate';
+  out.kind = l10n.t('client certificate');
   const data = text(raw?.['client-certificate-data']);
   const file = text(raw?.['client-certificate']);
   const pem = data ?? readQuietly(file);
@@ -298,8 +305,8 @@ function describeCertificate(out: ContextCredential, raw: Record<string, unknown
   // kubeadm signs its client certificates with the cluster CA ("kubernetes") for one year.
   out.kubeadm = issuerName === 'kubernetes' && Math.abs(lifetime - YEAR_SECONDS) <= DAY_SECONDS;
   const name = c.commonName ?? c.subject;
-  out.who = out.kubeadm ? `${name} (kubeadm, 1 year)` : name;
-  out.whoLong = out.kubeadm ? `${c.subject}: kubeadm client certificate (1 year; renew with kubeadm certs renew)` : c.subject;
+  out.who = out.kubeadm ? l10n.t('{0} (kubeadm, 1 year)', name) : name;
+  out.whoLong = out.kubeadm ? l10n.t('{0}: kubeadm client certificate (1 year; renew with kubeadm certs renew)', c.subject) : c.subject;
   out.issuer = c.issuer;
   out.groups = c.organizations;
 }
@@ -309,8 +316,8 @@ function describeBearer(out: ContextCredential, token: string | undefined): void
   if (token === undefined) return;
   if (isEksToken(token)) {
     const eks = decodeEksToken(token);
-    out.kind = 'AWS EKS token';
-    if (eks.ok) out.whoLong = `AWS EKS token signed in ${eks.token.region} with access key ${eks.token.accessKeyHint}`;
+    out.kind = l10n.t('AWS EKS token');
+    if (eks.ok) out.whoLong = l10n.t('AWS EKS token signed in {0} with access key {1}', eks.token.region, eks.token.accessKeyHint);
     return;
   }
   const decoded = decodeToken(token);
@@ -319,7 +326,7 @@ function describeBearer(out: ContextCredential, token: string | undefined): void
   const email = text(claims.raw.email);
   const who = email ?? claims.sub;
   if (who !== undefined) out.who = who;
-  if (email !== undefined && claims.sub !== undefined) out.whoLong = `${email} (sub ${claims.sub})`;
+  if (email !== undefined && claims.sub !== undefined) out.whoLong = l10n.t('{0} (sub {1})', email, claims.sub);
   if (claims.iss !== undefined) out.issuer = claims.iss;
   const groups = claims.raw.groups;
   if (Array.isArray(groups)) out.groups = groups.filter((g): g is string => typeof g === 'string');

@@ -1,4 +1,5 @@
 // What kind of credential a kubeconfig context uses, and when it expires where that can be known without a request.
+import * as l10n from '@vscode/l10n';
 import fs from 'node:fs';
 import type { KubeConfig, User } from '@kubernetes/client-node';
 import { IGNORED_TOKEN_FILE_MESSAGE } from '../../diagnosis/kubeconfigKeys';
@@ -66,6 +67,11 @@ export interface CredentialDescription {
   opaqueToken?: boolean;
   /** A sentence when something about the credential could not be read. */
   problem?: string;
+  /**
+   * The exec plugin's last run failed or was cancelled and it runs again only on Sign In or Reload Credentials:
+   * `problem` then says so in the display language, so this is what to test rather than its words.
+   */
+  loginNeeded?: true;
 }
 
 /** What a CredentialProvider has seen at run time: a token read from a file, an exec plugin's answer. */
@@ -92,7 +98,7 @@ export function noteIgnoredTokenFileKey(kc: KubeConfig, user: string): void {
 export function describeCredential(kc: KubeConfig, context: string, observed: CredentialObservation = {}): CredentialDescription {
   const ctx = kc.getContextObject(context);
   if (!ctx) {
-    return { context, kind: 'none', problem: `the context "${context}" is not in the kubeconfig; pick another context` };
+    return { context, kind: 'none', problem: l10n.t('the context "{0}" is not in the kubeconfig; pick another context', context) };
   }
   const user = kc.getUser(ctx.user);
   if (!user) {
@@ -100,12 +106,12 @@ export function describeCredential(kc: KubeConfig, context: string, observed: Cr
       context,
       user: ctx.user,
       kind: 'none',
-      problem: `the user "${ctx.user}" of context "${context}" is not defined in the kubeconfig, so requests carry no credential`,
+      problem: l10n.t('the user "{0}" of context "{1}" is not defined in the kubeconfig, so requests carry no credential', ctx.user, context),
     };
   }
   const out = describeUser(context, user, observed);
   if (ignoredTokenFileUsers.get(kc)?.has(user.name)) {
-    out.problem = out.problem === undefined ? IGNORED_TOKEN_FILE_MESSAGE : `${out.problem}; ${IGNORED_TOKEN_FILE_MESSAGE}`;
+    out.problem = out.problem === undefined ? IGNORED_TOKEN_FILE_MESSAGE : l10n.t('{0}; {1}', out.problem, IGNORED_TOKEN_FILE_MESSAGE);
   }
   return out;
 }
@@ -245,11 +251,11 @@ function applyProviderExpiry(out: CredentialDescription, config: Record<string, 
 function readTokenFile(file: string, out: CredentialDescription): string | undefined {
   try {
     const token = fs.readFileSync(file, 'utf8').trim();
-    if (token === '') out.problem = `the token file ${file} is empty`;
+    if (token === '') out.problem = l10n.t('the token file {0} is empty', file);
     return token || undefined;
   } catch (err) {
-    const code = isRecord(err) && typeof err.code === 'string' ? err.code : 'unknown error';
-    out.problem = `the token file ${file} cannot be read (${code})`;
+    const code = isRecord(err) && typeof err.code === 'string' ? err.code : l10n.t('unknown error');
+    out.problem = l10n.t('the token file {0} cannot be read ({1})', file, code);
     return undefined;
   }
 }
@@ -262,8 +268,8 @@ function describeClientCertificate(user: User): ClientCertificateInfo | undefine
     try {
       text = fs.readFileSync(user.certFile, 'utf8');
     } catch (err) {
-      const code = isRecord(err) && typeof err.code === 'string' ? err.code : 'unknown error';
-      return { source, file: user.certFile, organizations: [], problem: `the client certificate ${user.certFile} cannot be read (${code})` };
+      const code = isRecord(err) && typeof err.code === 'string' ? err.code : l10n.t('unknown error');
+      return { source, file: user.certFile, organizations: [], problem: l10n.t('the client certificate {0} cannot be read ({1})', user.certFile, code) };
     }
   } else if (user.certData) {
     source = 'data';
@@ -274,7 +280,7 @@ function describeClientCertificate(user: User): ClientCertificateInfo | undefine
   const decoded = decodeCertificate(text);
   const base: ClientCertificateInfo = { source, organizations: [] };
   if (user.certFile) base.file = user.certFile;
-  if (!decoded.ok) return { ...base, problem: `the client certificate cannot be read: ${decoded.reason}` };
+  if (!decoded.ok) return { ...base, problem: l10n.t('the client certificate cannot be read: {0}', decoded.reason) };
   const c = decoded.certificate;
   return { ...base, commonName: c.commonName, organizations: c.organizations, notBeforeSec: c.notBeforeSec, notAfterSec: c.notAfterSec };
 }

@@ -2,6 +2,7 @@
 // plugins re-run when their answer expires or is rejected. Our own client must not go stale the way the
 // workloads we diagnose do. An exec plugin whose run failed or was cancelled is not run again by itself
 // ("login needed") until the user signs in or reloads: a login that opens a browser must not loop.
+import * as l10n from '@vscode/l10n';
 import type { Cluster, KubeConfig, User } from '@kubernetes/client-node';
 import { decodeToken } from '../../token/jwt';
 import { fingerprint } from '../../token/fingerprint';
@@ -102,7 +103,9 @@ export type SignInResult =
   | { outcome: 'notExec' };
 
 /** The command a user runs to leave "login needed", as the palette shows it. */
-export const SIGN_IN_TITLE = 'Cluster Credentials: Sign In to Context';
+export function signInTitle(): string {
+  return l10n.t('Cluster Credentials: Sign In to Context');
+}
 
 const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
 const DEFAULT_TOKEN_FILE_PERIOD_MS = 60_000;
@@ -173,6 +176,7 @@ export class CredentialProvider {
     if (this.lastWarning && d.problem === undefined) d.problem = this.lastWarning;
     if (this.kind === 'exec' && this.loginNeeded !== undefined && !this.execUsable() && d.problem === undefined) {
       d.problem = this.loginNeededMessage(this.loginNeeded);
+      d.loginNeeded = true;
     }
     if (this.kind === 'exec' && !this.options.trustExecPlugins && d.problem === undefined) d.problem = this.untrustedMessage();
     if (this.kind === 'authProvider' && d.problem === undefined) {
@@ -186,13 +190,17 @@ export class CredentialProvider {
   async get(): Promise<CredentialResult> {
     const ctx = this.kc.getContextObject(this.context);
     if (!ctx) {
-      return { ok: false, problem: 'noContext', message: `the context "${this.context}" is not in the kubeconfig; pick another context` };
+      return { ok: false, problem: 'noContext', message: l10n.t('the context "{0}" is not in the kubeconfig; pick another context', this.context) };
     }
     if (!this.cluster) {
       return {
         ok: false,
         problem: 'noContext',
-        message: `the context "${this.context}" uses cluster "${ctx.cluster}", which the kubeconfig does not define with a server; fix the kubeconfig or pick another context`,
+        message: l10n.t(
+          'the context "{0}" uses cluster "{1}", which the kubeconfig does not define with a server; fix the kubeconfig or pick another context',
+          this.context,
+          ctx.cluster,
+        ),
       };
     }
     const refusal = attachedKubectlRefusal(this.cluster);
@@ -281,7 +289,7 @@ export class CredentialProvider {
 
   private runExec(trigger: ExecRunTrigger): Promise<CredentialResult> {
     const exec = this.exec;
-    if (!exec) return Promise.resolve({ ok: false, problem: 'execFailed', message: 'this context has no exec plugin' });
+    if (!exec) return Promise.resolve({ ok: false, problem: 'execFailed', message: l10n.t('this context has no exec plugin') });
     if (!this.options.trustExecPlugins) {
       return Promise.resolve({ ok: false, problem: 'execNotTrusted', message: this.untrustedMessage() });
     }
@@ -340,7 +348,7 @@ export class CredentialProvider {
   }
 
   private loginNeededMessage(reason: string): string {
-    return `login needed: ${reason}; run "${SIGN_IN_TITLE}" to try again`;
+    return l10n.t('login needed: {0}; run "{1}" to try again', reason, signInTitle());
   }
 
   private loginNeededResult(reason: string): CredentialResult {
@@ -349,7 +357,7 @@ export class CredentialProvider {
 
   private async readTokenFile(force: boolean): Promise<CredentialResult> {
     const source = this.tokenFile;
-    if (!source) return { ok: false, problem: 'tokenFileUnreadable', message: 'this context has no token file' };
+    if (!source) return { ok: false, problem: 'tokenFileUnreadable', message: l10n.t('this context has no token file') };
     const read = force ? await source.reload() : await source.get();
     if (!read.ok) return { ok: false, problem: 'tokenFileUnreadable', message: read.message };
     this.lastWarning = read.warning;
@@ -398,8 +406,12 @@ export class CredentialProvider {
   }
 
   private untrustedMessage(): string {
-    const command = this.exec?.command ?? 'a command';
-    return `the kubeconfig user "${this.user?.name ?? ''}" gets its credential by running "${command}", which is not run for an untrusted workspace; trust the workspace to allow it`;
+    const command = this.exec?.command ?? l10n.t('a command');
+    return l10n.t(
+      'the kubeconfig user "{0}" gets its credential by running "{1}", which is not run for an untrusted workspace; trust the workspace to allow it',
+      this.user?.name ?? '',
+      command,
+    );
   }
 }
 

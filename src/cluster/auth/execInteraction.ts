@@ -3,6 +3,7 @@
 // that needs the same user's plugin at the same time (one browser window, not one per session), and recorded
 // in the process's log of runs, which is also where "login needed" outlives a re-opened session.
 // Pure interfaces toward the UI: no vscode here.
+import * as l10n from '@vscode/l10n';
 import type { ExecSpec } from './credentialDescription';
 import { type ExecRunOptions, type ExecRunResult, runExecPlugin } from './execPlugin';
 import { deviceCodeOf } from './execPrompt';
@@ -83,7 +84,7 @@ export function runRecorded(r: RecordedRun): Promise<ExecRunResult> {
 export function loginNeededReason(runs: ExecRuns, key: string): string | undefined {
   const last = runs.last(key);
   if (last === undefined || last.outcome === 'ok') return undefined;
-  return last.message ?? (last.outcome === 'cancelled' ? 'the last sign-in was cancelled' : 'the last run of the exec plugin failed');
+  return last.message ?? (last.outcome === 'cancelled' ? l10n.t('the last sign-in was cancelled') : l10n.t('the last run of the exec plugin failed'));
 }
 
 function recordOf(result: ExecRunResult, spec: ExecSpec, atMs: number): ExecRunRecord {
@@ -210,7 +211,7 @@ export class DeferredLoginInteraction implements ExecInteraction {
         }
         if (info.trigger !== 'request' || this.warned.has(info.context)) return;
         this.warned.add(info.context);
-        const reason = result.message ?? (result.outcome === 'cancelled' ? 'the sign-in was cancelled' : 'the exec plugin failed');
+        const reason = result.message ?? (result.outcome === 'cancelled' ? l10n.t('the sign-in was cancelled') : l10n.t('the exec plugin failed'));
         this.surface.loginNeeded(info, reason);
       },
     };

@@ -1,4 +1,5 @@
 // Runs a kubeconfig exec credential plugin once, the way kubectl does, and reads its ExecCredential.
+import * as l10n from '@vscode/l10n';
 import { spawn } from 'node:child_process';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import fs from 'node:fs';
@@ -45,24 +46,29 @@ export const DEFAULT_INTERACTIVE_TIMEOUT_MS = 5 * 60_000;
 
 /** Why a stanza cannot be run at all, before anything is started: said each time, never a failed login. */
 export function execSpecProblem(spec: ExecSpec): string | undefined {
-  const name = `the exec plugin "${spec.command}"`;
-  if (!spec.apiVersion) return `${name} has no apiVersion in the kubeconfig; add exec.apiVersion: client.authentication.k8s.io/v1`;
+  const name = pluginName(spec);
+  if (!spec.apiVersion) return l10n.t('{0} has no apiVersion in the kubeconfig; add exec.apiVersion: client.authentication.k8s.io/v1', name);
   if (!SUPPORTED_VERSIONS.has(spec.apiVersion)) {
-    return `${name} asks for ${spec.apiVersion}, which is no longer supported; use client.authentication.k8s.io/v1`;
+    return l10n.t('{0} asks for {1}, which is no longer supported; use client.authentication.k8s.io/v1', name, spec.apiVersion);
   }
   if (spec.interactiveMode === 'Always') {
-    return `${name} needs a terminal (interactiveMode: Always); run kubectl once in a terminal to log in, then reload credentials`;
+    return l10n.t('{0} needs a terminal (interactiveMode: Always); run kubectl once in a terminal to log in, then reload credentials', name);
   }
   return undefined;
 }
 
+/** `the exec plugin "aws"`: the subject of every sentence about a run. */
+function pluginName(spec: ExecSpec): string {
+  return l10n.t('the exec plugin "{0}"', spec.command);
+}
+
 /** Never throws and never puts stdout (which holds the credential) into a message. */
 export function runExecPlugin(spec: ExecSpec, opts: ExecRunOptions): Promise<ExecRunResult> {
-  const name = `the exec plugin "${spec.command}"`;
+  const name = pluginName(spec);
   const fail = (message: string): ExecRunResult => ({ ok: false, message });
   const problem = execSpecProblem(spec);
   if (problem !== undefined) return Promise.resolve(fail(problem));
-  const cancelled = (): ExecRunResult => ({ ok: false, cancelled: true, message: `the sign-in through ${name} was cancelled before it answered` });
+  const cancelled = (): ExecRunResult => ({ ok: false, cancelled: true, message: l10n.t('the sign-in through {0} was cancelled before it answered', name) });
   if (opts.signal?.aborted === true) return Promise.resolve(cancelled());
   const env: NodeJS.ProcessEnv = { ...opts.baseEnv };
   for (const e of spec.env) env[e.name] = e.value;
@@ -114,7 +120,7 @@ export function runExecPlugin(spec: ExecSpec, opts: ExecRunOptions): Promise<Exe
       // Its own process group on POSIX, so that a timeout ends whatever it started too.
       child = spawn(spec.command, spec.args, { env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, detached: process.platform !== 'win32' });
     } catch (err) {
-      settle(fail(`${name} could not be started (${errorMessage(err)}); check exec.command in the kubeconfig`));
+      settle(fail(l10n.t('{0} could not be started ({1}); check exec.command in the kubeconfig', name, errorMessage(err))));
       return;
     }
     // A child it left behind can hold stdout open for ever; 'close' then waits for it, so we stop reading.
@@ -135,8 +141,12 @@ export function runExecPlugin(spec: ExecSpec, opts: ExecRunOptions): Promise<Exe
       settle(
         fail(
           interactive
-            ? `${name} waited ${waitedFor(Date.now() - startedMs)} for the login to finish and was stopped; sign in again when you are ready to finish the login`
-            : `${name} did not answer within ${Math.round(opts.timeoutMs / 100) / 10} s; run it in a terminal to see whether it waits for input`,
+            ? l10n.t(
+                '{0} waited {1} for the login to finish and was stopped; sign in again when you are ready to finish the login',
+                name,
+                waitedFor(Date.now() - startedMs),
+              )
+            : l10n.t('{0} did not answer within {1} s; run it in a terminal to see whether it waits for input', name, Math.round(opts.timeoutMs / 100) / 10),
         ),
       );
     };
@@ -157,11 +167,18 @@ export function runExecPlugin(spec: ExecSpec, opts: ExecRunOptions): Promise<Exe
     });
     child.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') {
-        settle(fail(`${name} was not found (ENOENT); ${spec.installHint ? firstLines(spec.installHint) : 'install it or fix exec.command in the kubeconfig'}`));
+        // The installHint is the kubeconfig's own text, shown as written.
+        settle(
+          fail(
+            spec.installHint
+              ? l10n.t('{0} was not found (ENOENT); {1}', name, firstLines(spec.installHint))
+              : l10n.t('{0} was not found (ENOENT); install it or fix exec.command in the kubeconfig', name),
+          ),
+        );
       } else if (err.code === 'EACCES') {
-        settle(fail(`${name} cannot be run (EACCES); make it executable or fix exec.command in the kubeconfig`));
+        settle(fail(l10n.t('{0} cannot be run (EACCES); make it executable or fix exec.command in the kubeconfig', name)));
       } else {
-        settle(fail(`${name} could not be started (${err.code ?? err.message}); check exec.command in the kubeconfig`));
+        settle(fail(l10n.t('{0} could not be started ({1}); check exec.command in the kubeconfig', name, err.code ?? err.message)));
       }
     });
     child.on('close', (code) => {
@@ -170,11 +187,18 @@ export function runExecPlugin(spec: ExecSpec, opts: ExecRunOptions): Promise<Exe
       prompts?.close();
       const errText = summarizeStderr(Buffer.concat(stderr).toString('utf8'));
       if (code !== 0) {
-        settle(fail(`${name} failed with exit code ${code ?? 'unknown'}${errText ? `: ${errText}` : '; run it in a terminal to see why'}`));
+        const exit = code ?? l10n.t('unknown');
+        settle(
+          fail(
+            errText
+              ? l10n.t('{0} failed with exit code {1}: {2}', name, exit, errText)
+              : l10n.t('{0} failed with exit code {1}; run it in a terminal to see why', name, exit),
+          ),
+        );
         return;
       }
       if (outLen > MAX_STDOUT) {
-        settle(fail(`${name} printed more than ${MAX_STDOUT / 1024 / 1024} MB, which is not an ExecCredential`));
+        settle(fail(l10n.t('{0} printed more than {1} MB, which is not an ExecCredential', name, MAX_STDOUT / 1024 / 1024)));
         return;
       }
       settle(parseExecCredential(Buffer.concat(stdout).toString('utf8'), spec.apiVersion ?? '', name));
@@ -228,24 +252,36 @@ export function parseExecCredential(stdout: string, apiVersion: string, name: st
   try {
     parsed = JSON.parse(stdout);
   } catch {
-    return fail(`${name} printed something that is not an ExecCredential (not JSON); run it in a terminal to check its output`);
+    return fail(l10n.t('{0} printed something that is not an ExecCredential (not JSON); run it in a terminal to check its output', name));
   }
-  if (typeof parsed !== 'object' || parsed === null) return fail(`${name} printed something that is not an ExecCredential`);
+  if (typeof parsed !== 'object' || parsed === null) return fail(l10n.t('{0} printed something that is not an ExecCredential', name));
   const obj = parsed as Record<string, unknown>;
-  if (obj.kind !== 'ExecCredential')
-    return fail(`${name} printed ${typeof obj.kind === 'string' ? `a ${obj.kind}` : 'a document without kind'}, not an ExecCredential`);
+  if (obj.kind !== 'ExecCredential') {
+    return fail(
+      typeof obj.kind === 'string'
+        ? l10n.t('{0} printed a {1}, not an ExecCredential', name, obj.kind)
+        : l10n.t('{0} printed a document without kind, not an ExecCredential', name),
+    );
+  }
   if (obj.apiVersion !== apiVersion) {
-    return fail(`${name} answered with apiVersion ${String(obj.apiVersion)} but the kubeconfig asks for ${apiVersion}; align exec.apiVersion with the plugin`);
+    return fail(
+      l10n.t(
+        '{0} answered with apiVersion {1} but the kubeconfig asks for {2}; align exec.apiVersion with the plugin',
+        name,
+        String(obj.apiVersion),
+        apiVersion,
+      ),
+    );
   }
   const status = obj.status;
-  if (typeof status !== 'object' || status === null) return fail(`${name} returned no status; update the plugin or log in again`);
+  if (typeof status !== 'object' || status === null) return fail(l10n.t('{0} returned no status; update the plugin or log in again', name));
   const s = status as Record<string, unknown>;
   const token = typeof s.token === 'string' && s.token !== '' ? s.token : undefined;
   const cert = typeof s.clientCertificateData === 'string' && s.clientCertificateData !== '' ? s.clientCertificateData : undefined;
   const key = typeof s.clientKeyData === 'string' && s.clientKeyData !== '' ? s.clientKeyData : undefined;
-  if (!token && !cert && !key) return fail(`${name} returned neither a token nor a client certificate; log in again with the plugin`);
-  if ((cert === undefined) !== (key === undefined)) return fail(`${name} returned only one of the client certificate and its key`);
-  if (cert && key && !keyPairMatches(cert, key)) return fail(`${name} returned a client certificate and key that do not form a pair`);
+  if (!token && !cert && !key) return fail(l10n.t('{0} returned neither a token nor a client certificate; log in again with the plugin', name));
+  if ((cert === undefined) !== (key === undefined)) return fail(l10n.t('{0} returned only one of the client certificate and its key', name));
+  if (cert && key && !keyPairMatches(cert, key)) return fail(l10n.t('{0} returned a client certificate and key that do not form a pair', name));
   const out: ExecCredentialOutput = {};
   if (token) out.token = token;
   if (cert && key) {
@@ -254,7 +290,7 @@ export function parseExecCredential(stdout: string, apiVersion: string, name: st
   }
   if (s.expirationTimestamp !== undefined && s.expirationTimestamp !== null) {
     const ms = typeof s.expirationTimestamp === 'string' ? Date.parse(s.expirationTimestamp) : NaN;
-    if (!Number.isFinite(ms)) return fail(`${name} returned an expirationTimestamp that is not an RFC 3339 time`);
+    if (!Number.isFinite(ms)) return fail(l10n.t('{0} returned an expirationTimestamp that is not an RFC 3339 time', name));
     out.expiresAtSec = Math.floor(ms / 1000);
   }
   return { ok: true, credential: out };
@@ -281,7 +317,7 @@ function summarizeStderr(text: string): string {
 
 function waitedFor(ms: number): string {
   const s = Math.round(ms / 1000);
-  return s >= 120 ? `${Math.round(s / 60)} minutes` : `${s} s`;
+  return s >= 120 ? l10n.t('{0} minutes', Math.round(s / 60)) : l10n.t('{0} s', s);
 }
 
 function firstLines(text: string): string {

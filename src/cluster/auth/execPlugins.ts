@@ -1,6 +1,7 @@
 // Whose exec plugin a kubeconfig names, read from its `exec` stanza alone (the plugin is not run): the EKS,
 // GKE, AKS and OIDC plugins in words, any other by its command. Pure: no vscode, no process, no file.
 // Secret arguments (`--client-secret x`, `--password=x`, a token) never reach the words or the command line.
+import * as l10n from '@vscode/l10n';
 import { maskSecrets } from '../../logs/maskSecrets';
 
 /** The part of a kubeconfig `exec` stanza read here (ExecSpec fits it). */
@@ -56,16 +57,29 @@ const MASKED = '[masked]';
 // `--token-cache-dir` and `--cluster-id` are not.
 const SECRET_FLAG = /secret|passw(?:or)?d|passphrase|(?:^|[-_])(?:token|api[-_]?key|access[-_]?key|private[-_]?key|pin|otp)$/i;
 
-const LOGIN_WORDS: Record<string, string> = {
-  devicecode: 'device code',
-  interactive: 'interactive browser login',
-  spn: 'service principal',
-  ropc: 'username and password',
-  msi: 'managed identity',
-  azurecli: 'Azure CLI',
-  azd: 'Azure Developer CLI',
-  workloadidentity: 'workload identity',
-};
+/** kubelogin's login mode (lower case) in words; undefined for a mode it does not have. */
+function loginWords(mode: string): string | undefined {
+  switch (mode) {
+    case 'devicecode':
+      return l10n.t('device code');
+    case 'interactive':
+      return l10n.t('interactive browser login');
+    case 'spn':
+      return l10n.t('service principal');
+    case 'ropc':
+      return l10n.t('username and password');
+    case 'msi':
+      return l10n.t('managed identity');
+    case 'azurecli':
+      return 'Azure CLI';
+    case 'azd':
+      return 'Azure Developer CLI';
+    case 'workloadidentity':
+      return l10n.t('workload identity');
+    default:
+      return undefined;
+  }
+}
 
 /** The command's file name without its directory or a Windows extension: `/usr/local/bin/aws` → `aws`. */
 export function commandBasename(command: string): string {
@@ -152,13 +166,13 @@ function eks(stanza: ExecStanza, base: string, args: readonly string[]): Partial
   // The flag wins, then AWS_REGION, then AWS_DEFAULT_REGION (the AWS CLI's and the AWS SDKs' order).
   const region = flagValue(args, ['--region']) ?? envValue(stanza, 'AWS_REGION') ?? envValue(stanza, 'AWS_DEFAULT_REGION');
   const profile = (viaCli ? flagValue(args, ['--profile']) : undefined) ?? envValue(stanza, 'AWS_PROFILE');
-  let description = cluster !== undefined ? `AWS EKS token for cluster ${cluster}` : 'AWS EKS token (the arguments name no cluster)';
-  if (region !== undefined) description += ` (region ${region})`;
-  if (roleArn !== undefined) description += `, role ${roleArn}`;
-  if (profile !== undefined) description += `, profile ${profile}`;
+  let description = cluster !== undefined ? l10n.t('AWS EKS token for cluster {0}', cluster) : l10n.t('AWS EKS token (the arguments name no cluster)');
+  if (region !== undefined) description = l10n.t('{0} (region {1})', description, region);
+  if (roleArn !== undefined) description = l10n.t('{0}, role {1}', description, roleArn);
+  if (profile !== undefined) description = l10n.t('{0}, profile {1}', description, profile);
   return {
     kind: 'eks',
-    label: 'AWS EKS token',
+    label: l10n.t('AWS EKS token'),
     description,
     tokenForm: 'eksToken',
     ...defined({ cluster, region, roleArn, profile }),
@@ -169,8 +183,8 @@ function gke(base: string): Partial<RecognizedExecPlugin> | undefined {
   if (base !== 'gke-gcloud-auth-plugin') return undefined;
   return {
     kind: 'gke',
-    label: 'GKE access token',
-    description: `GKE access token from gcloud (opaque, never decoded); cached beside the kubeconfig in ${GKE_CACHE_FILE}`,
+    label: l10n.t('GKE access token'),
+    description: l10n.t('GKE access token from gcloud (opaque, never decoded); cached beside the kubeconfig in {0}', GKE_CACHE_FILE),
     tokenForm: 'opaque',
   };
 }
@@ -183,11 +197,18 @@ function oidc(base: string, args: readonly string[]): Partial<RecognizedExecPlug
   const renamed = base === 'kubelogin' && issuerUrl !== undefined && hasSubcommand(args, 'get-token');
   if (!viaKubectl && !viaBinary && !renamed) return undefined;
   const clientId = flagValue(args, ['--oidc-client-id']);
-  const from = issuerUrl !== undefined ? `from ${issuerUrl}` : '(the arguments name no issuer)';
+  const description =
+    issuerUrl !== undefined
+      ? clientId !== undefined
+        ? l10n.t('OIDC ID token from {0} (client {1}) via kubelogin', issuerUrl, clientId)
+        : l10n.t('OIDC ID token from {0} via kubelogin', issuerUrl)
+      : clientId !== undefined
+        ? l10n.t('OIDC ID token (the arguments name no issuer) (client {0}) via kubelogin', clientId)
+        : l10n.t('OIDC ID token (the arguments name no issuer) via kubelogin');
   return {
     kind: 'oidc',
-    label: 'OIDC ID token',
-    description: `OIDC ID token ${from}${clientId !== undefined ? ` (client ${clientId})` : ''} via kubelogin`,
+    label: l10n.t('OIDC ID token'),
+    description,
     tokenForm: 'jwt',
     ...defined({ issuerUrl, clientId }),
   };
@@ -201,11 +222,14 @@ function aks(stanza: ExecStanza, base: string, args: readonly string[]): Partial
   const tenantId = flagValue(args, ['--tenant-id', '-t']) ?? envValue(stanza, 'AZURE_TENANT_ID');
   const serverId = flagValue(args, ['--server-id']);
   const clientId = flagValue(args, ['--client-id']) ?? envValue(stanza, 'AZURE_CLIENT_ID');
-  const words = LOGIN_WORDS[loginMode.toLowerCase()] ?? loginMode;
+  const words = loginWords(loginMode.toLowerCase()) ?? loginMode;
   return {
     kind: 'aks',
-    label: 'Azure (Entra ID) token',
-    description: `Azure (Entra ID) token via kubelogin, login: ${words}${tenantId !== undefined ? `, tenant ${tenantId}` : ''}`,
+    label: l10n.t('Azure (Entra ID) token'),
+    description:
+      tenantId !== undefined
+        ? l10n.t('Azure (Entra ID) token via kubelogin, login: {0}, tenant {1}', words, tenantId)
+        : l10n.t('Azure (Entra ID) token via kubelogin, login: {0}', words),
     tokenForm: 'jwt',
     ...defined({ loginMode, tenantId, serverId, clientId }),
   };
@@ -236,8 +260,8 @@ export function recognizeExecPlugin(stanza: ExecStanza): RecognizedExecPlugin {
   const name = maskSecrets(base);
   return {
     kind: 'unknown',
-    label: `exec plugin ${name}`,
-    description: `exec plugin ${name}${apiVersion !== undefined ? ` (${apiVersion})` : ''}`,
+    label: l10n.t('exec plugin {0}', name),
+    description: apiVersion !== undefined ? l10n.t('exec plugin {0} ({1})', name, apiVersion) : l10n.t('exec plugin {0}', name),
     tokenForm: 'unknown',
     ...common,
   };

@@ -1,4 +1,5 @@
 // Loads the kubeconfig in force (merged as kubectl merges it) and switches its current context the way kubectl does.
+import * as l10n from '@vscode/l10n';
 import { KubeConfig } from '@kubernetes/client-node';
 import { isMap, parseDocument, stringify } from 'yaml';
 import {
@@ -59,11 +60,10 @@ export type KubeconfigLoad =
 
 export type KubeconfigLoadOptions = KubeconfigFileOptions;
 
-const SETTING_NAMES: Record<KubeconfigOrigin, string> = {
+const SETTING_NAMES: Record<Exclude<KubeconfigOrigin, 'default'>, string> = {
   setting: 'clusterCredentials.kubeconfig',
   vsKubernetes: 'vs-kubernetes.kubeconfig',
   KUBECONFIG: 'KUBECONFIG',
-  default: 'the default location',
 };
 
 /** Never throws: a missing, unreadable or broken kubeconfig comes back as a problem with a sentence. */
@@ -82,7 +82,7 @@ export function loadKubeconfig(opts: KubeconfigLoadOptions): KubeconfigLoad {
     } else if (origin === 'setting' || origin === 'vsKubernetes') {
       return fail(
         'noKubeconfig',
-        `the kubeconfig set in ${SETTING_NAMES[origin]}, ${file}, does not exist; fix the setting or clear it to use KUBECONFIG or ~/.kube/config`,
+        l10n.t('the kubeconfig set in {0}, {1}, does not exist; fix the setting or clear it to use KUBECONFIG or ~/.kube/config', SETTING_NAMES[origin], file),
       );
     }
     // A missing file listed in KUBECONFIG is skipped, as kubectl skips it.
@@ -91,11 +91,11 @@ export function loadKubeconfig(opts: KubeconfigLoadOptions): KubeconfigLoad {
     return origin === 'KUBECONFIG'
       ? fail(
           'noKubeconfig',
-          `none of the files in KUBECONFIG exist (${files.join(', ')}); fix KUBECONFIG or set clusterCredentials.kubeconfig to a kubeconfig file`,
+          l10n.t('none of the files in KUBECONFIG exist ({0}); fix KUBECONFIG or set clusterCredentials.kubeconfig to a kubeconfig file', files.join(', ')),
         )
       : fail(
           'noKubeconfig',
-          `there is no kubeconfig at ${files[0]}; create one (for example with your cloud CLI) or set clusterCredentials.kubeconfig to its path`,
+          l10n.t('there is no kubeconfig at {0}; create one (for example with your cloud CLI) or set clusterCredentials.kubeconfig to its path', files[0]),
         );
   }
 
@@ -110,27 +110,38 @@ export function loadKubeconfig(opts: KubeconfigLoadOptions): KubeconfigLoad {
   // The session needs only the current context's entries: client-node gets those, not the whole file.
   const current = merged.currentContext;
   const built = kubeConfigOf(merged, current);
-  if (!built.ok) return fail('invalid', `${describeFiles(loaded, origin)} could not be loaded (${built.message}); fix the kubeconfig or choose another one`);
+  if (!built.ok) {
+    return fail('invalid', l10n.t('{0} could not be loaded ({1}); fix the kubeconfig or choose another one', describeFiles(loaded, origin), built.message));
+  }
   const { kc } = built;
 
   const where = describeFiles(loaded, origin);
   if (contexts.length === 0) {
     return fail(
       'noContext',
-      `${where} defines no contexts; add one (for example with your cloud CLI's update-kubeconfig command) or choose another kubeconfig`,
+      l10n.t("{0} defines no contexts; add one (for example with your cloud CLI's update-kubeconfig command) or choose another kubeconfig", where),
     );
   }
   if (current === undefined) {
-    return fail('noContext', `${where} sets no current context; pick a context in Cluster Credentials or run kubectl config use-context <name>`, contexts);
+    return fail(
+      'noContext',
+      l10n.t('{0} sets no current context; pick a context in Cluster Credentials or run kubectl config use-context <name>', where),
+      contexts,
+    );
   }
   const summary = contexts.find((c) => c.name === current);
   if (!summary) {
-    return fail('noContext', `the current context "${current}" is not defined in ${where}; pick another context or fix current-context`, contexts);
+    return fail('noContext', l10n.t('the current context "{0}" is not defined in {1}; pick another context or fix current-context', current, where), contexts);
   }
   if (summary.server === undefined) {
     return fail(
       'invalid',
-      `context "${current}" uses cluster "${summary.cluster}", which ${where} does not define with a server; fix the kubeconfig or pick another context`,
+      l10n.t(
+        'context "{0}" uses cluster "{1}", which {2} does not define with a server; fix the kubeconfig or pick another context',
+        current,
+        summary.cluster,
+        where,
+      ),
     );
   }
   const users = new Map(merged.users.map((u) => [u.entry.name, u.entry]));
@@ -146,7 +157,7 @@ export function loadKubeconfig(opts: KubeconfigLoadOptions): KubeconfigLoad {
     kubeConfigFor: (context) => {
       if (context === current) return kc;
       const other = kubeConfigOf(merged, context);
-      return other.ok ? other.kc : `${where} could not be loaded for context "${context}" (${other.message})`;
+      return other.ok ? other.kc : l10n.t('{0} could not be loaded for context "{1}" ({2})', where, context, other.message);
     },
   };
 }
@@ -188,7 +199,8 @@ function kubeConfigOf(merged: ReturnType<typeof mergeFiles>, context: string | u
   if (impersonation && loadedUser) attachImpersonation(loadedUser, impersonation);
   const loadedCluster = activeCluster ? kc.getCluster(activeCluster.name) : null;
   if (refusal !== undefined && loadedCluster) {
-    attachKubectlRefusal(loadedCluster, `kubectl refuses context "${context ?? ''}": ${refusal}; fix the kubeconfig or pick another context`);
+    // kubectl's own words stay as kubectl says them (in English); only the sentence around them is translated.
+    attachKubectlRefusal(loadedCluster, l10n.t('kubectl refuses context "{0}": {1}; fix the kubeconfig or pick another context', context ?? '', refusal));
   }
   return { ok: true, kc };
 }
@@ -270,7 +282,8 @@ function chooseCurrentContextFile(files: string[], loaded: KubeconfigFileData[],
 
 function describeFiles(loaded: KubeconfigFileData[], origin: KubeconfigOrigin): string {
   if (loaded.length === 1) return loaded[0].file;
-  return `the files in ${SETTING_NAMES[origin]} (${loaded.map((f) => f.file).join(', ')})`;
+  const files = loaded.map((f) => f.file).join(', ');
+  return origin === 'default' ? l10n.t('the files in the default location ({0})', files) : l10n.t('the files in {0} ({1})', SETTING_NAMES[origin], files);
 }
 
 export type SetContextResult = { ok: true } | { ok: false; message: string };
@@ -286,7 +299,7 @@ export function setCurrentContext(file: string, context: string, opts: FileWrite
 function withCurrentContext(file: string, text: string, context: string): FileEdit {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
-    return { ok: false, message: `${file} is not valid YAML, so its current context was left unchanged; fix the file first` };
+    return { ok: false, message: l10n.t('{0} is not valid YAML, so its current context was left unchanged; fix the file first', file) };
   }
   // YAML 1.1 rendering quotes names like "yes" or "on" that Go's YAML reader would take for booleans.
   const rendered = stringify(context, { version: '1.1', lineWidth: 0 }).trimEnd();
@@ -302,7 +315,7 @@ function withCurrentContext(file: string, text: string, context: string): FileEd
     doc.set('current-context', context);
     next = doc.toString();
   } else {
-    return { ok: false, message: `${file} is not a kubeconfig (its top level is not a map), so its current context was left unchanged` };
+    return { ok: false, message: l10n.t('{0} is not a kubeconfig (its top level is not a map), so its current context was left unchanged', file) };
   }
   return { ok: true, text: next };
 }

@@ -1,4 +1,5 @@
 // Which kubeconfig files are in force, and how one file is read: the same precedence and path rules as kubectl.
+import * as l10n from '@vscode/l10n';
 import fs from 'node:fs';
 import path from 'node:path';
 import { load as loadYaml } from 'js-yaml';
@@ -71,8 +72,12 @@ export function readKubeconfigFile(file: string): KubeconfigFileRead {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     const code = errorCode(err);
-    if (code === 'ENOENT') return { ok: false, problem: 'missing', message: `${file} does not exist` };
-    return { ok: false, problem: 'unreadable', message: `cannot read ${file} (${code ?? 'unknown error'}); check that it is a file you are allowed to read` };
+    if (code === 'ENOENT') return { ok: false, problem: 'missing', message: l10n.t('{0} does not exist', file) };
+    return {
+      ok: false,
+      problem: 'unreadable',
+      message: l10n.t('cannot read {0} ({1}); check that it is a file you are allowed to read', file, code ?? l10n.t('unknown error')),
+    };
   }
   const root = parseKubeconfigYaml(file, text);
   if (!root.ok) return root;
@@ -85,7 +90,7 @@ export function readKubeconfigFile(file: string): KubeconfigFileRead {
     return {
       ok: false,
       problem: 'invalid',
-      message: `${file} is not a kubeconfig: its top level is not a map of keys; fix the file or choose another kubeconfig`,
+      message: l10n.t('{0} is not a kubeconfig: its top level is not a map of keys; fix the file or choose another kubeconfig', file),
     };
   }
   const dir = path.dirname(path.resolve(file));
@@ -94,7 +99,11 @@ export function readKubeconfigFile(file: string): KubeconfigFileRead {
     const list = doc[key];
     if (list === undefined || list === null) continue;
     if (!Array.isArray(list)) {
-      return { ok: false, problem: 'invalid', message: `${file} is not a valid kubeconfig: "${key}" is not a list; fix the file or choose another kubeconfig` };
+      return {
+        ok: false,
+        problem: 'invalid',
+        message: l10n.t('{0} is not a valid kubeconfig: "{1}" is not a list; fix the file or choose another kubeconfig', file, key),
+      };
     }
     for (const item of list) {
       if (isRecord(item) && typeof item.name === 'string' && item.name !== '') {
@@ -124,9 +133,12 @@ function parseKubeconfigYaml(file: string, text: string): { ok: true; value: unk
   const first = doc.errors[0];
   if (first) {
     const pos = first.linePos?.[0];
-    const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
+    // The YAML parser's own words, in English.
     const what = first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    return { ok: false, problem: 'invalid', message: `${file} is not valid YAML${where} (${what}); fix that line or choose another kubeconfig` };
+    const message = pos
+      ? l10n.t('{0} is not valid YAML at line {1}, column {2} ({3}); fix that line or choose another kubeconfig', file, pos.line, pos.col, what)
+      : l10n.t('{0} is not valid YAML ({1}); fix that line or choose another kubeconfig', file, what);
+    return { ok: false, problem: 'invalid', message };
   }
   try {
     return { ok: true, value: doc.toJS({ maxAliasCount: 100 }) };
@@ -134,7 +146,7 @@ function parseKubeconfigYaml(file: string, text: string): { ok: true; value: unk
     return {
       ok: false,
       problem: 'invalid',
-      message: `${file} cannot be read as YAML (${errorMessage(err)}); fix the file or choose another kubeconfig`,
+      message: l10n.t('{0} cannot be read as YAML ({1}); fix the file or choose another kubeconfig', file, errorMessage(err)),
     };
   }
 }

@@ -1,6 +1,7 @@
 // Writes a kubeconfig so that a crash or a full disk never leaves half a file holding the user's credentials:
 // under kubectl's own `<file>.lock`, through a temp file in the same folder renamed over the original, with the
 // original's mode.
+import * as l10n from '@vscode/l10n';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,7 +30,7 @@ export function editKubeconfigFile(file: string, edit: (text: string | undefined
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (err) {
-      if (errorCode(err) !== 'ENOENT') return { ok: false, message: `cannot read ${file} (${errorCode(err) ?? 'unknown error'}); check its permissions` };
+      if (errorCode(err) !== 'ENOENT') return { ok: false, message: cannotRead(file, err) };
     }
     const next = edit(text);
     return next.ok ? replaceFile(file, next.text) : next;
@@ -57,17 +58,21 @@ function acquireLock(file: string, lock: string, waitMs: number): FileWriteResul
         try {
           fs.mkdirSync(path.dirname(lock), { recursive: true, mode: 0o755 });
         } catch (mkdirErr) {
-          return { ok: false, message: `cannot create the folder of ${file} (${errorCode(mkdirErr) ?? 'unknown error'}); check its path and permissions` };
+          return { ok: false, message: l10n.t('cannot create the folder of {0} ({1}); check its path and permissions', file, codeOf(mkdirErr)) };
         }
         continue;
       }
       if (code !== 'EEXIST') {
-        return { ok: false, message: `cannot lock ${file} for writing (${code ?? 'unknown error'}); check the permissions of its folder` };
+        return { ok: false, message: l10n.t('cannot lock {0} for writing ({1}); check the permissions of its folder', file, code ?? l10n.t('unknown error')) };
       }
       if (Date.now() >= until) {
         return {
           ok: false,
-          message: `${file} is being written by another program (${lock} exists, as kubectl leaves it while writing), so it was left unchanged; try again in a moment, or delete ${lock} if no kubectl is running`,
+          message: l10n.t(
+            '{0} is being written by another program ({1} exists, as kubectl leaves it while writing), so it was left unchanged; try again in a moment, or delete {1} if no kubectl is running',
+            file,
+            lock,
+          ),
         };
       }
       sleepSync(LOCK_RETRY_MS);
@@ -108,7 +113,7 @@ function replaceFile(file: string, text: string): FileWriteResult {
     }
     return {
       ok: false,
-      message: `cannot write ${file} (${errorCode(err) ?? 'unknown error'}), so it was left as it was; check the free disk space and the permissions of its folder`,
+      message: l10n.t('cannot write {0} ({1}), so it was left as it was; check the free disk space and the permissions of its folder', file, codeOf(err)),
     };
   }
   syncFolder(path.dirname(target));
@@ -121,7 +126,7 @@ function realTarget(file: string): { ok: true; target: string; stats?: fs.Stats 
     const target = fs.realpathSync(file);
     return { ok: true, target, stats: fs.statSync(target) };
   } catch (err) {
-    if (errorCode(err) !== 'ENOENT') return { ok: false, message: `cannot read ${file} (${errorCode(err) ?? 'unknown error'}); check its permissions` };
+    if (errorCode(err) !== 'ENOENT') return { ok: false, message: cannotRead(file, err) };
   }
   try {
     // A link to a file that does not exist yet: kubectl would create that file.
@@ -145,6 +150,15 @@ function syncFolder(dir: string): void {
   } catch {
     // Some file systems refuse fsync on folders; the rename is still atomic.
   }
+}
+
+/** The error's code (EACCES...), or "unknown error" in words. */
+function codeOf(err: unknown): string {
+  return errorCode(err) ?? l10n.t('unknown error');
+}
+
+function cannotRead(file: string, err: unknown): string {
+  return l10n.t('cannot read {0} ({1}); check its permissions', file, codeOf(err));
 }
 
 function sleepSync(ms: number): void {

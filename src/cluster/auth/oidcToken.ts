@@ -2,6 +2,7 @@
 // its `exp`; after that kubectl trades the refresh-token at the issuer for a new one and writes it back into the
 // kubeconfig. We do not write kubeconfigs behind the user's back (a rotated refresh-token would leave kubectl's
 // copy unusable), so an expired id-token is a sentence that says how to let kubectl renew it.
+import * as l10n from '@vscode/l10n';
 
 const EXPIRY_DELTA_MS = 10_000;
 
@@ -14,25 +15,41 @@ export function oidcToken(user: string, config: Record<string, unknown>, nowMs: 
     if (parts.length !== 3)
       return {
         ok: false,
-        message: `the OIDC id-token of user "${user}" is not a JWT (kubectl: "ID Token is not a valid JWT"); log in again with your OIDC login tool`,
+        message: l10n.t('the OIDC id-token of user "{0}" is not a JWT (kubectl: "ID Token is not a valid JWT"); log in again with your OIDC login tool', user),
       };
     const exp = expiryOf(parts[1] ?? '');
     if (exp === 'unreadable')
-      return { ok: false, message: `the OIDC id-token of user "${user}" has claims that cannot be read; log in again with your OIDC login tool` };
+      return {
+        ok: false,
+        message: l10n.t('the OIDC id-token of user "{0}" has claims that cannot be read; log in again with your OIDC login tool', user),
+      };
     // client-go reads a missing exp as the zero time: already expired.
     if (exp !== undefined && nowMs + EXPIRY_DELTA_MS < exp * 1000) return { ok: true, token: idToken, expiresAtSec: exp };
   }
-  const issuer = text(config['idp-issuer-url']) ?? 'its issuer';
-  const what = idToken === undefined ? `user "${user}" has no OIDC id-token` : `the OIDC id-token of user "${user}" has expired`;
+  const issuerUrl = text(config['idp-issuer-url']);
+  const what = idToken === undefined ? l10n.t('user "{0}" has no OIDC id-token', user) : l10n.t('the OIDC id-token of user "{0}" has expired', user);
   if (text(config['refresh-token']) === undefined) {
     return {
       ok: false,
-      message: `${what} and no refresh-token to renew it (kubectl: "No valid id-token, and cannot refresh without refresh-token"); log in again with your OIDC login tool`,
+      message: l10n.t(
+        '{0} and no refresh-token to renew it (kubectl: "No valid id-token, and cannot refresh without refresh-token"); log in again with your OIDC login tool',
+        what,
+      ),
     };
   }
   return {
     ok: false,
-    message: `${what}; kubectl renews it with the refresh-token at ${issuer} and writes the new one into the kubeconfig, which Cluster Credentials leaves to kubectl: run any kubectl command (kubectl auth whoami), then reload credentials`,
+    message:
+      issuerUrl !== undefined
+        ? l10n.t(
+            '{0}; kubectl renews it with the refresh-token at {1} and writes the new one into the kubeconfig, which Cluster Credentials leaves to kubectl: run any kubectl command (kubectl auth whoami), then reload credentials',
+            what,
+            issuerUrl,
+          )
+        : l10n.t(
+            '{0}; kubectl renews it with the refresh-token at its issuer and writes the new one into the kubeconfig, which Cluster Credentials leaves to kubectl: run any kubectl command (kubectl auth whoami), then reload credentials',
+            what,
+          ),
   };
 }
 

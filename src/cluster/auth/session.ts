@@ -1,6 +1,7 @@
 // One connection to the active kubeconfig context: the loaded kubeconfig, the credential that is
 // re-read as it changes, and the API clients that use it. Built again whenever the kubeconfig
 // files or the current context change; everything that talks to the cluster takes a session.
+import * as l10n from '@vscode/l10n';
 import { createApiClients, type ApiClients, type ApiClientsOptions } from './apiClient';
 import { CredentialProvider, type CredentialProviderOptions } from './credentials';
 import type { ContextSummary, KubeconfigLoad } from './kubeconfig';
@@ -20,7 +21,7 @@ export type SessionOpen = { ok: true; session: ClusterSession } | { ok: false; m
 export function openSession(load: KubeconfigLoad, credentialOptions: CredentialProviderOptions, apiOptions?: ApiClientsOptions): SessionOpen {
   if (!load.ok) return { ok: false, message: load.message };
   if (load.currentContext === undefined || !load.contexts.some((c) => c.name === load.currentContext)) {
-    return { ok: false, message: 'the kubeconfig has no current context; run "Cluster Credentials: Switch Context" to pick one' };
+    return { ok: false, message: l10n.t('the kubeconfig has no current context; run "Cluster Credentials: Switch Context" to pick one') };
   }
   return openSessionFor(load, load.currentContext, credentialOptions, apiOptions);
 }
@@ -37,7 +38,7 @@ export function openSessionFor(
 ): SessionOpen {
   if (!load.ok) return { ok: false, message: load.message };
   const summary = load.contexts.find((c) => c.name === context);
-  if (summary === undefined) return { ok: false, message: `the kubeconfig (${load.files.join(', ')}) has no context "${context}"` };
+  if (summary === undefined) return { ok: false, message: l10n.t('the kubeconfig ({0}) has no context "{1}"', load.files.join(', '), context) };
   const kc = load.kubeConfigFor(context);
   if (typeof kc === 'string') return { ok: false, message: kc };
   const provider = new CredentialProvider(kc, context, credentialOptions);

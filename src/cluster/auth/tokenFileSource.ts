@@ -1,5 +1,6 @@
 // A bearer token read from a file and re-read when the file changes, at most once per period, keeping the last
 // good token when a read fails or finds the file empty (client-go's cached token source follows the same rule).
+import * as l10n from '@vscode/l10n';
 import { readFile, stat } from 'node:fs/promises';
 import { errorCode } from './kubeconfigFiles';
 
@@ -52,7 +53,7 @@ export class TokenFileSource {
       const st = await stat(this.path);
       sig = { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino };
     } catch (err) {
-      return this.keep(`the token file ${this.path} cannot be read (${errorCode(err) ?? 'unknown error'})`);
+      return this.keep(this.unreadable(err));
     }
     if (!force && this.token !== undefined && this.signature && sameSignature(sig, this.signature)) {
       return this.result();
@@ -61,26 +62,31 @@ export class TokenFileSource {
     try {
       text = await readFile(this.path, 'utf8');
     } catch (err) {
-      return this.keep(`the token file ${this.path} cannot be read (${errorCode(err) ?? 'unknown error'})`);
+      return this.keep(this.unreadable(err));
     }
     const token = text.trim();
-    if (token === '') return this.keep(`the token file ${this.path} is empty`);
+    if (token === '') return this.keep(l10n.t('the token file {0} is empty', this.path));
     this.token = token;
     this.signature = sig;
     this.warning = undefined;
     return this.result();
   }
 
+  private unreadable(err: unknown): string {
+    return l10n.t('the token file {0} cannot be read ({1})', this.path, errorCode(err) ?? l10n.t('unknown error'));
+  }
+
+  /** `problem` says what is wrong with the file; the sentence adds what happens now. */
   private keep(problem: string): TokenFileResult {
     const fallback = this.token ?? this.options.fallbackToken;
-    if (fallback === undefined) return { ok: false, message: `${problem}; check that the file exists and holds a token` };
-    this.warning = `${problem}; still using the token read before`;
+    if (fallback === undefined) return { ok: false, message: l10n.t('{0}; check that the file exists and holds a token', problem) };
+    this.warning = l10n.t('{0}; still using the token read before', problem);
     return { ok: true, token: fallback, warning: this.warning };
   }
 
   private result(): TokenFileResult {
     const token = this.token ?? this.options.fallbackToken;
-    if (token === undefined) return { ok: false, message: `the token file ${this.path} has not been read yet` };
+    if (token === undefined) return { ok: false, message: l10n.t('the token file {0} has not been read yet', this.path) };
     return this.warning ? { ok: true, token, warning: this.warning } : { ok: true, token };
   }
 }

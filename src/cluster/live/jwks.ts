@@ -1,6 +1,7 @@
 // Whether a token was signed by this cluster: its published service-account keys (OIDC discovery's
 // jwks_uri, or /openid/v1/jwks), fetched with the user's credential and checked with jose. Only the
 // signature is checked: an expired token can still be "signed by this cluster".
+import * as l10n from '@vscode/l10n';
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import type { ApiClients } from '../auth/apiClient';
 import type { ClusterError } from '../errors';
@@ -38,7 +39,7 @@ export class ClusterKeys {
     if (!loaded.ok) return unchecked(loaded.error);
     let result = await check(raw, loaded.keys);
     // A key the cluster rotated in since the last fetch: fetch once more (rate-limited by keys()).
-    if (result.status === 'notSigned' && result.reason.startsWith('no key')) {
+    if (result.status === 'notSigned' && result.reason === noMatchingKey()) {
       loaded = await this.keys(true);
       if (!loaded.ok) return unchecked(loaded.error);
       result = await check(raw, loaded.keys);
@@ -72,7 +73,7 @@ export class ClusterKeys {
     if (!res.ok) return { ok: false, error: res.error };
     try {
       const jwks = JSON.parse(res.body) as JSONWebKeySet;
-      if (!Array.isArray(jwks.keys)) throw new Error('no "keys" list');
+      if (!Array.isArray(jwks.keys)) throw new Error(l10n.t('no "keys" list'));
       return { ok: true, keys: createLocalJWKSet(jwks), kids: jwks.keys.flatMap((k) => (typeof k.kid === 'string' ? [k.kid] : [])) };
     } catch (err) {
       const why = errorMessage(err);
@@ -80,7 +81,7 @@ export class ClusterKeys {
         ok: false,
         error: {
           kind: 'invalid',
-          message: `the cluster's key set at ${path} could not be read (${why}); check that the API server serves service-account keys`,
+          message: l10n.t("the cluster's key set at {0} could not be read ({1}); check that the API server serves service-account keys", path, why),
         },
       };
     }
@@ -107,11 +108,16 @@ async function check(raw: string, keys: KeySet): Promise<SignatureCheck> {
     return protectedHeader.kid ? { status: 'signed', kid: protectedHeader.kid } : { status: 'signed' };
   } catch (err) {
     const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
-    if (code === 'ERR_JWKS_NO_MATCHING_KEY') return { status: 'notSigned', reason: "no key of this cluster matches the token's key id" };
-    if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') return { status: 'notSigned', reason: "the signature does not match this cluster's key" };
+    if (code === 'ERR_JWKS_NO_MATCHING_KEY') return { status: 'notSigned', reason: noMatchingKey() };
+    if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') return { status: 'notSigned', reason: l10n.t("the signature does not match this cluster's key") };
     const why = errorMessage(err);
-    return { status: 'notSigned', reason: `the token cannot be checked against this cluster's keys (${why})` };
+    return { status: 'notSigned', reason: l10n.t("the token cannot be checked against this cluster's keys ({0})", why) };
   }
+}
+
+/** The reason of a token signed with a key this cluster does not publish (yet): the one that is worth a refetch. */
+function noMatchingKey(): string {
+  return l10n.t("no key of this cluster matches the token's key id");
 }
 
 function unchecked(error: ClusterError): SignatureCheck {

@@ -1,5 +1,6 @@
 // The live tokens read so far, by token file: read on demand or, in `auto` mode, all of them on an
 // interval; never more than `concurrency` execs at once, never two reads of the same file at once.
+import * as l10n from '@vscode/l10n';
 import { errorMessage } from '../../shared/values';
 import { liveTokenKey, type LiveTokenReading, type LiveTokenTarget } from '../inventory/types';
 
@@ -42,7 +43,7 @@ export class LiveTokens {
       .catch((err: unknown): LiveTokenReading => ({
         ok: false,
         atMs: Date.now(),
-        error: { kind: 'unknown', message: `reading the token failed: ${errorMessage(err)}; try again` },
+        error: { kind: 'unknown', message: l10n.t('reading the token failed: {0}; try again', errorMessage(err)) },
       }))
       .then((reading) => {
         this.inFlight.delete(key);

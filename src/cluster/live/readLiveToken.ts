@@ -1,5 +1,6 @@
 // A pod's live token: `cat` of its projected token file through pods/exec, decoded and checked here.
 // The raw token never leaves this function: callers get claims, a fingerprint and the signature check.
+import * as l10n from '@vscode/l10n';
 import { Writable } from 'node:stream';
 import type { V1Status } from '@kubernetes/client-node';
 import { decodeToken } from '../../token/jwt';
@@ -28,7 +29,7 @@ export async function readLiveToken(api: ApiClients, target: LiveTokenTarget, op
   } catch (err) {
     return { ok: false, atMs: now(), error: api.classify(err, about) };
   }
-  const where = `${target.path} in container ${target.container} of pod ${target.namespace}/${target.pod}`;
+  const where = l10n.t('{0} in container {1} of pod {2}/{3}', target.path, target.container, target.namespace, target.pod);
   if (output.status?.status !== 'Success') {
     return { ok: false, atMs: now(), error: execFailure(output, where) };
   }
@@ -38,10 +39,10 @@ export async function readLiveToken(api: ApiClients, target: LiveTokenTarget, op
     return {
       ok: false,
       atMs: now(),
-      error: { kind: 'invalid', message: `${where} does not hold a readable token (${decoded.reason}); check the projected volume's path` },
+      error: { kind: 'invalid', message: l10n.t("{0} does not hold a readable token ({1}); check the projected volume's path", where, decoded.reason) },
     };
   }
-  const signature: SignatureCheck = opts.verify ? await opts.verify(raw) : { status: 'unchecked', reason: 'no signature check was asked for' };
+  const signature: SignatureCheck = opts.verify ? await opts.verify(raw) : { status: 'unchecked', reason: l10n.t('no signature check was asked for') };
   return { ok: true, atMs: now(), token: decoded.token, signature };
 }
 
@@ -65,13 +66,19 @@ function execCat(api: ApiClients, target: LiveTokenTarget, timeoutMs: number): P
 function execFailure(output: ExecOutput, where: string): ClusterError {
   const stderr = output.stderr.trim().split('\n')[0] ?? '';
   if (/No such file or directory/.test(stderr)) {
-    return clusterError({ kind: 'notFound', message: `${where} does not exist; the pod may not mount its token there any more, so refresh the view` });
+    return clusterError({
+      kind: 'notFound',
+      message: l10n.t('{0} does not exist; the pod may not mount its token there any more, so refresh the view', where),
+    });
   }
   const s = output.status;
   if (s?.code !== undefined && s.code >= 400) return classifyResponse(s.code, s, { verb: 'create', resource: 'pods/exec' });
-  const detail = s?.message ?? (stderr || 'the command gave no status');
+  const detail = s?.message ?? (stderr || l10n.t('the command gave no status'));
   // stderr is the container's own output: it can hold a token, so it is masked like every other message.
-  return clusterError({ kind: 'unknown', message: `reading ${where} failed: ${firstLine(detail)}; check that the pod is running and its kubelet reachable` });
+  return clusterError({
+    kind: 'unknown',
+    message: l10n.t('reading {0} failed: {1}; check that the pod is running and its kubelet reachable', where, firstLine(detail)),
+  });
 }
 
 function capped(): { stream: Writable; text: () => string } {

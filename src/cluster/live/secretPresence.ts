@@ -1,6 +1,7 @@
 // Whether a Secret exists, and with which uid: what a token bound to it depends on. The inventory lists only
 // service-account token Secrets, and a TokenRequest may bind a token to any Secret, so this asks for that one
 // Secret, as server-side printing (`kubectl get`'s Table) whose rows carry metadata only: its data never travels.
+import * as l10n from '@vscode/l10n';
 import type { Presence } from '../../diagnosis/tokenVerdict';
 import { isRecord } from '../../shared/values';
 import type { ApiClients } from '../auth/apiClient';
@@ -13,7 +14,7 @@ export async function secretPresence(api: ApiClients, namespace: string, name: s
   if (!res.ok) return res.status === 404 ? { state: 'absent' } : { state: 'unknown', why: res.error.message };
   const metadata = metadataOf(res.body);
   const uid = metadata?.uid;
-  if (typeof uid !== 'string' || uid === '') return { state: 'unknown', why: `the answer for Secret ${namespace}/${name} names no uid` };
+  if (typeof uid !== 'string' || uid === '') return { state: 'unknown', why: l10n.t('the answer for Secret {0}/{1} names no uid', namespace, name) };
   const deletion = typeof metadata?.deletionTimestamp === 'string' ? Date.parse(metadata.deletionTimestamp) : NaN;
   return Number.isFinite(deletion) ? { state: 'present', uid, deletionSec: Math.floor(deletion / 1000) } : { state: 'present', uid };
 }

@@ -1,6 +1,7 @@
 // Finds 401 symptoms in a scope of the cluster: the logs of every container of every pod (the
 // previous instance too, with tailLines / sinceSeconds) and the events (reason and message), scanned
 // with src/logs. Lines come back masked; a followed log is scanned as it streams.
+import * as l10n from '@vscode/l10n';
 import { Writable } from 'node:stream';
 import { CoreV1Api, Log, type CoreV1Event, type V1Pod } from '@kubernetes/client-node';
 import type { Subject, UnauthorizedEvent } from '../../history/types';
@@ -239,11 +240,15 @@ export function describeUnread(unread: readonly UnreadPod[], total: number): str
   const pending = count('pending');
   const noLog = count('noLog');
   const failed = count('failed');
-  const of = (n: number): string => `${n} of ${total} pod${total === 1 ? '' : 's'}`;
-  if (pending > 0) parts.push(`${of(pending)} ${pending === 1 ? 'has' : 'have'} no log yet: Pending, not on a node`);
-  if (noLog > 0) parts.push(`${of(noLog)} wrote no log yet`);
-  if (failed > 0) parts.push(`the logs of ${of(failed)} could not be read (see the log)`);
-  return parts.join('; ');
+  const of = (n: number): string => (total === 1 ? l10n.t('{0} of 1 pod', n) : l10n.t('{0} of {1} pods', n, total));
+  if (pending > 0) {
+    parts.push(
+      pending === 1 ? l10n.t('{0} has no log yet: Pending, not on a node', of(pending)) : l10n.t('{0} have no log yet: Pending, not on a node', of(pending)),
+    );
+  }
+  if (noLog > 0) parts.push(l10n.t('{0} wrote no log yet', of(noLog)));
+  if (failed > 0) parts.push(l10n.t('the logs of {0} could not be read (see the log)', of(failed)));
+  return parts.reduce((sentence, part) => l10n.t('{0}; {1}', sentence, part));
 }
 
 function describeBytes(n: number): string {
