@@ -5,6 +5,7 @@
 // Wiring only, as src/extension.ts.
 import os from 'node:os';
 import path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { AuditEvidence } from './app/auditEvidence';
 import { ClusterState } from './app/clusterState';
@@ -113,8 +114,9 @@ function openHistory(context: vscode.ExtensionContext, log: vscode.LogOutputChan
   // Said once per event, in the log and where the user sees it: their history was moved aside, not lost.
   const onNotice = (message: string): void => {
     log.warn(message);
-    void vscode.window.showWarningMessage(message, 'Show Log').then((choice) => {
-      if (choice === 'Show Log') log.show(true);
+    const showLog = l10n.t('Show Log');
+    void vscode.window.showWarningMessage(message, showLog).then((choice) => {
+      if (choice === showLog) log.show(true);
     });
   };
   const fallbackDir = path.join(os.tmpdir(), `cluster-credentials-history-${process.pid}`);

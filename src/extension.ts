@@ -4,6 +4,7 @@
 // cluster command, of a Token Health panel, or when Kubernetes Tools is there to partner with.
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import type * as clusterLayerModule from './clusterLayer';
 import type { ClusterLayer, ClusterLayerParts } from './clusterLayer';
@@ -122,7 +123,9 @@ class ClusterLoader {
         // Tried again on the next use: a failed load (a damaged install) is said, never cached.
         this.loading = undefined;
         this.parts.log.error(`The cluster layer (dist/cluster.js) did not load: ${errorMessage(err)}`);
-        throw new Error(`the part of Cluster Credentials that talks to clusters did not load (${errorMessage(err)}); reinstalling the extension may help`);
+        throw new Error(
+          l10n.t('the part of Cluster Credentials that talks to clusters did not load ({0}); reinstalling the extension may help', errorMessage(err)),
+        );
       });
     return this.loading;
   }

@@ -1,4 +1,5 @@
 // "Cluster Credentials: Decode Token": the selection, else the clipboard, else an input box.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { assessCredential } from '../diagnosis/credentialAssessment';
 import { classifyInput } from '../token/classifyInput';
@@ -25,7 +26,7 @@ export class DecodedDocuments implements vscode.TextDocumentContentProvider, vsc
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.docs.get(uri.toString()) ?? 'This decoded document is no longer available: run Decode Token again.';
+    return this.docs.get(uri.toString()) ?? l10n.t('This decoded document is no longer available: run Decode Token again.');
   }
 
   dispose(): void {
@@ -48,8 +49,8 @@ async function pickInput(arg: unknown): Promise<string | undefined> {
     if (c.ok && (c.credential.kind !== 'jwt' || /^eyJ|\beyJ/.test(clip))) return clip;
   }
   return vscode.window.showInputBox({
-    title: 'Decode Token',
-    prompt: 'Paste a JWT, a base64 Secret value or a certificate (PEM or base64)',
+    title: l10n.t('Decode Token'),
+    prompt: l10n.t('Paste a JWT, a base64 Secret value or a certificate (PEM or base64)'),
     password: false,
     ignoreFocusOut: true,
     validateInput: (value) => {
@@ -66,28 +67,30 @@ export async function decodeTokenCommand(docs: DecodedDocuments, settings: Setti
   if (input === undefined) return undefined;
   const classified = classifyInput(input);
   if (!classified.ok) {
-    void vscode.window.showWarningMessage(`Cannot decode: ${classified.reason}.`);
+    void vscode.window.showWarningMessage(l10n.t('Cannot decode: {0}.', classified.reason));
     return undefined;
   }
   const now = Math.floor(Date.now() / 1000);
   const a = assessCredential(classified.credential, now, settings.expiryOptions);
   switch (a.kind) {
     case 'invalid':
-      void vscode.window.showWarningMessage(`Not a valid ${credentialNoun(a.located.kind)}: ${a.reason}.`);
+      void vscode.window.showWarningMessage(l10n.t('Not a valid {0}: {1}.', credentialNoun(a.located.kind), a.reason));
       return undefined;
     case 'privateKey':
-      void vscode.window.showInformationMessage('That is a private key: Cluster Credentials never decodes or shows private keys.');
+      void vscode.window.showInformationMessage(l10n.t('That is a private key: Cluster Credentials never decodes or shows private keys.'));
       return undefined;
     case 'opaque':
-      void vscode.window.showInformationMessage(`That is an opaque token, not a JWT (fingerprint sha256:${a.fingerprint}): there is nothing in it to decode.`);
+      void vscode.window.showInformationMessage(
+        l10n.t('That is an opaque token, not a JWT (fingerprint sha256:{0}): there is nothing in it to decode.', a.fingerprint),
+      );
       return undefined;
   }
   const title =
     a.kind === 'token'
-      ? `Decoded token ${a.token.fingerprint.slice(0, 8)}`
+      ? l10n.t('Decoded token {0}', a.token.fingerprint.slice(0, 8))
       : a.kind === 'eksToken'
-        ? `Decoded EKS token ${a.token.fingerprint.slice(0, 8)}`
-        : 'Decoded certificate';
+        ? l10n.t('Decoded EKS token {0}', a.token.fingerprint.slice(0, 8))
+        : l10n.t('Decoded certificate');
   if (a.kind === 'token') log.info(`Decoded a token (fingerprint sha256:${a.token.fingerprint}${a.token.claims.jti ? `, jti ${a.token.claims.jti}` : ''}).`);
   // Never the URL: it holds the signature, the access key id and perhaps a session token.
   if (a.kind === 'eksToken') log.info(eksTokenLogLine(a.token));

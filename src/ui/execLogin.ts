@@ -2,6 +2,7 @@
 // whose message is what the plugin asks of the user (a device-code page and code, masked of anything secret);
 // Cancel ends the plugin. When to show it and when to say "login needed" are DeferredLoginInteraction's rules
 // (src/cluster/auth/execInteraction.ts); this file only draws them.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import {
   DeferredLoginInteraction,
@@ -37,7 +38,7 @@ class NotificationSurface implements LoginSurface {
     let closed = false;
     this.log.info(`Signing in to context ${info.context}: the exec plugin (${info.commandLine}) is waiting.`);
     void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, cancellable: true, title: `Signing in to ${info.context} (${info.words})` },
+      { location: vscode.ProgressLocation.Notification, cancellable: true, title: l10n.t('Signing in to {0} ({1})', info.context, info.words) },
       (progress, token) =>
         new Promise<void>((resolve) => {
           const subscription = token.onCancellationRequested(() => {
@@ -69,22 +70,26 @@ class NotificationSurface implements LoginSurface {
 
   deviceCode(info: ExecLoginInfo, found: { url: string; code: string }): void {
     if (!/^https?:\/\//i.test(found.url)) return;
+    const copyAndOpen = l10n.t('Copy Code and Open Page');
+    const copy = l10n.t('Copy Code');
     void vscode.window
-      .showInformationMessage(`Sign in to ${info.context}: open ${found.url} and enter the code ${found.code}.`, 'Copy Code and Open Page', 'Copy Code')
+      .showInformationMessage(l10n.t('Sign in to {0}: open {1} and enter the code {2}.', info.context, found.url, found.code), copyAndOpen, copy)
       .then(async (pick) => {
-        if (pick === undefined) return;
+        if (pick !== copyAndOpen && pick !== copy) return;
         await vscode.env.clipboard.writeText(found.code);
-        if (pick === 'Copy Code and Open Page') await vscode.env.openExternal(vscode.Uri.parse(found.url));
+        if (pick === copyAndOpen) await vscode.env.openExternal(vscode.Uri.parse(found.url));
       });
   }
 
   loginNeeded(info: ExecLoginInfo, reason: string): void {
-    const buttons = this.opts.signInCommand !== undefined ? ['Sign In', 'Show Log'] : ['Show Log'];
+    const signIn = l10n.t('Sign In');
+    const showLog = l10n.t('Show Log');
+    const buttons = this.opts.signInCommand !== undefined ? [signIn, showLog] : [showLog];
     void vscode.window
-      .showWarningMessage(`${info.context}: login needed — ${trimEnd(reason)}. Run 'Sign In to Context' to try again.`, ...buttons)
+      .showWarningMessage(l10n.t("{0}: login needed — {1}. Run 'Sign In to Context' to try again.", info.context, trimEnd(reason)), ...buttons)
       .then((pick) => {
-        if (pick === 'Show Log') this.log.show(true);
-        if (pick === 'Sign In' && this.opts.signInCommand !== undefined) void vscode.commands.executeCommand(this.opts.signInCommand);
+        if (pick === showLog) this.log.show(true);
+        if (pick === signIn && this.opts.signInCommand !== undefined) void vscode.commands.executeCommand(this.opts.signInCommand);
       });
   }
 

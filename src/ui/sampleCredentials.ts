@@ -1,7 +1,8 @@
 // The sample file the walkthrough opens: a kubeconfig and a legacy token Secret with made-up tokens,
 // minted at the moment it opens so that "expired 3 days ago" stays true. The tokens are unsigned
 // look-alikes: their signature part is a fixed marker, no cluster accepts them, and the file names no
-// reachable server (`.invalid` is reserved for exactly this).
+// reachable server (`.invalid` is reserved for exactly this). Its comments are for the user: in the display language.
+import * as l10n from '@vscode/l10n';
 
 const DAY_S = 24 * 3600;
 
@@ -55,8 +56,8 @@ export function sampleCredentials(nowMs: number): SampleCredentials {
     sub: 'system:serviceaccount:payments:billing-api',
   });
   const text = [
-    '# A sample from the Cluster Credentials walkthrough: made-up tokens, no signature, no reachable server.',
-    '# Hover a token to see whom it names and when it expires. The expired one is also in the Problems panel.',
+    `# ${l10n.t('A sample from the Cluster Credentials walkthrough: made-up tokens, no signature, no reachable server.')}`,
+    `# ${l10n.t('Hover a token to see whom it names and when it expires. The expired one is also in the Problems panel.')}`,
     'apiVersion: v1',
     'kind: Config',
     'clusters:',
@@ -74,7 +75,7 @@ export function sampleCredentials(nowMs: number): SampleCredentials {
     '      user: patroni',
     'current-context: sample',
     '---',
-    '# A legacy service-account token Secret: its token never expires, and it works until the Secret is deleted.',
+    `# ${l10n.t('A legacy service-account token Secret: its token never expires, and it works until the Secret is deleted.')}`,
     'apiVersion: v1',
     'kind: Secret',
     'metadata:',

@@ -5,6 +5,7 @@
 // the interaction (src/ui/execLogin.ts); a session opened again after an edit keeps a failed or cancelled
 // login as "login needed" (the process's log of plugin runs holds it), so no edit opens a browser window.
 import os from 'node:os';
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { FileWatch } from '../cluster/auth/fileWatch';
 import { loadKubeconfig, setCurrentContext, type KubeconfigLoad, type SetContextResult } from '../cluster/auth/kubeconfig';
@@ -103,7 +104,10 @@ export class SessionManager implements SessionSource, vscode.Disposable {
     const opened: SessionOpen = untrustedFile
       ? {
           ok: false,
-          message: `the kubeconfig ${untrustedFile} is inside this workspace, which is not trusted; trust the workspace (Manage Workspace Trust) to use it, or choose a kubeconfig outside it`,
+          message: l10n.t(
+            'the kubeconfig {0} is inside this workspace, which is not trusted; trust the workspace (Manage Workspace Trust) to use it, or choose a kubeconfig outside it',
+            untrustedFile,
+          ),
         }
       : openSession(load, this.credentialOptions(), this.apiOptions());
     if (opened.ok) {
@@ -144,7 +148,7 @@ export class SessionManager implements SessionSource, vscode.Disposable {
     const load = this.loaded;
     const known = load?.contexts ?? [];
     if (!load || !known.some((c) => c.name === context)) {
-      return { ok: false, message: `the kubeconfig has no context "${context}"; open or choose a kubeconfig that defines it` };
+      return { ok: false, message: l10n.t('the kubeconfig has no context "{0}"; open or choose a kubeconfig that defines it', context) };
     }
     const file = load.ok ? load.currentContextFile : (load.files[0] ?? '');
     const result = setCurrentContext(file, context);

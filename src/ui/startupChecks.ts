@@ -4,6 +4,7 @@
 // off by default and restricted, so a cloned workspace cannot turn them on; the demo workspace does,
 // so its incidents show without a command. They run in the background with a window progress and say
 // what they found in the log; a failure is a log line, never a popup: nobody asked for them just now.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { probeConcurrency } from '../cluster/actions/probeConcurrency';
 import type { ClusterSession, SessionOpen } from '../cluster/auth/session';
@@ -67,7 +68,7 @@ export class StartupChecks implements vscode.Disposable {
   private async scan(session: ClusterSession): Promise<void> {
     const { services, diagnosis } = this.deps;
     const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: `Cluster Credentials: scanning ${session.context} for 401 errors` },
+      { location: vscode.ProgressLocation.Window, title: l10n.t('Cluster Credentials: scanning {0} for 401 errors', session.context) },
       () => diagnosis.scan(session, { kind: 'context' }),
     );
     if (outcome === undefined) return;
@@ -94,7 +95,7 @@ export class StartupChecks implements vscode.Disposable {
       }
       const requests = services.settings.probeRequests;
       const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: `Cluster Credentials: probing ${context} with ${requests} parallel requests` },
+        { location: vscode.ProgressLocation.Window, title: l10n.t('Cluster Credentials: probing {0} with {1} parallel requests', context, requests) },
         () =>
           probeConcurrency(session.provider, {
             requests,

@@ -1,4 +1,5 @@
 // What every command shares: the session a NodeRef belongs to, cancellable progress, and messages.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import type { ClusterError } from '../../cluster/errors';
 import type { ClusterSession } from '../../cluster/auth/session';
@@ -14,20 +15,22 @@ import { COMMAND } from '../../shared/commandIds';
 export function sessionFor(services: Services, ref: NodeRef | undefined): ClusterSession | undefined {
   const session = services.sessions.current();
   if (!session) {
-    const why = services.sessions.problem ?? 'no kubeconfig context is active';
-    void vscode.window.showErrorMessage(sentence(`There is no cluster to talk to: ${why}`), 'Choose Kubeconfig').then((pick) => {
-      if (pick) void vscode.commands.executeCommand(COMMAND.chooseKubeconfig);
+    const why = services.sessions.problem ?? l10n.t('no kubeconfig context is active');
+    const choose = l10n.t('Choose Kubeconfig');
+    void vscode.window.showErrorMessage(sentence(l10n.t('There is no cluster to talk to: {0}', why)), choose).then((pick) => {
+      if (pick === choose) void vscode.commands.executeCommand(COMMAND.chooseKubeconfig);
     });
     return undefined;
   }
   if (ref && ref.context !== session.context) {
+    const switchContext = l10n.t('Switch Context');
     void vscode.window
       .showWarningMessage(
-        `That item belongs to context ${ref.context}, but the active context is ${session.context}; switch to ${ref.context} first.`,
-        'Switch Context',
+        l10n.t('That item belongs to context {0}, but the active context is {1}; switch to {0} first.', ref.context, session.context),
+        switchContext,
       )
       .then((pick) => {
-        if (pick) void vscode.commands.executeCommand(COMMAND.switchContext);
+        if (pick === switchContext) void vscode.commands.executeCommand(COMMAND.switchContext);
       });
     return undefined;
   }
@@ -49,16 +52,18 @@ export function withCancellableProgress<T>(title: string, work: (signal: AbortSi
   });
 }
 
-/** A ClusterError as one sentence with its next step, and a "Show Log" button. */
+/** A ClusterError as one sentence with its next step, and a "Show Log" button. `what` is a translated verb phrase ("list pods"). */
 export function showFailure(services: Services, what: string, error: ClusterError): void {
   const text = failureSentence(what, error);
   services.log.warn(text);
   // The sentence stays short; what the cluster said in full goes to the log behind "Show Log".
   if (error.detail !== undefined) services.log.warn(`  ${what}: the cluster said: ${error.detail}`);
-  const buttons = error.kind === 'unauthorized' ? ['Reload Credentials', 'Show Log'] : ['Show Log'];
+  const showLog = l10n.t('Show Log');
+  const reload = l10n.t('Reload Credentials');
+  const buttons = error.kind === 'unauthorized' ? [reload, showLog] : [showLog];
   void vscode.window.showErrorMessage(text, ...buttons).then((pick) => {
-    if (pick === 'Show Log') services.log.show(true);
-    if (pick === 'Reload Credentials') void vscode.commands.executeCommand(COMMAND.reloadCredentials);
+    if (pick === showLog) services.log.show(true);
+    if (pick === reload) void vscode.commands.executeCommand(COMMAND.reloadCredentials);
   });
 }
 

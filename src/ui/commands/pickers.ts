@@ -1,5 +1,6 @@
 // Choosing a pod or a service account when a command runs from the palette: all namespaces when the
 // user may list them, else the context's namespace.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import type { ActionResult } from '../../cluster/actions/result';
 import { type PodSummary, listPods } from '../../cluster/actions/pods';
@@ -20,11 +21,11 @@ export async function pickPod(
   title: string,
   filter: (p: PodSummary) => boolean = () => true,
 ): Promise<PodSummary | undefined> {
-  const pods = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Listing pods' }, () =>
+  const pods = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: l10n.t('Listing pods') }, () =>
     acrossNamespaces(session, (ns) => listPods(session.api, ns)),
   );
   if (!pods.ok) {
-    showFailure(services, 'list pods', pods.error);
+    showFailure(services, l10n.t('list pods'), pods.error);
     return undefined;
   }
   const items = pods.value
@@ -33,17 +34,17 @@ export async function pickPod(
       label: p.name,
       description: p.namespace,
       detail: p.owner
-        ? `owned by ${p.owner.kind} ${p.owner.name} · service account ${p.serviceAccount}`
-        : `no controller · service account ${p.serviceAccount}`,
+        ? l10n.t('owned by {0} {1} · service account {2}', p.owner.kind, p.owner.name, p.serviceAccount)
+        : l10n.t('no controller · service account {0}', p.serviceAccount),
       pod: p,
     }));
   if (items.length === 0) {
-    void vscode.window.showInformationMessage(`Context ${session.context} has no pod to choose from here; check the namespace or your permissions.`);
+    void vscode.window.showInformationMessage(l10n.t('Context {0} has no pod to choose from here; check the namespace or your permissions.', session.context));
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(items, {
     title,
-    placeHolder: 'Choose a pod',
+    placeHolder: l10n.t('Choose a pod'),
     matchOnDescription: true,
     matchOnDetail: true,
     ignoreFocusOut: true,
@@ -52,20 +53,25 @@ export async function pickPod(
 }
 
 export async function pickServiceAccount(services: Services, session: ClusterSession, title: string): Promise<ServiceAccountSummary | undefined> {
-  const sas = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Listing service accounts' }, () =>
+  const sas = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: l10n.t('Listing service accounts') }, () =>
     acrossNamespaces(session, (ns) => listServiceAccounts(session.api, ns)),
   );
   if (!sas.ok) {
-    showFailure(services, 'list service accounts', sas.error);
+    showFailure(services, l10n.t('list service accounts'), sas.error);
     return undefined;
   }
   const items = sas.value.map((sa) => ({ label: sa.name, description: sa.namespace, sa }));
   if (items.length === 0) {
     void vscode.window.showInformationMessage(
-      `Context ${session.context} has no service account to choose from here; check the namespace or your permissions.`,
+      l10n.t('Context {0} has no service account to choose from here; check the namespace or your permissions.', session.context),
     );
     return undefined;
   }
-  const pick = await vscode.window.showQuickPick(items, { title, placeHolder: 'Choose a service account', matchOnDescription: true, ignoreFocusOut: true });
+  const pick = await vscode.window.showQuickPick(items, {
+    title,
+    placeHolder: l10n.t('Choose a service account'),
+    matchOnDescription: true,
+    ignoreFocusOut: true,
+  });
   return pick?.sa;
 }

@@ -1,5 +1,6 @@
 // Probe Token Under Concurrency: N parallel requests with the active credential or a fresh token of a
 // service account; counts, latency, and a "401 under concurrency" finding when 401s come among successes.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { type ProbeCredential, type ProbeOutcome, probeConcurrency } from '../../cluster/actions/probeConcurrency';
 import type { Finding } from '../../diagnosis/types';
@@ -25,7 +26,7 @@ function targetOf(context: string, ref: NodeRef | undefined): ProbeTarget | unde
   switch (ref?.kind) {
     case 'serviceAccount':
       return {
-        whose: `service account ${ref.namespace}/${ref.name}`,
+        whose: l10n.t('service account {0}', `${ref.namespace}/${ref.name}`),
         subject: { context, namespace: ref.namespace, serviceAccount: ref.name },
         serviceAccount: { namespace: ref.namespace, name: ref.name },
       };
@@ -34,13 +35,13 @@ function targetOf(context: string, ref: NodeRef | undefined): ProbeTarget | unde
       const pod = ref.kind === 'pod' ? ref.name : ref.pod;
       const podUid = ref.kind === 'pod' ? ref.uid : ref.podUid;
       return {
-        whose: `service account ${ref.namespace}/${ref.serviceAccount} (pod ${pod})`,
+        whose: l10n.t('service account {0} (pod {1})', `${ref.namespace}/${ref.serviceAccount}`, pod),
         subject: { context, namespace: ref.namespace, serviceAccount: ref.serviceAccount, pod, podUid },
         serviceAccount: { namespace: ref.namespace, name: ref.serviceAccount },
       };
     }
     case 'context':
-      return { whose: `context ${context}'s credential`, subject: { context } };
+      return { whose: l10n.t("context {0}'s credential", context), subject: { context } };
     default:
       return undefined;
   }
@@ -71,14 +72,14 @@ export async function probeConcurrencyCommand(
   if (!target) {
     const pick = await vscode.window.showQuickPick(
       [
-        { label: `The credential of context ${session.context}`, description: 'as the kubeconfig gives it now', sa: false },
-        { label: 'A fresh token of a service account…', description: 'requested with TokenRequest for 10 minutes', sa: true },
+        { label: l10n.t('The credential of context {0}', session.context), description: l10n.t('as the kubeconfig gives it now'), sa: false },
+        { label: l10n.t('A fresh token of a service account…'), description: l10n.t('requested with TokenRequest for 10 minutes'), sa: true },
       ],
-      { title: 'Probe Token Under Concurrency: which token?', ignoreFocusOut: true },
+      { title: l10n.t('Probe Token Under Concurrency: which token?'), ignoreFocusOut: true },
     );
     if (!pick) return undefined;
     if (pick.sa) {
-      const sa = await pickServiceAccount(services, session, 'Probe Token Under Concurrency');
+      const sa = await pickServiceAccount(services, session, l10n.t('Probe Token Under Concurrency'));
       if (!sa) return undefined;
       target = targetOf(session.context, { kind: 'serviceAccount', context: session.context, namespace: sa.namespace, name: sa.name });
     } else {
@@ -89,10 +90,10 @@ export async function probeConcurrencyCommand(
   const t = target;
   const requests = services.settings.probeRequests;
 
-  const res = await withCancellableProgress(`Probing ${t.whose} with ${requests} parallel requests`, async (signal, report) => {
+  const res = await withCancellableProgress(l10n.t('Probing {0} with {1} parallel requests', t.whose, requests), async (signal, report) => {
     let credential: ProbeCredential = { kind: 'active' };
     if (t.serviceAccount) {
-      report('requesting a fresh token…');
+      report(l10n.t('requesting a fresh token…'));
       const issued = await requestToken(session.api, {
         namespace: t.serviceAccount.namespace,
         serviceAccount: t.serviceAccount.name,
@@ -105,7 +106,7 @@ export async function probeConcurrencyCommand(
       );
       credential = { kind: 'token', token: issued.value.token };
     }
-    report(`sending ${requests} requests at once…`);
+    report(l10n.t('sending {0} requests at once…', requests));
     return {
       stage: 'probe' as const,
       result: await probeConcurrency(session.provider, {
@@ -118,7 +119,7 @@ export async function probeConcurrencyCommand(
     };
   });
   if (!res.result.ok) {
-    showFailure(services, res.stage === 'token' ? `request a token to probe ${t.whose}` : `probe ${t.whose}`, res.result.error);
+    showFailure(services, res.stage === 'token' ? l10n.t('request a token to probe {0}', t.whose) : l10n.t('probe {0}', t.whose), res.result.error);
     return undefined;
   }
   if (res.stage !== 'probe') return undefined;
@@ -127,9 +128,10 @@ export async function probeConcurrencyCommand(
 
   const said = probeSentence(outcome, t.whose);
   services.log.info(`Probe: ${said.text}`);
-  const buttons = findings.length > 0 ? ['Show Token Health'] : [];
+  const showHealth = l10n.t('Show Token Health');
+  const buttons = findings.length > 0 ? [showHealth] : [];
   void show(said.level, said.text, ...buttons).then((pick) => {
-    if (pick) void vscode.commands.executeCommand(COMMAND.showTokenHealth, findings[0]?.target);
+    if (pick === showHealth) void vscode.commands.executeCommand(COMMAND.showTokenHealth, findings[0]?.target);
   });
   return { ok: outcome.ok, unauthorized: outcome.unauthorized, other: outcome.other, findings: findings.length };
 }

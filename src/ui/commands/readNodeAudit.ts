@@ -3,6 +3,7 @@
 // the namespace, what is mounted and the permissions it needs), reads the file through a short-lived reader pod
 // that is deleted afterwards, and hands what it found to the diagnosis as that context's audit evidence.
 import { Writable } from 'node:stream';
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { findAuditLocations, isAuditLocation, readNodeAudit, type AuditLocation, type AuditLocationProblem } from '../../cluster/actions/nodeAudit';
 import { AuditLineScanner } from '../../controlPlane/auditScanner';
@@ -15,26 +16,27 @@ import { NODE_AUDIT_MAX_BYTES, nodeAuditConfirmation, nodeAuditResult, unreadabl
 async function chooseLocation(locations: readonly AuditLocation[]): Promise<AuditLocation | undefined> {
   if (locations.length === 1) return locations[0];
   const picked = await vscode.window.showQuickPick(
-    locations.map((loc) => ({ label: loc.node, description: loc.nodePath, detail: `apiserver ${loc.apiserverPod}`, loc })),
-    { title: 'Read the audit log of which control-plane node?', placeHolder: 'Each API server writes its own audit log on its node' },
+    locations.map((loc) => ({ label: loc.node, description: loc.nodePath, detail: l10n.t('apiserver {0}', loc.apiserverPod), loc })),
+    { title: l10n.t('Read the audit log of which control-plane node?'), placeHolder: l10n.t('Each API server writes its own audit log on its node') },
   );
   return picked?.loc;
 }
 
 function stageText(stage: string, pod: string | undefined, node: string): string {
-  if (stage === 'creating') return `creating the reader pod on ${node}…`;
-  if (stage === 'waitingForStart') return `waiting for ${pod ?? 'the reader pod'} to start on ${node}…`;
-  if (stage === 'reading') return `reading the audit log through ${pod ?? 'the reader pod'}…`;
-  return `deleting ${pod ?? 'the reader pod'}…`;
+  if (stage === 'creating') return l10n.t('creating the reader pod on {0}…', node);
+  const reader = pod ?? l10n.t('the reader pod');
+  if (stage === 'waitingForStart') return l10n.t('waiting for {0} to start on {1}…', reader, node);
+  if (stage === 'reading') return l10n.t('reading the audit log through {0}…', reader);
+  return l10n.t('deleting {0}…', reader);
 }
 
 export async function readNodeAuditCommand(cc: CommandContext, arg?: unknown): Promise<{ outcome: string; found?: AuditFindingsInput } | undefined> {
   const { services } = cc;
   const session = sessionFor(services, refOf(arg));
   if (!session) return undefined;
-  const located = await withCancellableProgress('Finding the API server’s audit log', (signal) => findAuditLocations(session.api, signal));
+  const located = await withCancellableProgress(l10n.t('Finding the API server’s audit log'), (signal) => findAuditLocations(session.api, signal));
   if (!located.ok) {
-    showFailure(services, 'find the API server’s audit log', located.error);
+    showFailure(services, l10n.t('find the API server’s audit log'), located.error);
     return undefined;
   }
   const locations = located.value.filter(isAuditLocation);
@@ -51,7 +53,7 @@ export async function readNodeAuditCommand(cc: CommandContext, arg?: unknown): P
   if (!(await confirm(nodeAuditConfirmation(loc, image, namespace, session.context)))) return { outcome: 'notConfirmed' };
 
   const summary = new AuditSummary();
-  const read = await withCancellableProgress(`Reading the audit log of node ${loc.node}`, (signal, report: Report) =>
+  const read = await withCancellableProgress(l10n.t('Reading the audit log of node {0}', loc.node), (signal, report: Report) =>
     readNodeAudit(session.api, loc, {
       namespace,
       image,
@@ -74,7 +76,7 @@ export async function readNodeAuditCommand(cc: CommandContext, arg?: unknown): P
     }),
   );
   if (!read.ok) {
-    showFailure(services, `read the audit log of node ${loc.node}`, read.error);
+    showFailure(services, l10n.t('read the audit log of node {0}', loc.node), read.error);
     return { outcome: 'failed' };
   }
   const found = summary.result();

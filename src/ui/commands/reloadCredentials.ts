@@ -1,5 +1,6 @@
 // Reload Credentials: re-read the kubeconfig and token files and re-run exec plugins now, then say
 // what the expiry was and is.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { refOf } from '../../shared/nodeRef';
 import type { CommandContext } from './context';
@@ -20,13 +21,13 @@ export async function reloadCredentials(
   const session = services.sessions.current();
   if (!session) {
     // The re-read kubeconfig gives no session: say why rather than report the old credential as unchanged.
-    const why = services.sessions.problem ?? 'the kubeconfig no longer gives an active context';
+    const why = services.sessions.problem ?? l10n.t('the kubeconfig no longer gives an active context');
     services.log.warn(`Reload Credentials: ${why}`);
-    void show('error', `Reload Credentials: ${why}`);
+    void show('error', l10n.t('Reload Credentials: {0}', why));
     return undefined;
   }
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Reloading the credentials of context ${session.context}` },
+    { location: vscode.ProgressLocation.Notification, title: l10n.t('Reloading the credentials of context {0}', session.context) },
     () => session.provider.reload(previous),
   );
   const merged = result;

@@ -1,5 +1,6 @@
 // Request Token and Copy Token: a TokenRequest with audiences, duration and an optional binding; the
 // decoded token in a read-only document; the raw token to the clipboard only when "Copy token" is chosen.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { type BoundObject, type IssuedToken, MIN_TOKEN_SECONDS, requestToken } from '../../cluster/actions/requestToken';
 import type { ClusterSession } from '../../cluster/auth/session';
@@ -61,7 +62,7 @@ export async function requestTokenCommand(cc: CommandContext, arg?: unknown): Pr
 
   let subject = subjectOf(ref);
   if (!subject) {
-    const sa = await pickServiceAccount(services, session, 'Request Token');
+    const sa = await pickServiceAccount(services, session, l10n.t('Request Token'));
     if (!sa) return undefined;
     subject = { namespace: sa.namespace, serviceAccount: sa.name };
   }
@@ -74,7 +75,7 @@ export async function requestTokenCommand(cc: CommandContext, arg?: unknown): Pr
   const bound = given.boundObject !== undefined ? given.boundObject : await askBinding(cc, session, subject);
   if (bound === undefined) return undefined;
 
-  const res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Requesting a token for ${who}` }, () =>
+  const res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l10n.t('Requesting a token for {0}', who) }, () =>
     requestToken(session.api, {
       namespace: subject.namespace,
       serviceAccount: subject.serviceAccount,
@@ -84,7 +85,7 @@ export async function requestTokenCommand(cc: CommandContext, arg?: unknown): Pr
     }),
   );
   if (!res.ok) {
-    showFailure(services, `request a token for ${who}`, res.error);
+    showFailure(services, l10n.t('request a token for {0}', who), res.error);
     return undefined;
   }
   return presentToken(cc, session, res.value);
@@ -125,7 +126,7 @@ export async function presentToken(cc: CommandContext, session: ClusterSession, 
   void services.history.append([observation]).catch((err: unknown) => services.log.warn(`Could not record the new token in history: ${String(err)}`));
 
   const uri = documents.add(
-    `Token ${t.namespace}-${t.serviceAccount} ${t.fingerprint.slice(0, 8)}`,
+    l10n.t('Token {0} {1}', `${t.namespace}-${t.serviceAccount}`, t.fingerprint.slice(0, 8)),
     issuedTokenDocument(t, session.context, now, services.settings.expiryOptions),
     'txt',
   );
@@ -133,16 +134,17 @@ export async function presentToken(cc: CommandContext, session: ClusterSession, 
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.languages.setTextDocumentLanguage(doc, 'plaintext');
   await vscode.window.showTextDocument(doc, { preview: false });
-  void vscode.window.showInformationMessage(issuedSentence(t, now), 'Copy token').then((pick) => {
-    if (pick) void vscode.commands.executeCommand(COMMAND.copyToken, t.fingerprint);
+  const copy = l10n.t('Copy token');
+  void vscode.window.showInformationMessage(issuedSentence(t, now), copy).then((pick) => {
+    if (pick === copy) void vscode.commands.executeCommand(COMMAND.copyToken, t.fingerprint);
   });
   return { fingerprint: t.fingerprint, document: uri.toString() };
 }
 
 async function askAudiences(who: string): Promise<string[] | undefined> {
   const text = await vscode.window.showInputBox({
-    title: `Request Token for ${who} (1/3): audiences`,
-    prompt: 'Audiences, separated by commas (e.g. vault). Leave empty for the API server’s own audience.',
+    title: l10n.t('Request Token for {0} (1/3): audiences', who),
+    prompt: l10n.t('Audiences, separated by commas (e.g. vault). Leave empty for the API server’s own audience.'),
     ignoreFocusOut: true,
   });
   return text === undefined ? undefined : parseAudiences(text);
@@ -150,16 +152,16 @@ async function askAudiences(who: string): Promise<string[] | undefined> {
 
 async function askDuration(who: string): Promise<number | undefined> {
   const text = await vscode.window.showInputBox({
-    title: `Request Token for ${who} (2/3): lifetime`,
-    prompt: 'How long the token lives: 10m, 1h, 2h30m, 1d or seconds. The API server’s minimum is 10 minutes.',
+    title: l10n.t('Request Token for {0} (2/3): lifetime', who),
+    prompt: l10n.t('How long the token lives: 10m, 1h, 2h30m, 1d or seconds. The API server’s minimum is 10 minutes.'),
     value: DEFAULT_DURATION,
     ignoreFocusOut: true,
     validateInput: (value) => {
       const s = parseDuration(value);
-      if (s === undefined) return 'Write a duration such as 10m, 1h, 1d or a number of seconds.';
+      if (s === undefined) return l10n.t('Write a duration such as 10m, 1h, 1d or a number of seconds.');
       if (s < MIN_TOKEN_SECONDS) {
         return {
-          message: `${formatDuration(s)} is below the API server’s minimum of 10 minutes: it will refuse it.`,
+          message: l10n.t('{0} is below the API server’s minimum of 10 minutes: it will refuse it.', formatDuration(s)),
           severity: vscode.InputBoxValidationSeverity.Warning,
         };
       }
@@ -172,22 +174,34 @@ async function askDuration(who: string): Promise<number | undefined> {
 /** The binding, `null` for none, undefined when the user backed out. */
 async function askBinding(cc: CommandContext, session: ClusterSession, s: Subject): Promise<BoundObject | null | undefined> {
   type Item = vscode.QuickPickItem & { choice: 'none' | 'suggested' | 'pod' | 'secret' };
-  const items: Item[] = [{ label: 'Not bound', description: 'valid until it expires', choice: 'none' }];
+  const items: Item[] = [{ label: l10n.t('Not bound'), description: l10n.t('valid until it expires'), choice: 'none' }];
   if (s.suggested)
-    items.unshift({ label: `Bound to ${s.suggested.kind} ${s.suggested.name}`, description: 'stops working when it is deleted', choice: 'suggested' });
-  items.push({ label: 'Bound to a pod…', description: `a pod running as ${s.namespace}/${s.serviceAccount}`, choice: 'pod' });
-  items.push({ label: 'Bound to a Secret…', description: `a Secret in namespace ${s.namespace}`, choice: 'secret' });
-  const pick = await vscode.window.showQuickPick(items, { title: `Request Token for ${s.namespace}/${s.serviceAccount} (3/3): binding`, ignoreFocusOut: true });
+    items.unshift({
+      label: l10n.t('Bound to {0} {1}', s.suggested.kind, s.suggested.name),
+      description: l10n.t('stops working when it is deleted'),
+      choice: 'suggested',
+    });
+  items.push({ label: l10n.t('Bound to a pod…'), description: l10n.t('a pod running as {0}', `${s.namespace}/${s.serviceAccount}`), choice: 'pod' });
+  items.push({ label: l10n.t('Bound to a Secret…'), description: l10n.t('a Secret in namespace {0}', s.namespace), choice: 'secret' });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: l10n.t('Request Token for {0} (3/3): binding', `${s.namespace}/${s.serviceAccount}`),
+    ignoreFocusOut: true,
+  });
   if (!pick) return undefined;
   if (pick.choice === 'none') return null;
   if (pick.choice === 'suggested') return s.suggested ?? null;
   if (pick.choice === 'pod') {
-    const pod = await pickPod(cc.services, session, 'Bind the token to a pod', (p) => p.namespace === s.namespace && p.serviceAccount === s.serviceAccount);
+    const pod = await pickPod(
+      cc.services,
+      session,
+      l10n.t('Bind the token to a pod'),
+      (p) => p.namespace === s.namespace && p.serviceAccount === s.serviceAccount,
+    );
     return pod ? { kind: 'Pod', name: pod.name, uid: pod.uid } : undefined;
   }
   const name = await vscode.window.showInputBox({
-    title: 'Bind the token to a Secret',
-    prompt: `Name of a Secret in namespace ${s.namespace}`,
+    title: l10n.t('Bind the token to a Secret'),
+    prompt: l10n.t('Name of a Secret in namespace {0}', s.namespace),
     ignoreFocusOut: true,
   });
   return name?.trim() ? { kind: 'Secret', name: name.trim() } : undefined;
@@ -205,7 +219,7 @@ export async function copyTokenCommand(cc: CommandContext, arg?: unknown): Promi
   const token = fp ? cc.vault.token(fp) : undefined;
   if (!fp || !token) {
     void vscode.window.showWarningMessage(
-      'That token is no longer held: requested tokens are kept in memory only, until they expire or the window closes. Run "Request Token" again.',
+      l10n.t('That token is no longer held: requested tokens are kept in memory only, until they expire or the window closes. Run "Request Token" again.'),
     );
     return false;
   }

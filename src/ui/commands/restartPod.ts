@@ -1,4 +1,5 @@
 // Restart Pod: confirm (naming pod, namespace and context), delete, follow until the replacement runs on a node.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { getPod, type PodSummary, type PodTarget } from '../../cluster/actions/pods';
 import { restartPod as restart } from '../../cluster/actions/restartPod';
@@ -30,19 +31,19 @@ export async function restartPodCommand(cc: CommandContext, arg?: unknown): Prom
 
   let target = podTargetOf(ref);
   if (!target) {
-    const chosen = await pickPod(services, session, 'Restart Pod');
+    const chosen = await pickPod(services, session, l10n.t('Restart Pod'));
     if (!chosen) return undefined;
     target = { namespace: chosen.namespace, name: chosen.name, uid: chosen.uid };
   }
   // Read it again: the owner decides what the confirmation must say.
   const current = await getPod(session.api, target);
   if (!current.ok) {
-    showFailure(services, `restart pod ${podName(target)}`, current.error);
+    showFailure(services, l10n.t('restart pod {0}', podName(target)), current.error);
     return undefined;
   }
   if (!(await confirm(restartConfirmation(current.value, session.context)))) return { outcome: 'notConfirmed' };
 
-  const title = current.value.owner ? `Restarting pod ${podName(target)}` : `Deleting pod ${podName(target)}`;
+  const title = current.value.owner ? l10n.t('Restarting pod {0}', podName(target)) : l10n.t('Deleting pod {0}', podName(target));
   const res = await withCancellableProgress(title, (signal, report) =>
     restart(
       session.api,
@@ -52,16 +53,16 @@ export async function restartPodCommand(cc: CommandContext, arg?: unknown): Prom
         onStage: (stage, pod) =>
           report(
             stage === 'deleting'
-              ? 'deleting the pod…'
+              ? l10n.t('deleting the pod…')
               : stage === 'waitingForReplacement'
-                ? 'waiting for its replacement…'
-                : `replacement ${pod.name} is Pending: waiting for it to start on a node…`,
+                ? l10n.t('waiting for its replacement…')
+                : l10n.t('replacement {0} is Pending: waiting for it to start on a node…', pod.name),
           ),
       },
     ),
   );
   if (!res.ok) {
-    showFailure(services, `restart pod ${podName(target)}`, res.error);
+    showFailure(services, l10n.t('restart pod {0}', podName(target)), res.error);
     return undefined;
   }
   const outcome = res.value;
@@ -71,8 +72,9 @@ export async function restartPodCommand(cc: CommandContext, arg?: unknown): Prom
   services.explorer.refresh({ kind: 'namespace', context: session.context, namespace: target.namespace });
   if (outcome.kind === 'replaced') {
     const next = podRefOf(session.context, outcome.replacement);
-    void show(said.level, said.text, 'Reveal Pod').then((pick) => {
-      if (pick) void services.explorer.reveal(next);
+    const revealPod = l10n.t('Reveal Pod');
+    void show(said.level, said.text, revealPod).then((pick) => {
+      if (pick === revealPod) void services.explorer.reveal(next);
     });
     // A Pending pod has no token file to read yet.
     if (outcome.running) await readFreshToken(cc, next);

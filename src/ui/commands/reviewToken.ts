@@ -1,5 +1,6 @@
 // Review Token: a TokenReview of a token from the argument, a tree node, the selection, the clipboard
 // or an input box, against the active context.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { type ActionResult, failed } from '../../cluster/actions/result';
 import { type TokenReviewResult, reviewToken } from '../../cluster/actions/reviewToken';
@@ -41,7 +42,12 @@ async function tokenFromEditorOrClipboard(): Promise<PickedToken | undefined> {
     const t = tokenIn(clip);
     if (t) return { raw: t, origin: 'clipboard' };
   }
-  const typed = await vscode.window.showInputBox({ title: 'Review Token', prompt: 'Paste the token to review', password: true, ignoreFocusOut: true });
+  const typed = await vscode.window.showInputBox({
+    title: l10n.t('Review Token'),
+    prompt: l10n.t('Paste the token to review'),
+    password: true,
+    ignoreFocusOut: true,
+  });
   return typed === undefined ? undefined : { raw: typed, origin: 'typed' };
 }
 
@@ -61,7 +67,7 @@ async function mayReview(session: ClusterSession, picked: PickedToken): Promise<
     clusterIssuer: issuer,
   });
   if (!consent.ask) return true;
-  const send = 'Send';
+  const send = l10n.t('Send');
   const answer = await vscode.window.showWarningMessage(consent.message, { modal: true, detail: consent.detail }, send);
   return answer === send;
 }
@@ -84,7 +90,7 @@ async function reviewLiveToken(session: ClusterSession, ref: Extract<NodeRef, { 
     review ??
     failed({
       kind: 'unknown',
-      message: 'the token file was read but is not a token that can be reviewed; read it again with "Read Live Token" to see what it holds',
+      message: l10n.t('the token file was read but is not a token that can be reviewed; read it again with "Read Live Token" to see what it holds'),
     })
   );
 }
@@ -100,14 +106,14 @@ export async function reviewTokenCommand(cc: CommandContext, arg?: unknown): Pro
     // The same guards as Read Live Token: no exec where it is off, or into a pod or path the inventory does not know.
     const refusal =
       services.settings.liveTokens === 'off'
-        ? 'reading token files is off (clusterCredentials.liveTokens.mode)'
+        ? l10n.t('reading token files is off (clusterCredentials.liveTokens.mode)')
         : services.state.ensureStarted()?.liveReadRefusal({ namespace: ref.namespace, name: ref.pod, uid: ref.podUid, path: ref.path });
     if (refusal !== undefined) {
-      void vscode.window.showWarningMessage(`Cannot review the token of ${ref.path} in ${ref.namespace}/${ref.pod}: ${refusal}.`);
+      void vscode.window.showWarningMessage(l10n.t('Cannot review the token of {0} in {1}: {2}.', ref.path, `${ref.namespace}/${ref.pod}`, refusal));
       return undefined;
     }
     res = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Reviewing the token of ${ref.namespace}/${ref.pod}` },
+      { location: vscode.ProgressLocation.Notification, title: l10n.t('Reviewing the token of {0}', `${ref.namespace}/${ref.pod}`) },
       () => reviewLiveToken(session, ref),
     );
   } else {
@@ -123,19 +129,20 @@ export async function reviewTokenCommand(cc: CommandContext, arg?: unknown): Pro
     if (picked === undefined || !picked.raw.trim()) return undefined;
     if (!(await mayReview(session, picked))) return undefined;
     const token = picked.raw;
-    res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Reviewing the token' }, () =>
+    res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l10n.t('Reviewing the token') }, () =>
       reviewToken(session.api, token),
     );
   }
   if (!res.ok) {
-    showFailure(services, 'review the token', res.error);
+    showFailure(services, l10n.t('review the token'), res.error);
     return undefined;
   }
   const r = res.value;
   const said = reviewSentence(r, session.context);
   services.log.info(`Review Token: ${said.text}`);
-  void show(said.level, said.text, 'Show Details').then(async (pick) => {
-    if (!pick) return;
+  const details = l10n.t('Show Details');
+  void show(said.level, said.text, details).then(async (pick) => {
+    if (pick !== details) return;
     const uri = cc.documents.add(`TokenReview ${r.fingerprint.slice(0, 8)}`, reviewDocument(r, session.context), 'txt');
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.languages.setTextDocumentLanguage(doc, 'plaintext');

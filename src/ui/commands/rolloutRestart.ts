@@ -1,6 +1,7 @@
 // Rollout Restart: the owner of a pod (Deployment through its ReplicaSet, StatefulSet, DaemonSet),
 // confirmed, then patched as `kubectl rollout restart` does, then followed until its new pods run on a
 // node; a 409 offers to look again.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { isRunningOnNode } from '../../cluster/actions/restartPod';
 import { followRollout, rolloutRestart as patchRestart, workloadOfPod } from '../../cluster/actions/rolloutRestart';
@@ -9,7 +10,7 @@ import type { CommandContext } from './context';
 import { confirm, sessionFor, show, showFailure, withCancellableProgress } from './common';
 import { pickPod } from './pickers';
 import { podTargetOf } from './restartPod';
-import { podName, rolloutConfirmation, rolloutResult } from './sentences';
+import { podName, rolloutConfirmation, rolloutResult, sentence } from './sentences';
 
 const RESTARTABLE = new Set(['ReplicaSet', 'StatefulSet', 'DaemonSet']);
 
@@ -24,34 +25,36 @@ export async function rolloutRestartCommand(cc: CommandContext, arg?: unknown): 
     const chosen = await pickPod(
       services,
       session,
-      'Rollout Restart: choose a pod of the workload',
+      l10n.t('Rollout Restart: choose a pod of the workload'),
       (p) => p.owner !== undefined && RESTARTABLE.has(p.owner.kind),
     );
     if (!chosen) return undefined;
     target = { namespace: chosen.namespace, name: chosen.name };
   }
   const pod = target;
-  const workload = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Finding the owner of ${podName(pod)}` }, () =>
+  const workload = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: l10n.t('Finding the owner of {0}', podName(pod)) }, () =>
     workloadOfPod(session.api, { namespace: pod.namespace, name: pod.name }),
   );
   if (!workload.ok) {
-    showFailure(services, `rollout restart the owner of pod ${podName(pod)}`, workload.error);
+    showFailure(services, l10n.t('rollout restart the owner of pod {0}', podName(pod)), workload.error);
     return undefined;
   }
   const w = workload.value;
   if (!(await confirm(rolloutConfirmation(w, session.context)))) return { outcome: 'notConfirmed' };
 
-  const res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Restarting ${w.kind} ${w.namespace}/${w.name}` }, () =>
-    patchRestart(session.api, w, { resourceVersion: w.resourceVersion }),
+  const res = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: l10n.t('Restarting {0} {1}', w.kind, `${w.namespace}/${w.name}`) },
+    () => patchRestart(session.api, w, { resourceVersion: w.resourceVersion }),
   );
   if (!res.ok) {
     if (res.error.kind === 'conflict') {
       services.log.warn(`Rollout Restart: ${w.kind} ${w.namespace}/${w.name} changed before the patch (409); not restarted.`);
-      const pick = await vscode.window.showWarningMessage(`${res.error.message[0].toUpperCase()}${res.error.message.slice(1)}.`, 'Look Again');
-      if (pick) return rolloutRestartCommand(cc, arg);
+      const lookAgain = l10n.t('Look Again');
+      const pick = await vscode.window.showWarningMessage(sentence(res.error.message), lookAgain);
+      if (pick === lookAgain) return rolloutRestartCommand(cc, arg);
       return { outcome: 'conflict' };
     }
-    showFailure(services, `rollout restart ${w.kind} ${w.namespace}/${w.name}`, res.error);
+    showFailure(services, l10n.t('rollout restart {0} {1}', w.kind, `${w.namespace}/${w.name}`), res.error);
     return undefined;
   }
   services.log.info(
@@ -60,17 +63,17 @@ export async function rolloutRestartCommand(cc: CommandContext, arg?: unknown): 
   services.explorer.refresh({ kind: 'namespace', context: session.context, namespace: w.namespace });
   // Followed (cancellable, bounded) until its new pods run on a node: only then do they have a token to promise.
   const restarted = res.value;
-  const followed = await withCancellableProgress(`Following ${w.kind} ${w.namespace}/${w.name}`, (signal, report) =>
+  const followed = await withCancellableProgress(l10n.t('Following {0} {1}', w.kind, `${w.namespace}/${w.name}`), (signal, report) =>
     followRollout(session.api, restarted, {
       signal,
       onPods: (pods) => {
         const waiting = pods.filter((p) => !isRunningOnNode(p)).length;
-        report(pods.length === 0 ? 'waiting for its new pods…' : `${pods.length} new pod(s), ${waiting} not running on a node yet…`);
+        report(pods.length === 0 ? l10n.t('waiting for its new pods…') : l10n.t('{0} new pod(s), {1} not running on a node yet…', pods.length, waiting));
       },
     }),
   );
   if (!followed.ok) {
-    showFailure(services, `follow the restart of ${w.kind} ${w.namespace}/${w.name}`, followed.error);
+    showFailure(services, l10n.t('follow the restart of {0} {1}', w.kind, `${w.namespace}/${w.name}`), followed.error);
     return { outcome: 'restarted', restartedAt: restarted.restartedAt };
   }
   services.explorer.refresh({ kind: 'namespace', context: session.context, namespace: w.namespace });

@@ -1,5 +1,6 @@
 // What the commands say: confirmations, results and errors as sentences with the next step, and the
-// lines they write to the output channel. No vscode import, so it is tested in plain Node. Never a token.
+// lines they write to the output channel (those stay English). No vscode import, so it is tested in plain Node. Never a token.
+import * as l10n from '@vscode/l10n';
 import type { PodSummary } from '../../cluster/actions/pods';
 import type { ProbeOutcome } from '../../cluster/actions/probeConcurrency';
 import type { IssuedToken } from '../../cluster/actions/requestToken';
@@ -11,17 +12,18 @@ import type { ClusterError } from '../../cluster/errors';
 import type { ReloadResult } from '../../cluster/auth/credentials';
 import { describeDuration, formatInstant } from '../../token/relativeTime';
 
-/** "the cluster ..." → "The cluster ....": a message the user reads as a sentence. */
+/** "the cluster ..." → "The cluster ....": a message the user reads as a sentence; a Chinese one ends with "。". */
 export function sentence(text: string): string {
   const t = text.trim();
   if (!t) return t;
   const first = t[0].toUpperCase() + t.slice(1);
-  return /[.!?]$/.test(first) ? first : `${first}.`;
+  if (/[.!?。！？]$/.test(first)) return first;
+  return /\p{Script=Han}/u.test(first) ? `${first}。` : `${first}.`;
 }
 
 /** "Cannot restart pod payments/api-1: you cannot delete pods ... (403): ...; ask a cluster admin ...". */
 export function failureSentence(what: string, error: ClusterError): string {
-  return sentence(`Cannot ${what}: ${error.message}`);
+  return sentence(l10n.t('Cannot {0}: {1}', what, error.message));
 }
 
 export function podName(p: { namespace: string; name: string }): string {
@@ -34,10 +36,10 @@ export function instant(seconds: number): string {
 
 /** "expires 2026-11-22T04:06:37 UTC (in 1 h)", "expired 2026-... (3 days ago)", "no expiry". */
 export function expiryPhrase(expiresAtSec: number | undefined, nowSeconds: number): string {
-  if (expiresAtSec === undefined) return 'no expiry';
+  if (expiresAtSec === undefined) return l10n.t('no expiry');
   const left = expiresAtSec - nowSeconds;
   const d = describeDuration(left, 'long');
-  return left > 0 ? `expires ${instant(expiresAtSec)} (in ${d})` : `expired ${instant(expiresAtSec)} (${d} ago)`;
+  return left > 0 ? l10n.t('expires {0} (in {1})', instant(expiresAtSec), d) : l10n.t('expired {0} ({1} ago)', instant(expiresAtSec), d);
 }
 
 export interface Confirmation {
@@ -52,89 +54,135 @@ export interface Confirmation {
 export function restartConfirmation(pod: PodSummary, context: string): Confirmation {
   if (!pod.owner) {
     return {
-      message: `Delete pod ${podName(pod)} in context ${context}? It will not come back.`,
-      detail: `No controller owns pod ${pod.name}, so nothing re-creates it after the delete: its workload stops for good. Cancel unless you mean to remove it.`,
-      proceed: 'Delete Pod',
-      safeDefault: 'Keep Pod',
+      message: l10n.t('Delete pod {0} in context {1}? It will not come back.', podName(pod), context),
+      detail: l10n.t(
+        'No controller owns pod {0}, so nothing re-creates it after the delete: its workload stops for good. Cancel unless you mean to remove it.',
+        pod.name,
+      ),
+      proceed: l10n.t('Delete Pod'),
+      safeDefault: l10n.t('Keep Pod'),
     };
   }
   return {
-    message: `Restart pod ${podName(pod)} in context ${context}?`,
-    detail: `The pod is deleted and its ${pod.owner.kind} ${pod.owner.name} creates a replacement, which starts with a fresh service-account token. Requests it is serving are cut off.`,
-    proceed: 'Restart Pod',
+    message: l10n.t('Restart pod {0} in context {1}?', podName(pod), context),
+    detail: l10n.t(
+      'The pod is deleted and its {0} {1} creates a replacement, which starts with a fresh service-account token. Requests it is serving are cut off.',
+      pod.owner.kind,
+      pod.owner.name,
+    ),
+    proceed: l10n.t('Restart Pod'),
   };
 }
 
 export function rolloutConfirmation(w: Workload, context: string): Confirmation {
-  const before = w.restartedAt ? ` It was last restarted at ${w.restartedAt}.` : '';
   return {
-    message: `Rollout restart ${w.kind} ${w.namespace}/${w.name} in context ${context}?`,
-    detail: `Kubernetes replaces its pods one by one, as "kubectl rollout restart" does, and each new pod starts with a fresh service-account token.${before}`,
-    proceed: 'Rollout Restart',
+    message: l10n.t('Rollout restart {0} {1} in context {2}?', w.kind, `${w.namespace}/${w.name}`, context),
+    detail: w.restartedAt
+      ? l10n.t(
+          'Kubernetes replaces its pods one by one, as "kubectl rollout restart" does, and each new pod starts with a fresh service-account token. It was last restarted at {0}.',
+          w.restartedAt,
+        )
+      : l10n.t('Kubernetes replaces its pods one by one, as "kubectl rollout restart" does, and each new pod starts with a fresh service-account token.'),
+    proceed: l10n.t('Rollout Restart'),
   };
 }
 
 /** The names of some pods, at most four, then how many more. */
 function someNames(pods: readonly PodSummary[]): string {
   const names = pods.slice(0, 4).map((p) => p.name);
-  return pods.length > 4 ? `${names.join(', ')} and ${pods.length - 4} more` : names.join(', ');
+  return pods.length > 4 ? l10n.t('{0} and {1} more', names.join(', '), pods.length - 4) : names.join(', ');
+}
+
+/** "Pending, not scheduled to a node": where a pod not yet on a node is. */
+function notScheduled(): string {
+  return l10n.t('Pending, not scheduled to a node');
 }
 
 /** What a rollout restart did, as far as its new pods were followed: a token is promised only for pods running on a node. */
 export function rolloutResult(w: RolloutRestarted, followed: RolloutFollowed, context: string): { level: 'info' | 'warning'; text: string } {
-  const head = `${w.kind} ${w.namespace}/${w.name} is restarting in context ${context} (restartedAt ${w.restartedAt})`;
+  const head = l10n.t('{0} {1} is restarting in context {2} (restartedAt {3})', w.kind, `${w.namespace}/${w.name}`, context, w.restartedAt);
   const running = followed.pods.filter(isRunningOnNode);
   const waiting = followed.pods.filter((p) => !running.includes(p));
-  const until = followed.stopped === 'cancelled' ? 'when you stopped following' : 'after following it';
+  const cancelled = followed.stopped === 'cancelled';
   if (followed.allRunning) {
     return {
       level: 'info',
-      text: `${head}: new pod${running.length === 1 ? '' : 's'} ${someNames(running)} run${running.length === 1 ? 's' : ''} on a node with a fresh token; its other pods are replaced one by one.`,
+      text:
+        running.length === 1
+          ? l10n.t('{0}: new pod {1} runs on a node with a fresh token; its other pods are replaced one by one.', head, someNames(running))
+          : l10n.t('{0}: new pods {1} run on a node with a fresh token; its other pods are replaced one by one.', head, someNames(running)),
     };
   }
   if (followed.pods.length === 0) {
-    return { level: 'warning', text: `${head}; no new pod had been created ${until}: look at the events of ${w.kind} ${w.name}.` };
+    return {
+      level: 'warning',
+      text: cancelled
+        ? l10n.t('{0}; no new pod had been created when you stopped following: look at the events of {1} {2}.', head, w.kind, w.name)
+        : l10n.t('{0}; no new pod had been created after following it: look at the events of {1} {2}.', head, w.kind, w.name),
+    };
   }
-  const pending = `${someNames(waiting)} ${waiting.length === 1 ? 'is' : 'are'} still ${waiting.every((p) => p.nodeName === undefined) ? 'Pending, not scheduled to a node' : 'not running'} ${until}`;
-  const started = running.length > 0 ? `; ${someNames(running)} run${running.length === 1 ? 's' : ''} with a fresh token` : '';
-  return { level: 'warning', text: `${head}: created ${someNames(followed.pods)}; a new pod gets its token when it starts on a node: ${pending}${started}.` };
+  const until = cancelled ? l10n.t('when you stopped following') : l10n.t('after following it');
+  const state = waiting.every((p) => p.nodeName === undefined) ? notScheduled() : l10n.t('not running');
+  const pending =
+    waiting.length === 1 ? l10n.t('{0} is still {1} {2}', someNames(waiting), state, until) : l10n.t('{0} are still {1} {2}', someNames(waiting), state, until);
+  if (running.length === 0) {
+    return {
+      level: 'warning',
+      text: l10n.t('{0}: created {1}; a new pod gets its token when it starts on a node: {2}.', head, someNames(followed.pods), pending),
+    };
+  }
+  const started = running.length === 1 ? l10n.t('{0} runs with a fresh token', someNames(running)) : l10n.t('{0} run with a fresh token', someNames(running));
+  return {
+    level: 'warning',
+    text: l10n.t('{0}: created {1}; a new pod gets its token when it starts on a node: {2}; {3}.', head, someNames(followed.pods), pending, started),
+  };
 }
 
 export function restartResult(outcome: RestartOutcome, context: string): { level: 'info' | 'warning'; text: string } {
   const old = outcome.old;
-  const owner = old.owner ? `${old.owner.kind} ${old.owner.name}` : 'its controller';
+  const owner = old.owner ? `${old.owner.kind} ${old.owner.name}` : l10n.t('its controller');
   switch (outcome.kind) {
     case 'replaced': {
-      const created = `Pod ${podName(old)} was restarted in context ${context}: ${owner} created ${outcome.replacement.name}`;
+      const created = l10n.t('Pod {0} was restarted in context {1}: {2} created {3}', podName(old), context, owner, outcome.replacement.name);
       const node = outcome.replacement.nodeName;
       // Only a pod running on a node has a token: the kubelet writes it when the pod starts there.
-      if (outcome.running) return { level: 'info', text: `${created}, which has a fresh token (running on node ${node ?? 'unknown'}).` };
-      const where = node === undefined ? 'Pending, not scheduled to a node' : `${outcome.replacement.phase ?? 'Pending'} on node ${node}`;
+      if (outcome.running) return { level: 'info', text: l10n.t('{0}, which has a fresh token (running on node {1}).', created, node ?? l10n.t('unknown')) };
+      const where = node === undefined ? notScheduled() : l10n.t('{0} on node {1}', outcome.replacement.phase ?? 'Pending', node);
       const stopped =
         outcome.stopped === 'cancelled'
-          ? `it was still ${where} when you stopped following`
+          ? l10n.t('it was still {0} when you stopped following', where)
           : outcome.stopped === 'lost'
-            ? `it was ${where} when it could no longer be read`
-            : `it is still ${where}; look at its events to see why`;
-      return { level: 'warning', text: `${created}; it will get its token when it starts on a node: ${stopped}.` };
+            ? l10n.t('it was {0} when it could no longer be read', where)
+            : l10n.t('it is still {0}; look at its events to see why', where);
+      return { level: 'warning', text: l10n.t('{0}; it will get its token when it starts on a node: {1}.', created, stopped) };
     }
     case 'deleted':
-      return { level: 'info', text: `Pod ${podName(old)} was deleted from context ${context}; nothing will re-create it.` };
+      return { level: 'info', text: l10n.t('Pod {0} was deleted from context {1}; nothing will re-create it.', podName(old), context) };
     case 'cancelled':
       return outcome.deleted
         ? {
             level: 'warning',
-            text: `Stopped following: pod ${podName(old)} was already deleted and ${owner} should create its replacement; refresh the explorer to see it.`,
+            text: l10n.t(
+              'Stopped following: pod {0} was already deleted and {1} should create its replacement; refresh the explorer to see it.',
+              podName(old),
+              owner,
+            ),
           }
-        : { level: 'info', text: `Restart cancelled: pod ${podName(old)} was not touched.` };
+        : { level: 'info', text: l10n.t('Restart cancelled: pod {0} was not touched.', podName(old)) };
     case 'timedOut':
       return {
         level: 'warning',
-        text: `Pod ${podName(old)} was deleted, but no replacement appeared within ${describeDuration(outcome.waitedMs / 1000, 'long')}; look at the events of ${owner} to see why.`,
+        text: l10n.t(
+          'Pod {0} was deleted, but no replacement appeared within {1}; look at the events of {2} to see why.',
+          podName(old),
+          describeDuration(outcome.waitedMs / 1000, 'long'),
+          owner,
+        ),
       };
   }
 }
 
+/** The output channel's line (English, as every log line). */
 export function restartLogLine(outcome: RestartOutcome, context: string): string | undefined {
   const old = `pod ${podName(outcome.old)} (uid ${outcome.old.uid})`;
   switch (outcome.kind) {
@@ -150,81 +198,124 @@ export function restartLogLine(outcome: RestartOutcome, context: string): string
 }
 
 export function reloadResultSentence(r: ReloadResult, context: string, nowSeconds: number): { level: 'info' | 'warning'; text: string } {
-  const before = expiryPhrase(r.expiryBeforeSec, nowSeconds);
-  const after = expiryPhrase(r.expiryAfterSec, nowSeconds);
   if (r.problem) {
-    return { level: 'warning', text: sentence(`Reloading the credentials of context ${context} did not give a fresh credential: ${r.problem}`) };
+    return { level: 'warning', text: sentence(l10n.t('Reloading the credentials of context {0} did not give a fresh credential: {1}', context, r.problem)) };
   }
+  const after = expiryPhrase(r.expiryAfterSec, nowSeconds);
   if (!r.changed) {
-    const hint =
-      r.expiryAfterSec !== undefined && r.expiryAfterSec <= nowSeconds
-        ? ' It is expired: log in again (or fix the exec plugin or token file) to get a new one.'
-        : '';
+    const expired = r.expiryAfterSec !== undefined && r.expiryAfterSec <= nowSeconds;
     return {
-      level: r.expiryAfterSec !== undefined && r.expiryAfterSec <= nowSeconds ? 'warning' : 'info',
-      text: `Credentials of context ${context} reloaded; the credential did not change (${after}).${hint}`,
+      level: expired ? 'warning' : 'info',
+      text: expired
+        ? l10n.t(
+            'Credentials of context {0} reloaded; the credential did not change ({1}). It is expired: log in again (or fix the exec plugin or token file) to get a new one.',
+            context,
+            after,
+          )
+        : l10n.t('Credentials of context {0} reloaded; the credential did not change ({1}).', context, after),
     };
   }
-  return { level: 'info', text: `Credentials of context ${context} reloaded: the old one ${before}, the new one ${after}.` };
+  const before = expiryPhrase(r.expiryBeforeSec, nowSeconds);
+  return { level: 'info', text: l10n.t('Credentials of context {0} reloaded: the old one {1}, the new one {2}.', context, before, after) };
 }
 
 export function reviewSentence(r: TokenReviewResult, context: string): { level: 'info' | 'warning'; text: string } {
-  const token = `Token sha256:${r.fingerprint}`;
   if (!r.authenticated) {
-    const reason = r.error ? `: ${r.error}` : '';
     return {
       level: 'warning',
       text: sentence(
-        `${token} does not authenticate with context ${context}${reason}; request a new token, or restart the pod that uses it so the kubelet mounts a fresh one`,
+        r.error
+          ? l10n.t(
+              'Token sha256:{0} does not authenticate with context {1}: {2}; request a new token, or restart the pod that uses it so the kubelet mounts a fresh one',
+              r.fingerprint,
+              context,
+              r.error,
+            )
+          : l10n.t(
+              'Token sha256:{0} does not authenticate with context {1}; request a new token, or restart the pod that uses it so the kubelet mounts a fresh one',
+              r.fingerprint,
+              context,
+            ),
       ),
     };
   }
   const user = r.user;
-  const parts = [`authenticates with context ${context} as ${user?.username ?? 'an unnamed user'}`];
-  if (user && user.groups.length > 0) parts.push(`groups ${user.groups.join(', ')}`);
-  if (r.podName) parts.push(`bound to pod ${r.podName}`);
-  if (r.nodeName) parts.push(`on node ${r.nodeName}`);
-  if (r.credentialId) parts.push(`credential id ${r.credentialId}`);
-  if (r.audiences.length > 0) parts.push(`audiences ${r.audiences.join(', ')}`);
-  return { level: 'info', text: sentence(`${token} ${parts.join('; ')}`) };
+  const parts = [l10n.t('authenticates with context {0} as {1}', context, user?.username ?? l10n.t('an unnamed user'))];
+  if (user && user.groups.length > 0) parts.push(l10n.t('groups {0}', user.groups.join(', ')));
+  if (r.podName) parts.push(l10n.t('bound to pod {0}', r.podName));
+  if (r.nodeName) parts.push(l10n.t('on node {0}', r.nodeName));
+  if (r.credentialId) parts.push(l10n.t('credential id {0}', r.credentialId));
+  if (r.audiences.length > 0) parts.push(l10n.t('audiences {0}', r.audiences.join(', ')));
+  // Joined pairwise so the separator is the language's own ("; ", "；").
+  const said = parts.reduce((all, part) => l10n.t('{0}; {1}', all, part));
+  return { level: 'info', text: sentence(l10n.t('Token sha256:{0} {1}', r.fingerprint, said)) };
 }
 
 export function whoAmISentence(me: WhoAmI, context: string): string {
-  const groups = me.groups.length > 0 ? ` in groups ${me.groups.join(', ')}` : '';
   const extra = Object.entries(me.extra)
     .map(([k, v]) => `${k.replace(/^authentication\.kubernetes\.io\//, '')}=${v.join(',')}`)
     .join('; ');
-  return sentence(`In context ${context} you are ${me.username}${groups}${extra ? ` (${extra})` : ''}, according to SelfSubjectReview ${me.apiVersion}`);
+  const who =
+    me.groups.length > 0
+      ? l10n.t('In context {0} you are {1} in groups {2}', context, me.username, me.groups.join(', '))
+      : l10n.t('In context {0} you are {1}', context, me.username);
+  return sentence(l10n.t('{0}, according to SelfSubjectReview {1}', extra ? l10n.t('{0} ({1})', who, extra) : who, me.apiVersion));
 }
 
 export function probeSentence(p: ProbeOutcome, whose: string): { level: 'info' | 'warning' | 'error'; text: string } {
-  const token = p.fingerprint ? `token sha256:${p.fingerprint}` : 'the client certificate';
-  const counts = `${p.ok} passed, ${p.unauthorized} got 401, ${p.other} other${p.cancelled ? `, ${p.cancelled} cancelled` : ''}; latency p50 ${Math.round(p.p50Ms)} ms, p99 ${Math.round(p.p99Ms)} ms`;
-  const head = `Probe of ${whose} (${token}) with ${p.total} parallel requests to ${p.path}: ${counts}`;
+  const token = p.fingerprint ? l10n.t('token sha256:{0}', p.fingerprint) : l10n.t('the client certificate');
+  const p50 = Math.round(p.p50Ms);
+  const p99 = Math.round(p.p99Ms);
+  const counts = p.cancelled
+    ? l10n.t('{0} passed, {1} got 401, {2} other, {3} cancelled; latency p50 {4} ms, p99 {5} ms', p.ok, p.unauthorized, p.other, p.cancelled, p50, p99)
+    : l10n.t('{0} passed, {1} got 401, {2} other; latency p50 {3} ms, p99 {4} ms', p.ok, p.unauthorized, p.other, p50, p99);
+  const head = l10n.t('Probe of {0} ({1}) with {2} parallel requests to {3}: {4}', whose, token, p.total, p.path, counts);
   if (p.unauthorized > 0 && p.ok > 0) {
     return {
       level: 'error',
-      text: `${head}. 401 under concurrency: the token is valid, yet some parallel requests were refused; look at what answers in parallel (API server replicas, an authenticating proxy such as Rancher's) — the finding is in Token Health.`,
+      text: l10n.t(
+        "{0}. 401 under concurrency: the token is valid, yet some parallel requests were refused; look at what answers in parallel (API server replicas, an authenticating proxy such as Rancher's) — the finding is in Token Health.",
+        head,
+      ),
     };
   }
   if (p.unauthorized > 0) {
     return {
       level: 'warning',
-      text: `${head}. Every answer was 401: the token is not accepted at all, unless other clients using it at the same moment got the only passes; reload credentials or request a new token, or probe again.`,
+      text: l10n.t(
+        '{0}. Every answer was 401: the token is not accepted at all, unless other clients using it at the same moment got the only passes; reload credentials or request a new token, or probe again.',
+        head,
+      ),
     };
   }
   if (p.other > 0) {
-    const why = p.failures.length > 0 ? ` (${p.failures[0]})` : '';
-    return { level: 'warning', text: `${head}. Some requests failed for other reasons${why}; see the log.` };
+    const failure = p.failures[0];
+    return {
+      level: 'warning',
+      text:
+        failure !== undefined
+          ? l10n.t('{0}. Some requests failed for other reasons ({1}); see the log.', head, failure)
+          : l10n.t('{0}. Some requests failed for other reasons; see the log.', head),
+    };
   }
-  return { level: 'info', text: `${head}. No 401: this token holds up under concurrency.` };
+  return { level: 'info', text: l10n.t('{0}. No 401: this token holds up under concurrency.', head) };
 }
 
 export function issuedSentence(t: IssuedToken, nowSeconds: number): string {
   const exp = Date.parse(t.expirationTimestamp) / 1000;
-  const bound = t.boundObject ? `, bound to ${t.boundObject.kind} ${t.boundObject.name}` : '';
-  const warning = t.warning ? ` The server warned: ${t.warning}.` : '';
-  return `Token for ${t.namespace}/${t.serviceAccount} issued (sha256:${t.fingerprint}${bound}); it ${expiryPhrase(Number.isFinite(exp) ? exp : undefined, nowSeconds)}. It is kept in memory only; copy it with "Copy token".${warning}`;
+  const who = `${t.namespace}/${t.serviceAccount}`;
+  const expiry = expiryPhrase(Number.isFinite(exp) ? exp : undefined, nowSeconds);
+  const said = t.boundObject
+    ? l10n.t(
+        'Token for {0} issued (sha256:{1}, bound to {2} {3}); it {4}. It is kept in memory only; copy it with "Copy token".',
+        who,
+        t.fingerprint,
+        t.boundObject.kind,
+        t.boundObject.name,
+        expiry,
+      )
+    : l10n.t('Token for {0} issued (sha256:{1}); it {2}. It is kept in memory only; copy it with "Copy token".', who, t.fingerprint, expiry);
+  return t.warning ? l10n.t('{0} The server warned: {1}.', said, t.warning) : said;
 }
 
 export function issuedLogLine(t: IssuedToken, context: string): string {
@@ -235,10 +326,11 @@ export function issuedLogLine(t: IssuedToken, context: string): string {
 
 /** What Copy Token says once the token is on the clipboard: the token by fingerprint and whose it is, never the token. */
 export function copiedToken(fingerprint: string, label?: string): { message: string; status: string; log: string } {
-  const whose = label ? ` for ${label}` : '';
   return {
-    message: `Token sha256:${fingerprint}${whose} copied to the clipboard.`,
-    status: `$(check) Copied token sha256:${fingerprint}${whose}`,
+    message: label
+      ? l10n.t('Token sha256:{0} for {1} copied to the clipboard.', fingerprint, label)
+      : l10n.t('Token sha256:{0} copied to the clipboard.', fingerprint),
+    status: label ? l10n.t('$(check) Copied token sha256:{0} for {1}', fingerprint, label) : l10n.t('$(check) Copied token sha256:{0}', fingerprint),
     log: `Copy Token: token sha256:${fingerprint}${label ? ` of ${label}` : ''} copied to the clipboard.`,
   };
 }

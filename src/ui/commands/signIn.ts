@@ -1,6 +1,7 @@
 // Sign In to Context: runs the active context's exec plugin now, its login (device code, browser) shown in a
 // cancellable notification, even after a failed or cancelled login ("login needed"); then re-reads the
 // session so every view uses the new credential. The only way, besides Reload Credentials, out of "login needed".
+import * as l10n from '@vscode/l10n';
 import type * as vscode from 'vscode';
 import type { SignInResult } from '../../cluster/auth/credentials';
 import { refOf } from '../../shared/nodeRef';
@@ -22,13 +23,17 @@ export async function signInCommand(services: Services, arg?: unknown): Promise<
       const words = credentialKindLabel(provider.describe());
       void show(
         'info',
-        `Context ${context} has no exec plugin (its credential: ${words}): there is nothing to sign in to. Run "Reload Credentials" to read its credential again.`,
+        l10n.t(
+          'Context {0} has no exec plugin (its credential: {1}): there is nothing to sign in to. Run "Reload Credentials" to read its credential again.',
+          context,
+          words,
+        ),
       );
       break;
     }
     case 'ok': {
       const now = Math.floor(Date.now() / 1000);
-      const text = `Signed in to context ${context}: the new credential ${expiryPhrase(result.credential.expiresAtSec, now)}.`;
+      const text = l10n.t('Signed in to context {0}: the new credential {1}.', context, expiryPhrase(result.credential.expiresAtSec, now));
       log.info(`Sign In: ${text}`);
       // The same session, re-read: every view asks for the cluster again, now with a credential.
       services.sessions.reload();
@@ -37,17 +42,18 @@ export async function signInCommand(services: Services, arg?: unknown): Promise<
       break;
     }
     case 'cancelled': {
-      const text = `Sign-in to context ${context} was cancelled: its exec plugin is not run again until you run "Sign In to Context".`;
+      const text = l10n.t('Sign-in to context {0} was cancelled: its exec plugin is not run again until you run "Sign In to Context".', context);
       log.info(`Sign In: ${text}`);
       void show('info', text);
       break;
     }
     case 'failed':
     case 'unavailable': {
-      const text = sentence(`Cannot sign in to context ${context}: ${result.message}`);
+      const text = sentence(l10n.t('Cannot sign in to context {0}: {1}', context, result.message));
       log.warn(`Sign In: ${text}`);
-      void show('error', text, 'Show Log').then((pick) => {
-        if (pick === 'Show Log') log.show(true);
+      const showLog = l10n.t('Show Log');
+      void show('error', text, showLog).then((pick) => {
+        if (pick === showLog) log.show(true);
       });
       break;
     }

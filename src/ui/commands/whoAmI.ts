@@ -1,4 +1,5 @@
 // Who Am I: a SelfSubjectReview for the active context.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { whoAmI } from '../../cluster/actions/whoAmI';
 import { refOf } from '../../shared/nodeRef';
@@ -10,11 +11,12 @@ export async function whoAmICommand(cc: CommandContext, arg?: unknown): Promise<
   const { services } = cc;
   const session = sessionFor(services, refOf(arg));
   if (!session) return undefined;
-  const res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Asking context ${session.context} who you are` }, () =>
-    whoAmI(session.api),
+  const res = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: l10n.t('Asking context {0} who you are', session.context) },
+    () => whoAmI(session.api),
   );
   if (!res.ok) {
-    showFailure(services, `find out who you are in context ${session.context}`, res.error);
+    showFailure(services, l10n.t('find out who you are in context {0}', session.context), res.error);
     return undefined;
   }
   const text = whoAmISentence(res.value, session.context);
