@@ -15,7 +15,7 @@ export function buildExplorerModel(input: ModelInput): ExplorerModel {
   if (!session) {
     // No kubeconfig at all: an empty tree lets the welcome view ("Open kubeconfig", "Choose kubeconfig file…") show.
     if (input.problem && !input.problem.noKubeconfig) {
-      const action = /context/i.test(input.problem.message) ? 'switchContext' : 'openKubeconfig';
+      const action = input.problem.noContext === true ? 'switchContext' : 'openKubeconfig';
       roots.push(problemNode('session', input.problem.message, 'error', action));
     }
     return indexModel(roots);

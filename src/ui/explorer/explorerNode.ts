@@ -58,8 +58,11 @@ export interface ModelInput {
    * root (the active one being the session's context node) and the tree no longer starts with the active context.
    */
   contexts?: readonly ContextCredentialRow[];
-  /** Why there is no session, as a sentence; `noKubeconfig` leaves the tree empty for the welcome view. */
-  problem?: { message: string; noKubeconfig: boolean };
+  /**
+   * Why there is no session, as a sentence; `noKubeconfig` leaves the tree empty for the welcome view, `noContext`
+   * (no current context, or one the kubeconfig does not define) offers Switch Context.
+   */
+  problem?: { message: string; noKubeconfig: boolean; noContext?: boolean };
   inventory?: InventorySnapshot;
   /** Why only the context's namespace is shown, when listing across the cluster was refused. */
   fallbackReason?: ClusterError;

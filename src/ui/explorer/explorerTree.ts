@@ -155,7 +155,15 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, Expl
       expiry: settings.expiryOptions,
       ...(a && credential ? { session: { context: a.session.context, summary: a.session.summary, credential } } : {}),
       ...(contexts ? { contexts } : {}),
-      ...(problem ? { problem: { message: problem, noKubeconfig: load !== undefined && !load.ok && load.problem === 'noKubeconfig' } } : {}),
+      ...(problem
+        ? {
+            problem: {
+              message: problem,
+              noKubeconfig: load !== undefined && !load.ok && load.problem === 'noKubeconfig',
+              noContext: load !== undefined && !load.ok && load.problem === 'noContext',
+            },
+          }
+        : {}),
       ...(inventory ? { inventory } : {}),
       ...(a?.inventory.fallbackReason ? { fallbackReason: a.inventory.fallbackReason } : {}),
       findings: findings.all(),

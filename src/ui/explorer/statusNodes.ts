@@ -67,7 +67,7 @@ export function credentialSentence(d: CredentialDescription, nowSec: number, opt
 
 /** An exec plugin's login failed or was cancelled: the provider runs it again only on Sign In or Reload. */
 export function isLoginNeeded(d: CredentialDescription): boolean {
-  return d.kind === 'exec' && d.problem?.startsWith('login needed') === true;
+  return d.kind === 'exec' && d.loginNeeded === true;
 }
 
 /**

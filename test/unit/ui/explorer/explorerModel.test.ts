@@ -349,12 +349,20 @@ describe('explorer model from statuses', () => {
     );
     const [node] = buildExplorerModel({
       nowSec: NOW,
-      problem: { message: '/k sets no current context; pick a context', noKubeconfig: false },
+      problem: { message: '/k sets no current context; pick a context', noKubeconfig: false, noContext: true },
       findings: [],
       liveMode: 'onDemand',
     }).roots;
     assert.equal(node?.label, '/k sets no current context; pick a context');
     assert.equal(node?.command?.command, 'clusterCredentials.switchContext');
+    // A broken file whose words name a context (in any language) still offers to open it.
+    const [broken] = buildExplorerModel({
+      nowSec: NOW,
+      problem: { message: 'context "a" names cluster "x", which /k does not define', noKubeconfig: false, noContext: false },
+      findings: [],
+      liveMode: 'onDemand',
+    }).roots;
+    assert.equal(broken?.command?.command, 'clusterCredentials.openKubeconfig');
   });
 
   it('lists findings worst first under the Findings node', () => {
