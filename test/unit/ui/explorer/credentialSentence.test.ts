@@ -71,7 +71,11 @@ describe('the credential in one sentence', () => {
 
 describe('a plugin whose login failed or was cancelled', () => {
   it('says "login needed" on the context, with the sign-in icon and the menu flag for Sign In, not its expiry', () => {
-    const d: CredentialDescription = { ...eks, loginNeeded: true, problem: 'login needed: the sign-in was cancelled; run "Cluster Credentials: Sign In to Context" to try again' };
+    const d: CredentialDescription = {
+      ...eks,
+      loginNeeded: true,
+      problem: 'login needed: the sign-in was cancelled; run "Cluster Credentials: Sign In to Context" to try again',
+    };
     assert.equal(isLoginNeeded(d), true);
     assert.deepEqual(credentialSummary(d, NOW), { text: 'AWS EKS token · login needed' });
     const node = contextNode({ context: 'eks-prod-eu', summary: { name: 'eks-prod-eu', cluster: 'c', file: '/k' }, credential: d }, NOW);
