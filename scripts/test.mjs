@@ -25,6 +25,8 @@ if (!onlyUnit) {
   ensureDebianPackages([
     { name: 'chromium', probe: '/usr/bin/chromium' },
     { name: 'libkrb5-dev', probe: '/usr/include/krb5.h' },
+    // Chinese glyphs for the zh-cn suite's screenshots (the text itself is checked in the DOM).
+    { name: 'fonts-wqy-microhei', probe: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc' },
   ]);
   const { ensureCodeServer } = await import('./ensure-code-server.mjs');
   ensureCodeServer();
