@@ -3,6 +3,7 @@
 // files followed (appended lines, rotation), everything folded into one AuditSummary. The diagnosis reads
 // the summary; a change event (debounced) says new evidence came. Nothing is read before start(), and in an
 // untrusted workspace no file inside the workspace is read. Plain Node: the setting comes from ui/settings.ts.
+import * as l10n from '@vscode/l10n';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { backupTimeMs, expandAuditPaths, readAuditPaths } from '../controlPlane/auditReader';
@@ -12,6 +13,7 @@ import type { AuditScanStats } from '../controlPlane/auditScanner';
 import { AuditSummary, mergeAuditInputs, type AuditFindingsInput } from '../controlPlane/auditSummary';
 import { expandSettingPath, isInsideAnyFolder } from '../cluster/auth/workspacePaths';
 import { errorMessage } from '../shared/values';
+import { semicolonList, sentences } from '../diagnosis/wording';
 import { Emitter, type Disposable, type Event } from './events';
 
 export const AUDIT_PATHS_SETTING = 'clusterCredentials.audit.paths';
@@ -75,7 +77,13 @@ export interface AuditEvidenceOptions {
   pollMs?: number;
 }
 
-export const AUDIT_OFF_SENTENCE = `Audit evidence is off: set ${AUDIT_PATHS_SETTING} to the API server's audit log (a file or a folder) to find pods that send a stale token months before it fails.`;
+/** What the audit evidence says while the setting names no path. */
+export function auditOffSentence(): string {
+  return l10n.t(
+    "Audit evidence is off: set {0} to the API server's audit log (a file or a folder) to find pods that send a stale token months before it fails.",
+    AUDIT_PATHS_SETTING,
+  );
+}
 
 /** A path that may be read, or why not. */
 export type ResolvedAuditPath = { setting: string; path: string; refused?: string };
@@ -92,7 +100,10 @@ export function resolveAuditPaths(settings: AuditPathSettings, home: string): Re
       out.push({
         setting,
         path,
-        refused: `${path} is inside this workspace, which is not trusted; trust the workspace (Manage Workspace Trust) to read it, or choose an audit log outside it.`,
+        refused: l10n.t(
+          '{0} is inside this workspace, which is not trusted; trust the workspace (Manage Workspace Trust) to read it, or choose an audit log outside it.',
+          path,
+        ),
       });
     } else out.push({ setting, path });
   }
@@ -101,10 +112,10 @@ export function resolveAuditPaths(settings: AuditPathSettings, home: string): Re
 
 /** Why a file could not be read, in words. */
 export function describeReadError(path: string, error: string): string {
-  if (/ENOENT/.test(error)) return `${path} does not exist.`;
-  if (/EACCES|EPERM/.test(error)) return `${path} cannot be read: permission denied (the API server's audit log is usually readable by root only).`;
-  if (/EISDIR/.test(error)) return `${path} is a folder that cannot be read as a file.`;
-  return `${path} could not be read: ${error}`;
+  if (/ENOENT/.test(error)) return l10n.t('{0} does not exist.', path);
+  if (/EACCES|EPERM/.test(error)) return l10n.t("{0} cannot be read: permission denied (the API server's audit log is usually readable by root only).", path);
+  if (/EISDIR/.test(error)) return l10n.t('{0} is a folder that cannot be read as a file.', path);
+  return l10n.t('{0} could not be read: {1}', path, error);
 }
 
 /** A rotated backup (its name carries the rotation time, or it is gzipped): read once, never followed. */
@@ -113,8 +124,24 @@ export function isRotatedBackup(path: string): boolean {
   return name.endsWith('.gz') || backupTimeMs(name) !== undefined;
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function pathCount(n: number): string {
+  return n === 1 ? l10n.t('1 path') : l10n.t('{0} paths', count(n));
+}
+
+function fileCount(n: number): string {
+  return n === 1 ? l10n.t('1 file') : l10n.t('{0} files', count(n));
+}
+
+function lineCount(n: number): string {
+  return n === 1 ? l10n.t('1 line') : l10n.t('{0} lines', count(n));
+}
+
+function eventCount(n: number): string {
+  return n === 1 ? l10n.t('1 event') : l10n.t('{0} events', count(n));
 }
 
 function megabytes(bytes: number): string {
@@ -146,7 +173,7 @@ export class AuditEvidence implements AuditSource, Disposable {
   private abort: AbortController | undefined;
   private loading: Promise<void> = Promise.resolve();
   private debounce: NodeJS.Timeout | undefined;
-  private current: AuditStatus = { state: 'off', sentence: AUDIT_OFF_SENTENCE };
+  private current: AuditStatus = { state: 'off', sentence: auditOffSentence() };
   private saidOff = false;
   /** The last read error of each followed file, and the sentences already logged (once per cause). */
   private followErrors = new Map<string, string>();
@@ -170,7 +197,7 @@ export class AuditEvidence implements AuditSource, Disposable {
 
   get status(): AuditStatus {
     if (!this.started && this.opts.settings.auditPaths.paths.length > 0) {
-      return { state: 'reading', sentence: `The audit logs of ${AUDIT_PATHS_SETTING} are read once the extension first turns to the cluster.` };
+      return { state: 'reading', sentence: l10n.t('The audit logs of {0} are read once the extension first turns to the cluster.', AUDIT_PATHS_SETTING) };
     }
     return this.current;
   }
@@ -220,14 +247,14 @@ export class AuditEvidence implements AuditSource, Disposable {
     this.stop();
     const generation = ++this.generation;
     if (resolved.length === 0) {
-      this.current = { state: 'off', sentence: AUDIT_OFF_SENTENCE };
-      if (!this.saidOff) this.opts.log.info(AUDIT_OFF_SENTENCE);
+      this.current = { state: 'off', sentence: auditOffSentence() };
+      if (!this.saidOff) this.opts.log.info(this.current.sentence);
       this.saidOff = true;
       if (generation > 1) this.changed.fire();
       return;
     }
     this.saidOff = false;
-    this.current = { state: 'reading', sentence: `Reading the audit logs of ${AUDIT_PATHS_SETTING}…` };
+    this.current = { state: 'reading', sentence: l10n.t('Reading the audit logs of {0}…', AUDIT_PATHS_SETTING) };
     const summary = new AuditSummary();
     this.summaryOf = summary;
     const abort = new AbortController();
@@ -285,13 +312,11 @@ export class AuditEvidence implements AuditSource, Disposable {
     if (!this.live(generation)) return;
     this.loaded = true;
     const ok = sources.filter((s) => s.ok).length;
+    const failed = sources.filter((s) => !s.ok).map((s) => s.sentence.replace(/[.。]$/, ''));
     const sentence =
       ok === sources.length
-        ? `Audit evidence from ${plural(ok, 'path')} of ${AUDIT_PATHS_SETTING}.`
-        : `Audit evidence from ${ok} of ${plural(sources.length, 'path')} of ${AUDIT_PATHS_SETTING}; ${sources
-            .filter((s) => !s.ok)
-            .map((s) => s.sentence.replace(/\.$/, ''))
-            .join('; ')}.`;
+        ? l10n.t('Audit evidence from {0} of {1}.', pathCount(ok), AUDIT_PATHS_SETTING)
+        : l10n.t('Audit evidence from {0} of {1} of {2}; {3}.', count(ok), pathCount(sources.length), AUDIT_PATHS_SETTING, semicolonList(failed));
     this.current = { state: 'on', sentence, sources };
     for (const s of sources) {
       if (s.ok) this.opts.log.info(`Audit log ${s.sentence}`);
@@ -344,12 +369,21 @@ export class AuditEvidence implements AuditSource, Disposable {
       stats.bytes += follower.stats.bytes;
     }
     const read = report.files.filter((f) => f.ok).length + followedFiles;
-    const what = `${plural(read, 'file')}, ${plural(stats.lines, 'line')} (${megabytes(stats.bytes)}), ${plural(stats.events, 'event')} of stale, legacy or refused tokens`;
-    const malformed = stats.malformed > 0 ? `, ${plural(stats.malformed, 'line')} not audit events` : '';
-    const follow = plan.active.length > 0 ? `; following ${plan.active.map((f) => basename(f)).join(', ')}` : '';
+    const counted = l10n.t(
+      '{0}, {1} ({2}), {3} of stale, legacy or refused tokens',
+      fileCount(read),
+      lineCount(stats.lines),
+      megabytes(stats.bytes),
+      eventCount(stats.events),
+    );
+    const what = stats.malformed > 0 ? l10n.t('{0}, {1} not audit events', counted, lineCount(stats.malformed)) : counted;
     if (failures.length > 0)
-      return { setting, path, ok: false, sentence: `${path}: read ${what}${malformed}, but ${failures.join(' ')}`, files: read, followed: followedFiles };
-    return { setting, path, ok: true, sentence: `${path}: read ${what}${malformed}${follow}.`, files: read, followed: followedFiles };
+      return { setting, path, ok: false, sentence: l10n.t('{0}: read {1}, but {2}', path, what, sentences(...failures)), files: read, followed: followedFiles };
+    const sentence =
+      plan.active.length > 0
+        ? l10n.t('{0}: read {1}; following {2}.', path, what, plan.active.map((f) => basename(f)).join(', '))
+        : l10n.t('{0}: read {1}.', path, what);
+    return { setting, path, ok: true, sentence, files: read, followed: followedFiles };
   }
 
   private followError(file: string, error: Error, generation: number): void {

@@ -3,22 +3,34 @@
 // an untrusted workspace), kept over the history window, turned into per-minute rates; and, on the same
 // rounds, the refused credentials its kube-apiserver pods log. A 403 is said once and not asked again
 // until the session changes or the user refreshes.
+import * as l10n from '@vscode/l10n';
 import type { ApiClients } from '../cluster/auth/apiClient';
 import type { InventorySnapshot } from '../cluster/inventory/types';
 import { countAuthFailures, type AuthFailureCounts } from '../controlPlane/apiserverLog';
 import { parseMetrics, type MetricsSample } from '../controlPlane/metrics';
 import type { ApiserverLogCounts, ControlPlaneGauge } from '../shared/tokenHealthProtocol';
 import { APISERVER_NAMESPACE, apiserverPods, gaugePoints, newLines, rateSpans, type LogPosition } from './controlPlaneSeries';
+import { sentences } from '../diagnosis/wording';
 import { Emitter, type Disposable, type Event } from './events';
 
-export const NO_METRICS_PERMISSION =
-  'No permission: get on the nonResourceURL /metrics (ClusterRole rule nonResourceURLs: ["/metrics"], verbs: ["get"]). Sampling stopped; bind such a role to your user and press Refresh.';
-export const METRICS_NOT_SERVED =
-  'The API server answered 404 for /metrics: it does not serve its metrics there. Sampling stopped; press Refresh to try again.';
-export const NO_TOKEN_COUNTERS =
-  "The API server's /metrics has none of the token counters (serviceaccount_stale_tokens_total, serviceaccount_legacy_tokens_total, serviceaccount_valid_tokens_total, authentication_attempts).";
-export const UNTRUSTED =
-  'Control-plane metrics are not sampled in an untrusted workspace: sampling asks the cluster for /metrics on an interval. Trust the workspace to see them.';
+export function noMetricsPermission(): string {
+  return l10n.t(
+    'No permission: get on the nonResourceURL /metrics (ClusterRole rule nonResourceURLs: ["/metrics"], verbs: ["get"]). Sampling stopped; bind such a role to your user and press Refresh.',
+  );
+}
+export function metricsNotServed(): string {
+  return l10n.t('The API server answered 404 for /metrics: it does not serve its metrics there. Sampling stopped; press Refresh to try again.');
+}
+export function noTokenCounters(): string {
+  return l10n.t(
+    "The API server's /metrics has none of the token counters (serviceaccount_stale_tokens_total, serviceaccount_legacy_tokens_total, serviceaccount_valid_tokens_total, authentication_attempts).",
+  );
+}
+export function untrustedWorkspace(): string {
+  return l10n.t(
+    'Control-plane metrics are not sampled in an untrusted workspace: sampling asks the cluster for /metrics on an interval. Trust the workspace to see them.',
+  );
+}
 
 /** Samples kept at most, whatever the history window (a week at one a minute). */
 export const MAX_SAMPLES = 10_080;
@@ -153,11 +165,14 @@ export class ControlPlaneMetrics implements Disposable {
     const gauge: ControlPlaneGauge = { intervalSeconds, points: [] };
     const record = this.record;
     if (!this.opts.trusted()) {
-      gauge.metricsState = UNTRUSTED;
+      gauge.metricsState = untrustedWorkspace();
       return gauge;
     }
     if (record === undefined || record.owner.context !== context) {
-      gauge.metricsState = `The control plane is sampled for the active context only${record === undefined ? ', and none is active' : ` (${record.owner.context})`}.`;
+      gauge.metricsState =
+        record === undefined
+          ? l10n.t('The control plane is sampled for the active context only, and none is active.')
+          : l10n.t('The control plane is sampled for the active context only ({0}).', record.owner.context);
       return gauge;
     }
     gauge.points = gaugePoints(rateSpans(record.samples));
@@ -165,9 +180,9 @@ export class ControlPlaneMetrics implements Disposable {
     if (last !== undefined) gauge.lastSampleMs = last.atMs;
     const waiting =
       record.samples.length === 0
-        ? `Sampling /metrics: the first rates come ${intervalSeconds} s after the first sample (clusterCredentials.metrics.intervalSeconds).`
+        ? l10n.t('Sampling /metrics: the first rates come {0} s after the first sample (clusterCredentials.metrics.intervalSeconds).', intervalSeconds)
         : record.samples.length === 1
-          ? `One sample of /metrics so far: the first rates come with the next, ${intervalSeconds} s after it.`
+          ? l10n.t('One sample of /metrics so far: the first rates come with the next, {0} s after it.', intervalSeconds)
           : undefined;
     const metricsState = record.metricsProblem ?? waiting;
     if (metricsState !== undefined) gauge.metricsState = metricsState;
@@ -254,17 +269,17 @@ export class ControlPlaneMetrics implements Disposable {
       record.samples.push(sample);
       const oldest = atMs - this.windowMs();
       while (record.samples.length > MAX_SAMPLES || (record.samples[0]?.atMs ?? atMs) < oldest) record.samples.shift();
-      record.metricsProblem = sample.series.length === 0 ? NO_TOKEN_COUNTERS : undefined;
+      record.metricsProblem = sample.series.length === 0 ? noTokenCounters() : undefined;
       this.say(record, 'metrics', record.metricsProblem, 'warn');
       return;
     }
     if (res.status === 403 || res.status === 404) {
       record.metricsStopped = true;
-      record.metricsProblem = res.status === 403 ? NO_METRICS_PERMISSION : METRICS_NOT_SERVED;
+      record.metricsProblem = res.status === 403 ? noMetricsPermission() : metricsNotServed();
       this.say(record, 'metrics', record.metricsProblem, 'info');
       return;
     }
-    record.metricsProblem = `Could not read /metrics: ${res.error.message}`;
+    record.metricsProblem = l10n.t('Could not read /metrics: {0}', res.error.message);
     this.say(record, 'metrics', record.metricsProblem, 'warn');
   }
 
@@ -300,17 +315,24 @@ export class ControlPlaneMetrics implements Disposable {
         if (res.status === 403) {
           record.logStopped = true;
           record.logPods = [];
-          record.logProblem = `No permission to read the log of ${about} (get on pods/log in kube-system): the API server's own count of refused credentials is not shown. Press Refresh after you are granted it.`;
+          record.logProblem = l10n.t(
+            "No permission to read the log of {0} (get on pods/log in kube-system): the API server's own count of refused credentials is not shown. Press Refresh after you are granted it.",
+            about,
+          );
           this.say(record, 'log', record.logProblem, 'info');
           return;
         }
-        problems.push(`Could not read the log of ${about}: ${res.error.message}`);
+        problems.push(l10n.t('Could not read the log of {0}: {1}', about, res.error.message));
         continue;
       }
       const truncated = Buffer.byteLength(res.body) >= LOG_LIMIT_BYTES;
       if (truncated)
         notes.push(
-          `The log of ${about} since the last read is over ${LOG_LIMIT_BYTES / 1024 / 1024} MiB: its first MiB was counted, the rest comes with the next samples.`,
+          l10n.t(
+            'The log of {0} since the last read is over {1} MiB: its first MiB was counted, the rest comes with the next samples.',
+            about,
+            LOG_LIMIT_BYTES / 1024 / 1024,
+          ),
         );
       read.push(`${APISERVER_NAMESPACE}/${pod.name}`);
       const lines = newLines(res.body, truncated, position);
@@ -323,8 +345,8 @@ export class ControlPlaneMetrics implements Disposable {
     while (reads.length > MAX_LOG_READS) reads.shift();
     while (reads[0] !== undefined && (reads[0].counts.lastMs ?? reads[0].atMs) < oldest) reads.shift();
     record.logPods = read;
-    record.logProblem = problems.length > 0 ? problems.join(' ') : undefined;
-    record.logNote = notes.length > 0 ? notes.join(' ') : undefined;
+    record.logProblem = problems.length > 0 ? sentences(...problems) : undefined;
+    record.logNote = notes.length > 0 ? sentences(...notes) : undefined;
     this.say(record, 'log', record.logProblem, 'warn');
   }
 

@@ -2,6 +2,7 @@
 // counters (a counter that went down is a restart: its new value is the increase, as Prometheus' rate() takes it),
 // merged into at most so many points; where the kube-apiserver pods are; and which lines of a read of their log
 // were not counted before.
+import * as l10n from '@vscode/l10n';
 import type { InventorySnapshot, PodItem } from '../cluster/inventory/types';
 import { AUTHENTICATION_ATTEMPTS, LEGACY_TOKENS, metricRates, STALE_TOKENS, VALID_TOKENS, type MetricsSample } from '../controlPlane/metrics';
 import { GAUGE_METRICS, type GaugeMetric, type GaugePoint } from '../shared/tokenHealthProtocol';
@@ -78,12 +79,18 @@ export interface LogPosition {
 }
 /** The running kube-apiserver pods of the inventory and their container, or why there are none to read. */
 export function apiserverPods(snapshot: InventorySnapshot | undefined): { pod: PodItem; container: string }[] | string {
-  if (snapshot === undefined) return "Waiting for the cluster's pod list to read the API server's own log.";
+  if (snapshot === undefined) return l10n.t("Waiting for the cluster's pod list to read the API server's own log.");
   const status = snapshot.status.pods.get(APISERVER_NAMESPACE) ?? snapshot.status.pods.get('*');
   if (status === undefined) {
     const listed = [...snapshot.status.pods.keys()];
-    const covers = listed.length > 0 ? `covers ${listed.join(', ')} only` : 'covers no namespace yet';
-    return `The API server's own log is not read: the pod list ${covers}; add kube-system to clusterCredentials.namespaces if you may list its pods.`;
+    return listed.length > 0
+      ? l10n.t(
+          "The API server's own log is not read: the pod list covers {0} only; add kube-system to clusterCredentials.namespaces if you may list its pods.",
+          listed.join(', '),
+        )
+      : l10n.t(
+          "The API server's own log is not read: the pod list covers no namespace yet; add kube-system to clusterCredentials.namespaces if you may list its pods.",
+        );
   }
   const pods = snapshot.pods.flatMap((pod) => {
     if (pod.namespace !== APISERVER_NAMESPACE || !pod.name.startsWith(APISERVER_PREFIX) || pod.deleting || (pod.nodeName ?? '') === '') return [];
@@ -92,11 +99,13 @@ export function apiserverPods(snapshot: InventorySnapshot | undefined): { pod: P
     return container === undefined ? [] : [{ pod, container }];
   });
   if (pods.length > 0) return pods;
-  if (status.state === 'loading') return "Waiting for the pod list of kube-system to read the API server's own log.";
+  if (status.state === 'loading') return l10n.t("Waiting for the pod list of kube-system to read the API server's own log.");
   if (status.state === 'error') {
-    return `The API server's own log is not read: the pods of kube-system could not be listed (${status.error?.message ?? 'no answer'}).`;
+    return l10n.t("The API server's own log is not read: the pods of kube-system could not be listed ({0}).", status.error?.message ?? l10n.t('no answer'));
   }
-  return 'No kube-apiserver pod runs in kube-system: the control plane is not run as pods here (managed clusters such as EKS, GKE and AKS keep it out of reach), so its own log cannot be read.';
+  return l10n.t(
+    'No kube-apiserver pod runs in kube-system: the control plane is not run as pods here (managed clusters such as EKS, GKE and AKS keep it out of reach), so its own log cannot be read.',
+  );
 }
 
 const KUBELET_TIME = /^(\d{4}-\d{2}-\d{2}T\S+)\s/;

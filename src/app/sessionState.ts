@@ -3,6 +3,7 @@
 // inventory decodes of legacy token Secrets), the verdicts on
 // tokens (what the API server would answer, learned from all of these), and the Deployments of ReplicaSets
 // already looked up. Made when a session begins, disposed when it ends: nothing here outlives its session.
+import * as l10n from '@vscode/l10n';
 import type { ClusterSession } from '../cluster/auth/session';
 import { Inventory } from '../cluster/inventory/inventory';
 import { liveTargetsOf } from '../cluster/inventory/liveTargets';
@@ -155,14 +156,14 @@ export class SessionState {
    */
   liveReadRefusal(ref: { namespace: string; name: string; uid?: string; path?: string }): string | undefined {
     const pod = this.inventory.snapshot().pods.find((p) => p.uid === ref.uid || (p.namespace === ref.namespace && p.name === ref.name));
-    const what = `pod ${ref.namespace}/${ref.name}`;
-    if (!pod) return `${what} is not in this context's pod list (any more); refresh the explorer`;
-    if (pod.nodeName === undefined || pod.nodeName === '') return `${what} is Pending (not scheduled to a node): it has no token yet`;
-    if (pod.deleting) return `${what} is being deleted: its token is no longer refreshed, and it will be gone soon`;
-    if (pod.phase !== 'Running') return `${what} is ${pod.phase}: no container runs to read a token file in`;
+    const what = `${ref.namespace}/${ref.name}`;
+    if (!pod) return l10n.t("pod {0} is not in this context's pod list (any more); refresh the explorer", what);
+    if (pod.nodeName === undefined || pod.nodeName === '') return l10n.t('pod {0} is Pending (not scheduled to a node): it has no token yet', what);
+    if (pod.deleting) return l10n.t('pod {0} is being deleted: its token is no longer refreshed, and it will be gone soon', what);
+    if (pod.phase !== 'Running') return l10n.t('pod {0} is {1}: no container runs to read a token file in', what, pod.phase);
     const paths = liveTargetsOf([pod]).map((t) => t.path);
-    if (paths.length === 0) return `${what} mounts no projected service-account token`;
-    if (ref.path !== undefined && !paths.includes(ref.path)) return `${ref.path} is not a token file ${what} projects (${paths.join(', ')})`;
+    if (paths.length === 0) return l10n.t('pod {0} mounts no projected service-account token', what);
+    if (ref.path !== undefined && !paths.includes(ref.path)) return l10n.t('{0} is not a token file pod {1} projects ({2})', ref.path, what, paths.join(', '));
     return undefined;
   }
 

@@ -3,6 +3,7 @@
 // a token it minted for them (a live token of a projection that names no audience); the objects a token is bound
 // to from the inventory; and a bound Secret outside the inventory, asked for by name (again after a minute while
 // it exists, since it can be deleted later). Whatever is learned fires `onChange`: a verdict may have changed.
+import * as l10n from '@vscode/l10n';
 import type { ApiClients } from '../cluster/auth/apiClient';
 import type { InventorySnapshot, LegacySecretItem, PodItem, ServiceAccountItem } from '../cluster/inventory/types';
 import { clusterIssuer } from '../cluster/live/issuer';
@@ -43,7 +44,29 @@ interface Asked<T> {
 
 type ListedKind = 'pods' | 'serviceaccounts' | 'secrets';
 
-const LISTS: Record<ListedKind, string> = { pods: 'pods', serviceaccounts: 'service accounts', secrets: 'service-account token Secrets' };
+/** A list that has not answered yet, in words. */
+function notAnswered(kind: ListedKind): string {
+  switch (kind) {
+    case 'pods':
+      return l10n.t('the list of pods has not answered yet');
+    case 'serviceaccounts':
+      return l10n.t('the list of service accounts has not answered yet');
+    case 'secrets':
+      return l10n.t('the list of service-account token Secrets has not answered yet');
+  }
+}
+
+/** A list that failed, in words. */
+function listFailed(kind: ListedKind, why: string): string {
+  switch (kind) {
+    case 'pods':
+      return l10n.t('listing pods failed: {0}', why);
+    case 'serviceaccounts':
+      return l10n.t('listing service accounts failed: {0}', why);
+    case 'secrets':
+      return l10n.t('listing service-account token Secrets failed: {0}', why);
+  }
+}
 
 interface SnapshotIndex {
   snapshot: InventorySnapshot;
@@ -180,12 +203,12 @@ export class TokenVerdicts {
   private objects(): BoundObjects {
     const snapshot = this.opts.snapshot();
     const notListed = (kind: ListedKind, namespace: string): string | undefined => {
-      if (snapshot === undefined) return "the session's lists have not started";
+      if (snapshot === undefined) return l10n.t("the session's lists have not started");
       const statuses = snapshot.status[kind];
       const status = statuses.get('*') ?? statuses.get(namespace);
-      if (status === undefined) return `namespace ${namespace} is not among those the extension lists`;
-      if (status.state === 'loading') return `the list of ${LISTS[kind]} has not answered yet`;
-      if (status.state === 'error') return `listing ${LISTS[kind]} failed: ${status.error?.message ?? 'no answer'}`;
+      if (status === undefined) return l10n.t('namespace {0} is not among those the extension lists', namespace);
+      if (status.state === 'loading') return notAnswered(kind);
+      if (status.state === 'error') return listFailed(kind, status.error?.message ?? l10n.t('no answer'));
       return undefined;
     };
     const fromList = <T extends { namespace: string; name: string }, P extends PresentObject>(
@@ -220,7 +243,7 @@ export class TokenVerdicts {
         const listed = index?.secrets.get(`${ns}/${name}`);
         if (listed !== undefined) return { state: 'present', uid: listed.uid };
         // Only token Secrets are listed: any other is asked for by name.
-        return this.askSecret(ns, name).value ?? { state: 'unknown', why: `asking the cluster for Secret ${ns}/${name}` };
+        return this.askSecret(ns, name).value ?? { state: 'unknown', why: l10n.t('asking the cluster for Secret {0}', `${ns}/${name}`) };
       },
     };
   }

@@ -1,8 +1,10 @@
 // What the audit rules share: the pod behind a source IP (an audit event names its caller only by
 // address and user agent), and the wording of where requests came from. Pure.
+import * as l10n from '@vscode/l10n';
 import type { SeenRange, UnauthorizedCaller } from '../controlPlane/auditSummary';
 import type { PodAddressEvidence, PodEvidence } from './evidence';
 import { podName, when } from './ruleKit';
+import { commaList } from './wording';
 
 /**
  * The listed pods that hold `ip` and existed by `lastSeenMs` (an IP freed by a deleted pod goes to the
@@ -76,7 +78,7 @@ export function holdersOfIP<P extends AddressPod>(evidence: AddressBook<P>, ip: 
 
 /** `db/billing-db-0`, or `db/billing-db-0, deleted since` for a pod no longer listed. */
 export function holderName(h: AddressHolder<AddressPod>): string {
-  return h.pod !== undefined ? podName(h) : `${podName(h)}, deleted since`;
+  return h.pod !== undefined ? podName(h) : l10n.t('{0}, deleted since', podName(h));
 }
 
 /** A refused caller and the one pod its address ties it to, when exactly one does. */
@@ -98,8 +100,8 @@ export function tieCallers<P extends AddressPod>(evidence: AddressBook<P>, calle
 export function describeAddress(evidence: AddressBook<AddressPod>, ip: string, firstSeenMs: number, lastSeenMs: number): string {
   const holders = holdersOfIP(evidence, ip, firstSeenMs, lastSeenMs);
   const only = holders.length === 1 ? holders[0] : undefined;
-  if (only) return `${ip} (pod ${holderName(only)})`;
-  if (holders.length > 1) return `${ip} (shared by pods ${holders.map(holderName).join(', ')})`;
+  if (only) return l10n.t('{0} (pod {1})', ip, holderName(only));
+  if (holders.length > 1) return l10n.t('{0} (shared by pods {1})', ip, holders.map(holderName).join(', '));
   return ip;
 }
 
@@ -107,13 +109,20 @@ export function describeAddress(evidence: AddressBook<AddressPod>, ip: string, f
 export function describeSources(evidence: AddressBook<AddressPod>, range: SeenRange): string {
   const parts: string[] = [];
   if (range.sourceIPs.length > 0)
-    parts.push(`from ${range.sourceIPs.map((ip) => describeAddress(evidence, ip, range.firstSeenMs, range.lastSeenMs)).join(', ')}`);
-  if (range.userAgents.length > 0) parts.push(`user agent ${range.userAgents.join(', ')}`);
-  return parts.join(', ');
+    parts.push(l10n.t('from {0}', range.sourceIPs.map((ip) => describeAddress(evidence, ip, range.firstSeenMs, range.lastSeenMs)).join(', ')));
+  if (range.userAgents.length > 0) parts.push(l10n.t('user agent {0}', range.userAgents.join(', ')));
+  return commaList(parts);
 }
 
 /** `3 requests from 2026-12-02 16:00:00 UTC to 2026-12-02 16:10:00 UTC`, or one moment for one request. */
 export function describeRequests(range: SeenRange): string {
-  const n = `${range.requests.toLocaleString('en-US')} request${range.requests === 1 ? '' : 's'}`;
-  return range.firstSeenMs === range.lastSeenMs ? `${n} at ${when(range.firstSeenMs)}` : `${n} from ${when(range.firstSeenMs)} to ${when(range.lastSeenMs)}`;
+  const n = requestCount(range.requests);
+  return range.firstSeenMs === range.lastSeenMs
+    ? l10n.t('{0} at {1}', n, when(range.firstSeenMs))
+    : l10n.t('{0} from {1} to {2}', n, when(range.firstSeenMs), when(range.lastSeenMs));
+}
+
+/** `1 request`, `1,204 requests`. */
+export function requestCount(n: number): string {
+  return n === 1 ? l10n.t('1 request') : l10n.t('{0} requests', n.toLocaleString('en-US'));
 }

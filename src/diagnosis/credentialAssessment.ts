@@ -1,4 +1,5 @@
 // Rules for one credential found in a document: what it is, its state, and the one-line warning it deserves.
+import * as l10n from '@vscode/l10n';
 import { decodeCertificateBundle } from '../token/certificate';
 import { detachedCopy } from '../token/detachedCopy';
 import { decodeEksToken, isEksToken, type EksToken } from '../token/eksToken';
@@ -65,7 +66,7 @@ function decodeCertificateValue(value: string): Decoded {
   const first = certificates[0];
   if (first) return { kind: 'certificate', certificates, first };
   const failed = results.find((r) => !r.ok);
-  return { kind: 'invalid', reason: failed && !failed.ok ? failed.reason : 'no certificate found' };
+  return { kind: 'invalid', reason: failed && !failed.ok ? failed.reason : l10n.t('no certificate found') };
 }
 
 function decodeTokenValue(value: string): Decoded {
@@ -240,27 +241,29 @@ function refreshPointOf(token: DecodedToken): number | undefined {
   return kubeletRefreshPoint({ issuedAt: iat, expiresAt: exp, warnAfter: kubernetes.warnAfter });
 }
 
+// Each sentence is one message, made flat by l10n.t: a template literal would make a chain of concatenations, and an
+// assessment's words stay in memory.
 function tokenWarning(token: DecodedToken, expiry: ExpiryInfo, now: number): { severity?: Severity; warning?: string } {
   const severity = severityOfState(expiry.state);
   const when = describeExpiry(expiry, now, 'long');
   switch (expiry.state) {
     case 'expired':
-      return { severity, warning: flat('Token ', when, ': the API server answers 401 Unauthorized to it.') };
+      return { severity, warning: l10n.t('Token {0}: the API server answers 401 Unauthorized to it.', when) };
     case 'expiring':
-      return { severity, warning: flat('Token ', when, ': whatever uses it must get a new one before then.') };
+      return { severity, warning: l10n.t('Token {0}: whatever uses it must get a new one before then.', when) };
     case 'stale':
       return {
         severity,
-        warning: flat('Stale, ', staleMeaning(expiry.warnAfter ?? now), '. A workload still sending it is not re-reading its token file.'),
+        warning: l10n.t('Stale, {0}. A workload still sending it is not re-reading its token file.', staleMeaning(expiry.warnAfter ?? now)),
       };
     case 'notYetValid':
-      return { severity, warning: flat('Not valid yet (', when, '): check the clocks of the issuer and this machine.') };
+      return { severity, warning: l10n.t('Not valid yet ({0}): check the clocks of the issuer and this machine.', when) };
     case 'noExpiry':
       return {
         severity,
         warning: token.claims.legacy
-          ? 'Legacy Secret-based token with no expiry: it works until its Secret is deleted; prefer a short-lived token from the TokenRequest API.'
-          : 'This token has no expiry.',
+          ? l10n.t('Legacy Secret-based token with no expiry: it works until its Secret is deleted; prefer a short-lived token from the TokenRequest API.')
+          : l10n.t('This token has no expiry.'),
       };
     case 'valid':
       return {};
@@ -272,9 +275,9 @@ function eksTokenWarning(expiry: ExpiryInfo, now: number): { severity?: Severity
   const when = describeExpiry(expiry, now, 'long');
   switch (expiry.state) {
     case 'expired':
-      return { severity, warning: flat('EKS token ', when, ': the API server answers 401 Unauthorized to it. Get a new one (aws eks get-token).') };
+      return { severity, warning: l10n.t('EKS token {0}: the API server answers 401 Unauthorized to it. Get a new one (aws eks get-token).', when) };
     case 'expiring':
-      return { severity, warning: flat('EKS token ', when, ': whatever uses it must get a new one before then.') };
+      return { severity, warning: l10n.t('EKS token {0}: whatever uses it must get a new one before then.', when) };
     default:
       return {};
   }
@@ -282,21 +285,23 @@ function eksTokenWarning(expiry: ExpiryInfo, now: number): { severity?: Severity
 
 function certificateWarning(cert: CertificateInfo, expiry: ExpiryInfo, now: number): { severity?: Severity; warning?: string } {
   const severity = severityOfState(expiry.state);
-  const what = cert.isCA ? 'CA certificate' : 'Certificate';
   const when = describeExpiry(expiry, now, 'long');
   switch (expiry.state) {
     case 'expired':
-      return { severity, warning: flat(what, ' ', when, ': TLS fails with "x509: certificate has expired or is not yet valid".') };
+      return {
+        severity,
+        warning: cert.isCA
+          ? l10n.t('CA certificate {0}: TLS fails with "x509: certificate has expired or is not yet valid".', when)
+          : l10n.t('Certificate {0}: TLS fails with "x509: certificate has expired or is not yet valid".', when),
+      };
     case 'expiring':
-      return { severity, warning: flat(what, ' ', when, ': renew it before then.') };
+      return {
+        severity,
+        warning: cert.isCA ? l10n.t('CA certificate {0}: renew it before then.', when) : l10n.t('Certificate {0}: renew it before then.', when),
+      };
     case 'notYetValid':
-      return { severity, warning: flat(what, ' is not valid yet (', when, ').') };
+      return { severity, warning: cert.isCA ? l10n.t('CA certificate is not valid yet ({0}).', when) : l10n.t('Certificate is not valid yet ({0}).', when) };
     default:
       return {};
   }
-}
-
-/** One sentence as one flat string: a template literal makes a chain of concatenations, and an assessment's words stay in memory. */
-function flat(...parts: string[]): string {
-  return parts.join('');
 }

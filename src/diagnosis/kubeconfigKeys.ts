@@ -1,5 +1,6 @@
 // Keys of a kubeconfig user that look right but that kubectl ignores: today `token-file`, which client-node
 // reads and kubectl (client-go's AuthInfo reads `tokenFile`) does not, so the user goes out anonymous.
+import * as l10n from '@vscode/l10n';
 import { isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 
 export interface KubeconfigKeyProblem {
@@ -12,9 +13,16 @@ export interface KubeconfigKeyProblem {
   message: string;
 }
 
+/** The English of ignoredTokenFileMessage(), for what cannot call it. */
 export const IGNORED_TOKEN_FILE_MESSAGE = '"token-file" is not a kubeconfig field; kubectl ignores it: did you mean "tokenFile"?';
 
-const IGNORED_USER_KEYS: Readonly<Record<string, string>> = { 'token-file': IGNORED_TOKEN_FILE_MESSAGE };
+/** What a user is told about a `token-file` key, in the display language. */
+export function ignoredTokenFileMessage(): string {
+  return l10n.t('"token-file" is not a kubeconfig field; kubectl ignores it: did you mean "tokenFile"?');
+}
+
+/** The ignored keys of a user entry, each with what the user is told about it. */
+const IGNORED_USER_KEYS: Readonly<Record<string, () => string>> = { 'token-file': ignoredTokenFileMessage };
 
 /** Never throws; a text that is not YAML, or not a kubeconfig, has no such problems. */
 export function findIgnoredKubeconfigKeys(text: string): KubeconfigKeyProblem[] {
@@ -31,10 +39,10 @@ export function findIgnoredKubeconfigKeys(text: string): KubeconfigKeyProblem[] 
     if (!isMap(user)) continue;
     for (const pair of user.items) {
       if (!isPair(pair) || !isScalar(pair.key) || typeof pair.key.value !== 'string') continue;
-      const message = IGNORED_USER_KEYS[pair.key.value];
+      const message = Object.hasOwn(IGNORED_USER_KEYS, pair.key.value) ? IGNORED_USER_KEYS[pair.key.value] : undefined;
       const range = pair.key.range;
       if (message === undefined || !range) continue;
-      out.push({ start: range[0], end: range[1], key: pair.key.value, message, ...(typeof name === 'string' ? { user: name } : {}) });
+      out.push({ start: range[0], end: range[1], key: pair.key.value, message: message(), ...(typeof name === 'string' ? { user: name } : {}) });
     }
   }
   return out;

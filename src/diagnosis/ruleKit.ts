@@ -1,5 +1,6 @@
 // What the rules share: the options, each pod's token files (where the five pod-token rules start),
 // pod and observation lookups, action builders and the wording of times. Pure; every rule file imports from here.
+import * as l10n from '@vscode/l10n';
 import type { Subject, TokenObservation, UnauthorizedEvent } from '../history/types';
 import { DEFAULT_EXPIRY_OPTIONS } from '../token/expiry';
 import type { RefreshTimes } from '../token/kubeletRefresh';
@@ -10,6 +11,7 @@ import type { Evidence, PodEvidence } from './evidence';
 import { laneOf } from './timeline';
 import type { Finding, FindingAction, FindingRule } from './types';
 import { COMMAND } from '../shared/commandIds';
+import { commaList, semicolonList } from './wording';
 
 export interface DiagnoseOptions {
   expiry: ExpiryOptions;
@@ -66,15 +68,15 @@ export function action(title: string, command: string, target?: NodeRef): Findin
 }
 
 /** Restart the pod now, and a rollout restart of its workload when it has one. */
-export function restartActions(context: string, pod: PodEvidence, title = 'Restart pod'): FindingAction[] {
+export function restartActions(context: string, pod: PodEvidence, title = l10n.t('Restart pod')): FindingAction[] {
   const ref = podRef(context, pod);
   const out = [action(title, COMMAND.restartPod, ref)];
-  if (pod.workload) out.push(action(`Rollout restart ${pod.workload.kind} ${pod.workload.name}`, COMMAND.rolloutRestart, ref));
+  if (pod.workload) out.push(action(l10n.t('Rollout restart {0} {1}', pod.workload.kind, pod.workload.name), COMMAND.rolloutRestart, ref));
   return out;
 }
 
 export function tokenHealthAction(target: NodeRef): FindingAction {
-  return action('Show Token Health', COMMAND.showTokenHealth, target);
+  return action(l10n.t('Show Token Health'), COMMAND.showTokenHealth, target);
 }
 
 /** The id a finding keeps across runs: rule and subject. */
@@ -142,14 +144,13 @@ export function refreshTimesOf(o: TokenObservation): RefreshTimes | undefined {
 
 /** One evidence line about a token: fingerprint, jti and claims times, never the token. */
 export function describeObservation(o: TokenObservation): string {
-  const parts = [`token ${o.fingerprint}`];
-  if (o.jti !== undefined) parts.push(`jti ${o.jti}`);
-  if (o.iat !== undefined) parts.push(`issued ${when(o.iat * 1000)}`);
-  if (o.warnAfter !== undefined) parts.push(`warnafter ${when(o.warnAfter * 1000)}`);
-  if (o.exp !== undefined) parts.push(`expires ${when(o.exp * 1000)}`);
-  const where = o.subject.path !== undefined ? ` in ${o.subject.path}` : '';
-  const seen = o.lastAt !== undefined && o.lastAt > o.at ? `seen ${when(o.at)} to ${when(o.lastAt)}` : `seen ${when(o.at)}`;
-  return `${parts.join(', ')}${where}; ${seen}`;
+  const parts = [l10n.t('token {0}', o.fingerprint)];
+  if (o.jti !== undefined) parts.push(l10n.t('jti {0}', o.jti));
+  if (o.iat !== undefined) parts.push(l10n.t('issued {0}', when(o.iat * 1000)));
+  if (o.warnAfter !== undefined) parts.push(l10n.t('warnafter {0}', when(o.warnAfter * 1000)));
+  if (o.exp !== undefined) parts.push(l10n.t('expires {0}', when(o.exp * 1000)));
+  const seen = o.lastAt !== undefined && o.lastAt > o.at ? l10n.t('seen {0} to {1}', when(o.at), when(o.lastAt)) : l10n.t('seen {0}', when(o.at));
+  return o.subject.path !== undefined ? l10n.t('{0} in {1}; {2}', commaList(parts), o.subject.path, seen) : semicolonList([commaList(parts), seen]);
 }
 
 export function describeUnauthorized(e: UnauthorizedEvent): string {

@@ -3,10 +3,12 @@
 // and the objects the token is bound to as the session sees them. The checks run in kube-apiserver's order
 // (issuer, signature, audience, then its validator: times with 60 s of leeway, service account, Secret, pod), so
 // a refusal names the cause its TokenReview names. What cannot be known makes the verdict "unknown", never "valid".
+import * as l10n from '@vscode/l10n';
 import { LEGACY_ISSUER } from '../token/claims';
 import { formatInstant } from '../token/relativeTime';
 import { staleMeaning } from '../token/staleness';
 import type { DecodedToken, ObjectRef } from '../token/types';
+import { semicolonList } from './wording';
 
 /** go-jose's leeway, which kube-apiserver applies to nbf, exp and iat. */
 export const LEEWAY_SECONDS = 60;
@@ -65,15 +67,31 @@ export type RefusalReason = 'expired' | 'notYetValid' | 'signature' | 'audience'
 export type TokenVerdict =
   /** `acceptance`: `text` without what stale means, for a view that says that elsewhere. */
   | { outcome: 'accepted'; text: string; stale: boolean; acceptance: string }
-  | { outcome: 'refused'; reason: RefusalReason; text: string }
+  /** `why`: the cause alone, without "invalidated: " before it or "the API server refuses it" after it. */
+  | { outcome: 'refused'; reason: RefusalReason; text: string; why?: string }
   /** Nothing known refuses it, but something it depends on could not be checked. */
   | { outcome: 'unknown'; text: string }
   /** Not this cluster's token: the verdict does not apply. */
   | { outcome: 'foreign'; text: string };
 
-type Refusal = { reason: RefusalReason; text: string };
+type Refusal = { reason: RefusalReason; text: string; why: string };
 
 const utc = (seconds: number): string => formatInstant(seconds).utc;
+
+/** A refusal whose words end in "the API server refuses it". */
+function refuses(reason: RefusalReason, why: string): Refusal {
+  return { reason, why, text: l10n.t('{0}: the API server refuses it', why) };
+}
+
+/** A refusal because an object the token is bound to is gone (or changed). */
+function invalidated(why: string): Refusal {
+  return { reason: 'invalidated', why, text: l10n.t('invalidated: {0}', why) };
+}
+
+/** A refusal whose words are its cause. */
+function refusal(reason: RefusalReason, text: string): Refusal {
+  return { reason, why: text, text };
+}
 
 export function tokenVerdict(input: VerdictInput): TokenVerdict {
   const { token, signature, server } = input;
@@ -86,12 +104,12 @@ export function tokenVerdict(input: VerdictInput): TokenVerdict {
     const notOurs = issuerVerdict(claims.iss, server.issuer, signature, unknowns);
     if (notOurs !== undefined) return notOurs;
   }
-  const refusal =
+  const refused =
     signatureRefusal(signature, unknowns) ??
     audienceRefusal(claims.aud, server, unknowns) ??
     (legacy ? legacyRefusal(input, unknowns) : boundRefusal(input, unknowns));
-  if (refusal !== undefined) return { outcome: 'refused', ...refusal };
-  if (unknowns.length > 0) return { outcome: 'unknown', text: `whether this API server accepts it is not known: ${unknowns.join('; ')}` };
+  if (refused !== undefined) return { outcome: 'refused', ...refused };
+  if (unknowns.length > 0) return { outcome: 'unknown', text: l10n.t('whether this API server accepts it is not known: {0}', semicolonList(unknowns)) };
   return accepted(input);
 }
 
@@ -100,25 +118,24 @@ function issuerVerdict(iss: string | undefined, issuer: string | undefined, sign
   if (issuer === undefined) {
     // Without the issuer, this cluster's keys are what make the token its own.
     if (signature.status === 'signed') return undefined;
-    const keys = signature.status === 'notSigned' ? 'its keys did not sign it' : `its signature could not be checked (${signature.reason})`;
-    return { outcome: 'unknown', text: `whose token it is cannot be told: this cluster's issuer is not known, and ${keys}` };
+    const keys = signature.status === 'notSigned' ? l10n.t('its keys did not sign it') : l10n.t('its signature could not be checked ({0})', signature.reason);
+    return { outcome: 'unknown', text: l10n.t("whose token it is cannot be told: this cluster's issuer is not known, and {0}", keys) };
   }
   if (iss === issuer) return undefined;
   // An API server may accept several issuers but publishes only the first; its keys signing the token say it is one.
   if (signature.status === 'signed') {
-    unknowns.push(`it names issuer ${iss ?? '(none)'}, not ${issuer}, the one this cluster publishes`);
+    unknowns.push(l10n.t('it names issuer {0}, not {1}, the one this cluster publishes', iss ?? l10n.t('(none)'), issuer));
     return undefined;
   }
   return {
     outcome: 'foreign',
-    text: iss === undefined ? `it names no issuer; this cluster's is ${issuer}` : `issued by ${iss}, not by this cluster (${issuer})`,
+    text: iss === undefined ? l10n.t("it names no issuer; this cluster's is {0}", issuer) : l10n.t('issued by {0}, not by this cluster ({1})', iss, issuer),
   };
 }
 
 function signatureRefusal(signature: SignatureInput, unknowns: string[]): Refusal | undefined {
-  if (signature.status === 'notSigned')
-    return { reason: 'signature', text: `not signed by this cluster's keys (${signature.reason}): the API server refuses it` };
-  if (signature.status === 'unchecked') unknowns.push(`its signature could not be checked (${signature.reason})`);
+  if (signature.status === 'notSigned') return refuses('signature', l10n.t("not signed by this cluster's keys ({0})", signature.reason));
+  if (signature.status === 'unchecked') unknowns.push(l10n.t('its signature could not be checked ({0})', signature.reason));
   return undefined;
 }
 
@@ -127,10 +144,10 @@ function audienceRefusal(aud: readonly string[], server: ApiServerIdentity, unkn
   if (aud.length === 0 || aud.some((a) => server.audiences.includes(a))) return undefined;
   const named = aud.join(', ');
   if (server.audiencesComplete) {
-    return { reason: 'audience', text: `for audience ${named}, not accepted by this API server (it accepts ${server.audiences.join(', ')})` };
+    return refusal('audience', l10n.t('for audience {0}, not accepted by this API server (it accepts {1})', named, server.audiences.join(', ')));
   }
-  const known = server.audiences.length > 0 ? `only ${server.audiences.join(', ')} is known to be one` : 'none is known yet';
-  unknowns.push(`it is for audience ${named}, and of this API server's audiences ${known} (a live token of a pod tells them all)`);
+  const known = server.audiences.length > 0 ? l10n.t('only {0} is known to be one', server.audiences.join(', ')) : l10n.t('none is known yet');
+  unknowns.push(l10n.t("it is for audience {0}, and of this API server's audiences {1} (a live token of a pod tells them all)", named, known));
   return undefined;
 }
 
@@ -141,10 +158,13 @@ function boundRefusal(input: VerdictInput, unknowns: string[]): Refusal | undefi
 function timeRefusal({ token, nowSec }: VerdictInput): Refusal | undefined {
   const { nbf, exp, iat } = token.claims;
   if (nbf !== undefined && nowSec + LEEWAY_SECONDS < nbf)
-    return { reason: 'notYetValid', text: `not valid before ${utc(nbf)}: the API server refuses it until then` };
-  if (exp !== undefined && nowSec - LEEWAY_SECONDS > exp) return { reason: 'expired', text: `expired at ${utc(exp)}: the API server refuses it` };
+    return refusal('notYetValid', l10n.t('not valid before {0}: the API server refuses it until then', utc(nbf)));
+  if (exp !== undefined && nowSec - LEEWAY_SECONDS > exp) return refuses('expired', l10n.t('expired at {0}', utc(exp)));
   if (iat !== undefined && nowSec + LEEWAY_SECONDS < iat) {
-    return { reason: 'notYetValid', text: `issued in the future (${utc(iat)}): the API server refuses it; check the clocks of the issuer and of this machine` };
+    return refusal(
+      'notYetValid',
+      l10n.t('issued in the future ({0}): the API server refuses it; check the clocks of the issuer and of this machine', utc(iat)),
+    );
   }
   return undefined;
 }
@@ -153,19 +173,16 @@ function objectsRefusal({ token, objects, nowSec }: VerdictInput, unknowns: stri
   const k = token.claims.kubernetes;
   const namespace = k?.namespace ?? '';
   const sa = k?.serviceAccount;
-  if (sa === undefined) return { reason: 'malformed', text: 'it names no service account: the API server refuses it' };
+  if (sa === undefined) return refuses('malformed', l10n.t('it names no service account'));
   const deletedLongAgo = (p: PresentObject): boolean => p.deletionSec !== undefined && p.deletionSec < nowSec - LEEWAY_SECONDS;
 
   const account = objects.serviceAccount(namespace, sa.name);
   const saName = `${namespace}/${sa.name}`;
-  if (account.state === 'absent') return { reason: 'serviceAccount', text: `its service account was deleted: ${saName} no longer exists` };
-  if (account.state === 'unknown') unknowns.push(`whether service account ${saName} still exists (${account.why})`);
+  if (account.state === 'absent') return refusal('serviceAccount', l10n.t('its service account was deleted: {0} no longer exists', saName));
+  if (account.state === 'unknown') unknowns.push(l10n.t('whether service account {0} still exists ({1})', saName, account.why));
   else if (account.uid !== (sa.uid ?? '')) {
-    return {
-      reason: 'serviceAccount',
-      text: `its service account was deleted: ${saName} was made again (uid ${account.uid}), the token is for uid ${sa.uid ?? '(none)'}`,
-    };
-  } else if (deletedLongAgo(account)) return { reason: 'serviceAccount', text: `its service account was deleted: ${saName} is being deleted` };
+    return refusal('serviceAccount', remadeAccount(saName, account.uid, sa.uid ?? l10n.t('(none)')));
+  } else if (deletedLongAgo(account)) return refusal('serviceAccount', l10n.t('its service account was deleted: {0} is being deleted', saName));
 
   const bound: [kind: 'Secret' | 'pod', ref: ObjectRef | undefined, look: (ns: string, name: string) => Presence][] = [
     ['Secret', k?.secret, (ns, name) => objects.secret(ns, name)],
@@ -173,16 +190,27 @@ function objectsRefusal({ token, objects, nowSec }: VerdictInput, unknowns: stri
   ];
   for (const [kind, ref, look] of bound) {
     if (ref === undefined) continue;
-    const what = `${kind} ${ref.name} (uid ${ref.uid ?? 'none'})`;
+    const uid = ref.uid ?? l10n.t('none');
+    const what = kind === 'Secret' ? l10n.t('Secret {0} (uid {1})', ref.name, uid) : l10n.t('pod {0} (uid {1})', ref.name, uid);
     const seen = look(namespace, ref.name);
-    if (seen.state === 'absent') return { reason: 'invalidated', text: `invalidated: its ${what} is gone` };
-    if (seen.state === 'unknown') unknowns.push(`whether its ${kind} ${namespace}/${ref.name} still exists (${seen.why})`);
-    else if (seen.uid !== (ref.uid ?? ''))
-      return { reason: 'invalidated', text: `invalidated: its ${what} is gone; the ${kind} of that name now is uid ${seen.uid}` };
-    else if (deletedLongAgo(seen)) return { reason: 'invalidated', text: `invalidated: its ${what} is being deleted since ${utc(seen.deletionSec ?? nowSec)}` };
+    if (seen.state === 'absent') return invalidated(l10n.t('its {0} is gone', what));
+    if (seen.state === 'unknown') {
+      const where = `${namespace}/${ref.name}`;
+      unknowns.push(
+        kind === 'Secret'
+          ? l10n.t('whether its Secret {0} still exists ({1})', where, seen.why)
+          : l10n.t('whether its pod {0} still exists ({1})', where, seen.why),
+      );
+    } else if (seen.uid !== (ref.uid ?? ''))
+      return invalidated(
+        kind === 'Secret'
+          ? l10n.t('its {0} is gone; the Secret of that name now is uid {1}', what, seen.uid)
+          : l10n.t('its {0} is gone; the pod of that name now is uid {1}', what, seen.uid),
+      );
+    else if (deletedLongAgo(seen)) return invalidated(l10n.t('its {0} is being deleted since {1}', what, utc(seen.deletionSec ?? nowSec)));
   }
   // A token bound to a Node only (no pod) dies with the Node, which the session does not list.
-  if (k?.pod === undefined && k?.node !== undefined) unknowns.push(`whether its node ${k.node.name} still exists (nodes are not listed)`);
+  if (k?.pod === undefined && k?.node !== undefined) unknowns.push(l10n.t('whether its node {0} still exists (nodes are not listed)', k.node.name));
   return undefined;
 }
 
@@ -192,34 +220,36 @@ function legacyRefusal({ token, objects }: VerdictInput, unknowns: string[]): Re
   const secretName = k?.secret?.name;
   const sa = k?.serviceAccount;
   if (namespace === undefined || secretName === undefined || sa?.uid === undefined) {
-    return { reason: 'malformed', text: 'a legacy token without its namespace, Secret or service-account claims: the API server refuses it' };
+    return refuses('malformed', l10n.t('a legacy token without its namespace, Secret or service-account claims'));
   }
   if (token.claims.sub !== `system:serviceaccount:${namespace}:${sa.name}`)
-    return { reason: 'malformed', text: 'its sub claim does not name its service account: the API server refuses it' };
+    return refuses('malformed', l10n.t('its sub claim does not name its service account'));
   const where = `${namespace}/${secretName}`;
   const secret = objects.tokenSecret(namespace, secretName);
   if (secret.state === 'absent' || (secret.state === 'present' && secret.deletionSec !== undefined)) {
-    return { reason: 'invalidated', text: `invalidated: its Secret ${where} is gone` };
+    return invalidated(l10n.t('its Secret {0} is gone', where));
   }
-  if (secret.state === 'unknown') unknowns.push(`whether its Secret ${where} still exists (${secret.why})`);
+  if (secret.state === 'unknown') unknowns.push(l10n.t('whether its Secret {0} still exists ({1})', where, secret.why));
   else if (secret.tokenFingerprint !== undefined && secret.tokenFingerprint !== token.fingerprint) {
-    return { reason: 'invalidated', text: `invalidated: its Secret ${where} holds another token now` };
+    return invalidated(l10n.t('its Secret {0} holds another token now', where));
   }
   const saName = `${namespace}/${sa.name}`;
   const account = objects.serviceAccount(namespace, sa.name);
-  if (account.state === 'absent') return { reason: 'serviceAccount', text: `its service account was deleted: ${saName} no longer exists` };
-  if (account.state === 'unknown') unknowns.push(`whether service account ${saName} still exists (${account.why})`);
-  else if (account.deletionSec !== undefined) return { reason: 'serviceAccount', text: `its service account was deleted: ${saName} is being deleted` };
-  else if (account.uid !== sa.uid) {
-    return { reason: 'serviceAccount', text: `its service account was deleted: ${saName} was made again (uid ${account.uid}), the token is for uid ${sa.uid}` };
-  }
+  if (account.state === 'absent') return refusal('serviceAccount', l10n.t('its service account was deleted: {0} no longer exists', saName));
+  if (account.state === 'unknown') unknowns.push(l10n.t('whether service account {0} still exists ({1})', saName, account.why));
+  else if (account.deletionSec !== undefined) return refusal('serviceAccount', l10n.t('its service account was deleted: {0} is being deleted', saName));
+  else if (account.uid !== sa.uid) return refusal('serviceAccount', remadeAccount(saName, account.uid, sa.uid));
   if (secret.state === 'present' && secret.invalidSince !== undefined && secret.invalidSince !== '') {
-    return {
-      reason: 'legacyInvalid',
-      text: `marked invalid since ${secret.invalidSince} (label kubernetes.io/legacy-token-invalid-since on Secret ${where}): the API server refuses it`,
-    };
+    return refuses(
+      'legacyInvalid',
+      l10n.t('marked invalid since {0} (label kubernetes.io/legacy-token-invalid-since on Secret {1})', secret.invalidSince, where),
+    );
   }
   return undefined;
+}
+
+function remadeAccount(saName: string, uid: string, tokenUid: string): string {
+  return l10n.t('its service account was deleted: {0} was made again (uid {1}), the token is for uid {2}', saName, uid, tokenUid);
 }
 
 function accepted({ token, nowSec }: VerdictInput): TokenVerdict {
@@ -227,11 +257,20 @@ function accepted({ token, nowSec }: VerdictInput): TokenVerdict {
   const warnAfter = token.claims.kubernetes?.warnAfter;
   // As kube-apiserver counts it: a token used after its warnafter is stale.
   const stale = warnAfter !== undefined && warnAfter !== 0 && nowSec > warnAfter;
-  let text = 'accepted by this API server';
+  let text = l10n.t('accepted by this API server');
   if (exp !== undefined && nowSec >= exp) {
-    text += ` for ${Math.max(0, exp + LEEWAY_SECONDS - nowSec)} s more: it expired at ${utc(exp)}, inside the API server's ${LEEWAY_SECONDS} s leeway for clock skew`;
+    text = l10n.t(
+      "accepted by this API server for {0} s more: it expired at {1}, inside the API server's {2} s leeway for clock skew",
+      Math.max(0, exp + LEEWAY_SECONDS - nowSec),
+      utc(exp),
+      LEEWAY_SECONDS,
+    );
   } else if (nbf !== undefined && nowSec < nbf) {
-    text += `: it is not valid before ${utc(nbf)}, but that is inside the API server's ${LEEWAY_SECONDS} s leeway for clock skew`;
+    text = l10n.t(
+      "accepted by this API server: it is not valid before {0}, but that is inside the API server's {1} s leeway for clock skew",
+      utc(nbf),
+      LEEWAY_SECONDS,
+    );
   }
-  return { outcome: 'accepted', text: stale ? `${text}, but stale: ${staleMeaning(warnAfter)}` : text, stale, acceptance: text };
+  return { outcome: 'accepted', text: stale ? l10n.t('{0}, but stale: {1}', text, staleMeaning(warnAfter)) : text, stale, acceptance: text };
 }

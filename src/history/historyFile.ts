@@ -2,8 +2,9 @@
 // and counted; only a file whose first line is not our header is unreadable as a whole. Text after the
 // last newline is handed back untouched: an append still being written, or one torn by a crash, which
 // only the holder of the lock may repair.
+import * as l10n from '@vscode/l10n';
 import type { FileHandle } from 'node:fs/promises';
-import { checkHeader, checkRecord, HEADER_LINE } from './recordFormat';
+import { checkHeader, checkRecord, HEADER_LINE, notAHeader } from './recordFormat';
 import type { HistoryRecord } from './types';
 
 /** Bytes read per step: what a load holds at once, besides the records. */
@@ -19,7 +20,7 @@ export function parseHeader(start: Buffer): HeaderRead {
   const firstNl = start.indexOf(0x0a);
   if (firstNl === -1) {
     // Only a partial first line: a header cut short is a file that was never really started.
-    return HEADER_LINE.startsWith(start.toString('utf8')) ? { kind: 'empty' } : { kind: 'corrupt', reason: 'its first line is not a history header' };
+    return HEADER_LINE.startsWith(start.toString('utf8')) ? { kind: 'empty' } : { kind: 'corrupt', reason: notAHeader() };
   }
   const header = checkHeader(start.toString('utf8', 0, firstNl));
   return header.ok ? { kind: 'ok', bytes: firstNl + 1 } : { kind: 'corrupt', reason: header.reason };
@@ -62,7 +63,7 @@ export function parseRecord(line: string): ReturnType<typeof checkRecord> {
   try {
     return checkRecord(JSON.parse(line));
   } catch {
-    return { ok: false, reason: 'it is not JSON' };
+    return { ok: false, reason: l10n.t('it is not JSON') };
   }
 }
 

@@ -3,6 +3,7 @@
 // compaction is made under a cross-process lock, after reading what the others wrote meanwhile. The store
 // is usable at once: it loads in the background, queries answer from what has loaded so far, and appends
 // wait in its queue until the file is open.
+import * as l10n from '@vscode/l10n';
 import { mkdir } from 'node:fs/promises';
 import { compactRecords, needsCompaction, type CompactionLimits } from './compaction';
 import { withFileLock, type HeldLock } from './fileLock';
@@ -53,10 +54,10 @@ function describeError(err: unknown): string {
 }
 
 function skippedNotice(skipped: SkippedLines): string {
-  const reason = skipped.firstReason ?? 'unknown reason';
+  const reason = skipped.firstReason ?? l10n.t('unknown reason');
   return skipped.count === 1
-    ? `1 unreadable line in the credential history was skipped (${reason}).`
-    : `${skipped.count} unreadable lines in the credential history were skipped (the first: ${reason}).`;
+    ? l10n.t('1 unreadable line in the credential history was skipped ({0}).', reason)
+    : l10n.t('{0} unreadable lines in the credential history were skipped (the first: {1}).', skipped.count, reason);
 }
 
 export class HistoryStore {
@@ -217,7 +218,9 @@ export class HistoryStore {
   private async syncLocked(held: HeldLock): Promise<boolean> {
     const event = await this.replica.sync(held);
     if (event) {
-      this.settings.onNotice(`The credential history could not be read (${event.reason}), so it was moved to ${event.path} and a new history was started.`);
+      this.settings.onNotice(
+        l10n.t('The credential history could not be read ({0}), so it was moved to {1} and a new history was started.', event.reason, event.path),
+      );
     }
     const skipped = this.replica.takeSkipped();
     if (skipped.count > 0) this.settings.onNotice(skippedNotice(skipped));

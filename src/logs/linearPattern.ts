@@ -1,5 +1,6 @@
 // User patterns run on RE2 (re2js), whose time is linear in the line whatever the pattern: the cluster
 // writes the lines, and a pattern such as `(a+)+$` would hold a backtracking engine for minutes on one.
+import * as l10n from '@vscode/l10n';
 import { RE2JS } from 're2js';
 import { errorMessage } from '../shared/values';
 
@@ -52,22 +53,24 @@ export function compileLinear(source: string, flags: string): LinearCompileResul
   if (construct === 'backreference') {
     return {
       ok: false,
-      reason: `it uses a back-reference (\\1 or \\k<name>), which the linear-time engine for log patterns cannot match; rewrite it without one`,
+      reason: l10n.t('it uses a back-reference (\\1 or \\k<name>), which the linear-time engine for log patterns cannot match; rewrite it without one'),
     };
   }
   if (construct === 'lookaround') {
     return {
       ok: false,
-      reason: `it uses a lookahead or lookbehind ((?=, (?!, (?<=, (?<!), which the linear-time engine for log patterns cannot match; rewrite it without one`,
+      reason: l10n.t(
+        'it uses a lookahead or lookbehind ((?=, (?!, (?<=, (?<!), which the linear-time engine for log patterns cannot match; rewrite it without one',
+      ),
     };
   }
   if (flags.includes('v')) {
-    return { ok: false, reason: "the linear-time engine for log patterns does not read the v flag's set notation; use the u flag instead" };
+    return { ok: false, reason: l10n.t("the linear-time engine for log patterns does not read the v flag's set notation; use the u flag instead") };
   }
   try {
     return { ok: true, matcher: RE2JS.compile(RE2JS.translateRegExp(source), re2Flags(flags)) };
   } catch (err) {
     const detail = errorMessage(err);
-    return { ok: false, reason: `the linear-time engine for log patterns cannot read it (${detail})` };
+    return { ok: false, reason: l10n.t('the linear-time engine for log patterns cannot read it ({0})', detail) };
   }
 }

@@ -1,5 +1,6 @@
 // The patterns that mark a log line as a 401 symptom, and their compilation into regexes plus the
 // literals the scanner searches for first.
+import * as l10n from '@vscode/l10n';
 import { priorStats } from './byteFrequency';
 import { compileLinear, type LineMatcher } from './linearPattern';
 import { requiredLiterals } from './requiredLiterals';
@@ -44,7 +45,7 @@ function lineFlags(flags: string | undefined): string {
 const NATIVE = new Set(DEFAULT_PATTERNS.map((p) => `${lineFlags(p.flags)}/${p.regex}`));
 
 function describe(p: LogPattern, index: number): string {
-  return typeof p.id === 'string' && p.id !== '' ? `pattern '${p.id}'` : `pattern #${index + 1}`;
+  return typeof p.id === 'string' && p.id !== '' ? l10n.t("pattern '{0}'", p.id) : l10n.t('pattern #{0}', index + 1);
 }
 
 function priorCost(text: string, caseInsensitive: boolean): number {
@@ -87,16 +88,16 @@ export function compilePatterns(patterns: LogPattern[]): CompiledPatterns {
   patterns.forEach((p, index) => {
     const name = describe(p, index);
     if (typeof p.id !== 'string' || p.id.trim() === '') {
-      errors.push(`${name}: the id is empty.`);
+      errors.push(l10n.t('{0}: the id is empty.', name));
       return;
     }
     if (seen.has(p.id)) {
-      errors.push(`${name}: another pattern already uses this id.`);
+      errors.push(l10n.t('{0}: another pattern already uses this id.', name));
       return;
     }
     seen.add(p.id);
     if (typeof p.regex !== 'string' || p.regex === '') {
-      errors.push(`${name}: the regular expression is empty.`);
+      errors.push(l10n.t('{0}: the regular expression is empty.', name));
       return;
     }
     // A line is tested, not iterated: `g` and `y` would only make test() remember lastIndex.
@@ -106,7 +107,7 @@ export function compilePatterns(patterns: LogPattern[]): CompiledPatterns {
       // JavaScript's verdict first, so a typo gets V8's message whichever engine runs the pattern.
       regex = new RegExp(p.regex, flags);
     } catch (err) {
-      errors.push(`${name}: ${errorMessage(err)}`);
+      errors.push(l10n.t('{0}: {1}', name, errorMessage(err)));
       return;
     }
     const native = NATIVE.has(`${flags}/${p.regex}`);
@@ -114,13 +115,13 @@ export function compilePatterns(patterns: LogPattern[]): CompiledPatterns {
     if (!native) {
       const linear = compileLinear(p.regex, flags);
       if (!linear.ok) {
-        unrunnable.push(`${name}: ${linear.reason}.`);
+        unrunnable.push(l10n.t('{0}: {1}.', name, linear.reason));
         return;
       }
       matcher = linear.matcher;
     }
     if (matcher.test('')) {
-      errors.push(`${name}: it matches an empty line, so it would report every line.`);
+      errors.push(l10n.t('{0}: it matches an empty line, so it would report every line.', name));
       return;
     }
     const patternIndex = compiled.length;
@@ -134,8 +135,8 @@ export function compilePatterns(patterns: LogPattern[]): CompiledPatterns {
   if (errors.length > 0) return { ok: false, errors };
   // Nothing left to scan with: a scan would report nothing and look like good news.
   if (compiled.length === 0 && unrunnable.length > 0) {
-    return { ok: false, errors: [...unrunnable, 'No pattern is left to scan with; fix one, or empty the setting to use the defaults.'] };
+    return { ok: false, errors: [...unrunnable, l10n.t('No pattern is left to scan with; fix one, or empty the setting to use the defaults.')] };
   }
-  const skipped = unrunnable.map((s) => `${s} It is skipped; the scan goes on with the other patterns.`);
+  const skipped = unrunnable.map((s) => l10n.t('{0} It is skipped; the scan goes on with the other patterns.', s));
   return { ok: true, patterns: compiled, literals: everyLine ? [] : mergeLiterals(found), everyLine, skipped };
 }

@@ -2,12 +2,14 @@
 // server never learned who called), so the caller is known only by its source IP and user agent. An IP
 // that one pod holds (a listed pod that held it by the time of the requests, or one history saw with it
 // then, deleted since) ties the 401s to that pod; the others are grouped by address, each with its user agents.
+import * as l10n from '@vscode/l10n';
 import type { UnauthorizedCaller } from '../../controlPlane/auditSummary';
 import type { PodRef } from '../../shared/nodeRef';
-import { describeRequests, holderName, holdersOfIP, type AddressHolder } from '../auditSources';
+import { describeRequests, holderName, holdersOfIP, requestCount, type AddressHolder } from '../auditSources';
 import type { Evidence } from '../evidence';
 import { findingId, podName, podRef, restartActions, tokenHealthAction, when, type DiagnoseOptions } from '../ruleKit';
 import type { Finding, FindingAction, FindingEvidence } from '../types';
+import { sentences } from '../wording';
 
 /** Unknown addresses shown one by one, the busiest first; the rest are one finding. */
 export const MAX_UNKNOWN_ADDRESSES = 20;
@@ -21,14 +23,18 @@ function total(callers: readonly UnauthorizedCaller[]): { requests: number; firs
 }
 
 function callerLine(c: UnauthorizedCaller): FindingEvidence {
-  const ua = c.userAgent !== '' ? `user agent ${c.userAgent}` : 'no user agent';
-  const user = c.username !== undefined ? `, as ${c.username}` : '';
-  return { atMs: c.lastSeenMs, text: `401: ${describeRequests(c)} from ${c.sourceIP !== '' ? c.sourceIP : 'an unknown address'}, ${ua}${user}` };
+  const ua = c.userAgent !== '' ? l10n.t('user agent {0}', c.userAgent) : l10n.t('no user agent');
+  const from = c.sourceIP !== '' ? c.sourceIP : l10n.t('an unknown address');
+  const text =
+    c.username !== undefined
+      ? l10n.t('401: {0} from {1}, {2}, as {3}', describeRequests(c), from, ua, c.username)
+      : l10n.t('401: {0} from {1}, {2}', describeRequests(c), from, ua);
+  return { atMs: c.lastSeenMs, text };
 }
 
 function span(t: { requests: number; first: number; last: number }): string {
-  const n = `${t.requests.toLocaleString('en-US')} request${t.requests === 1 ? '' : 's'}`;
-  return t.first === t.last ? `${n} at ${when(t.first)}` : `${n} between ${when(t.first)} and ${when(t.last)}`;
+  const n = requestCount(t.requests);
+  return t.first === t.last ? l10n.t('{0} at {1}', n, when(t.first)) : l10n.t('{0} between {1} and {2}', n, when(t.first), when(t.last));
 }
 
 /** The pod's ref: a deleted pod's too, for its Token Health panel (which says it is gone), when its service account is known. */
@@ -44,7 +50,7 @@ function podFinding(evidence: Evidence, holder: AddressHolder, callers: Unauthor
   const agents = [...new Set(callers.map((c) => c.userAgent).filter((u) => u !== ''))];
   const ref = holderRef(evidence.context, holder);
   const deleted = holder.pod === undefined;
-  const whose = deleted ? `the IP pod ${podName(holder)} held before it was deleted` : `the IP of pod ${podName(holder)}`;
+  const whose = deleted ? l10n.t('the IP pod {0} held before it was deleted', podName(holder)) : l10n.t('the IP of pod {0}', podName(holder));
   const actions: FindingAction[] = holder.pod !== undefined ? restartActions(evidence.context, holder.pod) : [];
   if (ref !== undefined) actions.push(tokenHealthAction(ref));
   const subject: Finding['subject'] = { context: evidence.context, namespace: holder.namespace, pod: holder.name, podUid: holder.uid };
@@ -54,11 +60,24 @@ function podFinding(evidence: Evidence, holder: AddressHolder, callers: Unauthor
     rule: 'auditUnauthorized',
     // A deleted pod sends nothing more: what it was refused is history.
     severity: deleted ? 'warning' : 'error',
-    title: `401s from ${deleted ? `${podName(holder)} (deleted since)` : podName(holder)}`,
-    explanation:
-      `The API server refused ${span(t)} from ${ips}, ${whose}${agents.length > 0 ? ` (user agent ${agents.join(', ')})` : ''}, with 401: ` +
-      `the token it sent was expired, invalidated (its pod or Secret deleted) or not one of this cluster's. ` +
-      `A refused request names no user, so the audit log cannot say which token; Token Health shows the pod's tokens and its 401 lines.`,
+    title: deleted ? l10n.t('401s from {0} (deleted since)', podName(holder)) : l10n.t('401s from {0}', podName(holder)),
+    explanation: sentences(
+      agents.length > 0
+        ? l10n.t(
+            "The API server refused {0} from {1}, {2} (user agent {3}), with 401: the token it sent was expired, invalidated (its pod or Secret deleted) or not one of this cluster's.",
+            span(t),
+            ips,
+            whose,
+            agents.join(', '),
+          )
+        : l10n.t(
+            "The API server refused {0} from {1}, {2}, with 401: the token it sent was expired, invalidated (its pod or Secret deleted) or not one of this cluster's.",
+            span(t),
+            ips,
+            whose,
+          ),
+      l10n.t("A refused request names no user, so the audit log cannot say which token; Token Health shows the pod's tokens and its 401 lines."),
+    ),
     subject,
     evidence: callers.map(callerLine).sort((a, b) => a.atMs - b.atMs),
     actions,
@@ -69,19 +88,24 @@ function podFinding(evidence: Evidence, holder: AddressHolder, callers: Unauthor
 
 function addressFinding(evidence: Evidence, ip: string, callers: UnauthorizedCaller[], sharedBy: AddressHolder[]): Finding {
   const t = total(callers);
-  const where = ip !== '' ? ip : 'an address the audit log does not give';
+  const where = ip !== '' ? ip : l10n.t('an address the audit log does not give');
   const who =
     sharedBy.length > 1
       ? sharedBy.every((h) => h.pod !== undefined)
-        ? `Pods ${sharedBy.map(holderName).join(', ')} share that address (host network), so it names no one pod`
-        : `Pods ${sharedBy.map(holderName).join(', ')} held that address over those requests (one after another, or on the host network), so it names no one pod`
-      : 'No listed pod holds that address, and history saw no deleted pod with it: it is a node, a client outside the cluster, or a pod deleted before it was seen';
+        ? l10n.t('Pods {0} share that address (host network), so it names no one pod', sharedBy.map(holderName).join(', '))
+        : l10n.t(
+            'Pods {0} held that address over those requests (one after another, or on the host network), so it names no one pod',
+            sharedBy.map(holderName).join(', '),
+          )
+      : l10n.t(
+          'No listed pod holds that address, and history saw no deleted pod with it: it is a node, a client outside the cluster, or a pod deleted before it was seen',
+        );
   return {
     id: findingId('auditUnauthorized', ip !== '' ? ip : 'unknown'),
     rule: 'auditUnauthorized',
     severity: 'warning',
-    title: `401s from ${where}`,
-    explanation: `The API server refused ${span(t)} from ${where} with 401. ${who}; the user agents below say which client sent them.`,
+    title: l10n.t('401s from {0}', where),
+    explanation: l10n.t('The API server refused {0} from {1} with 401. {2}; the user agents below say which client sent them.', span(t), where, who),
     subject: { context: evidence.context },
     evidence: callers.map(callerLine).sort((a, b) => a.atMs - b.atMs),
     actions: [],
@@ -116,8 +140,8 @@ export function auditUnauthorizedRule(evidence: Evidence, _nowMs: number, _optio
       id: findingId('auditUnauthorized', 'more'),
       rule: 'auditUnauthorized',
       severity: 'warning',
-      title: `401s from ${rest.length} more addresses`,
-      explanation: `The API server refused ${span(t)} from ${rest.length} more addresses no one pod holds, with 401.`,
+      title: l10n.t('401s from {0} more addresses', rest.length),
+      explanation: l10n.t('The API server refused {0} from {1} more addresses no one pod holds, with 401.', span(t), rest.length),
       subject: { context: evidence.context },
       evidence: all
         .sort((a, b) => b.requests - a.requests)

@@ -1,6 +1,7 @@
 // 401 under concurrency: one token both accepted and refused within seconds, or a concurrency
 // probe whose parallel requests with one token got some 401s. The token is good; the refusal
 // depends on which request (or which API server) answers.
+import * as l10n from '@vscode/l10n';
 import type { Subject } from '../../history/types';
 import type { NodeRef } from '../../shared/nodeRef';
 import type { Evidence } from '../evidence';
@@ -9,8 +10,11 @@ import type { Finding, FindingEvidence } from '../types';
 import { action, describeUnauthorized, findPod, findingId, podName, podRef, tokenHealthAction, when, type DiagnoseOptions } from '../ruleKit';
 import { COMMAND } from '../../shared/commandIds';
 
-const EXPLANATION_TAIL =
-  'the token itself is valid, so look at what answers in parallel: API server replicas with different service-account keys, or an authenticating proxy or webhook cache that races under load.';
+function explanationTail(): string {
+  return l10n.t(
+    'the token itself is valid, so look at what answers in parallel: API server replicas with different service-account keys, or an authenticating proxy or webhook cache that races under load.',
+  );
+}
 
 function targetOf(evidence: Evidence, subject: Subject): NodeRef {
   const pod = findPod(evidence, subject);
@@ -38,15 +42,25 @@ export function concurrent401Rule(evidence: Evidence, _nowMs: number, options: D
       id: findingId('concurrent401', 'probe', p.tokenFingerprint),
       rule: 'concurrent401',
       severity: 'error',
-      title: `401 under concurrency for ${who(p.subject)}`,
-      explanation: `${p.unauthorized} of ${p.total} parallel requests with token ${p.tokenFingerprint} were refused with 401 while ${p.ok} passed: ${EXPLANATION_TAIL}`,
+      title: l10n.t('401 under concurrency for {0}', who(p.subject)),
+      explanation: l10n.t(
+        '{0} of {1} parallel requests with token {2} were refused with 401 while {3} passed: {4}',
+        p.unauthorized,
+        p.total,
+        p.tokenFingerprint,
+        p.ok,
+        explanationTail(),
+      ),
       cause: 'concurrency',
       subject: { ...p.subject },
       target,
       evidence: [
-        { atMs: p.atMs, text: `probe: ${p.total} requests, ${p.ok} ok, ${p.unauthorized} × 401, ${p.other} other; p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms` },
+        {
+          atMs: p.atMs,
+          text: l10n.t('probe: {0} requests, {1} ok, {2} × 401, {3} other; p50 {4} ms, p99 {5} ms', p.total, p.ok, p.unauthorized, p.other, p.p50Ms, p.p99Ms),
+        },
       ],
-      actions: [action('Probe again', COMMAND.probeConcurrency, target), tokenHealthAction(target)],
+      actions: [action(l10n.t('Probe again'), COMMAND.probeConcurrency, target), tokenHealthAction(target)],
     });
   }
 
@@ -76,7 +90,10 @@ export function concurrent401Rule(evidence: Evidence, _nowMs: number, options: D
     const target = targetOf(evidence, first.subject);
     const items: FindingEvidence[] = [
       ...interleaved.slice(0, 6).map((e) => ({ atMs: e.at, text: describeUnauthorized(e) })),
-      ...ok.slice(0, 6).map((s) => ({ atMs: s.atMs, text: `accepted (${s.source})${s.tokenFingerprint !== undefined ? ` token ${s.tokenFingerprint}` : ''}` })),
+      ...ok.slice(0, 6).map((s) => ({
+        atMs: s.atMs,
+        text: s.tokenFingerprint !== undefined ? l10n.t('accepted ({0}) token {1}', s.source, s.tokenFingerprint) : l10n.t('accepted ({0})', s.source),
+      })),
     ].sort((a, b) => a.atMs - b.atMs);
     const pod = findPod(evidence, first.subject);
     const count = interleaved.reduce((n, e) => n + (e.count ?? 1), 0);
@@ -84,13 +101,31 @@ export function concurrent401Rule(evidence: Evidence, _nowMs: number, options: D
       id: findingId('concurrent401', pod?.uid ?? key),
       rule: 'concurrent401',
       severity: 'warning',
-      title: `401 under concurrency in ${pod ? podName(pod) : key}`,
-      explanation: `${count} request${count === 1 ? ' was' : 's were'} refused with 401 between ${when(firstBad)} and ${when(lastBad)} while ${ok.length} with the same token passed within ${options.concurrencyWindowSeconds} s: ${EXPLANATION_TAIL}`,
+      title: l10n.t('401 under concurrency in {0}', pod ? podName(pod) : key),
+      explanation:
+        count === 1
+          ? l10n.t(
+              '1 request was refused with 401 between {0} and {1} while {2} with the same token passed within {3} s: {4}',
+              when(firstBad),
+              when(lastBad),
+              ok.length,
+              options.concurrencyWindowSeconds,
+              explanationTail(),
+            )
+          : l10n.t(
+              '{0} requests were refused with 401 between {1} and {2} while {3} with the same token passed within {4} s: {5}',
+              count,
+              when(firstBad),
+              when(lastBad),
+              ok.length,
+              options.concurrencyWindowSeconds,
+              explanationTail(),
+            ),
       cause: 'concurrency',
       subject: { ...first.subject },
       target,
       evidence: items,
-      actions: [action('Probe concurrency', COMMAND.probeConcurrency, target), tokenHealthAction(target)],
+      actions: [action(l10n.t('Probe concurrency'), COMMAND.probeConcurrency, target), tokenHealthAction(target)],
     });
   }
   return findings;

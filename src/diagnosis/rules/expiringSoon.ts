@@ -1,4 +1,5 @@
 // A pod's token is inside the warning window before its `exp`.
+import * as l10n from '@vscode/l10n';
 import { expiryOf } from '../../token/expiry';
 import type { Evidence } from '../evidence';
 import type { Finding } from '../types';
@@ -16,14 +17,19 @@ export function expiringSoonRule(evidence: Evidence, nowMs: number, options: Dia
       id: findingId('expiringSoon', pod.uid, token.subject.path),
       rule: 'expiringSoon',
       severity: 'warning',
-      title: `Token of ${podName(pod)} expires soon`,
-      explanation: `The token in ${token.subject.path ?? 'the pod'} expires in ${duration(expiresAt - nowMs)} (${when(expiresAt)}) and has not been replaced yet.`,
+      title: l10n.t('Token of {0} expires soon', podName(pod)),
+      explanation: l10n.t(
+        'The token in {0} expires in {1} ({2}) and has not been replaced yet.',
+        token.subject.path ?? l10n.t('the pod'),
+        duration(expiresAt - nowMs),
+        when(expiresAt),
+      ),
       subject: { ...token.subject },
       target: ref,
       evidence: [
         { atMs: token.at, text: describeObservation(token) },
         ...(info.expiringFrom !== undefined
-          ? [{ atMs: info.expiringFrom * 1000, text: `inside the warning window since ${when(info.expiringFrom * 1000)}` }]
+          ? [{ atMs: info.expiringFrom * 1000, text: l10n.t('inside the warning window since {0}', when(info.expiringFrom * 1000)) }]
           : []),
       ],
       actions: [tokenHealthAction(ref), ...restartActions(evidence.context, pod)],

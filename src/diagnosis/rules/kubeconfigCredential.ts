@@ -1,5 +1,6 @@
 // A kubeconfig credential expired, expiring or past warnafter: the active context's, and any
 // kubeconfig open in the editor (a CNI plugin's node kubeconfig holding a copied pod token, say).
+import * as l10n from '@vscode/l10n';
 import { expiryOf } from '../../token/expiry';
 import type { ContextRef } from '../../shared/nodeRef';
 import type { Evidence, KubeconfigCredentialEvidence } from '../evidence';
@@ -8,22 +9,22 @@ import { action, duration, findPod, findingId, podRef, restartActions, tokenHeal
 import { COMMAND } from '../../shared/commandIds';
 
 function whereOf(c: KubeconfigCredentialEvidence): string {
-  if (c.origin === 'activeContext') return `context ${c.context ?? '?'}`;
-  const user = c.user !== undefined ? ` (user ${c.user})` : '';
-  return `${c.file ?? 'an open kubeconfig'}${user}`;
+  if (c.origin === 'activeContext') return l10n.t('context {0}', c.context ?? '?');
+  const file = c.file ?? l10n.t('an open kubeconfig');
+  return c.user !== undefined ? l10n.t('{0} (user {1})', file, c.user) : file;
 }
 
 function what(c: KubeconfigCredentialEvidence): string {
   switch (c.kind) {
     case 'clientCertificate':
     case 'certificate':
-      return 'client certificate';
+      return l10n.t('client certificate');
     case 'exec':
-      return 'exec plugin credential';
+      return l10n.t('exec plugin credential');
     case 'tokenFile':
-      return 'token file';
+      return l10n.t('token file');
     default:
-      return 'token';
+      return l10n.t('token');
   }
 }
 
@@ -46,33 +47,63 @@ export function kubeconfigCredentialRule(evidence: Evidence, nowMs: number, opti
     let title: string;
     let explanation: string;
     if (info.state === 'expired') {
-      title = `Kubeconfig ${kind} expired: ${where}`;
-      explanation = `The ${kind} of ${where} expired ${duration(nowMs - expiresAt)} ago (${when(expiresAt)}), so every request with it gets 401 Unauthorized${copied ? '; it is a service-account token copied into the file, which nothing refreshes' : ''}.`;
+      title = l10n.t('Kubeconfig {0} expired: {1}', kind, where);
+      explanation = copied
+        ? l10n.t(
+            'The {0} of {1} expired {2} ago ({3}), so every request with it gets 401 Unauthorized; it is a service-account token copied into the file, which nothing refreshes.',
+            kind,
+            where,
+            duration(nowMs - expiresAt),
+            when(expiresAt),
+          )
+        : l10n.t(
+            'The {0} of {1} expired {2} ago ({3}), so every request with it gets 401 Unauthorized.',
+            kind,
+            where,
+            duration(nowMs - expiresAt),
+            when(expiresAt),
+          );
     } else if (info.state === 'stale') {
       const warnAt = (c.warnAfter ?? c.expiresAt) * 1000;
-      title = `Kubeconfig token past warnafter: ${where}`;
-      explanation = `The token of ${where} is past its warnafter (${when(warnAt)}): it was copied out of a pod, nothing refreshes it, and it stops working at ${when(expiresAt)}.`;
+      title = l10n.t('Kubeconfig token past warnafter: {0}', where);
+      explanation = l10n.t(
+        'The token of {0} is past its warnafter ({1}): it was copied out of a pod, nothing refreshes it, and it stops working at {2}.',
+        where,
+        when(warnAt),
+        when(expiresAt),
+      );
     } else {
-      title = `Kubeconfig ${kind} expires soon: ${where}`;
-      explanation = `The ${kind} of ${where} expires in ${duration(expiresAt - nowMs)} (${when(expiresAt)}); get a new one before then.`;
+      title = l10n.t('Kubeconfig {0} expires soon: {1}', kind, where);
+      explanation = l10n.t('The {0} of {1} expires in {2} ({3}); get a new one before then.', kind, where, duration(expiresAt - nowMs), when(expiresAt));
     }
 
     const items: FindingEvidence[] = [];
     if (c.issuedAt !== undefined)
-      items.push({ atMs: c.issuedAt * 1000, text: `issued ${when(c.issuedAt * 1000)}${c.fingerprint !== undefined ? `, token ${c.fingerprint}` : ''}` });
-    if (c.warnAfter !== undefined) items.push({ atMs: c.warnAfter * 1000, text: `warnafter ${when(c.warnAfter * 1000)}` });
+      items.push({
+        atMs: c.issuedAt * 1000,
+        text:
+          c.fingerprint !== undefined ? l10n.t('issued {0}, token {1}', when(c.issuedAt * 1000), c.fingerprint) : l10n.t('issued {0}', when(c.issuedAt * 1000)),
+      });
+    if (c.warnAfter !== undefined) items.push({ atMs: c.warnAfter * 1000, text: l10n.t('warnafter {0}', when(c.warnAfter * 1000)) });
     items.push({
       atMs: expiresAt,
-      text: `expires ${when(expiresAt)}${c.path !== undefined ? ` (${c.path}${c.line !== undefined ? `, line ${c.line + 1}` : ''})` : ''}`,
+      text:
+        c.path === undefined
+          ? l10n.t('expires {0}', when(expiresAt))
+          : c.line !== undefined
+            ? l10n.t('expires {0} ({1}, line {2})', when(expiresAt), c.path, c.line + 1)
+            : l10n.t('expires {0} ({1})', when(expiresAt), c.path),
     });
-    if (c.boundPod)
-      items.push({ atMs: expiresAt, text: `bound to pod ${c.boundPod.namespace}/${c.boundPod.name}${boundPod ? '' : ' (not found in the cluster)'}` });
+    if (c.boundPod) {
+      const bound = `${c.boundPod.namespace}/${c.boundPod.name}`;
+      items.push({ atMs: expiresAt, text: boundPod ? l10n.t('bound to pod {0}', bound) : l10n.t('bound to pod {0} (not found in the cluster)', bound) });
+    }
     items.sort((a, b) => a.atMs - b.atMs);
 
     const actions: FindingAction[] = [];
-    if (c.origin === 'activeContext') actions.push(action('Reload credentials', COMMAND.reloadCredentials, context));
+    if (c.origin === 'activeContext') actions.push(action(l10n.t('Reload credentials'), COMMAND.reloadCredentials, context));
     // The pod that wrote the kubeconfig (a CNI DaemonSet) writes a fresh token when restarted.
-    if (boundPod) actions.push(...restartActions(evidence.context, boundPod, 'Restart the pod that wrote it'));
+    if (boundPod) actions.push(...restartActions(evidence.context, boundPod, l10n.t('Restart the pod that wrote it')));
     actions.push(tokenHealthAction(boundPod ? podRef(evidence.context, boundPod) : context));
 
     const finding: Finding = {

@@ -2,6 +2,7 @@
 // marked `kubernetes.io/legacy-token-invalid-since` after a clean-up period unused (default one
 // year) and deleted one more period after that — only when the ServiceAccount lists it in
 // `.secrets` and no pod mounts it (kube-controller-manager's legacy token cleaner, GA in 1.30).
+import * as l10n from '@vscode/l10n';
 import type { SecretRef, ServiceAccountRef } from '../../shared/nodeRef';
 import type { Evidence, LegacySecretEvidence } from '../evidence';
 import type { Finding, FindingEvidence } from '../types';
@@ -40,9 +41,12 @@ export interface CleanupPlan {
 
 export function cleanupPlan(s: LegacySecretEvidence, periodDays: number): CleanupPlan {
   if (!s.referencedByServiceAccount) {
-    return { eligible: false, reason: 'its ServiceAccount does not list it in .secrets, so the cleaner cannot tell it was auto-generated and leaves it' };
+    return {
+      eligible: false,
+      reason: l10n.t('its ServiceAccount does not list it in .secrets, so the cleaner cannot tell it was auto-generated and leaves it'),
+    };
   }
-  if (s.mountedBy.length > 0) return { eligible: false, reason: `pods mount it (${s.mountedBy.join(', ')}), so the cleaner leaves it` };
+  if (s.mountedBy.length > 0) return { eligible: false, reason: l10n.t('pods mount it ({0}), so the cleaner leaves it', s.mountedBy.join(', ')) };
   const period = periodDays * DAY_MS;
   const invalidSince = parseLabelDate(s.invalidSince);
   if (invalidSince !== undefined) return { eligible: true, invalidFrom: invalidSince, deleteFrom: invalidSince + period };
@@ -60,12 +64,18 @@ export function legacyTokenRule(evidence: Evidence, nowMs: number, options: Diag
     if (s.serviceAccount !== undefined) secretRef.serviceAccount = s.serviceAccount;
     const items: FindingEvidence[] = [];
     if (s.createdAtMs !== undefined)
-      items.push({ atMs: s.createdAtMs, text: `Secret ${s.namespace}/${s.name} created${s.fingerprint !== undefined ? `, token ${s.fingerprint}` : ''}` });
+      items.push({
+        atMs: s.createdAtMs,
+        text:
+          s.fingerprint !== undefined
+            ? l10n.t('Secret {0} created, token {1}', `${s.namespace}/${s.name}`, s.fingerprint)
+            : l10n.t('Secret {0} created', `${s.namespace}/${s.name}`),
+      });
     const lastUsed = parseLabelDate(s.lastUsed);
     items.push(
       lastUsed !== undefined && s.lastUsed !== undefined
         ? { atMs: lastUsed, day: s.lastUsed, text: `kubernetes.io/legacy-token-last-used: ${s.lastUsed}` }
-        : { atMs: s.createdAtMs ?? nowMs, text: 'no kubernetes.io/legacy-token-last-used label: not used since tracking began' },
+        : { atMs: s.createdAtMs ?? nowMs, text: l10n.t('no kubernetes.io/legacy-token-last-used label: not used since tracking began') },
     );
     const invalidSince = parseLabelDate(s.invalidSince);
     if (invalidSince !== undefined && s.invalidSince !== undefined)
@@ -74,7 +84,7 @@ export function legacyTokenRule(evidence: Evidence, nowMs: number, options: Diag
       items.push({
         atMs: plan.deleteFrom,
         day: day(plan.deleteFrom),
-        text: `deleted by the legacy token cleaner from ${day(plan.deleteFrom)} if still unused`,
+        text: l10n.t('deleted by the legacy token cleaner from {0} if still unused', day(plan.deleteFrom)),
       });
     for (const e of refused.slice(0, 5)) items.push({ atMs: e.at, text: describeUnauthorized(e) });
     // A day is ordered after every moment of that day: a token last used the day its Secret was made was used after it.
@@ -83,26 +93,46 @@ export function legacyTokenRule(evidence: Evidence, nowMs: number, options: Diag
     const name = `${s.namespace}/${s.name}`;
     let explanation: string;
     if (invalid) {
-      explanation = `This legacy token has no expiry but is marked invalid since ${s.invalidSince ?? ''}${s.lastUsed !== undefined ? ` (last used ${s.lastUsed})` : ''}, so the API server refuses it; ${plan.deleteFrom !== undefined ? `the cleaner deletes it from ${day(plan.deleteFrom)} unless the label is removed` : (plan.reason ?? '')}.`;
+      const next =
+        plan.deleteFrom !== undefined ? l10n.t('the cleaner deletes it from {0} unless the label is removed', day(plan.deleteFrom)) : (plan.reason ?? '');
+      explanation =
+        s.lastUsed !== undefined
+          ? l10n.t(
+              'This legacy token has no expiry but is marked invalid since {0} (last used {1}), so the API server refuses it; {2}.',
+              s.invalidSince ?? '',
+              s.lastUsed,
+              next,
+            )
+          : l10n.t('This legacy token has no expiry but is marked invalid since {0}, so the API server refuses it; {1}.', s.invalidSince ?? '', next);
     } else if (!plan.eligible) {
-      explanation = `This legacy token never expires${s.lastUsed !== undefined ? ` (last used ${s.lastUsed})` : ''} and is never cleaned up: ${plan.reason ?? ''}; replace it with a short-lived token.`;
+      explanation =
+        s.lastUsed !== undefined
+          ? l10n.t(
+              'This legacy token never expires (last used {0}) and is never cleaned up: {1}; replace it with a short-lived token.',
+              s.lastUsed,
+              plan.reason ?? '',
+            )
+          : l10n.t('This legacy token never expires and is never cleaned up: {0}; replace it with a short-lived token.', plan.reason ?? '');
     } else {
       const mark =
         plan.invalidFrom !== undefined
-          ? `it is marked invalid from ${day(plan.invalidFrom)} and deleted from ${day(plan.deleteFrom ?? plan.invalidFrom)} if unused until then`
-          : 'it is marked invalid after a year unused and deleted a year later';
-      explanation = `This legacy token never expires${s.lastUsed !== undefined ? ` (last used ${s.lastUsed})` : ' and has not been used since tracking began'}; ${mark}.`;
+          ? l10n.t('it is marked invalid from {0} and deleted from {1} if unused until then', day(plan.invalidFrom), day(plan.deleteFrom ?? plan.invalidFrom))
+          : l10n.t('it is marked invalid after a year unused and deleted a year later');
+      explanation =
+        s.lastUsed !== undefined
+          ? l10n.t('This legacy token never expires (last used {0}); {1}.', s.lastUsed, mark)
+          : l10n.t('This legacy token never expires and has not been used since tracking began; {0}.', mark);
     }
     const actions = [tokenHealthAction(secretRef)];
     if (s.serviceAccount !== undefined) {
       const sa: ServiceAccountRef = { kind: 'serviceAccount', context: evidence.context, namespace: s.namespace, name: s.serviceAccount };
-      actions.unshift(action('Request a short-lived token', COMMAND.requestToken, sa));
+      actions.unshift(action(l10n.t('Request a short-lived token'), COMMAND.requestToken, sa));
     }
     const finding: Finding = {
       id: findingId('legacyToken', s.namespace, s.name),
       rule: 'legacyToken',
       severity: refused.length > 0 ? 'error' : invalid ? 'warning' : 'info',
-      title: invalid ? `Legacy token ${name} is invalid` : `Legacy token ${name} has no expiry`,
+      title: invalid ? l10n.t('Legacy token {0} is invalid', name) : l10n.t('Legacy token {0} has no expiry', name),
       explanation,
       subject: { context: evidence.context, namespace: s.namespace, ...(s.serviceAccount !== undefined ? { serviceAccount: s.serviceAccount } : {}) },
       target: secretRef,

@@ -1,6 +1,7 @@
 // The app does not re-read its rotated token: the kubelet wrote a newer token to the file (seen
 // as a change between observations, or as a token issued after the pod started), yet the pod's 401
 // lines go on after the rotation. The app still sends the token it read at start.
+import * as l10n from '@vscode/l10n';
 import type { TokenObservation, UnauthorizedEvent } from '../../history/types';
 import type { Evidence } from '../evidence';
 import type { Finding, FindingEvidence } from '../types';
@@ -73,7 +74,7 @@ export function notReloadingRule(evidence: Evidence, nowMs: number, options: Dia
     // While the file's token is itself expired, the kubelet is the problem, not the app.
     if (fresh.exp !== undefined && fresh.exp * 1000 <= nowMs) continue;
     const rotated = rotation.to;
-    const path = fresh.subject.path ?? 'its token file';
+    const path = fresh.subject.path ?? l10n.t('its token file');
     const old = rotation.from;
     const oldExp = old?.exp !== undefined ? old.exp * 1000 : undefined;
     // The token read at start lived as long as the current one does: it ran out at start + lifetime.
@@ -87,31 +88,45 @@ export function notReloadingRule(evidence: Evidence, nowMs: number, options: Dia
     const first = after[0];
     const last = after[after.length - 1];
     const items: FindingEvidence[] = [];
-    if (pod.startedAtMs !== undefined) items.push({ atMs: pod.startedAtMs, text: `pod started: the app read its token file then` });
-    if (old) items.push({ atMs: old.at, text: `old ${describeObservation(old)}` });
-    items.push({ atMs: rotation.at, text: `rotation: the kubelet wrote a new ${describeObservation(rotated)}` });
-    if (rotated !== fresh) items.push({ atMs: fresh.at, text: `now in the file: ${describeObservation(fresh)}` });
-    if (oldExp !== undefined && oldExp <= nowMs) items.push({ atMs: oldExp, text: `the old token expired at ${when(oldExp)}` });
+    if (pod.startedAtMs !== undefined) items.push({ atMs: pod.startedAtMs, text: l10n.t('pod started: the app read its token file then') });
+    if (old) items.push({ atMs: old.at, text: l10n.t('old {0}', describeObservation(old)) });
+    items.push({ atMs: rotation.at, text: l10n.t('rotation: the kubelet wrote a new {0}', describeObservation(rotated)) });
+    if (rotated !== fresh) items.push({ atMs: fresh.at, text: l10n.t('now in the file: {0}', describeObservation(fresh)) });
+    if (oldExp !== undefined && oldExp <= nowMs) items.push({ atMs: oldExp, text: l10n.t('the old token expired at {0}', when(oldExp)) });
     if (heldExpired && heldExp !== undefined)
-      items.push({ atMs: heldExp, text: `the token read at start expired at about ${when(heldExp)} (start + the token lifetime)` });
+      items.push({ atMs: heldExp, text: l10n.t('the token read at start expired at about {0} (start + the token lifetime)', when(heldExp)) });
     for (const e of after.slice(0, 8)) items.push({ atMs: e.at, text: describeUnauthorized(e) });
-    if (after.length > 8 && last) items.push({ atMs: last.at, text: `${after.length - 8} more 401 lines, the last at ${when(last.at)}` });
+    if (after.length > 8 && last) items.push({ atMs: last.at, text: l10n.t('{0} more 401 lines, the last at {1}', after.length - 8, when(last.at)) });
     items.sort((a, b) => a.atMs - b.atMs);
     const count = after.reduce((n, e) => n + (e.count ?? 1), 0);
     const since = first ? when(first.at) : '?';
-    const expiredNote =
-      heldExpired && heldExp !== undefined ? `; the token it read at start expired at about ${when(heldExp)}` : namingOld > 0 ? ', naming the old token' : '';
+    const lines = count === 1 ? l10n.t('1 401 line') : l10n.t('{0} 401 lines', count);
+    const happened = l10n.t(
+      'The kubelet wrote a new token to {0} at {1}, yet {2} followed (from {3} to {4})',
+      path,
+      when(rotation.at),
+      lines,
+      since,
+      last ? when(last.at) : '?',
+    );
+    const remedy = l10n.t('the app still sends the token it read at start-up, so restart the pod now and make the app re-read its token file');
+    const explanation =
+      heldExpired && heldExp !== undefined
+        ? l10n.t('{0}; the token it read at start expired at about {1}: {2}.', happened, when(heldExp), remedy)
+        : namingOld > 0
+          ? l10n.t('{0}, naming the old token: {1}.', happened, remedy)
+          : l10n.t('{0}: {1}.', happened, remedy);
     findings.push({
       id: findingId('notReloading', pod.uid, fresh.subject.path),
       rule: 'notReloading',
       severity: 'error',
-      title: heldExpired ? `${podName(pod)} sends an expired token it never re-read` : `${podName(pod)} does not reload its rotated token`,
-      explanation: `The kubelet wrote a new token to ${path} at ${when(rotation.at)}, yet ${count} 401 line${count === 1 ? '' : 's'} followed (from ${since} to ${last ? when(last.at) : '?'})${expiredNote}: the app still sends the token it read at start-up, so restart the pod now and make the app re-read its token file.`,
+      title: heldExpired ? l10n.t('{0} sends an expired token it never re-read', podName(pod)) : l10n.t('{0} does not reload its rotated token', podName(pod)),
+      explanation,
       cause: 'appNotReloading',
       subject: { ...fresh.subject },
       target: ref,
       evidence: items,
-      actions: [...restartActions(evidence.context, pod, 'Restart pod now'), tokenHealthAction(ref)],
+      actions: [...restartActions(evidence.context, pod, l10n.t('Restart pod now')), tokenHealthAction(ref)],
     });
   }
   return findings;

@@ -1,6 +1,7 @@
 // The kubelet stopped refreshing a running pod's projected token: the file still holds a token whose
 // refresh is overdue (isRefreshOverdue, the explorer's rule too), or `exp` stayed the same across observations spanning that point.
 // Names the cause it can see: the pod is Terminating, or a PVC it mounts is Terminating.
+import * as l10n from '@vscode/l10n';
 import type { TokenObservation } from '../../history/types';
 import { isRefreshOverdue, kubeletRefreshPoint } from '../../token/kubeletRefresh';
 import type { Evidence, PodEvidence } from '../evidence';
@@ -34,17 +35,36 @@ function stallCause(pod: PodEvidence): StallCause {
     return {
       kind: 'pvcTerminating',
       since: claim.deletionRequestedAtMs,
-      text: `the PVC ${pod.namespace}/${claim.claimName} it mounts is Terminating${claim.deletionRequestedAtMs !== undefined ? ` since ${when(claim.deletionRequestedAtMs)}` : ''}, and the kubelet stops remounting (so refreshing) the volumes of a pod with a Terminating PVC (fixed upstream in ${UPSTREAM_FIX})`,
+      text:
+        claim.deletionRequestedAtMs !== undefined
+          ? l10n.t(
+              'the PVC {0} it mounts is Terminating since {1}, and the kubelet stops remounting (so refreshing) the volumes of a pod with a Terminating PVC (fixed upstream in {2})',
+              `${pod.namespace}/${claim.claimName}`,
+              when(claim.deletionRequestedAtMs),
+              UPSTREAM_FIX,
+            )
+          : l10n.t(
+              'the PVC {0} it mounts is Terminating, and the kubelet stops remounting (so refreshing) the volumes of a pod with a Terminating PVC (fixed upstream in {1})',
+              `${pod.namespace}/${claim.claimName}`,
+              UPSTREAM_FIX,
+            ),
     };
   }
   if (pod.deletionRequestedAtMs !== undefined) {
     return {
       kind: 'podTerminating',
       since: pod.deletionRequestedAtMs,
-      text: `the pod is Terminating since ${when(pod.deletionRequestedAtMs)}, and the kubelet stops refreshing the volumes of a terminating pod (fixed upstream in ${UPSTREAM_FIX})`,
+      text: l10n.t(
+        'the pod is Terminating since {0}, and the kubelet stops refreshing the volumes of a terminating pod (fixed upstream in {1})',
+        when(pod.deletionRequestedAtMs),
+        UPSTREAM_FIX,
+      ),
     };
   }
-  return { kind: 'unknown', text: `no cause is visible in the pod; check the kubelet log on ${pod.nodeName ?? 'its node'} for TokenRequest errors` };
+  return {
+    kind: 'unknown',
+    text: l10n.t('no cause is visible in the pod; check the kubelet log on {0} for TokenRequest errors', pod.nodeName ?? l10n.t('its node')),
+  };
 }
 
 interface Stall {
@@ -89,25 +109,43 @@ export function refreshStalledRule(evidence: Evidence, nowMs: number, _options: 
     if (!stall) continue;
     const cause = stallCause(pod);
     const expired = stall.token.exp !== undefined && stall.token.exp * 1000 <= nowMs;
-    const path = stall.token.subject.path ?? 'its token file';
+    const path = stall.token.subject.path ?? l10n.t('its token file');
     const items: FindingEvidence[] = stall.observations.map((o) => ({ atMs: o.at, text: describeObservation(o) }));
-    items.push({ atMs: stall.refreshAt, text: `kubelet refresh point ${when(stall.refreshAt)}: the kubelet should have written a new token` });
+    items.push({ atMs: stall.refreshAt, text: l10n.t('kubelet refresh point {0}: the kubelet should have written a new token', when(stall.refreshAt)) });
     if (cause.since !== undefined)
       items.push({
         atMs: cause.since,
-        text: cause.kind === 'pvcTerminating' ? `PVC deletion requested (Terminating)` : `pod deletion requested (Terminating)`,
+        text: cause.kind === 'pvcTerminating' ? l10n.t('PVC deletion requested (Terminating)') : l10n.t('pod deletion requested (Terminating)'),
       });
     items.sort((a, b) => a.atMs - b.atMs);
     const actions = [
       tokenHealthAction(ref),
-      ...restartActions(evidence.context, pod, cause.kind === 'pvcTerminating' ? 'Restart pod (the Terminating PVC is then deleted)' : 'Restart pod'),
+      ...restartActions(
+        evidence.context,
+        pod,
+        cause.kind === 'pvcTerminating' ? l10n.t('Restart pod (the Terminating PVC is then deleted)') : l10n.t('Restart pod'),
+      ),
     ];
     findings.push({
       id: findingId('refreshStalled', pod.uid, stall.token.subject.path),
       rule: 'refreshStalled',
       severity: expired ? 'error' : 'warning',
-      title: `Kubelet stopped refreshing the token of ${podName(pod)}`,
-      explanation: `The token in ${path} should have been replaced at ${when(stall.refreshAt)} but was still there ${duration(stall.seenAt - stall.refreshAt)} later${expired ? ' and has expired' : ''}: ${cause.text}.`,
+      title: l10n.t('Kubelet stopped refreshing the token of {0}', podName(pod)),
+      explanation: expired
+        ? l10n.t(
+            'The token in {0} should have been replaced at {1} but was still there {2} later and has expired: {3}.',
+            path,
+            when(stall.refreshAt),
+            duration(stall.seenAt - stall.refreshAt),
+            cause.text,
+          )
+        : l10n.t(
+            'The token in {0} should have been replaced at {1} but was still there {2} later: {3}.',
+            path,
+            when(stall.refreshAt),
+            duration(stall.seenAt - stall.refreshAt),
+            cause.text,
+          ),
       cause: cause.kind,
       subject: { ...stall.token.subject },
       target: ref,

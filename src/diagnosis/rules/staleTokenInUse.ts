@@ -1,5 +1,6 @@
 // A token past its `warnafter`: still accepted (an extended one-year token), but the kubelet
 // should have replaced it. Kubeconfig copies of such tokens are the kubeconfig rule's.
+import * as l10n from '@vscode/l10n';
 import type { TokenObservation } from '../../history/types';
 import type { Evidence } from '../evidence';
 import type { Finding } from '../types';
@@ -31,13 +32,18 @@ export function staleTokenInUseRule(evidence: Evidence, nowMs: number, _options:
       id: findingId('staleTokenInUse', pod.uid, token.subject.path),
       rule: 'staleTokenInUse',
       severity: 'warning',
-      title: `Stale token in ${podName(pod)}`,
-      explanation: `The token in ${token.subject.path ?? 'the pod'} is ${duration(nowMs - warnAt)} past its warnafter (${when(warnAt)}): the API server still accepts it, but it should have been replaced and will fail once the extended expiry ends.`,
+      title: l10n.t('Stale token in {0}', podName(pod)),
+      explanation: l10n.t(
+        'The token in {0} is {1} past its warnafter ({2}): the API server still accepts it, but it should have been replaced and will fail once the extended expiry ends.',
+        token.subject.path ?? l10n.t('the pod'),
+        duration(nowMs - warnAt),
+        when(warnAt),
+      ),
       subject: { ...token.subject },
       target: ref,
       evidence: [
         { atMs: token.at, text: describeObservation(token) },
-        { atMs: warnAt, text: `warnafter reached at ${when(warnAt)}` },
+        { atMs: warnAt, text: l10n.t('warnafter reached at {0}', when(warnAt)) },
       ],
       actions: [...restartActions(evidence.context, pod), tokenHealthAction(ref)],
     });

@@ -8,14 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, describe, it } from 'node:test';
-import {
-  AUDIT_OFF_SENTENCE,
-  AuditEvidence,
-  describeReadError,
-  isRotatedBackup,
-  resolveAuditPaths,
-  type AuditPathSettings,
-} from '../../../src/app/auditEvidence';
+import { auditOffSentence, AuditEvidence, describeReadError, isRotatedBackup, resolveAuditPaths, type AuditPathSettings } from '../../../src/app/auditEvidence';
 import { Emitter } from '../../../src/app/events';
 import { effectiveSetting, RESTRICTED_SETTINGS } from '../../../src/shared/settingKeys';
 import { legacyLine, ordinaryLine, staleLine, unauthorizedLine } from '../controlPlane/auditLines';
@@ -168,10 +161,10 @@ describe('AuditEvidence', () => {
     audit.start();
     audit.start();
     await audit.ready();
-    assert.deepEqual(audit.status, { state: 'off', sentence: AUDIT_OFF_SENTENCE });
-    assert.match(AUDIT_OFF_SENTENCE, /^Audit evidence is off: set clusterCredentials\.audit\.paths to /);
+    assert.deepEqual(audit.status, { state: 'off', sentence: auditOffSentence() });
+    assert.match(auditOffSentence(), /^Audit evidence is off: set clusterCredentials\.audit\.paths to /);
     assert.equal(audit.summary(), undefined);
-    assert.deepEqual(log.lines, [`info ${AUDIT_OFF_SENTENCE}`]);
+    assert.deepEqual(log.lines, [`info ${auditOffSentence()}`]);
 
     // Set, then cleared again: the evidence goes, and the views are told.
     const file = join(tempDir(), 'audit.log');

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ClusterState } from '../../../src/app/clusterState';
-import { ControlPlaneMetrics, METRICS_NOT_SERVED, NO_METRICS_PERMISSION, UNTRUSTED, type GaugeSessionSource } from '../../../src/app/controlPlaneMetrics';
+import { ControlPlaneMetrics, metricsNotServed, noMetricsPermission, untrustedWorkspace, type GaugeSessionSource } from '../../../src/app/controlPlaneMetrics';
 import { Emitter, type Disposable } from '../../../src/app/events';
 import type { RawResponse } from '../../../src/cluster/auth/apiClient';
 import type { ClusterSession } from '../../../src/cluster/auth/session';
@@ -141,7 +141,7 @@ describe('the control plane sampler on the stale-tokens scenario', () => {
     await metrics.sample();
     assert.equal(metricsAsked(), asked);
     assert.deepEqual(timers.running, []);
-    assert.deepEqual(metrics.gauge(context), { intervalSeconds: 60, points: [], metricsState: UNTRUSTED });
+    assert.deepEqual(metrics.gauge(context), { intervalSeconds: 60, points: [], metricsState: untrustedWorkspace() });
 
     trusted = true;
     // Granting trust fires the settings' change (every restricted setting changed).
@@ -270,9 +270,9 @@ describe('the control plane sampler on the stale-tokens scenario', () => {
     await metrics.sample();
     assert.equal(metricsAsked(), asked + 1);
     const gauge = metrics.gauge(context);
-    assert.equal(gauge.metricsState, NO_METRICS_PERMISSION);
+    assert.equal(gauge.metricsState, noMetricsPermission());
     assert.equal(
-      NO_METRICS_PERMISSION,
+      noMetricsPermission(),
       'No permission: get on the nonResourceURL /metrics (ClusterRole rule nonResourceURLs: ["/metrics"], verbs: ["get"]). Sampling stopped; bind such a role to your user and press Refresh.',
     );
     assert.deepEqual(gauge.points, []);
@@ -292,13 +292,13 @@ describe('the control plane sampler on the stale-tokens scenario', () => {
     assert.equal(metricsAsked(), asked + 1, 'no retry on the interval after a 403');
     assert.deepEqual(
       log.lines.filter((l) => l.includes('/metrics')),
-      [`info Token Health, control plane (${context}): ${NO_METRICS_PERMISSION}`],
+      [`info Token Health, control plane (${context}): ${noMetricsPermission()}`],
       'said once in the log',
     );
 
     await metrics.retry();
     assert.equal(metricsAsked(), asked + 2, 'the user asked (Refresh)');
-    assert.equal(metrics.gauge(context).metricsState, NO_METRICS_PERMISSION);
+    assert.equal(metrics.gauge(context).metricsState, noMetricsPermission());
     assert.equal(log.lines.filter((l) => l.includes('/metrics')).length, 1, 'the same answer is not logged again');
 
     // The kubeconfig is read again: a new session is asked once more.
@@ -382,7 +382,7 @@ describe('the control plane sampler when the API server says no', () => {
     }
     assert.deepEqual(asked, ['/metrics', LOG_PATH]);
     const gauge = metrics.gauge('fake');
-    assert.equal(gauge.metricsState, METRICS_NOT_SERVED);
+    assert.equal(gauge.metricsState, metricsNotServed());
     assert.equal(
       gauge.apiserverLogState,
       "No permission to read the log of kube-system/kube-apiserver-cp-1 (get on pods/log in kube-system): the API server's own count of refused credentials is not shown. Press Refresh after you are granted it.",

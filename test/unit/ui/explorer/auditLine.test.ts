@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, describe, it } from 'node:test';
-import { AUDIT_OFF_SENTENCE, AuditEvidence, type AuditPathSettings, type AuditStatus } from '../../../../src/app/auditEvidence';
+import { auditOffSentence, AuditEvidence, type AuditPathSettings, type AuditStatus } from '../../../../src/app/auditEvidence';
 import { Emitter } from '../../../../src/app/events';
 import type { InventorySnapshot, ResourceStatus } from '../../../../src/cluster/inventory/types';
 import type { Finding } from '../../../../src/diagnosis/types';
@@ -118,7 +118,7 @@ describe('the audit line under Findings', () => {
     assert.deepEqual(line.command, OPEN_SETTING);
     assert.equal(line.parent, node);
     const tooltip = line.tooltip?.() ?? '';
-    assert.ok(tooltip.includes(escapeMarkdown(AUDIT_OFF_SENTENCE)), tooltip);
+    assert.ok(tooltip.includes(escapeMarkdown(auditOffSentence())), tooltip);
     assert.match(tooltip, /^\*\*Audit evidence is off\*\*/);
   });
 
