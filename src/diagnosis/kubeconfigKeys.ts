@@ -13,9 +13,6 @@ export interface KubeconfigKeyProblem {
   message: string;
 }
 
-/** The English of ignoredTokenFileMessage(), for what cannot call it. */
-export const IGNORED_TOKEN_FILE_MESSAGE = '"token-file" is not a kubeconfig field; kubectl ignores it: did you mean "tokenFile"?';
-
 /** What a user is told about a `token-file` key, in the display language. */
 export function ignoredTokenFileMessage(): string {
   return l10n.t('"token-file" is not a kubeconfig field; kubectl ignores it: did you mean "tokenFile"?');

@@ -2,7 +2,7 @@
 import * as l10n from '@vscode/l10n';
 import fs from 'node:fs';
 import type { KubeConfig, User } from '@kubernetes/client-node';
-import { IGNORED_TOKEN_FILE_MESSAGE } from '../../diagnosis/kubeconfigKeys';
+import { ignoredTokenFileMessage } from '../../diagnosis/kubeconfigKeys';
 import { decodeCertificate } from '../../token/certificate';
 import { decodeEksToken, isEksToken } from '../../token/eksToken';
 import { decodeToken } from '../../token/jwt';
@@ -82,7 +82,7 @@ export interface CredentialObservation {
 }
 
 // The same sentence as the Problems entry: the key looks right, works in client-node, and kubectl ignores it.
-export { IGNORED_TOKEN_FILE_MESSAGE };
+export { ignoredTokenFileMessage };
 
 // client-node keeps only the fields it knows, so the users whose `token-file` was dropped are remembered per KubeConfig.
 const ignoredTokenFileUsers = new WeakMap<KubeConfig, Set<string>>();
@@ -111,7 +111,7 @@ export function describeCredential(kc: KubeConfig, context: string, observed: Cr
   }
   const out = describeUser(context, user, observed);
   if (ignoredTokenFileUsers.get(kc)?.has(user.name)) {
-    out.problem = out.problem === undefined ? IGNORED_TOKEN_FILE_MESSAGE : l10n.t('{0}; {1}', out.problem, IGNORED_TOKEN_FILE_MESSAGE);
+    out.problem = out.problem === undefined ? ignoredTokenFileMessage() : l10n.t('{0}; {1}', out.problem, ignoredTokenFileMessage());
   }
   return out;
 }

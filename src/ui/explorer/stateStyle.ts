@@ -67,7 +67,7 @@ export function verdictLook(v: TokenVerdict | undefined): VerdictLook {
   if (v === undefined) return { outcome: 'none' };
   switch (v.outcome) {
     case 'refused': {
-      const why = v.text.replace(/^invalidated: /, '').replace(/: the API server refuses it$/, '');
+      const why = v.why ?? v.text;
       return { outcome: 'refused', words: l10n.t('refused: {0}', why), row: l10n.t('refused: {0}', v.text) };
     }
     case 'accepted':

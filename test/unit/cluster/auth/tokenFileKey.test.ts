@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { IGNORED_TOKEN_FILE_MESSAGE } from '../../../../src/cluster/auth/credentialDescription';
+import { ignoredTokenFileMessage } from '../../../../src/cluster/auth/credentialDescription';
 import { FakeClock, type TempDir, fakeJwt } from './support/fixtures';
 import { clientsFor } from './support/clients';
 import { type RecordingServer, useRecordingServer } from './support/recordingServer';
@@ -39,7 +39,7 @@ describe('tokenFile and token-file, as kubectl reads them', () => {
     assert.deepEqual(sent(), [undefined]);
     const d = provider.describe();
     assert.equal(d.kind, 'none');
-    assert.equal(d.problem, IGNORED_TOKEN_FILE_MESSAGE);
+    assert.equal(d.problem, ignoredTokenFileMessage());
   });
 
   it('with token and tokenFile, sends the file (client-go re-reads it) and falls back to the inline token', async () => {
