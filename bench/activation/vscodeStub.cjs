@@ -184,6 +184,8 @@ const api = {
     onDidChange: event,
     all: [],
   },
+  // English: VS Code hands an extension no bundle, and l10n.t gives the English text.
+  l10n: { bundle: undefined, uri: undefined, t: (message) => message },
   env: { language: 'en', clipboard: { readText: () => Promise.resolve(''), writeText: () => Promise.resolve() } },
 };
 
