@@ -32,7 +32,7 @@ export interface ClusterStateOptions {
 
 /** The settings a session's lists are made with: a change to them needs a new inventory. */
 function listKeyOf(settings: StateSettings): string {
-  return JSON.stringify([settings.namespaces, settings.liveTokensConcurrency]);
+  return JSON.stringify([settings.namespaces, settings.liveTokensConcurrency, settings.inventoryMode, settings.inventoryPodThreshold]);
 }
 
 export class ClusterState implements Disposable {

@@ -191,6 +191,23 @@ export class Diagnosis implements Disposable {
       this.opts.log.warn(`Scan of ${where}: the active context changed as the scan began; run it again.`);
       return undefined;
     }
+    // Listing pods per namespace, the scanned namespace is listed for the scan (and a few minutes after).
+    const release = scope.kind === 'context' ? undefined : state.inventory.borrow(scope.namespace);
+    try {
+      return await this.scanState(state, session, scope, request, where);
+    } finally {
+      release?.();
+    }
+  }
+
+  /** The scan, once the scope's lists have answered. */
+  private async scanState(
+    state: SessionState,
+    session: ClusterSession,
+    scope: EvidenceScope,
+    request: ScanRequest,
+    where: string,
+  ): Promise<ScanOutcome | undefined> {
     await state.synced();
     const { settings, log } = this.opts;
     if (request.signal?.aborted) {
@@ -238,7 +255,7 @@ export class Diagnosis implements Disposable {
   }
 
   private baseOptions(state: SessionState): CollectOptions {
-    return { nowMs: this.now, history: this.opts.history, documents: this.opts.documents?.() ?? [], workloads: state.workloads };
+    return { nowMs: this.now, history: this.opts.history, documents: this.opts.documents?.() ?? [], workloads: state.workloads, claims: state.claims };
   }
 
   private evidenceSession(state: SessionState): EvidenceSession {
@@ -306,6 +323,21 @@ export class Diagnosis implements Disposable {
     if (list.length === 0) this.given.delete(source);
     else this.given.set(source, list);
     this.opts.findings.set(source, list);
+    this.holdFindingNamespaces();
+  }
+
+  /**
+   * Listing pods per namespace, the namespaces with findings stay listed; one that was not yet is diagnosed again
+   * once its lists have answered.
+   */
+  private holdFindingNamespaces(): void {
+    const state = this.opts.state.current;
+    if (!state?.isStarted) return;
+    const namespaces = new Set([...this.given.values()].flatMap((list) => list.flatMap((f) => f.subject.namespace ?? [])));
+    if (!state.inventory.keepForFindings(namespaces)) return;
+    void state.synced().then(() => {
+      if (this.opts.state.current === state) this.schedule();
+    });
   }
 
   /** The inventory says a namespace is gone: its findings go at once, not at the next periodic run. */

@@ -11,7 +11,9 @@ import { liveTokenKey, type InventorySnapshot, type LegacySecretItem, type LiveT
 import { ClusterKeys } from '../cluster/live/jwks';
 import { LiveTokens, type LiveTokenMode } from '../cluster/live/liveTokenCache';
 import { readLiveToken } from '../cluster/live/readLiveToken';
-import type { WorkloadResolver } from '../cluster/scan/podEvidence';
+import type { InventoryModeSetting } from '../cluster/inventory/inventoryMode';
+import type { Timer } from '../cluster/inventory/namespaceHolds';
+import { ClaimCache, type WorkloadResolver } from '../cluster/scan/podEvidence';
 import type { TokenVerdict } from '../diagnosis/tokenVerdict';
 import type { HistoryRecord, TokenObservation } from '../history/types';
 import { errorMessage } from '../shared/values';
@@ -25,6 +27,10 @@ export interface StateSettings {
   readonly liveTokens: LiveTokenMode;
   readonly liveTokensIntervalSeconds: number;
   readonly liveTokensConcurrency: number;
+  /** `clusterCredentials.inventory.mode`. */
+  readonly inventoryMode: InventoryModeSetting;
+  /** `clusterCredentials.inventory.podThreshold`. */
+  readonly inventoryPodThreshold: number;
 }
 
 /** Where live readings are recorded; HistoryStore fits. */
@@ -40,6 +46,9 @@ export interface StateLog {
 export interface InventoryTuning {
   coalesceMs?: number;
   retryDelaysMs?: readonly number[];
+  /** How long a namespace stays listed once nothing holds it, and the timer that says so. */
+  releaseAfterMs?: number;
+  timer?: Timer;
 }
 
 export interface SessionStateOptions {
@@ -60,6 +69,8 @@ export class SessionState {
   readonly verdicts: TokenVerdicts;
   /** `namespace/ReplicaSet` → Deployment, read once per ReplicaSet for the session. */
   readonly workloads: WorkloadResolver = new Map();
+  /** The PVCs of stalled pods, read on demand and kept until the pod changes. */
+  readonly claims = new ClaimCache();
   private started = false;
   private disposed = false;
   /** `uid\0fingerprint` of the legacy token Secrets already recorded in history this session. */
@@ -82,12 +93,16 @@ export class SessionState {
     this.inventory = new Inventory({
       api: session.api,
       namespaces: settings.namespaces,
+      mode: settings.inventoryMode,
+      podThreshold: settings.inventoryPodThreshold,
       ...(session.summary.namespace ? { contextNamespace: session.summary.namespace } : {}),
       verify,
       onChange: () => this.inventoryChanged(),
       log: (m) => opts.log?.warn(m),
       ...(opts.tuning?.coalesceMs !== undefined ? { coalesceMs: opts.tuning.coalesceMs } : {}),
       ...(opts.tuning?.retryDelaysMs ? { retryDelaysMs: opts.tuning.retryDelaysMs } : {}),
+      ...(opts.tuning?.releaseAfterMs !== undefined ? { releaseAfterMs: opts.tuning.releaseAfterMs } : {}),
+      ...(opts.tuning?.timer ? { timer: opts.tuning.timer } : {}),
     });
     this.verdicts = new TokenVerdicts({
       api: session.api,

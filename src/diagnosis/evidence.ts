@@ -30,8 +30,11 @@ export interface PodClaim {
   terminating: boolean;
   /** When its deletion was asked for. */
   deletionRequestedAtMs?: number;
-  /** False when the PVC was not found (already gone, or not listable). */
-  found: boolean;
+  /**
+   * False when the PVC was not found (already gone, or not readable); left out when it was not read: only the PVCs
+   * of a pod whose token refresh looks stalled are.
+   */
+  found?: boolean;
 }
 
 export interface PodEvidence {

@@ -15,6 +15,8 @@ export const SETTING_KEYS = [
   'scan.onStart',
   'kubeconfig',
   'namespaces',
+  'inventory.mode',
+  'inventory.podThreshold',
   'liveTokens.mode',
   'liveTokens.intervalSeconds',
   'liveTokens.concurrency',
@@ -36,6 +38,8 @@ export type SettingKey = (typeof SETTING_KEYS)[number];
 export const RESTRICTED_SETTINGS: ReadonlySet<SettingKey> = new Set<SettingKey>([
   'kubeconfig',
   'namespaces',
+  'inventory.mode',
+  'inventory.podThreshold',
   'liveTokens.mode',
   'liveTokens.intervalSeconds',
   'liveTokens.concurrency',

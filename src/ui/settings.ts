@@ -7,9 +7,12 @@ import { effectiveSetting, RESTRICTED_SETTINGS, SETTING_KEYS, SETTING_SECTION, t
 import type { ExpiryOptions } from '../token/types';
 import type { AuditPathSettings } from '../app/auditEvidence';
 import type { StatusBarContexts } from '../cluster/auth/contextCredentials';
+import type { InventoryModeSetting } from '../cluster/inventory/inventoryMode';
 
 /** A small image with `ls` and `tail` that every registry mirror has; clusters without internet access set their own. */
 const DEFAULT_NODE_READER_IMAGE = 'busybox:1.36';
+/** Pods above which `auto` lists per namespace (the inventory's own default; a value, not an import: the first bundle holds no cluster module). */
+const DEFAULT_POD_THRESHOLD = 20_000;
 /** kube-system is usually exempt from Pod Security, which would refuse a hostPath volume elsewhere. */
 const DEFAULT_NODE_READER_NAMESPACE = 'kube-system';
 
@@ -119,6 +122,18 @@ export class Settings implements vscode.Disposable {
   get namespaces(): string[] {
     const value = this.read<unknown>('namespaces', []);
     return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '') : [];
+  }
+
+  /** `clusterCredentials.inventory.mode`: list pods across the cluster, per opened namespace, or by the cluster's size. */
+  get inventoryMode(): InventoryModeSetting {
+    const value = this.read<unknown>('inventory.mode', 'auto');
+    return value === 'cluster' || value === 'namespaces' ? value : 'auto';
+  }
+
+  /** `clusterCredentials.inventory.podThreshold`: above this many pods, `auto` lists pods per opened namespace. */
+  get inventoryPodThreshold(): number {
+    const value = this.read<number>('inventory.podThreshold', DEFAULT_POD_THRESHOLD);
+    return Number.isFinite(value) && value >= 0 ? Math.floor(value) : DEFAULT_POD_THRESHOLD;
   }
 
   /** `clusterCredentials.liveTokens.mode`: a child key, so it can sit beside `liveTokens.intervalSeconds` and `.concurrency`. */

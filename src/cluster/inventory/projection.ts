@@ -1,7 +1,10 @@
 // Turns the JSON of a list page or a watch event into the small projections the explorer keeps.
 // Reads only the fields it needs, defensively: anything missing or of the wrong type is left out.
+// Names that repeat across objects go through the inventory's intern pool, empty lists are one shared
+// frozen array, and nothing of the parsed object is kept: a projection is all that stays of it.
 import { fingerprint } from '../../token/fingerprint';
 import { decodeToken } from '../../token/jwt';
+import { AS_IS, type Interner } from './internPool';
 import type {
   ContainerStatusItem,
   ContainerTokens,
@@ -15,6 +18,13 @@ import type {
 } from './types';
 
 type Rec = Record<string, unknown>;
+
+/** The one empty list every projection shares (most pods have no claims, Secret volumes or ephemeral containers). */
+const NONE: readonly never[] = Object.freeze([]);
+
+function orNone<T>(items: readonly T[]): readonly T[] {
+  return items.length === 0 ? NONE : items;
+}
 
 const LEGACY_TOKEN_TYPE = 'kubernetes.io/service-account-token';
 const SA_NAME_ANNOTATION = 'kubernetes.io/service-account.name';
@@ -33,6 +43,12 @@ function list(v: unknown): Rec[] {
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** A non-empty string from the pool, as a list of zero or one for flatMap. */
+function interned(v: unknown, pool: Interner): string[] {
+  const s = str(v);
+  return s ? [pool.of(s)] : [];
 }
 
 /** An RFC 3339 time as seconds since the epoch. */
@@ -56,46 +72,51 @@ export function keyOf(obj: unknown): ObjectKey | undefined {
   return { namespace: str(meta.namespace) ?? '', name, uid: str(meta.uid) ?? '' };
 }
 
-export function projectNamespace(obj: unknown): NamespaceItem | undefined {
+export function projectNamespace(obj: unknown, pool: Interner = AS_IS): NamespaceItem | undefined {
   const key = keyOf(obj);
   if (!key) return undefined;
   const phase = str(rec(rec(obj)?.status)?.phase);
-  return phase ? { name: key.name, phase } : { name: key.name };
+  const name = pool.of(key.name);
+  return phase ? { name, phase: pool.of(phase) } : { name };
 }
 
-export function projectServiceAccount(obj: unknown): ServiceAccountItem | undefined {
+export function projectServiceAccount(obj: unknown, pool: Interner = AS_IS): ServiceAccountItem | undefined {
   const key = keyOf(obj);
   if (!key) return undefined;
-  const secrets = list(rec(obj)?.secrets).flatMap((r) => str(r.name) ?? []);
-  return { namespace: key.namespace, name: key.name, uid: key.uid, secrets };
+  const secrets = orNone(list(rec(obj)?.secrets).flatMap((r) => str(r.name) ?? []));
+  // A pod names its service account: the pool shares that name with every pod running as it.
+  return { namespace: pool.of(key.namespace), name: pool.of(key.name), uid: key.uid, secrets };
 }
 
-export function projectPod(obj: unknown): PodItem | undefined {
+export function projectPod(obj: unknown, pool: Interner = AS_IS): PodItem | undefined {
   const key = keyOf(obj);
   const o = rec(obj);
   if (!key || !o) return undefined;
   const meta = rec(o.metadata) ?? {};
   const spec = rec(o.spec) ?? {};
   const status = rec(o.status) ?? {};
+  const volumes = list(spec.volumes);
   const pod: PodItem = {
-    namespace: key.namespace,
+    namespace: pool.of(key.namespace),
     name: key.name,
     uid: key.uid,
-    serviceAccount: str(spec.serviceAccountName) ?? str(spec.serviceAccount) ?? 'default',
-    phase: str(status.phase) ?? 'Unknown',
+    serviceAccount: pool.of(str(spec.serviceAccountName) ?? str(spec.serviceAccount) ?? 'default'),
+    phase: pool.of(str(status.phase) ?? 'Unknown'),
     deleting: meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null,
-    containers: containerTokens(spec),
-    ephemeralContainers: list(spec.ephemeralContainers).flatMap((c) => str(c.name) ?? []),
-    statuses: containerStatuses(status),
-    claims: list(spec.volumes).flatMap((v): PodClaimRef[] => {
-      const volume = str(v.name);
-      const claimName = str(rec(v.persistentVolumeClaim)?.claimName);
-      return volume && claimName ? [{ volume, claimName }] : [];
-    }),
-    secretVolumes: list(spec.volumes).flatMap((v) => str(rec(v.secret)?.secretName) ?? []),
+    containers: containerTokens(spec, volumes, pool),
+    ephemeralContainers: orNone(list(spec.ephemeralContainers).flatMap((c) => interned(c.name, pool))),
+    statuses: containerStatuses(status, pool),
+    claims: orNone(
+      volumes.flatMap((v): PodClaimRef[] => {
+        const volume = str(v.name);
+        const claimName = str(rec(v.persistentVolumeClaim)?.claimName);
+        return volume && claimName ? [{ volume: pool.of(volume), claimName: pool.of(claimName) }] : [];
+      }),
+    ),
+    secretVolumes: orNone(volumes.flatMap((v) => interned(rec(v.secret)?.secretName, pool))),
   };
   const nodeName = str(spec.nodeName);
-  if (nodeName) pod.nodeName = nodeName;
+  if (nodeName) pod.nodeName = pool.of(nodeName);
   const ips = list(status.podIPs).flatMap((r) => str(r.ip) ?? []);
   const podIP = str(status.podIP);
   if (ips.length === 0 && podIP) ips.push(podIP);
@@ -104,47 +125,58 @@ export function projectPod(obj: unknown): PodItem | undefined {
   if (startedAt !== undefined) pod.startedAtSec = startedAt;
   const deletingSince = seconds(meta.deletionTimestamp);
   if (deletingSince !== undefined) pod.deletingSinceSec = deletingSince;
-  const owner = controllerOf(meta);
+  const owner = controllerOf(meta, pool);
   if (owner) pod.owner = owner;
-  const workload = owner ? workloadOf(owner, str(rec(meta.labels)?.['pod-template-hash'])) : undefined;
+  const workload = owner ? workloadOf(owner, str(rec(meta.labels)?.['pod-template-hash']), pool) : undefined;
   if (workload) pod.workload = workload;
   return pod;
 }
 
 /** A Deployment's ReplicaSet is named `<deployment>-<pod-template-hash>`. */
-function workloadOf(owner: OwnerInfo, templateHash: string | undefined): OwnerInfo | undefined {
+function workloadOf(owner: OwnerInfo, templateHash: string | undefined, pool: Interner): OwnerInfo | undefined {
   if (owner.kind === 'StatefulSet' || owner.kind === 'DaemonSet') return owner;
   if (owner.kind === 'ReplicaSet' && templateHash && owner.name.endsWith(`-${templateHash}`)) {
-    return { kind: 'Deployment', name: owner.name.slice(0, -templateHash.length - 1) };
+    const name = owner.name.slice(0, -templateHash.length - 1);
+    return pool.shared(`owner\u0000Deployment\u0000${name}`, () => ({ kind: pool.of('Deployment'), name: pool.of(name) }));
   }
   return undefined;
 }
 
-function controllerOf(meta: Rec): OwnerInfo | undefined {
+function controllerOf(meta: Rec, pool: Interner): OwnerInfo | undefined {
   const refs = list(meta.ownerReferences);
   const ctrl = refs.find((r) => r.controller === true) ?? refs[0];
   const kind = str(ctrl?.kind);
   const name = str(ctrl?.name);
-  return kind && name ? { kind, name } : undefined;
+  // The replicas of one ReplicaSet share one owner.
+  return kind && name ? pool.shared(`owner\u0000${kind}\u0000${name}`, () => ({ kind: pool.of(kind), name: pool.of(name) })) : undefined;
 }
 
-function containerStatuses(status: Rec): ContainerStatusItem[] {
+function containerStatuses(status: Rec, pool: Interner): readonly ContainerStatusItem[] {
   const of = (field: string, kind: ContainerStatusItem['kind']): ContainerStatusItem[] =>
     list(status[field]).flatMap((s) => {
       const name = str(s.name);
       if (!name) return [];
-      const item: ContainerStatusItem = { name, kind, restartCount: typeof s.restartCount === 'number' ? s.restartCount : 0, ready: s.ready === true };
+      const item: ContainerStatusItem = {
+        name: pool.of(name),
+        kind,
+        restartCount: typeof s.restartCount === 'number' ? s.restartCount : 0,
+        ready: s.ready === true,
+      };
       const exitCode = rec(rec(s.lastState)?.terminated)?.exitCode;
       if (typeof exitCode === 'number') item.lastExitCode = exitCode;
       return [item];
     });
-  return [...of('initContainerStatuses', 'init'), ...of('containerStatuses', 'app'), ...of('ephemeralContainerStatuses', 'ephemeral')];
+  const items = [...of('initContainerStatuses', 'init'), ...of('containerStatuses', 'app'), ...of('ephemeralContainerStatuses', 'ephemeral')];
+  if (items.length === 0) return NONE;
+  // The healthy replicas of a workload have the same statuses: one list for all of them.
+  const key = items.map((i) => `${i.kind}\u0000${i.name}\u0000${i.restartCount}\u0000${i.ready ? 1 : 0}\u0000${i.lastExitCode ?? ''}`).join('\u0001');
+  return pool.shared(`statuses\u0000${key}`, () => items.map((i) => Object.freeze(i)));
 }
 
 /** Each container's projected token files, at the path that container mounts them. */
-function containerTokens(spec: Rec): ContainerTokens[] {
+function containerTokens(spec: Rec, volumes: readonly Rec[], pool: Interner): readonly ContainerTokens[] {
   const sources = new Map<string, { path: string; audience?: string; expirationSeconds: number }[]>();
-  for (const v of list(spec.volumes)) {
+  for (const v of volumes) {
     const name = str(v.name);
     const projected = rec(v.projected);
     if (!name || !projected) continue;
@@ -154,7 +186,7 @@ function containerTokens(spec: Rec): ContainerTokens[] {
       if (!t || !path) return [];
       const seconds = typeof t.expirationSeconds === 'number' ? t.expirationSeconds : DEFAULT_EXPIRATION_SECONDS;
       const audience = str(t.audience);
-      return [audience ? { path, audience, expirationSeconds: seconds } : { path, expirationSeconds: seconds }];
+      return [audience ? { path, audience: pool.of(audience), expirationSeconds: seconds } : { path, expirationSeconds: seconds }];
     });
     if (tokens.length > 0) sources.set(name, tokens);
   }
@@ -169,18 +201,23 @@ function containerTokens(spec: Rec): ContainerTokens[] {
       const found = volume ? sources.get(volume) : undefined;
       if (!volume || !mountPath || !found) continue;
       const base = mountPath.replace(/\/+$/, '');
-      for (const t of found) tokens.push({ volume, ...t, path: `${base}/${t.path}` });
+      // The kube-api-access volume's name differs in every pod; the path it mounts at does not.
+      for (const t of found) tokens.push({ volume, ...t, path: pool.of(`${base}/${t.path}`) });
     }
-    out.push({ name, tokens });
+    out.push({ name: pool.of(name), tokens: orNone(tokens) });
   }
-  return out;
+  return orNone(out);
 }
 
 /**
  * A legacy token Secret, decoded. The raw token exists only inside this call; `onToken` (a signature
  * check) receives it here and must not keep it.
  */
-export function projectLegacySecret(obj: unknown, onToken?: (raw: string, item: LegacySecretItem) => void): LegacySecretItem | undefined {
+export function projectLegacySecret(
+  obj: unknown,
+  onToken?: (raw: string, item: LegacySecretItem) => void,
+  pool: Interner = AS_IS,
+): LegacySecretItem | undefined {
   const key = keyOf(obj);
   const o = rec(obj);
   if (!key || !o || o.type !== LEGACY_TOKEN_TYPE) return undefined;
@@ -188,10 +225,10 @@ export function projectLegacySecret(obj: unknown, onToken?: (raw: string, item: 
   const annotations = rec(meta.annotations) ?? {};
   const labels = rec(meta.labels) ?? {};
   const item: LegacySecretItem = {
-    namespace: key.namespace,
+    namespace: pool.of(key.namespace),
     name: key.name,
     uid: key.uid,
-    serviceAccount: str(annotations[SA_NAME_ANNOTATION]) ?? '',
+    serviceAccount: pool.of(str(annotations[SA_NAME_ANNOTATION]) ?? ''),
   };
   const createdAt = seconds(meta.creationTimestamp);
   if (createdAt !== undefined) item.createdAtSec = createdAt;

@@ -12,23 +12,42 @@ import { keyOf } from './projection';
 export const PAGE_SIZE = 500;
 const WATCH_TIMEOUT_SECONDS = 290;
 
-/** One list request in flight per resource kind: a 10,000-pod cluster is not hit by 200 lists at once. */
+/** Lists of one session at once, whatever their kinds: a session of many namespaces does not open a list per namespace together. */
+export const LISTS_AT_ONCE = 3;
+
+/**
+ * One list request in flight per resource kind (a 10,000-pod cluster is not hit by 200 lists at once), and at most
+ * `limit` for the whole session; waiting lists start in the order they asked.
+ */
 export class KindGate {
-  private readonly tails = new Map<ResourceKind, Promise<void>>();
+  private readonly running = new Set<ResourceKind>();
+  private readonly queue: { kind: ResourceKind; start: () => void }[] = [];
+
+  constructor(private readonly limit = LISTS_AT_ONCE) {}
 
   async run<T>(kind: ResourceKind, fn: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(kind) ?? Promise.resolve();
-    let release = (): void => undefined;
-    const mine = new Promise<void>((resolve) => (release = resolve));
-    this.tails.set(
-      kind,
-      previous.then(() => mine),
-    );
-    await previous;
+    await new Promise<void>((start) => {
+      this.queue.push({ kind, start });
+      this.next();
+    });
     try {
       return await fn();
     } finally {
-      release();
+      this.running.delete(kind);
+      this.next();
+    }
+  }
+
+  private next(): void {
+    for (let i = 0; i < this.queue.length && this.running.size < this.limit;) {
+      const waiting = this.queue[i];
+      if (waiting === undefined || this.running.has(waiting.kind)) {
+        i++;
+        continue;
+      }
+      this.queue.splice(i, 1);
+      this.running.add(waiting.kind);
+      waiting.start();
     }
   }
 }
@@ -149,9 +168,8 @@ export class ResourceWatch<T> {
   }
 
   private put(into: Map<string, T>, obj: unknown): void {
-    const key = keyOf(obj);
-    if (!key) return;
-    const id = `${key.namespace}/${key.name}`;
+    const id = idOf(obj);
+    if (id === undefined) return;
     const projected = this.opts.project(obj);
     if (projected === undefined) into.delete(id);
     else into.set(id, projected);
@@ -159,6 +177,8 @@ export class ResourceWatch<T> {
 
   private async watchOnce(): Promise<WatchEnd> {
     const first = await this.opts.api.kubeConfig();
+    // Stopped while the credential was read (a namespace released): no watch is begun to be aborted at once.
+    if (this.stopped) return { kind: 'closed' };
     if (!first.ok) return { kind: 'failed', error: new ListFailure(first.error) };
     const end = await this.watchWith(first.kc);
     if (end.kind !== 'failed' || !isUnauthorized(end.error)) return end;
@@ -187,8 +207,8 @@ export class ResourceWatch<T> {
         if (typeof rv === 'string' && rv !== '') this.resourceVersion = rv;
         if (type === 'BOOKMARK') return;
         if (type === 'DELETED') {
-          const key = keyOf(obj);
-          if (key && this.items.delete(`${key.namespace}/${key.name}`)) this.opts.onChange();
+          const id = idOf(obj);
+          if (id !== undefined && this.items.delete(id)) this.opts.onChange();
           return;
         }
         this.put(this.items, obj);
@@ -252,6 +272,13 @@ class ListFailure extends Error {
   constructor(readonly error: ClusterError) {
     super(error.message);
   }
+}
+
+/** An object's key in `items`: its uid, the same string the projection keeps, so a key costs nothing of its own. */
+function idOf(obj: unknown): string | undefined {
+  const key = keyOf(obj);
+  if (!key) return undefined;
+  return key.uid !== '' ? key.uid : `${key.namespace}/${key.name}`;
 }
 
 function errorName(err: unknown): string | undefined {

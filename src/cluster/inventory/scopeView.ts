@@ -2,6 +2,7 @@
 // its pods, service accounts and legacy token Secrets, the namespaces a context-wide look came down to,
 // and a sentence for each list that could not answer. The diagnosis and the 401 scan read this instead
 // of listing the same objects again.
+import * as l10n from '@vscode/l10n';
 import type { EvidenceScope } from '../../diagnosis/evidence';
 import type { ClusterError } from '../errors';
 import { fallbackNote } from './namespaceReach';
@@ -24,6 +25,15 @@ export interface ScopeView {
   problems: string[];
 }
 
+/** Listing pods per namespace: what a context-wide look covers (the same words each time, so the log says it once). */
+function partialNote(snapshot: InventorySnapshot): string {
+  return `${snapshot.scope?.sentence ?? ''}; pods and token Secrets are looked at only in namespaces open in the explorer, with findings or scanned`;
+}
+
+function unlistedNote(namespace: string): string {
+  return l10n.t('the pods of namespace {0} are not listed (only namespaces open in the explorer are, on this cluster); open it to look there', namespace);
+}
+
 const WHAT: Record<Exclude<ResourceKind, 'namespaces'>, string> = {
   pods: 'pods',
   serviceaccounts: 'service accounts',
@@ -40,6 +50,9 @@ export function viewOfScope(snapshot: InventorySnapshot, fallbackReason: Cluster
   const problems: string[] = [];
   if (scope.kind === 'context' && fallbackReason !== undefined && fixed !== undefined)
     problems.push(fallbackNote('listing pods', fallbackReason, fixed.join(', ')));
+  const perNamespace = snapshot.scope?.mode === 'namespaces' && fixed === undefined;
+  if (perNamespace && scope.kind === 'context') problems.push(partialNote(snapshot));
+  if (perNamespace && namespace !== undefined && !snapshot.status.pods.has(namespace)) problems.push(unlistedNote(namespace));
   for (const kind of ['pods', 'serviceaccounts', 'secrets'] as const) {
     for (const [where, status] of snapshot.status[kind]) {
       if (namespace !== undefined && where !== '*' && where !== namespace) continue;

@@ -19,7 +19,7 @@ export interface ProjectedTokenMount {
 
 export interface ContainerTokens {
   name: string;
-  tokens: ProjectedTokenMount[];
+  tokens: readonly ProjectedTokenMount[];
 }
 
 /** One container's status: what a restart count, readiness and a previous log need. */
@@ -39,6 +39,7 @@ export interface PodClaimRef {
   claimName: string;
 }
 
+/** A pod as the inventory keeps it: read-only, its lists possibly shared with other pods. */
 export interface PodItem {
   namespace: string;
   name: string;
@@ -57,13 +58,13 @@ export interface PodItem {
   /** The workload a rollout restart would act on (a ReplicaSet's Deployment, a StatefulSet, a DaemonSet). */
   workload?: OwnerInfo;
   /** Init and app containers, in spec order, with their projected token files. */
-  containers: ContainerTokens[];
+  containers: readonly ContainerTokens[];
   /** Names of ephemeral (debug) containers, which `containers` leaves out. */
-  ephemeralContainers: string[];
-  statuses: ContainerStatusItem[];
-  claims: PodClaimRef[];
+  ephemeralContainers: readonly string[];
+  statuses: readonly ContainerStatusItem[];
+  claims: readonly PodClaimRef[];
   /** Names of the Secrets its volumes mount (a mounted legacy token is never cleaned up). */
-  secretVolumes: string[];
+  secretVolumes: readonly string[];
 }
 
 export interface NamespaceItem {
@@ -76,7 +77,7 @@ export interface ServiceAccountItem {
   name: string;
   uid: string;
   /** Names in its `.secrets`: the token Secrets made for it, which the cleaner may remove. */
-  secrets: string[];
+  secrets: readonly string[];
 }
 
 /** What is kept of a token: decoded header and claims and the fingerprint. */
@@ -118,6 +119,21 @@ export interface ResourceStatus {
 /** Statuses of one kind: `*` for the cluster-wide list, or one entry per namespace. */
 export type KindStatus = ReadonlyMap<string, ResourceStatus>;
 
+/** How far pods and token Secrets are listed, and why (inventoryMode.ts). */
+export interface InventoryScope {
+  /** `cluster`: across the cluster; `namespaces`: only in the active namespaces (opened, pinned, with findings). */
+  mode: 'cluster' | 'namespaces';
+  /** `configured`: clusterCredentials.namespaces; `forbidden`: only the context's namespace, after a 403 across the cluster. */
+  why: 'setting' | 'large' | 'small' | 'sizeUnknown' | 'configured' | 'forbidden';
+  /** "Showing pods only for namespaces you open: the cluster has about 150,000 pods (over 20,000)". */
+  sentence: string;
+  /** The reason alone: "the cluster has about 150,000 pods (over 20,000)". */
+  reason: string;
+  /** What the cluster said of its size, when it was asked. */
+  pods?: number;
+  secrets?: number;
+}
+
 export interface InventorySnapshot {
   /** Increments on every change, so views can skip redraws. */
   version: number;
@@ -128,6 +144,8 @@ export interface InventorySnapshot {
   status: Readonly<Record<ResourceKind, KindStatus>>;
   /** True when namespaces come from settings or the context rather than a cluster list. */
   namespacesFixed: boolean;
+  /** The mode, once decided; absent (as while the size is asked) reads as cluster-wide. */
+  scope?: InventoryScope;
 }
 
 export interface LiveTokenTarget {

@@ -1,19 +1,20 @@
 // Gathers an Evidence snapshot for one scope of the active context. Pods (token sources, terminating
 // state, owner), service accounts and legacy token Secrets (with their tracking labels) come from the
-// session's inventory, never from a list made here; the PVCs a pod mounts and a ReplicaSet's Deployment
-// are read with a get. Then token observations and 401 events from history, live token reads and a
-// fresh 401 scan (over the inventory's pods) when asked, and the active context's credential. Never
-// keeps a raw token.
+// session's inventory, never from a list made here; the PVCs of a pod whose token refresh looks stalled
+// and a ReplicaSet's Deployment its name does not tell are read with a get. Then token observations and
+// 401 events from history, live token reads and a fresh 401 scan (over the inventory's pods) when asked,
+// and the active context's credential. Never keeps a raw token.
 import type { Evidence, EvidenceScope, KubeconfigCredentialEvidence, LegacySecretEvidence } from '../../diagnosis/evidence';
 import { emptyEvidence } from '../../diagnosis/evidence';
 import type { ProbeResult } from '../../diagnosis/probe';
+import { stalledPodUids } from '../../diagnosis/rules/refreshStalled';
 import type { HistoryFilter, HistoryRecord, Subject, TokenObservation, UnauthorizedEvent } from '../../history/types';
 import { decodeToken } from '../../token/jwt';
 import type { DecodedToken } from '../../token/types';
 import type { CredentialDescription } from '../auth/credentialDescription';
 import { viewOfScope, type InventoryView, type ScopeView } from '../inventory/scopeView';
 import type { LegacySecretItem, LiveTokenTarget, PodItem, ServiceAccountItem } from '../inventory/types';
-import { podEvidenceOf, readClaims, scanPodOf, type WorkloadResolver } from './podEvidence';
+import { ClaimCache, claimsOf, podEvidenceOf, scanPodOf, type ClaimLookup, type ClaimState, type WorkloadResolver } from './podEvidence';
 import { scanUnauthorized, type ScanSession, type ScopeReach, type UnauthorizedScanOptions, type UnreadPod } from './unauthorizedScan';
 
 export interface EvidenceSession extends ScanSession {
@@ -44,6 +45,8 @@ export interface CollectOptions {
   probes?: ProbeResult[];
   /** A ReplicaSet's Deployment, kept across collections of one session (one get per ReplicaSet). */
   workloads?: WorkloadResolver;
+  /** The PVCs read for stalled pods, kept across collections of one session. */
+  claims?: ClaimCache;
   signal?: AbortSignal;
 }
 
@@ -159,6 +162,24 @@ function reachOf(view: ScopeView, scope: EvidenceScope): ScopeReach {
   return { pods: view.pods.map(scanPodOf), scopes, problems: view.problems };
 }
 
+const NO_CLAIMS: ClaimLookup = new Map<string, ClaimState>();
+
+/**
+ * A PVC is evidence only of a stalled token refresh (a Terminating one is its cause): the PVCs of those pods are
+ * read, on demand, and of no other pod, so that a healthy cluster costs no get on each diagnosis.
+ */
+async function readStalledClaims(session: EvidenceSession, evidence: Evidence, pods: readonly PodItem[], cache: ClaimCache, nowMs: number): Promise<void> {
+  const stalled = stalledPodUids(evidence);
+  const needing = pods.filter((p) => stalled.has(p.uid) && p.claims.length > 0);
+  if (needing.length === 0) return;
+  const lookup = await cache.read(session.api, needing, nowMs, (p) => evidence.problems.push(p));
+  const byUid = new Map(needing.map((p) => [p.uid, p]));
+  for (const e of evidence.pods) {
+    const pod = byUid.get(e.uid);
+    if (pod) e.claims = claimsOf(pod, lookup);
+  }
+}
+
 /** Forgets the Deployments of ReplicaSets that own no pod any more (after a rollout). */
 function pruneWorkloads(workloads: WorkloadResolver, pods: readonly PodItem[]): void {
   const owners = new Set(pods.flatMap((p) => (p.owner?.kind === 'ReplicaSet' ? [`${p.namespace}/${p.owner.name}`] : [])));
@@ -178,10 +199,11 @@ export async function collectEvidence(session: EvidenceSession, scope: EvidenceS
   const fallbackReason = session.inventory.fallbackReason;
   const view = viewOfScope(snapshot, fallbackReason, scope);
   evidence.problems.push(...view.problems);
-  const claims = await readClaims(session.api, view.pods, (p) => evidence.problems.push(p));
+  const claimCache = opts.claims ?? new ClaimCache();
   const workloads: WorkloadResolver = opts.workloads ?? new Map<string, { kind: 'Deployment'; name: string } | null>();
   if (scope.kind === 'context') pruneWorkloads(workloads, view.pods);
-  for (const pod of view.pods) evidence.pods.push(await podEvidenceOf(pod, claims, session.api, workloads));
+  // PVCs only as far as they were read already; those of stalled pods are read below, once the observations are in.
+  for (const pod of view.pods) evidence.pods.push(await podEvidenceOf(pod, claimCache.get(pod, now()) ?? NO_CLAIMS, session.api, workloads));
 
   // History first, then what this collection sees.
   const records = opts.history?.query(historyFilter(session.context, scope)) ?? [];
@@ -248,6 +270,7 @@ export async function collectEvidence(session: EvidenceSession, scope: EvidenceS
   }
   evidence.observations.sort((a, b) => a.at - b.at);
   evidence.unauthorized.sort((a, b) => a.at - b.at);
+  await readStalledClaims(session, evidence, view.pods, claimCache, now());
 
   const podAccounts = new Set(evidence.pods.map((p) => p.serviceAccount));
   for (const secret of view.secrets) {

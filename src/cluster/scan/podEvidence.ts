@@ -1,8 +1,8 @@
 // A pod of the inventory as evidence: its projected token sources (where each container sees them), the
 // PVCs it mounts and whether they are Terminating, its owner and the workload a rollout restarts. What the
-// inventory does not hold is read with a get, only for the pods that need it: the PVCs of pods that mount
-// one (each collection: a PVC's deletion is what the diagnosis looks for), a ReplicaSet's Deployment
-// (once per ReplicaSet, kept by the caller).
+// inventory does not hold is read with a get, only for the pods that need it: the PVCs of a pod whose token
+// refresh looks stalled (a Terminating PVC is the cause the diagnosis names), kept until the pod changes or
+// for half an hour; a ReplicaSet's Deployment when its name does not tell (once per ReplicaSet, kept by the caller).
 import { AppsV1Api, CoreV1Api, type V1ContainerStatus, type V1Pod } from '@kubernetes/client-node';
 import type { PodClaim, PodEvidence, PodTokenSource } from '../../diagnosis/evidence';
 import { timeOf } from '../../shared/values';
@@ -23,6 +23,42 @@ export type ClaimLookup = ReadonlyMap<string, ClaimState>;
 
 /** PVC gets in flight at once: a cluster of StatefulSets is not hit with hundreds together. */
 const CLAIM_READS_AT_ONCE = 4;
+/** A PVC's deletion may come after the pod last changed: a stalled pod's PVCs are read again after this long. */
+const CLAIM_TTL_MS = 30 * 60_000;
+
+/**
+ * The PVCs read for each pod, for the session. Keyed by the pod's projection, which the inventory replaces when
+ * the pod changes: a changed pod is read again.
+ */
+export class ClaimCache {
+  private readonly byPod = new WeakMap<PodItem, { atMs: number; lookup: ClaimLookup }>();
+
+  constructor(private readonly ttlMs = CLAIM_TTL_MS) {}
+
+  get(pod: PodItem, nowMs: number): ClaimLookup | undefined {
+    const kept = this.byPod.get(pod);
+    return kept !== undefined && nowMs - kept.atMs < this.ttlMs ? kept.lookup : undefined;
+  }
+
+  /** The PVCs of `pods` (those that need them), read with a get where the cache does not hold them. */
+  async read(api: ApiClients, pods: readonly PodItem[], nowMs: number, onProblem: (sentence: string) => void): Promise<ClaimLookup> {
+    const out = new Map<string, ClaimState>();
+    const unread = pods.filter((p) => {
+      const kept = this.get(p, nowMs);
+      for (const [k, v] of kept ?? []) out.set(k, v);
+      return kept === undefined && p.claims.length > 0;
+    });
+    const { lookup, transient } = await readClaims(api, unread, onProblem);
+    for (const [k, v] of lookup) out.set(k, v);
+    for (const pod of unread) {
+      const keys = pod.claims.map((c) => `${pod.namespace}/${c.claimName}`);
+      // A timeout or a dropped connection is asked again next time; an answer (found, gone, refused) is kept.
+      if (keys.some((k) => transient.has(k))) continue;
+      this.byPod.set(pod, { atMs: nowMs, lookup: new Map(keys.flatMap((k) => (lookup.has(k) ? [[k, lookup.get(k) as ClaimState]] : []))) });
+    }
+    return out;
+  }
+}
 
 /** Every serviceAccountToken projection at the path the containers that mount it see. */
 export function tokenSourcesOf(pod: PodItem): PodTokenSource[] {
@@ -42,20 +78,30 @@ export function tokenSourcesOf(pod: PodItem): PodTokenSource[] {
   return out;
 }
 
+/** The pod's PVCs as evidence; one not in `claims` was not read (`found` left out). */
 export function claimsOf(pod: PodItem, claims: ClaimLookup): PodClaim[] {
   return pod.claims.map(({ volume, claimName }) => {
     const state = claims.get(`${pod.namespace}/${claimName}`);
-    const claim: PodClaim = { volume, claimName, terminating: state?.deletionRequestedAtMs !== undefined, found: state?.found === true };
+    const claim: PodClaim = { volume, claimName, terminating: state?.deletionRequestedAtMs !== undefined };
+    if (state !== undefined) claim.found = state.found;
     if (state?.deletionRequestedAtMs !== undefined) claim.deletionRequestedAtMs = state.deletionRequestedAtMs;
     return claim;
   });
 }
 
-/** Reads each PVC the pods mount, once. A PVC that is gone is `found: false`; other failures are also sentences. */
-export async function readClaims(api: ApiClients, pods: readonly PodItem[], onProblem: (sentence: string) => void): Promise<ClaimLookup> {
+/**
+ * Reads each PVC the pods mount, once. A PVC that is gone is `found: false`; other failures are also sentences, and
+ * those that may pass (not an answer of the cluster's) are in `transient`.
+ */
+async function readClaims(
+  api: ApiClients,
+  pods: readonly PodItem[],
+  onProblem: (sentence: string) => void,
+): Promise<{ lookup: ClaimLookup; transient: ReadonlySet<string> }> {
   const core = api.makeApiClient(CoreV1Api);
   const keys = [...new Set(pods.flatMap((p) => p.claims.map((c) => `${p.namespace}/${c.claimName}`)))];
   const out = new Map<string, ClaimState>();
+  const transient = new Set<string>();
   const said = new Set<string>();
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -68,6 +114,7 @@ export async function readClaims(api: ApiClients, pods: readonly PodItem[], onPr
       } catch (err) {
         out.set(key, { found: false });
         const error = api.classify(err, { verb: 'get', resource: 'persistentvolumeclaims', namespace });
+        if (error.kind !== 'notFound' && error.kind !== 'forbidden') transient.add(key);
         // One sentence per cause, not one per PVC of a namespace the user cannot read.
         if (error.kind !== 'notFound' && !said.has(error.message)) {
           said.add(error.message);
@@ -77,7 +124,7 @@ export async function readClaims(api: ApiClients, pods: readonly PodItem[], onPr
     }
   };
   await Promise.all(Array.from({ length: Math.min(CLAIM_READS_AT_ONCE, keys.length) }, worker));
-  return out;
+  return { lookup: out, transient };
 }
 
 async function deploymentOf(
@@ -124,6 +171,8 @@ export async function podEvidenceOf(pod: PodItem, claims: ClaimLookup, api: ApiC
   if (owner) {
     e.owner = { kind: owner.kind, name: owner.name };
     if (owner.kind === 'StatefulSet' || owner.kind === 'DaemonSet') e.workload = { kind: owner.kind, name: owner.name };
+    // The ReplicaSet's name ends in the pod's pod-template-hash: a Deployment made it, and its name is the rest.
+    else if (pod.workload?.kind === 'Deployment') e.workload = { kind: 'Deployment', name: pod.workload.name };
     else if (owner.kind === 'ReplicaSet') {
       const d = await deploymentOf(api, api.makeApiClient(AppsV1Api), pod.namespace, owner.name, cache);
       if (d) e.workload = d;

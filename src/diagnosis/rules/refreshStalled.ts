@@ -13,6 +13,7 @@ import {
   lastSeen,
   podName,
   podTokenFiles,
+  type PodTokenFile,
   refreshTimesOf,
   restartActions,
   tokenHealthAction,
@@ -101,12 +102,26 @@ function findStall(list: readonly TokenObservation[]): Stall | undefined {
   return found.seenAt >= latest ? found : undefined;
 }
 
+/** Every token file whose refresh stalled, with its pod (running or starting). */
+function stalls(evidence: Evidence): (PodTokenFile & { stall: Stall })[] {
+  return podTokenFiles(evidence).flatMap((file) => {
+    if (file.pod.phase !== 'Running' && file.pod.phase !== 'Pending') return [];
+    const stall = findStall(file.observations);
+    return stall ? [{ ...file, stall }] : [];
+  });
+}
+
+/**
+ * The uids of the pods this rule will speak of: the collector reads their PVCs (the cause it looks for), and only
+ * theirs.
+ */
+export function stalledPodUids(evidence: Evidence): Set<string> {
+  return new Set(stalls(evidence).map((s) => s.pod.uid));
+}
+
 export function refreshStalledRule(evidence: Evidence, nowMs: number, _options: DiagnoseOptions): Finding[] {
   const findings: Finding[] = [];
-  for (const { observations, pod, ref } of podTokenFiles(evidence)) {
-    if (pod.phase !== 'Running' && pod.phase !== 'Pending') continue;
-    const stall = findStall(observations);
-    if (!stall) continue;
+  for (const { stall, pod, ref } of stalls(evidence)) {
     const cause = stallCause(pod);
     const expired = stall.token.exp !== undefined && stall.token.exp * 1000 <= nowMs;
     const path = stall.token.subject.path ?? l10n.t('its token file');

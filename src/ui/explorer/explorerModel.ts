@@ -8,6 +8,7 @@ import { gapsOf, inventoryCoverage, isComplete, sessionBrief, unreadableBrief } 
 import { contextRoots } from './contextRows';
 import { contextNode, errorNode, findingsNode, problemNode } from './statusNodes';
 import { groupBy, namespaceNode, type NamespaceContents } from './workloadNodes';
+import { inventoryModeNode, listsPerNamespace, podListingOf } from './inventoryModeNodes';
 
 export function buildExplorerModel(input: ModelInput): ExplorerModel {
   const roots: ExplorerNode[] = [];
@@ -24,7 +25,7 @@ export function buildExplorerModel(input: ModelInput): ExplorerModel {
   const coverage = inv ? inventoryCoverage(inv, input.fallbackReason) : undefined;
   // One context: the tree starts with it, as it always has. Several: every context is a row, worst first.
   const contexts = input.contexts !== undefined && input.contexts.length > 1 ? input.contexts : undefined;
-  const ctx = contextNode(session, input.nowSec, input.expiry, coverage, contexts !== undefined);
+  const ctx = contextNode(session, input.nowSec, input.expiry, coverage, contexts !== undefined, inv?.scope);
   const children: ExplorerNode[] = [];
   if (!inv) children.push({ id: `${ctx.id}/loading`, label: l10n.t('Loading service accounts and pods…'), icon: 'loading~spin', tone: 'muted', parent: ctx });
   const nowMs = input.nowSec * 1000;
@@ -37,6 +38,8 @@ export function buildExplorerModel(input: ModelInput): ExplorerModel {
       problemNode(`${ctx.id}/fallback`, l10n.t('showing only namespace {0}: {1}', shown, input.fallbackReason.message), 'warning', undefined, undefined, ctx),
     );
   }
+  const perNamespace = listsPerNamespace(inv?.scope) ? inv?.scope : undefined;
+  if (perNamespace) children.push(inventoryModeNode(perNamespace, ctx));
   if (inv && coverage) {
     // Causes of one list: the cluster-wide ones belong to the context, per-namespace ones to their namespace.
     for (const gap of coverage.gaps) {
@@ -52,12 +55,24 @@ export function buildExplorerModel(input: ModelInput): ExplorerModel {
     // Pods can arrive before their namespace does; show them anyway.
     if (!inv.namespacesFixed) for (const ns of pods.keys()) names.add(ns);
     for (const name of [...names].sort()) {
-      const contents: NamespaceContents = { serviceAccounts: sas.get(name) ?? [], pods: pods.get(name) ?? [], secrets: secrets.get(name) ?? [] };
+      const contents: NamespaceContents = {
+        serviceAccounts: sas.get(name) ?? [],
+        pods: pods.get(name) ?? [],
+        secrets: secrets.get(name) ?? [],
+        podListing: podListingOf(inv, name),
+      };
       children.push(namespaceNode(input, session.context, name, contents, gapsOf(coverage, name), ctx));
     }
   }
   ctx.children = children;
-  const unread = coverage && !isComplete(coverage) ? (coverage.session ? sessionBrief(coverage.session.error) : unreadableBrief(coverage)) : undefined;
+  const unread =
+    coverage && !isComplete(coverage)
+      ? coverage.session
+        ? sessionBrief(coverage.session.error)
+        : unreadableBrief(coverage)
+      : perNamespace
+        ? l10n.t('pods of namespaces not opened')
+        : undefined;
   roots.push(...(contexts ? contextRoots(contexts, ctx, input.nowSec) : [ctx]));
   roots.push(findingsNode(input.findings, session.context, unread, input.audit, input.remoteWindow === true));
   return indexModel(roots);

@@ -7,6 +7,7 @@ import { CONTEXT_KEY, EXPLORER_VIEW_ID } from '../../shared/commandIds';
 import type { ClusterState, StateChange } from '../../app/clusterState';
 import { contextCredentialRows } from '../../cluster/auth/contextCredentials';
 import { execRuns } from '../../cluster/auth/execRuns';
+import type { Inventory } from '../../cluster/inventory/inventory';
 import type { LiveTokenReading, LiveTokenTarget, SignatureCheck, TokenSummary } from '../../cluster/inventory/types';
 import type { ExplorerControl, FindingsSink } from '../services';
 import type { SessionManager } from '../sessionManager';
@@ -45,6 +46,9 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, Expl
       this.view.onDidChangeVisibility((e) => {
         if (e.visible) deps.state.ensureStarted();
       }),
+      // On a cluster listed per namespace, an open namespace's pods are listed; a closed one's are released later.
+      this.view.onDidExpandElement((e) => this.namespaceOf(e.element, (inventory, ns) => inventory.open(ns))),
+      this.view.onDidCollapseElement((e) => this.namespaceOf(e.element, (inventory, ns) => inventory.close(ns))),
       deps.state.onDidChange((e: StateChange) => (e.session ? this.rebuild() : this.schedule())),
       deps.findings.onDidChange(() => this.schedule()),
       // The Contexts rows: a kubeconfig edited elsewhere, and what an exec plugin answered.
@@ -109,6 +113,8 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, Expl
   getChildren(node?: ExplorerNode): ExplorerNode[] {
     // Lists start when the view first asks for its roots, not at VS Code's start.
     if (!node) this.deps.state.ensureStarted();
+    // VS Code asks only for the children of open nodes, also of those it reopens itself after a reload (no expand event then).
+    else this.namespaceOf(node, (inventory, ns) => inventory.open(ns));
     return node ? childrenOf(node) : this.model.roots;
   }
 
@@ -127,6 +133,13 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, Expl
     if (this.ticker) clearTimeout(this.ticker);
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
+  }
+
+  /** Calls `fn` with the active session's inventory when `node` is one of its namespaces. */
+  private namespaceOf(node: ExplorerNode, fn: (inventory: Inventory, namespace: string) => void): void {
+    const ref = node.ref;
+    const state = this.deps.state.current;
+    if (ref?.kind === 'namespace' && state?.isStarted && state.session.context === ref.context) fn(state.inventory, ref.namespace);
   }
 
   private schedule(): void {

@@ -8,6 +8,8 @@ import { adviseOnError, type ErrorAction } from '../../cluster/errorAdvice';
 import type { ClusterError } from '../../cluster/errors';
 import { isComplete, unreadableBrief, unreadablePhrases, type InventoryCoverage } from '../../cluster/inventory/coverage';
 import { credentialExpiry } from '../../cluster/inventory/tokenTiming';
+import type { InventoryScope } from '../../cluster/inventory/types';
+import { inventoryRow } from './inventoryModeNodes';
 import type { Finding, FindingAction } from '../../diagnosis/types';
 import { COMMAND } from '../../shared/commandIds';
 import { describeExpiry } from '../../token/relativeTime';
@@ -103,7 +105,14 @@ export function credentialSummary(
  * healthy icon over a list that failed, and says in words what the user cannot see. `marked`: other contexts are
  * listed beside it, so it says it is the active one.
  */
-export function contextNode(s: ModelSession, nowSec: number, options?: Partial<ExpiryOptions>, coverage?: InventoryCoverage, marked = false): ExplorerNode {
+export function contextNode(
+  s: ModelSession,
+  nowSec: number,
+  options?: Partial<ExpiryOptions>,
+  coverage?: InventoryCoverage,
+  marked = false,
+  scope?: InventoryScope,
+): ExplorerNode {
   const ref: ContextRef = { kind: 'context', context: s.context };
   const d = s.credential;
   const summary = credentialSummary(d, nowSec, options);
@@ -147,6 +156,7 @@ export function contextNode(s: ModelSession, nowSec: number, options?: Partial<E
           [l10n.t('Certificate groups'), cert?.commonName !== undefined ? cert.organizations.join(', ') || l10n.t('none') : undefined],
           [l10n.t('Fingerprint'), d.fingerprint],
           [l10n.t('Kubeconfig'), s.summary.file],
+          inventoryRow(scope),
           ...(coverage ? unreadablePhrases(coverage) : []).map((phrase): Row => [l10n.t('Cannot see'), phrase]),
         ],
         // Sentences longer than a row holds: what every request meets now, and what is wrong with the credential.

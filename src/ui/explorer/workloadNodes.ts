@@ -9,11 +9,14 @@ import { worseTone } from './stateStyle';
 import { markdownRows, type Row } from './tooltips';
 import { secretNode, tokenFileNode } from './tokenNodes';
 import { RUNNING_FLAG, runsOnNode } from './liveReadAction';
+import { podListingBrief, podListingNode, podListingWords, type PodListing } from './inventoryModeNodes';
 
 export interface NamespaceContents {
   serviceAccounts: ServiceAccountItem[];
   pods: PodItem[];
   secrets: LegacySecretItem[];
+  /** Whether its pods are listed; by default they are. */
+  podListing?: PodListing;
 }
 
 const serviceAccountCount = (n: number): string => (n === 1 ? l10n.t('1 service account') : l10n.t('{0} service accounts', n));
@@ -32,10 +35,12 @@ export function namespaceNode(
   const ref: NamespaceRef = { kind: 'namespace', context, namespace: name };
   const node: ExplorerNode = { id: `${parent.id}/ns:${name}`, ref, label: name, icon: 'symbol-namespace', contextValue: contextValueOf(ref), parent };
   const children: ExplorerNode[] = [];
+  const listing = contents.podListing ?? 'listed';
   // The namespace's own lists; a cluster-wide list that failed has its node on the context.
   for (const gap of gaps) {
     if (gap.scope === name) children.push(errorNode(`${node.id}/${gap.kind}`, gap.error, input.session?.credential, input.nowSec * 1000, gap.retryAtMs, node));
   }
+  if (listing !== 'listed') children.push(podListingNode(listing, node));
   // Service accounts the list did not show (not allowed to list them) still appear through their pods.
   const names = new Set<string>([
     ...contents.serviceAccounts.map((s) => s.name),
@@ -46,29 +51,32 @@ export function namespaceNode(
   const secretsBySa = groupBy(contents.secrets, (s) => s.serviceAccount);
   let tone: ExplorerNode['tone'] = gaps.length > 0 ? 'warning' : undefined;
   for (const sa of [...names].sort()) {
-    const child = serviceAccountNode(input, context, name, sa, podsBySa.get(sa) ?? [], secretsBySa.get(sa) ?? [], node);
+    const child = serviceAccountNode(input, context, name, sa, podsBySa.get(sa) ?? [], secretsBySa.get(sa) ?? [], listing, node);
     tone = worseTone(tone, child.tone === 'ok' ? undefined : child.tone);
     children.push(child);
   }
   node.children = children;
-  node.description = namespaceCounts(names.size, contents.pods.length, gaps);
+  node.description = namespaceCounts(names.size, contents.pods.length, gaps, listing);
   if (tone) node.tone = tone;
   node.tooltip = () =>
     markdownRows(l10n.t('Namespace {0}', name), [
       [l10n.t('Service accounts'), String(names.size)],
-      [l10n.t('Pods'), String(contents.pods.length)],
+      [l10n.t('Pods'), podListingWords(listing) ?? String(contents.pods.length)],
       [l10n.t('Legacy token Secrets'), String(contents.secrets.length)],
       ...unreadablePhrases({ gaps }).map((phrase): Row => [l10n.t('Cannot see'), phrase]),
     ]);
   return node;
 }
 
-/** "2 service accounts · 3 pods", and what could not be listed instead of a count of 0: "cannot list pods, token Secrets (403)". */
-function namespaceCounts(serviceAccounts: number, pods: number, gaps: readonly ListFailure[]): string {
+/**
+ * "2 service accounts · 3 pods", and what could not be listed instead of a count of 0: "cannot list pods, token Secrets
+ * (403)"; pods not listed (yet) say so: "pods load when opened".
+ */
+function namespaceCounts(serviceAccounts: number, pods: number, gaps: readonly ListFailure[], listing: PodListing): string {
   const failed = new Set(gaps.map((g) => g.kind));
   const parts: string[] = [];
   if (!failed.has('serviceaccounts')) parts.push(serviceAccountCount(serviceAccounts));
-  if (!failed.has('pods')) parts.push(podCount(pods));
+  if (!failed.has('pods')) parts.push(podListingBrief(listing) ?? podCount(pods));
   const unread = (['serviceaccounts', 'pods', 'secrets'] as const).filter((k) => failed.has(k)).map((k) => KIND_WORDS[k]);
   if (unread.length > 0) {
     const statuses = new Set(gaps.map((g) => g.error.status));
@@ -86,6 +94,7 @@ function serviceAccountNode(
   name: string,
   pods: PodItem[],
   secrets: LegacySecretItem[],
+  listing: PodListing,
   parent: ExplorerNode,
 ): ExplorerNode {
   const ref: ServiceAccountRef = { kind: 'serviceAccount', context, namespace, name };
@@ -103,11 +112,13 @@ function serviceAccountNode(
     children.push(child);
   }
   node.children = children;
-  node.description = [podCount(pods.length), ...(secrets.length > 0 ? [legacyTokenCount(secrets.length)] : [])].join(' · ');
+  // No count for pods nobody listed: "0 pods" would be a claim.
+  const counts = listing === 'listed' ? [podCount(pods.length)] : [];
+  node.description = [...counts, ...(secrets.length > 0 ? [legacyTokenCount(secrets.length)] : [])].join(' · ');
   if (tone && tone !== 'muted') node.tone = tone;
   node.tooltip = () =>
     markdownRows(l10n.t('Service account {0}', `${namespace}/${name}`), [
-      [l10n.t('Pods running as it'), String(pods.length)],
+      [l10n.t('Pods running as it'), podListingWords(listing) ?? String(pods.length)],
       [l10n.t('Legacy token Secrets'), String(secrets.length)],
     ]);
   return node;

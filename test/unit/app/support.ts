@@ -1,6 +1,7 @@
 // What the app layer is given by the extension, in plain Node: a session source that tests switch, settings
 // that tests change, a history and a findings store kept in memory, a log that keeps its lines.
 import type { ClusterSession } from '../../../src/cluster/auth/session';
+import type { InventoryModeSetting } from '../../../src/cluster/inventory/inventoryMode';
 import type { LiveTokenMode } from '../../../src/cluster/live/liveTokenCache';
 import { Emitter } from '../../../src/app/events';
 import type { SessionFeed } from '../../../src/app/clusterState';
@@ -27,6 +28,8 @@ export class TestSessions implements SessionFeed {
 
 export class TestSettings {
   namespaces: string[] = [];
+  inventoryMode: InventoryModeSetting = 'auto';
+  inventoryPodThreshold = 20_000;
   liveTokens: LiveTokenMode = 'onDemand';
   liveTokensIntervalSeconds = 300;
   liveTokensConcurrency = 4;
@@ -34,7 +37,7 @@ export class TestSettings {
   private readonly emitter = new Emitter<void>();
   readonly onDidChange = this.emitter.event;
 
-  change(patch: Partial<Pick<TestSettings, 'namespaces' | 'liveTokens' | 'liveTokensConcurrency'>>): void {
+  change(patch: Partial<Pick<TestSettings, 'namespaces' | 'liveTokens' | 'liveTokensConcurrency' | 'inventoryMode' | 'inventoryPodThreshold'>>): void {
     Object.assign(this, patch);
     this.emitter.fire();
   }

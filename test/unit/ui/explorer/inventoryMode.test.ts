@@ -1,0 +1,102 @@
+// What the tree says of the inventory's mode, over an inventory of the test cluster listing pods per
+// namespace: a row on the context with the reason, the mode in the context's tooltip, namespaces not opened
+// saying their pods load when opened (never "0 pods"), and an opened one with its pods as before.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ClusterSession } from '../../../../src/cluster/auth/session';
+import { Inventory } from '../../../../src/cluster/inventory/inventory';
+import { buildExplorerModel } from '../../../../src/ui/explorer/explorerModel';
+import { childrenOf, type ExplorerModel, type ExplorerNode } from '../../../../src/ui/explorer/explorerNode';
+import { startTestCluster, type TestCluster } from '../../../cluster/server';
+import { sessionFor, tempDir, waitFor, type TempDir } from '../../cluster/support/session';
+import { child, modelSession } from './support';
+
+describe('the tree over an inventory listing pods per namespace', () => {
+  let cluster: TestCluster;
+  let tmp: TempDir;
+  let session: ClusterSession;
+  let inventory: Inventory;
+
+  const model = (): ExplorerModel =>
+    buildExplorerModel({
+      nowSec: cluster.clock.nowSeconds(),
+      session: modelSession(session),
+      inventory: inventory.snapshot(),
+      findings: [],
+      liveMode: 'onDemand',
+    });
+  const contextOf = (m: ExplorerModel): ExplorerNode => {
+    const ctx = m.roots[0];
+    assert.ok(ctx);
+    return ctx;
+  };
+
+  before(async () => {
+    cluster = await startTestCluster({ scenarios: ['healthy'] });
+    tmp = tempDir('cc-tree-mode-');
+    session = sessionFor(cluster, tmp);
+    inventory = new Inventory({ api: session.api, coalesceMs: 0, podThreshold: 1 });
+    inventory.start();
+    await inventory.whenSettled();
+  });
+  after(async () => {
+    inventory.stop();
+    await session.api.dispose();
+    await cluster.stop();
+    tmp.remove();
+  });
+
+  it('says on the context that pods load per namespace, and why', () => {
+    const ctx = contextOf(model());
+    const row = child(ctx, 'Pods load per namespace');
+    assert.match(row.description ?? '', /^the cluster has about \d+ pods \(over 1\)$/);
+    assert.match(row.tooltip?.() ?? '', /Showing pods only for namespaces you open/);
+    assert.match(row.tooltip?.() ?? '', /Open a namespace to list its pods and token Secrets/);
+    assert.deepEqual(row.command?.arguments, ['clusterCredentials.inventory.mode']);
+    assert.match(ctx.tooltip?.() ?? '', /Inventory.*Showing pods only for namespaces you open: the cluster has about \d+ pods \(over 1\)/);
+  });
+
+  it('never claims "0 pods" for a namespace not opened: its pods load when it is', () => {
+    const payments = child(contextOf(model()), 'payments');
+    assert.match(payments.description ?? '', /^\d+ service accounts? · pods load when opened$/);
+    const [first, ...accounts] = childrenOf(payments);
+    assert.equal(first?.label, 'Pods and token Secrets load when you open this namespace');
+    const api = accounts.find((a) => a.label === 'api');
+    assert.ok(api, 'service accounts are listed across the cluster');
+    assert.doesNotMatch(api.description ?? '', /pod/, 'no pod count for pods nobody listed');
+    assert.match(payments.tooltip?.() ?? '', /Pods.*not listed until opened/);
+    const findings = model().roots.find((r) => r.id === 'findings');
+    assert.equal(findings?.description, 'none in what could be read');
+  });
+
+  it('shows an opened namespace with its pods and counts, the others still waiting', async () => {
+    inventory.open('payments');
+    await waitFor('the pods of payments', () => inventory.isSettled() && inventory.snapshot().pods.length > 0);
+    const ctx = contextOf(model());
+    const payments = child(ctx, 'payments');
+    assert.match(payments.description ?? '', /^\d+ service accounts? · \d+ pods?$/);
+    assert.ok(child(child(payments, 'api'), /^api-/), 'the pods of api under it');
+    assert.match(child(ctx, 'db').description ?? '', /pods load when opened$/);
+  });
+
+  it('adds no row, and says why in the tooltip, when pods are listed across the cluster', async () => {
+    const whole = new Inventory({ api: session.api, coalesceMs: 0, podThreshold: 1_000_000 });
+    whole.start();
+    try {
+      await whole.whenSettled();
+      const m = buildExplorerModel({
+        nowSec: cluster.clock.nowSeconds(),
+        session: modelSession(session),
+        inventory: whole.snapshot(),
+        findings: [],
+        liveMode: 'onDemand',
+      });
+      const ctx = contextOf(m);
+      assert.ok(!childrenOf(ctx).some((c) => c.label === 'Pods load per namespace'));
+      assert.match(ctx.tooltip?.() ?? '', /Listing pods across the cluster: the cluster has about \d+ pods \(up to 1,000,000\)/);
+      assert.match(child(ctx, 'payments').description ?? '', /\d+ pods?$/);
+    } finally {
+      whole.stop();
+    }
+  });
+});
