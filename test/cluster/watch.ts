@@ -99,17 +99,21 @@ export function createWatchHub(store: Store, clock: Clock): WatchHub {
       const unsubscribe = store.subscribe((changed, e) => {
         if (resourceKey(changed) === key) deliver(e);
       });
-      // About one bookmark per minute, of cluster time (tests move it) or of wall time.
-      let lastBookmarkMs = clock.nowMs();
-      const stopAdvance = bookmarks
-        ? clock.onAdvance((nowMs) => {
-            if (nowMs - lastBookmarkMs < BOOKMARK_INTERVAL_MS) return;
-            lastBookmarkMs = nowMs;
-            bookmark();
-          })
-        : () => undefined;
-      const ticker = bookmarks ? setInterval(() => bookmark(), BOOKMARK_INTERVAL_MS) : undefined;
+      // About one bookmark per minute, and the end at `timeoutSeconds`, of cluster time (tests move it) or of wall time.
+      const openedMs = clock.nowMs();
+      let lastBookmarkMs = openedMs;
       const timeoutSeconds = Number(params.get('timeoutSeconds') ?? '');
+      const endsAtMs = Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? openedMs + timeoutSeconds * 1000 : Infinity;
+      const stopAdvance = clock.onAdvance((nowMs) => {
+        if (nowMs >= endsAtMs) {
+          close();
+          return;
+        }
+        if (!bookmarks || nowMs - lastBookmarkMs < BOOKMARK_INTERVAL_MS) return;
+        lastBookmarkMs = nowMs;
+        bookmark();
+      });
+      const ticker = bookmarks ? setInterval(() => bookmark(), BOOKMARK_INTERVAL_MS) : undefined;
       const timer = Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? setTimeout(() => close(), timeoutSeconds * 1000) : undefined;
       const close = (): void => {
         if (!open.delete(close)) return;
