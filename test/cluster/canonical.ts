@@ -5,12 +5,32 @@ import type { KubeObject } from './types';
 
 type Obj = Record<string, unknown>;
 
-/** Rebuild `o` with `order` keys first (when present) and any others after, keeping values. */
+/**
+ * Rebuild `o` with `order` keys first (when present) and any others after, keeping values, and
+ * dropping undefined ones. An object already so is returned as it is (no copy for bulk writes).
+ */
 export function reorder<T extends Obj>(o: T, order: readonly string[]): T {
+  if (inOrder(o, order)) return o;
   const out: Obj = {};
   for (const k of order) if (k in o && o[k] !== undefined) out[k] = o[k];
   for (const [k, v] of Object.entries(o)) if (!(k in out) && v !== undefined) out[k] = v;
   return out as T;
+}
+
+function inOrder(o: Obj, order: readonly string[]): boolean {
+  let next = 0;
+  let others = false;
+  for (const k of Object.keys(o)) {
+    if (o[k] === undefined) return false;
+    const i = order.indexOf(k, next);
+    if (i === -1) {
+      // A listed key after an unlisted one, or out of its turn, needs the rebuild.
+      if (order.includes(k)) return false;
+      others = true;
+    } else if (others) return false;
+    else next = i + 1;
+  }
+  return true;
 }
 
 const METADATA_ORDER = [

@@ -63,7 +63,16 @@ export class Clock {
   }
 }
 
+let lastSeconds = Number.NaN;
+let lastText = '';
+
 /** `2026-11-22T03:18:52Z`: RFC 3339 without fractional seconds. */
 export function rfc3339Seconds(epochSeconds: number): string {
-  return new Date(Math.floor(epochSeconds) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const seconds = Math.floor(epochSeconds);
+  // Bulk builds stamp thousands of objects within one second: one string serves them all.
+  if (seconds !== lastSeconds) {
+    lastText = new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    lastSeconds = seconds;
+  }
+  return lastText;
 }

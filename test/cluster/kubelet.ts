@@ -47,17 +47,28 @@ export class Kubelet {
 
   sync(pods: KubeletPod[]): void {
     const listed = new Set(pods.map((p) => p.uid));
+    this.syncRunning(
+      pods.filter((p) => p.running),
+      (uid) => listed.has(uid),
+    );
+  }
+
+  /**
+   * `sync` for a kubelet told its pods by uid and described only when running: a Node of a big
+   * cluster whose token files nobody read yet has no pod to describe.
+   */
+  syncRunning(running: KubeletPod[], isListed: (uid: string) => boolean): void {
     for (const uid of [...this.files.keys()]) {
-      if (!listed.has(uid)) this.files.delete(uid);
+      if (!isListed(uid)) this.files.delete(uid);
     }
     for (const uid of [...this.stalled]) {
-      if (!listed.has(uid)) this.stalled.delete(uid);
+      if (!isListed(uid)) this.stalled.delete(uid);
     }
     // Compared with millisecond precision, like kubelet's time.After on the exact due second.
     const now = this.clock.nowMs() / 1000;
-    for (const pod of pods) {
+    for (const pod of running) {
       // A stalled pod is the PR 130335 bug: kubelet stops remounting, the files go stale.
-      if (!pod.running || this.stalled.has(pod.uid)) continue;
+      if (this.stalled.has(pod.uid)) continue;
       for (const source of pod.tokens) {
         this.syncSource(pod, source, now);
       }

@@ -3,7 +3,7 @@
 
 import { parseFieldSelector, parseLabelSelector, type Predicate } from './selectors';
 import { groupVersion, type ResourceInfo } from './resources';
-import type { Store } from './store';
+import type { Snapshot, Store } from './store';
 import { badRequest, expired, failure, isApiError, type ApiError } from './status';
 import type { KubeObject } from './types';
 
@@ -77,24 +77,24 @@ export function list(store: Store, r: ResourceInfo, namespace: string | undefine
 
   let atRv = store.resourceVersion();
   let start = '';
-  let objects: KubeObject[] | undefined;
+  let snapshot: Snapshot | undefined;
   if (continueParam !== '') {
     if (rvParam !== '' || rvMatch !== '') return badRequest('specifying resource version is not allowed when using continue');
     const token = decodeContinue(continueParam);
     if (token === undefined) return badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
     start = token.start;
     if (token.rv === -1) {
-      objects = store.list(r, namespace);
+      snapshot = store.snapshot(r, atRv, namespace);
     } else {
-      objects = store.listAt(r, token.rv, namespace);
-      if (objects === undefined) return expired(CONTINUE_TOO_OLD, encodeContinue(-1, token.start));
+      snapshot = store.snapshot(r, token.rv, namespace);
+      if (snapshot === undefined) return expired(CONTINUE_TOO_OLD, encodeContinue(-1, token.start));
       atRv = token.rv;
     }
   } else if (rvMatch === 'Exact') {
     const n = Number(rvParam);
     if (rvParam === '' || !Number.isInteger(n) || n < 0) return badRequest('resourceVersionMatch "Exact" requires a non-zero resourceVersion');
-    objects = store.listAt(r, n, namespace);
-    if (objects === undefined) {
+    snapshot = store.snapshot(r, n, namespace);
+    if (snapshot === undefined) {
       if (n > store.resourceVersion()) return failure(504, 'Timeout', `Timeout: Too large resource version: ${n}, current: ${store.resourceVersion()}`);
       return expired('The resourceVersion for the provided list is too old.');
     }
@@ -106,15 +106,22 @@ export function list(store: Store, r: ResourceInfo, namespace: string | undefine
       if (!Number.isInteger(n) || n < 0) return badRequest(`invalid resource version: ${rvParam}`);
       if (n > store.resourceVersion()) return failure(504, 'Timeout', `Timeout: Too large resource version: ${n}, current: ${store.resourceVersion()}`);
     }
-    objects = store.list(r, namespace);
+    snapshot = store.snapshot(r, atRv, namespace);
   }
+  if (snapshot === undefined) return expired('The resourceVersion for the provided list is too old.');
 
-  const matching: KubeObject[] = [];
-  for (const o of objects) {
-    if (start !== '' && relativeKey(o, namespace) + '\u0000' <= start) continue;
-    if (selection.match(o)) matching.push(o);
+  // Read only as far as the page needs, one item past it to know whether there is more.
+  const prefix = namespace !== undefined ? `${namespace}/` : '';
+  const page: KubeObject[] = [];
+  let more = false;
+  for (const o of snapshot.from(prefix + start)) {
+    if (!selection.match(o)) continue;
+    if (limit > 0 && page.length === limit) {
+      more = true;
+      break;
+    }
+    page.push(o);
   }
-  const page = limit > 0 ? matching.slice(0, limit) : matching;
   const body: ListBody = {
     kind: `${r.kind}List`,
     apiVersion: groupVersion(r),
@@ -122,9 +129,11 @@ export function list(store: Store, r: ResourceInfo, namespace: string | undefine
     items: page.map(asItem),
   };
   const last = page[page.length - 1];
-  if (limit > 0 && matching.length > limit && last !== undefined) {
-    body.metadata.continue = encodeContinue(atRv, `${relativeKey(last, namespace)}\u0000`);
-    if (!selection.filtered) body.metadata.remainingItemCount = matching.length - limit;
+  if (more && last !== undefined) {
+    const lastKey = relativeKey(last, namespace);
+    body.metadata.continue = encodeContinue(atRv, `${lastKey}\u0000`);
+    // Unfiltered, everything after the page is what remains (kube-apiserver counts it the same way).
+    if (!selection.filtered) body.metadata.remainingItemCount = snapshot.countAfter(prefix + lastKey);
   }
   return body;
 }

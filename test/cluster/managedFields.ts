@@ -30,6 +30,12 @@ function elementKey(el: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/**
+ * The `{}` of a field set with nothing below, one for all: most of a field set is leaves, and a
+ * cluster of 150,000 pods holds millions of them. Frozen, as stored objects are never changed.
+ */
+const LEAF: Record<string, unknown> = Object.freeze({});
+
 function fieldSet(value: unknown, isElement: boolean): Record<string, unknown> {
   if (Array.isArray(value)) {
     const out: Record<string, unknown> = {};
@@ -38,14 +44,15 @@ function fieldSet(value: unknown, isElement: boolean): Record<string, unknown> {
         const key = elementKey(el as Record<string, unknown>);
         if (key !== undefined) out[key] = fieldSet(el, true);
       } else {
-        out[`v:${JSON.stringify(el)}`] = {};
+        out[`v:${JSON.stringify(el)}`] = LEAF;
       }
     }
-    return out;
+    return Object.keys(out).length === 0 ? LEAF : out;
   }
-  if (typeof value !== 'object' || value === null) return {};
+  if (typeof value !== 'object' || value === null) return LEAF;
   const entries = Object.entries(value as Record<string, unknown>);
-  const out: Record<string, unknown> = isElement && entries.length > 0 ? { '.': {} } : {};
+  if (entries.length === 0) return LEAF;
+  const out: Record<string, unknown> = isElement ? { '.': LEAF } : {};
   for (const [k, v] of entries) {
     if (v === undefined || v === null) continue;
     out[`f:${k}`] = fieldSet(v, false);

@@ -84,6 +84,18 @@ export class ObjectApi {
   ) {}
 
   create(r: ResourceInfo, namespace: string | undefined, body: Record<string, unknown>, opts: WriteOptions = {}): StoreResult {
+    const prepared = this.prepareCreate(r, namespace, body, opts);
+    if (!prepared.ok) return prepared;
+    const result = this.store.create(r, prepared.object);
+    if (result.ok) this.afterWrite();
+    return result;
+  }
+
+  /**
+   * A create up to the store: the object as it would be stored (validated, defaulted, admitted,
+   * managedFields recorded), for a bulk build that writes many alike objects to the store itself.
+   */
+  prepareCreate(r: ResourceInfo, namespace: string | undefined, body: Record<string, unknown>, opts: WriteOptions = {}): StoreResult {
     const parsed = asKubeObject(body);
     if (isApiError(parsed)) return { ok: false, error: parsed };
     const obj = parsed;
@@ -111,9 +123,7 @@ export class ObjectApi {
     const refused = admitCreate(this.store, r, obj);
     if (refused !== undefined) return { ok: false, error: refused };
     recordManager(obj, opts.manager ?? 'unknown', this.store.clock.nowRfc3339());
-    const result = this.store.create(r, obj);
-    if (result.ok) this.afterWrite();
-    return result;
+    return { ok: true, object: obj };
   }
 
   /** PUT: replace the object; a stale metadata.resourceVersion gets 409 Conflict. */

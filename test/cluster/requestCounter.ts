@@ -30,14 +30,39 @@ export class RequestLog {
     return this.seen;
   }
 
-  /** Requests with this verb on this resource (`list`, `watch`, `get`...), in any namespace. */
-  of(verb: string, resource: string): RecordedRequest[] {
-    return this.seen.filter((r) => r.info.kind === 'resource' && r.info.verb === verb && r.info.resource === resource && r.info.subresource === undefined);
+  /** A point in the log: `of`, `lists` and `counts` given it see only the requests after it. */
+  mark(): number {
+    return this.seen.length;
+  }
+
+  /** Requests with this verb on this resource (`list`, `watch`, `get`...), in any namespace, after `since`. */
+  of(verb: string, resource: string, since = 0): RecordedRequest[] {
+    return this.seen
+      .slice(since)
+      .filter((r) => r.info.kind === 'resource' && r.info.verb === verb && r.info.resource === resource && r.info.subresource === undefined);
   }
 
   /** Full lists of a resource: the pages after the first (`continue`) are part of the same list. */
-  lists(resource: string): RecordedRequest[] {
-    return this.of('list', resource).filter((r) => !r.query.has('continue'));
+  lists(resource: string, since = 0): RecordedRequest[] {
+    return this.of('list', resource, since).filter((r) => !r.query.has('continue'));
+  }
+
+  /**
+   * How many requests each resource got by verb after `since`, as RBAC names them: a GET on a
+   * collection is a `list` (each page counts), with `watch=1` or `true` a `watch`, on one object a
+   * `get`. Subresources count apart: `{ pods: { list: 300, watch: 1 }, 'pods/log': { get: 2 } }`.
+   */
+  counts(since = 0): Record<string, Record<string, number>> {
+    const counted = new Map<string, Map<string, number>>();
+    for (const r of this.seen.slice(since)) {
+      if (r.info.kind !== 'resource') continue;
+      const resource = r.info.subresource === undefined ? r.info.resource : `${r.info.resource}/${r.info.subresource}`;
+      const verbs = counted.get(resource) ?? new Map<string, number>();
+      counted.set(resource, verbs);
+      verbs.set(r.info.verb, (verbs.get(r.info.verb) ?? 0) + 1);
+    }
+    // fromEntries makes own properties: a request for `/api/v1/__proto__` is a resource like any other.
+    return Object.fromEntries([...counted].map(([resource, verbs]) => [resource, Object.fromEntries(verbs)]));
   }
 }
 

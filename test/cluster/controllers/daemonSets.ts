@@ -9,10 +9,13 @@ import { cloneJson } from '../json';
 
 export const daemonSetController: Controller = {
   name: 'daemonset',
+  reads: [R.daemonSets, R.pods, R.nodes, R.namespaces, R.serviceAccounts],
   sync(ctx: ControllerContext) {
+    const daemonSets = ctx.store.list(R.daemonSets);
+    if (daemonSets.length === 0) return;
     const podsByOwner = byController(ctx.store.list(R.pods));
     const nodes = ctx.store.list(R.nodes).filter((n) => n.metadata.deletionTimestamp === undefined);
-    for (const obj of ctx.store.list(R.daemonSets)) {
+    for (const obj of daemonSets) {
       const ds = obj as Workload;
       if (ds.metadata.deletionTimestamp !== undefined) continue;
       const pods = ((podsByOwner.get(ds.metadata.uid) ?? []) as Pod[]).filter((p) => p.metadata.deletionTimestamp === undefined);

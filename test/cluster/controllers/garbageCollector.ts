@@ -10,6 +10,7 @@ const OWNERS = [R.deployments, R.replicaSets, R.statefulSets, R.daemonSets];
 
 export const garbageCollector: Controller = {
   name: 'garbagecollector',
+  reads: [...OWNERS, ...OWNED],
   sync(ctx: ControllerContext) {
     const alive = new Set<string>();
     for (const r of OWNERS) for (const o of ctx.store.list(r)) alive.add(o.metadata.uid);

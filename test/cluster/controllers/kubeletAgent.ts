@@ -51,16 +51,54 @@ export function tokenSources(pod: Pod): ProjectedTokenSource[] {
   return out;
 }
 
+/** What the last pass read and handed the kubelets, per cluster. */
+const lastPass = new WeakMap<
+  ControllerContext,
+  { nodes: readonly KubeObject[]; pods: readonly KubeObject[]; accounts: readonly KubeObject[]; podsByNode: Map<string, { uid: string; pods: Pod[] }> }
+>();
+
+/** What each kubelet was last told of a stored pod snapshot (snapshots never change in place). */
+const told = new WeakMap<KubeObject, KubeletPod>();
+
+/** The kubelet's view of a pod, made once per pod snapshot (and service account). */
+function kubeletPod(ctx: ControllerContext, pod: Pod, nodeName: string): KubeletPod {
+  const ns = pod.metadata.namespace ?? '';
+  const serviceAccountUid = ctx.store.peek(R.serviceAccounts, ns, pod.spec.serviceAccountName ?? 'default')?.metadata.uid ?? '';
+  const known = told.get(pod);
+  if (known !== undefined && known.serviceAccount.uid === serviceAccountUid && known.nodeName === nodeName) return known;
+  const made: KubeletPod = {
+    namespace: ns,
+    name: pod.metadata.name,
+    uid: pod.metadata.uid,
+    serviceAccount: { name: pod.spec.serviceAccountName ?? 'default', uid: serviceAccountUid },
+    nodeName,
+    running: true,
+    tokens: tokenSources(pod),
+  };
+  told.set(pod, made);
+  return made;
+}
+
 export const kubeletAgent: Controller = {
   name: 'kubelet',
   sync(ctx: ControllerContext) {
     if (!ctx.options.kubelet) return;
+    const nodes = ctx.store.list(R.nodes);
+    const pods = ctx.store.list(R.pods);
+    const accounts = ctx.store.list(R.serviceAccounts);
+    const describe = (pod: Pod, nodeName: string): KubeletPod => kubeletPod(ctx, pod, nodeName);
+    const last = lastPass.get(ctx);
+    if (last !== undefined && last.nodes === nodes && last.pods === pods && last.accounts === accounts) {
+      // Only the clock moved: the kubelets refresh their token files, no pod needs a look.
+      ctx.kubelets.sync(last.podsByNode, describe);
+      return;
+    }
     const serving = new Map<string, KubeObject>();
-    for (const n of ctx.store.list(R.nodes)) if (kubeletServes(ctx, n.metadata.name) !== undefined) serving.set(n.metadata.name, n);
-    const podsByNode = new Map<string, { uid: string; pods: KubeletPod[] }>();
+    for (const n of nodes) if (kubeletServes(ctx, n.metadata.name) !== undefined) serving.set(n.metadata.name, n);
+    const podsByNode = new Map<string, { uid: string; pods: Pod[] }>();
     for (const [name, n] of serving) podsByNode.set(name, { uid: n.metadata.uid, pods: [] });
 
-    for (const o of ctx.store.list(R.pods)) {
+    for (const o of pods) {
       const pod = o as Pod;
       const node = serving.get(pod.spec.nodeName ?? '');
       if (node === undefined) continue;
@@ -83,18 +121,11 @@ export const kubeletAgent: Controller = {
           ctx.logs.container(ns, pod.metadata.name, c.name).append(`${c.name} started (${c.image ?? 'no image'})`);
         }
       }
-      const sa = ctx.store.peek(R.serviceAccounts, ns, pod.spec.serviceAccountName ?? 'default');
-      podsByNode.get(node.metadata.name)?.pods.push({
-        namespace: ns,
-        name: pod.metadata.name,
-        uid: pod.metadata.uid,
-        serviceAccount: { name: pod.spec.serviceAccountName ?? 'default', uid: sa?.metadata.uid ?? '' },
-        nodeName: node.metadata.name,
-        running: true,
-        tokens: tokenSources(pod),
-      });
+      podsByNode.get(node.metadata.name)?.pods.push(pod);
     }
-    ctx.kubelets.sync(podsByNode);
+    // Lists are shared until their next write, so the same lists next pass mean nothing changed.
+    lastPass.set(ctx, { nodes, pods, accounts, podsByNode });
+    ctx.kubelets.sync(podsByNode, describe);
   },
 };
 

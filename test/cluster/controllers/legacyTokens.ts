@@ -10,6 +10,7 @@ export const SERVICE_ACCOUNT_UID_ANNOTATION = 'kubernetes.io/service-account.uid
 
 export const legacyTokenController: Controller = {
   name: 'serviceaccount-token',
+  reads: [R.secrets, R.serviceAccounts],
   sync(ctx: ControllerContext) {
     for (const obj of ctx.store.list(R.secrets)) {
       const secret = obj as Secret;

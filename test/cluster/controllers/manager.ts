@@ -34,12 +34,18 @@ export class ControllerManager {
   private running = false;
   private paused = 0;
   private changes = 0;
+  /** The change count at each resource's last change, and at each controller's last pass. */
+  private readonly changedAt = new Map<string, number>();
+  private readonly ranAt = new Map<Controller, number>();
 
   constructor(private readonly ctx: ControllerContext) {
     const events = resourceKey(R.events);
     // Event writes do not count as change: a controller that only reports must not loop forever.
     ctx.store.subscribe((r) => {
-      if (resourceKey(r) !== events) this.changes++;
+      const key = resourceKey(r);
+      if (key === events) return;
+      this.changes++;
+      this.changedAt.set(key, this.changes);
     });
   }
 
@@ -69,13 +75,25 @@ export class ControllerManager {
     };
   }
 
+  /** Whether something the controller reads changed since it last ran. */
+  private due(c: Controller): boolean {
+    const ran = this.ranAt.get(c);
+    if (ran === undefined || c.reads === undefined) return true;
+    return c.reads.some((r) => (this.changedAt.get(resourceKey(r)) ?? 0) > ran);
+  }
+
   reconcile(): void {
     if (this.running || this.paused > 0) return;
     this.running = true;
     try {
       for (let pass = 0; pass < MAX_PASSES; pass++) {
         const before = this.changes;
-        for (const c of CONTROLLERS) c.sync(this.ctx);
+        for (const c of CONTROLLERS) {
+          if (!this.due(c)) continue;
+          // Marked before it runs: its own writes make it run again, until it settles.
+          this.ranAt.set(c, this.changes);
+          c.sync(this.ctx);
+        }
         if (this.changes === before) return;
       }
     } finally {

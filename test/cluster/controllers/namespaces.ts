@@ -9,6 +9,7 @@ const ROOT_CA_DESCRIPTION =
 
 export const namespaceController: Controller = {
   name: 'namespace',
+  reads: [R.namespaces, R.serviceAccounts, R.configMaps],
   sync(ctx: ControllerContext) {
     for (const ns of ctx.store.list(R.namespaces)) {
       const name = ns.metadata.name;

@@ -9,6 +9,7 @@ const FINALIZER = 'kubernetes.io/pvc-protection';
 
 export const pvcProtectionController: Controller = {
   name: 'pvc-protection',
+  reads: [R.persistentVolumeClaims, R.pods],
   sync(ctx: ControllerContext) {
     const terminating = ctx.store
       .list(R.persistentVolumeClaims)

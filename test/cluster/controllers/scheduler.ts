@@ -12,6 +12,7 @@ function schedulable(n: KubeObject): boolean {
 
 export const scheduler: Controller = {
   name: 'scheduler',
+  reads: [R.pods, R.nodes],
   sync(ctx: ControllerContext) {
     if (!ctx.options.scheduler) return;
     const nodes = ctx.store.list(R.nodes).filter(schedulable);

@@ -10,9 +10,12 @@ import { cloneJson } from '../json';
 
 export const statefulSetController: Controller = {
   name: 'statefulset',
+  reads: [R.statefulSets, R.pods, R.persistentVolumeClaims, R.namespaces, R.serviceAccounts],
   sync(ctx: ControllerContext) {
+    const statefulSets = ctx.store.list(R.statefulSets);
+    if (statefulSets.length === 0) return;
     const podsByOwner = byController(ctx.store.list(R.pods));
-    for (const obj of ctx.store.list(R.statefulSets)) {
+    for (const obj of statefulSets) {
       const sts = obj as Workload;
       if (sts.metadata.deletionTimestamp !== undefined) continue;
       syncStatefulSet(ctx, sts, (podsByOwner.get(sts.metadata.uid) ?? []) as Pod[]);

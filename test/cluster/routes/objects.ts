@@ -3,7 +3,7 @@
 
 import { parse as parseYaml } from 'yaml';
 import type { ClusterCore, RequestContext } from '../core';
-import { contentTypeOf, parseObject, parseRequestObject, readBody, sendError, sendJson } from '../http';
+import { contentTypeOf, parseObject, parseRequestObject, readBody, sendError, sendJson, sendJsonItems } from '../http';
 import { list, parseSelection } from '../listing';
 import { managerOf } from '../managedFields';
 import type { DeleteOptions } from '../objectApi';
@@ -81,7 +81,10 @@ export async function serveObjects(core: ClusterCore, rc: RequestContext, t: Obj
       }
       const body = list(core.store, r, namespace, params);
       if (isApiError(body)) return sendError(rc.res, body);
-      if (!wantsTable(rc.req)) return sendJson(rc.res, 200, body);
+      if (!wantsTable(rc.req)) {
+        const { items, ...head } = body;
+        return sendJsonItems(rc.res, 200, head, items);
+      }
       const objects = body.items.map((i) => ({ ...i, kind: r.kind, apiVersion: groupVersion(r) }) as unknown as KubeObject);
       return sendJson(rc.res, 200, toTable(r.kind, objects, core.clock.nowMs(), body.metadata));
     }

@@ -11,24 +11,27 @@ export const SCENARIO_MANAGER = 'kubectl-client-side-apply';
 
 /** Create through the API (defaulting, admission, controllers); a refusal is a broken scenario. */
 export function create(cluster: TestCluster, r: ResourceInfo, namespace: string | undefined, body: Record<string, unknown>): KubeObject {
-  // kubectl apply keeps what it sent in this annotation; the recorded objects carry it too.
-  const applied = {
+  const result = cluster.api.create(r, namespace, applied(r, namespace, body), { manager: SCENARIO_MANAGER });
+  if (!result.ok)
+    throw new Error(
+      `scenario could not create ${r.plural} ${String((body.metadata as { name?: string } | undefined)?.name)}: ${result.error.body.message ?? ''}`,
+    );
+  return cloneJson(result.object);
+}
+
+/** The body as `kubectl apply` sends it: what it applied kept in an annotation, as the recorded objects carry it. */
+export function applied(r: ResourceInfo, namespace: string | undefined, body: Record<string, unknown>): Record<string, unknown> {
+  const configuration = {
     apiVersion: groupVersion(r),
     kind: r.kind,
     ...body,
     metadata: { annotations: {}, ...(body.metadata as object), ...(r.namespaced ? { namespace } : {}) },
   };
   const meta = (body.metadata ?? {}) as { annotations?: Record<string, string> };
-  const withAnnotation = {
+  return {
     ...body,
-    metadata: { ...meta, annotations: { ...meta.annotations, 'kubectl.kubernetes.io/last-applied-configuration': `${JSON.stringify(applied)}\n` } },
+    metadata: { ...meta, annotations: { ...meta.annotations, 'kubectl.kubernetes.io/last-applied-configuration': `${JSON.stringify(configuration)}\n` } },
   };
-  const result = cluster.api.create(r, namespace, withAnnotation, { manager: SCENARIO_MANAGER });
-  if (!result.ok)
-    throw new Error(
-      `scenario could not create ${r.plural} ${String((body.metadata as { name?: string } | undefined)?.name)}: ${result.error.body.message ?? ''}`,
-    );
-  return cloneJson(result.object);
 }
 
 export function node(cluster: TestCluster, name: string, ip: string): KubeObject {

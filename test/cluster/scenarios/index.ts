@@ -5,6 +5,7 @@ export { handOverLiveFiles, registerScenario, runScenarios, scenarioNames, type 
 
 import './healthy';
 import './large';
+import './huge';
 import './patroniExpired';
 import './apisixNotReloading';
 import './kubeletRefreshStalled';
