@@ -31,7 +31,7 @@ test('the VSIX is under 2 MB and ships only the bundle, its locating worker, the
   assert.ok(names.includes('extension/package.json'));
   const unexpected = names.filter(
     (n) =>
-      !/^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(package\.json|package\.nls(\.zh-cn)?\.json|readme\.md|LICENSE\.txt|changelog\.md|dist\/extension\.js|dist\/cluster\.js|dist\/locateWorker\.js|dist\/webview\/.+|media\/.+))$/i.test(
+      !/^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(package\.json|package\.nls(\.zh-cn)?\.json|readme\.md|LICENSE\.txt|changelog\.md|dist\/extension\.js|dist\/cluster\.js|dist\/locateWorker\.js|dist\/webview\/.+|media\/.+|l10n\/bundle\.l10n(\.zh-cn)?\.json))$/i.test(
         n,
       ),
   );
