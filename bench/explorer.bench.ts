@@ -4,28 +4,17 @@
 //   accounts, same run (target ≤ 1.3).
 // tree.heap_mb: heap retained by the inventory and the model after garbage collection (target < 60).
 // tree.relists_steady: lists made during 60 s of simulated steady state with watches running (target 0).
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { Inventory } from '../src/cluster/inventory/inventory';
-import { loadKubeconfig } from '../src/cluster/auth/kubeconfig';
-import { openSession, type ClusterSession } from '../src/cluster/auth/session';
+import type { ClusterSession } from '../src/cluster/auth/session';
 import { buildExplorerModel } from '../src/ui/explorer/explorerModel';
 import type { ExplorerModel } from '../src/ui/explorer/explorerNode';
+import { bareList, heapAfterGc, openAdmin } from './explorerSupport';
 import { startTestCluster } from '../test/cluster/server';
 
 type Report = (name: string, value: number, unit: string) => void;
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-function heapAfterGc(): number {
-  for (let i = 0; i < 3; i++) gc();
-  return process.memoryUsage().heapUsed;
-}
 
 async function until(probe: () => boolean, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -38,31 +27,6 @@ async function until(probe: () => boolean, timeoutMs = 120_000): Promise<void> {
 function allReady(inv: Inventory): boolean {
   const s = inv.snapshot().status;
   return [s.namespaces, s.serviceaccounts, s.pods, s.secrets].every((m) => m.size > 0 && [...m.values()].every((x) => x.state === 'ready'));
-}
-
-async function bareList(kubeconfig: string): Promise<number> {
-  const kc = new KubeConfig();
-  kc.loadFromString(kubeconfig);
-  const core = kc.makeApiClient(CoreV1Api);
-  const start = process.hrtime.bigint();
-  let cont: string | undefined;
-  do {
-    const page = await core.listPodForAllNamespaces({ limit: 500, ...(cont ? { _continue: cont } : {}) });
-    cont = page.metadata?._continue;
-  } while (cont);
-  do {
-    const page = await core.listServiceAccountForAllNamespaces({ limit: 500, ...(cont ? { _continue: cont } : {}) });
-    cont = page.metadata?._continue;
-  } while (cont);
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-function openAdmin(kubeconfig: string, dir: string): ClusterSession {
-  const file = join(dir, 'config');
-  writeFileSync(file, kubeconfig);
-  const opened = openSession(loadKubeconfig({ settingPath: file, env: {}, home: dir }), { trustExecPlugins: false });
-  if (!opened.ok) throw new Error(opened.message);
-  return opened.session;
 }
 
 async function firstModel(session: ClusterSession): Promise<{ ms: number; inventory: Inventory; model: ExplorerModel }> {

@@ -9,37 +9,26 @@
 // api.lists_per_hour_steady: lists the test cluster served during an hour of cluster time with the view open (one
 //   namespace opened) and a diagnosis every five minutes, after the first lists (goal 0).
 // api.requests_per_hour_steady: every request of that hour (watch renewals), per resource kind watched (goal ≤ 20).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { ClusterState } from '../src/app/clusterState';
 import { Diagnosis } from '../src/app/diagnosis';
-import { loadKubeconfig } from '../src/cluster/auth/kubeconfig';
-import { openSession, type ClusterSession } from '../src/cluster/auth/session';
+import type { ClusterSession } from '../src/cluster/auth/session';
 import { Inventory } from '../src/cluster/inventory/inventory';
 import type { InventoryModeSetting } from '../src/cluster/inventory/inventoryMode';
 import { buildExplorerModel } from '../src/ui/explorer/explorerModel';
 import type { ExplorerModel } from '../src/ui/explorer/explorerNode';
 import { R } from '../test/cluster/resources';
+import { bareList, heapAfterGc, openAdmin } from './explorerSupport';
 import { startTestCluster, type TestCluster } from '../test/cluster/server';
 import { MemoryFindings, MemoryHistory, MemoryLog, TestSessions, TestSettings } from '../test/unit/app/support';
 import { median } from './stats';
 
 type Report = (name: string, value: number, unit: string) => void;
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
 const HOUR_SECONDS = 3600;
 const DIAGNOSIS_PERIOD_SECONDS = 300;
-
-function heapAfterGc(): number {
-  for (let i = 0; i < 3; i++) gc();
-  return process.memoryUsage().heapUsed;
-}
 
 async function until(what: string, probe: () => boolean, timeoutMs = 600_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -47,14 +36,6 @@ async function until(what: string, probe: () => boolean, timeoutMs = 600_000): P
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 2));
   }
-}
-
-function openAdmin(kubeconfig: string, dir: string): ClusterSession {
-  const file = join(dir, 'config');
-  writeFileSync(file, kubeconfig);
-  const opened = openSession(loadKubeconfig({ settingPath: file, env: {}, home: dir }), { trustExecPlugins: false });
-  if (!opened.ok) throw new Error(opened.message);
-  return opened.session;
 }
 
 function modelOf(session: ClusterSession, inventory: Inventory): ExplorerModel {
@@ -75,23 +56,6 @@ async function firstView(session: ClusterSession, mode: InventoryModeSetting): P
   await inventory.whenSettled();
   const model = modelOf(session, inventory);
   return { ms: Number(process.hrtime.bigint() - start) / 1e6, inventory, model };
-}
-
-async function bareList(kubeconfig: string): Promise<number> {
-  const kc = new KubeConfig();
-  kc.loadFromString(kubeconfig);
-  const core = kc.makeApiClient(CoreV1Api);
-  const start = process.hrtime.bigint();
-  let cont: string | undefined;
-  do {
-    const page = await core.listPodForAllNamespaces({ limit: 500, ...(cont ? { _continue: cont } : {}) });
-    cont = page.metadata?._continue;
-  } while (cont);
-  do {
-    const page = await core.listServiceAccountForAllNamespaces({ limit: 500, ...(cont ? { _continue: cont } : {}) });
-    cont = page.metadata?._continue;
-  } while (cont);
-  return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
 /** An hour of cluster time with the view open on `namespace` and the diagnosis running: what the cluster served. */
