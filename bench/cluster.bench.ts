@@ -1,32 +1,20 @@
 // cluster.list_pods_10k: ms for client-node's CoreV1Api to list the `large` scenario's 10,000
 // pods in pages of 500 (limit/continue) over TLS from the test cluster; median of 7 runs after
 // a warm-up. cluster.build_large: ms to start a cluster with the `large` scenario (one run).
-// The `huge` cluster (150,000 pods) runs in a worker thread, as a real apiserver runs apart from
-// its clients: in one heap, every page a client parses would make the collector mark the cluster's
-// 700 MB again, and that, not the cluster, would be the figure.
+// The `huge` cluster (150,000 pods) runs in a worker thread (clusterWorker.ts says why).
 // cluster.huge_build_ms: ms to start a cluster with `huge`, one run: a build is a one-off, and a
 // second would double the bench's minute. cluster.huge_heap_mb: the heap that cluster holds after
 // garbage collection, above what its thread held before. cluster.list_pods_150k_ms: ms to list its
 // pods in pages of 500 over TLS with plain https and JSON.parse (client-node's own deserialising
 // would be most of the figure), median of 3 runs.
 import { Agent, request } from 'node:https';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { HUGE } from '../test/cluster/scenarios/huge';
 import { startTestCluster } from '../test/cluster/server';
 import { median, timeMsAsync } from './stats';
+import { startClusterInWorker, type WorkerClusterInfo } from './clusterWorker';
 
 type Report = (name: string, value: number, unit: string) => void;
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-function heapAfterGc(): number {
-  for (let i = 0; i < 3; i++) gc();
-  return process.memoryUsage().heapUsed;
-}
 
 export async function run(report: Report): Promise<void> {
   const t0 = process.hrtime.bigint();
@@ -44,54 +32,18 @@ export async function run(report: Report): Promise<void> {
   await huge(report);
 }
 
-/** What the worker running `huge` tells once it is up. */
-interface HugeCluster {
-  url: string;
-  caPem: string;
-  adminToken: string;
-  buildMs: number;
-  heapMb: number;
-}
-
 async function huge(report: Report): Promise<void> {
-  const worker = new Worker(__filename, { resourceLimits: { maxOldGenerationSizeMb: 4096 } });
+  const cluster = await startClusterInWorker(['huge']);
   try {
-    const cluster = await new Promise<HugeCluster>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-    });
     report('cluster.huge_build_ms', cluster.buildMs, 'ms');
     report('cluster.huge_heap_mb', cluster.heapMb, 'MB');
     const samples: number[] = [];
     for (let i = 0; i < 3; i++) samples.push(await timeMsAsync(() => listAllHttps(cluster, HUGE.pods)));
     report('cluster.list_pods_150k_ms', median(samples), 'ms');
   } finally {
-    const exited = new Promise((resolve) => worker.once('exit', resolve));
-    worker.postMessage('stop');
-    await exited;
+    await cluster.stop();
   }
 }
-
-/** In the worker: build `huge`, say where it listens, serve until told to stop. */
-async function serveHuge(): Promise<void> {
-  const baseline = heapAfterGc();
-  const t0 = process.hrtime.bigint();
-  const cluster = await startTestCluster({ scenarios: ['huge'] });
-  const buildMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  const up: HugeCluster = {
-    url: cluster.url,
-    caPem: cluster.pki.ca.certPem,
-    adminToken: cluster.adminToken,
-    buildMs,
-    heapMb: (heapAfterGc() - baseline) / (1024 * 1024),
-  };
-  parentPort?.once('message', () => {
-    void cluster.stop().then(() => parentPort?.close());
-  });
-  parentPort?.postMessage(up);
-}
-
-if (!isMainThread) void serveHuge();
 
 async function listAll(kubeconfig: string, expectAtLeast: number): Promise<void> {
   const kc = new KubeConfig();
@@ -108,7 +60,7 @@ async function listAll(kubeconfig: string, expectAtLeast: number): Promise<void>
 }
 
 /** Every pod, 500 a page, over one kept-alive TLS connection as the admin. */
-async function listAllHttps(cluster: HugeCluster, expectAtLeast: number): Promise<void> {
+async function listAllHttps(cluster: WorkerClusterInfo, expectAtLeast: number): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: cluster.caPem });
   let token: string | undefined;
   let count = 0;

@@ -19,6 +19,7 @@ import { kubeconfigYaml, type KubeconfigUser } from './kubeconfig';
 import type { OidcIssuerConfig } from './oidc';
 import type { ObjectApi } from './objectApi';
 import type { PodLogs } from './podLogs';
+import { ListHolds, type ListHold } from './listHolds';
 import { RequestLog } from './requestCounter';
 import { R } from './resources';
 import { runScenarios, type ScenarioFile } from './scenarios/index';
@@ -78,6 +79,8 @@ export interface TestCluster {
   advance(seconds: number): void;
   /** Watches the server holds open now, for tests that act once a watch is registered. */
   openWatches(): number;
+  /** Lists of `resource` wait unanswered until the hold is released (listHolds.ts). */
+  holdLists(resource: string): ListHold;
   /** Every request received so far, for tests that count what a client asks. */
   requests: RequestLog;
   /**
@@ -143,7 +146,8 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
   const server = createServer({ key: pki.server.keyPem, cert: pki.server.certPem, ca: pki.ca.certPem, requestCert: true, rejectUnauthorized: false });
   server.on('request', requests.record);
   server.on('upgrade', requests.record);
-  server.on('request', handler.onRequest);
+  const listHolds = new ListHolds();
+  server.on('request', listHolds.wrap(handler.onRequest));
   server.on('upgrade', handler.onUpgrade);
   // A client that speaks garbage loses its connection, never the server.
   server.on('clientError', (_err, socket) => socket.destroy());
@@ -210,6 +214,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     },
     advance: (seconds) => clock.advance(seconds),
     openWatches: () => core.watches.openCount(),
+    holdLists: (resource) => listHolds.hold(resource),
     requests,
     restart: async (whileDown) => {
       await goDown();

@@ -52,6 +52,7 @@ export function buildExplorerModel(input: ModelInput): ExplorerModel {
     const sas = groupBy(inv.serviceAccounts, (s) => s.namespace);
     const secrets = groupBy(inv.secrets, (s) => s.namespace);
     const names = new Set(inv.namespaces.map((n) => n.name));
+    const accounts = inv.status.serviceaccounts;
     // Pods can arrive before their namespace does; show them anyway.
     if (!inv.namespacesFixed) for (const ns of pods.keys()) names.add(ns);
     for (const name of [...names].sort()) {
@@ -60,6 +61,7 @@ export function buildExplorerModel(input: ModelInput): ExplorerModel {
         pods: pods.get(name) ?? [],
         secrets: secrets.get(name) ?? [],
         podListing: podListingOf(inv, name),
+        serviceAccountsLoading: (accounts.get(name) ?? accounts.get('*'))?.state === 'loading',
       };
       children.push(namespaceNode(input, session.context, name, contents, gapsOf(coverage, name), ctx));
     }

@@ -17,6 +17,8 @@ export interface NamespaceContents {
   secrets: LegacySecretItem[];
   /** Whether its pods are listed; by default they are. */
   podListing?: PodListing;
+  /** The list of its service accounts has not answered yet (a large cluster's first seconds). */
+  serviceAccountsLoading?: boolean;
 }
 
 const serviceAccountCount = (n: number): string => (n === 1 ? l10n.t('1 service account') : l10n.t('{0} service accounts', n));
@@ -56,11 +58,12 @@ export function namespaceNode(
     children.push(child);
   }
   node.children = children;
-  node.description = namespaceCounts(names.size, contents.pods.length, gaps, listing);
+  const accountsLoading = contents.serviceAccountsLoading === true;
+  node.description = namespaceCounts(accountsLoading ? undefined : names.size, contents.pods.length, gaps, listing);
   if (tone) node.tone = tone;
   node.tooltip = () =>
     markdownRows(l10n.t('Namespace {0}', name), [
-      [l10n.t('Service accounts'), String(names.size)],
+      [l10n.t('Service accounts'), accountsLoading ? l10n.t('loading') : String(names.size)],
       [l10n.t('Pods'), podListingWords(listing) ?? String(contents.pods.length)],
       [l10n.t('Legacy token Secrets'), String(contents.secrets.length)],
       ...unreadablePhrases({ gaps }).map((phrase): Row => [l10n.t('Cannot see'), phrase]),
@@ -72,10 +75,10 @@ export function namespaceNode(
  * "2 service accounts · 3 pods", and what could not be listed instead of a count of 0: "cannot list pods, token Secrets
  * (403)"; pods not listed (yet) say so: "pods load when opened".
  */
-function namespaceCounts(serviceAccounts: number, pods: number, gaps: readonly ListFailure[], listing: PodListing): string {
+function namespaceCounts(serviceAccounts: number | undefined, pods: number, gaps: readonly ListFailure[], listing: PodListing): string {
   const failed = new Set(gaps.map((g) => g.kind));
   const parts: string[] = [];
-  if (!failed.has('serviceaccounts')) parts.push(serviceAccountCount(serviceAccounts));
+  if (!failed.has('serviceaccounts')) parts.push(serviceAccounts === undefined ? l10n.t('loading service accounts…') : serviceAccountCount(serviceAccounts));
   if (!failed.has('pods')) parts.push(podListingBrief(listing) ?? podCount(pods));
   const unread = (['serviceaccounts', 'pods', 'secrets'] as const).filter((k) => failed.has(k)).map((k) => KIND_WORDS[k]);
   if (unread.length > 0) {

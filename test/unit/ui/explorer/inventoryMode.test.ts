@@ -99,4 +99,31 @@ describe('the tree over an inventory listing pods per namespace', () => {
       whole.stop();
     }
   });
+
+  it('shows the namespaces while the service accounts are still being listed, saying so rather than "0 service accounts"', async () => {
+    const hold = cluster.holdLists('serviceaccounts');
+    const early = new Inventory({ api: session.api, coalesceMs: 0, podThreshold: 1 });
+    early.start();
+    try {
+      await hold.until((h) => h.waiting === 1);
+      await waitFor('the namespaces', () => early.snapshot().namespaces.length > 0 && early.snapshot().scope !== undefined);
+      const build = (): ExplorerModel =>
+        buildExplorerModel({
+          nowSec: cluster.clock.nowSeconds(),
+          session: modelSession(session),
+          inventory: early.snapshot(),
+          findings: [],
+          liveMode: 'onDemand',
+        });
+      const payments = child(contextOf(build()), 'payments');
+      assert.equal(payments.description, 'loading service accounts… · pods load when opened');
+      assert.match(payments.tooltip?.() ?? '', /Service accounts.*loading/);
+      hold.release();
+      await early.whenSettled();
+      assert.match(child(contextOf(build()), 'payments').description ?? '', /^\d+ service accounts? · pods load when opened$/);
+    } finally {
+      hold.release();
+      early.stop();
+    }
+  });
 });
