@@ -16,90 +16,15 @@ import { HOSTILE, hostileIncident, type HostileIncident } from '../cluster/scena
 import { maskingPodLog } from '../cluster/scenarios/hostileLogs';
 import { startTestCluster, type TestCluster } from '../cluster/server';
 import { launchCodeServer, type Workbench } from './support/codeServer';
+import { boxOf, describeSamples, dismissHover, HOVER_BUDGET_MS, HOVER_SAMPLES, hoverLatency, median, type HoverSample } from './support/hoverLatency';
 import { clearNotifications, eventually, expandItem, notification, pick, treeItem } from './support/incidents';
 import { RESULTS } from './support/paths';
 import { leaks, listFiles, secretsIn, type Place } from './support/secretLeaks';
 import { escapeRegExp, openFile, runCommand } from './support/workbench';
 
 const EXTENSION_ID = 'cluster-credentials.cluster-credentials';
-/** The hover the issue asks for: within 200 ms of the mouse reaching a token. */
-const HOVER_BUDGET_MS = 200;
-/** Hovers measured; their median is held to the budget, as one sample can take the load of whatever else the machine runs. */
-const HOVER_SAMPLES = 7;
 /** What the hover over the app's token in the kubeconfig says first. */
 const TOKEN_HOVER = /Service-account token/;
-
-interface HoverSample {
-  /** From the pointer's move to the answer painted. */
-  ms: number;
-  /** From the pointer's move to the hover widget showing at all (the workbench's part). */
-  widgetMs: number;
-  text: string;
-}
-
-/** Stamps in the page: when the pointer first moves after this, and when a hover matching `pattern` is on screen. */
-async function armHoverProbe(page: Page, pattern: RegExp): Promise<void> {
-  // Only anonymous functions in here: the test runner's transform would wrap named ones in a helper the page lacks.
-  await page.evaluate(
-    ({ source, flags }) => {
-      const wanted = new RegExp(source, flags);
-      const stamps: { movedAt?: number; widgetMs?: number } = {};
-      (window as unknown as { hoverProbe?: Promise<HoverSample> }).hoverProbe = new Promise<HoverSample>((resolve) => {
-        // The event's own time stamp: when the browser took the move, before any handler ran.
-        document.addEventListener('mousemove', (e) => (stamps.movedAt ??= e.timeStamp), { capture: true, once: true });
-        new MutationObserver((_records, observer) => {
-          const from = stamps.movedAt;
-          if (from === undefined) return;
-          // The widget shows (with "Loading…" until the answer comes) as soon as the editor asks.
-          const widget = Array.from(document.querySelectorAll<HTMLElement>('.monaco-editor .monaco-hover:not(.hidden)')).some((el) => el.offsetParent !== null);
-          if (widget) stamps.widgetMs ??= performance.now() - from;
-          const shown = Array.from(document.querySelectorAll<HTMLElement>('.monaco-hover:not(.hidden) .monaco-hover-content')).find(
-            (el) => el.offsetParent !== null && wanted.test(el.textContent ?? ''),
-          );
-          if (shown === undefined) return;
-          observer.disconnect();
-          // The frame after the DOM change is the one that paints it.
-          requestAnimationFrame(() => resolve({ ms: performance.now() - from, widgetMs: stamps.widgetMs ?? Number.NaN, text: shown.textContent ?? '' }));
-        }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
-      });
-    },
-    { source: pattern.source, flags: pattern.flags },
-  );
-}
-
-async function readHoverProbe(page: Page): Promise<HoverSample> {
-  const result = await page.evaluate(() => (window as unknown as { hoverProbe?: Promise<HoverSample> }).hoverProbe);
-  assert.ok(result, 'the hover probe was armed');
-  return result;
-}
-
-/** Moves the pointer off the editor's text and waits until no token hover shows. */
-async function dismissHover(page: Page, escape = false): Promise<void> {
-  // No Escape while a scan runs: it would also close the notification center that shows its progress.
-  // A hover asked for from the keyboard stays up until Escape or a cursor move.
-  await page.mouse.move(5, 5);
-  if (escape) await page.keyboard.press('Escape');
-  await page.locator('.monaco-hover:not(.hidden) .monaco-hover-content', { hasText: /token/i }).first().waitFor({ state: 'hidden', timeout: 10_000 });
-}
-
-/** From the pointer's move onto `span` to the hover's content on screen, in the page's own clock. */
-async function hoverLatency(page: Page, span: Locator): Promise<HoverSample> {
-  await dismissHover(page);
-  const box = await boxOf(span);
-  await armHoverProbe(page, TOKEN_HOVER);
-  await page.mouse.move(box.x + 12, box.y + box.height / 2);
-  return readHoverProbe(page);
-}
-
-/** The element's box once it is on screen; the editor may redraw a line (a squiggle arriving) between two looks. */
-async function boxOf(locator: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
-  for (let attempt = 1; ; attempt++) {
-    await locator.waitFor({ state: 'visible', timeout: 15_000 });
-    const box = await locator.boundingBox();
-    if (box) return box;
-    if (attempt === 3) throw new Error('the element left the screen three times');
-  }
-}
 
 /** Resolves with `state`, or fails naming `what` after `ms`: a wait for a state, bounded. */
 async function within(state: Promise<void>, ms: number, what: string): Promise<void> {
@@ -112,12 +37,6 @@ async function within(state: Promise<void>, ms: number, what: string): Promise<v
   } finally {
     clearTimeout(timer);
   }
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 function readIfThere(path: string): string {
@@ -314,7 +233,7 @@ describe('a hostile cluster in code-server', { timeout: 300_000 }, () => {
     await clearNotifications(page);
     // For comparison, the same hover with no scan running.
     const idle: HoverSample[] = [];
-    for (let i = 0; i < HOVER_SAMPLES; i++) idle.push(await step(`idle-hover-${i}`, () => hoverLatency(page, appTokenSpan(page))));
+    for (let i = 0; i < HOVER_SAMPLES; i++) idle.push(await step(`idle-hover-${i}`, () => hoverLatency(page, appTokenSpan(page), TOKEN_HOVER)));
     await dismissHover(page);
     await runCommand(page, 'Cluster Credentials: Scan for 401 Errors');
     await pick(page, 'All namespaces');
@@ -334,13 +253,12 @@ describe('a hostile cluster in code-server', { timeout: 300_000 }, () => {
     const span = appTokenSpan(page);
     const samples: HoverSample[] = [];
     for (let i = 0; i < HOVER_SAMPLES; i++) {
-      const sample = await step(`hover-${i}`, () => hoverLatency(page, span));
+      const sample = await step(`hover-${i}`, () => hoverLatency(page, span, TOKEN_HOVER));
       samples.push(sample);
       shown.push({ name: `hover ${i + 1} during the scan`, text: sample.text });
     }
     await wb.screenshot('hostile-hover-during-scan');
-    const listed = (values: HoverSample[]): string =>
-      `${values.map((v) => `${v.ms.toFixed(0)} (widget ${v.widgetMs.toFixed(0)})`).join(', ')}; median ${median(values.map((v) => v.ms)).toFixed(0)}`;
+    const listed = describeSamples;
     t.diagnostic(`hover latency in ms during the scan: ${listed(samples)}`);
     t.diagnostic(`hover latency in ms with no scan: ${listed(idle)}`);
     assert.ok(await progress.isVisible(), 'the scan was still running while the hovers were measured');
