@@ -14,6 +14,7 @@ import type { SessionManager } from '../sessionManager';
 import type { Settings } from '../settings';
 import { buildExplorerModel } from './explorerModel';
 import { childrenOf, type ExplorerModel, type ExplorerNode } from './explorerNode';
+import { revealTarget } from './revealTarget';
 import { tooltipMarkdown, treeItemOf } from './treeItems';
 import type { NodeRef, PodRef, TokenFileRef } from '../../shared/nodeRef';
 
@@ -73,9 +74,11 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, Expl
   }
 
   async reveal(ref: NodeRef): Promise<void> {
-    this.deps.state.ensureStarted();
-    this.rebuild();
-    const node = this.model.find(ref);
+    const state = this.deps.state.ensureStarted();
+    const node = await revealTarget(ref, state, () => {
+      this.rebuild();
+      return this.model.find(ref);
+    });
     if (node) await this.view.reveal(node, { select: true, focus: true, expand: ref.kind === 'context' ? true : 1 });
   }
 

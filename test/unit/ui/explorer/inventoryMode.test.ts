@@ -7,6 +7,9 @@ import type { ClusterSession } from '../../../../src/cluster/auth/session';
 import { Inventory } from '../../../../src/cluster/inventory/inventory';
 import { buildExplorerModel } from '../../../../src/ui/explorer/explorerModel';
 import { childrenOf, type ExplorerModel, type ExplorerNode } from '../../../../src/ui/explorer/explorerNode';
+import { revealTarget } from '../../../../src/ui/explorer/revealTarget';
+import type { PodRef } from '../../../../src/shared/nodeRef';
+import { R } from '../../../cluster/resources';
 import { startTestCluster, type TestCluster } from '../../../cluster/server';
 import { sessionFor, tempDir, waitFor, type TempDir } from '../../cluster/support/session';
 import { child, modelSession } from './support';
@@ -124,6 +127,45 @@ describe('the tree over an inventory listing pods per namespace', () => {
     } finally {
       hold.release();
       early.stop();
+    }
+  });
+
+  it('reveals a pod of a namespace nobody opened: the namespace is listed first, then the pod is found', async () => {
+    const fresh = new Inventory({ api: session.api, coalesceMs: 0, podThreshold: 1 });
+    fresh.start();
+    try {
+      await fresh.whenSettled();
+      const pod = cluster.store.list(R.pods, 'db')[0];
+      assert.ok(pod, 'namespace db runs a pod');
+      const ref: PodRef = {
+        kind: 'pod',
+        context: session.context,
+        namespace: 'db',
+        name: pod.metadata.name,
+        uid: pod.metadata.uid,
+        serviceAccount: String((pod.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName ?? 'default'),
+      };
+      const find = (): ExplorerNode | undefined =>
+        buildExplorerModel({
+          nowSec: cluster.clock.nowSeconds(),
+          session: modelSession(session),
+          inventory: fresh.snapshot(),
+          findings: [],
+          liveMode: 'onDemand',
+        }).find(ref);
+      assert.equal(find(), undefined, 'not in the tree before its namespace is listed');
+      const node = await revealTarget(ref, { session, inventory: fresh }, find);
+      assert.equal(node?.label, pod.metadata.name);
+      assert.ok(
+        fresh.snapshot().pods.some((p) => p.namespace === 'db'),
+        'namespace db is listed now',
+      );
+      // Another context's pod is not looked for here: nothing is opened for it.
+      const elsewhere = await revealTarget({ ...ref, context: 'other', namespace: 'payments' }, { session, inventory: fresh }, () => undefined);
+      assert.equal(elsewhere, undefined);
+      assert.ok(!fresh.snapshot().pods.some((p) => p.namespace === 'payments'), 'payments was not opened for another context');
+    } finally {
+      fresh.stop();
     }
   });
 });
