@@ -128,6 +128,11 @@ export class Inventory {
     this.holds.close(namespace);
   }
 
+  /** The tree closed the context, and with it every namespace under it. */
+  closeAll(): void {
+    this.holds.closeAll();
+  }
+
   /** Namespaces with findings stay listed; true when one of them was not listed yet (its lists just began). */
   keepForFindings(namespaces: Iterable<string>): boolean {
     return this.holds.setFindings(namespaces);

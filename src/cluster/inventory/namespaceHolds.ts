@@ -51,6 +51,11 @@ export class NamespaceHolds {
     this.update(namespace);
   }
 
+  /** Every namespace the tree opened is closed (its context was collapsed); findings and borrows still hold theirs. */
+  closeAll(): void {
+    for (const ns of [...this.opened]) this.close(ns);
+  }
+
   /** The namespaces with findings now; true when one of them was not listed yet. */
   setFindings(namespaces: Iterable<string>): boolean {
     const before = this.findings;

@@ -49,7 +49,14 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, Expl
       }),
       // On a cluster listed per namespace, an open namespace's pods are listed; a closed one's are released later.
       this.view.onDidExpandElement((e) => this.namespaceOf(e.element, (inventory, ns) => inventory.open(ns))),
-      this.view.onDidCollapseElement((e) => this.namespaceOf(e.element, (inventory, ns) => inventory.close(ns))),
+      this.view.onDidCollapseElement((e) => {
+        this.namespaceOf(e.element, (inventory, ns) => inventory.close(ns));
+        // A closed context hides its namespaces (Collapse All closes it too): they count as closed. VS Code asks
+        // again for the children of those it shows open when the context is opened again, which holds them again.
+        const ref = e.element.ref;
+        const state = deps.state.current;
+        if (ref?.kind === 'context' && state?.isStarted && state.session.context === ref.context) state.inventory.closeAll();
+      }),
       deps.state.onDidChange((e: StateChange) => (e.session ? this.rebuild() : this.schedule())),
       deps.findings.onDidChange(() => this.schedule()),
       // The Contexts rows: a kubeconfig edited elsewhere, and what an exec plugin answered.

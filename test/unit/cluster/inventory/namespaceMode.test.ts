@@ -132,6 +132,19 @@ describe('the inventory listing pods per namespace', () => {
     await waitFor('its two watches closed', () => cluster.openWatches() === 2);
   });
 
+  it('closes every namespace the tree opened when its context closes, keeping those with findings', async () => {
+    const i = start({ podThreshold: 1 });
+    await i.whenSettled();
+    i.open('payments');
+    i.open('gateway');
+    i.keepForFindings(['gateway']);
+    await waitFor('the pods of payments and gateway', () => i.isSettled() && podNamespaces(i).length === 2);
+    i.closeAll();
+    assert.equal(timers.pending.size, 1, 'only payments is released later: gateway has findings');
+    timers.fireAll();
+    assert.deepEqual(podNamespaces(i), ['gateway']);
+  });
+
   it('keeps the namespaces with findings and those a scan borrows listed', async () => {
     const i = start({ podThreshold: 1 });
     await i.whenSettled();
