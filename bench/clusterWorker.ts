@@ -5,22 +5,21 @@
 // so `process.memoryUsage().heapUsed` on the main thread is the client's alone.
 // The bench talks to the worker with small messages: the kubeconfig, moving the cluster's clock, open watches
 // and the request log's counts.
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { R } from '../test/cluster/resources';
 import { startTestCluster, type ClusterUser, type TestCluster } from '../test/cluster/server';
+import { heapAfterGc } from './heap';
 
 /** What the worker tells once its cluster is up. */
 export interface WorkerClusterInfo {
   url: string;
   caPem: string;
   adminToken: string;
-  /** ms from the worker's start to a cluster serving its scenarios. */
+  /** ms to build the cluster and its scenarios, until it serves them. */
   buildMs: number;
   /** The heap the cluster holds after garbage collection, above what its thread held before. */
   heapMb: number;
-  /** The cluster clock now (it stands still unless advanced). */
+  /** The cluster clock when it came up (it stands still until advanced; `advance` answers the new time). */
   nowMs: number;
 }
 
@@ -56,12 +55,21 @@ export async function startClusterInWorker(scenarios: string[], maxHeapMb = 4096
   const worker = new Worker(__filename, { workerData: { clusterWorker: true, scenarios }, resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let next = 0;
+  let gone: Error | undefined;
+  // Whenever the worker ends (asked to, out of memory, a throw), every call still waiting fails rather than hangs.
+  const exited = new Promise<void>((resolve) => {
+    worker.once('exit', (code) => {
+      gone = new Error(`the cluster worker exited (${code})`);
+      for (const waiting of pending.values()) waiting.reject(gone);
+      pending.clear();
+      resolve();
+    });
+  });
   const info = await new Promise<WorkerClusterInfo>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the cluster worker exited (${code}) before it was up`)));
+    void exited.then(() => reject(gone ?? new Error('the cluster worker exited before it was up')));
   });
-  worker.removeAllListeners('exit');
   worker.on('message', (answer: Answer) => {
     const waiting = pending.get(answer.id);
     if (!waiting) return;
@@ -69,12 +77,11 @@ export async function startClusterInWorker(scenarios: string[], maxHeapMb = 4096
     if (answer.ok) waiting.resolve(answer.value);
     else waiting.reject(new Error(answer.message));
   });
-  worker.on('error', (err: Error) => {
-    for (const waiting of pending.values()) waiting.reject(err);
-    pending.clear();
-  });
+  // An error ends the worker: 'exit' follows and fails what waits.
+  worker.on('error', () => undefined);
   const call = <T>(op: Op, arg?: unknown): Promise<T> =>
     new Promise<T>((resolve, reject) => {
+      if (gone) return reject(gone);
       const id = next++;
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       worker.postMessage({ id, op, arg } satisfies Call);
@@ -88,22 +95,21 @@ export async function startClusterInWorker(scenarios: string[], maxHeapMb = 4096
     countsSince: (mark) => call('countsSince', mark),
     podCount: () => call('podCount'),
     stop: async () => {
-      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      if (gone) return;
       worker.postMessage('stop');
-      await exited;
+      // A cluster that does not stop within a minute is ended with its thread.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, 60_000)));
+      await Promise.race([exited, late]);
+      clearTimeout(timer);
+      if (!gone) await worker.terminate();
     },
   };
 }
 
 /** In the worker: build the cluster, say where it listens, answer calls until told to stop. */
 async function serve(scenarios: string[]): Promise<void> {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  const heap = (): number => {
-    for (let i = 0; i < 3; i++) gc();
-    return process.memoryUsage().heapUsed;
-  };
-  const baseline = heap();
+  const baseline = heapAfterGc();
   const t0 = process.hrtime.bigint();
   const cluster: TestCluster = await startTestCluster({ scenarios });
   const buildMs = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -111,7 +117,7 @@ async function serve(scenarios: string[]): Promise<void> {
   if (!port) return;
   port.on('message', (message: Call | 'stop') => {
     if (message === 'stop') {
-      void cluster.stop().then(() => port.close());
+      void cluster.stop().finally(() => port.close());
       return;
     }
     try {
@@ -133,11 +139,7 @@ async function serve(scenarios: string[]): Promise<void> {
         return cluster.requests.mark();
       case 'countsSince': {
         const since = message.arg as number;
-        const paths: Record<string, number> = {};
-        for (const r of cluster.requests.all().slice(since)) {
-          if (r.info.kind === 'nonResource') paths[r.info.path] = (paths[r.info.path] ?? 0) + 1;
-        }
-        return { resources: cluster.requests.counts(since), paths } satisfies RequestCounts;
+        return { resources: cluster.requests.counts(since), paths: cluster.requests.paths(since) } satisfies RequestCounts;
       }
       case 'podCount':
         return cluster.store.list(R.pods).length;
@@ -148,7 +150,7 @@ async function serve(scenarios: string[]): Promise<void> {
     caPem: cluster.pki.ca.certPem,
     adminToken: cluster.adminToken,
     buildMs,
-    heapMb: (heap() - baseline) / (1024 * 1024),
+    heapMb: (heapAfterGc() - baseline) / (1024 * 1024),
     nowMs: cluster.clock.nowMs(),
   };
   port.postMessage(info);

@@ -11,7 +11,8 @@ import { Inventory } from '../src/cluster/inventory/inventory';
 import type { ClusterSession } from '../src/cluster/auth/session';
 import { buildExplorerModel } from '../src/ui/explorer/explorerModel';
 import type { ExplorerModel } from '../src/ui/explorer/explorerNode';
-import { bareList, heapAfterGc, openAdmin } from './explorerSupport';
+import { bareList, openAdmin } from './explorerSupport';
+import { heapAfterGc } from './heap';
 import { startTestCluster } from '../test/cluster/server';
 
 type Report = (name: string, value: number, unit: string) => void;

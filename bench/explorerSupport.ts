@@ -1,20 +1,10 @@
-// What the explorer's benches share: a session on an admin kubeconfig, the heap after garbage collection, and the
+// What the explorer's benches share: a session on an admin kubeconfig, and the
 // floor every inventory is held to: a bare paginated client-node list of the pods and service accounts.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { loadKubeconfig } from '../src/cluster/auth/kubeconfig';
 import { openSession, type ClusterSession } from '../src/cluster/auth/session';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-export function heapAfterGc(): number {
-  for (let i = 0; i < 3; i++) gc();
-  return process.memoryUsage().heapUsed;
-}
 
 export async function bareList(kubeconfig: string): Promise<number> {
   const kc = new KubeConfig();
@@ -34,9 +24,13 @@ export async function bareList(kubeconfig: string): Promise<number> {
 }
 
 export function openAdmin(kubeconfig: string, dir: string): ClusterSession {
-  const file = join(dir, 'config');
-  writeFileSync(file, kubeconfig);
-  const opened = openSession(loadKubeconfig({ settingPath: file, env: {}, home: dir }), { trustExecPlugins: false });
+  writeFileSync(join(dir, 'config'), kubeconfig);
+  return openSessionIn(dir);
+}
+
+/** A session on the kubeconfig `openAdmin` wrote into `dir` before: read and opened as at the extension's start. */
+export function openSessionIn(dir: string): ClusterSession {
+  const opened = openSession(loadKubeconfig({ settingPath: join(dir, 'config'), env: {}, home: dir }), { trustExecPlugins: false });
   if (!opened.ok) throw new Error(opened.message);
   return opened.session;
 }

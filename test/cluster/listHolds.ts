@@ -20,9 +20,11 @@ export interface ListHold {
 export class ListHolds {
   private readonly held = new Map<string, { queue: (() => void)[]; conditions: Conditions }>();
 
-  /** From now on, lists of `resource` (`serviceaccounts`, `pods`) wait for the hold's release. */
+  /** From now on, lists of `resource` (`serviceaccounts`, `pods`) wait for the hold's release; one hold per resource. */
   hold(resource: string): ListHold {
-    const entry = this.held.get(resource) ?? { queue: [], conditions: new Conditions() };
+    // Two holds on one resource would release each other's lists: one at a time.
+    if (this.held.has(resource)) throw new Error(`the lists of ${resource} are held already`);
+    const entry = { queue: [] as (() => void)[], conditions: new Conditions() };
     this.held.set(resource, entry);
     const hold: ListHold = {
       get waiting() {

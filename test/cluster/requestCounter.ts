@@ -64,6 +64,13 @@ export class RequestLog {
     // fromEntries makes own properties: a request for `/api/v1/__proto__` is a resource like any other.
     return Object.fromEntries([...counted].map(([resource, verbs]) => [resource, Object.fromEntries(verbs)]));
   }
+
+  /** Requests outside the resource API (`/version`, `/openid/v1/jwks`, discovery) by path, after `since`. */
+  paths(since = 0): Record<string, number> {
+    const counted = new Map<string, number>();
+    for (const r of this.seen.slice(since)) if (r.info.kind === 'nonResource') counted.set(r.info.path, (counted.get(r.info.path) ?? 0) + 1);
+    return Object.fromEntries(counted);
+  }
 }
 
 function authorizationOf(header: string | undefined): Pick<RecordedRequest, 'authScheme' | 'basicUser'> {

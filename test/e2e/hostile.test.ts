@@ -258,12 +258,11 @@ describe('a hostile cluster in code-server', { timeout: 300_000 }, () => {
       shown.push({ name: `hover ${i + 1} during the scan`, text: sample.text });
     }
     await wb.screenshot('hostile-hover-during-scan');
-    const listed = describeSamples;
-    t.diagnostic(`hover latency in ms during the scan: ${listed(samples)}`);
-    t.diagnostic(`hover latency in ms with no scan: ${listed(idle)}`);
+    t.diagnostic(`hover latency in ms during the scan: ${describeSamples(samples)}`);
+    t.diagnostic(`hover latency in ms with no scan: ${describeSamples(idle)}`);
     assert.ok(await progress.isVisible(), 'the scan was still running while the hovers were measured');
     assert.equal(incident.held.open, 1, 'and still waiting on the log read');
-    assert.ok(median(samples.map((v) => v.ms)) < HOVER_BUDGET_MS, `hovers during the scan took ${listed(samples)}`);
+    assert.ok(median(samples.map((v) => v.ms)) < HOVER_BUDGET_MS, `hovers during the scan took ${describeSamples(samples)}`);
     await dismissHover(page);
 
     // The tree answers meanwhile: the namespace, the service account, and the Secret with the 5,000-deep JWT.

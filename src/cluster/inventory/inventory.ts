@@ -76,7 +76,8 @@ export class Inventory {
   private timer: NodeJS.Timeout | undefined;
   private started = false;
   private stopped = false;
-  private waiters: ((snapshot: InventorySnapshot) => void)[] = [];
+  /** Who waits for a state of the lists (settled, a namespace listed); woken on stop() whatever they wait for. */
+  private waiters: { ready: () => boolean; resolve: (snapshot: InventorySnapshot) => void }[] = [];
 
   constructor(private readonly opts: InventoryOptions) {
     this.fixedNamespaces = configuredNamespaces(opts.namespaces);
@@ -145,8 +146,24 @@ export class Inventory {
 
   /** The snapshot once every list has answered (the diagnosis must not judge an empty cluster), or on stop(). */
   whenSettled(): Promise<InventorySnapshot> {
-    if (this.stopped || this.isSettled()) return Promise.resolve(this.snapshot());
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return this.when(() => this.isSettled());
+  }
+
+  /** The snapshot once the pods and token Secrets of `namespace` have answered (in whichever mode), or on stop(). */
+  whenListed(namespace: string): Promise<InventorySnapshot> {
+    return this.when(() => {
+      if (!this.started) return false;
+      const { status } = this.snapshot();
+      return (['pods', 'secrets'] as const).every((kind) => {
+        const s = status[kind].get(namespace) ?? status[kind].get(ALL);
+        return s !== undefined && s.state !== 'loading';
+      });
+    });
+  }
+
+  private when(ready: () => boolean): Promise<InventorySnapshot> {
+    if (this.stopped || ready()) return Promise.resolve(this.snapshot());
+    return new Promise((resolve) => this.waiters.push({ ready, resolve }));
   }
 
   /** Lists everything again (the Refresh command); a namespace narrows it to that namespace's kinds. */
@@ -328,7 +345,7 @@ export class Inventory {
     if (this.stopped) return;
     this.version++;
     this.maybeFallBack();
-    if (this.waiters.length > 0 && this.isSettled()) this.wakeWaiters();
+    if (this.waiters.length > 0) this.wakeWaiters();
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -337,9 +354,10 @@ export class Inventory {
   }
 
   private wakeWaiters(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const resolve of waiters) resolve(this.snapshot());
+    const due = this.stopped ? this.waiters : this.waiters.filter((w) => w.ready());
+    if (due.length === 0) return;
+    this.waiters = this.waiters.filter((w) => !due.includes(w));
+    for (const w of due) w.resolve(this.snapshot());
   }
 
   /**

@@ -10,6 +10,9 @@ import { contextNode, errorNode, findingsNode, problemNode } from './statusNodes
 import { groupBy, namespaceNode, type NamespaceContents } from './workloadNodes';
 import { inventoryModeNode, listsPerNamespace, podListingOf } from './inventoryModeNodes';
 
+/** How long the tree waits after a change of the inventory or the findings before it rebuilds (a burst is one rebuild). */
+export const TREE_REBUILD_DELAY_MS = 50;
+
 export function buildExplorerModel(input: ModelInput): ExplorerModel {
   const roots: ExplorerNode[] = [];
   const session = input.session;

@@ -12,7 +12,7 @@ import type { LiveTokenReading, LiveTokenTarget, SignatureCheck, TokenSummary } 
 import type { ExplorerControl, FindingsSink } from '../services';
 import type { SessionManager } from '../sessionManager';
 import type { Settings } from '../settings';
-import { buildExplorerModel } from './explorerModel';
+import { buildExplorerModel, TREE_REBUILD_DELAY_MS } from './explorerModel';
 import { childrenOf, type ExplorerModel, type ExplorerNode } from './explorerNode';
 import { revealTarget } from './revealTarget';
 import { tooltipMarkdown, treeItemOf } from './treeItems';
@@ -82,11 +82,15 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, Expl
 
   async reveal(ref: NodeRef): Promise<void> {
     const state = this.deps.state.ensureStarted();
-    const node = await revealTarget(ref, state, () => {
+    const { node, release } = await revealTarget(ref, state, () => {
       this.rebuild();
       return this.model.find(ref);
     });
-    if (node) await this.view.reveal(node, { select: true, focus: true, expand: ref.kind === 'context' ? true : 1 });
+    try {
+      if (node) await this.view.reveal(node, { select: true, focus: true, expand: ref.kind === 'context' ? true : 1 });
+    } finally {
+      release();
+    }
   }
 
   /** Why the live token of `ref` must not be read now, in a sentence (another context, a pod with no node...). */
@@ -157,7 +161,7 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, Expl
     this.pending = setTimeout(() => {
       this.pending = undefined;
       this.rebuild();
-    }, 50);
+    }, TREE_REBUILD_DELAY_MS);
   }
 
   private rebuild(): void {

@@ -173,6 +173,11 @@ describe('request counts since a mark', () => {
     assert.equal(cluster.requests.lists('pods', mark).length, 1);
     assert.equal(cluster.requests.of('watch', 'pods', mark).length, 1);
     assert.deepEqual(cluster.requests.counts(cluster.requests.mark()), {});
+    assert.deepEqual(cluster.requests.paths(mark), {}, 'no request outside the resource API yet');
+    await send(cluster, { path: '/version' });
+    await send(cluster, { path: '/version' });
+    await send(cluster, { path: '/openid/v1/jwks' });
+    assert.deepEqual(cluster.requests.paths(mark), { '/version': 2, '/openid/v1/jwks': 1 });
   });
 });
 
@@ -183,22 +188,28 @@ describe('held lists', () => {
   });
   after(() => cluster.stop());
 
-  it('keeps lists of a held resource unanswered until the release, and lets its gets and watches and other lists pass', async () => {
+  it('keeps lists of a held resource unanswered until the release, and lets its gets and watches and other lists pass', { timeout: 30_000 }, async () => {
     const hold = cluster.holdLists('serviceaccounts');
-    let answered: Reply | undefined;
-    const waiting = send(cluster, { path: '/api/v1/serviceaccounts?limit=500' }).then((r) => (answered = r));
-    await hold.until((h) => h.waiting === 1);
-    // Meanwhile: another kind's list, a get and a watch of the held kind.
-    assert.equal((await send(cluster, { path: '/api/v1/namespaces' })).status, 200);
-    assert.equal((await send(cluster, { path: '/api/v1/namespaces/payments/serviceaccounts/default' })).status, 200);
-    await stream(cluster, { path: '/api/v1/serviceaccounts?watch=1' }, (lines) => lines.length > 0);
-    assert.equal(answered, undefined, 'the held list has no answer yet');
-    assert.equal(hold.waiting, 1);
-    hold.release();
-    const reply = await waiting;
-    assert.equal(reply.status, 200);
-    assert.ok((reply.json as ListBody).items.length > 0);
-    // Released: the next list passes at once.
-    assert.equal((await send(cluster, { path: '/api/v1/serviceaccounts' })).status, 200);
+    try {
+      assert.throws(() => cluster.holdLists('serviceaccounts'), /held already/);
+      let answered: Reply | undefined;
+      const waiting = send(cluster, { path: '/api/v1/serviceaccounts?limit=500' }).then((r) => (answered = r));
+      await hold.until((h) => h.waiting === 1);
+      // Meanwhile: another kind's list, a get and a watch of the held kind.
+      assert.equal((await send(cluster, { path: '/api/v1/namespaces' })).status, 200);
+      assert.equal((await send(cluster, { path: '/api/v1/namespaces/payments/serviceaccounts/default' })).status, 200);
+      await stream(cluster, { path: '/api/v1/serviceaccounts?watch=1' }, (lines) => lines.length > 0);
+      assert.equal(answered, undefined, 'the held list has no answer yet');
+      assert.equal(hold.waiting, 1);
+      hold.release();
+      const reply = await waiting;
+      assert.equal(reply.status, 200);
+      assert.ok((reply.json as ListBody).items.length > 0);
+      // Released: the next list passes at once, and the resource may be held again.
+      assert.equal((await send(cluster, { path: '/api/v1/serviceaccounts' })).status, 200);
+      cluster.holdLists('serviceaccounts').release();
+    } finally {
+      hold.release();
+    }
   });
 });

@@ -20,11 +20,11 @@ describe('the tree over an inventory listing pods per namespace', () => {
   let session: ClusterSession;
   let inventory: Inventory;
 
-  const model = (): ExplorerModel =>
+  const model = (from: Inventory = inventory): ExplorerModel =>
     buildExplorerModel({
       nowSec: cluster.clock.nowSeconds(),
       session: modelSession(session),
-      inventory: inventory.snapshot(),
+      inventory: from.snapshot(),
       findings: [],
       liveMode: 'onDemand',
     });
@@ -87,14 +87,7 @@ describe('the tree over an inventory listing pods per namespace', () => {
     whole.start();
     try {
       await whole.whenSettled();
-      const m = buildExplorerModel({
-        nowSec: cluster.clock.nowSeconds(),
-        session: modelSession(session),
-        inventory: whole.snapshot(),
-        findings: [],
-        liveMode: 'onDemand',
-      });
-      const ctx = contextOf(m);
+      const ctx = contextOf(model(whole));
       assert.ok(!childrenOf(ctx).some((c) => c.label === 'Pods load per namespace'));
       assert.match(ctx.tooltip?.() ?? '', /Listing pods across the cluster: the cluster has about \d+ pods \(up to 1,000,000\)/);
       assert.match(child(ctx, 'payments').description ?? '', /\d+ pods?$/);
@@ -103,38 +96,37 @@ describe('the tree over an inventory listing pods per namespace', () => {
     }
   });
 
-  it('shows the namespaces while the service accounts are still being listed, saying so rather than "0 service accounts"', async () => {
+  it('shows the namespaces while the service accounts are still being listed, saying so rather than "0 service accounts"', { timeout: 60_000 }, async () => {
     const hold = cluster.holdLists('serviceaccounts');
     const early = new Inventory({ api: session.api, coalesceMs: 0, podThreshold: 1 });
     early.start();
     try {
       await hold.until((h) => h.waiting === 1);
       await waitFor('the namespaces', () => early.snapshot().namespaces.length > 0 && early.snapshot().scope !== undefined);
-      const build = (): ExplorerModel =>
-        buildExplorerModel({
-          nowSec: cluster.clock.nowSeconds(),
-          session: modelSession(session),
-          inventory: early.snapshot(),
-          findings: [],
-          liveMode: 'onDemand',
-        });
-      const payments = child(contextOf(build()), 'payments');
+      const payments = child(contextOf(model(early)), 'payments');
       assert.equal(payments.description, 'loading service accounts… · pods load when opened');
       assert.match(payments.tooltip?.() ?? '', /Service accounts.*loading/);
       hold.release();
       await early.whenSettled();
-      assert.match(child(contextOf(build()), 'payments').description ?? '', /^\d+ service accounts? · pods load when opened$/);
+      assert.match(child(contextOf(model(early)), 'payments').description ?? '', /^\d+ service accounts? · pods load when opened$/);
     } finally {
       hold.release();
       early.stop();
     }
   });
 
-  it('reveals a pod of a namespace nobody opened: the namespace is listed first, then the pod is found', async () => {
-    const fresh = new Inventory({ api: session.api, coalesceMs: 0, podThreshold: 1 });
+  it('reveals a pod of a namespace nobody opened: that namespace is listed, not waiting on the rest, and given back after', { timeout: 60_000 }, async () => {
+    const releases: (() => void)[] = [];
+    const timer = (fn: () => void): (() => void) => {
+      releases.push(fn);
+      return () => releases.splice(releases.indexOf(fn), 1);
+    };
+    // The service accounts' list is held: a reveal must not wait for the whole inventory.
+    const hold = cluster.holdLists('serviceaccounts');
+    const fresh = new Inventory({ api: session.api, coalesceMs: 0, podThreshold: 1, timer });
     fresh.start();
     try {
-      await fresh.whenSettled();
+      await waitFor('the mode decided', () => fresh.snapshot().scope?.mode === 'namespaces');
       const pod = cluster.store.list(R.pods, 'db')[0];
       assert.ok(pod, 'namespace db runs a pod');
       const ref: PodRef = {
@@ -145,26 +137,32 @@ describe('the tree over an inventory listing pods per namespace', () => {
         uid: pod.metadata.uid,
         serviceAccount: String((pod.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName ?? 'default'),
       };
-      const find = (): ExplorerNode | undefined =>
-        buildExplorerModel({
-          nowSec: cluster.clock.nowSeconds(),
-          session: modelSession(session),
-          inventory: fresh.snapshot(),
-          findings: [],
-          liveMode: 'onDemand',
-        }).find(ref);
-      assert.equal(find(), undefined, 'not in the tree before its namespace is listed');
-      const node = await revealTarget(ref, { session, inventory: fresh }, find);
-      assert.equal(node?.label, pod.metadata.name);
-      assert.ok(
-        fresh.snapshot().pods.some((p) => p.namespace === 'db'),
-        'namespace db is listed now',
+      const find = (r: PodRef) => (): ExplorerNode | undefined => model(fresh).find(r);
+      assert.equal(find(ref)(), undefined, 'not in the tree before its namespace is listed');
+      const target = await revealTarget(ref, { session, inventory: fresh }, find(ref));
+      assert.equal(target.node?.label, pod.metadata.name);
+      assert.equal(hold.waiting, 1, 'found while the service accounts were still being listed');
+      assert.equal(releases.length, 0, 'held while the reveal runs');
+      target.release();
+      assert.equal(releases.length, 1, 'given back after: released later unless the tree opened it');
+
+      // A pod that is not there: nothing is left held once the reveal gives up.
+      const missing = await revealTarget(
+        { ...ref, namespace: 'gateway', name: 'gone', uid: 'gone' },
+        { session, inventory: fresh },
+        find({ ...ref, namespace: 'gateway', name: 'gone', uid: 'gone' }),
       );
+      assert.equal(missing.node, undefined);
+      missing.release();
+      for (const release of releases.splice(0)) release();
+      assert.deepEqual(fresh.snapshot().pods, [], 'both namespaces released');
+
       // Another context's pod is not looked for here: nothing is opened for it.
       const elsewhere = await revealTarget({ ...ref, context: 'other', namespace: 'payments' }, { session, inventory: fresh }, () => undefined);
-      assert.equal(elsewhere, undefined);
-      assert.ok(!fresh.snapshot().pods.some((p) => p.namespace === 'payments'), 'payments was not opened for another context');
+      assert.equal(elsewhere.node, undefined);
+      assert.deepEqual([...fresh.snapshot().status.pods.keys()], [], 'payments was not opened for another context');
     } finally {
+      hold.release();
       fresh.stop();
     }
   });
