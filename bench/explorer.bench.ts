@@ -11,19 +11,11 @@ import { Inventory } from '../src/cluster/inventory/inventory';
 import type { ClusterSession } from '../src/cluster/auth/session';
 import { buildExplorerModel } from '../src/ui/explorer/explorerModel';
 import type { ExplorerModel } from '../src/ui/explorer/explorerNode';
-import { bareList, openAdmin } from './explorerSupport';
+import { bareList, openAdmin, until } from './explorerSupport';
 import { heapAfterGc } from './heap';
 import { startTestCluster } from '../test/cluster/server';
 
 type Report = (name: string, value: number, unit: string) => void;
-
-async function until(probe: () => boolean, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 function allReady(inv: Inventory): boolean {
   const s = inv.snapshot().status;
@@ -34,7 +26,7 @@ async function firstModel(session: ClusterSession): Promise<{ ms: number; invent
   const start = process.hrtime.bigint();
   const inventory = new Inventory({ api: session.api, coalesceMs: 0 });
   inventory.start();
-  await until(() => allReady(inventory));
+  await until('every list ready', () => allReady(inventory), 120_000);
   const model = buildExplorerModel({
     nowSec: Math.floor(Date.now() / 1000),
     session: { context: session.context, summary: session.summary, credential: session.provider.describe() },

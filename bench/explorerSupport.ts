@@ -1,10 +1,19 @@
-// What the explorer's benches share: a session on an admin kubeconfig, and the
+// What the explorer's benches share: a session on an admin kubeconfig, a wait for a state, and the
 // floor every inventory is held to: a bare paginated client-node list of the pods and service accounts.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { loadKubeconfig } from '../src/cluster/auth/kubeconfig';
 import { openSession, type ClusterSession } from '../src/cluster/auth/session';
+
+/** Polls `probe` until it holds; fails naming `what` after `timeoutMs`. */
+export async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 600_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
 
 export async function bareList(kubeconfig: string): Promise<number> {
   const kc = new KubeConfig();

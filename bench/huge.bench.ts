@@ -28,7 +28,7 @@ import type { ExplorerModel } from '../src/ui/explorer/explorerNode';
 import { HUGE, hugeNamespace } from '../test/cluster/scenarios/huge';
 import { MemoryFindings, MemoryHistory, MemoryLog, TestSessions, TestSettings } from '../test/unit/app/support';
 import { startClusterInWorker, type WorkerCluster } from './clusterWorker';
-import { bareList, openSessionIn } from './explorerSupport';
+import { bareList, openSessionIn, until } from './explorerSupport';
 import { heapAfterGc } from './heap';
 import { median } from './stats';
 
@@ -36,14 +36,6 @@ type Report = (name: string, value: number, unit: string) => void;
 
 const HOUR_SECONDS = 3600;
 const DIAGNOSIS_PERIOD_SECONDS = 300;
-
-async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 600_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 function modelOf(session: ClusterSession, inventory: Inventory): ExplorerModel {
   return buildExplorerModel({
