@@ -1,5 +1,6 @@
 // Runs every rule on one Evidence and returns the findings worst first. A symptom (expired,
-// expiring, stale) of a token whose cause another rule named is folded into that finding.
+// expiring, stale) of a token whose cause another rule named is folded into that finding, and so is
+// what the audit log says of a credential another rule already names (one finding per credential).
 import type { Evidence } from './evidence';
 import { auditLegacyTokenRule } from './rules/auditLegacyToken';
 import { auditStaleTokenRule } from './rules/auditStaleToken';
@@ -46,10 +47,52 @@ function podKey(f: Finding): string | undefined {
   return t?.kind === 'pod' ? `${t.namespace}/${t.name}/${t.uid}` : undefined;
 }
 
+/** The legacy token Secret a finding is about. */
+function secretKey(f: Finding): string | undefined {
+  const t = f.target;
+  return t?.kind === 'secret' ? `${t.namespace}/${t.name}` : undefined;
+}
+
+/** Whether two subjects name one pod; a uid only one of them knows does not tell them apart. */
+function samePod(a: Finding['subject'], b: Finding['subject']): boolean {
+  if (a.pod === undefined || a.pod !== b.pod || a.namespace !== b.namespace) return false;
+  return a.podUid === undefined || b.podUid === undefined || a.podUid === b.podUid;
+}
+
+const SEVERITY_RANK: Readonly<Record<Finding['severity'], number>> = { error: 0, warning: 1, info: 2 };
+
 function foldInto(cause: Finding, f: Finding): void {
-  for (const e of f.evidence) if (!cause.evidence.some((c) => c.atMs === e.atMs && c.text === e.text)) cause.evidence.push(e);
+  // A line already there, or already there with more words before it (`Secret ns/name: <label>`), is not repeated.
+  for (const e of f.evidence) if (!cause.evidence.some((c) => c.atMs === e.atMs && c.text.endsWith(e.text))) cause.evidence.push(e);
   cause.evidence.sort((a, b) => a.atMs - b.atMs);
-  if (f.severity === 'error') cause.severity = 'error';
+  if (SEVERITY_RANK[f.severity] < SEVERITY_RANK[cause.severity]) cause.severity = f.severity;
+}
+
+/**
+ * What the audit log says of a credential another rule already names goes into one finding: a pod's
+ * stale token into its not-reloading finding, and a legacy token's use into its Secret's finding, or
+ * the other way round when the Secret is marked invalid (the API server refusing it is the news).
+ * Returns each folded finding with the one it goes into.
+ */
+function auditPairs(findings: Finding[]): Map<Finding, Finding> {
+  const into = new Map<Finding, Finding>();
+  const notReloading = findings.filter((f) => f.rule === 'notReloading');
+  const legacy = new Map<string, Finding>();
+  for (const f of findings) {
+    const key = secretKey(f);
+    if (f.rule === 'legacyToken' && key !== undefined) legacy.set(key, f);
+  }
+  for (const f of findings) {
+    if (f.rule === 'auditStaleToken') {
+      const cause = notReloading.find((c) => samePod(c.subject, f.subject));
+      if (cause) into.set(f, cause);
+    }
+    const key = secretKey(f);
+    const secret = f.rule === 'auditLegacyToken' && key !== undefined ? legacy.get(key) : undefined;
+    if (secret?.cause === 'legacyTokenInvalidated') into.set(f, secret);
+    else if (secret) into.set(secret, f);
+  }
+  return into;
 }
 
 function fold(findings: Finding[]): Finding[] {
@@ -63,13 +106,24 @@ function fold(findings: Finding[]): Finding[] {
     const key = fileKey(f);
     if (key !== undefined && CAUSES.has(f.rule) && !causes.has(key)) causes.set(key, f);
   }
-  const out: Finding[] = [];
-  for (const f of findings) {
+  const audit = auditPairs(findings);
+  const parent = (f: Finding): Finding | undefined => {
     const key = fileKey(f);
     const pod = podKey(f);
     const copy = f.rule === 'notReloading' && pod !== undefined ? copies.get(pod) : undefined;
-    const cause = copy ?? (key !== undefined && SYMPTOMS.has(f.rule) ? causes.get(key) : undefined);
-    if (cause) foldInto(cause, f);
+    return copy ?? audit.get(f) ?? (key !== undefined && SYMPTOMS.has(f.rule) ? causes.get(key) : undefined);
+  };
+  const out: Finding[] = [];
+  for (const f of findings) {
+    // A finding folded into one that is itself folded goes where that one goes (a stale token into its
+    // pod's not-reloading finding, and that into the kubeconfig copy of the pod's token).
+    let root = parent(f);
+    for (let hops = 0; root && hops < findings.length; hops++) {
+      const next = parent(root);
+      if (!next) break;
+      root = next;
+    }
+    if (root) foldInto(root, f);
     else out.push(f);
   }
   return out;

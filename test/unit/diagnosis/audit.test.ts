@@ -15,7 +15,7 @@ import { auditUnauthorizedRule, MAX_UNKNOWN_ADDRESSES } from '../../../src/diagn
 import type { Finding } from '../../../src/diagnosis/types';
 import { COMMAND } from '../../../src/shared/commandIds';
 import { gkeEntry, legacyLine, ordinaryLine, staleLine, unauthorizedLine } from '../controlPlane/auditLines';
-import { CONTEXT, evidenceWith, HOUR, MIN, pod, T0 } from './builders';
+import { CONTEXT, evidenceWith, HOUR, MIN, observation, pod, S0, T0, unauthorized } from './builders';
 
 const DAY = 24 * HOUR;
 const OPTIONS = resolveOptions();
@@ -390,6 +390,113 @@ describe('diagnose with an audit summary', () => {
     assert.deepEqual(
       diagnose(withAudit, T0).map((f) => f.title),
       ['401s from db/billing-db-0', 'db/billing-db-0 uses a stale token'],
+    );
+  });
+
+  it("folds a pod's stale-token requests into the finding that it does not reload its token, and not another pod's of that name", () => {
+    const gateway = pod();
+    const reloadEvidence = (podUid: string): Evidence =>
+      evidenceWith((e) => {
+        e.pods.push(gateway);
+        e.observations.push(
+          observation(gateway, 'aaaa1111', S0, 3607, T0, T0 + 48 * MIN),
+          observation(gateway, 'bbbb2222', S0 + 2886, 3607, T0 + 48 * MIN + 6_000, T0 + 70 * MIN),
+        );
+        e.unauthorized.push(unauthorized(gateway, T0 + 61 * MIN), unauthorized(gateway, T0 + 62 * MIN));
+        const who = { namespace: 'gateway', serviceAccount: 'apisix', pod: 'apisix-7d9f-abcde', podUid, sourceIP: '10.244.0.30' };
+        e.audit = summaryOf([stale('g1', T0 + 60 * MIN, 10, who), stale('g2', T0 + 61 * MIN, 70, who)]);
+      });
+    const [f, ...rest] = diagnose(reloadEvidence(gateway.uid), T0 + 70 * MIN).filter((x) => x.subject.pod === gateway.name);
+    assert.deepEqual(rest, [], 'one finding for the pod');
+    assert.ok(f);
+    assert.equal(f.rule, 'notReloading');
+    assert.equal(f.title, 'gateway/apisix-7d9f-abcde does not reload its rotated token');
+    assert.equal(f.severity, 'error');
+    assert.ok(
+      f.evidence.some((e) => e.text.startsWith('first request with the stale token in the audit log')),
+      f.evidence.map((e) => e.text).join('\n'),
+    );
+    assert.ok(f.evidence.some((e) => e.text.startsWith('rotation: the kubelet wrote a new token bbbb2222')));
+    const atMs = f.evidence.map((e) => e.atMs);
+    assert.deepEqual(
+      atMs,
+      [...atMs].sort((a, b) => a - b),
+      'in time order',
+    );
+
+    // The audit log names an earlier pod of that name: its stale token is its own finding.
+    const rules = diagnose(reloadEvidence('uid-earlier'), T0 + 70 * MIN)
+      .filter((x) => x.subject.pod === gateway.name)
+      .map((x) => x.rule)
+      .sort();
+    assert.deepEqual(rules, ['auditStaleToken', 'notReloading']);
+
+    // When an open kubeconfig holds a copy of the pod's token, the copy is the cause of both.
+    const copied = reloadEvidence(gateway.uid);
+    copied.kubeconfigCredentials.push({
+      origin: 'document',
+      file: '/etc/gateway/kubeconfig',
+      path: 'users[0].user.token',
+      line: 3,
+      kind: 'token',
+      issuedAt: S0,
+      expiresAt: S0 + 3607,
+      fingerprint: 'aaaa1111',
+      boundPod: { namespace: 'gateway', name: gateway.name, uid: gateway.uid },
+      serviceAccount: { namespace: 'gateway', name: 'apisix' },
+    });
+    const [copy, ...others] = diagnose(copied, T0 + 70 * MIN).filter((x) => x.subject.pod === gateway.name || x.target?.kind === 'pod');
+    assert.deepEqual(others, []);
+    assert.equal(copy?.cause, 'copiedServiceAccountToken');
+    assert.ok(copy?.evidence.some((e) => e.text.startsWith('rotation: the kubelet wrote a new token bbbb2222')));
+    assert.ok(copy?.evidence.some((e) => e.text.startsWith('first request with the stale token in the audit log')));
+  });
+
+  it("gives a legacy token Secret one finding: its use from the audit log, with the Secret's own lines, or its refusal when it is marked invalid", () => {
+    const secret: LegacySecretEvidence = {
+      namespace: 'ci',
+      name: 'release-bot-token',
+      serviceAccount: 'release-bot',
+      createdAtMs: T0 - 700 * DAY,
+      lastUsed: '2026-01-10',
+      referencedByServiceAccount: true,
+      mountedBy: [],
+    };
+    const subject = 'system:serviceaccount:ci:release-bot';
+    const used = (s: LegacySecretEvidence): Evidence =>
+      evidenceWith((e) => {
+        e.legacySecrets.push(s);
+        e.audit = summaryOf([legacyLine({ auditID: 'l1', atMs: T0, subject, sourceIP: '10.244.0.15' })]);
+      });
+    const ofSecret = (findings: Finding[]): Finding[] => findings.filter((f) => f.subject.namespace === 'ci');
+
+    const inUse = only(ofSecret(diagnose(used(secret), T0 + MIN)));
+    assert.equal(inUse.rule, 'auditLegacyToken');
+    assert.equal(inUse.title, 'Legacy token ci/release-bot-token is in use');
+    const texts = inUse.evidence.map((e) => e.text);
+    assert.ok(
+      texts.some((t) => t.startsWith('Secret ci/release-bot-token created')),
+      texts.join('\n'),
+    );
+    assert.ok(texts.some((t) => t.startsWith('deleted by the legacy token cleaner from ')));
+    assert.equal(texts.filter((t) => t.endsWith('kubernetes.io/legacy-token-last-used: 2026-01-10')).length, 1, 'the label is said once');
+
+    const invalid = only(ofSecret(diagnose(used({ ...secret, invalidSince: '2026-01-09' }), T0 + MIN)));
+    assert.equal(invalid.rule, 'legacyToken');
+    assert.equal(invalid.title, 'Legacy token ci/release-bot-token is invalid');
+    assert.equal(invalid.severity, 'warning');
+    assert.ok(invalid.evidence.some((e) => e.text.startsWith('first request with a legacy token of system:serviceaccount:ci:release-bot')));
+
+    // Another Secret of the account is not the one the audit log saw used.
+    const other = evidenceWith((e) => {
+      e.legacySecrets.push(secret, { ...secret, name: 'release-bot-token-old' });
+      e.audit = summaryOf([legacyLine({ auditID: 'l1', atMs: T0, subject })]);
+    });
+    assert.deepEqual(
+      ofSecret(diagnose(other, T0 + MIN))
+        .map((f) => f.rule)
+        .sort(),
+      ['auditLegacyToken', 'legacyToken', 'legacyToken'],
     );
   });
 });
