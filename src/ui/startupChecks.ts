@@ -6,7 +6,7 @@
 // what they found in the log; a failure is a log line, never a popup: nobody asked for them just now.
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
-import { probeConcurrency } from '../cluster/actions/probeConcurrency';
+import { probeConcurrency, probeTransportOf } from '../cluster/actions/probeConcurrency';
 import type { ClusterSession, SessionOpen } from '../cluster/auth/session';
 import { errorMessage } from '../shared/values';
 import type { CommandContext } from './commands/context';
@@ -100,8 +100,7 @@ export class StartupChecks implements vscode.Disposable {
           probeConcurrency(session.provider, {
             requests,
             credential: { kind: 'active' },
-            timeoutMs: session.api.requestTimeoutSeconds * 1000,
-            ...(session.api.proxy ? { proxyUrl: session.api.proxy.url } : {}),
+            ...probeTransportOf(session.api),
           }),
       );
       if (!result.ok) {

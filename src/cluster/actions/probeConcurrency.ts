@@ -4,6 +4,7 @@
 import * as l10n from '@vscode/l10n';
 import { HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { fingerprint } from '../../token/fingerprint';
+import type { ApiClients } from '../auth/apiClient';
 import type { ActiveCredential, CredentialProvider } from '../auth/credentials';
 import { classifyError } from '../errors';
 import { kubeConfigWithCredential } from '../auth/transport';
@@ -48,6 +49,11 @@ export interface ProbeOutcome {
   failures: string[];
   p50Ms: number;
   p99Ms: number;
+}
+
+/** A probe through a session's clients takes their deadline and proxy: what its other requests meet on the way. */
+export function probeTransportOf(api: Pick<ApiClients, 'requestTimeoutSeconds' | 'proxy'>): Pick<ProbeOptions, 'timeoutMs' | 'proxyUrl'> {
+  return { timeoutMs: api.requestTimeoutSeconds * 1000, ...(api.proxy ? { proxyUrl: api.proxy.url } : {}) };
 }
 
 /** Nearest-rank percentile of sorted values; 0 for none. */

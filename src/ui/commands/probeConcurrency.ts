@@ -2,7 +2,7 @@
 // service account; counts, latency, and a "401 under concurrency" finding when 401s come among successes.
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
-import { type ProbeCredential, type ProbeOutcome, probeConcurrency } from '../../cluster/actions/probeConcurrency';
+import { type ProbeCredential, type ProbeOutcome, probeConcurrency, probeTransportOf } from '../../cluster/actions/probeConcurrency';
 import type { Finding } from '../../diagnosis/types';
 import { requestToken, MIN_TOKEN_SECONDS } from '../../cluster/actions/requestToken';
 import type { Subject } from '../../history/types';
@@ -113,8 +113,7 @@ export async function probeConcurrencyCommand(
         requests,
         credential,
         signal,
-        timeoutMs: session.api.requestTimeoutSeconds * 1000,
-        ...(session.api.proxy ? { proxyUrl: session.api.proxy.url } : {}),
+        ...probeTransportOf(session.api),
       }),
     };
   });

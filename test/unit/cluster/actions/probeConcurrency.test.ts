@@ -2,7 +2,7 @@
 // the active credential; and, on `rancher-concurrent-401`, 401s among successes.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { percentile, probeConcurrency } from '../../../../src/cluster/actions/probeConcurrency';
+import { percentile, probeConcurrency, probeTransportOf } from '../../../../src/cluster/actions/probeConcurrency';
 import { requestToken } from '../../../../src/cluster/actions/requestToken';
 import { fingerprint } from '../../../../src/token/fingerprint';
 import { rancherIncident } from '../../../cluster/scenarios/rancherConcurrent401';
@@ -17,6 +17,14 @@ describe('percentile', () => {
     assert.equal(percentile([7], 99), 7);
     assert.equal(percentile([1, 2, 3], 50), 2);
     assert.equal(percentile([], 50), 0);
+  });
+});
+
+describe('probeTransportOf', () => {
+  it("takes the session's request deadline, and its proxy only when it has one", () => {
+    assert.deepEqual(probeTransportOf({ requestTimeoutSeconds: 12, proxy: undefined }), { timeoutMs: 12_000 });
+    const proxy = { url: 'http://user:pw@proxy.corp:3128', source: 'kubeconfig' as const, display: 'http://proxy.corp:3128' };
+    assert.deepEqual(probeTransportOf({ requestTimeoutSeconds: 30, proxy }), { timeoutMs: 30_000, proxyUrl: 'http://user:pw@proxy.corp:3128' });
   });
 });
 
