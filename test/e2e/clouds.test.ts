@@ -19,7 +19,7 @@ import { cloudsKubeconfig, type CloudsKubeconfig, type PluginContextName } from 
 import { LOGIN_REQUIRED, loginRequiredKubeconfig, type LoginRequired } from '../cluster/scenarios/loginRequired';
 import { startTestCluster, type TestCluster } from '../cluster/server';
 import { buildEksToken } from '../unit/token/support/eksTokens';
-import { launchCodeServer, type Workbench } from './support/codeServer';
+import { launchCodeServer, screenshotOnFailure, type Workbench } from './support/codeServer';
 import { contextMenu } from './support/commandPaths';
 import { clearNotifications, eventually, notification, switchContext, treeItem } from './support/incidents';
 import { RESULTS } from './support/paths';
@@ -65,14 +65,7 @@ describe('cloud credentials in code-server', { timeout: 600_000 }, () => {
   let wb: Workbench;
   let workspace = '';
 
-  async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      await wb?.screenshot(`clouds-failed-${name}`).catch(() => undefined);
-      throw err;
-    }
-  }
+  const step = screenshotOnFailure('clouds', () => wb);
 
   /** The description of a context's root row once it matches `want`. */
   async function rowSays(context: string, want: RegExp, timeoutMs = 60_000): Promise<string> {

@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { R } from '../cluster/resources';
 import { PATRONI_EXPIRED } from '../cluster/scenarios/patroniExpired';
 import { startTestCluster, type TestCluster } from '../cluster/server';
-import { launchCodeServer, type Workbench } from './support/codeServer';
+import { launchCodeServer, screenshotOnFailure, type Workbench } from './support/codeServer';
 import {
   activeEditorText,
   answerInput,
@@ -63,14 +63,7 @@ describe('command paths in code-server', { timeout: 300_000 }, () => {
   let saContext: string;
 
   /** Keeps a screenshot of the moment a step failed. */
-  async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      await wb?.screenshot(`command-paths-failed-${name}`).catch(() => undefined);
-      throw err;
-    }
-  }
+  const step = screenshotOnFailure('command-paths', () => wb);
 
   /** A running pod of payments/api that the tree shows (restarts replace them as the suite goes). */
   async function visibleApiPod(): Promise<string> {

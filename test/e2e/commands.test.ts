@@ -10,7 +10,7 @@ import { parse, stringify } from 'yaml';
 import { R } from '../cluster/resources';
 import { RANCHER_CONCURRENT_401, rancherIncident } from '../cluster/scenarios/rancherConcurrent401';
 import { startTestCluster, type TestCluster } from '../cluster/server';
-import { launchCodeServer, type Workbench } from './support/codeServer';
+import { launchCodeServer, screenshotOnFailure, type Workbench } from './support/codeServer';
 import { expandItem as expand, treeItem } from './support/incidents';
 import { RESULTS } from './support/paths';
 import { escapeRegExp, runCommand } from './support/workbench';
@@ -59,14 +59,7 @@ describe('commands in code-server', { timeout: 300_000 }, () => {
   let kubeconfig: { path: string; adminContext: string };
 
   /** Keeps a screenshot of the moment a step failed. */
-  async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      await wb.screenshot(`commands-failed-${name}`).catch(() => undefined);
-      throw err;
-    }
-  }
+  const step = screenshotOnFailure('commands', () => wb);
 
   before(async () => {
     cluster = await startTestCluster({ scenarios: ['healthy', 'rancher-concurrent-401'] });

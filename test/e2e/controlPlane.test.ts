@@ -19,7 +19,7 @@ import { R } from '../cluster/resources';
 import { handOverLiveFiles } from '../cluster/scenarios/index';
 import { STALE_TOKENS, staleTokensIncident, type StaleTokenClient, type StaleTokensIncident } from '../cluster/scenarios/staleTokens';
 import { startTestCluster, type TestCluster } from '../cluster/server';
-import { launchCodeServer, type Workbench } from './support/codeServer';
+import { launchCodeServer, screenshotOnFailure, type Workbench } from './support/codeServer';
 import { contextMenu, mergeKubeconfigs } from './support/commandPaths';
 import { collapseItem, eventually, expandItem, openFindingPanel, switchContext, tooltipOf, treeItem } from './support/incidents';
 import { RESULTS } from './support/paths';
@@ -60,14 +60,7 @@ describe('the control plane’s evidence in code-server', { timeout: 600_000 }, 
   let adminContext = '';
   let saContext = '';
 
-  async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      await wb?.screenshot(`control-plane-failed-${name}`).catch(() => undefined);
-      throw err;
-    }
-  }
+  const step = screenshotOnFailure('control-plane', () => wb);
 
   /** The Remote settings as they are now, changed by `edit`, saved from their settings.json editor. */
   async function editRemoteSettings(edit: (settings: Record<string, unknown>) => void): Promise<void> {

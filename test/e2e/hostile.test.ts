@@ -15,7 +15,7 @@ import { Clock } from '../cluster/clock';
 import { HOSTILE, hostileIncident, type HostileIncident } from '../cluster/scenarios/hostile';
 import { maskingPodLog } from '../cluster/scenarios/hostileLogs';
 import { startTestCluster, type TestCluster } from '../cluster/server';
-import { launchCodeServer, type Workbench } from './support/codeServer';
+import { launchCodeServer, screenshotOnFailure, type Workbench } from './support/codeServer';
 import { boxOf, describeSamples, dismissHover, HOVER_BUDGET_MS, HOVER_SAMPLES, hoverLatency, median, type HoverSample } from './support/hoverLatency';
 import { clearNotifications, eventually, expandItem, notification, pick, treeItem } from './support/incidents';
 import { RESULTS } from './support/paths';
@@ -53,14 +53,7 @@ describe('a hostile cluster in code-server', { timeout: 300_000 }, () => {
   /** What the panels and hovers showed, for the leak check at the end. */
   const shown: Place[] = [];
 
-  async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      await wb?.screenshot(`hostile-failed-${name}`).catch(() => undefined);
-      throw err;
-    }
-  }
+  const step = screenshotOnFailure('hostile', () => wb);
 
   /** The extension's output channel, as written to disk. */
   function outputLog(): string {

@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import type { ListHold } from '../cluster/listHolds';
 import { HUGE, hugeNamespace } from '../cluster/scenarios/huge';
 import { startTestCluster, type TestCluster } from '../cluster/server';
-import { launchCodeServer, type Workbench } from './support/codeServer';
+import { launchCodeServer, screenshotOnFailure, type Workbench } from './support/codeServer';
 import { describeSamples, dismissHover, HOVER_BUDGET_MS, HOVER_SAMPLES, hoverLatency, median, type HoverSample } from './support/hoverLatency';
 import { collapseItem, eventually, expandItem, treeItem } from './support/incidents';
 import { RESULTS } from './support/paths';
@@ -34,14 +34,7 @@ describe('the huge cluster in code-server', { timeout: 600_000 }, () => {
   let wb: Workbench;
   let accounts: ListHold;
 
-  async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      await wb?.screenshot(`huge-failed-${name}`).catch(() => undefined);
-      throw err;
-    }
-  }
+  const step = screenshotOnFailure('huge', () => wb);
 
   before(async () => {
     cluster = await startTestCluster({ scenarios: ['huge'] });

@@ -26,7 +26,7 @@ import { MULTUS_KUBECONFIG_EXPIRED } from '../cluster/scenarios/multusKubeconfig
 import { PATRONI_EXPIRED } from '../cluster/scenarios/patroniExpired';
 import { RANCHER_CONCURRENT_401, rancherIncident } from '../cluster/scenarios/rancherConcurrent401';
 import { startTestCluster, type TestCluster } from '../cluster/server';
-import { launchCodeServer, type Workbench } from './support/codeServer';
+import { launchCodeServer, screenshotOnFailure, type Workbench } from './support/codeServer';
 import {
   anywhere,
   clearNotifications,
@@ -91,14 +91,7 @@ describe('the five incidents in code-server', { timeout: 300_000 }, () => {
   let titles: Record<'patroni' | 'apisix' | 'kubelet' | 'multus' | 'rancher', RegExp>;
 
   /** Keeps a screenshot of the moment a step failed. */
-  async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      await wb?.screenshot(`incidents-failed-${name}`).catch(() => undefined);
-      throw err;
-    }
-  }
+  const step = screenshotOnFailure('incidents', () => wb);
 
   before(async () => {
     cluster = await startTestCluster({ scenarios: [...DEMO_SCENARIOS], clock: new Clock(Date.now() - CLOCK_LAG_MS, { realTime: true }) });

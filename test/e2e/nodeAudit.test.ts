@@ -11,7 +11,7 @@ import { Clock } from '../cluster/clock';
 import { R } from '../cluster/resources';
 import { STALE_TOKENS, staleTokensIncident, type StaleTokensIncident } from '../cluster/scenarios/staleTokens';
 import { startTestCluster, type TestCluster } from '../cluster/server';
-import { launchCodeServer, type Workbench } from './support/codeServer';
+import { launchCodeServer, screenshotOnFailure, type Workbench } from './support/codeServer';
 import { answerModal, modal } from './support/commandPaths';
 import { clearNotifications, eventually, expandItem, notification, treeItem } from './support/incidents';
 import { RESULTS } from './support/paths';
@@ -32,14 +32,7 @@ describe('reading a control-plane node’s audit log in code-server', { timeout:
       .filter((p) => p.metadata.labels?.['app.kubernetes.io/component'] === 'audit-reader')
       .map((p) => `${p.metadata.namespace ?? ''}/${p.metadata.name}`);
 
-  async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      await wb?.screenshot(`node-audit-failed-${name}`).catch(() => undefined);
-      throw err;
-    }
-  }
+  const step = screenshotOnFailure('node-audit', () => wb);
 
   before(async () => {
     cluster = await startTestCluster({ scenarios: ['stale-tokens'], clock: new Clock(Date.now()) });

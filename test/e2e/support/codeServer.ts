@@ -267,3 +267,20 @@ export async function launchCodeServer(opts: LaunchOptions): Promise<Workbench> 
     throw err;
   }
 }
+
+/**
+ * One step of a test: when it fails, a screenshot `<prefix>-failed-<name>` of the workbench `current()`
+ * gives (none before launch) is kept, and the failure goes on unchanged.
+ */
+export function screenshotOnFailure(prefix: string, current: () => Workbench | undefined): <T>(name: string, fn: () => Promise<T>) => Promise<T> {
+  return async (name, fn) => {
+    try {
+      return await fn();
+    } catch (err) {
+      await current()
+        ?.screenshot(`${prefix}-failed-${name}`)
+        .catch(() => undefined);
+      throw err;
+    }
+  };
+}
