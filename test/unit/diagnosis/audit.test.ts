@@ -201,18 +201,22 @@ describe('auditStaleTokenRule', () => {
   });
 });
 
+/** A CI bot's legacy token Secret, which its ServiceAccount does not list. */
+const releaseBotToken: LegacySecretEvidence = {
+  namespace: 'ci',
+  name: 'release-bot-token',
+  serviceAccount: 'release-bot',
+  createdAtMs: T0 - 700 * DAY,
+  lastUsed: '2026-01-10',
+  referencedByServiceAccount: false,
+  mountedBy: [],
+};
+const RELEASE_BOT = 'system:serviceaccount:ci:release-bot';
+
 describe('auditLegacyTokenRule', () => {
-  const secret: LegacySecretEvidence = {
-    namespace: 'ci',
-    name: 'release-bot-token',
-    serviceAccount: 'release-bot',
-    createdAtMs: T0 - 700 * DAY,
-    lastUsed: '2026-01-10',
-    referencedByServiceAccount: false,
-    mountedBy: [],
-  };
+  const secret = releaseBotToken;
   const bot = pod({ namespace: 'ci', name: 'release-bot-5f7c-abcde', uid: 'uid-bot', serviceAccount: 'release-bot', podIPs: ['10.244.0.15'] });
-  const subject = 'system:serviceaccount:ci:release-bot';
+  const subject = RELEASE_BOT;
   const ua = 'kubectl/v1.21.14 (linux/amd64) kubernetes/0f77da5';
   const lines = [
     legacyLine({ auditID: 'l1', atMs: T0, subject, sourceIP: '10.244.0.15', userAgent: ua }),
@@ -453,16 +457,9 @@ describe('diagnose with an audit summary', () => {
   });
 
   it("gives a legacy token Secret one finding: its use from the audit log, with the Secret's own lines, or its refusal when it is marked invalid", () => {
-    const secret: LegacySecretEvidence = {
-      namespace: 'ci',
-      name: 'release-bot-token',
-      serviceAccount: 'release-bot',
-      createdAtMs: T0 - 700 * DAY,
-      lastUsed: '2026-01-10',
-      referencedByServiceAccount: true,
-      mountedBy: [],
-    };
-    const subject = 'system:serviceaccount:ci:release-bot';
+    // Listed by its ServiceAccount, so the legacy token cleaner has a plan for it.
+    const secret: LegacySecretEvidence = { ...releaseBotToken, referencedByServiceAccount: true };
+    const subject = RELEASE_BOT;
     const used = (s: LegacySecretEvidence): Evidence =>
       evidenceWith((e) => {
         e.legacySecrets.push(s);
