@@ -133,7 +133,9 @@ function checkDecodeResult(input: string, r: DecodeResult): void {
 /** The labels of the PEM blocks in `input`, or in it once base64 is peeled off. */
 function pemLabels(input: string): string[] {
   const peeled = Buffer.from(input.replace(/\s+/g, ''), 'base64').toString('latin1');
-  return [...pemBlocks(input), ...pemBlocks(peeled)].map((b) => b.label).filter((l) => l.length > 0);
+  const labels = new Set([...pemBlocks(input), ...pemBlocks(peeled)].map((b) => b.label).filter((l) => l.length > 0));
+  // Longest first: a short label taken out first could cut a longer one and leave a run of its letters.
+  return [...labels].sort((a, b) => b.length - a.length);
 }
 
 /** `input`: what was decoded; a reason may name a PEM label, never a run of the encoded bytes. */
@@ -253,6 +255,8 @@ describe('decodeCertificate on malformed certificates', () => {
         numRuns: RUNS,
         // Once found: a PEM label made of certificate-looking letters is named; no bytes are.
         examples: [
+          // A short label that is part of a longer one.
+          ['-----BEGIN Q-----\n-----BEGIN x-----BEGIN ABCDEFGHIJKLMNOPQ-----\n'],
           // A label whose letters run on into the next BEGIN line.
           [`:-----BEGIN CERTICERTIFICATE-----BEGIN CERTICERTIFICATE-----\n${b64(ca.certPem).slice(0, 64)}\n-----END CERTIFICATE-----\n`],
           [

@@ -116,9 +116,10 @@ describe('interactive exec plugin runs', { skip: !POSIX && 'needs process groups
     { timeout: 15_000 },
     withTemp(async (dir) => {
       const plugin = shDevicePlugin(dir);
-      const result = runExecPlugin(plugin.spec, { baseEnv: process.env, timeoutMs: 300, interactiveTimeoutMs: 60_000, onPrompt: () => undefined });
-      // 18 naps of at least 50 ms: three times the normal timeout, and it is still running.
-      await waitFor('the plugin to wait past the normal timeout', () => plugin.naps() >= 18);
+      // The normal timeout leaves a loaded machine time to start sh and read its prompt.
+      const result = runExecPlugin(plugin.spec, { baseEnv: process.env, timeoutMs: 1_000, interactiveTimeoutMs: 60_000, onPrompt: () => undefined });
+      // 61 naps begun, 60 of at least 50 ms done: three times the normal timeout, and it is still running.
+      await waitFor('the plugin to wait past the normal timeout', () => plugin.naps() > 60);
       plugin.approve();
       assert.deepEqual(await result, { ok: true, credential: { token: TOKEN } });
     }),
@@ -129,10 +130,13 @@ describe('interactive exec plugin runs', { skip: !POSIX && 'needs process groups
     { timeout: 15_000 },
     withTemp(async (dir) => {
       const plugin = shDevicePlugin(dir);
-      const result = await runExecPlugin(plugin.spec, { baseEnv: process.env, timeoutMs: 200, interactiveTimeoutMs: 800, onPrompt: () => undefined });
+      const result = await runExecPlugin(plugin.spec, { baseEnv: process.env, timeoutMs: 1_000, interactiveTimeoutMs: 4_000, onPrompt: () => undefined });
       assert.ok(!result.ok);
-      assert.match(result.message, /^the exec plugin "sh" waited 1 s for the login to finish and was stopped; sign in again when you are ready/);
-      assert.ok(plugin.naps() > 200 / 50, 'it ran past the normal timeout');
+      // The seconds are those it waited, which a loaded machine can stretch past 4.
+      assert.match(result.message, /^the exec plugin "sh" waited \d+ s for the login to finish and was stopped; sign in again when you are ready/);
+      assert.ok(Number(/waited (\d+) s/.exec(result.message)?.[1]) >= 4);
+      // More than 20 naps begun: at least 20 of 50 ms done, the whole normal timeout.
+      assert.ok(plugin.naps() > 1_000 / 50, 'it ran past the normal timeout');
       const pid = plugin.pid();
       assert.ok(pid > 0);
       await waitFor('the plugin process to be gone', () => isDead(pid));
@@ -144,12 +148,12 @@ describe('interactive exec plugin runs', { skip: !POSIX && 'needs process groups
     const lines: [string, boolean][] = [];
     const result = await runExecPlugin(
       { command: 'sh', args: ['-c', script], env: [], apiVersion: 'client.authentication.k8s.io/v1', provideClusterInfo: false },
-      { baseEnv: process.env, timeoutMs: 300, interactiveTimeoutMs: 60_000, onPrompt: (text, loginPrompt) => lines.push([text, loginPrompt]) },
+      { baseEnv: process.env, timeoutMs: 2_000, interactiveTimeoutMs: 60_000, onPrompt: (text, loginPrompt) => lines.push([text, loginPrompt]) },
     );
     assert.deepEqual(lines, [['WARNING: the cached credentials are old', false]]);
     assert.deepEqual(result, {
       ok: false,
-      message: 'the exec plugin "sh" did not answer within 0.3 s; run it in a terminal to see whether it waits for input',
+      message: 'the exec plugin "sh" did not answer within 2 s; run it in a terminal to see whether it waits for input',
     });
   });
 

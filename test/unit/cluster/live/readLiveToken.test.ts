@@ -165,7 +165,8 @@ describe('a live token read from a pod whose kubelet never answers', () => {
     });
     assert.ok(patched.ok);
     const before = openExecStreams();
-    const reading = readLiveToken(admin.api, targetOf(pod), { timeoutMs: 500 });
+    // Long enough for a loaded machine to open the stream before the deadline, so the wait below sees it open.
+    const reading = readLiveToken(admin.api, targetOf(pod), { timeoutMs: 3_000 });
     await waitFor('the exec stream to open', () => openExecStreams() === before + 1 || undefined);
     const result = await reading;
     assert.ok(!result.ok);
