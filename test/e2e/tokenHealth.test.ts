@@ -196,8 +196,8 @@ describe('Token Health webview in code-server', { timeout: 300_000 }, () => {
 
   test('a panel button runs its command in the host', async () => {
     await webview.locator('header vscode-button', { hasText: 'Scan for 401 lines' }).click();
-    // The scan's answer is a notification; with the webview focused it may go straight to the centre.
-    await wb.page.waitForTimeout(1000);
+    // The scan's answer is a notification; with the webview focused it may go straight to the centre, which
+    // is opened now: the answer shows there, or as a toast, whichever comes first.
     await runCommand(wb.page, 'Notifications: Show Notifications');
     const message = wb.page
       .locator('.notifications-center .notification-list-item-message, .notification-toast .notification-list-item-message', { hasText: `context ${CONTEXT}` })

@@ -1,6 +1,7 @@
 // Tells when any of a set of files changes, is replaced (editors and kubectl write a new file and
 // rename it over the old one), appears or disappears. Directory watches answer at once; a stat poll
 // every two seconds backs them up where file events are not delivered (network and container mounts).
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -17,6 +18,9 @@ export class FileWatch {
   private readonly files: string[];
   // What the files looked like when onChange last ran: the directory event and the stat poll see the same write.
   private seen: string;
+  // Their contents then: a rewrite of the same size inside the file system's timestamp granularity keeps size,
+  // time and inode, and only the bytes tell. Read once per (debounced) change event, never on a poll tick.
+  private seenContents: string;
 
   constructor(
     files: readonly string[],
@@ -25,6 +29,7 @@ export class FileWatch {
   ) {
     this.files = files.map((f) => path.resolve(f));
     this.seen = this.signature();
+    this.seenContents = this.contents();
     const byDir = new Map<string, Set<string>>();
     for (const f of files) {
       const abs = path.resolve(f);
@@ -65,10 +70,25 @@ export class FileWatch {
       this.timer = undefined;
       if (this.disposed) return;
       const now = this.signature();
-      if (now === this.seen) return;
+      const contents = this.contents();
+      if (now === this.seen && contents === this.seenContents) return;
       this.seen = now;
+      this.seenContents = contents;
       this.onChange();
     }, this.opts.debounceMs ?? 200);
+  }
+
+  /** A digest of each file's bytes (or its absence). */
+  private contents(): string {
+    return this.files
+      .map((f) => {
+        try {
+          return createHash('sha256').update(fs.readFileSync(f)).digest('base64');
+        } catch {
+          return '-';
+        }
+      })
+      .join('|');
   }
 
   /** Size, modification time and inode of each file (or its absence), so one write is reported once. */

@@ -72,10 +72,14 @@ export async function readClipboard(page: Page): Promise<string> {
   return page.evaluate(() => navigator.clipboard.readText());
 }
 
-/** The active editor's whole text: select all and copy (the clipboard then holds it), then collapse the selection. */
+/**
+ * The active editor's whole text: select all and copy (the clipboard then holds it), then collapse the selection.
+ * The clipboard is marked first, so what an earlier step copied is never taken for this editor's text.
+ */
 export async function activeEditorText(page: Page): Promise<string> {
   const editor = page.locator('.editor-group-container.active .monaco-editor').first();
   await editor.locator('.view-line').first().waitFor({ state: 'visible', timeout: 15_000 });
+  await markClipboard(page);
   await editor.locator('.view-lines').first().click();
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Control+C');

@@ -1,7 +1,7 @@
 // Following the kubeconfig: a file edited in place, replaced by rename (as kubectl and editors write),
 // or created later is noticed; Switch Context writes current-context as kubectl does.
 import assert from 'node:assert/strict';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FileWatch } from '../../../../src/cluster/auth/fileWatch';
@@ -47,6 +47,27 @@ describe('kubeconfig files followed', () => {
       const seen2 = c.count();
       writeFileSync(later, KUBECONFIG);
       await waitFor('the new file', () => c.count() > seen2 || undefined);
+    } finally {
+      c.dispose();
+      tmp.remove();
+    }
+  });
+
+  it('notices a rewrite that keeps size, modification time and inode, as one inside a coarse timestamp does', async () => {
+    const tmp = tempDir();
+    const file = tmp.file('config', KUBECONFIG);
+    // Whole seconds, which utimes sets exactly, for both writes.
+    const stamp = Math.floor(Date.now() / 1000) - 60;
+    utimesSync(file, stamp, stamp);
+    const before = statSync(file);
+    const c = counter([file]);
+    try {
+      // Same length, and the same modification time: only the bytes differ.
+      writeFileSync(file, KUBECONFIG.replace('current-context: one', 'current-context: two'));
+      utimesSync(file, stamp, stamp);
+      const after = statSync(file);
+      assert.deepEqual([after.size, after.mtimeMs, after.ino], [before.size, before.mtimeMs, before.ino]);
+      await waitFor('the same-size edit', () => c.count() >= 1 || undefined);
     } finally {
       c.dispose();
       tmp.remove();

@@ -155,7 +155,7 @@ describe('the healthy scenario at work', () => {
       cluster,
       { path: `/api/v1/namespaces/payments/pods/${pod.metadata.name}/log?follow=true&tailLines=0` },
       (lines) => lines.includes('second'),
-      3000,
+      15_000,
       () => {
         void until(() => logs.followerCount() > 0).then(() => {
           logs.append('first');
@@ -192,7 +192,7 @@ describe('the healthy scenario at work', () => {
       cluster,
       { path: `/api/v1/namespaces/payments/pods?watch=1&allowWatchBookmarks=true&resourceVersion=${rv}` },
       (lines) => lines.length >= 1,
-      3000,
+      15_000,
       () => {
         void until(() => cluster.openWatches() > 0).then(() => {
           cluster.advance(30);
@@ -214,7 +214,7 @@ describe('the healthy scenario at work', () => {
       cluster,
       { path: '/api/v1/namespaces/payments/pods?watch=1&labelSelector=app%3Dvault-client' },
       (lines) => lines.length >= 2,
-      3000,
+      15_000,
       () => {
         void until(() => cluster.openWatches() > 0).then(() => {
           vault.metadata.labels = { app: 'elsewhere' };
@@ -232,7 +232,8 @@ describe('the healthy scenario at work', () => {
     const rv = cluster.store.resourceVersion();
     cluster.api.create(R.configMaps, 'default', { metadata: { name: 'marker' } });
     cluster.advance(600);
-    const result = await stream(cluster, { path: `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rv}` }, () => false, 2000);
+    // The server ends the stream after its ERROR event; the deadline is only a safety net.
+    const result = await stream(cluster, { path: `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rv}` }, () => false, 10_000);
     const event = JSON.parse(result.lines[0] ?? '{}') as { type: string; object: { code: number; reason: string } };
     assert.equal(event.type, 'ERROR');
     assert.equal(event.object.code, 410);

@@ -152,7 +152,7 @@ async function customReplay(env: ReplayEnv, f: Fixture): Promise<string[]> {
       env.cluster,
       { path: `/api/v1/namespaces/payments/pods?watch=1&resourceVersion=${rv}` },
       (lines) => lines.length >= recorded.length,
-      3000,
+      15_000,
       () => {
         // What was done during the recorded watch: force-delete vault-client, re-create it, delete an api pod.
         setImmediate(() => {
@@ -168,7 +168,8 @@ async function customReplay(env: ReplayEnv, f: Fixture): Promise<string[]> {
   }
   if (f.name === 'pod-watch-payments-rv1-too-old') {
     compactHistory(env);
-    const result = await stream(env.cluster, { path: '/api/v1/namespaces/payments/pods?watch=1&resourceVersion=1' }, () => false, 2000);
+    // The server ends the stream after its ERROR event; the deadline is only a safety net.
+    const result = await stream(env.cluster, { path: '/api/v1/namespaces/payments/pods?watch=1&resourceVersion=1' }, () => false, 10_000);
     const problems = compareEvents(env, recorded, parseEvents(result.lines));
     if (!result.ended) problems.push('the server did not close the stream after the ERROR event');
     return problems;
@@ -179,7 +180,8 @@ async function customReplay(env: ReplayEnv, f: Fixture): Promise<string[]> {
       // The recorded history includes a pod that was created and deleted (api-probe).
       fresh.ensureProbe();
       fresh.cluster.api.delete(R.pods, 'payments', 'api-probe');
-      const result = await stream(fresh.cluster, { path: '/api/v1/namespaces/payments/pods?watch=1&resourceVersion=1' }, () => false, 800);
+      // The watch stays open: what it replays in 3 s (written at once) is what it replays.
+      const result = await stream(fresh.cluster, { path: '/api/v1/namespaces/payments/pods?watch=1&resourceVersion=1' }, () => false, 3_000);
       const events = parseEvents(result.lines);
       const problems: string[] = [];
       if (events.length === 0) problems.push('no events replayed from resourceVersion=1');

@@ -69,12 +69,15 @@ export function send(cluster: TestCluster, spec: RequestSpec): Promise<Reply> {
   });
 }
 
-/** Open a streaming GET (watch, follow) and collect lines until `until` says stop or time runs out. */
+/**
+ * Open a streaming GET (watch, follow) and collect lines until `until` says stop, the server ends it, or time runs
+ * out. Where a test waits for a state, `timeoutMs` is only a safety net for a loaded machine.
+ */
 export function stream(
   cluster: TestCluster,
   spec: RequestSpec,
   until: (lines: string[]) => boolean,
-  timeoutMs = 3000,
+  timeoutMs = 15_000,
   onOpen: () => void = () => undefined,
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; lines: string[]; ended: boolean }> {
   const auth = spec.auth ?? 'admin-cert';
