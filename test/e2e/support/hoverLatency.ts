@@ -17,16 +17,27 @@ export interface HoverSample {
   text: string;
 }
 
-/** Stamps in the page: when the pointer first moves after this, and when a hover matching `pattern` is on screen. */
-async function armHoverProbe(page: Page, pattern: RegExp): Promise<void> {
+type Box = { x: number; y: number; width: number; height: number };
+
+/**
+ * Stamps in the page: when the pointer first moves into `box` after this, and when a hover matching `pattern` is
+ * on screen. A move elsewhere (one the browser makes up when the page changes under a resting pointer) is not it.
+ */
+async function armHoverProbe(page: Page, pattern: RegExp, box: Box): Promise<void> {
   // Only anonymous functions in here: the test runner's transform would wrap named ones in a helper the page lacks.
   await page.evaluate(
-    ({ source, flags }) => {
+    ({ source, flags, target }) => {
       const wanted = new RegExp(source, flags);
       const stamps: { movedAt?: number; widgetMs?: number } = {};
       (window as unknown as { hoverProbe?: Promise<HoverSample> }).hoverProbe = new Promise<HoverSample>((resolve) => {
-        // The event's own time stamp: when the browser took the move, before any handler ran.
-        document.addEventListener('mousemove', (e) => (stamps.movedAt ??= e.timeStamp), { capture: true, once: true });
+        const onMove = (e: MouseEvent): void => {
+          const inside = e.clientX >= target.x && e.clientX <= target.x + target.width && e.clientY >= target.y && e.clientY <= target.y + target.height;
+          if (!inside) return;
+          // The event's own time stamp: when the browser took the move, before any handler ran.
+          stamps.movedAt = e.timeStamp;
+          document.removeEventListener('mousemove', onMove, { capture: true });
+        };
+        document.addEventListener('mousemove', onMove, { capture: true });
         new MutationObserver((_records, observer) => {
           const from = stamps.movedAt;
           if (from === undefined) return;
@@ -43,7 +54,7 @@ async function armHoverProbe(page: Page, pattern: RegExp): Promise<void> {
         }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
       });
     },
-    { source: pattern.source, flags: pattern.flags },
+    { source: pattern.source, flags: pattern.flags, target: box },
   );
 }
 
@@ -66,13 +77,13 @@ export async function dismissHover(page: Page, escape = false): Promise<void> {
 export async function hoverLatency(page: Page, span: Locator, pattern: RegExp): Promise<HoverSample> {
   await dismissHover(page);
   const box = await boxOf(span);
-  await armHoverProbe(page, pattern);
+  await armHoverProbe(page, pattern, box);
   await page.mouse.move(box.x + 12, box.y + box.height / 2);
   return readHoverProbe(page);
 }
 
 /** The element's box once it is on screen; the editor may redraw a line (a squiggle arriving) between two looks. */
-export async function boxOf(locator: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+export async function boxOf(locator: Locator): Promise<Box> {
   for (let attempt = 1; ; attempt++) {
     await locator.waitFor({ state: 'visible', timeout: 15_000 });
     const box = await locator.boundingBox();
