@@ -30,14 +30,18 @@ async function armHoverProbe(page: Page, pattern: RegExp, box: Box): Promise<voi
       const wanted = new RegExp(source, flags);
       const stamps: { movedAt?: number; widgetMs?: number } = {};
       (window as unknown as { hoverProbe?: Promise<HoverSample> }).hoverProbe = new Promise<HoverSample>((resolve) => {
-        const onMove = (e: MouseEvent): void => {
-          const inside = e.clientX >= target.x && e.clientX <= target.x + target.width && e.clientY >= target.y && e.clientY <= target.y + target.height;
-          if (!inside) return;
-          // The event's own time stamp: when the browser took the move, before any handler ran.
-          stamps.movedAt = e.timeStamp;
-          document.removeEventListener('mousemove', onMove, { capture: true });
-        };
-        document.addEventListener('mousemove', onMove, { capture: true });
+        const moved = new AbortController();
+        document.addEventListener(
+          'mousemove',
+          (e) => {
+            const inside = e.clientX >= target.x && e.clientX <= target.x + target.width && e.clientY >= target.y && e.clientY <= target.y + target.height;
+            if (!inside) return;
+            // The event's own time stamp: when the browser took the move, before any handler ran.
+            stamps.movedAt = e.timeStamp;
+            moved.abort();
+          },
+          { capture: true, signal: moved.signal },
+        );
         new MutationObserver((_records, observer) => {
           const from = stamps.movedAt;
           if (from === undefined) return;
