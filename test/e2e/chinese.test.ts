@@ -77,6 +77,8 @@ describe('Simplified Chinese in code-server', { timeout: 300_000 }, () => {
 
   test('Problems and our command titles are in Chinese', async () => {
     await wb.page.keyboard.press('Escape');
+    // Problems are those of open documents: this test opens the one it looks at.
+    await openFile(wb.page, sample.files.kubeconfig);
     await runCommand(wb.page, 'View: Focus Problems (Errors, Warnings, Infos)');
     const row = wb.page.locator('.markers-panel .monaco-list-row', { hasText: HAN }).first();
     await row.waitFor({ state: 'visible', timeout: 30_000 });

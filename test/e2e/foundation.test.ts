@@ -95,6 +95,8 @@ describe('foundation in code-server', { timeout: 240_000 }, () => {
 
   test('an expired token appears in the Problems panel', async () => {
     await wb.page.keyboard.press('Escape');
+    // Problems are those of open documents: this test opens the one it looks at.
+    await openFile(wb.page, sample.files.kubeconfig);
     await runCommand(wb.page, 'View: Focus Problems (Errors, Warnings, Infos)');
     const row = wb.page.locator('.markers-panel .monaco-list-row', { hasText: 'the API server answers 401 Unauthorized' }).first();
     await row.waitFor({ state: 'visible', timeout: 30_000 });
@@ -111,8 +113,11 @@ describe('foundation in code-server', { timeout: 240_000 }, () => {
     await wb.page.keyboard.press('Enter');
     const tab = wb.page.locator('.tabs-container .tab', { hasText: 'Decoded token' }).first();
     await tab.waitFor({ state: 'visible', timeout: 30_000 });
+    // The tab's title changes before the editor draws the new text: wait for the text itself.
+    const lines = wb.page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'decoded token' }).last();
+    await lines.waitFor({ state: 'visible', timeout: 30_000 });
     // Monaco renders spaces as no-break spaces.
-    const editorText = (await wb.page.locator('.editor-instance .monaco-editor .view-lines').last().innerText()).replace(/\u00a0/g, ' ');
+    const editorText = (await lines.innerText()).replace(/\u00a0/g, ' ');
     assert.match(editorText, /decoded token/);
     assert.match(editorText, /Service-account token: expired/);
     await wb.screenshot('decoded-document');

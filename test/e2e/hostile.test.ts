@@ -277,11 +277,12 @@ describe('a hostile cluster in code-server', { timeout: 300_000 }, () => {
       await showProgress();
       const clickedAt = Date.now();
       await progress.getByRole('button', { name: 'Cancel' }).click();
-      await progress.waitFor({ state: 'hidden', timeout: 10_000 });
+      // The measured times are the diagnostic; the bounds only leave a loaded machine room.
+      await progress.waitFor({ state: 'hidden', timeout: 30_000 });
       const endedMs = Date.now() - clickedAt;
       await within(
         incident.held.until((h) => h.abandoned > heldBefore && h.open === 0),
-        10_000,
+        30_000,
         'the log read in flight is let go',
       );
       t.diagnostic(`Cancel to the progress gone: ${endedMs} ms; to the held log read let go: ${Date.now() - clickedAt} ms`);

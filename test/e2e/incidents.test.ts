@@ -38,6 +38,7 @@ import {
   pick,
   scanAllNamespaces,
   openFindingPanel,
+  showTooltip,
   switchContext,
   tooltipOf,
   treeItem,
@@ -333,14 +334,7 @@ describe('the five incidents in code-server', { timeout: 300_000 }, () => {
     await widenSideBar(page, 420);
     await treeItem(page, titles.patroni).waitFor({ state: 'visible' });
     await wb.screenshot('incidents-explorer-findings');
-    await page.mouse.move(5, 5);
-    const kubelet = treeItem(page, titles.kubelet);
-    await kubelet.hover();
-    await page
-      .locator('.monaco-hover:not(.hidden), .workbench-hover')
-      .filter({ hasText: anywhere(titles.kubelet) })
-      .first()
-      .waitFor({ state: 'visible', timeout: 10_000 });
+    await showTooltip(page, treeItem(page, titles.kubelet), anywhere(titles.kubelet));
     const shot = await wb.screenshot('incidents-explorer-findings-evidence');
     copyFileSync(shot, join(ROOT, 'docs', 'explorer-findings.png'));
   });

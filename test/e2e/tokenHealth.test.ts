@@ -208,7 +208,12 @@ describe('Token Health webview in code-server', { timeout: 300_000 }, () => {
   });
 
   test('the panel comes back after a window reload', async () => {
+    // Everything below could be found on the page as it was before the reload: wait for the new page first.
+    const main = wb.page.mainFrame();
+    const reloaded = wb.page.waitForEvent('framenavigated', { predicate: (frame) => frame === main, timeout: 60_000 });
     await runCommand(wb.page, 'Developer: Reload Window');
+    await reloaded;
+    await wb.page.waitForLoadState('domcontentloaded');
     await wb.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     await wb.page.locator('.tabs-container .tab', { hasText: 'Token Health' }).first().waitFor({ state: 'visible', timeout: 60_000 });
     await wb.page.locator('.tabs-container .tab', { hasText: 'Token Health' }).first().click();

@@ -105,27 +105,38 @@ export async function scanAllNamespaces(page: Page, context: string): Promise<st
  */
 export async function tooltipOf(page: Page, item: Locator, heading: RegExp): Promise<string> {
   const hovers = page.locator('.monaco-hover:not(.hidden), .workbench-hover');
-  const hover = hovers.filter({ hasText: heading }).first();
   let text: string | undefined;
-  for (let attempt = 0; attempt < 3 && text === undefined; attempt++) {
+  try {
+    text = await (await showTooltip(page, item, heading)).innerText();
+  } finally {
+    await page.keyboard.press('Escape');
+    await page.mouse.move(5, 5);
+    await hovers
+      .first()
+      .waitFor({ state: 'hidden', timeout: 5_000 })
+      .catch(() => undefined);
+  }
+  return text;
+}
+
+/**
+ * Hovers a tree item until its tooltip, the one matching `heading`, shows, and leaves it up. The extension host
+ * fills a tooltip in when asked, so a busy one gets ten seconds a try, and three tries.
+ */
+export async function showTooltip(page: Page, item: Locator, heading: RegExp): Promise<Locator> {
+  const hover = page.locator('.monaco-hover:not(.hidden), .workbench-hover').filter({ hasText: heading }).first();
+  for (let attempt = 1; ; attempt++) {
     await page.mouse.move(5, 5);
     await item.hover();
     try {
-      await hover.waitFor({ state: 'visible', timeout: 5_000 });
-      text = await hover.innerText();
-    } catch {
+      await hover.waitFor({ state: 'visible', timeout: 10_000 });
+      return hover;
+    } catch (err) {
+      if (attempt === 3) throw new Error(`no tooltip matching ${String(heading)}`, { cause: err });
       // A hover of another item was in the way: dismiss it and try again.
       await page.keyboard.press('Escape');
     }
   }
-  await page.keyboard.press('Escape');
-  await page.mouse.move(5, 5);
-  await hovers
-    .first()
-    .waitFor({ state: 'hidden', timeout: 5_000 })
-    .catch(() => undefined);
-  if (text === undefined) throw new Error(`no tooltip matching ${String(heading)}`);
-  return text;
 }
 
 /** Clicks a finding in the tree, which opens its Token Health panel; returns the panel's frame once it drew. */
