@@ -19,7 +19,7 @@ export class FileWatch {
   // What the files looked like when onChange last ran: the directory event and the stat poll see the same write.
   private seen: string;
   // Their contents then: a rewrite of the same size inside the file system's timestamp granularity keeps size,
-  // time and inode, and only the bytes tell. Read once per (debounced) change event, never on a poll tick.
+  // time and inode, and only the bytes tell. Read when a change event comes (debounced), not on every poll tick.
   private seenContents: string;
 
   constructor(

@@ -105,9 +105,8 @@ export async function scanAllNamespaces(page: Page, context: string): Promise<st
  */
 export async function tooltipOf(page: Page, item: Locator, heading: RegExp): Promise<string> {
   const hovers = page.locator('.monaco-hover:not(.hidden), .workbench-hover');
-  let text: string | undefined;
   try {
-    text = await (await showTooltip(page, item, heading)).innerText();
+    return await (await showTooltip(page, item, heading)).innerText();
   } finally {
     await page.keyboard.press('Escape');
     await page.mouse.move(5, 5);
@@ -116,7 +115,6 @@ export async function tooltipOf(page: Page, item: Locator, heading: RegExp): Pro
       .waitFor({ state: 'hidden', timeout: 5_000 })
       .catch(() => undefined);
   }
-  return text;
 }
 
 /**
