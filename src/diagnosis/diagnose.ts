@@ -14,7 +14,7 @@ import { notReloadingRule } from './rules/notReloading';
 import { refreshStalledRule } from './rules/refreshStalled';
 import { staleTokenInUseRule } from './rules/staleTokenInUse';
 import { resolveOptions, type DiagnoseOptions, type Rule } from './ruleKit';
-import { compareFindings, type Finding, type FindingEvidence, type FindingRule } from './types';
+import { compareFindings, SEVERITY_ORDER, type Finding, type FindingEvidence, type FindingRule } from './types';
 
 const RULES: Readonly<Record<FindingRule, Rule>> = Object.freeze({
   expired: expiredRule,
@@ -59,14 +59,12 @@ function samePod(a: Finding['subject'], b: Finding['subject']): boolean {
   return a.podUid === undefined || b.podUid === undefined || a.podUid === b.podUid;
 }
 
-const SEVERITY_RANK: Readonly<Record<Finding['severity'], number>> = { error: 0, warning: 1, info: 2 };
-
 function foldInto(cause: Finding, f: Finding): void {
   // A line already there, or there after a name (`Secret ns/name: <label>` for `<label>`), is not repeated.
   const said = (e: FindingEvidence): boolean => cause.evidence.some((c) => c.atMs === e.atMs && (c.text === e.text || c.text.endsWith(`: ${e.text}`)));
   for (const e of f.evidence) if (!said(e)) cause.evidence.push(e);
   cause.evidence.sort((a, b) => a.atMs - b.atMs);
-  if (SEVERITY_RANK[f.severity] < SEVERITY_RANK[cause.severity]) cause.severity = f.severity;
+  if (SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[cause.severity]) cause.severity = f.severity;
 }
 
 /**

@@ -54,9 +54,10 @@ export interface Finding {
   actions: FindingAction[];
 }
 
-const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+/** Worst first: the lower, the worse. */
+export const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
 
 /** Worst first, then by title, so every view lists findings the same way. */
 export function compareFindings(a: Finding, b: Finding): number {
-  return ORDER[a.severity] - ORDER[b.severity] || a.title.localeCompare(b.title);
+  return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.title.localeCompare(b.title);
 }
